@@ -1,0 +1,112 @@
+"""``POST /{shop}/admin/api/{version}/graphql.json``: the Admin API HTTP endpoint.
+
+Order of checks, as seen from a client: unknown shop or version → 404; injected fault →
+that status; bad token → 401; invalid GraphQL → 200 with errors; over the single-query
+cap or the bucket → 200 with MAX_COST_EXCEEDED / THROTTLED; else execute. Every request
+that reaches GraphQL is recorded in the shop's graphql log.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from devstore import admin_graphql, throttle
+from devstore.context import runtime, shop_or_404
+from devstore.state import Shop
+
+bp = Blueprint("admin_api", __name__)
+
+INVALID_TOKEN = (
+    "[API] Invalid API key or access token (unrecognized login or wrong password)"
+)
+
+
+def _log(shop: Shop, body: dict, valid: bool, errors: list | None) -> None:
+    runtime().store.log_graphql(
+        shop,
+        {
+            "operation_name": body.get("operationName"),
+            "query": body.get("query"),
+            "variables": body.get("variables"),
+            "valid": valid,
+            "errors": errors or [],
+        },
+    )
+
+
+@bp.post("/<shop:shop_domain>/admin/api/<version>/graphql.json")
+def graphql(shop_domain: str, version: str):
+    """Authenticate, validate, charge the bucket and execute one GraphQL request."""
+    shop = shop_or_404(shop_domain)
+    rt = runtime()
+    store = rt.store
+    if version not in rt.config.api_versions:
+        return jsonify(errors="Not Found"), 404
+    fault = store.take_fault(shop)
+    if fault is not None:
+        return (
+            f"<!DOCTYPE html><html><body><h1>{fault}</h1><p>devstore: injected failure</p></body></html>",
+            fault,
+            {"Content-Type": "text/html; charset=utf-8"},
+        )
+    token = store.live_access_token(
+        shop, request.headers.get("X-Shopify-Access-Token", "")
+    )
+    if token is None:
+        return jsonify(errors=INVALID_TOKEN), 401
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(errors={"query": "Required parameter missing or invalid"}), 400
+    try:
+        prepared = admin_graphql.prepare(
+            body.get("query"), body.get("variables"), body.get("operationName")
+        )
+    except admin_graphql.RequestRejected as rejected:
+        _log(shop, body, False, rejected.errors)
+        with store.lock:
+            extensions = throttle.cost_extension(0, 0, shop.bucket)
+        return jsonify(errors=rejected.errors, extensions=extensions), 200
+    cost = throttle.estimate_cost(
+        admin_graphql.get_schema(),
+        prepared.operation,
+        prepared.fragments,
+        prepared.variables,
+    )
+    with store.lock:
+        if cost > throttle.SINGLE_QUERY_MAX_COST:
+            error = {
+                "message": f"Query cost is {cost}, which exceeds the single query max cost limit "
+                f"({throttle.SINGLE_QUERY_MAX_COST}).",
+                "extensions": {
+                    "code": "MAX_COST_EXCEEDED",
+                    "cost": cost,
+                    "maxCost": throttle.SINGLE_QUERY_MAX_COST,
+                },
+            }
+            refused = (error, throttle.cost_extension(cost, None, shop.bucket))
+        elif not shop.bucket.try_take(cost, store.clock()):
+            error = {
+                "message": "Throttled",
+                "extensions": {
+                    "code": "THROTTLED",
+                    "documentation": "https://shopify.dev/api/usage/rate-limits",
+                },
+            }
+            refused = (error, throttle.cost_extension(cost, None, shop.bucket))
+        else:
+            refused = None
+            extensions = throttle.cost_extension(cost, cost, shop.bucket)
+    if refused is not None:
+        _log(shop, body, True, [refused[0]])
+        return jsonify(errors=[refused[0]], extensions=refused[1]), 200
+    context = admin_graphql.ResolverContext(
+        store=store, shop=shop, config=rt.config, scopes=token.scope
+    )
+    result = admin_graphql.run(prepared, context, body.get("variables"))
+    errors = admin_graphql.format_errors(result.errors)
+    _log(shop, body, True, errors)
+    response = {"data": result.data}
+    if errors:
+        response["errors"] = errors
+    response["extensions"] = extensions
+    return jsonify(response), 200

@@ -1,0 +1,59 @@
+"""Configuration of the stand-in: one frozen object built at start."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_API_KEY = "demo-api-key"
+DEFAULT_API_SECRET = "demo-api-secret-for-the-local-stand-in"
+
+
+@dataclass(frozen=True)
+class DevstoreConfig:
+    """What the stand-in needs to know about the one app it serves.
+
+    ``app_url`` is the app's origin: OAuth ``redirect_uri`` must start with it and relative
+    webhook URIs from ``shopify.app.toml`` are resolved against it. It can be changed after
+    start by swapping the config (see ``devstore.context.Runtime.set_app_url``).
+    """
+
+    api_key: str = DEFAULT_API_KEY
+    api_secret: str = DEFAULT_API_SECRET
+    app_url: str = "http://127.0.0.1:8000"
+    app_toml: Path | None = Path("shopify.app.toml")
+    api_versions: tuple[str, ...] = ("2026-10",)
+    access_token_ttl: int = 3600
+    refresh_token_ttl: int = (
+        7776000  # 90 days, as Shopify answers in refresh_token_expires_in
+    )
+    code_ttl: int = 600
+    webhook_timeout: tuple[float, float] = field(
+        default=(1.0, 5.0)
+    )  # connect, read (Shopify: 1 s, 5 s)
+
+    def with_app_url(self, app_url: str) -> DevstoreConfig:
+        """Return a copy pointing at another app origin (trailing slash dropped)."""
+        return replace(self, app_url=app_url.rstrip("/"))
+
+
+def config_from_env(
+    environ: dict[str, str] | None = None, **overrides
+) -> DevstoreConfig:
+    """Build a config from SHOPIFY_API_KEY, SHOPIFY_API_SECRET, APP_URL, DEVSTORE_APP_TOML.
+
+    Keyword overrides that are not None win over the environment.
+    """
+    env = os.environ if environ is None else environ
+    values = {
+        "api_key": env.get("SHOPIFY_API_KEY") or DEFAULT_API_KEY,
+        "api_secret": env.get("SHOPIFY_API_SECRET") or DEFAULT_API_SECRET,
+        "app_url": (env.get("APP_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        "app_toml": Path(env.get("DEVSTORE_APP_TOML") or "shopify.app.toml"),
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if isinstance(values.get("app_toml"), str):
+        values["app_toml"] = Path(values["app_toml"])
+    values["app_url"] = values["app_url"].rstrip("/")
+    return DevstoreConfig(**values)

@@ -1,0 +1,187 @@
+"""The control API under ``/_devstore/``: JSON endpoints tests and developers use to set up
+shops, mint session tokens, send webhooks, uninstall, expire tokens and inject faults.
+Not part of Shopify's protocol; the app never calls it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from devstore import payloads, session_tokens, webhooks
+from devstore.context import runtime, shop_or_404
+from devstore.state import Faults, Shop, valid_shop_domain
+from devstore.throttle import DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE
+
+bp = Blueprint("control", __name__, url_prefix="/_devstore")
+
+
+def shop_json(shop: Shop) -> dict:
+    """The shop's public state as the control API shows it."""
+    store = runtime().store
+    with store.lock:
+        return {
+            "shop": shop.domain,
+            "id": shop.numeric_id,
+            "gid": shop.gid,
+            "name": shop.name,
+            "email": shop.email,
+            "currency": shop.currency,
+            "timezone": shop.timezone,
+            "scopes": shop.scopes,
+            "installed": shop.installed,
+            "granted_scopes": shop.granted_scopes,
+            "live_access_tokens": store.live_token_count(shop),
+            "refresh_count": shop.refresh_count,
+            "faults": {
+                "fail_next": shop.faults.fail_next,
+                "status": shop.faults.status,
+            },
+            "throttle": {
+                "maximum": shop.bucket.maximum,
+                "restore_rate": shop.bucket.restore_rate,
+            },
+        }
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def _bad(message: str, status: int = 400):
+    return jsonify(error=message), status
+
+
+@bp.get("/health")
+def health():
+    return jsonify(ok=True)
+
+
+@bp.post("/shops")
+def create_shop():
+    """Create a shop (201) or return the existing one (200)."""
+    body = _body()
+    domain = str(body.get("shop", "")).lower()
+    if not valid_shop_domain(domain):
+        return _bad("shop must look like name.myshopify.com")
+    keys = (
+        "name",
+        "email",
+        "currency",
+        "timezone",
+        "scopes",
+        "plan_display_name",
+        "partner_development",
+        "shopify_plus",
+    )
+    shop, created = runtime().store.create_shop(
+        domain, **{k: body.get(k) for k in keys}
+    )
+    return jsonify(shop_json(shop)), 201 if created else 200
+
+
+@bp.get("/shops/<shop:shop_domain>")
+def get_shop(shop_domain: str):
+    return jsonify(shop_json(shop_or_404(shop_domain)))
+
+
+@bp.post("/shops/<shop:shop_domain>/session-token")
+def session_token(shop_domain: str):
+    """Mint an App Bridge session token, optionally forged (secret/aud/dest overrides)."""
+    shop = shop_or_404(shop_domain)
+    body, config = _body(), runtime().config
+    token = session_tokens.mint(
+        shop.domain,
+        api_key=config.api_key,
+        secret=body.get("secret") or config.api_secret,
+        sub=str(body.get("sub", "1")),
+        ttl=int(body.get("ttl", 60)),
+        nbf_offset=int(body.get("nbf_offset", 0)),
+        aud=body.get("aud"),
+        dest=body.get("dest"),
+        now=runtime().store.clock(),
+    )
+    return jsonify(token=token)
+
+
+def _send(shop: Shop, topic: str, payload: dict | None, webhook_id: str | None):
+    rt = runtime()
+    if payload is None and not (
+        webhook_id and rt.store.find_delivery(shop, webhook_id)
+    ):
+        payload = payloads.build(topic, shop)
+    return webhooks.deliver(
+        rt.config, shop, topic, payload, webhook_id=webhook_id, store=rt.store
+    )
+
+
+@bp.post("/shops/<shop:shop_domain>/webhooks")
+def send_webhook(shop_domain: str):
+    """Deliver one webhook now; the body is built from the shop when no payload is given."""
+    shop = shop_or_404(shop_domain)
+    body = _body()
+    if not body.get("topic"):
+        return _bad("topic is required")
+    try:
+        delivery = _send(
+            shop, body["topic"], body.get("payload"), body.get("webhook_id")
+        )
+    except KeyError as exc:
+        return _bad(str(exc.args[0]))
+    return jsonify(delivery.to_json())
+
+
+@bp.post("/shops/<shop:shop_domain>/uninstall")
+def uninstall(shop_domain: str):
+    """Revoke every token, mark the shop uninstalled, then send ``app/uninstalled``."""
+    shop = shop_or_404(shop_domain)
+    payload = payloads.app_uninstalled(shop)
+    runtime().store.uninstall(shop)
+    return jsonify(_send(shop, "app/uninstalled", payload, None).to_json())
+
+
+@bp.post("/shops/<shop:shop_domain>/expire-tokens")
+def expire_tokens(shop_domain: str):
+    """Every live access token of the shop expires now; refresh tokens stay valid."""
+    shop = shop_or_404(shop_domain)
+    return jsonify(expired=runtime().store.expire_access_tokens(shop))
+
+
+@bp.post("/shops/<shop:shop_domain>/faults")
+def set_faults(shop_domain: str):
+    """Set any of fail_next, status and throttle {maximum, restore_rate} (bucket refilled)."""
+    shop = shop_or_404(shop_domain)
+    body, store = _body(), runtime().store
+    with store.lock:
+        if "fail_next" in body:
+            shop.faults.fail_next = int(body["fail_next"])
+        if "status" in body:
+            shop.faults.status = int(body["status"])
+        if isinstance(body.get("throttle"), dict):
+            shop.bucket.reset(
+                body["throttle"].get("maximum"), body["throttle"].get("restore_rate")
+            )
+    return jsonify(shop_json(shop))
+
+
+@bp.delete("/shops/<shop:shop_domain>/faults")
+def reset_faults(shop_domain: str):
+    """No pending failures; default bucket (2000 points, 100/s), full."""
+    shop = shop_or_404(shop_domain)
+    with runtime().store.lock:
+        shop.faults = Faults()
+        shop.bucket.reset(DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE)
+    return jsonify(shop_json(shop))
+
+
+@bp.get("/shops/<shop:shop_domain>/graphql-log")
+def graphql_log(shop_domain: str):
+    shop = shop_or_404(shop_domain)
+    with runtime().store.lock:
+        return jsonify(list(shop.graphql_log))
+
+
+@bp.get("/shops/<shop:shop_domain>/deliveries")
+def deliveries(shop_domain: str):
+    shop = shop_or_404(shop_domain)
+    with runtime().store.lock:
+        return jsonify(list(shop.deliveries))

@@ -1,0 +1,184 @@
+"""Shopify OAuth on ``/{shop}/admin/oauth/...``: the authorize redirect (auto-approved) and
+the access-token endpoint with its three grants (authorization code, token exchange of an
+App Bridge session token, refresh with rotation).
+
+Sources: shopify.dev .../authorization-code-grant, .../token-exchange, .../offline-access-tokens.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, redirect, request
+
+from devstore import app_toml, session_tokens
+from devstore.context import runtime, shop_or_404
+from devstore.state import Shop
+
+bp = Blueprint("oauth", __name__)
+
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"
+OFFLINE_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token"
+
+
+def query_hmac(params: dict, secret: str) -> str:
+    """Lowercase hex HMAC-SHA256 of the query params, exactly as ShopifyAPI's
+    ``shopify.Session.calculate_hmac``: drop ``hmac``, turn ``k[]`` lists into JSON lists,
+    escape ``%``/``=``/``&``, sort the ``k=v`` pairs and join them with ``&``."""
+    pairs = []
+    for key, value in params.items():
+        if key == "hmac":
+            continue
+        if key.endswith("[]"):
+            key, value = key.rstrip("[]"), json.dumps([str(v) for v in value])
+        key = str(key).replace("%", "%25").replace("=", "%3D")
+        value = str(value).replace("%", "%25")
+        pairs.append(f"{key}={value}".replace("&", "%26"))
+    message = "&".join(sorted(pairs))
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def host_param(shop_domain: str) -> str:
+    """The ``host`` query param: base64 (unpadded) of ``admin.shopify.com/store/{handle}``."""
+    handle = shop_domain.split(".", 1)[0]
+    return (
+        base64.b64encode(f"admin.shopify.com/store/{handle}".encode())
+        .decode()
+        .rstrip("=")
+    )
+
+
+def _html_error(message: str, status: int = 400):
+    body = f"<!DOCTYPE html><html><body><h1>Oauth error</h1><p>{html.escape(message)}</p></body></html>"
+    return body, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.get("/<shop:shop_domain>/admin/oauth/authorize")
+def authorize(shop_domain: str):
+    """Approve at once and 302 to ``redirect_uri`` with code, hmac, host, shop, state, timestamp."""
+    shop = shop_or_404(shop_domain)
+    rt = runtime()
+    config = rt.config
+    if request.args.get("client_id") != config.api_key:
+        return _html_error("invalid client_id")
+    redirect_uri = request.args.get("redirect_uri", "")
+    if not redirect_uri.startswith(config.app_url):
+        return _html_error("The redirect_uri is not whitelisted")
+    scope = request.args.get("scope", "")
+    rt.store.record_grant(
+        shop, scope
+    )  # the grant itself; tokens follow when the code is redeemed
+    params = {
+        "code": rt.store.issue_code(shop, scope, config.code_ttl),
+        "host": host_param(shop.domain),
+        "shop": shop.domain,
+        "timestamp": str(int(rt.store.clock())),
+    }
+    if "state" in request.args:
+        params["state"] = request.args["state"]
+    params["hmac"] = query_hmac(params, config.api_secret)
+    separator = "&" if "?" in redirect_uri else "?"
+    return redirect(
+        redirect_uri + separator + urlencode(sorted(params.items())), code=302
+    )
+
+
+def _error(error: str, description: str | None = None, status: int = 400):
+    body = {"error": error}
+    if description:
+        body["error_description"] = description
+    return jsonify(body), status
+
+
+def _is_true(value) -> bool:
+    return value in (True, 1, "1", "true", "True")
+
+
+def _token_response(shop: Shop, scope: str, expiring: bool):
+    config = runtime().config
+    access, refresh = runtime().store.issue_tokens(
+        shop, scope, expiring, config.access_token_ttl, config.refresh_token_ttl
+    )
+    body = {"access_token": access.token, "scope": scope}
+    if refresh is not None:
+        body.update(
+            expires_in=config.access_token_ttl,
+            refresh_token=refresh.token,
+            refresh_token_expires_in=config.refresh_token_ttl,
+        )
+    return jsonify(body), 200
+
+
+@bp.post("/<shop:shop_domain>/admin/oauth/access_token")
+def access_token(shop_domain: str):
+    """Issue tokens for one of the three grants; OAuth-style JSON errors with HTTP 400."""
+    shop = shop_or_404(shop_domain)
+    config = runtime().config
+    body = request.get_json(silent=True) if request.is_json else None
+    params = body if isinstance(body, dict) else request.form.to_dict()
+    if params.get("client_id") != config.api_key or not hmac.compare_digest(
+        str(params.get("client_secret", "")), config.api_secret
+    ):
+        return _error(
+            "invalid_client",
+            "Client authentication failed: unknown client_id or wrong client_secret",
+        )
+    grant_type = params.get("grant_type")
+    expiring = _is_true(params.get("expiring"))
+    if grant_type in (None, "", "authorization_code"):
+        grant = runtime().store.redeem_code(shop, params.get("code", ""))
+        if grant is None:
+            return _error(
+                "invalid_grant", "authorization code was not found or was already used"
+            )
+        return _token_response(shop, grant.scope, expiring)
+    if grant_type == TOKEN_EXCHANGE:
+        return _token_exchange(shop, params, expiring)
+    if grant_type == "refresh_token":
+        grant, reason = runtime().store.use_refresh_token(
+            shop, params.get("refresh_token", "")
+        )
+        if grant is None:
+            return _error("invalid_grant", reason)
+        return _token_response(shop, grant.scope, expiring=True)
+    return _error(
+        "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
+    )
+
+
+def _token_exchange(shop: Shop, params: dict, expiring: bool):
+    config = runtime().config
+    if params.get("requested_token_type") != OFFLINE_TOKEN:
+        return _error(
+            "invalid_request", "devstore: only offline access tokens are implemented"
+        )
+    subject_type = params.get("subject_token_type")
+    if (
+        subject_type == OFFLINE_TOKEN
+    ):  # migrating a legacy non-expiring token to an expiring one
+        legacy = runtime().store.live_access_token(
+            shop, params.get("subject_token", "")
+        )
+        if legacy is None or legacy.expires_at is not None:
+            return _error("invalid_subject_token")
+        runtime().store.revoke_access_token(legacy)
+        return _token_response(shop, legacy.scope, expiring=True)
+    if subject_type != ID_TOKEN:
+        return _error("invalid_request", "unsupported subject_token_type")
+    try:
+        session_tokens.verify(
+            params.get("subject_token", ""),
+            shop.domain,
+            config.api_key,
+            config.api_secret,
+        )
+    except session_tokens.InvalidSessionToken:
+        return _error("invalid_subject_token")
+    scope = shop.scopes or app_toml.load(config.app_toml).scopes
+    return _token_response(shop, scope, expiring)

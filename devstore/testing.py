@@ -1,0 +1,154 @@
+"""Helpers for tests of the app and of the stand-in: a real HTTP server on a random
+loopback port, and a small client for the control API."""
+
+from __future__ import annotations
+
+import threading
+from typing import Self
+
+import requests
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from devstore.config import DevstoreConfig
+from devstore.server import create_app, runtime_of
+
+
+class ControlError(Exception):
+    """The control API answered with an error status."""
+
+    def __init__(self, response: requests.Response):
+        super().__init__(f"{response.status_code}: {response.text[:300]}")
+        self.response = response
+
+
+class ControlClient:
+    """Calls the ``/_devstore/`` control API; every method returns the decoded JSON and
+    raises ControlError on a non-2xx answer."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+
+    def _call(self, method: str, path: str, json: dict | None = None):
+        response = self.http.request(
+            method, f"{self.base_url}/_devstore{path}", json=json, timeout=30
+        )
+        if not response.ok:
+            raise ControlError(response)
+        return response.json()
+
+    def health(self) -> dict:
+        return self._call("GET", "/health")
+
+    def create_shop(self, shop: str, **kw) -> dict:
+        """kw: name, email, currency, timezone, scopes (comma-separated), plan_display_name, ..."""
+        return self._call("POST", "/shops", {"shop": shop, **kw})
+
+    def shop(self, shop: str) -> dict:
+        return self._call("GET", f"/shops/{shop}")
+
+    def session_token(self, shop: str, **kw) -> str:
+        """kw: sub, ttl, secret, aud, dest, nbf_offset. Returns the JWT."""
+        return self._call("POST", f"/shops/{shop}/session-token", kw)["token"]
+
+    def send_webhook(
+        self,
+        shop: str,
+        topic: str,
+        payload: dict | None = None,
+        webhook_id: str | None = None,
+    ) -> dict:
+        body = {"topic": topic}
+        if payload is not None:
+            body["payload"] = payload
+        if webhook_id is not None:
+            body["webhook_id"] = webhook_id
+        return self._call("POST", f"/shops/{shop}/webhooks", body)
+
+    def uninstall(self, shop: str) -> dict:
+        return self._call("POST", f"/shops/{shop}/uninstall")
+
+    def expire_tokens(self, shop: str) -> dict:
+        return self._call("POST", f"/shops/{shop}/expire-tokens")
+
+    def faults(self, shop: str, **kw) -> dict:
+        """kw: fail_next, status, throttle={"maximum":..,"restore_rate":..}."""
+        return self._call("POST", f"/shops/{shop}/faults", kw)
+
+    def reset_faults(self, shop: str) -> dict:
+        return self._call("DELETE", f"/shops/{shop}/faults")
+
+    def graphql_log(self, shop: str) -> list[dict]:
+        return self._call("GET", f"/shops/{shop}/graphql-log")
+
+    def deliveries(self, shop: str) -> list[dict]:
+        return self._call("GET", f"/shops/{shop}/deliveries")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log lines in test output."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+class DevstoreServer:
+    """Serve ``create_app(config)`` on ``127.0.0.1:<random port>`` in a daemon thread.
+
+    Use as a context manager (or call start/stop). ``origin_template`` is the value for the
+    app's ``SHOPIFY_ORIGIN_TEMPLATE``; ``set_app_url`` points redirects and webhooks at the
+    app once its port is known.
+    """
+
+    def __init__(
+        self,
+        config: DevstoreConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
+        self.app = create_app(config or DevstoreConfig())
+        self._server = make_server(
+            host, port, self.app, threaded=True, request_handler=_QuietHandler
+        )
+        self.url = f"http://{host}:{self._server.server_port}"
+        self.origin_template = self.url + "/{shop}"
+        self.control = ControlClient(self.url)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def config(self) -> DevstoreConfig:
+        """The current config (reflects ``set_app_url``)."""
+        return runtime_of(self.app).config
+
+    @property
+    def store(self):
+        return runtime_of(self.app).store
+
+    def set_app_url(self, app_url: str) -> None:
+        runtime_of(self.app).set_app_url(app_url)
+
+    def origin(self, shop: str) -> str:
+        """The stand-in's origin for one shop, e.g. ``http://127.0.0.1:5123/demo.myshopify.com``."""
+        return self.origin_template.format(shop=shop)
+
+    def start(self) -> Self:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="devstore",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

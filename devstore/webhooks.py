@@ -1,0 +1,133 @@
+"""Sending webhooks the way Shopify does: HMAC-signed JSON POSTs to the app-specific
+subscriptions declared in ``shopify.app.toml``.
+
+Headers per shopify.dev/docs/apps/build/webhooks/delivery-structure. No retries: a test
+re-delivers by passing the same ``webhook_id`` again (same event id, trigger time and, unless
+a payload is given, the same body - as Shopify's retries carry the original payload).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import requests
+
+from devstore import app_toml
+from devstore.config import DevstoreConfig
+from devstore.state import Shop, Store
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Outcome of one delivery. ``status_code`` is None when nothing was sent (no
+    subscription) or the app could not be reached (``error`` says why)."""
+
+    webhook_id: str
+    status_code: int | None
+    url: str | None
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "webhook_id": self.webhook_id,
+            "status_code": self.status_code,
+            "url": self.url,
+            "error": self.error,
+        }
+
+
+def sign(body: bytes, secret: str) -> str:
+    """``X-Shopify-Hmac-Sha256``: base64 of HMAC-SHA256 over the raw body, keyed by the client secret."""
+    return base64.b64encode(
+        hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    ).decode()
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def deliver(
+    config: DevstoreConfig,
+    shop: Shop | str,
+    topic: str,
+    payload: dict | None,
+    webhook_id: str | None = None,
+    store: Store | None = None,
+) -> Delivery:
+    """POST ``payload`` for ``topic`` to every subscription of the topic; return the first delivery.
+
+    Each attempt (or the decision not to send, when no subscription matches) is appended to
+    the shop's delivery log when ``store`` is given and ``shop`` is a Shop. Passing a
+    ``webhook_id`` that was delivered before re-delivers a duplicate. Never raises for
+    network errors: they are reported in ``Delivery.error``.
+    """
+    domain = shop.domain if isinstance(shop, Shop) else shop
+    previous = (
+        store.find_delivery(shop, webhook_id)
+        if (store and isinstance(shop, Shop) and webhook_id)
+        else None
+    )
+    if payload is None and previous is not None:
+        payload = previous["payload"]
+    webhook_id = webhook_id or str(uuid.uuid4())
+    event_id = previous["event_id"] if previous else str(uuid.uuid4())
+    triggered_at = previous["triggered_at"] if previous else _now_iso()
+    toml = app_toml.load(config.app_toml)
+    api_version = toml.api_version or config.api_versions[0]
+    body = json.dumps(payload).encode()
+    entry = {
+        "webhook_id": webhook_id,
+        "event_id": event_id,
+        "topic": topic,
+        "triggered_at": triggered_at,
+        "api_version": api_version,
+        "payload": payload,
+        "delivered_at": _now_iso(),
+    }
+    urls = toml.uris_for(topic, config.app_url)
+    if not urls:
+        result = Delivery(
+            webhook_id, None, None, f"no subscription for {topic} in {config.app_toml}"
+        )
+        _record(store, shop, entry, result, sent=False)
+        return result
+    headers = {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Hmac-Sha256": sign(body, config.api_secret),
+        "X-Shopify-Shop-Domain": domain,
+        "X-Shopify-API-Version": api_version,
+        "X-Shopify-Webhook-Id": webhook_id,
+        "X-Shopify-Event-Id": event_id,
+        "X-Shopify-Triggered-At": triggered_at,
+    }
+    results = []
+    for url in urls:
+        try:
+            response = requests.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=config.webhook_timeout,
+                allow_redirects=False,
+            )  # Shopify counts a 3xx as a failure
+            result = Delivery(webhook_id, response.status_code, url)
+        except requests.RequestException as exc:
+            result = Delivery(webhook_id, None, url, f"{type(exc).__name__}: {exc}")
+        _record(store, shop, entry, result, sent=True)
+        results.append(result)
+    return results[0]
+
+
+def _record(
+    store: Store | None, shop: Shop | str, entry: dict, result: Delivery, sent: bool
+) -> None:
+    if store is not None and isinstance(shop, Shop):
+        store.log_delivery(shop, {**entry, **result.to_json(), "sent": sent})

@@ -1,0 +1,67 @@
+"""The `shopify-roi` command group (Flask's CLI): db upgrade, worker, serve, plus Flask's own."""
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from .config import from_env
+
+
+def _create_app():
+    from .app import create_app
+
+    return create_app(start_worker=False)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Creator ROI: the embedded Shopify app's commands."""
+
+
+@main.group(cls=click.Group)
+def db() -> None:
+    """Database migrations (Alembic, in migrations/)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Migrate DATABASE_URL to the latest schema (SQLite or PostgreSQL); safe to repeat."""
+    from .migrate import upgrade
+
+    settings = from_env()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}: {settings.database_url.split('@')[-1]}")
+
+
+@main.command("worker", with_appcontext=False)
+@click.option("--burst", is_flag=True, help="Exit when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the app's queue, plus the periodic sweeper (needs REDIS_URL)."""
+    from rq import Worker
+
+    from .jobs.schedules import Ticker
+    from .runtime import Runtime, install
+
+    rt = install(Runtime.build(from_env()))
+    if rt.jobs.in_process:
+        raise click.ClickException("REDIS_URL is not set: the web process runs the in-process worker itself")
+    ticker = Ticker(rt).start()
+    try:
+        Worker([rt.jobs.queue], connection=rt.jobs.redis).work(burst=burst, with_scheduler=True)
+    finally:
+        ticker.stop()
+
+
+@main.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app with its in-process worker (development and the demo; production uses gunicorn)."""
+    from werkzeug.serving import run_simple
+
+    from .app import create_app
+
+    app = create_app()
+    click.echo(f"Creator ROI listening on http://{host}:{port}")
+    run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -1,0 +1,119 @@
+"""Settings, read once from the environment.
+
+No other module reads ``os.environ``. Unset, everything defaults to the zero-set-up demo
+(SQLite file, in-process queue); ``SHOPIFY_ORIGIN_TEMPLATE`` alone decides whether the app
+talks to Shopify (``https://{shop}``) or to the local stand-in.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+API_VERSION = "2026-10"
+DEFAULT_SCOPES = "read_orders,write_discounts,read_customers"
+DEFAULT_ORIGIN_TEMPLATE = "https://{shop}"
+APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+# Demo-only credentials: accepted only while the app points at a stand-in (see validate()).
+DEMO_API_KEY = "demo-api-key"
+DEMO_API_SECRET = "demo-api-secret-for-the-local-stand-in"
+DEMO_ENCRYPTION_KEY = "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="  # base64 of 32 bytes
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app; the message names every problem."""
+
+
+def _default_database_url() -> str:
+    data = Path(os.environ.get("SHOPIFY_ROI_DATA_DIR", "instance")).resolve()
+    return f"sqlite:///{data / 'shopify_roi.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_key: str = DEMO_API_KEY
+    api_secret: str = DEMO_API_SECRET
+    # Accepted as well during a secret rotation (Shopify takes up to an hour to switch).
+    api_secret_previous: str = ""
+    scopes: str = DEFAULT_SCOPES
+    api_version: str = API_VERSION
+    app_url: str = "http://127.0.0.1:8000"
+    database_url: str = field(default_factory=_default_database_url)
+    redis_url: str = ""  # empty: in-process queue (RQ on fakeredis, worker thread)
+    token_encryption_key: str = DEMO_ENCRYPTION_KEY
+    origin_template: str = DEFAULT_ORIGIN_TEMPLATE
+    app_bridge_url: str = APP_BRIDGE_CDN
+    queue_name: str = "default"
+    run_inprocess_worker: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def uses_real_shopify(self) -> bool:
+        return self.origin_template.startswith("https://")
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s.strip() for s in self.scopes.split(",") if s.strip()]
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def validate(self) -> "Settings":
+        """Raise ConfigError naming every missing or invalid variable; return self when fine."""
+        problems: list[str] = []
+        if "{shop}" not in self.origin_template:
+            problems.append("SHOPIFY_ORIGIN_TEMPLATE must contain {shop}")
+        if self.api_version != API_VERSION:
+            problems.append(f"SHOPIFY_API_VERSION must be {API_VERSION} (the version the app is built and tested against)")
+        if self.uses_real_shopify:
+            for name, value, demo in (
+                ("SHOPIFY_API_KEY", self.api_key, DEMO_API_KEY),
+                ("SHOPIFY_API_SECRET", self.api_secret, DEMO_API_SECRET),
+                ("TOKEN_ENCRYPTION_KEY", self.token_encryption_key, DEMO_ENCRYPTION_KEY),
+            ):
+                if not value or value == demo:
+                    problems.append(f"{name} must be set when talking to Shopify")
+            if not self.app_url.startswith("https://"):
+                problems.append("APP_URL must be the app's public https:// URL when talking to Shopify")
+        try:
+            from cryptography.fernet import Fernet
+
+            Fernet(self.token_encryption_key.encode())
+        except Exception:  # noqa: BLE001 - any failure means the key is unusable
+            problems.append("TOKEN_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)")
+        if problems:
+            raise ConfigError("Invalid configuration:\n  - " + "\n  - ".join(problems))
+        return self
+
+
+def _bool(text: str | None, default: bool) -> bool:
+    if text is None or text == "":
+        return default
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables (documented in README.md)."""
+    env = dict(os.environ if env is None else env)
+    defaults = Settings()
+
+    def get(name: str, default: str) -> str:
+        value = env.get(name)
+        return default if value is None or value == "" else value
+
+    return Settings(
+        api_key=get("SHOPIFY_API_KEY", defaults.api_key),
+        api_secret=get("SHOPIFY_API_SECRET", defaults.api_secret),
+        api_secret_previous=get("SHOPIFY_API_SECRET_PREVIOUS", ""),
+        scopes=get("SHOPIFY_SCOPES", defaults.scopes),
+        api_version=get("SHOPIFY_API_VERSION", defaults.api_version),
+        app_url=get("APP_URL", defaults.app_url).rstrip("/"),
+        database_url=get("DATABASE_URL", defaults.database_url),
+        redis_url=get("REDIS_URL", ""),
+        token_encryption_key=get("TOKEN_ENCRYPTION_KEY", defaults.token_encryption_key),
+        origin_template=get("SHOPIFY_ORIGIN_TEMPLATE", DEFAULT_ORIGIN_TEMPLATE),
+        app_bridge_url=get("APP_BRIDGE_URL", APP_BRIDGE_CDN),
+        queue_name=get("RQ_QUEUE", "default"),
+        run_inprocess_worker=_bool(env.get("INPROCESS_WORKER"), not env.get("REDIS_URL")),
+        log_level=get("LOG_LEVEL", "INFO"),
+    )

@@ -1,0 +1,24 @@
+"""Encryption of Shopify tokens at rest (Fernet: AES-128-CBC + HMAC-SHA256, from `cryptography`)."""
+from __future__ import annotations
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+
+class TokenCipher:
+    """Encrypts and decrypts tokens; several comma-separated keys allow key rotation (first encrypts)."""
+
+    def __init__(self, keys: str):
+        self._fernet = MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
+
+    def encrypt(self, plaintext: str | None) -> str | None:
+        if plaintext is None:
+            return None
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, ciphertext: str | None) -> str | None:
+        if ciphertext is None:
+            return None
+        try:
+            return self._fernet.decrypt(ciphertext.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("stored token cannot be decrypted with TOKEN_ENCRYPTION_KEY") from exc

@@ -1,0 +1,1 @@
+"""RQ job functions (they take ids, not objects), the one enqueue helper and the schedules."""

@@ -1,0 +1,26 @@
+"""Work that follows an install: learn the shop's name, currency, time zone and granted scopes."""
+from __future__ import annotations
+
+import logging
+
+from ..runtime import current
+from ..services import installs
+from ..services.tokens import admin_client
+from ..shopify_client.admin import ReauthorizeRequired, load_query
+
+log = logging.getLogger(__name__)
+
+
+def sync_shop(domain: str) -> str:
+    """Fetch `shop` and `currentAppInstallation` and store them. Skips uninstalled shops."""
+    rt = current()
+    try:
+        data = admin_client(rt, domain).execute(load_query("shop_info"), operation_name="ShopInfo")
+    except ReauthorizeRequired as exc:
+        return f"skipped: {exc}"
+    shop = data.get("shop") or {}
+    scopes = [s["handle"] for s in ((data.get("currentAppInstallation") or {}).get("accessScopes") or [])]
+    with rt.db.session() as session:
+        installs.update_shop_details(session, domain, name=shop.get("name"), currency=shop.get("currencyCode"),
+                                     timezone=shop.get("ianaTimezone"), shopify_id=shop.get("id"), scopes=scopes or None)
+    return f"synced {domain}"

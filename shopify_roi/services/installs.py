@@ -1,0 +1,148 @@
+"""Installing, re-authorising and uninstalling a shop (shopify-platform.md section 1)."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..crypto import TokenCipher
+from ..db import utcnow
+from ..models import OAuthState, Shop, WebhookDelivery
+from ..shopify_client import oauth, query_hmac
+from ..shopify_client.domains import valid_shop_domain
+from ..shopify_client.oauth import AppCredentials, TokenGrant
+
+STATE_TTL = timedelta(minutes=10)
+
+
+class InstallError(Exception):
+    """An install step was refused; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def shop_by_domain(session: Session, domain: str) -> Shop | None:
+    return session.scalar(select(Shop).where(Shop.domain == domain))
+
+
+def begin_install(session: Session, creds: AppCredentials, shop_param: str | None, scopes: str, redirect_uri: str) -> str:
+    """Store a single-use state nonce for `shop` and return the shop's authorize URL."""
+    shop = valid_shop_domain(shop_param)
+    if not shop:
+        raise InstallError("Enter your shop's myshopify.com domain, e.g. my-store.myshopify.com")
+    nonce = secrets.token_urlsafe(32)
+    session.add(OAuthState(nonce=nonce, shop_domain=shop, expires_at=utcnow() + STATE_TTL))
+    session.flush()
+    return oauth.authorize_url(creds, shop, scopes, redirect_uri, nonce)
+
+
+def complete_install(session: Session, creds: AppCredentials, cipher: TokenCipher, args: dict[str, list[str]],
+                     secrets_: list[str]) -> Shop:
+    """Verify the callback (shop, HMAC, single-use state for that shop), exchange the code, store the token.
+
+    Raises InstallError (4xx) before anything is stored when any check fails.
+    """
+    shop = valid_shop_domain((args.get("shop") or [""])[0])
+    if not shop:
+        raise InstallError("invalid shop domain")
+    if not query_hmac.verify(args, secrets_):
+        raise InstallError("HMAC validation failed", 401)
+    nonce = (args.get("state") or [""])[0]
+    state = session.scalar(select(OAuthState).where(OAuthState.nonce == nonce)) if nonce else None
+    if state is None or state.shop_domain != shop or state.expires_at < utcnow():
+        raise InstallError("unknown, expired or foreign state; start the install again", 403)
+    session.delete(state)  # single use
+    code = (args.get("code") or [""])[0]
+    if not code:
+        raise InstallError("missing code")
+    try:
+        grant = oauth.exchange_code(creds, shop, code)
+    except oauth.OAuthError as exc:
+        raise InstallError(str(exc), 400) from exc
+    return save_grant(session, cipher, shop, grant)
+
+
+def install_from_session_token(session: Session, creds: AppCredentials, cipher: TokenCipher, shop: str, raw_token: str) -> Shop:
+    """Token exchange: trade a verified App Bridge session token for an expiring offline token."""
+    try:
+        grant = oauth.exchange_session_token(creds, shop, raw_token)
+    except oauth.OAuthError as exc:
+        raise InstallError(str(exc), 401 if exc.status == 400 else 502) from exc
+    return save_grant(session, cipher, shop, grant)
+
+
+def save_grant(session: Session, cipher: TokenCipher, domain: str, grant: TokenGrant) -> Shop:
+    """Store a token pair (encrypted) for `domain`, creating or reviving the shop row."""
+    shop = shop_by_domain(session, domain)
+    if shop is None:
+        shop = Shop(domain=domain, scopes="", token_generation=0)
+        session.add(shop)
+    if shop.installed_at is None or shop.uninstalled_at is not None:
+        shop.installed_at = utcnow()
+    shop.uninstalled_at = None
+    shop.access_token_enc = cipher.encrypt(grant.access_token)
+    shop.access_token_expires_at = grant.expires_at
+    if grant.refresh_token or grant.expires_at is None:
+        shop.refresh_token_enc = cipher.encrypt(grant.refresh_token)
+        shop.refresh_token_expires_at = grant.refresh_expires_at
+    shop.scopes = grant.scope or shop.scopes
+    shop.token_generation = (shop.token_generation or 0) + 1
+    session.flush()
+    return shop
+
+
+def mark_uninstalled(session: Session, domain: str) -> bool:
+    """Drop the tokens and mark the shop uninstalled at once (Shopify already revoked them)."""
+    shop = shop_by_domain(session, domain)
+    if shop is None:
+        return False
+    shop.access_token_enc = None
+    shop.refresh_token_enc = None
+    shop.access_token_expires_at = None
+    shop.refresh_token_expires_at = None
+    shop.uninstalled_at = utcnow()
+    shop.token_generation = (shop.token_generation or 0) + 1
+    session.flush()
+    return True
+
+
+def apply_scopes_update(session: Session, domain: str, current_scopes: list[str]) -> bool:
+    shop = shop_by_domain(session, domain)
+    if shop is None:
+        return False
+    shop.scopes = ",".join(current_scopes)
+    session.flush()
+    return True
+
+
+def update_shop_details(session: Session, domain: str, *, name: str | None, currency: str | None,
+                        timezone: str | None, shopify_id: str | None, scopes: list[str] | None) -> None:
+    shop = shop_by_domain(session, domain)
+    if shop is None:
+        return
+    shop.name, shop.currency, shop.iana_timezone, shop.shopify_id = name, currency, timezone, shopify_id
+    if scopes is not None:
+        shop.scopes = ",".join(scopes)
+    session.flush()
+
+
+def redact_shop(session: Session, domain: str, keep_delivery_id: int | None = None) -> dict:
+    """`shop/redact`: erase everything the app holds for the shop. Idempotent.
+
+    `keep_delivery_id` spares the redaction request's own receipt (it holds no personal data),
+    so a repeated delivery of it is still recognised as a duplicate.
+    """
+    deliveries = delete(WebhookDelivery).where(WebhookDelivery.shop_domain == domain)
+    if keep_delivery_id is not None:
+        deliveries = deliveries.where(WebhookDelivery.id != keep_delivery_id)
+    counts = {
+        "webhook_deliveries": session.execute(deliveries).rowcount,
+        "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount,
+        "shops": session.execute(delete(Shop).where(Shop.domain == domain)).rowcount,
+    }
+    session.flush()
+    return counts

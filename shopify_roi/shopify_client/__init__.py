@@ -1,0 +1,1 @@
+"""All of Shopify's protocol: plain values in, small dataclasses out. Knows nothing of Flask or models."""

@@ -1,0 +1,50 @@
+"""App Bridge session tokens (HS256 JWT signed with the app secret), decoded with ShopifyAPI."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from shopify import session_token as _st
+
+from .domains import valid_shop_domain
+
+
+class InvalidSessionToken(Exception):
+    """The token is missing, expired, for another app, badly signed or names no valid shop."""
+
+
+@dataclass(frozen=True)
+class SessionToken:
+    shop: str
+    user_id: str
+    session_id: str
+    raw: str
+
+
+def decode(raw_token: str | None, api_key: str, secrets: list[str]) -> SessionToken:
+    """Verify signature, `aud`, `exp`/`nbf` (10 s leeway) and that `iss` and `dest` name one valid shop.
+
+    The shop is taken from `dest` (Shopify's advice) after ShopifyAPI checked `iss` has the same
+    origin. Raises InvalidSessionToken with a short reason.
+    """
+    if not raw_token:
+        raise InvalidSessionToken("missing session token")
+    last_error = "invalid session token"
+    for secret in [s for s in secrets if s]:
+        try:
+            claims = _st.decode_from_header(f"Bearer {raw_token}", api_key, secret)
+        except _st.SessionTokenError as exc:
+            last_error = str(exc) or exc.__class__.__name__
+            continue
+        dest = urlsplit(str(claims.get("dest", "")))
+        shop = valid_shop_domain(dest.hostname or "")
+        if dest.scheme != "https" or not shop:
+            raise InvalidSessionToken("dest is not a shop")
+        return SessionToken(shop=shop, user_id=str(claims.get("sub", "")), session_id=str(claims.get("sid", "")), raw=raw_token)
+    raise InvalidSessionToken(last_error)
+
+
+def from_authorization_header(header: str | None, api_key: str, secrets: list[str]) -> SessionToken:
+    if not header or not header.startswith("Bearer "):
+        raise InvalidSessionToken("missing Bearer session token")
+    return decode(header[len("Bearer "):].strip(), api_key, secrets)

@@ -1,0 +1,36 @@
+"""Install by authorization-code grant: `/auth?shop=` and `/auth/callback`."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request
+
+from ..jobs.installs import sync_shop
+from ..services import installs
+from ..shopify_client.domains import admin_app_url
+from .guards import runtime
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.get("/auth")
+def begin():
+    rt = runtime()
+    try:
+        with rt.db.session() as session:
+            url = installs.begin_install(session, rt.credentials, request.args.get("shop"), rt.settings.scopes,
+                                         f"{rt.settings.app_url}/auth/callback")
+    except installs.InstallError as exc:
+        return render_template("install.html", error=str(exc)), exc.status
+    return redirect(url, code=302)
+
+
+@bp.get("/auth/callback")
+def callback():
+    rt = runtime()
+    try:
+        with rt.db.session() as session:
+            shop = installs.complete_install(session, rt.credentials, rt.cipher, request.args.to_dict(flat=False), rt.secrets)
+            domain = shop.domain
+    except installs.InstallError as exc:
+        return render_template("install.html", error=str(exc)), exc.status
+    rt.jobs.enqueue(sync_shop, domain)
+    return redirect(admin_app_url(rt.settings.origin_template, domain, rt.settings.api_key), code=302)

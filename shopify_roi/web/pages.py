@@ -1,0 +1,71 @@
+"""The embedded page. Server-rendered, so it shows even when Shopify's CDN is unreachable."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, make_response, redirect, render_template, request
+
+from ..jobs.installs import sync_shop
+from ..services import inbox, installs
+from ..shopify_client import query_hmac
+from ..shopify_client.domains import admin_app_url, origin_root, valid_shop_domain
+from ..shopify_client.session_token import InvalidSessionToken, decode
+from .guards import runtime
+
+bp = Blueprint("pages", __name__)
+
+
+def _page(template: str, status: int = 200, **context) -> Response:
+    resp = make_response(render_template(template, **context), status)
+    shop = context.get("shop_domain")
+    ancestors = ["https://admin.shopify.com"]
+    if shop:
+        ancestors.insert(0, origin_root(runtime().settings.origin_template, shop))
+    # Only the shop's admin may frame the app (shopify.dev: "Set up iframe protection").
+    resp.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(ancestors) + ";"
+    return resp
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": True}
+
+
+@bp.get("/")
+def index():
+    rt = runtime()
+    args = request.args
+    if not args.get("shop") and not args.get("id_token"):
+        return _page("install.html", error=None)
+    if "hmac" in args and not query_hmac.verify(args.to_dict(flat=False), rt.secrets):
+        return _page("install.html", 400, error="This link's signature is not valid. Open the app from your Shopify admin.")
+    shop_param = valid_shop_domain(args.get("shop")) if args.get("shop") else None
+    if args.get("shop") and not shop_param:
+        return _page("install.html", 400, error="That is not a myshopify.com shop domain.")
+    raw_token = args.get("id_token")
+    if not raw_token:
+        with rt.db.session() as session:
+            shop = installs.shop_by_domain(session, shop_param)
+            installed = bool(shop and shop.is_installed)
+        if not installed:
+            return redirect(f"/auth?shop={shop_param}", code=302)
+        return redirect(admin_app_url(rt.settings.origin_template, shop_param, rt.settings.api_key), code=302)
+    try:
+        token = decode(raw_token, rt.settings.api_key, rt.secrets)
+    except InvalidSessionToken as exc:
+        return _page("install.html", 401, error=f"Your Shopify session could not be verified ({exc}). Reload the app from the admin.")
+    if shop_param and shop_param != token.shop:
+        return _page("install.html", 400, error="The shop in the link does not match your session.")
+    try:
+        with rt.db.session() as session:
+            shop = installs.shop_by_domain(session, token.shop)
+            newly_installed = not (shop and shop.is_installed)
+            if newly_installed:
+                shop = installs.install_from_session_token(session, rt.credentials, rt.cipher, token.shop, raw_token)
+            deliveries = inbox.recent(session, token.shop, limit=10)
+            session.expunge_all()
+    except installs.InstallError as exc:
+        return _page("install.html", exc.status, error=f"Creator ROI could not be authorised for this shop: {exc}")
+    if newly_installed:
+        rt.jobs.enqueue(sync_shop, token.shop)
+    g.shop = shop
+    return _page("app.html", shop=shop, shop_domain=shop.domain, deliveries=deliveries, initial_token=raw_token,
+                 settings=rt.settings, newly_installed=newly_installed)

@@ -1,0 +1,70 @@
+"""The README's demo command, and the embedded page as a merchant's browser shows it."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import install
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """`python -m devstore.demo` (what `make demo` runs) on free ports, on its embedded defaults."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["SHOPIFY_ROI_DATA_DIR"] = str(tmp_path)
+    cmd = [sys.executable, "-m", "devstore.demo", "--port", str(_free_port()), "--app-port", str(_free_port())]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url, seen, deadline = None, [], time.time() + 90
+    while time.time() < deadline and url is None:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        match = re.search(r"(http://127\.0\.0\.1:\d+/demo-shop\.myshopify\.com/admin/apps/\S+)", line)
+        url = match.group(1) if match else None
+    if url is None:
+        proc.kill()
+        pytest.fail("demo printed no URL:\n" + "".join(seen[-30:]))
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
+    page.goto(demo)
+    frame = page.frame_locator("#app-frame")
+    frame.locator("h1", has_text="Creator ROI").wait_for(timeout=20_000)
+    # The page's script called /api/ with session tokens from the admin (App Bridge's job).
+    frame.locator("body[data-api-ready='1']").wait_for(timeout=20_000)
+    assert frame.locator("text=demo-shop.myshopify.com").first.is_visible()
+    page.screenshot(path=str(screenshots / "demo-embedded-app.png"))
+
+
+def test_page_renders_and_works_when_shopifys_cdn_is_unreachable(app_server, stand_in, shop_domain, page, screenshots):
+    install(app_server.url, shop_domain)
+    page.route(re.compile(r"https://cdn\.shopify\.com/.*"), lambda route: route.abort())
+    token = stand_in.control.session_token(shop_domain)
+    page.goto(f"{app_server.url}/?embedded=1&shop={shop_domain}&id_token={token}")
+    assert page.locator("h1").inner_text() == "Creator ROI"
+    page.locator("body[data-api-ready='1']").wait_for(timeout=20_000)  # fell back to the load-time token
+    assert "read_orders" in page.locator("[data-field='scopes']").inner_text()
+    page.screenshot(path=str(screenshots / "embedded-app-without-cdn.png"))

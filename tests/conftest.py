@@ -1,0 +1,165 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when DATABASE_URL names it), the
+queue (fakeredis, or Redis when REDIS_URL names it), the Shopify stand-in and the app, both
+served over real HTTP on loopback ports.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from devstore.config import DevstoreConfig
+from devstore.testing import DevstoreServer
+from shopify_roi.config import Settings
+from shopify_roi.db import Base
+from shopify_roi.migrate import upgrade
+
+from support import API_KEY, API_SECRET
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# -- no test may reach beyond this machine --------------------------------------------------
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    if isinstance(address, tuple) and address and isinstance(address[0], str):
+        host = address[0]
+        if not (host.startswith("127.") or host in ("::1", "localhost")):
+            raise OSError(f"tests may only use loopback, not {host}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only
+
+
+def pytest_configure(config):
+    config.addinivalue_line("filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning")
+
+
+# -- database ---------------------------------------------------------------------------------
+def _postgres_test_database(base_url: str) -> tuple[str, callable]:
+    """A fresh database on the same server, dropped afterwards (isolation from other runs)."""
+    name = f"roi_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base_url.rsplit("/", 1)[0] + "/" + name
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith("postgres"):
+        base = base.replace("postgres://", "postgresql://", 1)
+        url, drop = _postgres_test_database(base)
+    else:
+        url, drop = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}", (lambda: None)
+    upgrade(url)  # schema from migrations, never create_all
+    yield url
+    drop()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    return os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture
+def clean_db(database_url):
+    yield database_url
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+
+
+# -- stand-in and app -------------------------------------------------------------------------
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class LiveServer:
+    """Serves a WSGI app on a random loopback port; the app may be attached after the port is known."""
+
+    def __init__(self):
+        self.app = None
+        self._server = make_server("127.0.0.1", 0, self._dispatch, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _dispatch(self, environ, start_response):
+        return self.app(environ, start_response)
+
+    def stop(self):
+        self._server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stand_in():
+    config = DevstoreConfig(api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9",
+                            app_toml=os.path.join(ROOT, "shopify.app.toml"))
+    with DevstoreServer(config) as server:
+        yield server
+
+
+@pytest.fixture
+def settings(clean_db, redis_url, stand_in):
+    return Settings(
+        api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9", database_url=clean_db,
+        redis_url=redis_url, token_encryption_key=Fernet.generate_key().decode(),
+        origin_template=stand_in.origin_template, queue_name=f"test-{uuid.uuid4().hex[:8]}",
+        run_inprocess_worker=False, log_level="WARNING",
+    )
+
+
+@pytest.fixture
+def app_server(settings, stand_in):
+    """The app served over HTTP, with the stand-in's redirects and webhooks pointed at it."""
+    from shopify_roi.app import create_app
+
+    server = LiveServer()
+    settings = settings.with_(app_url=server.url)
+    server.app = create_app(settings, start_worker=False)
+    server.runtime = server.app.extensions["shopify_roi"]
+    stand_in.set_app_url(server.url)
+    yield server
+    server.stop()
+    server.runtime.jobs.queue.empty()
+    server.runtime.close()
+
+
+@pytest.fixture
+def runtime(app_server):
+    return app_server.runtime
+
+
+@pytest.fixture
+def shop_domain(stand_in):
+    """A fresh shop on the stand-in (each test gets its own)."""
+    domain = f"shop-{uuid.uuid4().hex[:10]}.myshopify.com"
+    stand_in.control.create_shop(domain, name="Test Shop", currency="EUR", timezone="Europe/Berlin",
+                                 scopes="read_orders,write_discounts,read_customers")
+    return domain
+
+
+@pytest.fixture
+def http():
+    return requests.Session()

@@ -1,0 +1,169 @@
+"""The Admin GraphQL endpoint: auth, schema validation, execution, cost, throttling, faults."""
+
+from __future__ import annotations
+
+SHOP_QUERY = "{ shop { name currencyCode } }"
+INVALID_TOKEN = (
+    "[API] Invalid API key or access token (unrecognized login or wrong password)"
+)
+
+
+def test_shop_query_with_token_returns_data_and_cost(api, tokens):
+    response = api.graphql(SHOP_QUERY, tokens["access_token"])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {"shop": {"name": "Demo Shop", "currencyCode": "USD"}}
+    assert "errors" not in body
+    cost = body["extensions"]["cost"]
+    # shop is an object field (1); name and currencyCode are scalar/enum (0) -> 1
+    assert cost["requestedQueryCost"] == 1 and cost["actualQueryCost"] == 1
+    assert cost["throttleStatus"]["maximumAvailable"] == 2000.0
+    assert cost["throttleStatus"]["restoreRate"] == 100.0
+
+
+def test_full_shop_and_installation_query(api, tokens, devstore, shop):
+    query = """query Boot { shop { id name myshopifyDomain email currencyCode ianaTimezone
+                 plan { partnerDevelopment shopifyPlus publicDisplayName } }
+               currentAppInstallation { id accessScopes { handle } } }"""
+    data = api.graphql(query, tokens["access_token"]).json()["data"]
+    assert data["shop"]["id"] == devstore.control.shop(shop)["gid"]
+    assert data["shop"]["myshopifyDomain"] == "demo-shop.myshopify.com"
+    assert data["shop"]["ianaTimezone"] == "America/New_York"
+    assert data["shop"]["plan"]["partnerDevelopment"] is True
+    handles = [s["handle"] for s in data["currentAppInstallation"]["accessScopes"]]
+    assert handles == ["read_orders", "write_discounts", "read_customers"]
+
+
+def test_unknown_field_is_rejected_by_the_schema_and_logged(
+    api, tokens, devstore, shop
+):
+    body = api.graphql(
+        "query Bad { shop { name notAField } }", tokens["access_token"]
+    ).json()
+    assert "data" not in body
+    [error] = body["errors"]
+    assert "notAField" in error["message"] and "Shop" in error["message"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert error["locations"] == [{"line": 1, "column": 25}]
+    [entry] = devstore.control.graphql_log(shop)
+    assert (
+        entry["valid"] is False
+        and entry["query"] == "query Bad { shop { name notAField } }"
+    )
+    assert entry["errors"] == body["errors"]
+
+
+def test_wrong_argument_type_is_rejected_by_the_schema(api, tokens, devstore, shop):
+    body = api.graphql(
+        '{ orders(first: "ten") { nodes { id } } }', tokens["access_token"]
+    ).json()
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "Int" in body["errors"][0]["message"]
+    assert devstore.control.graphql_log(shop)[-1]["valid"] is False
+
+
+def test_bad_variable_value_is_rejected(api, tokens, devstore, shop):
+    query = "query Orders($n: Int!) { orders(first: $n) { nodes { id } } }"
+    body = api.graphql(query, tokens["access_token"], variables={"n": "ten"}).json()
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_VARIABLE"
+    assert devstore.control.graphql_log(shop)[-1] == {
+        "operation_name": None,
+        "query": query,
+        "variables": {"n": "ten"},
+        "valid": False,
+        "errors": body["errors"],
+    }
+
+
+def test_valid_but_unimplemented_root_field_says_so(api, tokens):
+    body = api.graphql(
+        "{ orders(first: 1) { nodes { id } } }", tokens["access_token"]
+    ).json()
+    assert body["errors"][0]["message"] == "devstore: orders is not implemented"
+    assert "cost" in body["extensions"]
+
+
+def test_missing_or_unknown_token_is_401(api, tokens):
+    for token in (None, "", "shpat_00000000000000000000000000000000"):
+        response = api.graphql(SHOP_QUERY, token)
+        assert response.status_code == 401
+        assert response.json() == {"errors": INVALID_TOKEN}
+
+
+def test_another_shops_token_is_401(api, tokens, devstore):
+    devstore.control.create_shop("other-shop.myshopify.com")
+    from devstore_support import Api
+
+    other = Api(devstore, "other-shop.myshopify.com")
+    assert other.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 401
+
+
+def test_expired_tokens_are_401_until_refreshed(api, tokens, devstore, shop):
+    assert devstore.control.expire_tokens(shop) == {"expired": 1}
+    assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 401
+    fresh = api.access_token(
+        grant_type="refresh_token", refresh_token=tokens["refresh_token"]
+    ).json()
+    assert api.graphql(SHOP_QUERY, fresh["access_token"]).status_code == 200
+
+
+def test_uninstalled_shop_tokens_are_401(api, tokens, devstore, shop):
+    devstore.control.uninstall(shop)
+    assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 401
+    assert devstore.control.shop(shop)["installed"] is False
+
+
+def test_unknown_api_version_is_404(api, tokens):
+    assert (
+        api.graphql(SHOP_QUERY, tokens["access_token"], version="2019-04").status_code
+        == 404
+    )
+
+
+def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(
+    api, tokens, devstore, shop
+):
+    devstore.control.faults(shop, throttle={"maximum": 50, "restore_rate": 5})
+    # orders is an object field (1); first: 59 multiplies its selection: nodes (object, 1) x 59
+    # -> 1 + 59 * 1 = 60 > 50
+    response = api.graphql(
+        "{ orders(first: 59) { nodes { id } } }", tokens["access_token"]
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["errors"] == [
+        {
+            "message": "Throttled",
+            "extensions": {
+                "code": "THROTTLED",
+                "documentation": "https://shopify.dev/api/usage/rate-limits",
+            },
+        }
+    ]
+    cost = body["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 60 and cost["actualQueryCost"] is None
+    assert cost["throttleStatus"]["maximumAvailable"] == 50.0
+    assert cost["throttleStatus"]["restoreRate"] == 5.0
+    # the bucket was not charged: a cheap query still fits
+    assert "data" in api.graphql(SHOP_QUERY, tokens["access_token"]).json()
+
+
+def test_mutation_costs_ten(api, tokens):
+    query = 'mutation { discountCodeDeactivate(id: "gid://shopify/DiscountCodeNode/1") { userErrors { message } } }'
+    cost = api.graphql(query, tokens["access_token"]).json()["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 10
+
+
+def test_fail_next_answers_503_then_recovers(api, tokens, devstore, shop):
+    devstore.control.faults(shop, fail_next=2)
+    statuses = [
+        api.graphql(SHOP_QUERY, tokens["access_token"]).status_code for _ in range(3)
+    ]
+    assert statuses == [503, 503, 200]
+
+
+def test_fault_status_is_configurable_and_resettable(api, tokens, devstore, shop):
+    devstore.control.faults(shop, fail_next=5, status=502)
+    assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 502
+    devstore.control.reset_faults(shop)
+    assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 200

