@@ -1,6 +1,7 @@
 """Engine, session factory and the declarative Base (with a constraint naming convention)."""
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -78,6 +79,8 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # A forked child (gunicorn, RQ's forking worker) must not reuse the parent's connections.
+        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -21,6 +21,7 @@ def _page(template: str, status: int = 200, **context) -> Response:
         ancestors.insert(0, origin_root(runtime().settings.origin_template, shop))
     # Only the shop's admin may frame the app (shopify.dev: "Set up iframe protection").
     resp.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(ancestors) + ";"
+    resp.headers["Cache-Control"] = "no-store"  # the page carries a session token
     return resp
 
 
