@@ -33,6 +33,7 @@ def shop_json(shop: Shop) -> dict:
             "refresh_count": shop.refresh_count,
             "faults": {
                 "fail_next": shop.faults.fail_next,
+                "fail_every": shop.faults.fail_every,
                 "status": shop.faults.status,
             },
             "throttle": {
@@ -148,12 +149,16 @@ def expire_tokens(shop_domain: str):
 
 @bp.post("/shops/<shop:shop_domain>/faults")
 def set_faults(shop_domain: str):
-    """Set any of fail_next, status and throttle {maximum, restore_rate} (bucket refilled)."""
+    """Set any of fail_next, fail_every, status and throttle {maximum, restore_rate}
+    (bucket refilled; setting fail_every restarts its request count)."""
     shop = shop_or_404(shop_domain)
     body, store = _body(), runtime().store
     with store.lock:
         if "fail_next" in body:
             shop.faults.fail_next = int(body["fail_next"])
+        if "fail_every" in body:
+            shop.faults.fail_every = int(body["fail_every"] or 0)
+            shop.faults.requests_seen = 0
         if "status" in body:
             shop.faults.status = int(body["status"])
         if isinstance(body.get("throttle"), dict):

@@ -128,12 +128,78 @@ def customers_data_request(
     }
 
 
+SAMPLE_DISCOUNT_GID = "gid://shopify/DiscountCodeNode/1"
+
+
+def discounts_create(
+    shop: Shop,
+    admin_graphql_api_id: str = SAMPLE_DISCOUNT_GID,
+    title: str = "Sample discount",
+    status: str = "ACTIVE",
+    created_at: float | None = None,
+    updated_at: float | None = None,
+) -> dict:
+    """``discounts/create``: the discount's GID, title, upper-case status and its creation and
+    update times with the shop's offset (``2026-11-24T10:00:00-05:00``). No code, no value."""
+    created = shop.created_at if created_at is None else created_at
+    return {
+        "admin_graphql_api_id": admin_graphql_api_id,
+        "title": title,
+        "status": status.upper(),
+        "created_at": _local_iso(shop, created),
+        "updated_at": _local_iso(shop, created if updated_at is None else updated_at),
+    }
+
+
+def discounts_update(shop: Shop, **kwargs) -> dict:
+    """``discounts/update``: the same five keys as ``discounts/create``."""
+    return discounts_create(shop, **kwargs)
+
+
+def discounts_delete(
+    shop: Shop,
+    admin_graphql_api_id: str = SAMPLE_DISCOUNT_GID,
+    deleted_at: float | None = None,
+) -> dict:
+    """``discounts/delete``: only the GID and ``deleted_at`` with the shop's offset."""
+    return {
+        "admin_graphql_api_id": admin_graphql_api_id,
+        "deleted_at": _local_iso(shop, shop.created_at if deleted_at is None else deleted_at),
+    }
+
+
+def discounts_redeemcode_added(
+    shop: Shop,
+    admin_graphql_api_id: str = SAMPLE_DISCOUNT_GID,
+    redeem_code: dict | None = None,
+    updated_at: float | None = None,
+) -> dict:
+    """``discounts/redeemcode_added``: the discount's GID, ``redeem_code {id (GID), code}`` and
+    ``updated_at`` in UTC with milliseconds (``2026-11-24T15:00:00.000Z``)."""
+    code = redeem_code or {"id": "gid://shopify/DiscountRedeemCode/1", "code": "code1"}
+    return {
+        "admin_graphql_api_id": admin_graphql_api_id,
+        "redeem_code": {"id": code["id"], "code": code["code"]},
+        "updated_at": _utc_ms(updated_at),
+    }
+
+
+def discounts_redeemcode_removed(shop: Shop, **kwargs) -> dict:
+    """``discounts/redeemcode_removed``: the same shape as ``discounts/redeemcode_added``."""
+    return discounts_redeemcode_added(shop, **kwargs)
+
+
 BUILDERS: dict[str, Callable[..., dict]] = {
     "app/uninstalled": app_uninstalled,
     "app/scopes_update": app_scopes_update,
     "shop/redact": shop_redact,
     "customers/redact": customers_redact,
     "customers/data_request": customers_data_request,
+    "discounts/create": discounts_create,
+    "discounts/update": discounts_update,
+    "discounts/delete": discounts_delete,
+    "discounts/redeemcode_added": discounts_redeemcode_added,
+    "discounts/redeemcode_removed": discounts_redeemcode_removed,
 }
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from devstore import admin_api, admin_graphql, admin_ui, control, oauth
+from devstore import (
+    admin_api,
+    admin_graphql,
+    admin_ui,
+    control,
+    control_discounts,
+    oauth,
+)
 from devstore.config import DevstoreConfig
 from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
 from devstore.state import Store
@@ -21,6 +28,7 @@ def create_app(
     app.register_blueprint(oauth.bp)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(control_discounts.bp)
     app.register_blueprint(admin_ui.bp)
     admin_graphql.get_schema()
     return app

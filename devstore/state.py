@@ -30,10 +30,13 @@ def valid_shop_domain(domain: str) -> bool:
 
 @dataclass
 class Faults:
-    """Injected failures: the next ``fail_next`` GraphQL requests answer ``status``."""
+    """Injected failures: the next ``fail_next`` GraphQL requests answer ``status``, and
+    (when ``fail_every`` K > 0) so does every K-th GraphQL request counted from when it was set."""
 
     fail_next: int = 0
     status: int = 503
+    fail_every: int = 0
+    requests_seen: int = 0
 
 
 @dataclass
@@ -287,12 +290,17 @@ class Store:
 
     # faults and logs -------------------------------------------------------
     def take_fault(self, shop: Shop) -> int | None:
-        """If a failure is pending, consume one and return its HTTP status; else None."""
+        """If a failure is due (pending ``fail_next``, or this request is a multiple of
+        ``fail_every``), consume it and return its HTTP status; else None."""
         with self.lock:
-            if shop.faults.fail_next <= 0:
-                return None
-            shop.faults.fail_next -= 1
-            return shop.faults.status
+            faults = shop.faults
+            faults.requests_seen += 1
+            if faults.fail_next > 0:
+                faults.fail_next -= 1
+                return faults.status
+            if faults.fail_every > 0 and faults.requests_seen % faults.fail_every == 0:
+                return faults.status
+            return None
 
     def log_graphql(self, shop: Shop, entry: dict) -> None:
         with self.lock:

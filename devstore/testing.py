@@ -4,6 +4,7 @@ loopback port, and a small client for the control API."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Self
 
 import requests
@@ -72,7 +73,7 @@ class ControlClient:
         return self._call("POST", f"/shops/{shop}/expire-tokens")
 
     def faults(self, shop: str, **kw) -> dict:
-        """kw: fail_next, status, throttle={"maximum":..,"restore_rate":..}."""
+        """kw: fail_next, fail_every, status, throttle={"maximum":..,"restore_rate":..}."""
         return self._call("POST", f"/shops/{shop}/faults", kw)
 
     def reset_faults(self, shop: str) -> dict:
@@ -83,6 +84,38 @@ class ControlClient:
 
     def deliveries(self, shop: str) -> list[dict]:
         return self._call("GET", f"/shops/{shop}/deliveries")
+
+    def wait_deliveries(
+        self, shop: str, topic: str | None = None, count: int = 1, timeout: float = 5.0
+    ) -> list[dict]:
+        """Poll the delivery log until ``count`` entries (of ``topic``, if given) are there;
+        return them. GraphQL mutations send their webhooks in the background, so a test
+        waits here. Raises TimeoutError with what was logged."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [d for d in self.deliveries(shop) if topic is None or d["topic"] == topic]
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{len(found)} of {count} {topic or ''} deliveries: {found}")
+            time.sleep(0.02)
+
+    def discounts(self, shop: str) -> list[dict]:
+        """The shop's live discounts: id, gid, title, status, codes, value, startsAt, endsAt, ..."""
+        return self._call("GET", f"/shops/{shop}/discounts")
+
+    def create_discount(self, shop: str, code: str, **kw) -> dict:
+        """Create a discount in the admin. kw: percentage (0..1) or amount ("10.00"), title,
+        startsAt, endsAt, usageLimit, appliesOncePerCustomer, combinesWith, minimumSubtotal, tags."""
+        return self._call("POST", f"/shops/{shop}/discounts", {"code": code, **kw})
+
+    def edit_discount(self, shop: str, discount_id: int, **kw) -> dict:
+        """Edit a discount in the admin. kw: code, active, title, percentage, amount, endsAt, ..."""
+        return self._call("PATCH", f"/shops/{shop}/discounts/{discount_id}", kw)
+
+    def delete_discount(self, shop: str, discount_id: int) -> dict:
+        """Delete a discount in the admin."""
+        return self._call("DELETE", f"/shops/{shop}/discounts/{discount_id}")
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,20 @@ class Delivery:
             "url": self.url,
             "error": self.error,
         }
+
+
+# Topics Shopify sends only to apps holding a scope (shopify.dev webhook topic docs); a
+# ``write_`` scope implies its ``read_``. Topics not listed here need no scope in devstore.
+TOPIC_SCOPES = {"discounts/": "read_discounts"}
+
+
+def missing_scope(shop: Shop, topic: str) -> str | None:
+    """The scope the shop's grant lacks for ``topic`` (None when it may be delivered)."""
+    granted = {s.strip() for s in shop.granted_scopes.split(",") if s.strip()}
+    for prefix, scope in TOPIC_SCOPES.items():
+        if topic.startswith(prefix) and not granted & {scope, scope.replace("read_", "write_", 1)}:
+            return scope
+    return None
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -92,6 +107,11 @@ def deliver(
         "delivered_at": _now_iso(),
     }
     urls = toml.uris_for(topic, config.app_url)
+    lacking = missing_scope(shop, topic) if isinstance(shop, Shop) else None
+    if lacking:
+        result = Delivery(webhook_id, None, None, f"the app lacks {lacking} for {topic}")
+        _record(store, shop, entry, result, sent=False)
+        return result
     if not urls:
         result = Delivery(
             webhook_id, None, None, f"no subscription for {topic} in {config.app_toml}"
@@ -131,3 +151,27 @@ def _record(
 ) -> None:
     if store is not None and isinstance(shop, Shop):
         store.log_delivery(shop, {**entry, **result.to_json(), "sent": sent})
+
+
+def deliver_in_background(
+    config: DevstoreConfig, shop: Shop, events: list[tuple[str, dict]], store: Store
+) -> threading.Thread:
+    """Deliver ``[(topic, payload), ...]`` in order on a daemon thread and return it.
+
+    Shopify sends webhooks after the API call that caused them, not inside it, so the app
+    may get its answer before (or after) the webhook. Every outcome is in the shop's delivery
+    log, including an unexpected exception (``sent: false`` with the error); nothing is raised.
+    """
+
+    def run() -> None:
+        for topic, payload in events:
+            try:
+                deliver(config, shop, topic, payload, store=store)
+            except Exception as exc:  # noqa: BLE001 - a broken TOML must not kill the thread unseen
+                entry = {"webhook_id": str(uuid.uuid4()), "topic": topic, "payload": payload}
+                result = Delivery(entry["webhook_id"], None, None, f"{type(exc).__name__}: {exc}")
+                _record(store, shop, entry, result, sent=False)
+
+    thread = threading.Thread(target=run, name=f"webhooks-{shop.domain}", daemon=True)
+    thread.start()
+    return thread

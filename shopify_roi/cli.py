@@ -69,3 +69,40 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     click.echo(f"Creator ROI listening on http://{host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.group(cls=click.Group)
+def creators() -> None:
+    """Creators and their codes."""
+
+
+@creators.command("import")
+@click.argument("shop")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def creators_import(shop: str, csv_file) -> None:
+    """Import creators with their codes from CSV_FILE into SHOP (resumable; safe to run again)."""
+    from rich.progress import Progress
+
+    from .runtime import Runtime, install
+    from .services import imports, onboarding
+    from .services.errors import ServiceError
+    from .services.tokens import admin_client
+
+    rt = install(Runtime.build(from_env()))
+    shop_id = onboarding.shop_id_of(rt.db, shop)
+    if shop_id is None:
+        raise click.ClickException(f"{shop} has not installed the app")
+    try:
+        with rt.db.session() as session:
+            run_id = imports.start(session, shop_id, csv_file.read()).id
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    with Progress(transient=True) as bar:
+        task = bar.add_task("creating creators and codes", total=None)
+        summary = imports.run(rt.db, admin_client(rt, shop), shop_id, run_id,
+                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["counts"].items()))
+    click.echo(f"import {run_id}: {summary['total']} rows: {counts}")
+    for row in summary["rows"]:
+        if row["status"] not in ("created", "unchanged", "resumed"):
+            click.echo(f"  line {row['line']} @{row['handle']} {row['code']}: {row['status']} {row['message']}")

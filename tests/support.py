@@ -35,3 +35,30 @@ def callback_params(app_url: str, shop: str) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+class Merchant:
+    """Staff using the embedded page: every call carries a fresh session token for their shop."""
+
+    def __init__(self, app_url: str, stand_in, shop: str):
+        self.app_url, self.stand_in, self.shop = app_url, stand_in, shop
+
+    def _headers(self) -> dict[str, str]:
+        return bearer(self.stand_in.control.session_token(self.shop))
+
+    def get(self, path: str, **kw) -> requests.Response:
+        return requests.get(self.app_url + path, headers=self._headers(), timeout=60, **kw)
+
+    def post(self, path: str, json=None, **kw) -> requests.Response:
+        return requests.post(self.app_url + path, json=json, headers=self._headers(), timeout=120, **kw)
+
+    def patch(self, path: str, json=None) -> requests.Response:
+        return requests.patch(self.app_url + path, json=json, headers=self._headers(), timeout=60)
+
+    def delete(self, path: str) -> requests.Response:
+        return requests.delete(self.app_url + path, headers=self._headers(), timeout=60)
+
+    def create_creator(self, handle: str, code: str, percent: str = "15", **extra) -> requests.Response:
+        body = {"name": handle.title(), "handle": handle, "platform": "instagram", "commission_percent": "10",
+                "discount": {"code": code, "percent_off": percent}, **extra}
+        return self.post("/api/creators", body)

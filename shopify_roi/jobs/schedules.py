@@ -1,21 +1,29 @@
-"""Periodic work, run by `shopify-roi worker` (and the in-process worker): the inbox sweeper.
+"""Periodic work, run by `shopify-roi worker` (and the in-process worker).
 
-An acknowledged webhook whose queue entry was lost (Redis restarted, enqueue failed) is still
-`received` in the inbox; the sweeper re-enqueues it. Processing is idempotent, so a sweep that
-races a slow worker only costs a no-op job.
+- the inbox sweeper: an acknowledged webhook whose queue entry was lost (Redis restarted,
+  enqueue failed) is still `received` in the inbox and is re-enqueued; processing is idempotent;
+- imports with no progress for two minutes (their worker died) are resumed;
+- every few hours, each installed shop's codes are checked against the shop (edits in the
+  Shopify admin whose webhook was lost) and pending codes are finished.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from ..models import Shop
 from ..runtime import Runtime
-from ..services import inbox
+from ..services import imports, inbox
+from .creators import complete_pending_codes, run_import, sync_discounts
 from .webhooks import process_delivery
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
+CODE_CHECK_EVERY = timedelta(hours=6)
 
 
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
@@ -27,6 +35,26 @@ def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
     if ids:
         log.info("sweeper re-enqueued %d webhook deliveries", len(ids))
     return len(ids)
+
+
+def resume_imports(rt: Runtime) -> int:
+    with rt.db.session() as session:
+        stalled = imports.unfinished(session)
+        domains = dict(session.execute(select(Shop.id, Shop.domain)))
+    for shop_id, import_id in stalled:
+        rt.jobs.enqueue(run_import, domains[shop_id], import_id, job_timeout=3600)
+    return len(stalled)
+
+
+def check_codes(rt: Runtime) -> int:
+    """Queue the discount check and pending-code completion for every installed shop."""
+    with rt.db.session() as session:
+        domains = list(session.scalars(select(Shop.domain).where(Shop.uninstalled_at.is_(None),
+                                                                  Shop.access_token_enc.is_not(None))))
+    for domain in domains:
+        rt.jobs.enqueue(complete_pending_codes, domain)
+        rt.jobs.enqueue(sync_discounts, domain)
+    return len(domains)
 
 
 class Ticker:
@@ -45,8 +73,13 @@ class Ticker:
         self._stop.set()
 
     def _run(self) -> None:
+        last_code_check = 0.0
         while not self._stop.wait(self.interval):
             try:
                 sweep_inbox(self.rt)
+                resume_imports(self.rt)
+                if time.monotonic() - last_code_check >= CODE_CHECK_EVERY.total_seconds():
+                    last_code_check = time.monotonic()
+                    check_codes(self.rt)
             except Exception:  # noqa: BLE001 - keep ticking through a database blip
-                log.exception("sweep failed")
+                log.exception("periodic work failed")

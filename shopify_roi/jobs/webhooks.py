@@ -1,10 +1,14 @@
 """Jobs that turn inbox rows into facts. Idempotent: a delivery is processed at most once."""
 from __future__ import annotations
 
+import json
+
+from ..models.webhook import PROCESSED
 from ..runtime import current
-from ..services import inbox, lifecycle
+from ..services import discount_sync, inbox, lifecycle
 
 HANDLERS = dict(lifecycle.HANDLERS)
+HANDLERS.update({topic: discount_sync.on_discount_webhook for topic in discount_sync.DISCOUNT_TOPICS})
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -15,4 +19,10 @@ def process_delivery(delivery_id: int) -> str:
         delivery = session.get(inbox.WebhookDelivery, delivery_id)
         if delivery is not None and delivery.topic in lifecycle.PRIVACY_TOPICS:
             delivery.payload = None  # the request itself names the customer: keep no copy
+        follow_up = delivery.topic in discount_sync.DISCOUNT_TOPICS and status == PROCESSED if delivery else False
+        shop, body = (delivery.shop_domain, delivery.payload) if delivery else (None, None)
+    if follow_up:  # discount bodies are thin: ask the shop for the discount's state, with retries
+        from .creators import sync_discounts
+
+        rt.jobs.enqueue(sync_discounts, shop, [json.loads(body)["admin_graphql_api_id"]])
     return status

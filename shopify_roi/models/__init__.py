@@ -1,6 +1,11 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 from ..db import Base
+from .creator import Campaign, Creator, creator_campaigns
+from .creator_import import CreatorImport
+from .discount import DiscountCode
+from .link import Click, TrackedLink
 from .shop import OAuthState, Shop
 from .webhook import WebhookDelivery
 
-__all__ = ["Base", "OAuthState", "Shop", "WebhookDelivery"]
+__all__ = ["Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState", "Shop",
+           "TrackedLink", "WebhookDelivery", "creator_campaigns"]

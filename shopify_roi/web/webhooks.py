@@ -18,6 +18,8 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 TOPICS = {
     "app": {"app/uninstalled", "app/scopes_update"},
     "compliance": {"customers/data_request", "customers/redact", "shop/redact"},
+    "discounts": {"discounts/create", "discounts/update", "discounts/delete", "discounts/redeemcode_added",
+                  "discounts/redeemcode_removed"},
 }
 
 
@@ -60,3 +62,8 @@ def app_topics():
 @bp.post("/compliance")
 def compliance_topics():
     return receive("compliance")
+
+
+@bp.post("/discounts")
+def discount_topics():
+    return receive("discounts")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from devstore_support import SCOPES, SHOP, Api
+from devstore_support import APP_TOML, SCOPES, SHOP, Api, Receiver
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
@@ -53,3 +53,13 @@ def tokens(api, devstore, shop) -> dict:
     response = api.exchange(devstore.control.session_token(shop, sub="42"))
     assert response.status_code == 200, response.text
     return response.json()
+
+
+@pytest.fixture
+def receiver(devstore, config):
+    """The app's webhook endpoint: the tests' TOML (with discount topics) and a recording app."""
+    config.app_toml.write_text(APP_TOML)
+    app = Receiver()
+    devstore.set_app_url(app.url)  # the app's port is known only after the stand-in started
+    yield app
+    app.close()

@@ -3,7 +3,11 @@ cannot be confused with another conftest or helper module on sys.path)."""
 
 from __future__ import annotations
 
+import threading
+
 import requests
+from flask import Flask, request
+from werkzeug.serving import make_server
 
 from devstore.testing import DevstoreServer
 
@@ -12,6 +16,62 @@ SCOPES = "read_orders,write_discounts,read_customers"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"
 OFFLINE = "urn:shopify:params:oauth:token-type:offline-access-token"
+
+# The tests' own shopify.app.toml (conftest's ``config`` points at a copy in tmp_path).
+APP_TOML = """
+client_id = "demo-api-key"
+
+[access_scopes]
+scopes = "read_orders,write_discounts,read_customers"
+
+[webhooks]
+api_version = "2026-10"
+
+  [[webhooks.subscriptions]]
+  topics = [ "app/uninstalled", "app/scopes_update" ]
+  uri = "/webhooks/app"
+
+  [[webhooks.subscriptions]]
+  compliance_topics = [ "customers/data_request", "customers/redact", "shop/redact" ]
+  uri = "/webhooks/compliance"
+
+  [[webhooks.subscriptions]]
+  topics = [ "discounts/create", "discounts/update", "discounts/delete",
+             "discounts/redeemcode_added", "discounts/redeemcode_removed" ]
+  uri = "/webhooks/discounts"
+"""
+
+
+class Receiver:
+    """A tiny app that records every webhook POST (raw body and headers)."""
+
+    def __init__(self, status: int = 200):
+        self.received: list[dict] = []
+        app = Flask("receiver")
+
+        @app.post("/webhooks/<kind>")
+        def receive(kind):
+            self.received.append(
+                {
+                    "path": request.path,
+                    "headers": dict(request.headers),
+                    "body": request.get_data(),
+                }
+            )
+            return "", status
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+        )
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class Api:

@@ -89,3 +89,34 @@ def test_schema_rejects_money_like_mistakes(shop):
     body = payloads.shop_redact(shop)
     body["shop_id"] = str(body["shop_id"])
     assert not _validator("shop/redact").is_valid(body)
+
+
+def test_discount_bodies_are_thin_gid_notifications_with_the_shops_offset(shop):
+    moment = 1795521600.0  # 2026-11-24T12:00:00Z
+    body = payloads.discounts_create(
+        shop,
+        admin_graphql_api_id="gid://shopify/DiscountCodeNode/7",
+        title="Anna 15",
+        status="active",
+        created_at=moment,
+        updated_at=moment + 60,
+    )
+    assert body == {
+        "admin_graphql_api_id": "gid://shopify/DiscountCodeNode/7",
+        "title": "Anna 15",
+        "status": "ACTIVE",
+        "created_at": "2026-11-24T13:00:00+01:00",  # Europe/Berlin in November
+        "updated_at": "2026-11-24T13:01:00+01:00",
+    }
+    deleted = payloads.discounts_delete(shop, "gid://shopify/DiscountCodeNode/7", deleted_at=moment)
+    assert deleted == {"admin_graphql_api_id": "gid://shopify/DiscountCodeNode/7", "deleted_at": "2026-11-24T13:00:00+01:00"}
+    added = payloads.discounts_redeemcode_added(
+        shop,
+        "gid://shopify/DiscountCodeNode/7",
+        {"id": "gid://shopify/DiscountRedeemCode/9", "code": "ANNA15"},
+        updated_at=moment,
+    )
+    assert added["redeem_code"] == {"id": "gid://shopify/DiscountRedeemCode/9", "code": "ANNA15"}
+    assert added["updated_at"] == "2026-11-24T12:00:00.000Z"
+    for topic, sample in (("discounts/create", body), ("discounts/delete", deleted), ("discounts/redeemcode_added", added)):
+        assert _validator(topic).is_valid(sample)

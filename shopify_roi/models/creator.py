@@ -1,0 +1,57 @@
+"""Creators (influencers) and campaigns of one shop."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+from ..money import Money
+
+ACTIVE, ARCHIVED = "active", "archived"
+
+creator_campaigns = Table(
+    "creator_campaigns",
+    Base.metadata,
+    Column("creator_id", ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True),
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Creator(Base):
+    __tablename__ = "creators"
+    __table_args__ = (UniqueConstraint("shop_id", "handle"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    handle: Mapped[str] = mapped_column(String(64))  # lower-case, URL-safe
+    name: Mapped[str] = mapped_column(String(255))
+    platform: Mapped[str] = mapped_column(String(32), default="instagram")
+    followers: Mapped[int | None] = mapped_column(Integer)
+    commission_rate: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))  # fraction: 0.10 = 10 %
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    campaigns: Mapped[list["Campaign"]] = relationship(secondary=creator_campaigns, back_populates="creators", lazy="selectin")
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = (UniqueConstraint("shop_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    slug: Mapped[str] = mapped_column(String(64))  # utm_campaign value
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    target_roas: Mapped[Decimal | None] = mapped_column(Money)
+    target_revenue: Mapped[Decimal | None] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    creators: Mapped[list[Creator]] = relationship(secondary=creator_campaigns, back_populates="campaigns", lazy="selectin")

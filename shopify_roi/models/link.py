@@ -1,0 +1,38 @@
+"""Tracked short links of a creator and the clicks on them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+
+
+class TrackedLink(Base):
+    __tablename__ = "tracked_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    short_id: Mapped[str] = mapped_column(String(16), unique=True)
+    target: Mapped[str] = mapped_column(String(16), default="home")  # home | product | collection
+    target_handle: Mapped[str] = mapped_column(String(255), default="")
+    placement: Mapped[str] = mapped_column(String(32), default="post")  # utm_medium
+    destination_url: Mapped[str] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Click(Base):
+    __tablename__ = "clicks"
+    __table_args__ = (Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
+    link_id: Mapped[int] = mapped_column(ForeignKey("tracked_links.id", ondelete="CASCADE"), index=True)
+    clicked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    visitor_hash: Mapped[str] = mapped_column(String(32))
+    agent_class: Mapped[str] = mapped_column(String(16))  # mobile | tablet | desktop | other

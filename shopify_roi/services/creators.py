@@ -1,0 +1,213 @@
+"""Creators and campaigns of a shop: validation, listing, editing, archiving.
+
+Creating a creator together with its code is `onboarding.py`; this module owns the fields.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Campaign, Creator
+from ..models.creator import ACTIVE, ARCHIVED
+from .errors import Invalid, NotFound
+
+HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
+RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new"}
+PLATFORMS = ("instagram", "tiktok", "youtube", "pinterest", "twitter", "facebook", "twitch", "snapchat",
+             "blog", "podcast", "newsletter", "other")
+
+
+@dataclass
+class CreatorFields:
+    name: str | None = None
+    handle: str | None = None
+    platform: str | None = None
+    followers: int | None = None
+    commission_rate: Decimal | None = None  # fraction
+    notes: str | None = None
+    campaigns: list[str] | None = None
+    present: set[str] = field(default_factory=set)
+
+
+def normalise_handle(value: str) -> str:
+    return (value or "").strip().lstrip("@").lower()
+
+
+def _percent(value, name: str, errors: dict) -> Decimal | None:
+    """'10', '10%', 10 or '7.5' (percent) -> Decimal fraction 0.10; refuses floats and out-of-range."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        number = Decimal(str(value).strip().rstrip("%").strip())
+    except InvalidOperation:
+        errors[name] = "must be a percentage such as 10 or 7.5"
+        return None
+    if not (Decimal(0) <= number <= Decimal(100)):
+        errors[name] = "must be between 0 and 100"
+        return None
+    fraction = number / 100
+    if fraction != fraction.quantize(Decimal("0.0001")):
+        errors[name] = "at most two decimals of a percent"
+        return None
+    return fraction
+
+
+def parse_creator(data: dict, *, partial: bool = False) -> CreatorFields:
+    """Validate creator fields from JSON or a CSV row; raises Invalid naming every bad field."""
+    errors: dict[str, str] = {}
+    out = CreatorFields(present={k for k in data if data.get(k) is not None})
+    if "name" in data or not partial:
+        out.name = str(data.get("name") or "").strip()
+        if not out.name:
+            errors["name"] = "is required"
+        elif len(out.name) > 255:
+            errors["name"] = "is longer than 255 characters"
+    if "handle" in data or not partial:
+        out.handle = normalise_handle(str(data.get("handle") or ""))
+        if not HANDLE_RE.fullmatch(out.handle):
+            errors["handle"] = "use 1-64 letters, digits, - or _ (it appears in links)"
+        elif out.handle in RESERVED_HANDLES:
+            errors["handle"] = "is reserved; choose another"
+    if "platform" in data or not partial:
+        out.platform = str(data.get("platform") or "instagram").strip().lower()
+        if out.platform not in PLATFORMS:
+            errors["platform"] = "must be one of " + ", ".join(PLATFORMS)
+    if data.get("followers") not in (None, ""):
+        try:
+            out.followers = int(str(data["followers"]).replace(",", "").replace("_", "").strip())
+            if out.followers < 0:
+                raise ValueError
+        except ValueError:
+            errors["followers"] = "must be a whole number"
+    if "commission_rate" in data or "commission_percent" in data or not partial:
+        out.commission_rate = _percent(data.get("commission_percent", data.get("commission_rate")), "commission_percent", errors)
+        if out.commission_rate is None and "commission_percent" not in errors:
+            out.commission_rate = Decimal(0)
+    if "notes" in data:
+        out.notes = str(data.get("notes") or "")[:5000]
+    if data.get("campaigns") not in (None, ""):
+        raw = data["campaigns"]
+        names = raw if isinstance(raw, list) else str(raw).split("|")
+        out.campaigns = [str(n).strip() for n in names if str(n).strip()]
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    return out
+
+
+def get_creator(session: Session, shop_id: int, handle: str) -> Creator:
+    creator = session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == normalise_handle(handle)))
+    if creator is None:
+        raise NotFound("No such creator in this shop.")
+    return creator
+
+
+def find_creator(session: Session, shop_id: int, handle: str) -> Creator | None:
+    return session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == normalise_handle(handle)))
+
+
+def list_creators(session: Session, shop_id: int, include_archived: bool = False) -> list[Creator]:
+    query = select(Creator).where(Creator.shop_id == shop_id).order_by(Creator.name, Creator.handle)
+    if not include_archived:
+        query = query.where(Creator.status == ACTIVE)
+    return list(session.scalars(query))
+
+
+def apply_fields(session: Session, shop_id: int, creator: Creator, fields: CreatorFields) -> Creator:
+    """Copy validated fields onto a creator (handles never change after creation: links carry them)."""
+    for name in ("name", "platform", "followers", "commission_rate", "notes"):
+        value = getattr(fields, name)
+        if value is not None or name in fields.present:
+            setattr(creator, name, value if value is not None else getattr(creator, name))
+    if fields.campaigns is not None:
+        creator.campaigns = [campaign_by_name(session, shop_id, n, create=True) for n in fields.campaigns]
+    session.flush()
+    return creator
+
+
+def update_creator(session: Session, shop_id: int, handle: str, data: dict) -> Creator:
+    creator = get_creator(session, shop_id, handle)
+    if "handle" in data and normalise_handle(str(data["handle"])) != creator.handle:
+        raise Invalid("A creator's handle cannot change: it is in their links.", {"handle": "cannot change"})
+    return apply_fields(session, shop_id, creator, parse_creator(data, partial=True))
+
+
+def set_archived(session: Session, shop_id: int, handle: str, archived: bool) -> Creator:
+    creator = get_creator(session, shop_id, handle)
+    creator.status = ARCHIVED if archived else ACTIVE
+    session.flush()
+    return creator
+
+
+# -- campaigns ------------------------------------------------------------------------------------
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "campaign"
+
+
+def campaign_by_name(session: Session, shop_id: int, name: str, create: bool = False) -> Campaign:
+    campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
+    if campaign is None:
+        if not create:
+            raise NotFound(f"No campaign named {name!r}.")
+        campaign = Campaign(shop_id=shop_id, name=name, slug=slugify(name))
+        session.add(campaign)
+        session.flush()
+    return campaign
+
+
+def _date(value, name: str, errors: dict) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[name] = "must be a date YYYY-MM-DD"
+        return None
+
+
+def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int | None = None) -> Campaign:
+    """Create or edit a campaign (name, starts_on, ends_on, target_roas, target_revenue)."""
+    errors: dict[str, str] = {}
+    campaign = None
+    if campaign_id is not None:
+        campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.id == campaign_id))
+        if campaign is None:
+            raise NotFound("No such campaign in this shop.")
+    name = str(data.get("name", campaign.name if campaign else "") or "").strip()
+    if not name:
+        errors["name"] = "is required"
+    starts = _date(data.get("starts_on"), "starts_on", errors)
+    ends = _date(data.get("ends_on"), "ends_on", errors)
+    if starts and ends and ends < starts:
+        errors["ends_on"] = "is before the start"
+    targets = {}
+    for key in ("target_roas", "target_revenue"):
+        if data.get(key) not in (None, ""):
+            try:
+                targets[key] = Decimal(str(data[key]))
+            except InvalidOperation:
+                errors[key] = "must be a number"
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    clash = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
+    if clash is not None and clash is not campaign:
+        raise Invalid("A campaign with that name exists.", {"name": "is taken"})
+    if campaign is None:
+        campaign = Campaign(shop_id=shop_id, name=name, slug=slugify(name))
+        session.add(campaign)
+    campaign.name = name
+    campaign.starts_on, campaign.ends_on = starts, ends
+    campaign.target_roas = targets.get("target_roas", campaign.target_roas)
+    campaign.target_revenue = targets.get("target_revenue", campaign.target_revenue)
+    session.flush()
+    return campaign
+
+
+def list_campaigns(session: Session, shop_id: int) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).where(Campaign.shop_id == shop_id).order_by(Campaign.starts_on.desc(), Campaign.name)))

@@ -1,0 +1,32 @@
+"""`/api/campaigns`: list, create and edit campaigns."""
+from __future__ import annotations
+
+from flask import g, request
+
+from ...services import creators as creators_svc
+from ..guards import runtime, session_token_required
+from . import bp
+from .serializers import campaign_json
+
+
+@bp.get("/campaigns")
+@session_token_required
+def list_campaigns():
+    with runtime().db.session() as session:
+        return {"campaigns": [campaign_json(c) for c in creators_svc.list_campaigns(session, g.shop.id)]}
+
+
+@bp.post("/campaigns")
+@session_token_required
+def create_campaign():
+    with runtime().db.session() as session:
+        campaign = creators_svc.save_campaign(session, g.shop.id, request.get_json(silent=True) or {})
+        return campaign_json(campaign), 201
+
+
+@bp.patch("/campaigns/<int:campaign_id>")
+@session_token_required
+def edit_campaign(campaign_id: int):
+    with runtime().db.session() as session:
+        campaign = creators_svc.save_campaign(session, g.shop.id, request.get_json(silent=True) or {}, campaign_id)
+        return campaign_json(campaign)
