@@ -13,7 +13,7 @@ from devstore.state import Shop, Store
 Event = tuple[str, dict]
 
 
-def _summary(shop: Shop, record: dict, now: float) -> dict:
+def _summary(record: dict, now: float) -> dict:
     return {
         "admin_graphql_api_id": discounts.node_gid(record["id"]),
         "title": record["title"],
@@ -23,7 +23,7 @@ def _summary(shop: Shop, record: dict, now: float) -> dict:
     }
 
 
-def _code(shop: Shop, record: dict, code_id: int, text: str, now: float) -> dict:
+def _code(record: dict, code_id: int, text: str, now: float) -> dict:
     return {
         "admin_graphql_api_id": discounts.node_gid(record["id"]),
         "redeem_code": {"id": discounts.redeem_code_gid(code_id), "code": text},
@@ -36,7 +36,7 @@ def created(shop: Shop, record: dict, now: float) -> list[Event]:
     return [
         (
             "discounts/create",
-            payloads.discounts_create(shop, **_summary(shop, record, now)),
+            payloads.discounts_create(shop, **_summary(record, now)),
         )
     ]
 
@@ -52,7 +52,7 @@ def updated(
             (
                 "discounts/redeemcode_removed",
                 payloads.discounts_redeemcode_removed(
-                    shop, **_code(shop, record, renamed["id"], renamed["old"], now)
+                    shop, **_code(record, renamed["id"], renamed["old"], now)
                 ),
             )
         )
@@ -60,14 +60,14 @@ def updated(
             (
                 "discounts/redeemcode_added",
                 payloads.discounts_redeemcode_added(
-                    shop, **_code(shop, record, renamed["id"], renamed["new"], now)
+                    shop, **_code(record, renamed["id"], renamed["new"], now)
                 ),
             )
         )
     events.append(
         (
             "discounts/update",
-            payloads.discounts_update(shop, **_summary(shop, record, now)),
+            payloads.discounts_update(shop, **_summary(record, now)),
         )
     )
     return events
@@ -91,7 +91,7 @@ def codes_added(
         (
             "discounts/redeemcode_added",
             payloads.discounts_redeemcode_added(
-                shop, **_code(shop, record, r["id"], r["code"], now)
+                shop, **_code(record, r["id"], r["code"], now)
             ),
         )
         for r in results

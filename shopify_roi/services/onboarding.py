@@ -87,7 +87,9 @@ def _push(db: Database, client: AdminClient, shop_id: int, row_id: int, handle: 
         existing = remote_api.find_by_code(client, code_in.code)
         if existing is not None and not discounts.is_ours(existing, handle):
             _release(db, row_id, drop_creator)
-            raise Conflict(f"The code {code_in.code} already exists in your Shopify admin ({existing.title}). Choose another code.",
+            clash = existing.first_code[1] or code_in.code
+            raise Conflict(f"{code_in.code} clashes with {clash}, the code of the discount \u201c{existing.title}\u201d that already "
+                           "exists in your Shopify admin (codes are compared ignoring letter case). Choose another code.",
                            {"code": "exists in Shopify"})
         resumed = existing is not None
         made = existing or remote_api.create(client, code_in.spec(handle, name))

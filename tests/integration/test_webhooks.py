@@ -40,7 +40,7 @@ def test_wrong_hmac_is_401_and_stores_nothing(app_server, runtime, shop_domain):
                              headers={"X-Shopify-Topic": "app/uninstalled", "X-Shopify-Shop-Domain": shop_domain,
                                       "X-Shopify-Webhook-Id": "x"})
     assert unsigned.status_code == 401
-    assert _deliveries(runtime) == []
+    assert _deliveries(runtime, shop_domain) == []
 
 
 def test_same_webhook_twice_is_processed_once(app_server, runtime, stand_in, shop_domain):

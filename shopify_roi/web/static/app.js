@@ -1,5 +1,6 @@
-/* Creator ROI page script. Works with App Bridge (shopify.idToken) and, where its CDN script
-   has not loaded, with the session token the admin passed on page load. */
+/* Creator ROI page script: session tokens, the API helper, DOM helpers and the tab router.
+   Works with App Bridge (shopify.idToken) and, where its CDN script has not loaded, with the
+   session token the admin passed on page load. */
 (function () {
   "use strict";
 
@@ -15,35 +16,100 @@
     return initialToken();
   }
 
-  async function api(path) {
-    var token = await sessionToken();
-    var resp = await fetch(path, { headers: { Authorization: "Bearer " + token, Accept: "application/json" } });
+  /* api(path, {method, json, text}) -> parsed JSON; throws {status, body} on an error answer. */
+  async function api(path, options) {
+    options = options || {};
+    var headers = { Authorization: "Bearer " + (await sessionToken()), Accept: "application/json" };
+    var body;
+    if (options.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(options.json); }
+    if (options.text !== undefined) { headers["Content-Type"] = "text/csv"; body = options.text; }
+    var resp = await fetch(path, { method: options.method || (body ? "POST" : "GET"), headers: headers, body: body });
     if (resp.status === 401 && resp.headers.get("X-Shopify-API-Request-Failure-Reauthorize")) {
-      var box = document.getElementById("reinstall");
       document.getElementById("reinstall-link").href = resp.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
-      box.hidden = false;
-      throw new Error("reinstall required");
+      document.getElementById("reinstall").hidden = false;
     }
-    if (!resp.ok) { throw new Error(path + " answered " + resp.status); }
-    return resp.json();
+    var type = resp.headers.get("Content-Type") || "";
+    var data = type.indexOf("json") >= 0 ? await resp.json() : await resp.text();
+    if (!resp.ok) { throw { status: resp.status, body: data }; }
+    return data;
   }
-  window.creatorRoiApi = api;
 
-  function text(el, value) { if (el && value) { el.textContent = value; } }
+  /* h("tag.class", {attr: value, onclick: fn}, children...) builds elements without innerHTML. */
+  function h(spec, attrs) {
+    var parts = spec.split("."), el = document.createElement(parts[0] || "div");
+    if (parts.length > 1) { el.className = parts.slice(1).join(" "); }
+    var children = Array.prototype.slice.call(arguments, 2);
+    if (attrs && (typeof attrs !== "object" || attrs.nodeType || Array.isArray(attrs))) { children.unshift(attrs); attrs = null; }
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) { return; }
+      if (key.indexOf("on") === 0) { el.addEventListener(key.slice(2), value); }
+      else if (key === "dataset") { Object.assign(el.dataset, value); }
+      else { el.setAttribute(key, value === true ? "" : value); }
+    });
+    (function add(list) {
+      list.forEach(function (child) {
+        if (child === null || child === undefined || child === false) { return; }
+        if (Array.isArray(child)) { add(child); } else { el.appendChild(child.nodeType ? child : document.createTextNode(String(child))); }
+      });
+    })(children);
+    return el;
+  }
 
-  async function refresh() {
+  function flash(message, kind) {
+    var box = document.getElementById("flash");
+    box.replaceChildren(message ? h("div.banner." + (kind || "success"), message) : "");
+    if (message && kind !== "critical") { setTimeout(function () { if (box.textContent === message) { box.replaceChildren(); } }, 4000); }
+  }
+
+  async function copy(text, button) {
+    try { await navigator.clipboard.writeText(text); } catch (e) {
+      var area = h("textarea", {}, text); document.body.appendChild(area); area.select();
+      document.execCommand("copy"); area.remove();
+    }
+    if (button) { var old = button.textContent; button.textContent = "Copied"; setTimeout(function () { button.textContent = old; }, 1500); }
+  }
+
+  var routes = [];
+  function route(pattern, render) { routes.push([pattern, render]); }
+
+  async function navigate() {
+    var hash = location.hash.replace(/^#/, "") || "/creators";
+    var view = document.getElementById("view"), status = document.getElementById("status-view");
+    var tab = hash.split("/")[1];
+    document.querySelectorAll(".tabs a").forEach(function (a) { a.classList.toggle("on", a.dataset.tab === tab); });
+    status.hidden = tab !== "status";
+    view.hidden = tab === "status";
+    if (tab === "status") { return; }
+    for (var i = 0; i < routes.length; i++) {
+      var match = hash.match(routes[i][0]);
+      if (match) {
+        view.replaceChildren(h("p.muted", "Loading…"));
+        try { view.replaceChildren(await routes[i][1].apply(null, match.slice(1).map(decodeURIComponent))); }
+        catch (err) { view.replaceChildren(h("div.banner.critical", (err.body && err.body.message) || String(err.message || err))); }
+        document.body.dataset.view = tab;
+        return;
+      }
+    }
+    location.hash = "#/creators";
+  }
+
+  async function refreshStatus() {
     var shop = await api("/api/shop");
-    text(document.querySelector('[data-field="currency"]'), shop.currency);
-    text(document.querySelector('[data-field="timezone"]'), shop.timezone);
-    text(document.querySelector('[data-field="scopes"]'), shop.scopes.join(", "));
+    var set = function (field, value) { var el = document.querySelector('[data-field="' + field + '"]'); if (el && value) { el.textContent = value; } };
+    set("currency", shop.currency); set("timezone", shop.timezone); set("scopes", shop.scopes.join(", "));
     var hooks = await api("/api/webhooks");
-    var summary = document.getElementById("freshness-summary");
-    summary.textContent = "Queue depth " + hooks.queue_depth + " · failed jobs " + hooks.failed_jobs +
-      (hooks.deliveries.length ? " · last webhook " + hooks.deliveries[0].received_at : " · no webhooks yet");
+    document.getElementById("freshness-summary").textContent = "Queue depth " + hooks.queue_depth + " · failed jobs " +
+      hooks.failed_jobs + (hooks.deliveries.length ? " · last webhook " + hooks.deliveries[0].received_at : " · no webhooks yet");
     document.body.dataset.apiReady = "1";
   }
 
+  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate };
+  window.creatorRoiApi = api;
+
   document.addEventListener("DOMContentLoaded", function () {
-    refresh().catch(function (err) { document.body.dataset.apiError = String(err); });
+    window.addEventListener("hashchange", navigate);
+    navigate();
+    refreshStatus().catch(function (err) { document.body.dataset.apiError = JSON.stringify(err); });
   });
 })();
