@@ -152,12 +152,19 @@ def runtime(app_server):
 
 
 @pytest.fixture
-def shop_domain(stand_in):
-    """A fresh shop on the stand-in (each test gets its own)."""
+def shop_domain(stand_in, request):
+    """A fresh shop on the stand-in (each test gets its own).
+
+    Afterwards, every GraphQL operation the app sent to it must have passed the Admin schema's
+    validation (tests that send invalid ones on purpose use the `sends_invalid_graphql` marker).
+    """
     domain = f"shop-{uuid.uuid4().hex[:10]}.myshopify.com"
     stand_in.control.create_shop(domain, name="Test Shop", currency="EUR", timezone="Europe/Berlin",
                                  scopes="read_orders,write_discounts,read_customers")
-    return domain
+    yield domain
+    if request.node.get_closest_marker("sends_invalid_graphql") is None:
+        invalid = [e for e in stand_in.control.graphql_log(domain) if not e["valid"]]
+        assert invalid == [], f"the app sent operations the Admin schema rejects: {invalid}"
 
 
 @pytest.fixture

@@ -43,6 +43,8 @@ class DiscountCode(Base):
     combines_with_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
     min_subtotal: Mapped[Decimal | None] = mapped_column(Money)
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id", ondelete="SET NULL"))
+    # An extra code on the same Shopify discount (discountRedeemCodeBulkAdd); NULL for the main code.
+    alias_of_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id", ondelete="CASCADE"))
     shopify_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)  # last thing that happened to it, in words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -138,7 +138,7 @@ def codes_of(session: Session, shop_id: int, creator_id: int) -> list[DiscountCo
 def current_code(session: Session, shop_id: int, creator_id: int) -> DiscountCode | None:
     """The creator's code in use: active, paused or pending (the newest)."""
     return session.scalar(select(DiscountCode).where(
-        DiscountCode.shop_id == shop_id, DiscountCode.creator_id == creator_id,
+        DiscountCode.shop_id == shop_id, DiscountCode.creator_id == creator_id, DiscountCode.alias_of_id.is_(None),
         DiscountCode.status.in_((ACTIVE, PAUSED, PENDING))).order_by(DiscountCode.id.desc()).limit(1))
 
 
@@ -241,7 +241,7 @@ def deleted(row: DiscountCode) -> None:
 
 def current_codes(session: Session, shop_id: int) -> dict[int, DiscountCode]:
     """creator id -> its code in use (newest active, paused or pending), in one query."""
-    rows = session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
+    rows = session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id, DiscountCode.alias_of_id.is_(None),
                                                       DiscountCode.status.in_((ACTIVE, PAUSED, PENDING)))
                            .order_by(DiscountCode.id))
     return {row.creator_id: row for row in rows}

@@ -125,10 +125,18 @@ def _release(db: Database, row_id: int, drop_creator: bool) -> None:
 def complete_pending(db: Database, client: AdminClient, shop_id: int) -> dict[str, int]:
     """Finish every pending code of the shop (after an outage or a killed run). Idempotent."""
     with db.session() as session:
-        rows = [(r.id, r.creator_id) for r in session.scalars(select(DiscountCode).where(
+        rows = [(r.id, r.creator_id, r.alias_of_id) for r in session.scalars(select(DiscountCode).where(
             DiscountCode.shop_id == shop_id, DiscountCode.status == PENDING, DiscountCode.replaced_by_id.is_(None)))]
     counts = {"completed": 0, "refused": 0, "still_pending": 0}
-    for row_id, creator_id in rows:
+    for row_id, creator_id, alias_of in rows:
+        if alias_of is not None:
+            from .code_aliases import finish_pending
+
+            try:
+                counts["completed" if finish_pending(db, client, row_id) == "completed" else "refused"] += 1
+            except AdminError:
+                counts["still_pending"] += 1
+            continue
         with db.session() as session:
             row = session.get(DiscountCode, row_id)
             creator = session.get(Creator, creator_id)
@@ -175,8 +183,10 @@ def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_da
     except AdminError as exc:
         log.warning("rotated %s but could not deactivate the old code: %s", handle, exc)
     with db.session() as session:
-        old = session.get(DiscountCode, old_id)
-        old.status, old.replaced_by_id, old.note, old.updated_at = ROTATED, new_id, f"replaced by {code_in.code}", utcnow()
+        for old in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
+                                                              DiscountCode.shopify_discount_id == old_discount,
+                                                              DiscountCode.status.in_((ACTIVE, PAUSED)))):
+            old.status, old.replaced_by_id, old.note, old.updated_at = ROTATED, new_id, f"replaced by {code_in.code}", utcnow()
     return Outcome(handle, code_in.code, status, new_id)
 
 
@@ -190,9 +200,12 @@ def set_paused(db: Database, client: AdminClient, shop_id: int, handle: str, cod
         discount_id = row.shopify_discount_id
     status = remote_api.set_active(client, discount_id, not paused)
     with db.session() as session:
-        row = session.get(DiscountCode, code_id)
-        row.status, row.shopify_status, row.note = (PAUSED if paused else ACTIVE), status, ("paused" if paused else "resumed")
-        return row.status
+        # the main code and its extra codes share the discount: they pause and resume together
+        for row in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
+                                                              DiscountCode.shopify_discount_id == discount_id,
+                                                              DiscountCode.status.in_((ACTIVE, PAUSED)))):
+            row.status, row.shopify_status, row.note = (PAUSED if paused else ACTIVE), status, ("paused" if paused else "resumed")
+        return PAUSED if paused else ACTIVE
 
 
 def delete_code(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: int) -> None:
@@ -202,6 +215,8 @@ def delete_code(db: Database, client: AdminClient, shop_id: int, handle: str, co
         row = discounts.get_code(session, shop_id, creator, code_id)
         if row.status in (PENDING,) or not row.shopify_discount_id:
             raise Invalid("This code is not in the shop yet.")
+        if row.alias_of_id is not None:
+            raise Invalid("Extra codes go with their main code: delete the main code.")
         discount_id = row.shopify_discount_id
     if row.status != "deleted" and row.code_key is not None:
         try:
@@ -210,7 +225,10 @@ def delete_code(db: Database, client: AdminClient, shop_id: int, handle: str, co
             if not any(e.get("code") in ("NOT_FOUND", "INVALID") for e in exc.errors):
                 raise Invalid(f"Shopify refused: {exc}") from exc
     with db.session() as session:
-        discounts.deleted(session.get(DiscountCode, code_id))
+        for row in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
+                                                              DiscountCode.shopify_discount_id == discount_id,
+                                                              DiscountCode.code_key.is_not(None))):
+            discounts.deleted(row)
 
 
 def shop_id_of(db: Database, domain: str) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from .admin import AdminClient, load_query
+from .admin import AdminClient, AdminError, load_query
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,48 @@ def delete(client: AdminClient, discount_id: str) -> str:
 
 
 def fetch_many(client: AdminClient, ids: list[str]) -> dict[str, RemoteDiscount | None]:
-    """Current state of many discounts by id (None for one that no longer exists), 250 per call."""
+    """Current state of many discounts by id (None for one that no longer exists).
+
+    25 per call: each node asks for up to 25 codes, and a query may cost at most 1,000 points.
+    """
     found: dict[str, RemoteDiscount | None] = {}
-    for start in range(0, len(ids), 250):
-        batch = ids[start:start + 250]
+    for start in range(0, len(ids), 25):
+        batch = ids[start:start + 25]
         data = client.execute(load_query("discount_codes_state"), {"ids": batch}, "DiscountCodesState")
         for requested, node in zip(batch, data.get("nodes") or []):
             found[requested] = _remote(node) if node and node.get("id") else None
     return found
+
+
+@dataclass(frozen=True)
+class AddedCode:
+    code: str
+    redeem_code_id: str | None
+    error: str | None
+
+
+def add_codes(client: AdminClient, discount_id: str, codes: list[str], polls: int = 40) -> list[AddedCode]:
+    """Add redeem codes to one discount (`discountRedeemCodeBulkAdd`, at most 250, asynchronous).
+
+    Polls `discountRedeemCodeBulkCreation` until done; returns each code's outcome.
+    """
+    if len(codes) > 250:
+        raise ValueError("at most 250 codes per call")
+    payload = client.mutate(load_query("discount_redeem_code_bulk_add"),
+                            {"discountId": discount_id, "codes": [{"code": c} for c in codes]},
+                            "discountRedeemCodeBulkAdd", "AddRedeemCodes")
+    creation_id = (payload.get("bulkCreation") or {}).get("id")
+    wait = 0.1
+    for _ in range(polls):
+        data = client.execute(load_query("discount_redeem_code_bulk_creation"), {"id": creation_id}, "RedeemCodeBulkCreation")
+        creation = data.get("discountRedeemCodeBulkCreation") or {}
+        if creation.get("done"):
+            out = []
+            for node in (creation.get("codes") or {}).get("nodes") or []:
+                made = node.get("discountRedeemCode") or {}
+                errors = "; ".join(e.get("message", "") for e in node.get("errors") or [])
+                out.append(AddedCode(node.get("code", ""), made.get("id"), errors or (None if made else "not created")))
+            return out
+        client.sleep(wait)
+        wait = min(wait * 2, 2.0)
+    raise AdminError(f"Shopify did not finish adding codes to {discount_id}")

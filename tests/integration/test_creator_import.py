@@ -74,7 +74,7 @@ def test_import_reports_bad_rows_and_clashes_per_row(merchant, runtime, stand_in
 
 def test_import_killed_half_way_and_run_again_creates_nothing_twice(merchant, runtime, stand_in, shop_domain, tmp_path):
     csv_file = tmp_path / "creators.csv"
-    csv_file.write_text(_csv(120))
+    csv_file.write_text(_csv(200))
     stand_in.control.faults(shop_domain, throttle={"maximum": 25, "restore_rate": 200})
     settings = runtime.settings
     env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
@@ -84,19 +84,19 @@ def test_import_killed_half_way_and_run_again_creates_nothing_twice(merchant, ru
     cli = [str(Path(sys.executable).with_name("shopify-roi")), "creators", "import", shop_domain, str(csv_file)]
     first = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
-    while len(_shop_codes(stand_in, shop_domain)) < 40 and time.time() < deadline and first.poll() is None:
+    while len(_shop_codes(stand_in, shop_domain)) < 80 and time.time() < deadline and first.poll() is None:
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)  # mid-run: rows done, perhaps one half-made
     first.wait(10)
     made_before = len(_shop_codes(stand_in, shop_domain))
-    assert 40 <= made_before < 120, f"killed too late or too early ({made_before} codes)"
+    assert 80 <= made_before < 200, f"killed too late or too early ({made_before} codes)"
 
     second = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
 
     codes = _shop_codes(stand_in, shop_domain)
     assert Counter(codes).most_common(1)[0][1] == 1  # no code twice
-    assert set(codes) == {f"CODE{i:03d}" for i in range(120)}
+    assert set(codes) == {f"CODE{i:03d}" for i in range(200)}
     creators = merchant.get("/api/creators").json()["creators"]
-    assert len(creators) == 120 and all(c["code"]["status"] == "active" for c in creators)
-    assert "120 rows" in second.stdout
+    assert len(creators) == 200 and all(c["code"]["status"] == "active" for c in creators)
+    assert "200 rows" in second.stdout

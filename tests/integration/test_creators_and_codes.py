@@ -150,3 +150,21 @@ def _shop_id(runtime, domain):
 
     with runtime.db.session() as session:
         return session.scalar(select(Shop.id).where(Shop.domain == domain))
+
+
+def test_extra_codes_go_on_the_same_discount_and_clashes_are_reported_per_code(merchant, stand_in, shop_domain, runtime):
+    code_id = merchant.create_creator("anna", "ANNA15").json()["code"]["id"]
+    stand_in.control.create_discount(shop_domain, "ANNA-YT", percentage=0.1)
+    resp = merchant.post(f"/api/creators/anna/codes/{code_id}/extra", {"codes": ["ANNA-TT", "anna-yt", "ANNA15", "x y"]})
+    assert resp.status_code == 200, resp.text
+    results = {r["code"]: r["status"] for r in resp.json()["results"]}
+    assert results == {"ANNA-TT": "added", "anna-yt": "conflict", "ANNA15": "conflict", "x y": "invalid"}
+    shop_codes = _by_code(stand_in, shop_domain)
+    assert shop_codes["ANNA-TT"]["id"] == shop_codes["ANNA15"]["id"]  # one discount, two codes
+    runtime.jobs.drain()  # redeemcode_added webhook -> the check finds nothing to change
+    anna = merchant.get("/api/creators/anna").json()
+    assert anna["code"]["code"] == "ANNA15"
+    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [("ANNA-TT", "active"), ("ANNA15", "active")]
+    merchant.post(f"/api/creators/anna/codes/{code_id}/pause")
+    anna = merchant.get("/api/creators/anna").json()
+    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [("ANNA-TT", "paused"), ("ANNA15", "paused")]

@@ -5,7 +5,7 @@ from flask import Response, g, request
 
 from ...jobs.creators import complete_pending_codes, run_import, sync_discounts
 from ...services import creators as creators_svc
-from ...services import discounts, imports, links, onboarding
+from ...services import code_aliases, discounts, imports, links, onboarding
 from ...services.errors import Invalid
 from ...services.tokens import admin_client
 from ...shopify_client.domains import shop_origin
@@ -122,6 +122,16 @@ def delete_code(handle: str, code_id: int):
     rt = runtime()
     onboarding.delete_code(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id)
     return _detail(handle)
+
+
+@bp.post("/creators/<handle>/codes/<int:code_id>/extra")
+@session_token_required
+def add_extra_codes(handle: str, code_id: int):
+    """More codes on the same discount: `{"codes": ["ANNA-TIKTOK", ...]}` -> a result per code."""
+    rt = runtime()
+    codes = (request.get_json(silent=True) or {}).get("codes")
+    results = code_aliases.add(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id, codes)
+    return {"results": results, "creator": _detail(handle)}
 
 
 @bp.get("/creators/<handle>/links/preview")

@@ -31,7 +31,8 @@ def code_json(row: DiscountCode | None) -> dict | None:
                           "shipping": row.combines_with_shipping},
         "min_subtotal": str(row.min_subtotal) if row.min_subtotal is not None else None,
         "shopify_discount_id": row.shopify_discount_id, "shopify_status": row.shopify_status,
-        "note": row.note, "replaced_by_id": row.replaced_by_id, "created_at": _iso(row.created_at),
+        "note": row.note, "replaced_by_id": row.replaced_by_id, "alias_of_id": row.alias_of_id,
+        "created_at": _iso(row.created_at),
     }
 
 

@@ -125,7 +125,18 @@
       } }, "Rotate"),
       h("button.button.critical.small", { onclick: function () {
         if (confirm("Delete " + code.code + " from your shop? Orders that used it stay attributed.")) { act(base + "/codes/" + code.id, { method: "DELETE" }, code.code + " was deleted."); }
-      } }, "Delete")) : null;
+      } }, "Delete"),
+      h("button.button.secondary.small", { onclick: async function () {
+        var more = prompt("Extra codes for the same discount, separated by commas (e.g. ANNA-TIKTOK):");
+        if (!more) { return; }
+        try {
+          var out = await api(base + "/codes/" + code.id + "/extra", { json: { codes: more.split(",").map(function (x) { return x.trim(); }).filter(Boolean) } });
+          R.flash(out.results.map(function (r) { return r.code + ": " + r.status + (r.message ? " (" + r.message + ")" : ""); }).join(" · "),
+            out.results.every(function (r) { return r.status === "added"; }) ? "success" : "critical");
+          R.navigate();
+        } catch (err) { R.flash(errorText(err), "critical"); }
+      } }, "Add extra code")) : null;
+    var extras = code ? c.codes.filter(function (k) { return k.alias_of_id === code.id && (k.status === "active" || k.status === "paused"); }) : [];
     var history = h("table.data-table", h("thead", h("tr", ["Code", "Value", "Status", "Note", "Created"].map(function (t) { return h("th", t); }))),
       h("tbody", c.codes.map(function (k) { return h("tr", h("td", k.code), h("td", codeValue(k)), h("td", badge(k.status)), h("td", k.note || ""), h("td", (k.created_at || "").slice(0, 10))); })));
 
@@ -166,7 +177,8 @@
             c.status === "archived" ? "Restore" : "Archive"))),
       h("div.layout",
         h("section.card", h("h2", "Discount code"), code ? h("p", h("strong", code.code), " ", badge(code.status), " · ", codeValue(code),
-          code.usage_limit ? " · " + code.usage_limit + " uses" : "", code.once_per_customer ? " · once per customer" : "") : h("p.muted", "No live code."), codeActions),
+          code.usage_limit ? " · " + code.usage_limit + " uses" : "", code.once_per_customer ? " · once per customer" : "") : h("p.muted", "No live code."),
+          extras.length ? h("p.muted", "Extra codes on the same discount: " + extras.map(function (k) { return k.code; }).join(", ")) : null, codeActions),
         h("section.card", h("h2", "Creator"), h("dl.facts", h("dt", "Platform"), h("dd", c.platform), h("dt", "Followers"), h("dd", c.followers === null ? "—" : Number(c.followers).toLocaleString()),
           h("dt", "Commission"), h("dd", c.commission_percent + "% of return-adjusted revenue"), h("dt", "Campaigns"), h("dd", c.campaigns.join(", ") || "—"), h("dt", "Clicks"), h("dd", String(c.clicks))))),
       h("section.card", { id: "links-panel" }, h("h2", "Links to share"),
