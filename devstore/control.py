@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from devstore import payloads, session_tokens, webhooks
+from devstore import order_events, payloads, session_tokens, webhooks
 from devstore.context import runtime, shop_or_404
 from devstore.state import Faults, Shop, valid_shop_domain
 from devstore.throttle import DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE
@@ -40,6 +40,7 @@ def shop_json(shop: Shop) -> dict:
                 "maximum": shop.bucket.maximum,
                 "restore_rate": shop.bucket.restore_rate,
             },
+            "webhook_faults": order_events.channel(store, shop).faults.to_json(),
         }
 
 
@@ -149,10 +150,16 @@ def expire_tokens(shop_domain: str):
 
 @bp.post("/shops/<shop:shop_domain>/faults")
 def set_faults(shop_domain: str):
-    """Set any of fail_next, fail_every, status and throttle {maximum, restore_rate}
-    (bucket refilled; setting fail_every restarts its request count)."""
+    """Set any of fail_next, fail_every, status, throttle {maximum, restore_rate} (bucket
+    refilled; setting fail_every restarts its request count) and webhooks {duplicate,
+    reorder, drop, seed} (order webhook faults, see ``order_events``)."""
     shop = shop_or_404(shop_domain)
     body, store = _body(), runtime().store
+    if isinstance(body.get("webhooks"), dict):
+        order_events.configure(store, shop, body["webhooks"])
+    if "bulk_delay" in body:  # seconds a bulk operation stays RUNNING before it works
+        with store.lock:
+            shop.extras["bulk_delay"] = float(body["bulk_delay"] or 0)
     with store.lock:
         if "fail_next" in body:
             shop.faults.fail_next = int(body["fail_next"])
@@ -172,6 +179,7 @@ def set_faults(shop_domain: str):
 def reset_faults(shop_domain: str):
     """No pending failures; default bucket (2000 points, 100/s), full."""
     shop = shop_or_404(shop_domain)
+    order_events.configure(runtime().store, shop, None)
     with runtime().store.lock:
         shop.faults = Faults()
         shop.bucket.reset(DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE)

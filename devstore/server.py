@@ -8,8 +8,11 @@ from devstore import (
     admin_api,
     admin_graphql,
     admin_ui,
+    bulk,
     control,
     control_discounts,
+    control_orders,
+    control_store,
     oauth,
 )
 from devstore.config import DevstoreConfig
@@ -29,6 +32,9 @@ def create_app(
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(control_discounts.bp)
+    app.register_blueprint(control_orders.bp)
+    app.register_blueprint(control_store.bp)
+    app.register_blueprint(bulk.bp)
     app.register_blueprint(admin_ui.bp)
     admin_graphql.get_schema()
     return app

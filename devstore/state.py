@@ -63,6 +63,8 @@ class Shop:
     graphql_log: list[dict] = field(default_factory=list)
     deliveries: list[dict] = field(default_factory=list)
     records: dict[str, dict[int, dict]] = field(default_factory=dict)
+    # per-feature runtime objects that are not records (the order webhook channel, ...)
+    extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def handle(self) -> str:
@@ -313,6 +315,8 @@ class Store:
     def find_delivery(self, shop: Shop, webhook_id: str) -> dict | None:
         """The first logged delivery with this webhook id (to re-deliver it as Shopify retries do)."""
         with self.lock:
+            # newest first: a re-delivery carries the same ids and body as the original
             return next(
-                (d for d in shop.deliveries if d.get("webhook_id") == webhook_id), None
+                (d for d in reversed(shop.deliveries) if d.get("webhook_id") == webhook_id),
+                None,
             )

@@ -117,6 +117,47 @@ class ControlClient:
         """Delete a discount in the admin."""
         return self._call("DELETE", f"/shops/{shop}/discounts/{discount_id}")
 
+    def create_order(self, shop: str, **spec) -> dict:
+        """Place an order (spec: line_items, customer_id, discount_code, created_at, shipping,
+        tax_rate, taxes_included, presentment_currency, rate, ...); the REST order JSON."""
+        return self._call("POST", f"/shops/{shop}/orders", spec)
+
+    def orders(self, shop: str) -> list[dict]:
+        return self._call("GET", f"/shops/{shop}/orders")
+
+    def order(self, shop: str, order_id: int) -> dict:
+        return self._call("GET", f"/shops/{shop}/orders/{order_id}")
+
+    def refund_order(self, shop: str, order_id: int, **body) -> dict:
+        """body: line_items [{line_item_id, quantity}], shipping, note, created_at.
+        Returns {order, refund, deliveries}."""
+        return self._call("POST", f"/shops/{shop}/orders/{order_id}/refunds", body)
+
+    def cancel_order(self, shop: str, order_id: int, **body) -> dict:
+        """body: refund (bool), reason, created_at. Returns {order, refund, deliveries}."""
+        return self._call("POST", f"/shops/{shop}/orders/{order_id}/cancel", body)
+
+    def edit_order(self, shop: str, order_id: int, **body) -> dict:
+        """body: add [line specs], remove [line_item_id]. Returns {order, order_edit, deliveries}."""
+        return self._call("POST", f"/shops/{shop}/orders/{order_id}/edit", body)
+
+    def flush_webhooks(self, shop: str) -> dict:
+        return self._call("POST", f"/shops/{shop}/webhooks/flush")
+
+    def webhook_stats(self, shop: str) -> dict:
+        return self._call("GET", f"/shops/{shop}/webhooks/stats")
+
+    def generate(self, shop: str, **body) -> dict:
+        """body: seed, orders, start, days, creators, sitewide_codes, deliver, ..."""
+        return self._call("POST", f"/shops/{shop}/generate", body)
+
+    def totals(self, shop: str) -> dict:
+        return self._call("GET", f"/shops/{shop}/totals")
+
+    def set_clock(self, shop: str, now: str | None) -> dict:
+        """Pretend it is ``now`` (ISO) for the 60-day order window; None: real time."""
+        return self._call("POST", f"/shops/{shop}/clock", {"now": now})
+
 
 class _QuietHandler(WSGIRequestHandler):
     """No access log lines in test output."""

@@ -45,7 +45,11 @@ class Delivery:
 
 # Topics Shopify sends only to apps holding a scope (shopify.dev webhook topic docs); a
 # ``write_`` scope implies its ``read_``. Topics not listed here need no scope in devstore.
-TOPIC_SCOPES = {"discounts/": "read_discounts"}
+TOPIC_SCOPES = {
+    "discounts/": "read_discounts",
+    "orders/": "read_orders",
+    "refunds/": "read_orders",
+}
 
 
 def missing_scope(shop: Shop, topic: str) -> str | None:
@@ -75,11 +79,13 @@ def deliver(
     payload: dict | None,
     webhook_id: str | None = None,
     store: Store | None = None,
+    extra: dict | None = None,
 ) -> Delivery:
     """POST ``payload`` for ``topic`` to every subscription of the topic; return the first delivery.
 
     Each attempt (or the decision not to send, when no subscription matches) is appended to
-    the shop's delivery log when ``store`` is given and ``shop`` is a Shop. Passing a
+    the shop's delivery log when ``store`` is given and ``shop`` is a Shop (with the keys of
+    ``extra`` added, e.g. the fault flags of ``order_events``). Passing a
     ``webhook_id`` that was delivered before re-delivers a duplicate. Never raises for
     network errors: they are reported in ``Delivery.error``.
     """
@@ -105,6 +111,7 @@ def deliver(
         "api_version": api_version,
         "payload": payload,
         "delivered_at": _now_iso(),
+        **(extra or {}),
     }
     urls = toml.uris_for(topic, config.app_url)
     lacking = missing_scope(shop, topic) if isinstance(shop, Shop) else None
@@ -144,6 +151,23 @@ def deliver(
         _record(store, shop, entry, result, sent=True)
         results.append(result)
     return results[0]
+
+
+def log_unsent(
+    store: Store, shop: Shop, topic: str, payload: dict, error: str, extra: dict | None = None
+) -> Delivery:
+    """Log a delivery that is deliberately not sent (``sent: false`` with ``error``)."""
+    entry = {
+        "webhook_id": str(uuid.uuid4()),
+        "event_id": str(uuid.uuid4()),
+        "topic": topic,
+        "triggered_at": _now_iso(),
+        "payload": payload,
+        **(extra or {}),
+    }
+    result = Delivery(entry["webhook_id"], None, None, error)
+    _record(store, shop, entry, result, sent=False)
+    return result
 
 
 def _record(

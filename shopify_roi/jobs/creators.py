@@ -14,9 +14,13 @@ def run_import(shop_domain: str, import_id: int) -> dict | str:
     if shop_id is None:
         return "skipped: shop gone"
     try:
-        return imports.run(rt.db, admin_client(rt, shop_domain), shop_id, import_id)
+        summary = imports.run(rt.db, admin_client(rt, shop_domain), shop_id, import_id)
     except ReauthorizeRequired as exc:
         return f"skipped: {exc}"
+    from .orders import reattribute_shop
+
+    rt.jobs.enqueue(reattribute_shop, shop_id)  # orders already held may carry the new codes
+    return summary
 
 
 def complete_pending_codes(shop_domain: str) -> dict | str:

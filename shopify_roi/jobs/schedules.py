@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from ..models import Shop
 from ..runtime import Runtime
-from ..services import imports, inbox
+from ..services import imports, inbox, order_ingest
 from .creators import complete_pending_codes, run_import, sync_discounts
+from .orders import drain_orders
 from .webhooks import process_delivery
 
 log = logging.getLogger(__name__)
@@ -29,18 +30,22 @@ CODE_CHECK_EVERY = timedelta(hours=6)
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue deliveries still unprocessed after `older_than`; returns how many."""
     with rt.db.session() as session:
-        ids = inbox.stale_received(session, older_than)
-    for delivery_id in ids:
-        rt.jobs.enqueue(process_delivery, delivery_id)
-    if ids:
-        log.info("sweeper re-enqueued %d webhook deliveries", len(ids))
-    return len(ids)
+        stale = inbox.stale_received(session, older_than)
+    order_rows = [i for i, topic in stale if topic in order_ingest.ORDER_TOPICS]
+    if order_rows:
+        rt.jobs.enqueue(drain_orders)  # one batched drain takes them all
+    for delivery_id, topic in stale:
+        if topic not in order_ingest.ORDER_TOPICS:
+            rt.jobs.enqueue(process_delivery, delivery_id)
+    if stale:
+        log.info("sweeper re-enqueued %d webhook deliveries", len(stale))
+    return len(stale)
 
 
 def resume_imports(rt: Runtime) -> int:
     with rt.db.session() as session:
         stalled = imports.unfinished(session)
-        domains = dict(session.execute(select(Shop.id, Shop.domain)))
+        domains = dict(session.execute(select(Shop.id, Shop.domain)).all())
     for shop_id, import_id in stalled:
         rt.jobs.enqueue(run_import, domains[shop_id], import_id, job_timeout=3600)
     return len(stalled)

@@ -5,7 +5,9 @@ import json
 
 from ..models.webhook import PROCESSED
 from ..runtime import current
-from ..services import discount_sync, inbox, lifecycle
+from sqlalchemy import select
+
+from ..services import discount_sync, inbox, lifecycle, order_ingest
 
 HANDLERS = dict(lifecycle.HANDLERS)
 HANDLERS.update({topic: discount_sync.on_discount_webhook for topic in discount_sync.DISCOUNT_TOPICS})
@@ -14,6 +16,12 @@ HANDLERS.update({topic: discount_sync.on_discount_webhook for topic in discount_
 def process_delivery(delivery_id: int) -> str:
     """Process one stored webhook delivery; a repeat call for the same id changes nothing."""
     rt = current()
+    with rt.db.session() as session:
+        topic = session.scalar(select(inbox.WebhookDelivery.topic).where(inbox.WebhookDelivery.id == delivery_id))
+    if topic in order_ingest.ORDER_TOPICS:
+        from .orders import process_order_deliveries
+
+        return str(process_order_deliveries([delivery_id]))
     with rt.db.session() as session:
         status = inbox.process(session, delivery_id, HANDLERS)
         delivery = session.get(inbox.WebhookDelivery, delivery_id)

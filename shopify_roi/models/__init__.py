@@ -4,8 +4,9 @@ from .creator import Campaign, Creator, creator_campaigns
 from .creator_import import CreatorImport
 from .discount import DiscountCode
 from .link import Click, TrackedLink
+from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
 from .shop import OAuthState, Shop
 from .webhook import WebhookDelivery
 
-__all__ = ["Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState", "Shop",
-           "TrackedLink", "WebhookDelivery", "creator_campaigns"]
+__all__ = ["AttributionPolicy", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
+           "Order", "OrderLine", "Refund", "RefundLine", "Shop", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

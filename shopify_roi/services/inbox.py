@@ -93,13 +93,14 @@ def _finish(delivery: WebhookDelivery, status: str, *, result: str | None = None
     return status
 
 
-def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[int]:
-    """Ids of deliveries acknowledged but still unprocessed after `older_than` (lost queue entries)."""
+def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
+    """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (lost queue entries)."""
     cutoff = utcnow() - older_than
-    return list(session.scalars(
-        select(WebhookDelivery.id).where(WebhookDelivery.status == RECEIVED, WebhookDelivery.received_at < cutoff)
+    return [tuple(r) for r in session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.topic).where(WebhookDelivery.status == RECEIVED,
+                                                                WebhookDelivery.received_at < cutoff)
         .order_by(WebhookDelivery.id).limit(limit)
-    ))
+    )]
 
 
 def scrub_payload(session: Session, delivery_id: int) -> None:

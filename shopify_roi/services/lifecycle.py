@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..models import WebhookDelivery
+from ..models import Order, Shop, WebhookDelivery
 from . import installs
 from .inbox import PayloadError
 
@@ -55,20 +55,32 @@ def _deliveries_mentioning(session: Session, shop: str, customer_id: str) -> lis
     return found
 
 
+def _shop_id(session: Session, domain: str) -> int | None:
+    return session.scalar(select(Shop.id).where(Shop.domain == domain))
+
+
 def on_customer_data_request(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
-    """Report what the app holds on the customer (the merchant forwards it)."""
+    """Report what the app holds on the customer (the merchant forwards it): order ids and dates."""
     customer_id = _customer_id(payload)
     held = _deliveries_mentioning(session, delivery.shop_domain, customer_id)
-    report = {"customer_id": customer_id, "stored_webhooks": [{"topic": d.topic, "received_at": d.received_at.isoformat()} for d in held]}
+    orders = session.execute(select(Order.shopify_id, Order.created_at).where(
+        Order.shop_id == _shop_id(session, delivery.shop_domain), Order.customer_id == customer_id)).all()
+    report = {"customer_id": customer_id,
+              "orders": [{"order_id": oid, "created_at": created.isoformat()} for oid, created in orders],
+              "stored_webhooks": [{"topic": d.topic, "received_at": d.received_at.isoformat()} for d in held]}
     return json.dumps(report)
 
 
 def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
+    """Forget the customer: their id leaves the order facts (the orders stay, anonymous, so totals
+    do not change) and stored webhook bodies naming them are erased."""
     customer_id = _customer_id(payload)
     held = _deliveries_mentioning(session, delivery.shop_domain, customer_id)
     for row in held:
         row.payload = None
-    return f"erased {len(held)} stored webhook bodies naming customer {customer_id}"
+    unlinked = session.execute(update(Order).where(Order.shop_id == _shop_id(session, delivery.shop_domain),
+                                                   Order.customer_id == customer_id).values(customer_id=None)).rowcount
+    return f"erased {len(held)} stored webhook bodies and unlinked {unlinked} orders of customer {customer_id}"
 
 
 def on_shop_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:

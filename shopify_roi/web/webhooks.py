@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from ..jobs.orders import request_drain
 from ..jobs.webhooks import process_delivery
 from ..services import inbox, installs
 from ..shopify_client import webhook_hmac
@@ -18,6 +19,7 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 TOPICS = {
     "app": {"app/uninstalled", "app/scopes_update"},
     "compliance": {"customers/data_request", "customers/redact", "shop/redact"},
+    "orders": {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create"},
     "discounts": {"discounts/create", "discounts/update", "discounts/delete", "discounts/redeemcode_added",
                   "discounts/redeemcode_removed"},
 }
@@ -50,7 +52,10 @@ def receive(path_key: str):
             installs.mark_uninstalled(session, shop)
     if receipt.duplicate:
         return _answer(200, "duplicate")
-    rt.jobs.enqueue(process_delivery, receipt.delivery_id)
+    if path_key == "orders":
+        request_drain(rt)  # batched: one drain job serves a burst of deliveries
+    else:
+        rt.jobs.enqueue(process_delivery, receipt.delivery_id)
     return _answer(200, "queued")
 
 
@@ -67,3 +72,8 @@ def compliance_topics():
 @bp.post("/discounts")
 def discount_topics():
     return receive("discounts")
+
+
+@bp.post("/orders")
+def order_topics():
+    return receive("orders")

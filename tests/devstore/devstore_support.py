@@ -39,6 +39,15 @@ api_version = "2026-10"
   topics = [ "discounts/create", "discounts/update", "discounts/delete",
              "discounts/redeemcode_added", "discounts/redeemcode_removed" ]
   uri = "/webhooks/discounts"
+
+  [[webhooks.subscriptions]]
+  topics = [ "orders/create", "orders/updated", "orders/paid", "orders/cancelled",
+             "orders/edited", "refunds/create" ]
+  uri = "/webhooks/orders"
+
+  [[webhooks.subscriptions]]
+  topics = [ "bulk_operations/finish" ]
+  uri = "/webhooks/bulk"
 """
 
 

@@ -351,10 +351,10 @@ def test_node_lookups_of_unmodelled_types_say_so(admin):
         "query One($id: ID!) { node(id: $id) { __typename id } }", id=node["id"]
     )
     assert one["node"] == {"__typename": "DiscountCodeNode", "id": node["id"]}
-    body = admin.raw('{ nodes(ids: ["gid://shopify/Order/1"]) { id } }')
+    body = admin.raw('{ nodes(ids: ["gid://shopify/Product/1"]) { id } }')
     assert (
         body["errors"][0]["message"]
-        == "devstore: node lookup of Order is not implemented"
+        == "devstore: node lookup of Product is not implemented"
     )
     body = admin.raw('{ node(id: "not-a-gid") { id } }')
     assert body["errors"][0]["message"] == "Invalid global id 'not-a-gid'"

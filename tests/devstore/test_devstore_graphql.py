@@ -77,9 +77,9 @@ def test_bad_variable_value_is_rejected(api, tokens, devstore, shop):
 
 def test_valid_but_unimplemented_root_field_says_so(api, tokens):
     body = api.graphql(
-        "{ orders(first: 1) { nodes { id } } }", tokens["access_token"]
+        "{ products(first: 1) { nodes { id } } }", tokens["access_token"]
     ).json()
-    assert body["errors"][0]["message"] == "devstore: orders is not implemented"
+    assert body["errors"][0]["message"] == "devstore: products is not implemented"
     assert "cost" in body["extensions"]
 
 

@@ -81,11 +81,11 @@ def test_given_payload_is_sent_verbatim(devstore, shop, receiver):
 
 
 def test_topic_without_subscription_is_recorded_not_sent(devstore, shop, receiver):
-    result = devstore.control.send_webhook(shop, "orders/create", payload={"id": 1})
+    result = devstore.control.send_webhook(shop, "products/create", payload={"id": 1})
     assert result["status_code"] is None and result["url"] is None
     assert receiver.received == []
     [logged] = devstore.control.deliveries(shop)
-    assert logged["sent"] is False and logged["topic"] == "orders/create"
+    assert logged["sent"] is False and logged["topic"] == "products/create"
 
 
 def test_uninstall_sends_app_uninstalled_with_the_shop(

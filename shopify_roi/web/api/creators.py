@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from ...jobs.creators import complete_pending_codes, run_import, sync_discounts
+from ...jobs.orders import reattribute_shop
 from ...services import creators as creators_svc
 from ...services import code_aliases, discounts, imports, links, onboarding
 from ...services.errors import Invalid
@@ -59,6 +60,7 @@ def create_creator():
     data = _body()
     code_data = data.get("discount") if isinstance(data.get("discount"), dict) else {}
     outcome = onboarding.onboard(rt.db, admin_client(rt, g.shop.domain), g.shop.id, data, code_data)
+    rt.jobs.enqueue(reattribute_shop, g.shop.id)  # orders already held may carry the code or the handle
     return _detail(outcome.handle), (200 if outcome.status == "unchanged" else 201)
 
 
@@ -97,6 +99,7 @@ def unarchive_creator(handle: str):
 def rotate_code(handle: str):
     rt = runtime()
     onboarding.rotate(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, _body())
+    rt.jobs.enqueue(reattribute_shop, g.shop.id)
     return _detail(handle)
 
 

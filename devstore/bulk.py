@@ -1,0 +1,180 @@
+"""Bulk query operations (``bulkOperationRunQuery``): the inner query runs against the
+stand-in's orders in the background and its result is written as Shopify's JSONL, served at
+``GET /_devstore/shops/{shop}/bulk/{id}.jsonl`` (the operation's ``url``); then
+``bulk_operations/finish`` is sent (lower-case ``status``/``type``).
+
+JSONL: one line per node of the top-level connection; the nodes of every nested connection
+each on their own line with ``"__parentId"`` = the ``id`` of the object that holds the
+connection (written after their parent). Lists that are not connections stay inline.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort
+
+from devstore import webhooks
+from devstore.admin_graphql import ResolverContext, get_schema, run
+from devstore.config import DevstoreConfig
+from devstore.context import runtime, shop_or_404
+from devstore.order_money import local_iso
+from devstore.state import Shop, Store
+
+KIND = "bulk_operations"
+MAX_RUNNING = 5
+DELAY_KEY = "bulk_delay"
+bp = Blueprint("bulk", __name__, url_prefix="/_devstore")
+
+
+@dataclass
+class BulkContext(ResolverContext):
+    bulk: bool = True
+
+
+def gid(op_id: int) -> str:
+    return f"gid://shopify/BulkOperation/{op_id}"
+
+
+def running(store: Store, shop: Shop) -> int:
+    return sum(1 for op in store.records(shop, KIND) if op["status"] in ("CREATED", "RUNNING"))
+
+
+def _is_connection(value) -> bool:
+    return isinstance(value, dict) and bool(value.keys() & {"edges", "nodes"}) and set(value) <= {
+        "edges", "nodes", "pageInfo"}
+
+
+def _nodes(conn: dict) -> list:
+    if "nodes" in conn:
+        return conn["nodes"]
+    return [e["node"] for e in conn.get("edges", []) if isinstance(e, dict) and "node" in e]
+
+
+def flatten(data: dict) -> list[dict]:
+    """The JSONL lines of a bulk result ``{"<root>": <connection>}``."""
+    lines: list[dict] = []
+
+    def walk(obj, parent_id, out_line):
+        """Copy ``obj`` without its connections (their nodes become lines of their own)."""
+        if isinstance(obj, list):
+            return [walk(x, parent_id, None) for x in obj]
+        if not isinstance(obj, dict):
+            return obj
+        own_id = obj.get("id", parent_id)
+        copy, children = {}, []
+        for key, value in obj.items():
+            if _is_connection(value):
+                children.append(value)
+            else:
+                copy[key] = walk(value, own_id, None)
+        if out_line is not None:
+            out_line.update(copy)
+        for child in children:
+            for node in _nodes(child):
+                line: dict = {}
+                lines.append(line)
+                walk(node, own_id, line)
+                line["__parentId"] = own_id
+        return copy
+
+    [root] = data.values()
+    for node in _nodes(root):
+        line = {}
+        lines.append(line)
+        walk(node, None, line)
+    return lines
+
+
+def execute(prepared, context: ResolverContext) -> tuple[str, int, int]:
+    """Run the inner query with connections unpaged; (jsonl, objectCount, rootObjectCount)."""
+    ctx = BulkContext(context.store, context.shop, context.config, context.scopes)
+    result = run(prepared, ctx, None)
+    if result.errors:
+        raise RuntimeError("; ".join(e.message for e in result.errors))
+    lines = flatten(result.data)
+    roots = sum(1 for line in lines if "__parentId" not in line)
+    text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    return text, len(lines), roots
+
+
+def iso(epoch: float | None) -> str | None:
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def start(store: Store, shop: Shop, config: DevstoreConfig, context, prepared, text: str, base_url: str) -> dict:
+    """Create the operation (CREATED), run it on a thread; the record (stored)."""
+    op_id = store.next_id()
+    op = {
+        "id": op_id, "status": "CREATED", "query": text, "created_at": store.clock(),
+        "completed_at": None, "error_code": None, "object_count": 0, "root_object_count": 0,
+        "file_size": None, "url": None, "result": None,
+        "result_url": f"{base_url.rstrip('/')}/_devstore/shops/{shop.domain}/bulk/{op_id}.jsonl",
+    }
+    store.put_record(shop, KIND, op_id, op)
+    context = replace(context)
+    threading.Thread(target=_work, args=(store, shop, config, context, prepared, op), daemon=True,
+                     name=f"bulk-{op_id}").start()
+    return op
+
+
+def _work(store, shop, config, context, prepared, op) -> None:
+    with store.lock:
+        op["status"] = "RUNNING"
+        delay = float(shop.extras.get(DELAY_KEY) or 0)
+    if delay:
+        time.sleep(delay)
+    try:
+        get_schema()
+        text, count, roots = execute(prepared, context)
+        with store.lock:
+            op.update(result=text, object_count=count, root_object_count=roots,
+                      file_size=len(text.encode()), status="COMPLETED",
+                      url=op["result_url"] if count else None)
+    except Exception as exc:  # noqa: BLE001 - a failed operation is reported, not raised
+        with store.lock:
+            op.update(status="FAILED", error_code="INTERNAL_SERVER_ERROR", error=str(exc))
+    with store.lock:
+        op["completed_at"] = store.clock()
+    body = {
+        "admin_graphql_api_id": gid(op["id"]),
+        "completed_at": local_iso(shop, datetime.fromtimestamp(op["completed_at"], UTC)),
+        "created_at": local_iso(shop, datetime.fromtimestamp(op["created_at"], UTC)),
+        "error_code": op["error_code"].lower() if op["error_code"] else None,
+        "status": op["status"].lower(),
+        "type": "query",
+    }
+    try:
+        webhooks.deliver(config, shop, "bulk_operations/finish", body, store=store)
+    except Exception as exc:  # noqa: BLE001
+        webhooks.log_unsent(store, shop, "bulk_operations/finish", body, f"{type(exc).__name__}: {exc}")
+
+
+def graphql(op: dict) -> dict:
+    """The ``BulkOperation`` object."""
+    return {
+        "__typename": "BulkOperation", "id": gid(op["id"]), "status": op["status"],
+        "errorCode": op["error_code"], "objectCount": str(op["object_count"]),
+        "rootObjectCount": str(op["root_object_count"]),
+        "fileSize": str(op["file_size"]) if op["file_size"] is not None else None,
+        "url": op["url"], "partialDataUrl": None, "createdAt": iso(op["created_at"]),
+        "completedAt": iso(op["completed_at"]), "query": op["query"], "type": "QUERY",
+    }
+
+
+@bp.get("/shops/<shop:shop_domain>/bulk/<int:op_id>.jsonl")
+def download(shop_domain: str, op_id: int):
+    """The JSONL result (what Shopify serves from its signed storage URL)."""
+    shop = shop_or_404(shop_domain)
+    store = runtime().store
+    with store.lock:
+        op = shop.records.get(KIND, {}).get(op_id)
+        if op is None or op.get("result") is None:
+            abort(404)
+        return Response(op["result"], mimetype="application/jsonl")

@@ -1,0 +1,196 @@
+"""Order and refund webhook bodies (REST shapes) turned into facts, per METRICS.md.
+
+Money comes only from the `shop_money` side of `*_set` fields, as Decimal; the presentment side
+and bare amount fields are never summed. Ids are kept as the exact digits sent.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qs, urlsplit
+
+from .inbox import PayloadError
+
+LINK_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "ref")
+
+
+@dataclass
+class LineFacts:
+    shopify_id: str
+    quantity: int
+    price: Decimal
+    discount: Decimal
+    tax: Decimal
+
+
+@dataclass
+class OrderFacts:
+    shopify_id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    cancelled_at: datetime | None
+    financial_status: str
+    test: bool
+    taxes_included: bool
+    currency: str
+    customer_id: str | None
+    tags: list[str]
+    lines: list[LineFacts]
+    signals: dict
+    refunds: list["RefundFacts"] = field(default_factory=list)
+
+    @property
+    def gross(self) -> Decimal:
+        return sum((l.price * l.quantity for l in self.lines), Decimal(0))
+
+    @property
+    def discounts(self) -> Decimal:
+        return sum((l.discount for l in self.lines), Decimal(0))
+
+    @property
+    def line_tax(self) -> Decimal:
+        return sum((l.tax for l in self.lines), Decimal(0))
+
+    @property
+    def revenue(self) -> Decimal:
+        """Goods net of discounts and, where prices include tax, of the tax on the lines."""
+        return self.gross - self.discounts - (self.line_tax if self.taxes_included else Decimal(0))
+
+    @property
+    def voided(self) -> bool:
+        return self.financial_status == "voided"
+
+
+@dataclass
+class RefundLineFacts:
+    shopify_id: str
+    line_shopify_id: str
+    quantity: int
+    subtotal: Decimal
+    tax: Decimal
+
+
+@dataclass
+class RefundFacts:
+    shopify_id: str
+    order_shopify_id: str
+    created_at: datetime
+    lines: list[RefundLineFacts]
+
+
+def _id(value, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        raise PayloadError(f"`{what}` must be an integer id")
+    return str(value)
+
+
+def _when(value, what: str, required: bool = True) -> datetime | None:
+    if value in (None, ""):
+        if required:
+            raise PayloadError(f"`{what}` is missing")
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise PayloadError(f"`{what}` is not an ISO 8601 time") from exc
+    if moment.tzinfo is None:
+        raise PayloadError(f"`{what}` has no UTC offset")
+    return moment.astimezone(timezone.utc)
+
+
+def shop_money(money_set, what: str) -> Decimal:
+    """The shop-currency amount of a `*_set` field (a decimal string)."""
+    try:
+        amount = money_set["shop_money"]["amount"]
+    except (TypeError, KeyError) as exc:
+        raise PayloadError(f"`{what}` has no shop_money amount") from exc
+    if isinstance(amount, float):
+        raise PayloadError(f"`{what}` is a float; Shopify sends decimal strings")
+    try:
+        return Decimal(str(amount))
+    except InvalidOperation as exc:
+        raise PayloadError(f"`{what}` is not an amount") from exc
+
+
+def link_signals(landing_site: str | None) -> dict:
+    """utm_* and ref from the landing page's query string (the other parameters are ignored)."""
+    if not landing_site:
+        return {}
+    query = parse_qs(urlsplit(str(landing_site)).query)
+    return {k: query[k][0].strip() for k in LINK_PARAMS if query.get(k) and query[k][0].strip()}
+
+
+def parse_order(body: dict) -> OrderFacts:
+    """A full order body (orders/create, updated, paid, cancelled). Raises PayloadError."""
+    if not isinstance(body.get("line_items"), list):
+        raise PayloadError("`line_items` is missing")
+    refunded: dict[str, int] = {}
+    for refund in body.get("refunds") or []:
+        for r in (refund.get("refund_line_items") or []) if isinstance(refund, dict) else []:
+            if isinstance(r, dict) and isinstance(r.get("quantity"), int):
+                refunded[str(r.get("line_item_id"))] = refunded.get(str(r.get("line_item_id")), 0) + r["quantity"]
+    lines = []
+    for i, item in enumerate(body["line_items"]):
+        if not isinstance(item, dict):
+            raise PayloadError(f"line_items[{i}] is not an object")
+        ordered = item.get("quantity")
+        if not isinstance(ordered, int) or isinstance(ordered, bool):
+            raise PayloadError(f"line_items[{i}].quantity must be an integer")
+        # `current_quantity` drops with edits AND with refunds; a refund is a return, never an edit
+        # (METRICS.md), so the quantity sold is what is left plus what was refunded.
+        current = item.get("current_quantity")
+        quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded.get(str(item.get("id")), 0))
+        discount = sum((shop_money(a.get("amount_set"), f"line_items[{i}].discount_allocations.amount_set")
+                        for a in item.get("discount_allocations") or []), Decimal(0))
+        if quantity < ordered:  # removed by an edit: its share of the discount goes with it
+            discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
+        tax = sum((shop_money(t.get("price_set"), f"line_items[{i}].tax_lines.price_set")
+                   for t in item.get("tax_lines") or []), Decimal(0))
+        lines.append(LineFacts(_id(item.get("id"), f"line_items[{i}].id"), quantity,
+                               shop_money(item.get("price_set"), f"line_items[{i}].price_set"), discount, tax))
+    customer = body.get("customer") if isinstance(body.get("customer"), dict) else None
+    signals = {
+        "codes": [str(d.get("code", "")) for d in body.get("discount_codes") or [] if isinstance(d, dict)],
+        "landing_site": body.get("landing_site"),
+        "referring_site": body.get("referring_site"),
+        "note_attributes": [{"name": a.get("name"), "value": a.get("value")}
+                            for a in body.get("note_attributes") or [] if isinstance(a, dict)],
+        **link_signals(body.get("landing_site")),
+    }
+    currency = ((body.get("total_price_set") or {}).get("shop_money") or {}).get("currency_code") or body.get("currency") or ""
+    tags = [t.strip() for t in str(body.get("tags") or "").split(",") if t.strip()]
+    facts = OrderFacts(
+        shopify_id=_id(body.get("id"), "id"), name=str(body.get("name") or ""),
+        created_at=_when(body.get("created_at"), "created_at"),
+        updated_at=_when(body.get("updated_at") or body.get("created_at"), "updated_at"),
+        cancelled_at=_when(body.get("cancelled_at"), "cancelled_at", required=False),
+        financial_status=str(body.get("financial_status") or ""), test=bool(body.get("test")),
+        taxes_included=bool(body.get("taxes_included")), currency=str(currency),
+        customer_id=_id(customer["id"], "customer.id") if customer and customer.get("id") is not None else None,
+        tags=tags, lines=lines, signals=signals)
+    facts.refunds = [parse_refund({**r, "order_id": r.get("order_id", body.get("id"))}) for r in body.get("refunds") or []]
+    return facts
+
+
+def parse_refund(body: dict) -> RefundFacts:
+    """A refunds/create body: returns are the refunded lines' `subtotal_set` (tax apart)."""
+    lines = []
+    for i, item in enumerate(body.get("refund_line_items") or []):
+        if not isinstance(item, dict):
+            raise PayloadError(f"refund_line_items[{i}] is not an object")
+        quantity = item.get("quantity")
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            raise PayloadError(f"refund_line_items[{i}].quantity must be an integer")
+        lines.append(RefundLineFacts(
+            _id(item.get("id"), f"refund_line_items[{i}].id"), _id(item.get("line_item_id"), f"refund_line_items[{i}].line_item_id"),
+            quantity, shop_money(item.get("subtotal_set"), f"refund_line_items[{i}].subtotal_set"),
+            shop_money(item.get("total_tax_set"), f"refund_line_items[{i}].total_tax_set") if item.get("total_tax_set") else Decimal(0)))
+    return RefundFacts(_id(body.get("id"), "id"), _id(body.get("order_id"), "order_id"),
+                       _when(body.get("created_at"), "created_at"), lines)
+
+
+def signals_json(signals: dict) -> str:
+    return json.dumps(signals, sort_keys=True)

@@ -1,0 +1,148 @@
+"""Bulk query operations over orders: JSONL in Shopify's format, the 60-day window, the
+finish webhook, the limit of 5 running operations, and the plain ``orders`` query."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+from devstore_order_support import code, line
+from devstore_support import Api
+
+RUN = """mutation Run($q: String!) { bulkOperationRunQuery(query: $q) {
+  bulkOperation { id status } userErrors { field code message } } }"""
+POLL = """query Poll($id: ID!) { bulkOperation(id: $id) {
+  id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt query } }"""
+NODE = """query N($id: ID!) { node(id: $id) { ... on BulkOperation { id status url } } }"""
+INNER = """{
+  orders(query: "updated_at:>='2026-01-01T00:00:00Z' AND created_at:<=2026-12-31") {
+    edges { node {
+      id legacyResourceId name createdAt updatedAt processedAt cancelledAt test taxesIncluded
+      currencyCode presentmentCurrencyCode displayFinancialStatus discountCodes
+      customAttributes { key value } tags customer { id }
+      customerJourneySummary { lastVisit { landingPage referrerUrl } }
+      lineItems { edges { node {
+        id quantity originalUnitPriceSet { shopMoney { amount currencyCode } }
+        discountAllocations { allocatedAmountSet { shopMoney { amount } } }
+        taxLines { priceSet { shopMoney { amount } } } } } }
+      refunds { id createdAt refundLineItems { edges { node {
+        quantity subtotalSet { shopMoney { amount } } lineItem { id } } } } }
+    } }
+  }
+}"""
+
+
+def gql(api, token, query, **variables) -> dict:
+    response = api.graphql(query, token, variables)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+def wait_done(api, token, op_id, timeout=10.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        op = gql(api, token, POLL, id=op_id)["bulkOperation"]
+        if op["status"] not in ("CREATED", "RUNNING"):
+            return op
+        time.sleep(0.05)
+    raise TimeoutError(op_id)
+
+
+def run_bulk(api, token, inner=INNER) -> dict:
+    answer = gql(api, token, RUN, q=inner)["bulkOperationRunQuery"]
+    assert answer["userErrors"] == [], answer
+    return wait_done(api, token, answer["bulkOperation"]["id"])
+
+
+def place_three(devstore, shop, when="2026-11-01T10:00:00-05:00") -> list[dict]:
+    made = []
+    for i in range(3):
+        order = devstore.control.create_order(
+            shop, customer_id=i, created_at=when, line_items=[line("Tee", "40.00"), line("Cap", "20.00", 2)],
+            discount_code=code(), tax_rate="0.1", landing_site="/?ref=anna&utm_content=anna",
+            note_attributes=[{"name": "creator", "value": "anna"}],
+        )
+        devstore.control.refund_order(
+            shop, order["id"], line_items=[{"line_item_id": order["line_items"][1]["id"], "quantity": 1}]
+        )
+        made.append(order)
+    return made
+
+
+def test_jsonl_has_a_line_per_object_with_parent_ids(devstore, shop, api, tokens, receiver):
+    devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
+    made = place_three(devstore, shop)
+    op = run_bulk(api, tokens["access_token"])
+    assert op["status"] == "COMPLETED" and op["errorCode"] is None and op["query"] == INNER
+    lines = [json.loads(x) for x in requests.get(op["url"], timeout=5).text.splitlines()]
+    assert op["objectCount"] == str(len(lines)) == "12" and op["rootObjectCount"] == "3"
+    assert int(op["fileSize"]) > 0
+    roots = [x for x in lines if "__parentId" not in x]
+    assert [r["id"] for r in roots] == [o["admin_graphql_api_id"] for o in made]
+    first = roots[0]
+    assert first["legacyResourceId"] == str(made[0]["id"]) and first["discountCodes"] == ["ANNA15"]
+    assert first["displayFinancialStatus"] == "PARTIALLY_REFUNDED"
+    assert first["customAttributes"] == [{"key": "creator", "value": "anna"}]
+    assert first["customerJourneySummary"]["lastVisit"]["landingPage"].endswith("/?ref=anna&utm_content=anna")
+    assert "lineItems" not in first and len(first["refunds"]) == 1
+    refund_id = first["refunds"][0]["id"]
+    items = [x for x in lines if x.get("__parentId") == first["id"]]
+    assert [x["id"] for x in items] == [li["admin_graphql_api_id"] for li in made[0]["line_items"]]
+    assert items[1]["quantity"] == 2 and items[1]["originalUnitPriceSet"]["shopMoney"]["amount"] == "20.00"
+    assert items[0]["discountAllocations"][0]["allocatedAmountSet"]["shopMoney"]["amount"] == "6.00"
+    [rli] = [x for x in lines if x.get("__parentId") == refund_id]
+    assert rli["quantity"] == 1 and rli["subtotalSet"]["shopMoney"]["amount"] == "17.00"
+    assert rli["lineItem"]["id"] == made[0]["line_items"][1]["admin_graphql_api_id"]
+    finish = devstore.control.wait_deliveries(shop, "bulk_operations/finish")[0]
+    assert finish["payload"]["status"] == "completed" and finish["payload"]["type"] == "query"
+    assert finish["payload"]["admin_graphql_api_id"] == op["id"] and finish["url"].endswith("/webhooks/bulk")
+    node = gql(api, tokens["access_token"], NODE, id=op["id"])["node"]
+    assert node == {"id": op["id"], "status": "COMPLETED", "url": op["url"]}
+
+
+def test_only_the_last_60_days_without_read_all_orders(devstore, shop, api, tokens):
+    devstore.control.create_order(shop, created_at="2026-08-01T10:00:00Z", line_items=[line()])
+    recent = devstore.control.create_order(shop, created_at="2026-10-15T10:00:00Z", line_items=[line()])
+    devstore.control.set_clock(shop, "2026-11-01T00:00:00Z")
+    op = run_bulk(api, tokens["access_token"], "{ orders { edges { node { id } } } }")
+    lines = requests.get(op["url"], timeout=5).text.splitlines()
+    assert [json.loads(x)["id"] for x in lines] == [recent["admin_graphql_api_id"]]
+
+    other = "all-orders.myshopify.com"
+    devstore.control.create_shop(other, scopes="read_orders,read_all_orders")
+    devstore.control.create_order(other, created_at="2026-08-01T10:00:00Z", line_items=[line()])
+    devstore.control.set_clock(other, "2026-11-01T00:00:00Z")
+    api_all = Api(devstore, other)
+    token = api_all.exchange(devstore.control.session_token(other)).json()["access_token"]
+    op = run_bulk(api_all, token, "{ orders { edges { node { id } } } }")
+    assert op["objectCount"] == "1"
+
+
+def test_plain_orders_query_pages_and_filters(devstore, shop, api, tokens):
+    devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
+    place_three(devstore, shop)
+    data = gql(api, tokens["access_token"],
+               '{ orders(first: 2, query: "created_at:>=2026-10-01") { nodes { name lineItems(first: 5) '
+               '{ nodes { quantity } } } pageInfo { hasNextPage } } }')
+    assert [o["name"] for o in data["orders"]["nodes"]] == ["#1001", "#1002"]
+    assert data["orders"]["pageInfo"]["hasNextPage"] is True
+
+
+def test_at_most_five_running_and_bad_queries_are_user_errors(devstore, shop, api, tokens):
+    devstore.control.faults(shop, bulk_delay=1.0)
+    token = tokens["access_token"]
+    for _ in range(5):
+        assert gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]["userErrors"] == []
+    [error] = gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]["userErrors"]
+    assert error["code"] == "LIMIT_REACHED"
+    [bad] = gql(api, token, RUN, q="{ orders { edges { node { nope } } } }")["bulkOperationRunQuery"]["userErrors"]
+    assert bad["code"] == "INVALID"
+
+
+@pytest.fixture(autouse=True)
+def _receiver(receiver):
+    return receiver

@@ -1,0 +1,176 @@
+"""Order webhooks -> inbox -> batched worker -> facts and attribution (METRICS.md worked example 3)."""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from shopify_roi.models import Order, Refund, Shop, WebhookDelivery
+from support import Merchant, install
+
+
+@pytest.fixture
+def merchant(app_server, stand_in, shop_domain):
+    install(app_server.url, shop_domain)
+    m = Merchant(app_server.url, stand_in, shop_domain)
+    assert m.create_creator("anna", "ANNA15", "15", commission_percent="10").status_code == 201
+    return m
+
+
+def _order(stand_in, shop, **spec) -> dict:
+    resp = requests.post(f"{stand_in.url}/_devstore/shops/{shop}/orders", json=spec, timeout=30)
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    return body.get("order", body)
+
+
+def _post(stand_in, shop, path, spec) -> dict:
+    resp = requests.post(f"{stand_in.url}/_devstore/shops/{shop}/orders/{path}", json=spec, timeout=30)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def worked_example_3(stand_in, shop) -> dict[str, dict]:
+    """METRICS.md worked example 3, placed in the stand-in (which builds Shopify's payloads)."""
+    item = lambda price, qty=1: [{"title": "Trail shoe", "price": price, "quantity": qty}]  # noqa: E731
+    code = lambda text: {"code": text, "type": "percentage", "value": "15.0"}  # noqa: E731
+    orders = {
+        "jan": _order(stand_in, shop, created_at="2026-01-15T12:00:00-05:00", customer_id=2002, line_items=item("50.00")),
+        "1001": _order(stand_in, shop, created_at="2026-03-03T12:00:00-05:00", customer_id=2001, line_items=item("100.00"),
+                       discount_code=code("anna15")),
+        "1002": _order(stand_in, shop, created_at="2026-03-04T12:00:00-05:00", customer_id=2002, line_items=item("40.00", 2),
+                       discount_code=code("ANNA15")),
+        "1003": _order(stand_in, shop, created_at="2026-03-05T12:00:00-05:00", customer_id=2003, line_items=item("60.00"),
+                       discount_code={"code": "WELCOME10", "type": "percentage", "value": "10.0"},
+                       landing_site="/?ref=anna&utm_content=anna"),
+        "1004": _order(stand_in, shop, created_at="2026-03-06T12:00:00-05:00", customer_id=2004, line_items=item("50.00"),
+                       discount_code=code("ANNA15")),
+        "1005": _order(stand_in, shop, created_at="2026-05-01T12:00:00-04:00", customer_id=2001, line_items=item("70.00")),
+    }
+    line = orders["1002"]["line_items"][0]["id"]
+    _post(stand_in, shop, f"{orders['1002']['id']}/refunds",
+          {"created_at": "2026-03-20T12:00:00-04:00", "line_items": [{"line_item_id": line, "quantity": 1}]})
+    _post(stand_in, shop, f"{orders['1004']['id']}/cancel", {"refund": True})
+    return orders
+
+
+def _facts(runtime, shop_domain):
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        rows = {o.shopify_id: o for o in session.scalars(select(Order).where(Order.shop_id == shop_id))}
+        returns = dict(session.execute(select(Refund.order_shopify_id, func.sum(Refund.subtotal))
+                                       .where(Refund.shop_id == shop_id).group_by(Refund.order_shopify_id)).all())
+        session.expunge_all()
+        return rows, returns
+
+
+def test_worked_example_3_shuffled_and_every_webhook_twice_gives_exactly_its_facts(merchant, runtime, stand_in, shop_domain):
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})  # hold everything back...
+    orders = worked_example_3(stand_in, shop_domain)
+    held = [d for d in stand_in.control.deliveries(shop_domain) if d["topic"].startswith(("orders/", "refunds/"))]
+    stand_in.control.reset_faults(shop_domain)
+    sends = [(d["topic"], d["webhook_id"]) for d in held] * 2  # ...then every one twice,
+    random.Random(3).shuffle(sends)  # in a shuffled order
+    for topic, webhook_id in sends:
+        assert stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)["status_code"] == 200
+    runtime.jobs.drain()
+
+    rows, returns = _facts(runtime, shop_domain)
+    by_name = {key: rows[str(o["id"])] for key, o in orders.items()}
+    anna = by_name["1001"].creator_id
+    assert anna is not None
+    # Stored money, in shop currency (hand-worked in METRICS.md example 3).
+    assert {k: (o.discounts, o.revenue) for k, o in by_name.items()} == {
+        "jan": (Decimal("0.00"), Decimal("50.00")), "1001": (Decimal("15.00"), Decimal("85.00")),
+        "1002": (Decimal("12.00"), Decimal("68.00")), "1003": (Decimal("6.00"), Decimal("54.00")),
+        "1004": (Decimal("7.50"), Decimal("42.50")), "1005": (Decimal("0.00"), Decimal("70.00"))}
+    assert {k: returns.get(str(orders[k]["id"]), Decimal(0)) for k in orders} == {
+        "jan": 0, "1001": 0, "1002": Decimal("34.00"), "1003": 0, "1004": Decimal("42.50"), "1005": 0}
+    # Attribution: code (any case), link for #1003 (WELCOME10 is nobody's), nothing for #1005.
+    assert {k: (o.creator_id, o.rule) for k, o in by_name.items()} == {
+        "jan": (None, "none"), "1001": (anna, "code"), "1002": (anna, "code"), "1003": (anna, "link"),
+        "1004": (anna, "code"), "1005": (None, "none")}
+    # New customers: C1, C3, C4; C2 came in January; C1's May order is a repeat.
+    assert {k: o.is_first for k, o in by_name.items()} == {
+        "jan": True, "1001": True, "1002": False, "1003": True, "1004": True, "1005": False}
+    assert all(o.counted for o in by_name.values())  # #1004 was paid, then cancelled: counted, refunded
+    # March for anna: 4 orders, revenue 249.50, returns 76.50, net 173.00.
+    march = [o for o in by_name.values() if o.creator_id == anna]
+    assert len(march) == 4
+    assert sum(o.revenue for o in march) == Decimal("249.50")
+    assert sum(returns.get(o.shopify_id, Decimal(0)) for o in march) == Decimal("76.50")
+    # Every delivery stored once, processed once.
+    with runtime.db.session() as session:
+        statuses = session.execute(select(WebhookDelivery.status, func.count()).where(
+            WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.topic.in_(
+                ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create"]))
+            .group_by(WebhookDelivery.status)).all()
+    assert dict(statuses) == {"processed": len(held)}
+
+
+def test_a_refund_before_its_order_waits_and_counts_when_the_order_arrives(merchant, runtime, stand_in, shop_domain):
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})
+    order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=7, discount_code={
+        "code": "ANNA15", "type": "percentage", "value": "15.0"}, line_items=[{"title": "x", "price": "40.00", "quantity": 2}])
+    _post(stand_in, shop_domain, f"{order['id']}/refunds", {"line_items": [
+        {"line_item_id": order["line_items"][0]["id"], "quantity": 1}]})
+    held = {d["topic"]: d["webhook_id"] for d in stand_in.control.deliveries(shop_domain)}
+    stand_in.control.reset_faults(shop_domain)
+    stand_in.control.send_webhook(shop_domain, "refunds/create", webhook_id=held["refunds/create"])
+    runtime.jobs.drain()
+    rows, returns = _facts(runtime, shop_domain)
+    assert rows == {} and returns == {str(order["id"]): Decimal("34.00")}
+    stand_in.control.send_webhook(shop_domain, "orders/create", webhook_id=held["orders/create"])
+    runtime.jobs.drain()
+    rows, returns = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].revenue == Decimal("68.00") and returns[str(order["id"])] == Decimal("34.00")
+
+
+def test_an_older_version_after_a_newer_one_changes_nothing(merchant, runtime, stand_in, shop_domain):
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})
+    order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=8,
+                   line_items=[{"title": "x", "price": "40.00", "quantity": 1}])
+    _post(stand_in, shop_domain, f"{order['id']}/edit", {"add": [{"title": "y", "price": "10.00", "quantity": 1}]})
+    held = [(d["topic"], d["webhook_id"]) for d in stand_in.control.deliveries(shop_domain)]
+    stand_in.control.reset_faults(shop_domain)
+    for topic, webhook_id in reversed(held):  # the edited order first, then the original
+        stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].revenue == Decimal("50.00")  # the edit added a 10.00 line
+
+
+def test_malformed_or_truncated_order_payload_fails_readably_and_changes_no_fact(merchant, runtime, app_server, shop_domain):
+    from shopify_roi.shopify_client.webhook_hmac import sign
+    from support import API_SECRET
+
+    for n, raw in enumerate([b'{"id": 1, "line_items": [{"id": 2, "quantity"', b'{"id": 5, "created_at": "2026-03-04T12:00:00Z"}',
+                             b'{"id": 6, "created_at": "2026-03-04T12:00:00Z", "updated_at": "2026-03-04T12:00:00Z", '
+                             b'"line_items": [{"id": 7, "quantity": 1, "price_set": {"shop_money": {"amount": 9.99}}}]}']):
+        headers = {"X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": shop_domain, "X-Shopify-Webhook-Id": f"bad-{n}",
+                   "X-Shopify-Hmac-Sha256": sign(raw, API_SECRET)}
+        assert requests.post(f"{app_server.url}/webhooks/orders", data=raw, headers=headers, timeout=10).status_code == 200
+    runtime.jobs.drain()
+    with runtime.db.session() as session:
+        failed = dict(session.execute(select(WebhookDelivery.webhook_id, WebhookDelivery.error).where(
+            WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == "failed")).all())
+    assert set(failed) == {"bad-0", "bad-1", "bad-2"}
+    assert "not valid JSON" in failed["bad-0"] and "line_items" in failed["bad-1"] and "float" in failed["bad-2"]
+    rows, returns = _facts(runtime, shop_domain)
+    assert rows == {} and returns == {}
+
+
+def test_orders_held_before_a_creator_existed_are_attributed_when_she_is_added(app_server, runtime, stand_in, shop_domain):
+    install(app_server.url, shop_domain)
+    order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=9,
+                   line_items=[{"title": "x", "price": "20.00", "quantity": 1}], landing_site="/?ref=zoe")
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].creator_id is None
+    Merchant(app_server.url, stand_in, shop_domain).create_creator("zoe", "ZOE10")
+    runtime.jobs.drain()  # the re-attribution job
+    rows, _ = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].rule == "link" and rows[str(order["id"])].creator_id is not None
