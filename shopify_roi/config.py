@@ -46,6 +46,9 @@ class Settings:
     queue_name: str = "default"
     run_inprocess_worker: bool = True
     log_level: str = "INFO"
+    sweep_interval: float = 15.0  # seconds between runs of the periodic work
+    inbox_stale_after: float = 30.0  # an acknowledged webhook unprocessed this long is re-queued
+    orders_batch: int = 500  # order deliveries per transaction in the drain job
 
     @property
     def uses_real_shopify(self) -> bool:
@@ -116,4 +119,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         queue_name=get("RQ_QUEUE", "default"),
         run_inprocess_worker=_bool(env.get("INPROCESS_WORKER"), not env.get("REDIS_URL")),
         log_level=get("LOG_LEVEL", "INFO"),
+        sweep_interval=float(get("SWEEP_INTERVAL_SECONDS", "15")),
+        inbox_stale_after=float(get("INBOX_STALE_SECONDS", "30")),
+        orders_batch=int(get("ORDERS_BATCH", "500")),
     )

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import uuid
 
 import pytest
 import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
@@ -21,7 +19,7 @@ from shopify_roi.config import Settings
 from shopify_roi.db import Base
 from shopify_roi.migrate import upgrade
 
-from support import API_KEY, API_SECRET
+from support import API_KEY, API_SECRET, LiveServer
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -90,28 +88,6 @@ def clean_db(database_url):
 
 
 # -- stand-in and app -------------------------------------------------------------------------
-class _Quiet(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-class LiveServer:
-    """Serves a WSGI app on a random loopback port; the app may be attached after the port is known."""
-
-    def __init__(self):
-        self.app = None
-        self._server = make_server("127.0.0.1", 0, self._dispatch, threaded=True, request_handler=_Quiet)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def _dispatch(self, environ, start_response):
-        return self.app(environ, start_response)
-
-    def stop(self):
-        self._server.shutdown()
-
-
 @pytest.fixture(scope="session")
 def stand_in():
     config = DevstoreConfig(api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9",

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import threading
+
 import requests
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 API_KEY = "test-api-key-0123456789"
 API_SECRET = "test-api-secret-0123456789abcdef0123456789"  # >= 32 bytes, as HS256 wants
@@ -62,3 +65,25 @@ class Merchant:
         body = {"name": handle.title(), "handle": handle, "platform": "instagram", "commission_percent": "10",
                 "discount": {"code": code, "percent_off": percent}, **extra}
         return self.post("/api/creators", body)
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class LiveServer:
+    """Serves a WSGI app on a random loopback port; the app may be attached after the port is known."""
+
+    def __init__(self):
+        self.app = None
+        self._server = make_server("127.0.0.1", 0, self._dispatch, threaded=True, request_handler=_Quiet)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _dispatch(self, environ, start_response):
+        return self.app(environ, start_response)
+
+    def stop(self):
+        self._server.shutdown()

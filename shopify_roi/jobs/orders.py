@@ -21,9 +21,10 @@ def request_drain(rt: Runtime) -> None:
         log.warning("could not request an orders drain: %s", exc)
 
 
-def drain_orders(batch_size: int = BATCH) -> dict:
+def drain_orders(batch_size: int | None = None) -> dict:
     """Process received order deliveries, a batch per transaction, until none is left."""
     rt = current()
+    batch_size = batch_size or rt.settings.orders_batch
     rt.jobs.redis.delete(DRAIN_FLAG)
     total: Counter = Counter()
     while True:

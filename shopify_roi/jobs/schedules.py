@@ -65,8 +65,8 @@ def check_codes(rt: Runtime) -> int:
 class Ticker:
     """Runs the periodic work every `interval` seconds in a daemon thread."""
 
-    def __init__(self, rt: Runtime, interval: float = 15.0):
-        self.rt, self.interval = rt, interval
+    def __init__(self, rt: Runtime, interval: float | None = None):
+        self.rt, self.interval = rt, interval if interval is not None else rt.settings.sweep_interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="schedules", daemon=True)
 
@@ -81,7 +81,7 @@ class Ticker:
         last_code_check = 0.0
         while not self._stop.wait(self.interval):
             try:
-                sweep_inbox(self.rt)
+                sweep_inbox(self.rt, timedelta(seconds=self.rt.settings.inbox_stale_after))
                 resume_imports(self.rt)
                 if time.monotonic() - last_code_check >= CODE_CHECK_EVERY.total_seconds():
                     last_code_check = time.monotonic()
