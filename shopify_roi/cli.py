@@ -106,3 +106,42 @@ def creators_import(shop: str, csv_file) -> None:
     for row in summary["rows"]:
         if row["status"] not in ("created", "unchanged", "resumed"):
             click.echo(f"  line {row['line']} @{row['handle']} {row['code']}: {row['status']} {row['message']}")
+
+
+@main.command("backfill", with_appcontext=False)
+@click.argument("shop")
+@click.option("--from", "start", help="first order date, YYYY-MM-DD (default: as far back as allowed)")
+@click.option("--to", "end", help="last order date, YYYY-MM-DD")
+@click.option("--since-hours", type=float, help="reconcile: orders updated in the last N hours")
+def backfill_command(shop: str, start: str | None, end: str | None, since_hours: float | None) -> None:
+    """Backfill or reconcile SHOP's orders through a bulk operation, with a progress bar."""
+    import time
+    from datetime import date, timedelta
+
+    from rich.progress import Progress
+
+    from .db import utcnow
+    from .runtime import Runtime, install
+    from .services import backfill, onboarding
+    from .services.tokens import admin_client
+
+    rt = install(Runtime.build(from_env()))
+    shop_id = onboarding.shop_id_of(rt.db, shop)
+    if shop_id is None:
+        raise click.ClickException(f"{shop} has not installed the app")
+    client = admin_client(rt, shop)
+    window = {"start": date.fromisoformat(start) if start else None, "end": date.fromisoformat(end) if end else None,
+              "updated_since": utcnow() - timedelta(hours=since_hours) if since_hours else None}
+    run_id = backfill.start(rt.db, client, shop_id, "manual", **window)
+    with Progress(transient=True) as bar:
+        task = bar.add_task("waiting for Shopify's bulk operation", total=None)
+        while (figures := backfill.ingest(rt.db, client, shop_id, run_id,
+                                          progress=lambda done, total: bar.update(task, description="ingesting orders",
+                                                                                  completed=done, total=total or None)))["status"] == "running":
+            time.sleep(1)
+    if figures.get("note"):
+        click.echo(figures["note"])
+    click.echo(f"backfill {run_id}: {figures['status']}: {figures['orders_seen']} orders seen, "
+               f"{figures['orders_repaired']} orders and {figures['refunds_repaired']} refunds repaired")
+    if figures.get("error"):
+        raise click.ClickException(figures["error"])

@@ -23,4 +23,7 @@ def sync_shop(domain: str) -> str:
     with rt.db.session() as session:
         installs.update_shop_details(session, domain, name=shop.get("name"), currency=shop.get("currencyCode"),
                                      timezone=shop.get("ianaTimezone"), shopify_id=shop.get("id"), scopes=scopes or None)
+    from .backfill import start_backfill
+
+    rt.jobs.enqueue(start_backfill, domain, "install")  # history, as far back as the scopes allow
     return f"synced {domain}"

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..models import Shop
 from ..runtime import Runtime
-from ..services import imports, inbox, order_ingest
+from ..services import backfill, imports, inbox, order_ingest
 from .creators import complete_pending_codes, run_import, sync_discounts
 from .orders import drain_orders
 from .webhooks import process_delivery
@@ -25,6 +25,8 @@ from .webhooks import process_delivery
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
 CODE_CHECK_EVERY = timedelta(hours=6)
+RECONCILE_EVERY = timedelta(hours=24)  # nightly by default
+POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 
 
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
@@ -49,6 +51,32 @@ def resume_imports(rt: Runtime) -> int:
     for shop_id, import_id in stalled:
         rt.jobs.enqueue(run_import, domains[shop_id], import_id, job_timeout=3600)
     return len(stalled)
+
+
+def reconcile_nightly(rt: Runtime) -> int:
+    """Queue a reconciliation of every installed shop: orders updated since the last one."""
+    from .backfill import nightly_since, start_backfill
+
+    with rt.db.session() as session:
+        shops = list(session.execute(select(Shop.id, Shop.domain).where(Shop.uninstalled_at.is_(None),
+                                                                        Shop.access_token_enc.is_not(None))).all())
+        lookback = {sid: nightly_since(run.started_at if (run := backfill.last_reconciliation(session, sid)) else None)
+                    for sid, _ in shops}
+    for shop_id, domain in shops:
+        rt.jobs.enqueue(start_backfill, domain, "nightly", None, None, lookback[shop_id])
+    return len(shops)
+
+
+def poll_backfills(rt: Runtime) -> int:
+    """Ingest runs whose finish webhook never came (polling is the fallback)."""
+    from .backfill import ingest_backfill
+
+    with rt.db.session() as session:
+        waiting = backfill.unfinished(session)
+        domains = dict(session.execute(select(Shop.id, Shop.domain)).all())
+    for shop_id, run_id in waiting:
+        rt.jobs.enqueue(ingest_backfill, domains[shop_id], run_id, job_timeout=3600)
+    return len(waiting)
 
 
 def check_codes(rt: Runtime) -> int:
@@ -78,13 +106,16 @@ class Ticker:
         self._stop.set()
 
     def _run(self) -> None:
-        last_code_check = 0.0
+        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0}
+        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY}
+        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills}
         while not self._stop.wait(self.interval):
             try:
                 sweep_inbox(self.rt, timedelta(seconds=self.rt.settings.inbox_stale_after))
                 resume_imports(self.rt)
-                if time.monotonic() - last_code_check >= CODE_CHECK_EVERY.total_seconds():
-                    last_code_check = time.monotonic()
-                    check_codes(self.rt)
+                for name, every in due.items():
+                    if time.monotonic() - last[name] >= every.total_seconds():
+                        last[name] = time.monotonic()
+                        work[name](self.rt)
             except Exception:  # noqa: BLE001 - keep ticking through a database blip
                 log.exception("periodic work failed")

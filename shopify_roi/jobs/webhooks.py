@@ -7,10 +7,11 @@ from ..models.webhook import PROCESSED
 from ..runtime import current
 from sqlalchemy import select
 
-from ..services import discount_sync, inbox, lifecycle, order_ingest
+from ..services import backfill, discount_sync, inbox, lifecycle, order_ingest
 
 HANDLERS = dict(lifecycle.HANDLERS)
 HANDLERS.update({topic: discount_sync.on_discount_webhook for topic in discount_sync.DISCOUNT_TOPICS})
+HANDLERS["bulk_operations/finish"] = backfill.on_bulk_finish
 
 
 def process_delivery(delivery_id: int) -> str:
@@ -27,10 +28,17 @@ def process_delivery(delivery_id: int) -> str:
         delivery = session.get(inbox.WebhookDelivery, delivery_id)
         if delivery is not None and delivery.topic in lifecycle.PRIVACY_TOPICS:
             delivery.payload = None  # the request itself names the customer: keep no copy
-        follow_up = delivery.topic in discount_sync.DISCOUNT_TOPICS and status == PROCESSED if delivery else False
+        # A discount created (by us or in the admin) changes no code the app holds; edits and deletions do.
+        follow_up = bool(delivery and delivery.topic in discount_sync.DISCOUNT_TOPICS
+                         and delivery.topic != "discounts/create" and status == PROCESSED)
         shop, body = (delivery.shop_domain, delivery.payload) if delivery else (None, None)
+        bulk_done = bool(delivery and delivery.topic == "bulk_operations/finish" and status == PROCESSED)
     if follow_up:  # discount bodies are thin: ask the shop for the discount's state, with retries
         from .creators import sync_discounts
 
         rt.jobs.enqueue(sync_discounts, shop, [json.loads(body)["admin_graphql_api_id"]])
+    if bulk_done:
+        from .backfill import on_bulk_finished
+
+        rt.jobs.enqueue(on_bulk_finished, shop, json.loads(body)["admin_graphql_api_id"])
     return status

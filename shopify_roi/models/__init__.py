@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 from ..db import Base
+from .backfill import BackfillRun
 from .creator import Campaign, Creator, creator_campaigns
 from .creator_import import CreatorImport
 from .discount import DiscountCode
@@ -8,5 +9,5 @@ from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
 from .shop import OAuthState, Shop
 from .webhook import WebhookDelivery
 
-__all__ = ["AttributionPolicy", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
+__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
            "Order", "OrderLine", "Refund", "RefundLine", "Shop", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

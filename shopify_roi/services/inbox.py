@@ -113,3 +113,18 @@ def recent(session: Session, shop_domain: str, limit: int = 20) -> list[WebhookD
         select(WebhookDelivery).where(WebhookDelivery.shop_domain == shop_domain)
         .order_by(WebhookDelivery.id.desc()).limit(limit)
     ))
+
+
+def freshness(session: Session, shop_domain: str) -> dict:
+    """Last webhook received, and the failed deliveries with their reasons (the visible registry)."""
+    from sqlalchemy import func
+
+    last = session.scalar(select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_domain == shop_domain))
+    failed = list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.shop_domain == shop_domain,
+                                                                WebhookDelivery.status == FAILED)
+                                  .order_by(WebhookDelivery.id.desc()).limit(20)))
+    waiting = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
+        WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == RECEIVED))
+    return {"last_webhook_at": last.isoformat() if last else None, "webhooks_waiting": waiting,
+            "failed_webhooks": [{"topic": d.topic, "webhook_id": d.webhook_id, "received_at": d.received_at.isoformat(),
+                                 "error": d.error} for d in failed]}

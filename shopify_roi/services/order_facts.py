@@ -194,3 +194,63 @@ def parse_refund(body: dict) -> RefundFacts:
 
 def signals_json(signals: dict) -> str:
     return json.dumps(signals, sort_keys=True)
+
+
+def _gid_number(gid, what: str) -> str:
+    text = str(gid or "")
+    tail = text.rsplit("/", 1)[-1]
+    if not text.startswith("gid://shopify/") or not tail.isdigit():
+        raise PayloadError(f"`{what}` is not a Shopify GID")
+    return tail
+
+
+def _money_v2(bag, what: str) -> Decimal:
+    try:
+        return Decimal(str(bag["shopMoney"]["amount"]))
+    except (TypeError, KeyError, InvalidOperation) as exc:
+        raise PayloadError(f"`{what}` has no shopMoney amount") from exc
+
+
+def parse_graphql_order(node: dict) -> OrderFacts:
+    """An order as the bulk query returns it (queries/orders_bulk.graphql), children assembled."""
+    order_id = _gid_number(node.get("id"), "id")
+    refunded: dict[str, int] = {}
+    refunds = []
+    for refund in node.get("refunds") or []:
+        lines = []
+        for item in refund.get("refundLineItems") or []:
+            line_id = _gid_number((item.get("lineItem") or {}).get("id"), "refundLineItems.lineItem.id")
+            refunded[line_id] = refunded.get(line_id, 0) + int(item.get("quantity") or 0)
+            lines.append(RefundLineFacts(_gid_number(item.get("id"), "refundLineItems.id"), line_id, int(item.get("quantity") or 0),
+                                         _money_v2(item.get("subtotalSet"), "subtotalSet"),
+                                         _money_v2(item.get("totalTaxSet"), "totalTaxSet") if item.get("totalTaxSet") else Decimal(0)))
+        refunds.append(RefundFacts(_gid_number(refund.get("id"), "refunds.id"), order_id,
+                                   _when(refund.get("createdAt"), "refunds.createdAt"), lines))
+    lines = []
+    for item in node.get("lineItems") or []:
+        line_id = _gid_number(item.get("id"), "lineItems.id")
+        ordered, current = int(item.get("quantity") or 0), item.get("currentQuantity")
+        quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded.get(line_id, 0))
+        discount = sum((_money_v2(a.get("allocatedAmountSet"), "allocatedAmountSet") for a in item.get("discountAllocations") or []),
+                       Decimal(0))
+        if quantity < ordered:
+            discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
+        tax = sum((_money_v2(t.get("priceSet"), "taxLines.priceSet") for t in item.get("taxLines") or []), Decimal(0))
+        lines.append(LineFacts(line_id, quantity, _money_v2(item.get("originalUnitPriceSet"), "originalUnitPriceSet"), discount, tax))
+    visit = ((node.get("customerJourneySummary") or {}).get("lastVisit") or {})
+    signals = {
+        "codes": [str(c) for c in node.get("discountCodes") or []],
+        "landing_site": visit.get("landingPage"),
+        "referring_site": visit.get("referrerUrl"),
+        "note_attributes": [{"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or []],
+        **link_signals(visit.get("landingPage")),
+    }
+    status = str(node.get("displayFinancialStatus") or "").lower()
+    customer = node.get("customer") or {}
+    return OrderFacts(
+        shopify_id=order_id, name=str(node.get("name") or ""), created_at=_when(node.get("createdAt"), "createdAt"),
+        updated_at=_when(node.get("updatedAt") or node.get("createdAt"), "updatedAt"),
+        cancelled_at=_when(node.get("cancelledAt"), "cancelledAt", required=False), financial_status=status,
+        test=bool(node.get("test")), taxes_included=bool(node.get("taxesIncluded")), currency=str(node.get("currencyCode") or ""),
+        customer_id=_gid_number(customer["id"], "customer.id") if customer.get("id") else None,
+        tags=[str(t) for t in node.get("tags") or []], lines=lines, signals=signals, refunds=refunds)

@@ -119,3 +119,10 @@ def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
 
 def order_count(session: Session, shop_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Order).where(Order.shop_id == shop_id))
+
+
+def refund_ids(session: Session, shop_id: int, ids: list[str]) -> set[str]:
+    """Which of these refunds are already stored."""
+    if not ids:
+        return set()
+    return set(session.scalars(select(Refund.shopify_id).where(Refund.shop_id == shop_id, Refund.shopify_id.in_(ids))))

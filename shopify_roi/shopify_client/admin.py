@@ -125,6 +125,9 @@ class AdminClient:
     def _wait_for_budget(self, payload: dict, attempt: int) -> None:
         cost = (payload.get("extensions") or {}).get("cost") or {}
         requested = float(cost.get("requestedQueryCost") or 0)
+        if self.throttle.maximum and requested > self.throttle.maximum:
+            raise AdminError(f"a query costing {requested:g} points can never fit {self.shop}'s bucket of "
+                             f"{self.throttle.maximum:g}; split it")
         missing = max(requested - self.throttle.available, 1.0)
         wait = missing / self.throttle.restore_rate if self.throttle.restore_rate else 2.0 ** attempt / 4
         self.retries += 1

@@ -20,6 +20,7 @@ TOPICS = {
     "app": {"app/uninstalled", "app/scopes_update"},
     "compliance": {"customers/data_request", "customers/redact", "shop/redact"},
     "orders": {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create"},
+    "bulk": {"bulk_operations/finish"},
     "discounts": {"discounts/create", "discounts/update", "discounts/delete", "discounts/redeemcode_added",
                   "discounts/redeemcode_removed"},
 }
@@ -77,3 +78,8 @@ def discount_topics():
 @bp.post("/orders")
 def order_topics():
     return receive("orders")
+
+
+@bp.post("/bulk")
+def bulk_topics():
+    return receive("bulk")

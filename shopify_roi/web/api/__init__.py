@@ -1,10 +1,12 @@
 """JSON API for the embedded page. Every route is authenticated by the App Bridge session token."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from datetime import date
 
-from ...services import inbox
-from ...services.errors import ServiceError
+from flask import Blueprint, g, jsonify, request
+
+from ...services import backfill, inbox
+from ...services.errors import Invalid, ServiceError
 from ...shopify_client.admin import ReauthorizeRequired
 from ..guards import reauthorize_response, runtime, session_token_required
 
@@ -46,6 +48,32 @@ def webhooks():
         rows = inbox.recent(session, g.shop.domain, limit=50)
         items = [{"topic": d.topic, "status": d.status, "received_at": _iso(d.received_at), "error": d.error} for d in rows]
     return {"deliveries": items, "queue_depth": rt.jobs.depth(), "failed_jobs": rt.jobs.failed()}
+
+
+@bp.get("/freshness")
+@session_token_required
+def freshness():
+    """Can the numbers be trusted now: last webhook, last reconciliation and what it repaired, the queue."""
+    rt = runtime()
+    with rt.db.session() as session:
+        return {**inbox.freshness(session, g.shop.domain), "backfills": backfill.latest(session, g.shop.id),
+                "queue_depth": rt.jobs.depth(), "failed_jobs": rt.jobs.failed()}
+
+
+@bp.post("/backfill")
+@session_token_required
+def start_backfill_now():
+    """On demand: `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` (both optional) -> 202."""
+    from ...jobs.backfill import start_backfill
+
+    data = request.get_json(silent=True) or {}
+    try:
+        start = date.fromisoformat(data["from"]).isoformat() if data.get("from") else None
+        end = date.fromisoformat(data["to"]).isoformat() if data.get("to") else None
+    except ValueError:
+        raise Invalid("Dates are YYYY-MM-DD.", {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}) from None
+    runtime().jobs.enqueue(start_backfill, g.shop.domain, "manual", start, end)
+    return {"status": "queued"}, 202
 
 
 from . import campaigns, creators  # noqa: E402,F401 - routes register on bp

@@ -98,9 +98,22 @@
     var shop = await api("/api/shop");
     var set = function (field, value) { var el = document.querySelector('[data-field="' + field + '"]'); if (el && value) { el.textContent = value; } };
     set("currency", shop.currency); set("timezone", shop.timezone); set("scopes", shop.scopes.join(", "));
-    var hooks = await api("/api/webhooks");
-    document.getElementById("freshness-summary").textContent = "Queue depth " + hooks.queue_depth + " · failed jobs " +
-      hooks.failed_jobs + (hooks.deliveries.length ? " · last webhook " + hooks.deliveries[0].received_at : " · no webhooks yet");
+    var fresh = await api("/api/freshness");
+    document.getElementById("freshness-summary").textContent = (fresh.last_webhook_at ? "Last webhook " + fresh.last_webhook_at : "No webhooks yet") +
+      " · waiting " + fresh.webhooks_waiting + " · queue depth " + fresh.queue_depth + " · failed jobs " + fresh.failed_jobs +
+      " · failed webhooks " + fresh.failed_webhooks.length;
+    var done = fresh.backfills.filter(function (r) { return r.status === "done"; })[0];
+    document.getElementById("reconcile-summary").textContent = done
+      ? "Last reconciliation " + (done.finished_at || "").slice(0, 16).replace("T", " ") + " UTC: " + done.orders_seen +
+        " orders checked, " + done.orders_repaired + " orders and " + done.refunds_repaired + " refunds the webhooks had missed were repaired."
+      : "The first backfill of your order history is running.";
+    document.querySelector("#backfill-runs tbody").replaceChildren.apply(document.querySelector("#backfill-runs tbody"),
+      fresh.backfills.map(function (r) {
+        return h("tr", h("td", r.kind), h("td", h("span.badge." + (r.status === "done" ? "processed" : r.status === "failed" ? "failed" : "pending"), r.status)),
+          h("td", String(r.orders_seen)), h("td", String(r.orders_repaired)), h("td", (r.started_at || "").slice(0, 16).replace("T", " ")));
+      }));
+    var note = fresh.backfills.length ? fresh.backfills[0].note : "";
+    document.getElementById("backfill-note").textContent = note || "";
     document.body.dataset.apiReady = "1";
   }
 
@@ -109,6 +122,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("hashchange", navigate);
+    document.getElementById("reconcile-now").addEventListener("click", async function () {
+      try { await api("/api/backfill", { json: {} }); flash("Reconciliation started: results appear here in a few minutes."); }
+      catch (err) { flash((err.body && err.body.message) || "Could not start the reconciliation.", "critical"); }
+    });
     navigate();
     refreshStatus().catch(function (err) { document.body.dataset.apiError = JSON.stringify(err); });
   });

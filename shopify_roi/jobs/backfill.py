@@ -1,0 +1,60 @@
+"""Backfill and reconciliation jobs (bulk operations). They take domains and ids."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ..db import utcnow
+from ..runtime import current
+from ..services import backfill, onboarding
+from ..services.tokens import admin_client
+from ..shopify_client.admin import ReauthorizeRequired
+
+
+def start_backfill(shop_domain: str, kind: str, start: str | None = None, end: str | None = None,
+                   updated_since_hours: float | None = None) -> int | str:
+    """Start a bulk query of the shop's orders (dates as YYYY-MM-DD); the finish webhook ingests it."""
+    rt = current()
+    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
+    if shop_id is None:
+        return "skipped: shop gone"
+    window = {
+        "start": date.fromisoformat(start) if start else None, "end": date.fromisoformat(end) if end else None,
+        "updated_since": utcnow() - timedelta(hours=updated_since_hours) if updated_since_hours else None,
+    }
+    try:
+        return backfill.start(rt.db, admin_client(rt, shop_domain), shop_id, kind, **window)
+    except ReauthorizeRequired as exc:
+        return f"skipped: {exc}"
+
+
+def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
+    """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
+    rt = current()
+    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
+    if shop_id is None:
+        return "skipped: shop gone"
+    try:
+        return backfill.ingest(rt.db, admin_client(rt, shop_domain), shop_id, run_id)
+    except ReauthorizeRequired as exc:
+        return f"skipped: {exc}"
+
+
+def on_bulk_finished(shop_domain: str, operation_id: str) -> str:
+    rt = current()
+    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
+    if shop_id is None:
+        return "skipped: shop gone"
+    with rt.db.session() as session:
+        run = backfill.run_for_operation(session, shop_id, operation_id)
+        run_id = run.id if run else None
+    if run_id is None:
+        return "not one of ours"
+    rt.jobs.enqueue(ingest_backfill, shop_domain, run_id, job_timeout=3600)
+    return f"ingesting run {run_id}"
+
+
+def nightly_since(last: datetime | None) -> float:
+    """Hours to look back: since the last reconciliation (plus an hour's margin), at least a day."""
+    if last is None:
+        return 72.0
+    return max(24.0, (utcnow() - last).total_seconds() / 3600 + 1)

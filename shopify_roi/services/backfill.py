@@ -1,0 +1,153 @@
+"""History backfill and reconciliation through bulk operations.
+
+A run starts a bulk query of orders (by `updated_at` for reconciliation, by `created_at` for
+history), and when Shopify reports it finished (`bulk_operations/finish`, or polling) the JSONL is
+streamed and upserted in batches through the same rules as webhooks. Whatever the run inserts
+or replaces with a newer version is what webhooks missed: it is counted as repaired.
+
+Without `read_all_orders` Shopify shows only the last 60 days of orders; the run says so.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import Database, utcnow
+from ..models import BackfillRun, Shop
+from ..models.backfill import DONE, FAILED, INGESTING, RUNNING
+from ..shopify_client import bulk
+from ..shopify_client.admin import AdminClient
+from . import orders
+from .order_facts import parse_graphql_order
+
+BATCH = 500
+VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def plan(shop: Shop, kind: str, start: date | None = None, end: date | None = None,
+         updated_since: datetime | None = None) -> tuple[str, str]:
+    """(orders search, note for the merchant) of a run."""
+    parts, note = [], ""
+    if updated_since is not None:
+        parts.append(f"updated_at:>='{_iso(updated_since)}'")
+    if start is not None:
+        parts.append(f"created_at:>='{_iso(datetime.combine(start, time(0), timezone.utc))}'")
+    if end is not None:
+        parts.append(f"created_at:<='{_iso(datetime.combine(end, time(23, 59, 59), timezone.utc))}'")
+    if "read_all_orders" not in shop.scope_set:
+        earliest = (utcnow() - timedelta(days=VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS)).date()
+        if start is None or start < earliest:
+            note = (f"Shopify shows this app only the last {VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS} days of orders "
+                    f"(since {earliest.isoformat()}) without the read_all_orders permission; older history is not included.")
+    return " AND ".join(parts), note
+
+
+def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) -> int:
+    """Start a bulk query and record the run; returns the run id."""
+    with db.session() as session:
+        shop = session.get(Shop, shop_id)
+        search, note = plan(shop, kind, **window)
+    operation_id = bulk.start(client, bulk.orders_query(search))
+    with db.session() as session:
+        run = BackfillRun(shop_id=shop_id, kind=kind, search=search, range_note=note, bulk_operation_id=operation_id)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def run_for_operation(session: Session, shop_id: int, operation_id: str) -> BackfillRun | None:
+    return session.scalar(select(BackfillRun).where(BackfillRun.shop_id == shop_id, BackfillRun.bulk_operation_id == operation_id))
+
+
+def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
+           progress: Callable[[int, int], None] | None = None) -> dict:
+    """If the bulk operation finished, stream its result into facts. Idempotent; returns the run's figures."""
+    with db.session() as session:
+        run = session.get(BackfillRun, run_id)
+        if run.status in (DONE, FAILED):
+            return _figures(run)
+        operation_id = run.bulk_operation_id
+    state = bulk.status(client, operation_id)
+    if state.status in ("FAILED", "CANCELED", "EXPIRED"):
+        with db.session() as session:
+            run = session.get(BackfillRun, run_id)
+            run.status, run.error, run.finished_at = FAILED, f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(), utcnow()
+            return _figures(run)
+    if state.status != "COMPLETED":
+        return {"status": RUNNING}
+    with db.session() as session:
+        run = session.get(BackfillRun, run_id)
+        run.status, run.object_count = INGESTING, state.object_count
+    seen = repaired = refunds_repaired = 0
+    batch: list = []
+
+    def flush() -> None:
+        nonlocal repaired, refunds_repaired
+        with db.session() as session:
+            attributor = orders.Attributor(session, shop_id)
+            customers = set()
+            for facts in batch:
+                before = orders.refund_ids(session, shop_id, [r.shopify_id for r in facts.refunds])
+                if orders.apply_order(session, shop_id, facts, attributor, source="backfill") in ("inserted", "replaced"):
+                    repaired += 1
+                refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
+                customers.add(facts.customer_id)
+            orders.refresh_first_orders(session, shop_id, customers)
+            run = session.get(BackfillRun, run_id)
+            run.orders_seen, run.orders_repaired, run.refunds_repaired = seen, repaired, refunds_repaired
+        batch.clear()
+        if progress:
+            progress(seen, state.object_count)
+
+    if state.url:  # an operation that matched nothing has no file
+        for node in bulk.assemble_orders(bulk.stream_lines(state.url)):
+            batch.append(parse_graphql_order(node))
+            seen += 1
+            if len(batch) >= BATCH:
+                flush()
+    flush()
+    with db.session() as session:
+        run = session.get(BackfillRun, run_id)
+        run.status, run.finished_at = DONE, utcnow()
+        return _figures(run)
+
+
+def _figures(run: BackfillRun) -> dict:
+    return {"id": run.id, "kind": run.kind, "status": run.status, "orders_seen": run.orders_seen,
+            "orders_repaired": run.orders_repaired, "refunds_repaired": run.refunds_repaired, "note": run.range_note,
+            "error": run.error, "started_at": run.started_at.isoformat() if run.started_at else None,
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+
+
+def latest(session: Session, shop_id: int, limit: int = 5) -> list[dict]:
+    rows = session.scalars(select(BackfillRun).where(BackfillRun.shop_id == shop_id).order_by(BackfillRun.id.desc()).limit(limit))
+    return [_figures(r) for r in rows]
+
+
+def unfinished(session: Session, older_than_seconds: float = 30) -> list[tuple[int, int]]:
+    """(shop id, run id) of runs still waiting or ingesting (a lost webhook, a dead worker)."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    return [(r.shop_id, r.id) for r in session.scalars(select(BackfillRun).where(
+        BackfillRun.status.in_((RUNNING, INGESTING)), BackfillRun.started_at < cutoff))]
+
+
+def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
+    """`bulk_operations/finish` (lower-case status and type; no URL: the job asks for it)."""
+    from .inbox import PayloadError
+
+    gid = payload.get("admin_graphql_api_id")
+    if not isinstance(gid, str) or not gid.startswith("gid://shopify/BulkOperation/"):
+        raise PayloadError("`admin_graphql_api_id` is not a BulkOperation GID")
+    return f"finished {gid} ({payload.get('status')})"
+
+
+def last_reconciliation(session: Session, shop_id: int) -> BackfillRun | None:
+    return session.scalar(select(BackfillRun).where(BackfillRun.shop_id == shop_id, BackfillRun.status == DONE)
+                          .order_by(BackfillRun.id.desc()).limit(1))

@@ -1,0 +1,123 @@
+"""Backfill and reconciliation through bulk operations: what webhooks missed is repaired, counted
+and shown; after one reconciliation the app's figures per code equal the stand-in's to the cent."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from shopify_roi.models import Order, Refund, Shop
+from support import Merchant, install
+
+ORDERS = int(os.environ.get("RECONCILE_ORDERS", "2000"))  # CI runs 20,000 on PostgreSQL
+
+
+@pytest.fixture
+def merchant(app_server, stand_in, shop_domain):
+    install(app_server.url, shop_domain)
+    return Merchant(app_server.url, stand_in, shop_domain)
+
+
+def _wait_for_backfills(runtime, merchant, seconds: float = 300) -> list[dict]:
+    """Run queued jobs until every backfill run has finished (the finish webhook arrives on its own)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        runtime.jobs.drain()
+        runs = merchant.get("/api/freshness").json()["backfills"]
+        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
+            return runs
+        time.sleep(0.2)
+    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")
+
+
+def test_reconciliation_repairs_what_webhooks_missed_and_shows_it(merchant, runtime, stand_in, shop_domain):
+    _wait_for_backfills(runtime, merchant)  # the install backfill (an empty shop)
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 2})
+    day = (date.today() - timedelta(days=3)).isoformat()
+    for price in ("10.00", "20.00", "30.00"):
+        requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", timeout=30,
+                      json={"created_at": f"{day}T12:00:00Z", "line_items": [{"title": "t", "price": price, "quantity": 1}]})
+    stand_in.control.reset_faults(shop_domain)
+    requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", timeout=30,
+                  json={"created_at": f"{day}T13:00:00Z", "line_items": [{"title": "t", "price": "40.00", "quantity": 1}]})
+    runtime.jobs.drain()
+    assert _revenue(runtime, shop_domain) == (1, Decimal("40.00"))
+
+    assert merchant.post("/api/backfill", {}).status_code == 202
+    runs = _wait_for_backfills(runtime, merchant)
+
+    assert _revenue(runtime, shop_domain) == (4, Decimal("100.00"))
+    latest = runs[0]
+    assert (latest["kind"], latest["status"], latest["orders_seen"], latest["orders_repaired"]) == ("manual", "done", 4, 3)
+    assert "60 days" in latest["note"]  # the shop did not grant read_all_orders
+    fresh = merchant.get("/api/freshness").json()
+    assert fresh["last_webhook_at"] is not None and fresh["webhooks_waiting"] == 0 and fresh["failed_webhooks"] == []
+
+
+def _revenue(runtime, shop_domain) -> tuple[int, Decimal]:
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        rows = session.scalars(select(Order.revenue).where(Order.shop_id == shop_id)).all()
+    return len(rows), sum(rows, Decimal(0))
+
+
+def _app_totals_by_code(runtime, shop_domain) -> dict[str, dict]:
+    """The app's stored facts per first discount code, counted orders only (METRICS.md)."""
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        orders = session.execute(select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included)
+                                 .where(Order.shop_id == shop_id, Order.counted.is_(True))).all()
+        refunds = session.execute(select(Refund.order_shopify_id, Refund.subtotal, Refund.line_tax)
+                                  .where(Refund.shop_id == shop_id)).all()
+    taxes = {oid: inc for oid, _, _, inc in orders}
+    returns: dict[str, Decimal] = defaultdict(Decimal)
+    for oid, subtotal, tax in refunds:
+        if oid in taxes:
+            returns[oid] += subtotal - (tax if taxes[oid] else 0)
+    out: dict[str, dict] = defaultdict(lambda: {"orders": 0, "revenue": Decimal(0), "returns": Decimal(0)})
+    for oid, signals, revenue, _ in orders:
+        codes = json.loads(signals).get("codes") or [""]
+        row = out[codes[0].strip().upper()]
+        row["orders"] += 1
+        row["revenue"] += revenue
+        row["returns"] += returns.get(oid, Decimal(0))
+    return dict(out)
+
+
+def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_in_after_one_reconciliation(
+        merchant, runtime, stand_in, shop_domain):
+    _wait_for_backfills(runtime, merchant)
+    stand_in.control.faults(shop_domain, webhooks={"duplicate": 0.1, "reorder": 0.1, "drop": 0.02, "seed": 11})
+    start = (date.today() - timedelta(days=50)).isoformat()  # inside the 60 days Shopify shows without read_all_orders
+    generated = stand_in.control.generate(
+        shop_domain, seed=5, orders=ORDERS, start=start, days=45, deliver=True, sitewide_codes=["WELCOME10"], **{"async": True},
+        creators=[{"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.3},
+                  {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 2, "repeat_rate": 0.4},
+                  {"handle": "cleo", "code": "CLEO20", "percent": "20", "weight": 1}])
+    # waits until every delivery queued so far has been sent, and sends the held-back ones
+    requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/webhooks/flush", timeout=1800).raise_for_status()
+    stats = stand_in.control.webhook_stats(shop_domain)
+    runtime.jobs.drain()
+    before = _app_totals_by_code(runtime, shop_domain)
+
+    assert merchant.post("/api/backfill", {}).status_code == 202
+    runs = _wait_for_backfills(runtime, merchant, seconds=900)
+
+    expected = stand_in.control.totals(shop_domain)["by_code"]
+    after = _app_totals_by_code(runtime, shop_domain)
+    print(f"\nreconcile: {generated['orders']} orders generated; webhooks {stats['sent']} sent, {stats['duplicated']} "
+          f"duplicated, {stats['reordered']} reordered, {stats['dropped']} dropped; reconciliation repaired "
+          f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; orders lost 0")
+    assert stats["dropped"] > 0 and stats["duplicated"] > 0 and stats["reordered"] > 0
+    assert before != {k: {"orders": v["orders"], "revenue": Decimal(v["revenue"]), "returns": Decimal(v["returns"])}
+                      for k, v in expected.items()}, "the drops did not show: the test tested nothing"
+    assert runs[0]["orders_repaired"] > 0
+    assert after == {k: {"orders": v["orders"], "revenue": Decimal(v["revenue"]), "returns": Decimal(v["returns"])}
+                     for k, v in expected.items()}
