@@ -12,13 +12,14 @@ sending) or submits and returns (``async``). Faults, set with ``POST /faults {"w
   next event (logged ``reordered: true``); ``flush`` sends anything still held;
 - duplicate (third draw < ``duplicate``): sent twice with the same ``X-Shopify-Webhook-Id``
   and event id; the second send is logged ``duplicate: true``.
+- delay (``delay_ms``): every delivery waits that long before it is sent (a slow Shopify).
 """
 
 from __future__ import annotations
 
 import copy
 import random
-import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -36,9 +37,11 @@ class WebhookFaults:
     reorder: float = 0.0
     drop: float = 0.0
     seed: int = 0
+    delay_ms: float = 0.0
 
     def to_json(self) -> dict:
-        return {"duplicate": self.duplicate, "reorder": self.reorder, "drop": self.drop, "seed": self.seed}
+        return {"duplicate": self.duplicate, "reorder": self.reorder, "drop": self.drop, "seed": self.seed,
+                "delay_ms": self.delay_ms}
 
 
 @dataclass
@@ -69,6 +72,7 @@ def configure(store: Store, shop: Shop, spec: dict | None) -> WebhookFaults:
         reorder=float(spec.get("reorder", 0) or 0),
         drop=float(spec.get("drop", 0) or 0),
         seed=int(spec.get("seed", 0) or 0),
+        delay_ms=float(spec.get("delay_ms", 0) or 0),
     )
 
     def apply() -> None:
@@ -144,6 +148,8 @@ def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
 
 
 def _deliver(chan, config, store, shop, topic, body, duplicate, reordered=False) -> list[dict]:
+    if chan.faults.delay_ms:
+        time.sleep(chan.faults.delay_ms / 1000)
     flags = {"reordered": True} if reordered else {}
     first = webhooks.deliver(config, shop, topic, body, store=store, extra=flags)
     out = [{**first.to_json(), "topic": topic, **flags}]

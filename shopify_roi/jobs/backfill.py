@@ -6,37 +6,22 @@ from datetime import date, datetime, timedelta
 from ..db import utcnow
 from ..runtime import current
 from ..services import backfill, onboarding
-from ..services.tokens import admin_client
-from ..shopify_client.admin import ReauthorizeRequired
+from .shop_jobs import for_shop
 
 
 def start_backfill(shop_domain: str, kind: str, start: str | None = None, end: str | None = None,
                    updated_since_hours: float | None = None) -> int | str:
     """Start a bulk query of the shop's orders (dates as YYYY-MM-DD); the finish webhook ingests it."""
-    rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
-    if shop_id is None:
-        return "skipped: shop gone"
     window = {
         "start": date.fromisoformat(start) if start else None, "end": date.fromisoformat(end) if end else None,
         "updated_since": utcnow() - timedelta(hours=updated_since_hours) if updated_since_hours else None,
     }
-    try:
-        return backfill.start(rt.db, admin_client(rt, shop_domain), shop_id, kind, **window)
-    except ReauthorizeRequired as exc:
-        return f"skipped: {exc}"
+    return for_shop(shop_domain, lambda rt, client, shop_id: backfill.start(rt.db, client, shop_id, kind, **window))
 
 
 def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
-    rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
-    if shop_id is None:
-        return "skipped: shop gone"
-    try:
-        return backfill.ingest(rt.db, admin_client(rt, shop_domain), shop_id, run_id)
-    except ReauthorizeRequired as exc:
-        return f"skipped: {exc}"
+    return for_shop(shop_domain, lambda rt, client, shop_id: backfill.ingest(rt.db, client, shop_id, run_id))
 
 
 def on_bulk_finished(shop_domain: str, operation_id: str) -> str:

@@ -1,46 +1,26 @@
 """Jobs for creators and codes: CSV imports, pending codes, the discount check. They take ids."""
 from __future__ import annotations
 
-from ..runtime import current
 from ..services import discount_sync, imports, onboarding
-from ..services.tokens import admin_client
-from ..shopify_client.admin import ReauthorizeRequired
+from .shop_jobs import for_shop
 
 
 def run_import(shop_domain: str, import_id: int) -> dict | str:
-    """Run (or resume) a creators CSV import."""
-    rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
-    if shop_id is None:
-        return "skipped: shop gone"
-    try:
-        summary = imports.run(rt.db, admin_client(rt, shop_domain), shop_id, import_id)
-    except ReauthorizeRequired as exc:
-        return f"skipped: {exc}"
-    from .orders import reattribute_shop
+    """Run (or resume) a creators CSV import, then re-attribute (held orders may carry the new codes)."""
+    def work(rt, client, shop_id):
+        from .orders import reattribute_shop
 
-    rt.jobs.enqueue(reattribute_shop, shop_id)  # orders already held may carry the new codes
-    return summary
+        summary = imports.run(rt.db, client, shop_id, import_id)
+        rt.jobs.enqueue(reattribute_shop, shop_id)
+        return summary
+
+    return for_shop(shop_domain, work)
 
 
 def complete_pending_codes(shop_domain: str) -> dict | str:
-    rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
-    if shop_id is None:
-        return "skipped: shop gone"
-    try:
-        return onboarding.complete_pending(rt.db, admin_client(rt, shop_domain), shop_id)
-    except ReauthorizeRequired as exc:
-        return f"skipped: {exc}"
+    return for_shop(shop_domain, lambda rt, client, shop_id: onboarding.complete_pending(rt.db, client, shop_id))
 
 
 def sync_discounts(shop_domain: str, discount_ids: list[str] | None = None) -> list[str] | str:
     """Reflect edits and deletions made in the Shopify admin (after a webhook, or periodically)."""
-    rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
-    if shop_id is None:
-        return "skipped: shop gone"
-    try:
-        return discount_sync.sync(rt.db, admin_client(rt, shop_domain), shop_id, discount_ids)
-    except ReauthorizeRequired as exc:
-        return f"skipped: {exc}"
+    return for_shop(shop_domain, lambda rt, client, shop_id: discount_sync.sync(rt.db, client, shop_id, discount_ids))

@@ -176,7 +176,7 @@ def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_da
             merged["amount_off"] = None
         code_in = discounts.parse_code(merged)
         new_id = discounts.reserve(session, shop_id, creator, code_in).id
-        old_id, old_discount, name = old.id, old.shopify_discount_id, creator.name
+        old_discount, name = old.shopify_discount_id, creator.name
     status = _push(db, client, shop_id, new_id, handle, name, code_in, drop_creator=False)
     try:
         remote_api.set_active(client, old_discount, False)

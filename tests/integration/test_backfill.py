@@ -121,3 +121,25 @@ def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_i
     assert runs[0]["orders_repaired"] > 0
     assert after == {k: {"orders": v["orders"], "revenue": Decimal(v["revenue"]), "returns": Decimal(v["returns"])}
                      for k, v in expected.items()}
+
+
+def test_backfill_command_shows_progress_and_what_it_repaired(merchant, runtime, stand_in, shop_domain):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _wait_for_backfills(runtime, merchant)
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 2, "delay_ms": 5})
+    day = (date.today() - timedelta(days=2)).isoformat()
+    for price in ("12.50", "7.50"):
+        requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", timeout=30,
+                      json={"created_at": f"{day}T09:00:00Z", "line_items": [{"title": "t", "price": price, "quantity": 1}]})
+    s = runtime.settings
+    env = {**os.environ, "DATABASE_URL": s.database_url, "REDIS_URL": s.redis_url, "SHOPIFY_API_KEY": s.api_key,
+           "SHOPIFY_API_SECRET": s.api_secret, "APP_URL": s.app_url, "SHOPIFY_ORIGIN_TEMPLATE": s.origin_template,
+           "TOKEN_ENCRYPTION_KEY": s.token_encryption_key, "LOG_LEVEL": "WARNING"}
+    done = subprocess.run([str(Path(sys.executable).with_name("shopify-roi")), "backfill", shop_domain, "--from", day],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 orders seen, 2 orders and 0 refunds repaired" in done.stdout
+    assert _revenue(runtime, shop_domain) == (2, Decimal("20.00"))

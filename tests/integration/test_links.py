@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shopify_roi.models import Click
 from support import Merchant, install

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from shopify_roi.models import Shop, WebhookDelivery
 from shopify_roi.shopify_client.webhook_hmac import sign
-from support import API_KEY, API_SECRET, bearer, install
+from support import API_SECRET, bearer, install
 
 
 def _post(app_url, path, topic, shop, body: dict, secret=API_SECRET, webhook_id=None):

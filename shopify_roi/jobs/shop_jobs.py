@@ -1,0 +1,23 @@
+"""The frame of every per-shop job: find the shop, stop quietly if it is gone or uninstalled."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from ..runtime import Runtime, current
+from ..services import onboarding
+from ..services.tokens import admin_client
+from ..shopify_client.admin import AdminClient, ReauthorizeRequired
+
+T = TypeVar("T")
+
+
+def for_shop(domain: str, work: Callable[[Runtime, AdminClient, int], T]) -> T | str:
+    """Run `work(runtime, admin client, shop id)`; an uninstalled or erased shop's work stops here."""
+    rt = current()
+    shop_id = onboarding.shop_id_of(rt.db, domain)
+    if shop_id is None:
+        return "skipped: shop gone"
+    try:
+        return work(rt, admin_client(rt, domain), shop_id)
+    except ReauthorizeRequired as exc:
+        return f"skipped: {exc}"
