@@ -81,3 +81,23 @@ class JobQueue:
 
     def failed(self) -> int:
         return FailedJobRegistry(queue=self.queue).count
+
+    def failed_jobs(self, limit: int = 20) -> list[dict]:
+        try:
+            return failed_reasons(self.queue, limit)
+        except redis.RedisError:
+            return []
+
+
+def failed_reasons(queue: Queue, limit: int = 20) -> list[dict]:
+    """The newest failed jobs with a readable reason (the exception's last line)."""
+    registry = FailedJobRegistry(queue=queue)
+    out = []
+    for job_id in registry.get_job_ids()[-limit:][::-1]:
+        job = queue.fetch_job(job_id)
+        if job is None:
+            continue
+        info = (getattr(job, "exc_info", None) or "").strip().splitlines()
+        out.append({"job": job.func_name.rsplit(".", 1)[-1], "args": [str(a) for a in job.args][:3],
+                    "reason": info[-1] if info else "unknown", "ended_at": job.ended_at.isoformat() if job.ended_at else None})
+    return out

@@ -55,6 +55,9 @@ class Merchant:
     def post(self, path: str, json=None, **kw) -> requests.Response:
         return requests.post(self.app_url + path, json=json, headers=self._headers(), timeout=120, **kw)
 
+    def put(self, path: str, json=None) -> requests.Response:
+        return requests.put(self.app_url + path, json=json, headers=self._headers(), timeout=60)
+
     def patch(self, path: str, json=None) -> requests.Response:
         return requests.patch(self.app_url + path, json=json, headers=self._headers(), timeout=60)
 

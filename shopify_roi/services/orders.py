@@ -126,3 +126,21 @@ def refund_ids(session: Session, shop_id: int, ids: list[str]) -> set[str]:
     if not ids:
         return set()
     return set(session.scalars(select(Refund.shopify_id).where(Refund.shop_id == shop_id, Refund.shopify_id.in_(ids))))
+
+
+def precedence_of(session: Session, shop_id: int) -> tuple[str, ...]:
+    policy = session.get(AttributionPolicy, shop_id)
+    return attribution.parse_precedence(policy.precedence if policy else None)
+
+
+def set_precedence(session: Session, shop_id: int, steps) -> tuple[str, ...]:
+    """Store the shop's rule order; it must name each of code and link once."""
+    from .errors import Invalid
+
+    if not isinstance(steps, list) or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE):
+        raise Invalid('precedence must list "code" and "link", once each, in the order they apply.', {"precedence": "code, link"})
+    policy = session.get(AttributionPolicy, shop_id) or AttributionPolicy(shop_id=shop_id)
+    policy.precedence = ",".join(steps)
+    session.add(policy)
+    session.flush()
+    return tuple(steps)

@@ -1,6 +1,7 @@
 """Order webhooks -> inbox -> batched worker -> facts and attribution (METRICS.md worked example 3)."""
 from __future__ import annotations
 
+import json
 import random
 from decimal import Decimal
 
@@ -174,3 +175,20 @@ def test_orders_held_before_a_creator_existed_are_attributed_when_she_is_added(a
     runtime.jobs.drain()  # the re-attribution job
     rows, _ = _facts(runtime, shop_domain)
     assert rows[str(order["id"])].rule == "link" and rows[str(order["id"])].creator_id is not None
+
+
+def test_changing_the_precedence_re_attributes_held_orders(merchant, app_server, runtime, stand_in, shop_domain):
+    Merchant(app_server.url, stand_in, shop_domain).create_creator("ben", "BEN10")
+    order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=11,
+                   line_items=[{"title": "x", "price": "30.00", "quantity": 1}], landing_site="/?ref=ben",
+                   discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"})
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    anna_id, rule = rows[str(order["id"])].creator_id, rows[str(order["id"])].rule
+    assert rule == "code" and json.loads(rows[str(order["id"])].contested) != []  # ben's link lost: contested
+    assert merchant.put("/api/attribution-policy", {"precedence": ["link", "code"]}).status_code == 200
+    assert merchant.put("/api/attribution-policy", {"precedence": ["link"]}).status_code == 400
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].rule == "link" and rows[str(order["id"])].creator_id != anna_id
+    assert json.loads(rows[str(order["id"])].contested) == [anna_id]

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Blueprint, g, jsonify, request
 
-from ...services import backfill, inbox
+from ...services import backfill, inbox, orders
 from ...services.errors import Invalid, ServiceError
 from ...shopify_client.admin import ReauthorizeRequired
 from ..guards import reauthorize_response, runtime, session_token_required
@@ -56,8 +56,30 @@ def freshness():
     """Can the numbers be trusted now: last webhook, last reconciliation and what it repaired, the queue."""
     rt = runtime()
     with rt.db.session() as session:
-        return {**inbox.freshness(session, g.shop.domain), "backfills": backfill.latest(session, g.shop.id),
-                "queue_depth": rt.jobs.depth(), "failed_jobs": rt.jobs.failed()}
+        body = {**inbox.freshness(session, g.shop.domain), "backfills": backfill.latest(session, g.shop.id)}
+    # Failed jobs of this shop only: a job's first argument is its shop's domain or id.
+    mine = [j for j in rt.jobs.failed_jobs(100) if j["args"] and j["args"][0] in (g.shop.domain, str(g.shop.id))]
+    return {**body, "queue_depth": rt.jobs.depth(), "failed_jobs": len(mine), "failed_job_reasons": mine[:20]}
+
+
+@bp.get("/attribution-policy")
+@session_token_required
+def get_policy():
+    with runtime().db.session() as session:
+        return {"precedence": list(orders.precedence_of(session, g.shop.id))}
+
+
+@bp.put("/attribution-policy")
+@session_token_required
+def set_policy():
+    """`{"precedence": ["link", "code"]}`: the order of the rules; every held order is re-attributed."""
+    from ...jobs.orders import reattribute_shop
+
+    rt = runtime()
+    with rt.db.session() as session:
+        steps = orders.set_precedence(session, g.shop.id, (request.get_json(silent=True) or {}).get("precedence"))
+    rt.jobs.enqueue(reattribute_shop, g.shop.id)
+    return {"precedence": list(steps), "reattribution": "queued"}
 
 
 @bp.post("/backfill")

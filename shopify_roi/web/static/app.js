@@ -102,6 +102,11 @@
     document.getElementById("freshness-summary").textContent = (fresh.last_webhook_at ? "Last webhook " + fresh.last_webhook_at : "No webhooks yet") +
       " · waiting " + fresh.webhooks_waiting + " · queue depth " + fresh.queue_depth + " · failed jobs " + fresh.failed_jobs +
       " · failed webhooks " + fresh.failed_webhooks.length;
+    var problems = fresh.failed_webhooks.map(function (f) { return "Webhook " + f.topic + " (" + f.received_at.slice(0, 16) + "): " + f.error; })
+      .concat(fresh.failed_job_reasons.map(function (j) { return "Job " + j.job + ": " + j.reason; }));
+    var list = document.getElementById("failures");
+    if (!list) { list = h("ul.muted", { id: "failures" }); document.getElementById("freshness-summary").after(list); }
+    list.replaceChildren.apply(list, problems.map(function (p) { return h("li", p); }));
     var done = fresh.backfills.filter(function (r) { return r.status === "done"; })[0];
     document.getElementById("reconcile-summary").textContent = done
       ? "Last reconciliation " + (done.finished_at || "").slice(0, 16).replace("T", " ") + " UTC: " + done.orders_seen +
