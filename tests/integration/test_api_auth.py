@@ -70,12 +70,14 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     code_id = a.get("/api/creators/anna").json()["code"]["id"]
     campaign_id = a.get("/api/campaigns").json()["campaigns"][0]["id"]
     import_id = a.post("/api/creators/import", data="name,handle,code,percent_off\nZed,zed,ZED10,10\n").json()["id"]
+    entry_id = a.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}).json()["id"]
     app_server.runtime.jobs.drain()
     other = f"tenant-b-{uuid.uuid4().hex[:8]}.myshopify.com"  # shares no substring with shop A's domain
     stand_in.control.create_shop(other)
     install(app_server.url, other)
     b = Merchant(app_server.url, stand_in, other)
-    values = {"handle": "anna", "code_id": code_id, "link_id": link["id"], "campaign_id": campaign_id, "import_id": import_id}
+    values = {"handle": "anna", "code_id": code_id, "link_id": link["id"], "campaign_id": campaign_id, "import_id": import_id,
+              "entry_id": entry_id}
     secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed")
 
     rules = [r for r in app_server.app.url_map.iter_rules() if r.rule.startswith("/api/")]
@@ -96,6 +98,9 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     anna = a.get("/api/creators/anna").json()
     assert anna["code"]["status"] == "active" and anna["status"] == "active"
     assert [t["id"] for t in anna["links"]["tracked"]] == [link["id"]]
+    assert [e["id"] for e in a.get("/api/creators/anna/spend").json()["entries"]] == [entry_id]
+    metrics = b.get("/api/metrics/creators?from=2026-01-01&to=2026-12-31").json()
+    assert metrics["creators"] == [] and metrics["totals"]["orders"] == 0
     assert stand_in.control.discounts(other) == []
 
 

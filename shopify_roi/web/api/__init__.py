@@ -98,4 +98,4 @@ def start_backfill_now():
     return {"status": "queued"}, 202
 
 
-from . import campaigns, creators  # noqa: E402,F401 - routes register on bp
+from . import campaigns, creators, metrics  # noqa: E402,F401 - routes register on bp

@@ -1,0 +1,32 @@
+"""What a creator cost: dated spend entries (fees, seeding at cost, other). Commission is computed."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+from ..money import Money
+
+FEE, SEEDING, OTHER = "fee", "seeding", "other"
+KINDS = (FEE, SEEDING, OTHER)
+
+
+class SpendEntry(Base):
+    __tablename__ = "spend_entries"
+    __table_args__ = (Index("ix_spend_entries_shop_id_creator_id_spent_on", "shop_id", "creator_id", "spent_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))
+    spent_on: Mapped[date] = mapped_column(Date)  # a calendar date: counts when it lies in the range
+    amount: Mapped[Decimal] = mapped_column(Money)  # for seeding: units x unit cost + shipping
+    units: Mapped[int | None] = mapped_column(Integer)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Money)
+    shipping: Mapped[Decimal | None] = mapped_column(Money)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

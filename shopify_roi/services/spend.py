@@ -1,0 +1,97 @@
+"""The spend ledger: dated fees, seeding (units x unit cost + shipping) and other costs per creator,
+optionally per campaign. Commission is not entered: metrics compute it from the creator's rate."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Creator, SpendEntry
+from ..models.spend import KINDS, SEEDING
+from . import creators as creators_svc
+from .errors import Invalid, NotFound
+
+
+def _money(value, name: str, errors: dict, required: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors[name] = "is required"
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        errors[name] = "must be an amount such as 300.00"
+        return None
+    if amount < 0 or amount != amount.quantize(Decimal("0.0001")):
+        errors[name] = "must be a positive amount"
+        return None
+    return amount
+
+
+def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None = None) -> dict:
+    """Validate an entry: kind, date, and amount (or, for seeding, units, unit cost and shipping)."""
+    errors: dict[str, str] = {}
+    kind = str(data.get("kind", entry.kind if entry else "") or "")
+    if kind not in KINDS:
+        errors["kind"] = "one of " + ", ".join(KINDS)
+    try:
+        spent_on = date.fromisoformat(str(data.get("date", entry.spent_on.isoformat() if entry else "")))
+    except ValueError:
+        errors["date"] = "must be a date YYYY-MM-DD"
+        spent_on = None
+    out = {"kind": kind, "spent_on": spent_on, "note": str(data.get("note", entry.note if entry else "") or "")[:2000],
+           "units": None, "unit_cost": None, "shipping": None}
+    if kind == SEEDING and data.get("units") not in (None, ""):
+        try:
+            out["units"] = int(data["units"])
+            if out["units"] < 0:
+                raise ValueError
+        except ValueError:
+            errors["units"] = "must be a whole number"
+        out["unit_cost"] = _money(data.get("unit_cost"), "unit_cost", errors, required=True)
+        out["shipping"] = _money(data.get("shipping"), "shipping", errors) or Decimal(0)
+        if not errors:
+            out["amount"] = out["units"] * out["unit_cost"] + out["shipping"]
+    else:
+        out["amount"] = _money(data.get("amount"), "amount", errors, required=True)
+    campaign = data.get("campaign")
+    out["campaign_id"] = creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
+    if errors:
+        raise Invalid("Please correct the spend entry.", errors)
+    return out
+
+
+def entries(session: Session, shop_id: int, creator: Creator) -> list[SpendEntry]:
+    return list(session.scalars(select(SpendEntry).where(SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id)
+                                .order_by(SpendEntry.spent_on, SpendEntry.id)))
+
+
+def add(session: Session, shop_id: int, handle: str, data: dict) -> SpendEntry:
+    creator = creators_svc.get_creator(session, shop_id, handle)
+    entry = SpendEntry(shop_id=shop_id, creator_id=creator.id, **parse(session, shop_id, data))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def get(session: Session, shop_id: int, handle: str, entry_id: int) -> SpendEntry:
+    creator = creators_svc.get_creator(session, shop_id, handle)
+    entry = session.scalar(select(SpendEntry).where(SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id,
+                                                    SpendEntry.id == entry_id))
+    if entry is None:
+        raise NotFound("No such spend entry for this creator.")
+    return entry
+
+
+def edit(session: Session, shop_id: int, handle: str, entry_id: int, data: dict) -> SpendEntry:
+    entry = get(session, shop_id, handle, entry_id)
+    for key, value in parse(session, shop_id, data, entry).items():
+        setattr(entry, key, value)
+    session.flush()
+    return entry
+
+
+def remove(session: Session, shop_id: int, handle: str, entry_id: int) -> None:
+    session.delete(get(session, shop_id, handle, entry_id))
