@@ -105,6 +105,14 @@ class Ticker:
     def stop(self) -> None:
         self._stop.set()
 
+    def _claim(self, name: str, every: timedelta) -> bool:
+        """With several worker processes, one of them runs each periodic task per period."""
+        try:
+            return bool(self.rt.jobs.redis.set(f"shopify-roi:periodic:{name}", 1, nx=True,
+                                               ex=max(1, int(every.total_seconds()) - 1)))
+        except Exception:  # noqa: BLE001 - without Redis, run it: the work is idempotent
+            return True
+
     def _run(self) -> None:
         last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0}
         due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY}
@@ -116,6 +124,7 @@ class Ticker:
                 for name, every in due.items():
                     if time.monotonic() - last[name] >= every.total_seconds():
                         last[name] = time.monotonic()
-                        work[name](self.rt)
+                        if self._claim(name, every):
+                            work[name](self.rt)
             except Exception:  # noqa: BLE001 - keep ticking through a database blip
                 log.exception("periodic work failed")
