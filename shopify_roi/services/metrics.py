@@ -195,3 +195,46 @@ def _finish(row: dict, head: dict, with_spend: bool) -> dict:
         "discounts_given": row["discounts_given"], "contested_revenue": row["contested_revenue"],
     }
     return {**head, **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}}
+
+
+CSV_FIGURES = ("orders", "revenue", "returns", "net_revenue", "return_rate", "refund_order_rate", "aov", "spend", "fees",
+               "seeding", "commission", "other_costs", "roas", "gross_roas", "roi", "new_customers", "cac", "cpa",
+               "repeat_rate_90d", "immature_customers", "ltv_90d", "clicks", "conversion_rate", "redemption_rate",
+               "discounts_given", "contested_revenue")
+
+
+def to_csv(table: dict) -> str:
+    """The same table as CSV: one row per creator, then unattributed and totals (exact values)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["handle", "name", *CSV_FIGURES])
+    for row in [*table["creators"], table["unattributed"], table["totals"]]:
+        writer.writerow([row.get("handle") or "", row.get("name") or "", *("" if row[k] is None else row[k] for k in CSV_FIGURES)])
+    return out.getvalue()
+
+
+def orders_behind(session: Session, shop: Shop, creator: Creator, start: date, end: date) -> list[dict]:
+    """The orders behind a creator's numbers: attributed to it or contested by it, with signals and rule."""
+    window = Window(start, end, end, ZoneInfo(shop.iana_timezone or "UTC"))
+    lo, hi = window.bounds()
+    ret = _returns_by_order(shop.id)
+    returns_raw = func.coalesce(ret.c.sub, 0) - case((Order.taxes_included, func.coalesce(ret.c.tax, 0)), else_=0)
+    query = (select(Order, returns_raw).outerjoin(ret, ret.c.oid == Order.shopify_id)
+             .where(Order.shop_id == shop.id, Order.created_at >= lo, Order.created_at < hi,
+                    (Order.creator_id == creator.id) | Order.contested.contains(str(creator.id)))
+             .order_by(Order.created_at))
+    out = []
+    for order, returns in session.execute(query):
+        contested = json.loads(order.contested)
+        if order.creator_id != creator.id and creator.id not in contested:
+            continue  # the text match above is a pre-filter only
+        out.append({"order_id": order.shopify_id, "name": order.name, "created_at": order.created_at.isoformat(),
+                    "local_date": window.local_date(order.created_at).isoformat(), "counted": order.counted,
+                    "revenue": str(order.revenue), "discounts": str(order.discounts), "returns": str(_money(returns)),
+                    "new_customer": bool(order.is_first), "rule": order.rule,
+                    "attributed": order.creator_id == creator.id, "contested_by_this_creator": creator.id in contested,
+                    "signals": json.loads(order.signals)})
+    return out

@@ -79,3 +79,22 @@ def test_worked_examples_1_and_2(merchant, runtime, shop_domain):
     assert round(D(one["cpa"]), 2) == D("14.42") and D(one["revenue"]) == D("156000")
     assert D(two["roas"]) == D(10) and D(two["roi"]) * 100 == D(900)
     assert D(body["totals"]["revenue"]) == D(one["revenue"]) + D(two["revenue"]) + D(body["unattributed"]["revenue"])
+
+
+def test_csv_export_and_the_orders_behind_annas_numbers(merchant, runtime, stand_in, shop_domain):
+    import csv
+    import io
+
+    merchant.create_creator("anna", "ANNA15", "15", commission_percent="10")
+    orders = worked_example_3(stand_in, shop_domain)
+    runtime.jobs.drain()
+    params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
+    csv_rows = list(csv.DictReader(io.StringIO(merchant.get("/api/metrics/creators.csv", params=params).text)))
+    assert [r["handle"] for r in csv_rows] == ["anna", "", ""]  # anna, unattributed, totals
+    assert D(csv_rows[0]["net_revenue"]) == D("173.00") and csv_rows[1]["roas"] == ""  # undefined stays empty
+    behind = merchant.get("/api/metrics/creators/anna/orders", params={"from": "2026-03-01", "to": "2026-03-31"}).json()["orders"]
+    assert [(o["order_id"], o["rule"], o["new_customer"]) for o in behind] == [
+        (str(orders["1001"]["id"]), "code", True), (str(orders["1002"]["id"]), "code", False),
+        (str(orders["1003"]["id"]), "link", True), (str(orders["1004"]["id"]), "code", True)]
+    assert behind[2]["signals"]["codes"] == ["WELCOME10"] and behind[2]["signals"]["ref"] == "anna"
+    assert sum(D(o["revenue"]) for o in behind) == D("249.50") and sum(D(o["returns"]) for o in behind) == D("76.50")

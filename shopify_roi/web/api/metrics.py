@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, request
+from flask import Response, g, request
 
 from ...services import metrics, spend
 from ...services.errors import Invalid
@@ -34,6 +34,27 @@ def creator_metrics():
 
         shop = session.get(Shop, g.shop.id)
         return metrics.compute(session, shop, start, end, as_of, request.args.get("campaign") or None)
+
+
+@bp.get("/metrics/creators.csv")
+@session_token_required
+def creator_metrics_csv():
+    table = creator_metrics()
+    return Response(metrics.to_csv(table), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=creator-roi-{table['from']}-{table['to']}.csv"})
+
+
+@bp.get("/metrics/creators/<handle>/orders")
+@session_token_required
+def creator_orders(handle: str):
+    """The orders behind every number of a creator, with their signals and the rule that won."""
+    from ...models import Shop
+    from ...services import creators as creators_svc
+
+    with runtime().db.session() as session:
+        creator = creators_svc.get_creator(session, g.shop.id, handle)  # another shop's handle: 404 first
+        start, end = _date("from"), _date("to")
+        return {"handle": creator.handle, "orders": metrics.orders_behind(session, session.get(Shop, g.shop.id), creator, start, end)}
 
 
 def _entry_json(entry) -> dict:
