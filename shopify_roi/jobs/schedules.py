@@ -20,7 +20,7 @@ from ..runtime import Runtime
 from ..services import backfill, imports, inbox, order_ingest
 from .creators import complete_pending_codes, run_import, sync_discounts
 from .orders import drain_orders
-from .webhooks import process_delivery
+from .deliveries import process_delivery
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)

@@ -8,7 +8,7 @@ from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
 from .shop import OAuthState, Shop
 from .spend import SpendEntry
-from .webhook import WebhookDelivery
+from .delivery import WebhookDelivery
 
 __all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
            "Order", "OrderLine", "Refund", "RefundLine", "Shop", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

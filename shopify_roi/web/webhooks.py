@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from ..jobs.orders import request_drain
-from ..jobs.webhooks import process_delivery
+from ..jobs.deliveries import process_delivery
 from ..services import inbox, installs
 from ..shopify_client import webhook_hmac
 from ..shopify_client.domains import valid_shop_domain

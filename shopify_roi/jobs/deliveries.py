@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..models.webhook import PROCESSED
+from ..models.delivery import PROCESSED
 from ..runtime import current
 from sqlalchemy import select
 
