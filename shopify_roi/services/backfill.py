@@ -92,10 +92,12 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
         nonlocal repaired, refunds_repaired
         with db.session() as session:
             attributor = orders.Attributor(session, shop_id)
+            known = orders.Known(session, shop_id, [f.shopify_id for f in batch],
+                                 [r.shopify_id for f in batch for r in f.refunds])
             customers = set()
             for facts in batch:
-                before = orders.refund_ids(session, shop_id, [r.shopify_id for r in facts.refunds])
-                if orders.apply_order(session, shop_id, facts, attributor, source="backfill") in ("inserted", "replaced"):
+                before = {r.shopify_id for r in facts.refunds} & known.refunds
+                if orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
                     repaired += 1
                 refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
                 customers.add(facts.customer_id)

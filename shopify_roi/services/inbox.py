@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import WebhookDelivery
-from ..models.webhook import FAILED, PROCESSED, RECEIVED, SKIPPED
+from ..models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import Shop, WebhookDelivery
-from ..models.webhook import FAILED, PROCESSED, RECEIVED, SKIPPED
+from ..models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
 from . import orders
 from .inbox import PayloadError
 from .order_facts import parse_order, parse_refund
@@ -45,6 +45,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     shops = {s.domain: s for s in session.scalars(select(Shop).where(Shop.domain.in_(domains)))}
     attributors: dict[int, orders.Attributor] = {}
     customers: dict[int, set[str]] = {}
+    known = _known(session, shops, deliveries)
     for delivery in deliveries:
         shop = shops.get(delivery.shop_domain)
         if shop is None or not shop.is_installed:
@@ -58,7 +59,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                 if not isinstance(body, dict):
                     raise PayloadError("payload is not a JSON object")
                 if delivery.topic == "refunds/create":
-                    outcome = orders.apply_refund(session, shop.id, parse_refund(body))
+                    outcome = orders.apply_refund(session, shop.id, parse_refund(body), known.get(shop.id))
                 elif delivery.topic == "orders/edited":
                     # {"order_edit": {...}} carries no money: the orders/updated Shopify sends with
                     # the edit (and the nightly reconciliation) brings the edited order.
@@ -67,7 +68,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                     outcome = "noted"
                 else:
                     facts = parse_order(body)
-                    outcome = orders.apply_order(session, shop.id, facts, attributor)
+                    outcome = orders.apply_order(session, shop.id, facts, attributor, known=known.get(shop.id))
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
         except ValueError as exc:  # PayloadError, and json's JSONDecodeError
             reason = str(exc) if isinstance(exc, PayloadError) else f"payload is not valid JSON ({exc})"
@@ -79,3 +80,27 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     for shop_id, ids in customers.items():
         orders.refresh_first_orders(session, shop_id, ids)
     return counts
+
+
+def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> dict[int, orders.Known]:
+    """Prefetch, per shop, the orders and refunds the batch names (ids read from the raw bodies)."""
+    order_ids: dict[int, list[str]] = {}
+    refund_ids: dict[int, list[str]] = {}
+    for delivery in deliveries:
+        shop = shops.get(delivery.shop_domain)
+        if shop is None:
+            continue
+        try:
+            body = json.loads(delivery.payload or "")
+        except ValueError:
+            continue  # reported in the main loop
+        if not isinstance(body, dict):
+            continue
+        if delivery.topic == "refunds/create":
+            refund_ids.setdefault(shop.id, []).append(str(body.get("id")))
+        elif delivery.topic != "orders/edited":
+            order_ids.setdefault(shop.id, []).append(str(body.get("id")))
+            refund_ids.setdefault(shop.id, []).extend(
+                str(r.get("id")) for r in body.get("refunds") or [] if isinstance(r, dict))
+    return {sid: orders.Known(session, sid, order_ids.get(sid, []), refund_ids.get(sid, []))
+            for sid in set(order_ids) | set(refund_ids)}
