@@ -24,10 +24,11 @@ def _body() -> dict:
 
 @bp.post("/shops/<shop:shop_domain>/generate")
 def generate(shop_domain: str):
-    """``{seed, orders, start, days, creators: [{handle, code, percent, weight, return_rate,
-    repeat_rate}], sitewide_codes, deliver, async, tax_rate, taxes_included, ...}`` → the counts
-    of what was made. With ``deliver`` every webhook goes through the shop's order channel
-    (faults apply); the answer waits for the sending unless ``async``."""
+    """``{seed, orders, start, days, until, creators: [{handle, code, percent, weight, ...profile}],
+    sitewide_codes, deliver, async, silent_before, tax_rate, taxes_included, ...}`` (README:
+    *Generated stores*; the profile keys are ``generator.PROFILE_KEYS``) → the counts of what was
+    made. With ``deliver`` every webhook (except those dated before ``silent_before``) goes through
+    the shop's order channel (faults apply); the answer waits for the sending unless ``async``."""
     shop, body, rt = shop_or_404(shop_domain), _body(), runtime()
     emit = None
     futures = []

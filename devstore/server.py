@@ -14,6 +14,7 @@ from devstore import (
     control_orders,
     control_store,
     oauth,
+    products,
 )
 from devstore.config import DevstoreConfig
 from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
@@ -34,6 +35,7 @@ def create_app(
     app.register_blueprint(control_discounts.bp)
     app.register_blueprint(control_orders.bp)
     app.register_blueprint(control_store.bp)
+    app.register_blueprint(products.bp)
     app.register_blueprint(bulk.bp)
     app.register_blueprint(admin_ui.bp)
     admin_graphql.get_schema()

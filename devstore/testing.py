@@ -30,9 +30,9 @@ class ControlClient:
         self.base_url = base_url.rstrip("/")
         self.http = requests.Session()
 
-    def _call(self, method: str, path: str, json: dict | None = None):
+    def _call(self, method: str, path: str, json: dict | None = None, timeout: float = 30):
         response = self.http.request(
-            method, f"{self.base_url}/_devstore{path}", json=json, timeout=30
+            method, f"{self.base_url}/_devstore{path}", json=json, timeout=timeout
         )
         if not response.ok:
             raise ControlError(response)
@@ -148,8 +148,11 @@ class ControlClient:
         return self._call("GET", f"/shops/{shop}/webhooks/stats")
 
     def generate(self, shop: str, **body) -> dict:
-        """body: seed, orders, start, days, creators, sitewide_codes, deliver, ..."""
-        return self._call("POST", f"/shops/{shop}/generate", body)
+        """body: seed, orders, start, days, creators, sitewide_codes, deliver, ...
+
+        Making the orders is CPU work in the stand-in (20,000 take ~15 s alone, a minute or more on a
+        loaded machine): the answer may take long even with ``async`` delivery."""
+        return self._call("POST", f"/shops/{shop}/generate", body, timeout=max(30.0, int(body.get("orders", 100)) / 50))
 
     def totals(self, shop: str) -> dict:
         return self._call("GET", f"/shops/{shop}/totals")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import runtime as runtime_mod
 from .config import Settings, from_env
@@ -19,7 +20,11 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     settings = (settings or from_env()).validate()
     logging.basicConfig(level=settings.log_level)
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
-    app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024  # the largest order payloads are well below
+    # The default body limit; webhooks and the CSV import have their own (web/__init__.py).
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    if settings.proxy_hops:
+        # request.remote_addr is then the client's address as the trusted proxies saw it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=0, x_host=0, x_port=0, x_prefix=0)
     rt = runtime_mod.install(Runtime.build(settings))
     app.extensions["shopify_roi"] = rt
 

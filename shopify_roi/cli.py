@@ -1,6 +1,8 @@
 """The `shopify-roi` command group (Flask's CLI): db upgrade, worker, serve, plus Flask's own."""
 from __future__ import annotations
 
+import time
+
 import click
 from flask.cli import FlaskGroup
 
@@ -50,9 +52,23 @@ def worker(burst: bool) -> None:
     rt = install(Runtime.build(from_env()))
     if rt.jobs.in_process:
         raise click.ClickException("REDIS_URL is not set: the web process runs the in-process worker itself")
+    from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisTimeout
+
     ticker = Ticker(rt).start()
+    wait = 0.5
     try:
-        SimpleWorker([rt.jobs.queue], connection=rt.jobs.redis).work(burst=burst, with_scheduler=True)
+        while True:
+            started = time.monotonic()
+            try:
+                SimpleWorker([rt.jobs.queue], connection=rt.jobs.redis).work(burst=burst, with_scheduler=True)
+                return
+            except (RedisDown, RedisTimeout) as exc:
+                # Redis restarting (a deploy, a failover): wait and start a fresh worker instead of dying.
+                # Nothing is lost meanwhile: webhooks sit in the database inbox and the sweeper re-queues them.
+                wait = 0.5 if time.monotonic() - started > 60 else wait
+                click.echo(f"Redis unavailable ({exc}); starting again in {wait:.1f} s", err=True)
+                time.sleep(wait)
+                wait = min(wait * 2, 10.0)
     finally:
         ticker.stop()
 
@@ -69,6 +85,26 @@ def serve(host: str, port: int) -> None:
     app = create_app()
     click.echo(f"Creator ROI listening on http://{host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command("rotate-keys", with_appcontext=False)
+def rotate_keys() -> None:
+    """Re-encrypt every stored Shopify token with the first key of TOKEN_ENCRYPTION_KEY.
+
+    Rotate by putting a new key first (`NEW,OLD`), restarting every process, running this, then
+    removing OLD. Safe to repeat and to run beside the web and worker processes.
+    """
+    from .runtime import Runtime, install
+    from .services.tokens import rotate_encryption
+
+    rt = install(Runtime.build(from_env()))
+    counts = rotate_encryption(rt)
+    click.echo(f"re-encrypted the tokens of {counts['rotated']} shops with the newest key"
+               + (f"; {counts['changed_meanwhile']} were refreshed meanwhile (already on the newest key)"
+                  if counts["changed_meanwhile"] else ""))
+    if counts["unreadable"]:
+        raise click.ClickException("no key decrypts the tokens of: " + ", ".join(counts["unreadable"])
+                                   + " (add the key they were written with to TOKEN_ENCRYPTION_KEY)")
 
 
 @main.group(cls=click.Group)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 API_VERSION = "2026-10"
-DEFAULT_SCOPES = "read_orders,write_discounts,read_customers"
+DEFAULT_SCOPES = "read_orders,write_discounts,read_customers,read_products,read_inventory"
 DEFAULT_ORIGIN_TEMPLATE = "https://{shop}"
 APP_BRIDGE_CDN = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
 # Demo-only credentials: accepted only while the app points at a stand-in (see validate()).
@@ -49,10 +49,26 @@ class Settings:
     sweep_interval: float = 15.0  # seconds between runs of the periodic work
     inbox_stale_after: float = 30.0  # an acknowledged webhook unprocessed this long is re-queued
     orders_batch: int = 500  # order deliveries per transaction in the drain job
+    # Request bodies (README "Security"): the JSON API's are small; a webhook carries a whole order.
+    max_body_bytes: int = 1024 * 1024
+    webhook_max_body_bytes: int = 8 * 1024 * 1024
+    import_max_body_bytes: int = 5 * 1024 * 1024
+    # A verified webhook triggered longer ago than this is recorded and not applied (0: off).
+    webhook_replay_window_hours: float = 48.0
+    # Tracked-link redirects per client IP per window (0: no limit).
+    link_rate_limit: int = 300
+    link_rate_window_seconds: int = 60
+    # Proxies in front of the app that append to X-Forwarded-For (Heroku's router: 1; none: 0).
+    proxy_hops: int = 1
 
     @property
     def uses_real_shopify(self) -> bool:
         return self.origin_template.startswith("https://")
+
+    @property
+    def encryption_keys(self) -> list[str]:
+        """The token encryption keys, newest (the one that encrypts) first."""
+        return [k.strip() for k in self.token_encryption_key.split(",") if k.strip()]
 
     @property
     def scope_list(self) -> list[str]:
@@ -78,12 +94,23 @@ class Settings:
                     problems.append(f"{name} must be set when talking to Shopify")
             if not self.app_url.startswith("https://"):
                 problems.append("APP_URL must be the app's public https:// URL when talking to Shopify")
-        try:
-            from cryptography.fernet import Fernet
+        from cryptography.fernet import Fernet
 
-            Fernet(self.token_encryption_key.encode())
-        except Exception:  # noqa: BLE001 - any failure means the key is unusable
-            problems.append("TOKEN_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes)")
+        for position, key in enumerate(self.encryption_keys or [""], start=1):
+            try:
+                Fernet(key.encode())
+            except Exception:  # noqa: BLE001 - any failure means the key is unusable
+                problems.append(f"TOKEN_ENCRYPTION_KEY: key {position} is not a Fernet key (32 url-safe base64 bytes); "
+                                "several keys are separated by commas, newest first")
+        for name, value, low in (("MAX_BODY_BYTES", self.max_body_bytes, 1024),
+                                 ("WEBHOOK_MAX_BODY_BYTES", self.webhook_max_body_bytes, 64 * 1024),
+                                 ("IMPORT_MAX_BODY_BYTES", self.import_max_body_bytes, 1024),
+                                 ("LINK_RATE_LIMIT", self.link_rate_limit, 0),
+                                 ("LINK_RATE_WINDOW_SECONDS", self.link_rate_window_seconds, 1),
+                                 ("PROXY_HOPS", self.proxy_hops, 0),
+                                 ("WEBHOOK_REPLAY_WINDOW_HOURS", self.webhook_replay_window_hours, 0)):
+            if value < low:
+                problems.append(f"{name} must be at least {low}")
         if problems:
             raise ConfigError("Invalid configuration:\n  - " + "\n  - ".join(problems))
         return self
@@ -122,4 +149,11 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         sweep_interval=float(get("SWEEP_INTERVAL_SECONDS", "15")),
         inbox_stale_after=float(get("INBOX_STALE_SECONDS", "30")),
         orders_batch=int(get("ORDERS_BATCH", "500")),
+        max_body_bytes=int(get("MAX_BODY_BYTES", str(defaults.max_body_bytes))),
+        webhook_max_body_bytes=int(get("WEBHOOK_MAX_BODY_BYTES", str(defaults.webhook_max_body_bytes))),
+        import_max_body_bytes=int(get("IMPORT_MAX_BODY_BYTES", str(defaults.import_max_body_bytes))),
+        webhook_replay_window_hours=float(get("WEBHOOK_REPLAY_WINDOW_HOURS", str(defaults.webhook_replay_window_hours))),
+        link_rate_limit=int(get("LINK_RATE_LIMIT", str(defaults.link_rate_limit))),
+        link_rate_window_seconds=int(get("LINK_RATE_WINDOW_SECONDS", str(defaults.link_rate_window_seconds))),
+        proxy_hops=int(get("PROXY_HOPS", str(defaults.proxy_hops))),
     )

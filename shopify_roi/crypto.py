@@ -1,4 +1,9 @@
-"""Encryption of Shopify tokens at rest (Fernet: AES-128-CBC + HMAC-SHA256, from `cryptography`)."""
+"""Encryption of Shopify tokens at rest (Fernet: AES-128-CBC + HMAC-SHA256, from `cryptography`).
+
+TOKEN_ENCRYPTION_KEY holds one key or several, comma-separated, newest first: the first encrypts,
+every one decrypts (MultiFernet). Rotating: put a new key first, run `shopify-roi rotate-keys`
+(every stored token re-encrypted with it), then drop the old key.
+"""
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -22,3 +27,12 @@ class TokenCipher:
             return self._fernet.decrypt(ciphertext.encode()).decode()
         except InvalidToken as exc:
             raise ValueError("stored token cannot be decrypted with TOKEN_ENCRYPTION_KEY") from exc
+
+    def rotate(self, ciphertext: str | None) -> str | None:
+        """The same token encrypted with the newest key (ValueError if no key decrypts it)."""
+        if ciphertext is None:
+            return None
+        try:
+            return self._fernet.rotate(ciphertext.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("stored token cannot be decrypted with any key of TOKEN_ENCRYPTION_KEY") from exc

@@ -7,6 +7,10 @@ from sqlalchemy import BigInteger
 from sqlalchemy.types import TypeDecorator
 
 SCALE = Decimal(10_000)
+# The largest single amount the app stores or accepts: a hundred billion in the shop's currency
+# (above any real order, fee or discount, even in VND or IDR). The Money column holds +-9.2e14
+# (BIGINT / 10,000), so SQL sums stay exact and in range over ~92,000 such values.
+MAX_AMOUNT = Decimal("100000000000")
 
 
 def parse_amount(text: str | int | Decimal | None) -> Decimal:
@@ -19,6 +23,13 @@ def parse_amount(text: str | int | Decimal | None) -> Decimal:
         return Decimal(str(text))
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {text!r}") from exc
+
+
+def in_range(amount: Decimal, *, allow_negative: bool = False) -> bool:
+    """True for a finite amount with at most 4 decimals within +-MAX_AMOUNT (>= 0 unless allowed)."""
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT or (amount < 0 and not allow_negative):
+        return False
+    return amount == amount.quantize(Decimal("0.0001"))
 
 
 def display(value: Decimal | None, places: int = 2) -> str | None:
@@ -38,8 +49,10 @@ class Money(TypeDecorator):
         if value is None:
             return None
         scaled = Decimal(value) * SCALE
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than 4 decimal places")
+        if not scaled.is_finite() or scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} is not an amount with at most 4 decimal places")
+        if abs(scaled) > 2**63 - 1:  # services refuse above MAX_AMOUNT already; this is BIGINT's own bound
+            raise ValueError(f"{value} is beyond the Money column's range")
         return int(scaled)
 
     def process_result_value(self, value, dialect):

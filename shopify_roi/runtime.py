@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from . import redaction
 from .config import Settings, from_env
 from .crypto import TokenCipher
 from .db import Database
@@ -25,6 +26,8 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings) -> "Runtime":
         settings.validate()
+        # Every process that builds a runtime (web, worker, CLI) logs nothing secret.
+        redaction.install([settings.api_secret, settings.api_secret_previous, *settings.encryption_keys])
         return cls(
             settings=settings,
             db=Database(settings.database_url),

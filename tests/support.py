@@ -90,3 +90,34 @@ class LiveServer:
 
     def stop(self):
         self._server.shutdown()
+
+
+def app_totals_by_code(database, shop_domain: str) -> dict[str, dict]:
+    """The app's stored facts per first discount code (upper-cased; "" = none), counted orders only
+    (METRICS.md): what the stand-in's `/totals` reports as `by_code`, to compare to the cent."""
+    import json
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from shopify_roi.models import Order, Refund, Shop
+
+    with database.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        orders = session.execute(select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included)
+                                 .where(Order.shop_id == shop_id, Order.counted.is_(True))).all()
+        refunds = session.execute(select(Refund.order_shopify_id, Refund.subtotal, Refund.line_tax)
+                                  .where(Refund.shop_id == shop_id)).all()
+    taxes = {oid: inc for oid, _, _, inc in orders}
+    returns: dict[str, Decimal] = defaultdict(Decimal)
+    for oid, subtotal, tax in refunds:
+        if oid in taxes:
+            returns[oid] += subtotal - (tax if taxes[oid] else 0)
+    out: dict[str, dict] = defaultdict(lambda: {"orders": 0, "revenue": Decimal(0), "returns": Decimal(0)})
+    for oid, signals, revenue, _ in orders:
+        row = out[(json.loads(signals).get("codes") or [""])[0].strip().upper()]
+        row["orders"] += 1
+        row["revenue"] += revenue
+        row["returns"] += returns.get(oid, Decimal(0))
+    return dict(out)

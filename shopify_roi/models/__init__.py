@@ -6,9 +6,10 @@ from .creator_import import CreatorImport
 from .discount import DiscountCode
 from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
+from .settings import ShopSettings
 from .shop import OAuthState, Shop
 from .spend import SpendEntry
 from .delivery import WebhookDelivery
 
 __all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
-           "Order", "OrderLine", "Refund", "RefundLine", "Shop", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]
+           "Order", "OrderLine", "Refund", "RefundLine", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

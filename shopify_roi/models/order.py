@@ -15,6 +15,8 @@ from ..db import Base, UTCDateTime, utcnow
 from ..money import Money
 
 CODE, LINK, NONE = "code", "link", "none"
+# Order.customer_id of a customer forgotten by customers/redact: this prefix + 16 random hex digits.
+REDACTED_PREFIX = "redacted-"
 
 
 class Order(Base):

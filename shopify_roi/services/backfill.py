@@ -9,6 +9,8 @@ Without `read_all_orders` Shopify shows only the last 60 days of orders; the run
 """
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
@@ -145,7 +147,7 @@ def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
     from .inbox import PayloadError
 
     gid = payload.get("admin_graphql_api_id")
-    if not isinstance(gid, str) or not gid.startswith("gid://shopify/BulkOperation/"):
+    if not isinstance(gid, str) or not re.fullmatch(r"gid://shopify/BulkOperation/[0-9]{1,20}", gid):
         raise PayloadError("`admin_graphql_api_id` is not a BulkOperation GID")
     return f"finished {gid} ({payload.get('status')})"
 

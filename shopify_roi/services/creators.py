@@ -7,17 +7,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Campaign, Creator
 from ..models.creator import ACTIVE, ARCHIVED
+from . import fields
 from .errors import Invalid, NotFound
 
 HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
 RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new"}
+MAX_CAMPAIGNS = 50  # per creator
 PLATFORMS = ("instagram", "tiktok", "youtube", "pinterest", "twitter", "facebook", "twitch", "snapchat",
              "blog", "podcast", "newsletter", "other")
 
@@ -35,19 +37,17 @@ class CreatorFields:
 
 
 def normalise_handle(value: str) -> str:
-    return (value or "").strip().lstrip("@").lower()
+    return (value if isinstance(value, str) else "").strip().lstrip("@").lower()
 
 
 def _percent(value, name: str, errors: dict) -> Decimal | None:
     """'10', '10%', 10 or '7.5' (percent) -> Decimal fraction 0.10; refuses floats and out-of-range."""
     if value is None or value == "":
         return None
-    if isinstance(value, float):
-        value = repr(value)
-    try:
-        number = Decimal(str(value).strip().rstrip("%").strip())
-    except InvalidOperation:
-        errors[name] = "must be a percentage such as 10 or 7.5"
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+    number = fields.decimal(value, name, errors, "must be a percentage such as 10 or 7.5")
+    if number is None:
         return None
     if not (Decimal(0) <= number <= Decimal(100)):
         errors[name] = "must be between 0 and 100"
@@ -61,55 +61,58 @@ def _percent(value, name: str, errors: dict) -> Decimal | None:
 
 def parse_creator(data: dict, *, partial: bool = False) -> CreatorFields:
     """Validate creator fields from JSON or a CSV row; raises Invalid naming every bad field."""
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}
     out = CreatorFields(present={k for k in data if data.get(k) is not None})
     if "name" in data or not partial:
-        out.name = str(data.get("name") or "").strip()
-        if not out.name:
-            errors["name"] = "is required"
-        elif len(out.name) > 255:
-            errors["name"] = "is longer than 255 characters"
+        out.name = fields.text(data.get("name"), "name", errors, max_len=255, required=True)
     if "handle" in data or not partial:
-        out.handle = normalise_handle(str(data.get("handle") or ""))
+        handle = data.get("handle")
+        out.handle = normalise_handle(handle if isinstance(handle, str) else "")
         if not HANDLE_RE.fullmatch(out.handle):
             errors["handle"] = "use 1-64 letters, digits, - or _ (it appears in links)"
         elif out.handle in RESERVED_HANDLES:
             errors["handle"] = "is reserved; choose another"
     if "platform" in data or not partial:
-        out.platform = str(data.get("platform") or "instagram").strip().lower()
+        platform = data.get("platform") or "instagram"
+        out.platform = platform.strip().lower() if isinstance(platform, str) else ""
         if out.platform not in PLATFORMS:
             errors["platform"] = "must be one of " + ", ".join(PLATFORMS)
     if data.get("followers") not in (None, ""):
-        try:
-            out.followers = int(str(data["followers"]).replace(",", "").replace("_", "").strip())
-            if out.followers < 0:
-                raise ValueError
-        except ValueError:
-            errors["followers"] = "must be a whole number"
+        out.followers = fields.whole(data["followers"], "followers", errors)
     if "commission_rate" in data or "commission_percent" in data or not partial:
         out.commission_rate = _percent(data.get("commission_percent", data.get("commission_rate")), "commission_percent", errors)
         if out.commission_rate is None and "commission_percent" not in errors:
             out.commission_rate = Decimal(0)
     if "notes" in data:
-        out.notes = str(data.get("notes") or "")[:5000]
+        out.notes = fields.text(data.get("notes"), "notes", errors, max_len=5000)
     if data.get("campaigns") not in (None, ""):
         raw = data["campaigns"]
-        names = raw if isinstance(raw, list) else str(raw).split("|")
-        out.campaigns = [str(n).strip() for n in names if str(n).strip()]
+        names = raw if isinstance(raw, list) else raw.split("|") if isinstance(raw, str) else None
+        if names is None or len(names) > MAX_CAMPAIGNS:
+            errors["campaigns"] = f"must be a list of up to {MAX_CAMPAIGNS} campaign names"
+        else:
+            checked = [fields.text(n, "campaigns", errors, max_len=255) for n in names]
+            out.campaigns = list(dict.fromkeys(n for n in checked if n))
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     return out
 
 
 def get_creator(session: Session, shop_id: int, handle: str) -> Creator:
-    creator = session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == normalise_handle(handle)))
+    creator = find_creator(session, shop_id, handle)
     if creator is None:
         raise NotFound("No such creator in this shop.")
     return creator
 
 
 def find_creator(session: Session, shop_id: int, handle: str) -> Creator | None:
-    return session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == normalise_handle(handle)))
+    """The shop's creator with this handle; None for any text that cannot be a handle (no query)."""
+    key = normalise_handle(handle)
+    if not HANDLE_RE.fullmatch(key):
+        return None
+    return session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == key))
 
 
 def list_creators(session: Session, shop_id: int, include_archived: bool = False) -> list[Creator]:
@@ -151,6 +154,8 @@ def slugify(name: str) -> str:
 
 
 def campaign_by_name(session: Session, shop_id: int, name: str, create: bool = False) -> Campaign:
+    if not isinstance(name, str) or not name or len(name) > 255 or fields.has_bad_chars(name):
+        raise NotFound(f"No campaign named {str(name)[:64]!r}.")
     campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
     if campaign is None:
         if not create:
@@ -162,10 +167,12 @@ def campaign_by_name(session: Session, shop_id: int, name: str, create: bool = F
 
 
 def _date(value, name: str, errors: dict) -> date | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
     try:
-        return date.fromisoformat(str(value))
+        if not isinstance(value, str):
+            raise ValueError
+        return date.fromisoformat(value)
     except ValueError:
         errors[name] = "must be a date YYYY-MM-DD"
         return None
@@ -173,26 +180,24 @@ def _date(value, name: str, errors: dict) -> date | None:
 
 def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int | None = None) -> Campaign:
     """Create or edit a campaign (name, starts_on, ends_on, target_roas, target_revenue)."""
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}
     campaign = None
     if campaign_id is not None:
         campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.id == campaign_id))
         if campaign is None:
             raise NotFound("No such campaign in this shop.")
-    name = str(data.get("name", campaign.name if campaign else "") or "").strip()
-    if not name:
-        errors["name"] = "is required"
+    name = fields.text(data.get("name", campaign.name if campaign else ""), "name", errors, max_len=255, required=True)
     starts = _date(data.get("starts_on"), "starts_on", errors)
     ends = _date(data.get("ends_on"), "ends_on", errors)
     if starts and ends and ends < starts:
         errors["ends_on"] = "is before the start"
     targets = {}
     for key in ("target_roas", "target_revenue"):
-        if data.get(key) not in (None, ""):
-            try:
-                targets[key] = Decimal(str(data[key]))
-            except InvalidOperation:
-                errors[key] = "must be a number"
+        number = fields.amount(data.get(key), key, errors)
+        if number is not None:
+            targets[key] = number
     if errors:
         raise Invalid("Please correct the highlighted fields.", errors)
     clash = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))

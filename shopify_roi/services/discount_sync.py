@@ -5,6 +5,8 @@ query per 250 codes and each row is reconciled (discounts.reconcile).
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from ..db import Database
@@ -15,6 +17,7 @@ from ..shopify_client.admin import AdminClient
 from . import discounts
 from .inbox import PayloadError
 
+_GID_RE = re.compile(r"gid://shopify/[A-Za-z]{1,64}/[0-9]{1,20}")
 DISCOUNT_TOPICS = ("discounts/create", "discounts/update", "discounts/delete",
                    "discounts/redeemcode_added", "discounts/redeemcode_removed")
 
@@ -46,8 +49,8 @@ def sync(db: Database, client: AdminClient, shop_id: int, discount_ids: list[str
 def discount_id_of(payload: dict) -> str:
     """The discount's GID from a discounts/* webhook body (shopify webhooks README, point 8)."""
     gid = payload.get("admin_graphql_api_id")
-    if not isinstance(gid, str) or not gid.startswith("gid://shopify/"):
-        raise PayloadError("`admin_graphql_api_id` is missing")
+    if not isinstance(gid, str) or not _GID_RE.fullmatch(gid):
+        raise PayloadError("`admin_graphql_api_id` is missing or not a Shopify GID")
     return gid
 
 

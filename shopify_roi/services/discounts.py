@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from ..db import utcnow
 from ..models import Creator, DiscountCode
 from ..models.discount import ACTIVE, DELETED, LIVE, PAUSED, PENDING, REMOVED, ROTATED
 from ..shopify_client.discounts import CodeSpec, RemoteDiscount
+from . import fields
 from .errors import Conflict, Invalid, NotFound
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{1,254}")
@@ -64,57 +65,51 @@ def _bool(value, default: bool) -> bool:
 
 
 def _when(value, name: str, errors: dict, end: bool = False) -> datetime | None:
-    if value in (None, ""):
+    if value is None or value == "":
         return None
-    text = str(value).strip()
     try:
+        if not isinstance(value, str):
+            raise ValueError("not text")
+        text = value.strip()
         if len(text) == 10:
             day = date.fromisoformat(text)
             return datetime.combine(day, time(23, 59, 59) if end else time(0), tzinfo=timezone.utc)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    except ValueError:
+        # in UTC now: a time whose UTC form leaves the calendar (year 1 or 9999) is refused here
+        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError):
         errors[name] = "must be a date (YYYY-MM-DD) or an ISO time"
         return None
 
 
 def parse_code(data: dict) -> CodeInput:
     """Validate a code request: `code` plus `percent_off` (1-100) or `amount_off` (money)."""
+    if not isinstance(data, dict):
+        raise Invalid("Send the discount as a JSON object.", {"discount": "an object"})
     errors: dict[str, str] = {}
-    code = str(data.get("code") or "").strip()
+    code = data.get("code")
+    code = code.strip() if isinstance(code, str) else ""
     if not CODE_RE.fullmatch(code):
         errors["code"] = "use 2-255 letters, digits, - or _ (no spaces)"
     value_type, value = "percentage", Decimal(0)
-    try:
-        if data.get("amount_off") not in (None, ""):
-            value_type, value = "fixed_amount", Decimal(str(data["amount_off"]).strip())
-            if value <= 0 or value != value.quantize(Decimal("0.01")):
-                errors["amount_off"] = "must be a positive amount with at most 2 decimals"
-        else:
-            percent = Decimal(str(data.get("percent_off", "")).strip().rstrip("%"))
+    if data.get("amount_off") not in (None, ""):
+        value_type = "fixed_amount"
+        value = fields.amount(data["amount_off"], "amount_off", errors, positive=True, places=2) or Decimal(0)
+    else:
+        raw = data.get("percent_off", "")
+        percent = fields.decimal(raw.strip().rstrip("%") if isinstance(raw, str) else raw, "percent_off", errors,
+                                 "must be a number between 0 and 100")
+        if percent is not None:
             if not (0 < percent <= 100) or percent != percent.quantize(Decimal("0.01")):
-                errors["percent_off"] = "must be between 0 and 100"
-            value = percent / 100  # the Admin API wants a 0-1 fraction
-    except InvalidOperation:
-        errors["amount_off" if data.get("amount_off") not in (None, "") else "percent_off"] = "must be a number"
+                errors["percent_off"] = "must be between 0 and 100, at most 2 decimals"
+            else:
+                value = percent / 100  # the Admin API wants a 0-1 fraction
     starts = _when(data.get("starts_at"), "starts_at", errors)
     ends = _when(data.get("ends_at"), "ends_at", errors, end=True)
     if starts and ends and ends <= starts:
         errors["ends_at"] = "must be after the start"
-    usage_limit = None
-    if data.get("usage_limit") not in (None, ""):
-        try:
-            usage_limit = int(data["usage_limit"])
-            if usage_limit < 1:
-                raise ValueError
-        except ValueError:
-            errors["usage_limit"] = "must be a whole number of uses (or empty for unlimited)"
-    min_subtotal = None
-    if data.get("min_subtotal") not in (None, ""):
-        try:
-            min_subtotal = Decimal(str(data["min_subtotal"]))
-        except InvalidOperation:
-            errors["min_subtotal"] = "must be an amount"
+    usage_limit = fields.whole(data.get("usage_limit"), "usage_limit", errors, low=1)
+    min_subtotal = fields.amount(data.get("min_subtotal"), "min_subtotal", errors, places=2)
     if errors:
         raise Invalid("Please correct the discount code.", errors)
     return CodeInput(code=code, value_type=value_type, value=value, starts_at=starts, ends_at=ends, usage_limit=usage_limit,

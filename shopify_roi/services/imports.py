@@ -34,6 +34,13 @@ TEMPLATE = ",".join(COLUMNS) + "\r\n" + \
 
 def parse_csv(text: str) -> tuple[list[dict], list[dict]]:
     """(valid rows, report entries for invalid rows). Each row keeps its 1-based line number."""
+    try:
+        return _parse_csv(text)
+    except csv.Error as exc:  # a NUL byte, an over-long field, a broken quote
+        raise Invalid(f"The file is not a CSV this import can read ({exc}).") from None
+
+
+def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("name", "handle", "code") if c not in headers]

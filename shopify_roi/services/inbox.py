@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy import select, update
@@ -26,6 +26,42 @@ class PayloadError(ValueError):
     """The payload cannot be processed as sent (malformed, truncated, missing fields)."""
 
 
+def parse_payload(text: str | None) -> dict:
+    """A stored body as a JSON object; PayloadError (with the reason) for anything else."""
+    try:
+        payload = json.loads(text or "")
+    except ValueError as exc:
+        raise PayloadError(f"payload is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise PayloadError("payload is not valid JSON (nested too deeply)") from None
+    if not isinstance(payload, dict):
+        raise PayloadError("payload is not a JSON object")
+    return payload
+
+
+def replay_verdict(triggered_at: str | None, window_hours: float, now: datetime | None = None) -> str | None:
+    """Why a verified delivery is too old to apply, or None.
+
+    Shopify retries a failed delivery 8 times over 4 hours with the original payload and trigger
+    time, and a delivery may be delayed by up to a day (shopify-platform.md 2.1-2.2), so a window
+    of 48 hours refuses no real delivery; an older one is a replay. Without a readable
+    `X-Shopify-Triggered-At` nothing can be judged and the delivery is applied (nothing is lost).
+    """
+    if not triggered_at or window_hours <= 0:
+        return None
+    try:
+        moment = datetime.fromisoformat(triggered_at.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    age = (now or utcnow()) - moment
+    if age <= timedelta(hours=window_hours):
+        return None
+    return (f"triggered at {triggered_at}, {age.total_seconds() / 3600:.0f} hours ago: older than the "
+            f"{window_hours:g}-hour replay window, so not applied")
+
+
 @dataclass(frozen=True)
 class Receipt:
     delivery_id: int | None
@@ -34,12 +70,19 @@ class Receipt:
 
 def receive(session: Session, *, shop_domain: str, webhook_id: str, topic: str, raw_body: bytes,
             api_version: str | None = None, event_id: str | None = None, triggered_at: str | None = None,
-            status: str = RECEIVED) -> Receipt:
-    """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate."""
+            status: str = RECEIVED, skipped_because: str | None = None) -> Receipt:
+    """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate.
+
+    With `skipped_because` the delivery is recorded as `skipped` with that reason, not processed.
+    """
+    # Bytes that are not UTF-8, and NUL (which PostgreSQL's text refuses), become U+FFFD: such a
+    # body was not valid JSON to begin with and still fails, readably, when processed.
+    payload = raw_body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     values = dict(
         shop_domain=shop_domain, webhook_id=webhook_id[:128], topic=topic[:64], api_version=(api_version or "")[:16],
         event_id=(event_id or "")[:128] or None, triggered_at=(triggered_at or "")[:40] or None,
-        received_at=utcnow(), payload=raw_body.decode("utf-8", errors="replace"), status=status, attempts=0,
+        received_at=utcnow(), payload=payload, status=SKIPPED if skipped_because else status, attempts=0,
+        result=skipped_because, processed_at=utcnow() if skipped_because else None,
     )
     dialect = session.bind.dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -70,11 +113,9 @@ def process(session: Session, delivery_id: int, handlers: dict[str, Handler]) ->
     if handler is None:
         return _finish(delivery, SKIPPED, result=f"no handler for {delivery.topic}")
     try:
-        payload = json.loads(delivery.payload or "")
-        if not isinstance(payload, dict):
-            raise PayloadError("payload is not a JSON object")
-    except ValueError as exc:
-        return _finish(delivery, FAILED, error=f"payload is not valid JSON ({exc})")
+        payload = parse_payload(delivery.payload)
+    except PayloadError as exc:
+        return _finish(delivery, FAILED, error=str(exc))
     try:
         with session.begin_nested():
             result = handler(session, delivery, payload)

@@ -1,6 +1,7 @@
 """Installing, re-authorising and uninstalling a shop (shopify-platform.md section 1)."""
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -8,13 +9,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..crypto import TokenCipher
-from ..db import utcnow
+from ..db import Base, utcnow
 from ..models import OAuthState, Shop, WebhookDelivery
 from ..shopify_client import oauth, query_hmac
 from ..shopify_client.domains import valid_shop_domain
 from ..shopify_client.oauth import AppCredentials, TokenGrant
 
 STATE_TTL = timedelta(minutes=10)
+_NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 class InstallError(Exception):
@@ -52,7 +54,9 @@ def complete_install(session: Session, creds: AppCredentials, cipher: TokenCiphe
     if not query_hmac.verify(args, secrets_):
         raise InstallError("HMAC validation failed", 401)
     nonce = (args.get("state") or [""])[0]
-    state = session.scalar(select(OAuthState).where(OAuthState.nonce == nonce)) if nonce else None
+    # Only a nonce of ours (token_urlsafe) is looked up: anything else cannot match, and some text
+    # (a NUL) the database would refuse outright.
+    state = session.scalar(select(OAuthState).where(OAuthState.nonce == nonce)) if _NONCE_RE.fullmatch(nonce) else None
     if state is None or state.shop_domain != shop or state.expires_at < utcnow():
         raise InstallError("unknown, expired or foreign state; start the install again", 403)
     session.delete(state)  # single use
@@ -139,10 +143,19 @@ def redact_shop(session: Session, domain: str, keep_delivery_id: int | None = No
     deliveries = delete(WebhookDelivery).where(WebhookDelivery.shop_domain == domain)
     if keep_delivery_id is not None:
         deliveries = deliveries.where(WebhookDelivery.id != keep_delivery_id)
-    counts = {
-        "webhook_deliveries": session.execute(deliveries).rowcount,
-        "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount,
-        "shops": session.execute(delete(Shop).where(Shop.domain == domain)).rowcount,
-    }
+    counts = {"webhook_deliveries": session.execute(deliveries).rowcount,
+              "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount}
+    shop_id = session.scalar(select(Shop.id).where(Shop.domain == domain))
+    if shop_id is not None:
+        # Every table that holds a shop_id, children first, named here rather than left to ON DELETE
+        # CASCADE: a table added later without the cascade is still erased.
+        creators = Base.metadata.tables["creators"]
+        links = Base.metadata.tables["creator_campaigns"]
+        counts["creator_campaigns"] = session.execute(delete(links).where(
+            links.c.creator_id.in_(select(creators.c.id).where(creators.c.shop_id == shop_id)))).rowcount
+        for table in reversed(Base.metadata.sorted_tables):
+            if "shop_id" in table.c:
+                counts[table.name] = session.execute(delete(table).where(table.c.shop_id == shop_id)).rowcount
+    counts["shops"] = session.execute(delete(Shop).where(Shop.domain == domain)).rowcount
     session.flush()
-    return counts
+    return {table: n for table, n in counts.items() if n}

@@ -47,7 +47,7 @@ def utm_params(creator: Creator, placement: str, campaign: Campaign | None) -> d
 def target_path(target: str, target_handle: str = "") -> str:
     if target == "home":
         return "/"
-    if target not in TARGETS or not HANDLE_RE.fullmatch(target_handle or ""):
+    if target not in TARGETS or not isinstance(target_handle, str) or not HANDLE_RE.fullmatch(target_handle):
         raise Invalid("Choose home, or a product or collection by its handle (e.g. aviator-sunglasses).",
                       {"target_handle": "a product or collection handle"})
     return f"/{target}s/{target_handle}"

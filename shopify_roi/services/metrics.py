@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..models import Campaign, Click, Creator, Order, Refund, Shop, SpendEntry
+from ..models import Campaign, Click, Creator, DiscountCode, Order, Refund, Shop, SpendEntry
 from ..models.spend import FEE, OTHER, SEEDING
 from ..money import SCALE
+from . import discounts, leaks, shop_settings
 
 ADDITIVE = ("orders", "revenue", "returns", "net_revenue", "orders_with_refund", "spend", "fees", "seeding", "commission",
             "other_costs", "new_customers", "immature_customers", "clicks", "code_orders", "discounts_given",
             "contested_revenue")
+COHORT_DAYS = (30, 90, 180, 365)
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,13 @@ def _returns_by_order(shop_id: int):
             .where(Refund.shop_id == shop_id).group_by(Refund.order_shopify_id).subquery())
 
 
-def compute(session: Session, shop: Shop, start: date, end: date, as_of: date, campaign: str | None = None) -> dict:
-    """The ROI table: creators, unattributed, totals (all rows) and attributed_totals (creators only)."""
-    window = Window(start, end, as_of, ZoneInfo(shop.iana_timezone or "UTC"))
+def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
+          only: Creator | None = None) -> tuple[list[Creator], dict, Campaign | None]:
+    """Every additive figure per creator id (None = unattributed), summed in SQL; `only`: that creator alone."""
+    start, end = window.start, window.end
     lo, hi = window.bounds()
-    creators = list(session.scalars(select(Creator).where(Creator.shop_id == shop.id).order_by(Creator.name)))
+    creators = [only] if only is not None else list(
+        session.scalars(select(Creator).where(Creator.shop_id == shop.id).order_by(Creator.name)))
     campaign_row = None
     if campaign:
         campaign_row = session.scalar(select(Campaign).where(Campaign.shop_id == shop.id, Campaign.name == campaign))
@@ -78,18 +82,18 @@ def compute(session: Session, shop: Shop, start: date, end: date, as_of: date, c
 
     ret = _returns_by_order(shop.id)
     returns_raw = func.coalesce(ret.c.sub, 0) - case((Order.taxes_included, func.coalesce(ret.c.tax, 0)), else_=0)
-    in_range = (Order.shop_id == shop.id, Order.counted.is_(True), Order.created_at >= lo, Order.created_at < hi)
+    in_range = _in_range(shop.id, lo, hi)
     query = (select(Order.creator_id, func.count(), func.sum(_raw(Order.revenue)), func.sum(_raw(Order.discounts)),
                     func.sum(returns_raw), func.sum(case((ret.c.any_line == 1, 1), else_=0)),
                     func.sum(case((Order.is_first.is_(True), 1), else_=0)), func.sum(case((Order.rule == "code", 1), else_=0)))
              .outerjoin(ret, ret.c.oid == Order.shopify_id).where(*in_range).group_by(Order.creator_id))
-    for cid, n, revenue, discounts, returns, with_refund, first, by_code in session.execute(query):
+    for cid, n, revenue, given, returns, with_refund, first, by_code in session.execute(query):
         if cid is not None and cid not in ids:
             continue  # a creator outside the campaign filter
         row = rows[cid]
         row["orders"] += n
         row["revenue"] += _money(revenue)
-        row["discounts_given"] += _money(discounts)
+        row["discounts_given"] += _money(given)
         row["returns"] += _money(returns)
         row["orders_with_refund"] += int(with_refund or 0)
         row["new_customers"] += int(first or 0)
@@ -117,23 +121,155 @@ def compute(session: Session, shop: Shop, start: date, end: date, as_of: date, c
             rows[cid][{FEE: "fees", SEEDING: "seeding", OTHER: "other_costs"}[kind]] += _money(raw)
 
     _cohorts(session, shop.id, window, rows, in_range)
-    by_id = {c.id: c for c in creators}
-    out_rows = []
-    for cid in ids:
-        row = rows[cid]
-        row["commission"] = by_id[cid].commission_rate * (row["revenue"] - row["returns"])
-        out_rows.append(_finish(row, {"handle": by_id[cid].handle, "name": by_id[cid].name}, with_spend=True))
-    unattributed = _finish(rows[None], {"handle": None, "name": "Unattributed"}, with_spend=False)
+    for creator in creators:
+        row = rows[creator.id]
+        row["commission"] = creator.commission_rate * (row["revenue"] - row["returns"])
+    return creators, rows, campaign_row
+
+
+def _in_range(shop_id: int, lo: datetime, hi: datetime) -> tuple:
+    return (Order.shop_id == shop_id, Order.counted.is_(True), Order.created_at >= lo, Order.created_at < hi)
+
+
+def _window(shop: Shop, start: date, end: date, as_of: date) -> Window:
+    return Window(start, end, as_of, ZoneInfo(shop.iana_timezone or "UTC"))
+
+
+def compute(session: Session, shop: Shop, start: date, end: date, as_of: date, campaign: str | None = None) -> dict:
+    """The ROI table: creators, unattributed, totals (all rows) and attributed_totals (creators only),
+    with the shop's targets and each creator's scorecard and code-leak warning."""
+    window = _window(shop, start, end, as_of)
+    creators, rows, campaign_row = _rows(session, shop, window, campaign)
+    config = shop_settings.load(session, shop.id)
+    codes = discounts.current_codes(session, shop.id)
+    warnings = _leak_warnings(session, shop, window, creators)
+    ids = [c.id for c in creators]
+    out_rows = [_creator_row(creator, rows[creator.id], codes.get(creator.id), warnings.get(creator.id), config)
+                for creator in creators]
+    unattributed = _finish(rows[None], {"handle": None, "name": "Unattributed"}, with_spend=False, config=config)
     attributed = _total([rows[c] for c in ids])
-    totals = _total([rows[c] for c in ids] + [rows[None]])
+    totals = _finish(_total([rows[c] for c in ids] + [rows[None]]), {"handle": None, "name": "All orders"},
+                     with_spend=bool(ids), config=config)
+    # Conversion is attributed orders per click, and only creators' links have clicks: the all-orders row
+    # takes the creators' rate, not all orders (unattributed ones included) over the creators' clicks.
+    totals["conversion_rate"] = _str(_div(attributed["orders"], attributed["clicks"]))
+    totals["scores"]["conversion_rate"] = scores({**{k: None for k in ("roas", "redemption_rate", "aov", "repeat_rate_90d")},
+                                                  "conversion_rate": _div(attributed["orders"], attributed["clicks"])},
+                                                 config.targets)["conversion_rate"]
     return {"currency": shop.currency, "from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
             "campaign": campaign, "creators": sorted(out_rows, key=lambda r: r["handle"]), "unattributed": unattributed,
-            "attributed_totals": _finish(attributed, {"handle": None, "name": "Creators"}, with_spend=True),
-            "totals": _finish(totals, {"handle": None, "name": "All orders"}, with_spend=bool(ids))}
+            "attributed_totals": _finish(attributed, {"handle": None, "name": "Creators"}, with_spend=True, config=config),
+            "totals": totals,
+            **config.as_json(), "baseline": baseline(session, shop, start, end, campaign_row),
+            "history_note": history_note(shop)}
+
+
+def _creator_row(creator: Creator, row: dict, code, warning: dict | None, config) -> dict:
+    head = {"handle": creator.handle, "name": creator.name, "status": creator.status,
+            "code": code.code if code is not None else None, "code_id": code.id if code is not None else None}
+    out = _finish(row, head, with_spend=True, config=config)
+    out["leak_warning"] = warning
+    return out
+
+
+def creator_detail(session: Session, shop: Shop, creator: Creator, start: date, end: date, as_of: date) -> dict:
+    """One creator's row (same figures as the table) and its cohort curve: repeat share and LTV at 30/90/180/365 days."""
+    window = _window(shop, start, end, as_of)
+    _, rows, _ = _rows(session, shop, window, None, only=creator)
+    config = shop_settings.load(session, shop.id)
+    code = discounts.current_code(session, shop.id, creator.id)
+    warning = _leak_warnings(session, shop, window, [creator]).get(creator.id)
+    row = rows[creator.id]
+    cohort = [{"days": n, "mature_customers": row[f"mature_{n}"], "immature_customers": row["acquired"] - row[f"mature_{n}"],
+               "repeat_customers": row[f"repeaters_{n}"], "repeat_rate": _str(_div(row[f"repeaters_{n}"], row[f"mature_{n}"])),
+               "ltv": _str(_div(row[f"ltv_{n}_sum"], row[f"mature_{n}"]))} for n in COHORT_DAYS]
+    return {"currency": shop.currency, "from": start.isoformat(), "to": end.isoformat(), "as_of": as_of.isoformat(),
+            "creator": _creator_row(creator, row, code, warning, config), "targets": config.as_json()["targets"],
+            "gross_margin": config.as_json()["gross_margin"], "cohort": cohort}
+
+
+def history_note(shop: Shop) -> str | None:
+    if "read_all_orders" in shop.scope_set:
+        return None
+    return ("Without the read_all_orders permission Shopify shows the app only the last 60 days of orders: a customer "
+            "whose earlier orders are older than that may be counted as new.")
+
+
+def baseline(session: Session, shop: Shop, start: date, end: date, campaign: Campaign | None = None) -> dict:
+    """Shop revenue in the period (the campaign's dates when it has both, else the range) against the same days of
+    the week just before it: the period moved back by whole weeks, at least its own length (METRICS.md)."""
+    if campaign is not None and campaign.starts_on and campaign.ends_on and campaign.starts_on <= campaign.ends_on:
+        start, end = campaign.starts_on, campaign.ends_on
+    length = (end - start).days + 1
+    shift = timedelta(days=-(-length // 7) * 7)
+    tz = ZoneInfo(shop.iana_timezone or "UTC")
+
+    def revenue(a: date, b: date) -> Decimal:
+        lo, hi = Window(a, b, b, tz).bounds()
+        return _money(session.scalar(select(func.sum(_raw(Order.revenue))).where(*_in_range(shop.id, lo, hi))))
+
+    now, before = revenue(start, end), revenue(start - shift, end - shift)
+    return {"from": start.isoformat(), "to": end.isoformat(), "baseline_from": (start - shift).isoformat(),
+            "baseline_to": (end - shift).isoformat(), "revenue": str(now), "baseline_revenue": str(before),
+            "incremental_revenue": str(now - before)}
+
+
+def _leak_warnings(session: Session, shop: Shop, window: Window, creators: list[Creator]) -> dict[int, dict]:
+    """creator id -> its code-leak warning over the range (only creators with enough code orders)."""
+    if not creators:
+        return {}
+    lo, hi = window.bounds()
+    ids = [c.id for c in creators]
+    handles = {c.id: c.handle.lower() for c in creators}
+    own_codes: dict[int, set[str]] = defaultdict(set)
+    code_ids: dict[tuple[int, str], int] = {}
+    for cid, code, code_id in session.execute(select(DiscountCode.creator_id, DiscountCode.code, DiscountCode.id)
+                                              .where(DiscountCode.shop_id == shop.id, DiscountCode.creator_id.in_(ids))
+                                              .order_by(DiscountCode.id)):
+        own_codes[cid].add(code.strip().upper())
+        code_ids[(cid, code.strip().upper())] = code_id  # the newest row of that code wins
+    per_creator: dict[int, list[leaks.CodeOrder]] = defaultdict(list)
+    query = select(Order.creator_id, Order.created_at, Order.signals).where(
+        *_in_range(shop.id, lo, hi), Order.rule == "code", Order.creator_id.in_(ids))
+    for cid, created, raw in session.execute(query):
+        signals = json.loads(raw or "{}")
+        used = [str(c).strip().upper() for c in signals.get("codes") or []]
+        code = next((c for c in used if c in own_codes[cid]), used[0] if used else "")
+        named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content")}
+        per_creator[cid].append(leaks.CodeOrder(window.local_date(created), code, handles[cid] in named,
+                                                signals.get("referring_site")))
+    if not per_creator:
+        return {}
+    # The creator's last activity: its last order through a link, or its last click.
+    activity: dict[int, datetime] = {}
+    link_orders = select(Order.creator_id, func.max(Order.created_at)).where(
+        Order.shop_id == shop.id, Order.rule == "link", Order.creator_id.in_(list(per_creator))).group_by(Order.creator_id)
+    last_clicks = select(Click.creator_id, func.max(Click.clicked_at)).where(
+        Click.shop_id == shop.id, Click.creator_id.in_(list(per_creator))).group_by(Click.creator_id)
+    for cid, moment in [*session.execute(link_orders), *session.execute(last_clicks)]:
+        if moment is not None and (cid not in activity or moment > activity[cid]):
+            activity[cid] = moment
+    for cid, orders in per_creator.items():  # code orders that also carry the creator's link are activity too
+        linked = [o.day for o in orders if o.has_link]
+        if linked and (cid not in activity or max(linked) > window.local_date(activity[cid])):
+            activity[cid] = datetime.combine(max(linked), time(12), window.tz)
+    out = {}
+    for cid, orders in per_creator.items():
+        last = window.local_date(activity[cid]) if cid in activity else None
+        warning = leaks.assess(handles[cid], orders, window.start, window.end, last)
+        if warning is None:
+            continue
+        out[cid] = {**warning, "code_id": code_ids.get((cid, warning["code"]))}
+    return out
 
 
 def _cohorts(session: Session, shop_id: int, window: Window, rows: dict, in_range: tuple) -> None:
-    """Repeat rate and LTV from the customers each creator acquired in range (first order in range)."""
+    """Repeat rate and LTV from the customers each creator acquired in range (first order in range).
+
+    Mature for an N-day figure when the first order is at least N days before `as_of` (local dates);
+    a repeat is another counted order at most N days after the first; LTV-N takes every counted
+    order within N days of the first, the first included, each net of its returns.
+    """
     firsts = session.execute(select(Order.creator_id, Order.customer_id, Order.created_at)
                              .where(*in_range, Order.is_first.is_(True), Order.customer_id.is_not(None))).all()
     cohort = {cust: (cid, created) for cid, cust, created in firsts if cid in rows}
@@ -152,20 +288,25 @@ def _cohorts(session: Session, shop_id: int, window: Window, rows: dict, in_rang
             history[cust].append((created, _money(net)))
     for cust, (cid, first_at) in cohort.items():
         row = rows[cid]
-        if (window.as_of - window.local_date(first_at)).days < 90:
+        row["acquired"] += 1
+        age = (window.as_of - window.local_date(first_at)).days
+        if age < 90:
             row["immature_customers"] += 1
-            continue
-        row["mature_customers"] += 1
-        later = [t for t, _ in history[cust] if first_at < t <= first_at + timedelta(days=90)]
-        row["repeaters_90d"] += 1 if later else 0
-        row["ltv_90d_sum"] += sum((net for t, net in history[cust] if first_at <= t <= first_at + timedelta(days=90)), Decimal(0))
+        for n in COHORT_DAYS:
+            if age < n:
+                continue
+            until = first_at + timedelta(days=n)
+            row[f"mature_{n}"] += 1
+            row[f"repeaters_{n}"] += 1 if any(first_at < t <= until for t, _ in history[cust]) else 0
+            row[f"ltv_{n}_sum"] += sum((net for t, net in history[cust] if first_at <= t <= until), Decimal(0))
 
 
 def _empty() -> dict:
     row = {k: Decimal(0) for k in ("revenue", "returns", "fees", "seeding", "commission", "other_costs", "discounts_given",
-                                   "contested_revenue", "ltv_90d_sum")}
-    row.update({k: 0 for k in ("orders", "orders_with_refund", "new_customers", "immature_customers", "mature_customers",
-                               "repeaters_90d", "clicks", "code_orders")})
+                                   "contested_revenue", *(f"ltv_{n}_sum" for n in COHORT_DAYS))}
+    row.update({k: 0 for k in ("orders", "orders_with_refund", "new_customers", "immature_customers", "acquired",
+                               "clicks", "code_orders", *(f"mature_{n}" for n in COHORT_DAYS),
+                               *(f"repeaters_{n}" for n in COHORT_DAYS))})
     return row
 
 
@@ -177,30 +318,53 @@ def _total(rows: list[dict]) -> dict:
     return out
 
 
-def _finish(row: dict, head: dict, with_spend: bool) -> dict:
+def _str(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _finish(row: dict, head: dict, with_spend: bool, config: shop_settings.Settings) -> dict:
     net = row["revenue"] - row["returns"]
     spend = row["fees"] + row["seeding"] + row["commission"] + row["other_costs"]
     has_spend = with_spend and spend != 0
+    aov = _div(row["revenue"], row["orders"])
     figures = {
         "orders": row["orders"], "revenue": row["revenue"], "returns": row["returns"], "net_revenue": net,
         "return_rate": _div(row["returns"], row["revenue"]), "refund_order_rate": _div(row["orders_with_refund"], row["orders"]),
-        "aov": _div(row["revenue"], row["orders"]), "spend": spend if with_spend else None,
+        "aov": aov, "spend": spend if with_spend else None,
         "fees": row["fees"], "seeding": row["seeding"], "commission": row["commission"], "other_costs": row["other_costs"],
         "roas": _div(net, spend) if has_spend else None, "gross_roas": _div(row["revenue"], spend) if has_spend else None,
         "roi": _div(net - spend, spend) if has_spend else None, "new_customers": row["new_customers"],
         "cac": _div(spend, row["new_customers"]) if has_spend else None, "cpa": _div(spend, row["orders"]) if has_spend else None,
-        "repeat_rate_90d": _div(row["repeaters_90d"], row["mature_customers"]), "immature_customers": row["immature_customers"],
-        "ltv_90d": _div(row["ltv_90d_sum"], row["mature_customers"]), "clicks": row["clicks"],
+        "repeat_rate_90d": _div(row["repeaters_90"], row["mature_90"]), "mature_customers": row["mature_90"],
+        "immature_customers": row["immature_customers"],
+        **{f"ltv_{n}d": _div(row[f"ltv_{n}_sum"], row[f"mature_{n}"]) for n in COHORT_DAYS},
+        "breakeven_cac": config.gross_margin * aov if config.gross_margin is not None and aov is not None else None,
+        "clicks": row["clicks"],
         "conversion_rate": _div(row["orders"], row["clicks"]), "redemption_rate": _div(row["code_orders"], row["clicks"]),
         "discounts_given": row["discounts_given"], "contested_revenue": row["contested_revenue"],
     }
-    return {**head, **{k: (str(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}}
+    out = {**head, **{k: _str(v) for k, v in figures.items()}}
+    out["scores"] = scores(figures, config.targets)
+    return out
+
+
+def scores(figures: dict, targets: dict[str, Decimal]) -> dict:
+    """Each scorecard figure against its target: "good" at or above the minimum, "poor" below, None without data.
+    (A conversion or redemption rate above the typical range is better than the range, so it is good too.)"""
+    def judge(value, minimum):
+        return None if value is None else ("good" if value >= minimum else "poor")
+
+    return {"roas": judge(figures["roas"], targets["roas_min"]),
+            "conversion_rate": judge(figures["conversion_rate"], targets["conversion_rate_min"]),
+            "redemption_rate": judge(figures["redemption_rate"], targets["redemption_rate_min"]),
+            "aov": judge(figures["aov"], targets["aov_min"]),
+            "repeat_rate_90d": judge(figures["repeat_rate_90d"], targets["repeat_rate_90d_min"])}
 
 
 CSV_FIGURES = ("orders", "revenue", "returns", "net_revenue", "return_rate", "refund_order_rate", "aov", "spend", "fees",
                "seeding", "commission", "other_costs", "roas", "gross_roas", "roi", "new_customers", "cac", "cpa",
-               "repeat_rate_90d", "immature_customers", "ltv_90d", "clicks", "conversion_rate", "redemption_rate",
-               "discounts_given", "contested_revenue")
+               "repeat_rate_90d", "mature_customers", "immature_customers", "ltv_30d", "ltv_90d", "ltv_180d", "ltv_365d",
+               "breakeven_cac", "clicks", "conversion_rate", "redemption_rate", "discounts_given", "contested_revenue")
 
 
 def to_csv(table: dict) -> str:

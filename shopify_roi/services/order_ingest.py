@@ -6,18 +6,18 @@ with a readable reason and changes no fact.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import Shop, WebhookDelivery
 from ..models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
 from . import orders
-from .inbox import PayloadError
-from .order_facts import parse_order, parse_refund
+from .inbox import PayloadError, parse_payload
+from .order_facts import OrderFacts, RefundFacts, parse_order, parse_refund, shopify_id
 
 ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create")
 
@@ -38,6 +38,27 @@ def _finish(delivery: WebhookDelivery, status: str, result: str | None = None, e
     delivery.processed_at = utcnow()
 
 
+def parse_delivery(topic: str, payload: str | None) -> OrderFacts | RefundFacts | None:
+    """The facts of an order-topic body; PayloadError for anything malformed, whatever its shape.
+
+    The body is untrusted until parsed: a list where an object belongs, a string where a number
+    does, must fail this delivery readably and never the batch it is in.
+    """
+    body = parse_payload(payload)
+    try:
+        if topic == "refunds/create":
+            return parse_refund(body)
+        if topic == "orders/edited":
+            if not isinstance(body.get("order_edit"), dict):
+                raise PayloadError("`order_edit` is missing")
+            return None
+        return parse_order(body)
+    except PayloadError:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, ArithmeticError, RecursionError) as exc:
+        raise PayloadError(f"unexpected shape ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
 def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     """Apply a batch of order-topic deliveries; returns counts of outcomes."""
     counts: Counter = Counter()
@@ -55,23 +76,22 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
         attributor = attributors.get(shop.id) or attributors.setdefault(shop.id, orders.Attributor(session, shop.id))
         try:
             with session.begin_nested():
-                body = json.loads(delivery.payload or "")
-                if not isinstance(body, dict):
-                    raise PayloadError("payload is not a JSON object")
+                facts = parse_delivery(delivery.topic, delivery.payload)
                 if delivery.topic == "refunds/create":
-                    outcome = orders.apply_refund(session, shop.id, parse_refund(body), known.get(shop.id))
+                    outcome = orders.apply_refund(session, shop.id, facts, known.get(shop.id))
                 elif delivery.topic == "orders/edited":
                     # {"order_edit": {...}} carries no money: the orders/updated Shopify sends with
                     # the edit (and the nightly reconciliation) brings the edited order.
-                    if not isinstance(body.get("order_edit"), dict):
-                        raise PayloadError("`order_edit` is missing")
                     outcome = "noted"
                 else:
-                    facts = parse_order(body)
                     outcome = orders.apply_order(session, shop.id, facts, attributor, known=known.get(shop.id))
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
-        except ValueError as exc:  # PayloadError, and json's JSONDecodeError
-            reason = str(exc) if isinstance(exc, PayloadError) else f"payload is not valid JSON ({exc})"
+        except (PayloadError, DataError) as exc:
+            # DataError: a value the database refuses (too long, out of range) that parsing let through;
+            # the savepoint undid this delivery's writes, the rest of the batch goes on.
+            reason = str(exc) if isinstance(exc, PayloadError) else f"a value the database refuses ({exc.orig})"
+            if isinstance(exc, DataError):
+                known.pop(shop.id, None)  # it may hold rows the savepoint undid: read from the database again
             _finish(delivery, FAILED, error=f"{delivery.topic}: {reason}")
             counts["failed"] += 1
             continue
@@ -80,6 +100,12 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     for shop_id, ids in customers.items():
         orders.refresh_first_orders(session, shop_id, ids)
     return counts
+
+
+def _ids(values) -> list[str]:
+    """The values that are Shopify ids, by the parser's own rule: the prefetch must agree with it, or
+    an order it missed would be inserted twice (anything else is reported when its delivery is parsed)."""
+    return [i for i in (shopify_id(v) for v in values) if i is not None]
 
 
 def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> dict[int, orders.Known]:
@@ -91,16 +117,14 @@ def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> 
         if shop is None:
             continue
         try:
-            body = json.loads(delivery.payload or "")
-        except ValueError:
+            body = parse_payload(delivery.payload)
+        except PayloadError:
             continue  # reported in the main loop
-        if not isinstance(body, dict):
-            continue
         if delivery.topic == "refunds/create":
-            refund_ids.setdefault(shop.id, []).append(str(body.get("id")))
+            refund_ids.setdefault(shop.id, []).extend(_ids([body.get("id")]))
         elif delivery.topic != "orders/edited":
-            order_ids.setdefault(shop.id, []).append(str(body.get("id")))
-            refund_ids.setdefault(shop.id, []).extend(
-                str(r.get("id")) for r in body.get("refunds") or [] if isinstance(r, dict))
+            order_ids.setdefault(shop.id, []).extend(_ids([body.get("id")]))
+            refunds = body.get("refunds") if isinstance(body.get("refunds"), list) else []
+            refund_ids.setdefault(shop.id, []).extend(_ids(r.get("id") for r in refunds if isinstance(r, dict)))
     return {sid: orders.Known(session, sid, order_ids.get(sid, []), refund_ids.get(sid, []))
             for sid in set(order_ids) | set(refund_ids)}

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from ..models import AttributionPolicy, Creator, DiscountCode, Order, OrderLine, Refund, RefundLine
 from ..models.discount import PENDING
+from ..models.order import REDACTED_PREFIX
 from . import attribution
-from .order_facts import OrderFacts, RefundFacts, signals_json
+from .order_facts import OrderFacts, RefundFacts, anonymous_signals, signals_json
 
 SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
 
@@ -78,9 +79,11 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
         order.cancelled_at, order.financial_status, order.test = facts.cancelled_at, facts.financial_status, facts.test
         order.seeding, order.taxes_included, order.currency = seeding, facts.taxes_included, facts.currency
         order.counted = not (facts.test or facts.voided or seeding)
-        order.customer_id = facts.customer_id
+        forgotten = (order.customer_id or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
+        if not forgotten:
+            order.customer_id = facts.customer_id
         order.gross, order.discounts, order.line_tax, order.revenue = facts.gross, facts.discounts, facts.line_tax, facts.revenue
-        order.signals = signals_json(facts.signals)
+        order.signals = anonymous_signals(signals_json(facts.signals)) if forgotten else signals_json(facts.signals)
         order.creator_id, order.rule, order.contested = won.creator_id, won.rule, json.dumps(list(won.contested))
         order.source = source
         session.flush()
@@ -166,7 +169,8 @@ def set_precedence(session: Session, shop_id: int, steps) -> tuple[str, ...]:
     """Store the shop's rule order; it must name each of code and link once."""
     from .errors import Invalid
 
-    if not isinstance(steps, list) or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE):
+    if (not isinstance(steps, list) or not all(isinstance(s, str) for s in steps)
+            or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE)):
         raise Invalid('precedence must list "code" and "link", once each, in the order they apply.', {"precedence": "code, link"})
     policy = session.get(AttributionPolicy, shop_id) or AttributionPolicy(shop_id=shop_id)
     policy.precedence = ",".join(steps)

@@ -3,63 +3,56 @@ optionally per campaign. Commission is not entered: metrics compute it from the 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Creator, SpendEntry
+from ..money import in_range
 from ..models.spend import KINDS, SEEDING
 from . import creators as creators_svc
+from . import fields
 from .errors import Invalid, NotFound
 
-
-def _money(value, name: str, errors: dict, required: bool = False) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            errors[name] = "is required"
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        errors[name] = "must be an amount such as 300.00"
-        return None
-    if amount < 0 or amount != amount.quantize(Decimal("0.0001")):
-        errors[name] = "must be a positive amount"
-        return None
-    return amount
+MAX_UNITS = 1_000_000
 
 
 def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None = None) -> dict:
     """Validate an entry: kind, date, and amount (or, for seeding, units, unit cost and shipping)."""
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}
-    kind = str(data.get("kind", entry.kind if entry else "") or "")
+    kind = data.get("kind", entry.kind if entry else "")
     if kind not in KINDS:
         errors["kind"] = "one of " + ", ".join(KINDS)
     try:
-        spent_on = date.fromisoformat(str(data.get("date", entry.spent_on.isoformat() if entry else "")))
-    except ValueError:
+        spent_on = date.fromisoformat(data.get("date", entry.spent_on.isoformat() if entry else ""))
+    except (TypeError, ValueError):
         errors["date"] = "must be a date YYYY-MM-DD"
         spent_on = None
-    out = {"kind": kind, "spent_on": spent_on, "note": str(data.get("note", entry.note if entry else "") or "")[:2000],
+    out = {"kind": kind, "spent_on": spent_on, "note": fields.text(data.get("note", entry.note if entry else ""), "note", errors,
+                                                                   max_len=2000),
            "units": None, "unit_cost": None, "shipping": None}
     if kind == SEEDING and data.get("units") not in (None, ""):
-        try:
-            out["units"] = int(data["units"])
-            if out["units"] < 0:
-                raise ValueError
-        except ValueError:
-            errors["units"] = "must be a whole number"
-        out["unit_cost"] = _money(data.get("unit_cost"), "unit_cost", errors, required=True)
-        out["shipping"] = _money(data.get("shipping"), "shipping", errors) or Decimal(0)
+        out["units"] = fields.whole(data["units"], "units", errors, high=MAX_UNITS)
+        out["unit_cost"] = fields.amount(data.get("unit_cost"), "unit_cost", errors, required=True)
+        out["shipping"] = fields.amount(data.get("shipping"), "shipping", errors) or Decimal(0)
         if not errors:
             out["amount"] = out["units"] * out["unit_cost"] + out["shipping"]
+            if not in_range(out["amount"]):
+                errors["units"] = "units x unit cost + shipping is beyond the largest amount accepted"
     else:
-        out["amount"] = _money(data.get("amount"), "amount", errors, required=True)
+        out["amount"] = fields.amount(data.get("amount"), "amount", errors, required=True)
     campaign = data.get("campaign")
-    out["campaign_id"] = creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
+    if campaign not in (None, "") and fields.text(campaign, "campaign", errors, max_len=255) is None:
+        campaign = None
     if errors:
         raise Invalid("Please correct the spend entry.", errors)
+    if entry is not None and "campaign" not in data:
+        out["campaign_id"] = entry.campaign_id  # an edit that does not name a campaign keeps the entry's
+    else:
+        out["campaign_id"] = creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
     return out
 
 

@@ -70,3 +70,33 @@ def admin_client(rt: Runtime, domain: str) -> AdminClient:
     """The Admin GraphQL client for one shop, with its token provider."""
     return AdminClient(shop=domain, origin_template=rt.settings.origin_template,
                        api_version=rt.settings.api_version, token=ShopTokens(rt, domain))
+
+
+def rotate_encryption(rt: Runtime) -> dict:
+    """Re-encrypt every shop's stored tokens with the newest TOKEN_ENCRYPTION_KEY. Safe to repeat.
+
+    Each row is swapped only if its ciphertexts are still the ones read (compare-and-set), so a
+    refresh that wrote a new pair meanwhile (already with the newest key) is never overwritten.
+    Rows no key can decrypt are reported, not touched.
+    """
+    from sqlalchemy import update
+
+    counts = {"rotated": 0, "changed_meanwhile": 0, "unreadable": []}
+    with rt.db.session() as session:
+        rows = session.execute(select(Shop.id, Shop.domain, Shop.access_token_enc, Shop.refresh_token_enc)
+                               .where((Shop.access_token_enc.is_not(None)) | (Shop.refresh_token_enc.is_not(None)))
+                               .order_by(Shop.id)).all()
+    for shop_id, domain, access, refresh in rows:
+        try:
+            new_access, new_refresh = rt.cipher.rotate(access), rt.cipher.rotate(refresh)
+        except ValueError:
+            counts["unreadable"].append(domain)
+            continue
+        same = [Shop.id == shop_id]
+        for column, old in ((Shop.access_token_enc, access), (Shop.refresh_token_enc, refresh)):
+            same.append(column.is_(None) if old is None else column == old)
+        with rt.db.session() as session:
+            swapped = session.execute(update(Shop).where(*same).values(access_token_enc=new_access,
+                                                                       refresh_token_enc=new_refresh)).rowcount
+        counts["rotated" if swapped else "changed_meanwhile"] += 1
+    return counts

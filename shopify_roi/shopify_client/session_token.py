@@ -36,7 +36,13 @@ def decode(raw_token: str | None, api_key: str, secrets: list[str]) -> SessionTo
         except _st.SessionTokenError as exc:
             last_error = str(exc) or exc.__class__.__name__
             continue
-        dest = urlsplit(str(claims.get("dest", "")))
+        except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
+            # A correctly signed token whose claims are not strings where ShopifyAPI expects them
+            # (`iss`, `dest`) or numbers where PyJWT does: malformed, not a server error.
+            raise InvalidSessionToken("malformed session token claims") from None
+        if not isinstance(claims.get("dest"), str):
+            raise InvalidSessionToken("dest is not a shop")
+        dest = urlsplit(claims["dest"])
         shop = valid_shop_domain(dest.hostname or "")
         if dest.scheme != "https" or not shop:
             raise InvalidSessionToken("dest is not a shop")

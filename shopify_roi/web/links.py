@@ -1,11 +1,14 @@
 """Public tracked links: `/l/<short id>` records a click and redirects; QR codes of the link.
 
-The redirect path does one indexed read and one INSERT (no ORM unit of work); bots and link
-previewers are redirected but not counted. An unknown or archived id is a bare 404.
+The redirect path does one Redis round trip (the rate limit), one indexed read and one INSERT
+(no ORM unit of work); bots and link previewers are redirected but not counted. An unknown or
+archived id is a bare 404; a client over LINK_RATE_LIMIT requests in a window gets a 429.
 """
 from __future__ import annotations
 
 import io
+import logging
+import time
 from datetime import datetime, timezone
 
 import segno
@@ -15,6 +18,41 @@ from ..services import links
 from .guards import runtime
 
 bp = Blueprint("links", __name__, url_prefix="/l")
+log = logging.getLogger(__name__)
+_last_warning = 0.0
+
+
+@bp.before_request
+def rate_limit():
+    """A fixed window per client address: one pipelined INCR + EXPIRE; 429 with Retry-After beyond the limit.
+
+    The address is the one the trusted proxies saw (PROXY_HOPS). Redis unreachable: no limit, the
+    links keep working.
+    """
+    rt = runtime()
+    limit, window = rt.settings.link_rate_limit, rt.settings.link_rate_window_seconds
+    if limit <= 0:
+        return None
+    now = time.time()
+    slot = int(now // window)
+    key = f"shopify-roi:{rt.settings.queue_name}:link-rate:{slot}:{request.remote_addr or '-'}"
+    try:
+        pipe = rt.jobs.redis.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, window + 1)
+        count = pipe.execute()[0]
+    except Exception as exc:  # noqa: BLE001 - a rate limiter must not take the links down
+        global _last_warning
+        if now - _last_warning > 60:  # once a minute, not once a click
+            _last_warning = now
+            log.warning("link rate limit unavailable, links served without it: %s", exc)
+        return None
+    if count <= limit:
+        return None
+    resp = Response("Too many requests. Try again shortly.\n", status=429, mimetype="text/plain")
+    resp.headers["Retry-After"] = str(max(1, int((slot + 1) * window - now + 0.999)))
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 def _live(short_id: str):
@@ -39,7 +77,7 @@ def follow(short_id: str):
             abort(404)
         klass = links.agent_class(user_agent)
         if klass is not None:
-            ip = request.headers.get("X-Forwarded-For", request.remote_addr or "").split(",")[0].strip()
+            ip = request.remote_addr or ""  # the client as the trusted proxies saw it (PROXY_HOPS)
             day = datetime.now(timezone.utc).date().isoformat()
             links.record_click(session, found, klass, links.visitor_hash(rt.settings.api_secret, ip, user_agent, day))
     resp = redirect(found[3], code=302)

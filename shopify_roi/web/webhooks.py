@@ -1,9 +1,13 @@
 """Webhook endpoints (paths as in shopify.app.toml): verify, store once, queue, answer.
 
 Only the HMAC check and one INSERT happen here; everything else runs in a worker. A wrong HMAC
-is a 401 with nothing stored (Shopify's compliance review checks this).
+is a 401 with nothing stored (Shopify's compliance review checks this). A verified delivery whose
+`X-Shopify-Triggered-At` is older than the replay window is recorded (`skipped`, with the reason)
+and answered 200, but not applied (see `inbox.replay_verdict`).
 """
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, jsonify, request
 
@@ -26,6 +30,15 @@ TOPICS = {
 }
 
 
+_HEADER_RE = re.compile(r"[\x21-\x7e]{1,128}")  # Shopify's ids and versions: printable ASCII, no spaces
+
+
+def _header(name: str) -> str | None:
+    """A header value fit to store (printable ASCII, at most 128 characters), else None."""
+    value = (request.headers.get(name) or "").strip()
+    return value if _HEADER_RE.fullmatch(value) else None
+
+
 def _answer(status: int, message: str):
     resp = jsonify(status=message)
     resp.status_code = status
@@ -40,19 +53,22 @@ def receive(path_key: str):
         return _answer(401, verdict.reason)
     shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
     topic = request.headers.get("X-Shopify-Topic", "")
-    webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
+    webhook_id = _header("X-Shopify-Webhook-Id")
     if not shop or not webhook_id or topic not in TOPICS[path_key]:
         return _answer(400, "missing or unexpected shop, topic or webhook id")
+    triggered_at = _header("X-Shopify-Triggered-At")
+    stale = inbox.replay_verdict(triggered_at, rt.settings.webhook_replay_window_hours)
     with rt.db.session() as session:
         receipt = inbox.receive(session, shop_domain=shop, webhook_id=webhook_id, topic=topic, raw_body=raw,
-                                api_version=request.headers.get("X-Shopify-API-Version"),
-                                event_id=request.headers.get("X-Shopify-Event-Id"),
-                                triggered_at=request.headers.get("X-Shopify-Triggered-At"))
-        if topic == "app/uninstalled" and not receipt.duplicate:
+                                api_version=_header("X-Shopify-API-Version"), event_id=_header("X-Shopify-Event-Id"),
+                                triggered_at=triggered_at, skipped_because=stale)
+        if topic == "app/uninstalled" and not receipt.duplicate and not stale:
             # Stop at once: the tokens are already revoked by Shopify (no parsing needed).
             installs.mark_uninstalled(session, shop)
     if receipt.duplicate:
         return _answer(200, "duplicate")
+    if stale:
+        return _answer(200, "stale")
     if path_key == "orders":
         request_drain(rt)  # batched: one drain job serves a burst of deliveries
     else:

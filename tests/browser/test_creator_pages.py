@@ -24,6 +24,8 @@ def test_creators_list_add_form_with_collision_and_links_panel(admin_page, app_s
     page = admin_page
     merchant = Merchant(app_server.url, stand_in, shop_domain)
     frame = page.frame_locator("#app-frame")
+    frame.locator("#roi-empty").wait_for(timeout=20_000)  # the ROI page is the first tab
+    frame.locator(".tabs a", has_text="Creators").click()
     frame.locator("text=Add your first creator").wait_for(timeout=20_000)
     page.screenshot(path=str(screenshots / "creators-empty.png"))
 
@@ -36,6 +38,7 @@ def test_creators_list_add_form_with_collision_and_links_panel(admin_page, app_s
 
     page.reload()
     frame = page.frame_locator("#app-frame")
+    frame.locator(".tabs a", has_text="Creators").click()
     frame.locator("#creators-table tbody tr").nth(2).wait_for(timeout=20_000)
     assert frame.locator("#creators-table tbody tr").count() == 3
     page.screenshot(path=str(screenshots / "creators-list.png"))

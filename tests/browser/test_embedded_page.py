@@ -30,7 +30,7 @@ def demo(tmp_path):
     env["SHOPIFY_ROI_DATA_DIR"] = str(tmp_path)
     cmd = [sys.executable, "-m", "devstore.demo", "--port", str(_free_port()), "--app-port", str(_free_port())]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url, seen, deadline = None, [], time.time() + 90
+    url, seen, deadline = None, [], time.time() + 180
     while time.time() < deadline and url is None:
         line = proc.stdout.readline()
         if not line and proc.poll() is not None:
@@ -56,7 +56,14 @@ def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
     # The page's script called /api/ with session tokens from the admin (App Bridge's job).
     frame.locator("body[data-api-ready='1']").wait_for(timeout=20_000)
     assert frame.locator("text=demo-shop.myshopify.com").first.is_visible()
+    # The ROI page on the demo shop's generated history: a dozen creators, one code leaked.
+    frame.locator("body[data-roi-ready]").wait_for(timeout=20_000)
+    frame.locator("#roi-table tr[data-handle]").first.wait_for(timeout=20_000)
+    assert frame.locator("#roi-table tr[data-handle]").count() == 12
+    assert frame.locator("[data-leak='tyler']").count() == 1
     page.screenshot(path=str(screenshots / "demo-embedded-app.png"))
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    page.screenshot(path=str(screenshots / "demo-roi-page-full.png"))
 
 
 def test_page_renders_and_works_when_shopifys_cdn_is_unreachable(app_server, stand_in, shop_domain, page, screenshots):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from devstore_order_support import code, line, schema_errors
+
+from devstore.testing import ControlError
 
 CREATORS = [
     {"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.1, "repeat_rate": 0.3},
@@ -82,3 +85,147 @@ def test_generation_delivers_every_webhook(devstore, shop, receiver, tokens, fau
     assert len(receiver.received) == stats["sent"] + stats["duplicated"]
     if faults is None:
         assert stats["dropped"] == stats["duplicated"] == stats["reordered"] == 0
+
+
+# -- creator profiles (the demo shop's creators) ---------------------------------------------------
+COUPONS = ["https://www.retailmenot.com/", "https://joinhoney.com/"]
+
+
+def _full_orders(devstore, shop) -> list[dict]:
+    return [devstore.control.order(shop, o["id"]) for o in devstore.control.orders(shop)]
+
+
+def _day(order: dict, start: datetime) -> float:
+    return (datetime.fromisoformat(order["created_at"]) - start).total_seconds() / 86400
+
+
+def _linked(order: dict, handle: str) -> bool:
+    return f"ref={handle}" in (order["landing_site"] or "")
+
+
+def _codes(order: dict) -> list[str]:
+    return [c["code"].upper() for c in order["discount_codes"]]
+
+
+def test_link_share_no_link_share_and_referrers_decide_how_a_creators_orders_come(devstore, shop):
+    creators = [
+        # a leaked code: always the code, never the creator's link, referred by coupon sites
+        {"handle": "tyler", "code": "TYLER25", "percent": "25", "link_share": 0, "no_link_share": 1, "referrers": COUPONS},
+        # link only: never the code
+        {"handle": "lena", "code": "LENA15", "percent": "15", "link_share": 1},
+    ]
+    made = devstore.control.generate(shop, seed=3, orders=200, days=30, creators=creators, creator_share=0.8)
+    full = _full_orders(devstore, shop)
+    tyler = [o for o in full if "TYLER25" in _codes(o)]
+    lena = [o for o in full if _linked(o, "lena")]
+    assert len(tyler) > 30 and len(lena) > 30 and len(tyler) + len(lena) == made["creator_orders"]
+    assert all(not _linked(o, "tyler") and "utm_content" not in (o["landing_site"] or "") for o in tyler)
+    assert {o["referring_site"] for o in tyler} == set(COUPONS)
+    assert all(_codes(o) == [] for o in lena)
+    assert all(not _linked(o, "tyler") for o in full if "TYLER25" not in _codes(o))  # no link-only tyler orders
+
+
+def test_active_days_windows_and_their_overrides(devstore, shop):
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    creators = [
+        {"handle": "tyler", "code": "TYLER25", "weight": 1, "link_share": 0.5, "no_link_share": 0, "active_days": [
+            [0, 10],
+            {"from": 20, "to": 30, "weight": 6, "link_share": 0, "no_link_share": 1, "referrers": COUPONS},  # a surge
+        ]},
+        {"handle": "anna", "code": "ANNA15"},
+        {"handle": "ben", "code": "BEN10", "active_days": [5, 25]},
+    ]
+    devstore.control.generate(shop, seed=4, orders=600, start=start.isoformat(), days=30, creators=creators,
+                              creator_share=0.5)
+    full = _full_orders(devstore, shop)
+
+    def days_of(handle: str, code: str) -> list[float]:
+        return [_day(o, start) for o in full if code in _codes(o) or _linked(o, handle)]
+
+    tyler, anna, ben = days_of("tyler", "TYLER25"), days_of("anna", "ANNA15"), days_of("ben", "BEN10")
+    assert tyler and all(d < 10 or 20 <= d < 30 for d in tyler)
+    assert ben and all(5 <= d < 25 for d in ben)
+    assert any(d < 5 for d in anna) and any(d >= 25 for d in anna)  # no window: always active
+
+    def share(lo: float, hi: float) -> float:
+        mine = sum(1 for d in tyler if lo <= d < hi)
+        return mine / (mine + sum(1 for d in anna + ben if lo <= d < hi))
+
+    assert share(0, 10) < 0.55 and share(20, 30) > 0.7  # weight 1 against 1-2 others, then the surge's 6
+    in_surge = [o for o in full if "TYLER25" in _codes(o) and _day(o, start) >= 20]
+    assert in_surge and all(o["referring_site"] in COUPONS and not _linked(o, "tyler") for o in in_surge)
+    assert any(_linked(o, "tyler") for o in full if _day(o, start) < 10)  # the creator's own link_share before
+
+
+def test_lines_and_aov_make_bigger_baskets(devstore, shop):
+    creators = [{"handle": "maya", "code": "MAYA15", "link_share": 0, "lines": [3], "aov": 2.0},
+                {"handle": "ben", "code": "BEN10", "link_share": 0}]
+    devstore.control.generate(shop, seed=5, orders=300, days=30, creators=creators, creator_share=0.6, edit_rate=0)
+    full = _full_orders(devstore, shop)
+    maya = [o for o in full if "MAYA15" in _codes(o)]
+    assert maya and all(len(o["line_items"]) == 3 and all(li["quantity"] >= 2 for li in o["line_items"]) for o in maya)
+    by_code = devstore.control.totals(shop)["by_code"]
+    aov = {c: Decimal(by_code[c]["revenue"]) / by_code[c]["orders"] for c in ("MAYA15", "BEN10")}
+    assert aov["MAYA15"] > 3 * aov["BEN10"]
+
+
+def test_return_rate_and_full_refund_share(devstore, shop):
+    creators = [{"handle": "jules", "code": "JULES20", "percent": "20", "link_share": 0, "return_rate": 1,
+                 "full_refund_share": 1}]
+    devstore.control.generate(shop, seed=6, orders=200, days=60, creators=creators, creator_share=0.5)
+    jules = devstore.control.totals(shop)["by_code"]["JULES20"]
+    assert jules["orders"] > 50 and jules["orders_with_refunds"] == jules["orders"]
+    assert jules["returns"] == jules["revenue"] and jules["net_revenue"] == "0.00"  # every order comes back whole
+
+
+def test_comeback_rate_brings_customers_back_without_code_or_link(devstore, shop):
+    creators = [{"handle": "priya", "code": "PRIYA10", "link_share": 0, "repeat_rate": 0, "comeback_rate": 1,
+                 "comeback_max": 1, "comeback_days": [10, 20]}]
+    made = devstore.control.generate(shop, seed=7, orders=150, days=60, creators=creators, creator_share=0.5)
+    full = _full_orders(devstore, shop)
+    firsts = {o["customer"]["id"]: o for o in full if "PRIYA10" in _codes(o)}
+    assert len(firsts) == made["creator_orders"] > 20  # repeat_rate 0: every creator order is a new customer
+    later = [o for o in full if o["customer"]["id"] in firsts and "PRIYA10" not in _codes(o)]
+    assert len(later) == len(firsts) == made["comeback_orders"]  # each came back exactly once
+    for order in later:
+        first = firsts[order["customer"]["id"]]
+        gap = datetime.fromisoformat(order["created_at"]) - datetime.fromisoformat(first["created_at"])
+        assert timedelta(days=10) <= gap <= timedelta(days=20)
+        assert order["discount_codes"] == [] and "ref=" not in (order["landing_site"] or "")
+
+
+def test_silent_before_stores_older_events_and_sends_later_ones(devstore, shop, receiver, tokens):
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    silent_before = start + timedelta(days=20)
+    made = devstore.control.generate(shop, seed=8, orders=120, start=start.isoformat(), days=30, creators=CREATORS,
+                                     deliver=True, silent_before=silent_before.isoformat())
+    bodies = [(d["topic"], d["payload"]) for d in devstore.control.deliveries(shop)]
+    created = {b["id"] for t, b in bodies if t == "orders/create"}
+    full = _full_orders(devstore, shop)
+    assert created == {o["id"] for o in full if datetime.fromisoformat(o["created_at"]) >= silent_before}
+    assert 0 < len(created) < len(full) and made["silent_events"] > 0
+    sent_refunds = {b["id"] for t, b in bodies if t == "refunds/create"}
+    refunds = [r for o in full for r in o["refunds"]]
+    assert sent_refunds == {r["id"] for r in refunds if datetime.fromisoformat(r["created_at"]) >= silent_before}
+    # an order placed before silent_before and refunded after it: the refund is sent (Shopify sends what happens
+    # once the app is there), the order itself is not
+    assert any(r["order_id"] not in created for r in refunds if r["id"] in sent_refunds)
+    assert len(receiver.received) == len(bodies)
+
+
+def test_until_stops_the_story_at_now(devstore, shop):
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    until = start + timedelta(days=30)
+    creators = [{**CREATORS[0], "return_rate": 0.5, "comeback_rate": 0.5}]
+    devstore.control.generate(shop, seed=9, orders=300, start=start.isoformat(), days=30, until=until.isoformat(),
+                              creators=creators)
+    full = _full_orders(devstore, shop)
+    moments = [o["created_at"] for o in full] + [r["created_at"] for o in full for r in o["refunds"]]
+    moments += [o["cancelled_at"] for o in full if o["cancelled_at"]]
+    assert max(datetime.fromisoformat(m) for m in moments) <= until
+
+
+def test_unknown_profile_keys_are_refused(devstore, shop):
+    with pytest.raises(ControlError) as failed:
+        devstore.control.generate(shop, orders=5, creators=[{"handle": "anna", "code": "ANNA15", "link_shares": 0.5}])
+    assert failed.value.response.status_code == 400 and "link_shares" in failed.value.response.text

@@ -101,6 +101,10 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     assert [e["id"] for e in a.get("/api/creators/anna/spend").json()["entries"]] == [entry_id]
     metrics = b.get("/api/metrics/creators?from=2026-01-01&to=2026-12-31").json()
     assert metrics["creators"] == [] and metrics["totals"]["orders"] == 0
+    # Shop A's names in query parameters are unknown to shop B too.
+    assert b.get("/api/metrics/timeseries?from=2026-01-01&to=2026-12-31&handle=anna").status_code == 404
+    by_campaign = b.get("/api/metrics/creators?from=2026-01-01&to=2026-12-31&campaign=Spring")
+    assert by_campaign.json()["creators"] == [] and "anna" not in by_campaign.text
     assert stand_in.control.discounts(other) == []
 
 

@@ -2,10 +2,8 @@
 and shown; after one reconciliation the app's figures per code equal the stand-in's to the cent."""
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,8 +11,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from shopify_roi.models import Order, Refund, Shop
-from support import Merchant, install
+from shopify_roi.models import Order, Shop
+from support import Merchant, app_totals_by_code, install
 
 ORDERS = int(os.environ.get("RECONCILE_ORDERS", "2000"))  # CI runs 20,000 on PostgreSQL
 
@@ -68,29 +66,6 @@ def _revenue(runtime, shop_domain) -> tuple[int, Decimal]:
     return len(rows), sum(rows, Decimal(0))
 
 
-def _app_totals_by_code(runtime, shop_domain) -> dict[str, dict]:
-    """The app's stored facts per first discount code, counted orders only (METRICS.md)."""
-    with runtime.db.session() as session:
-        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
-        orders = session.execute(select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included)
-                                 .where(Order.shop_id == shop_id, Order.counted.is_(True))).all()
-        refunds = session.execute(select(Refund.order_shopify_id, Refund.subtotal, Refund.line_tax)
-                                  .where(Refund.shop_id == shop_id)).all()
-    taxes = {oid: inc for oid, _, _, inc in orders}
-    returns: dict[str, Decimal] = defaultdict(Decimal)
-    for oid, subtotal, tax in refunds:
-        if oid in taxes:
-            returns[oid] += subtotal - (tax if taxes[oid] else 0)
-    out: dict[str, dict] = defaultdict(lambda: {"orders": 0, "revenue": Decimal(0), "returns": Decimal(0)})
-    for oid, signals, revenue, _ in orders:
-        codes = json.loads(signals).get("codes") or [""]
-        row = out[codes[0].strip().upper()]
-        row["orders"] += 1
-        row["revenue"] += revenue
-        row["returns"] += returns.get(oid, Decimal(0))
-    return dict(out)
-
-
 def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_in_after_one_reconciliation(
         merchant, runtime, stand_in, shop_domain):
     _wait_for_backfills(runtime, merchant)
@@ -105,13 +80,13 @@ def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_i
     requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/webhooks/flush", timeout=1800).raise_for_status()
     stats = stand_in.control.webhook_stats(shop_domain)
     runtime.jobs.drain()
-    before = _app_totals_by_code(runtime, shop_domain)
+    before = app_totals_by_code(runtime.db, shop_domain)
 
     assert merchant.post("/api/backfill", {}).status_code == 202
     runs = _wait_for_backfills(runtime, merchant, seconds=900)
 
     expected = stand_in.control.totals(shop_domain)["by_code"]
-    after = _app_totals_by_code(runtime, shop_domain)
+    after = app_totals_by_code(runtime.db, shop_domain)
     print(f"\nreconcile: {generated['orders']} orders generated; webhooks {stats['sent']} sent, {stats['duplicated']} "
           f"duplicated, {stats['reordered']} reordered, {stats['dropped']} dropped; reconciliation repaired "
           f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; orders lost 0")

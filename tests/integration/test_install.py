@@ -46,7 +46,7 @@ def test_install_stores_encrypted_token_and_serves_embedded_page_with_csp(app_se
     assert callback.headers["Location"] == f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}"
     shop = _shop(runtime, shop_domain)
     assert shop.is_installed and shop.installed_at is not None
-    assert shop.scope_set == {"read_orders", "write_discounts", "read_customers"}
+    assert shop.scope_set == {"read_orders", "write_discounts", "read_customers", "read_products", "read_inventory"}
     raw_access = runtime.cipher.decrypt(shop.access_token_enc)
     raw_refresh = runtime.cipher.decrypt(shop.refresh_token_enc)
     assert raw_access.startswith("shpat_") and raw_refresh.startswith("shprt_")

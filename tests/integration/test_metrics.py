@@ -98,3 +98,172 @@ def test_csv_export_and_the_orders_behind_annas_numbers(merchant, runtime, stand
         (str(orders["1003"]["id"]), "link", True), (str(orders["1004"]["id"]), "code", True)]
     assert behind[2]["signals"]["codes"] == ["WELCOME10"] and behind[2]["signals"]["ref"] == "anna"
     assert sum(D(o["revenue"]) for o in behind) == D("249.50") and sum(D(o["returns"]) for o in behind) == D("76.50")
+
+
+def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime, stand_in, shop_domain):
+    """LTV 30/90/180/365, repeat curve, breakeven CAC and scores, worked by hand from METRICS.md example 3."""
+    assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="10").status_code == 201
+    merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"})
+    merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2, "unit_cost": "12.00",
+                                               "shipping": "8.00"})
+    assert merchant.put("/api/settings", {"gross_margin": "0.6"}).status_code == 200
+    worked_example_3(stand_in, shop_domain)
+    runtime.jobs.drain()
+    params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
+    anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
+    # Acquired: C1 (3 Mar, net 85.00; again 1 May, 70.00, 59 days later), C3 (5 Mar, 54.00), C4 (6 Mar, 42.50 - 42.50 = 0).
+    # As of 1 July all three are at least 117 days old: mature at 30 and 90 days, not at 180 or 365.
+    assert D(anna["ltv_30d"]) == (D("85.00") + D("54.00") + D(0)) / 3  # within 30 days: first orders only
+    assert D(anna["ltv_90d"]) == (D("85.00") + D("70.00") + D("54.00") + D(0)) / 3
+    assert anna["ltv_180d"] is None and anna["ltv_365d"] is None  # nobody mature: "—"
+    assert anna["mature_customers"] == 3 and anna["immature_customers"] == 0
+    assert D(anna["breakeven_cac"]) == D("0.6") * D("249.50") / 4  # gross margin x AOV
+    # Scorecard, default targets: ROAS 0.495 < 3.0 poor; AOV 62.375 < 70 poor; repeat 33.3 % >= 15 % good; no clicks.
+    assert anna["scores"] == {"roas": "poor", "conversion_rate": None, "redemption_rate": None, "aov": "poor",
+                              "repeat_rate_90d": "good"}
+    assert anna["code"] == "ANNA15" and anna["leak_warning"] is None  # 3 code orders: too few to judge
+
+    detail = merchant.get("/api/metrics/creators/anna", params=params).json()
+    assert detail["creator"]["net_revenue"] == anna["net_revenue"]
+    curve = {c["days"]: c for c in detail["cohort"]}
+    assert (curve[30]["mature_customers"], curve[30]["repeat_customers"], curve[30]["repeat_rate"]) == (3, 0, "0")
+    assert (curve[90]["mature_customers"], curve[90]["repeat_customers"]) == (3, 1)  # C1 came back after 59 days
+    assert D(curve[90]["repeat_rate"]) == D(1) / 3 and D(curve[90]["ltv"]) == D("209.00") / 3
+    assert (curve[180]["mature_customers"], curve[180]["immature_customers"], curve[180]["ltv"]) == (0, 3, None)
+
+    # A raised target flips the score; an unknown target or a margin above 100 % is refused and changes nothing.
+    assert merchant.put("/api/settings", {"targets": {"aov_min": "60"}}).json()["targets"]["aov_min"] == "60"
+    bad = merchant.put("/api/settings", {"targets": {"aov_min": "-1", "nope": "1"}, "gross_margin": "1.5"})
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"targets.aov_min", "targets.nope", "gross_margin"}
+    assert merchant.get("/api/settings").json() == {
+        "targets": {"roas_min": "3.0", "conversion_rate_min": "0.015", "conversion_rate_max": "0.05",
+                    "redemption_rate_min": "0.02", "redemption_rate_max": "0.10", "aov_min": "60",
+                    "repeat_rate_90d_min": "0.15"}, "gross_margin": "0.6"}
+    assert _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"
+
+
+def test_baseline_is_the_same_weekdays_just_before_and_shown_apart(merchant, runtime, stand_in, shop_domain):
+    merchant.create_creator("anna", "ANNA15", "15")
+    worked_example_3(stand_in, shop_domain)
+    runtime.jobs.drain()
+    # 10 Feb - 16 Mar is 35 days (5 weeks): the baseline is the 35 days before, 6 Jan - 9 Feb, same weekdays.
+    body = merchant.get("/api/metrics/creators", params={"from": "2026-02-10", "to": "2026-03-16"}).json()
+    assert body["baseline"] == {"from": "2026-02-10", "to": "2026-03-16", "baseline_from": "2026-01-06",
+                                "baseline_to": "2026-02-09", "revenue": "249.5", "baseline_revenue": "50",
+                                "incremental_revenue": "199.5"}  # 85 + 68 + 54 + 42.50 against C2's January 50.00
+    assert body["attributed_totals"]["revenue"] == "249.5"  # attributed revenue is not changed by the baseline
+    # 1-31 March is 31 days: moved back 35 days (whole weeks), 25 Jan - 24 Feb, where nothing was sold.
+    march = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}).json()["baseline"]
+    assert (march["baseline_from"], march["baseline_to"], march["baseline_revenue"]) == ("2026-01-25", "2026-02-24", "0")
+
+
+def test_net_revenue_over_time_by_local_day(merchant, runtime, stand_in, shop_domain):
+    merchant.create_creator("anna", "ANNA15", "15")
+    worked_example_3(stand_in, shop_domain)
+    runtime.jobs.drain()
+    body = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
+    assert body["interval"] == "day" and len(body["points"]) == 31
+    by_day = {p["date"]: (D(p["attributed"]), D(p["unattributed"]), p["orders"]) for p in body["points"] if p["orders"]}
+    # Net of returns, on the order's day: #1002 68.00 - 34.00; #1004 cancelled and refunded in full.
+    assert by_day == {"2026-03-03": (D("85.00"), 0, 1), "2026-03-04": (D("34.00"), 0, 1),
+                      "2026-03-05": (D("54.00"), 0, 1), "2026-03-06": (D(0), 0, 1)}
+    year = merchant.get("/api/metrics/timeseries", params={"from": "2026-01-01", "to": "2026-06-30"}).json()
+    assert year["interval"] == "week" and year["points"][0]["date"] == "2026-01-01"
+    assert sum(D(p["attributed"]) for p in year["points"]) == D("173.00")
+    assert sum(D(p["unattributed"]) for p in year["points"]) == D("50.00") + D("70.00")  # C2 in January, C1 in May
+    only = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "anna"}).json()
+    assert all(p["unattributed"] is None for p in only["points"])
+    assert merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "nobody"}).status_code == 404
+
+
+def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, runtime, stand_in, shop_domain):
+    from test_order_pipeline import _order
+
+    merchant.create_creator("maya", "MAYA20", "20")
+    code = {"code": "MAYA20", "type": "percentage", "value": "20.0"}
+    item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
+    # In June: 4 orders through Maya's link with her code. Then 12 with the code from coupon sites, no link.
+    for day in range(1, 5):
+        _order(stand_in, shop_domain, created_at=f"2026-06-{day:02d}T12:00:00+00:00", customer_id=5000 + day, line_items=item,
+               discount_code=code, landing_site="/?ref=maya&utm_content=maya", referring_site="https://l.instagram.com/")
+    for i in range(12):
+        _order(stand_in, shop_domain, created_at=f"2026-06-{10 + i:02d}T12:00:00+00:00", customer_id=6000 + i, line_items=item,
+               discount_code=code, referring_site=("https://www.retailmenot.com/view/shop" if i % 3 else "https://joinhoney.com/"))
+    runtime.jobs.drain()
+    maya = _row(merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(), "maya")
+    warning = maya["leak_warning"]
+    assert warning["level"] == "high" and warning["code"] == "MAYA20" and warning["code_id"] == maya["code_id"]
+    assert warning["code_orders"] == 16 and D(warning["coupon_referrer_share"]) == D(12) / 16
+    assert D(warning["no_signal_share"]) == D(12) / 16
+    assert warning["coupon_sites"] == ["www.retailmenot.com", "joinhoney.com"]  # 8 and 4 orders
+    assert "12 of 16 orders with MAYA20 (75.0%) came from coupon sites" in warning["evidence"][0]
+    # Pausing the code from the warning is the existing pause; old orders still count for Maya.
+    assert merchant.post(f"/api/creators/maya/codes/{warning['code_id']}/pause", {}).status_code == 200
+    assert _row(merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(), "maya")["orders"] == 16
+
+
+def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtime, stand_in, shop_domain):
+    """Clicks exist only on creators' links: the all-orders row does not divide unattributed orders by them."""
+    import requests
+    from datetime import date
+
+    from test_order_pipeline import _order
+
+    merchant.create_creator("anna", "ANNA15", "15")
+    link = merchant.post("/api/creators/anna/links", {}).json()
+    browser = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
+    for i in range(4):
+        requests.get(link["short_url"], headers={"User-Agent": browser, "X-Forwarded-For": f"10.0.0.{i}"},
+                     allow_redirects=False, timeout=10)
+    today = date.today().isoformat()
+    item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
+    _order(stand_in, shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7001, line_items=item,
+           landing_site="/?ref=anna&utm_content=anna")
+    _order(stand_in, shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7002, line_items=item)
+    runtime.jobs.drain()
+    body = merchant.get("/api/metrics/creators", params={"from": today, "to": today}).json()
+    anna = _row(body, "anna")
+    assert (anna["orders"], anna["clicks"], D(anna["conversion_rate"])) == (1, 4, D("0.25"))
+    assert body["totals"]["orders"] == 2 and body["totals"]["clicks"] == 4
+    assert D(body["totals"]["conversion_rate"]) == D(1) / 4  # anna's 1 order per 4 clicks, not 2 orders per 4
+    assert body["unattributed"]["conversion_rate"] is None  # no clicks: "—"
+
+
+def test_seeding_at_shopifys_cost_per_item(merchant, runtime, stand_in, shop_domain):
+    """A seeding entry naming a product variant takes its unit cost from Shopify (InventoryItem.unitCost)."""
+    import requests
+
+    merchant.create_creator("anna", "ANNA15", "15")
+    made = requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/products", timeout=10, json={
+        "title": "Trail shoe", "variants": [{"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": "12.00"},
+                                            {"title": "43", "sku": "TS-43", "price": "80.00"}]}).json()["product"]
+    with_cost, without_cost = made["variants"]
+    entry = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2, "shipping": "8.00",
+                                                       "variant_id": str(with_cost["id"])})
+    assert entry.status_code == 201, entry.text
+    body = entry.json()
+    assert (D(body["unit_cost"]), D(body["amount"])) == (D("12.00"), D("32.00"))  # 2 x 12.00 + 8.00, as in example 3
+    assert body["note"] == "Trail shoe - 42 at Shopify's cost per item"
+    refused = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2,
+                                                         "variant_id": without_cost["gid"]})
+    assert refused.status_code == 400 and "no cost per item" in refused.json()["message"]
+    unknown = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 1, "variant_id": "999999999"})
+    assert unknown.status_code == 400 and "No product variant" in unknown.json()["message"]
+    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [D("32.00")]  # refusals stored nothing
+
+
+def test_spend_entries_edit_and_count_per_campaign(merchant, runtime):
+    assert merchant.create_creator("anna", "ANNA15", "15", campaigns=["Spring"]).status_code == 201
+    fee = merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00",
+                                                     "campaign": "Spring"}).json()
+    merchant.post("/api/creators/anna/spend", {"kind": "other", "date": "2026-03-05", "amount": "50.00"})
+    edited = merchant.patch(f"/api/creators/anna/spend/{fee['id']}", {"amount": "250.00"}).json()
+    assert D(edited["amount"]) == D("250.00") and edited["campaign_id"] == fee["campaign_id"] is not None  # kept
+    params = {"from": "2026-03-01", "to": "2026-03-31"}
+    spring = _row(merchant.get("/api/metrics/creators", params={**params, "campaign": "Spring"}).json(), "anna")
+    overall = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
+    assert (D(spring["spend"]), D(overall["spend"])) == (D("250.00"), D("250.00") + D("50.00"))  # only Spring's entry
+    cleared = merchant.patch(f"/api/creators/anna/spend/{fee['id']}", {"amount": "250.00", "campaign": None}).json()
+    assert cleared["campaign_id"] is None
+    assert merchant.delete(f"/api/creators/anna/spend/{fee['id']}").status_code == 200
+    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [D("50.00")]

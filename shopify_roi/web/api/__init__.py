@@ -90,10 +90,12 @@ def start_backfill_now():
 
     data = request.get_json(silent=True) or {}
     try:
-        start = date.fromisoformat(data["from"]).isoformat() if data.get("from") else None
-        end = date.fromisoformat(data["to"]).isoformat() if data.get("to") else None
+        start = date.fromisoformat(str(data["from"])).isoformat() if data.get("from") else None
+        end = date.fromisoformat(str(data["to"])).isoformat() if data.get("to") else None
     except ValueError:
         raise Invalid("Dates are YYYY-MM-DD.", {"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}) from None
+    if start and end and end < start:
+        raise Invalid("`to` is before `from`.", {"to": "after from"})
     runtime().jobs.enqueue(start_backfill, g.shop.domain, "manual", start, end)
     return {"status": "queued"}, 202
 

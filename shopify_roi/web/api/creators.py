@@ -10,7 +10,7 @@ from ...services import code_aliases, discounts, imports, links, onboarding
 from ...services.errors import Invalid
 from ...services.tokens import admin_client
 from ...shopify_client.domains import shop_origin
-from ..guards import runtime, session_token_required
+from ..guards import csv_upload, runtime, session_token_required
 from . import bp
 from .serializers import code_json, creator_json, link_json
 
@@ -189,6 +189,7 @@ def csv_template():
 
 @bp.post("/creators/import")
 @session_token_required
+@csv_upload
 def start_import():
     """Validate a CSV (text/csv body, or JSON {"csv": ...}) and queue the import; 202 with its id."""
     rt = runtime()

@@ -73,25 +73,45 @@
   var routes = [];
   function route(pattern, render) { routes.push([pattern, render]); }
 
-  async function navigate() {
-    var hash = location.hash.replace(/^#/, "") || "/creators";
+  /* The hash is "#/path?query". A view may set `el.update(query)`: a change of the query alone on
+     the same path then updates that view in place (no re-render, no reload). */
+  var current = null;
+  function splitHash() {
+    var hash = location.hash.replace(/^#/, "") || "/roi";
+    var at = hash.indexOf("?");
+    return { path: at < 0 ? hash : hash.slice(0, at), query: new URLSearchParams(at < 0 ? "" : hash.slice(at + 1)) };
+  }
+
+  async function navigate(force) {
+    var where = splitHash(), hash = where.path;
     var view = document.getElementById("view"), status = document.getElementById("status-view");
     var tab = hash.split("/")[1];
     document.querySelectorAll(".tabs a").forEach(function (a) { a.classList.toggle("on", a.dataset.tab === tab); });
     status.hidden = tab !== "status";
     view.hidden = tab === "status";
-    if (tab === "status") { return; }
+    if (tab === "status") { current = null; return; }
+    if (force !== true && current && current.path === hash && typeof current.el.update === "function" && view.contains(current.el)) {
+      try { await current.el.update(where.query); } catch (err) { flash((err.body && err.body.message) || String(err.message || err), "critical"); }
+      return;
+    }
     for (var i = 0; i < routes.length; i++) {
       var match = hash.match(routes[i][0]);
       if (match) {
+        current = null;
         view.replaceChildren(h("p.muted", "Loading…"));
-        try { view.replaceChildren(await routes[i][1].apply(null, match.slice(1).map(decodeURIComponent))); }
+        var args = match.slice(1).map(function (part) { return part === undefined ? undefined : decodeURIComponent(part); });
+        try {
+          var el = await routes[i][1].apply(null, args.concat([where.query]));
+          if (splitHash().path !== hash) { return; }  // the merchant moved on while this view loaded
+          view.replaceChildren(el);
+          current = { path: hash, el: el };
+        }
         catch (err) { view.replaceChildren(h("div.banner.critical", (err.body && err.body.message) || String(err.message || err))); }
         document.body.dataset.view = tab;
         return;
       }
     }
-    location.hash = "#/creators";
+    location.hash = "#/roi";
   }
 
   async function refreshStatus() {
@@ -122,11 +142,11 @@
     document.body.dataset.apiReady = "1";
   }
 
-  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate };
+  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken };
   window.creatorRoiApi = api;
 
   document.addEventListener("DOMContentLoaded", function () {
-    window.addEventListener("hashchange", navigate);
+    window.addEventListener("hashchange", function () { navigate(); });
     document.getElementById("reconcile-now").addEventListener("click", async function () {
       try { await api("/api/backfill", { json: {} }); flash("Reconciliation started: results appear here in a few minutes."); }
       catch (err) { flash((err.body && err.body.message) || "Could not start the reconciliation.", "critical"); }

@@ -1,0 +1,210 @@
+"""Backfill: a bulk-operation JSONL of N orders (line items and refunds, in the stand-in's JSONL shape)
+ingested by the app's backfill code path (`services.backfill.ingest`: the file streamed over HTTP by
+`shopify_client.bulk.stream_lines`, orders reassembled, parsed and upserted in batches of 500): orders/s
+and the process's peak resident memory, sampled every 0.25 s over the run (it must stay flat: the file
+is streamed, never loaded).
+
+The JSONL, fast path for large N: the stand-in's generator makes a template shop (2,000 orders over 7
+days, 20 creators, with its refunds, cancellations, edits, test orders and foreign currencies) and the
+stand-in's bulk operation (devstore.bulk.execute, the app's own orders_bulk query) turns it into JSONL;
+that JSONL is then repeated, each copy with its ids moved (orders, lines, refunds: all new; customers
+shared by every 150th copy: repeat customers) and its times moved by 365/copies days, until N orders (a
+year of history). The file (~1.1 KB per order) is served by `python -m http.server` on loopback, as
+Shopify serves it from its storage URL; the app sees a COMPLETED operation with that URL (a stub of the
+one GraphQL status call, bulk.status).
+
+Where the server runs with autovacuum off (as the one of the latest figures), the script ANALYZEs the
+tables every 20 s during the run, as autoanalyze would: with the empty table's statistics the app's
+per-batch lookups become whole-table scans and the run slows down as it goes (271 orders/s after
+130,000 orders, against 782/s at the start).
+
+Run (PostgreSQL on 127.0.0.1; makes and drops its own database):
+  python bench/backfill.py                    # 100,000 orders (~3 minutes)
+  python bench/backfill.py --orders 1000000   # the full size
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import tempfile
+import time
+from calendar import timegm
+from pathlib import Path
+
+import common
+
+SHOP = "bench-backfill.myshopify.com"
+TEMPLATE_ORDERS = 2000
+STRIDE = 10_000_000  # id distance between copies (the template's ids span far less)
+CUSTOMER_CYCLE = 150  # copies that share their customers
+SLOT = re.compile(r'gid://shopify/(\w+)/(\d+)|"legacyResourceId":"(\d+)"|"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"')
+
+
+def template_blocks() -> list[list]:
+    """The template shop's JSONL, one block per order (its line and its children's lines), each block a list
+    of text pieces and slots: ("id", n), ("customer", n), ("time", epoch)."""
+    from devstore import bulk
+    from devstore.admin_graphql import ResolverContext, prepare
+    from devstore.config import DevstoreConfig
+    from shopify_roi.shopify_client.bulk import orders_query
+
+    made = common.generate_events(TEMPLATE_ORDERS, common.creator_profiles(20), start="2025-11-25", days=7,
+                                  shop_domain=SHOP)
+    text, _, _ = bulk.execute(prepare(orders_query("")), ResolverContext(made["_store"], made["_shop"], DevstoreConfig(),
+                                                                         "read_orders,read_all_orders"))
+    blocks: list[list[str]] = []
+    for line in text.splitlines():
+        if '"__parentId"' not in line:
+            blocks.append([])
+        blocks[-1].append(line)
+    out = []
+    for block in blocks:
+        body = "\n".join(block) + "\n"
+        parts: list = []
+        last = 0
+        for m in SLOT.finditer(body):
+            parts.append(body[last:m.start()])
+            if m.group(1):
+                kind = "customer" if m.group(1) == "Customer" else "id"
+                parts.append(f"gid://shopify/{m.group(1)}/")
+                parts.append((kind, int(m.group(2))))
+            elif m.group(3):
+                parts.append('"legacyResourceId":"')
+                parts.append(("id", int(m.group(3))))
+                parts.append('"')
+            else:
+                parts.append('"')
+                parts.append(("time", timegm(time.strptime(m.group(4), "%Y-%m-%dT%H:%M:%SZ"))))
+                parts.append('"')
+            last = m.end()
+        parts.append(body[last:])
+        out.append(parts)
+    return out
+
+
+def write_jsonl(path: Path, orders: int) -> tuple[int, int]:
+    """N orders of JSONL from the template (see the module's doc); (lines, bytes)."""
+    blocks = template_blocks()
+    copies = -(-orders // len(blocks))
+    shift_per_copy = 365 * 86400 // copies
+    lines = size = 0
+    with open(path, "w") as out:
+        for n in range(orders):
+            copy, block = divmod(n, len(blocks))
+            id_shift, cust_shift, t_shift = copy * STRIDE, (copy % CUSTOMER_CYCLE) * STRIDE, copy * shift_per_copy
+            pieces = []
+            for part in blocks[block]:
+                if type(part) is str:
+                    pieces.append(part)
+                elif part[0] == "id":
+                    pieces.append(str(part[1] + id_shift))
+                elif part[0] == "customer":
+                    pieces.append(str(part[1] + cust_shift))
+                else:
+                    pieces.append(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(part[1] + t_shift)))
+            text = "".join(pieces)
+            lines += text.count("\n")
+            size += len(text)
+            out.write(text)
+    return lines, size
+
+
+class CompletedOperation:
+    """The one Admin API call `backfill.ingest` makes (bulk.status): the operation is COMPLETED at `url`."""
+
+    def __init__(self, url: str, objects: int):
+        self.url, self.objects = url, objects
+
+    def execute(self, query, variables=None, operation_name=None):
+        return {"bulkOperation": {"id": variables["id"], "status": "COMPLETED", "errorCode": None,
+                                  "objectCount": str(self.objects), "url": self.url}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database and the JSONL")
+    parser.add_argument("--profile", metavar="DIR", help="py-spy this process for the first 20 s of the ingest")
+    args = parser.parse_args()
+
+    from shopify_roi.db import Database
+    from shopify_roi.models import BackfillRun
+    from shopify_roi.models.backfill import RUNNING
+    from shopify_roi.services import backfill
+
+    tmp = Path(tempfile.mkdtemp(prefix="roi_bench_backfill_"))
+    jsonl = tmp / "orders.jsonl"
+    started = time.perf_counter()
+    lines, size = write_jsonl(jsonl, args.orders)
+    print(f"  JSONL: {args.orders} orders, {lines} lines, {size / 1048576:.0f} MB, written in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    db_name = "roi_bench_backfill"
+    url = common.create_db(db_name)
+    common.migrate(common.app_env(url))
+    shop_id = common.seed_shop(url, SHOP, common.creator_profiles(20))
+    port = common.free_port()
+    server = subprocess.Popen([str(common.BIN / "python"), "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    db = Database(url)
+    try:
+        common.wait_http(f"http://127.0.0.1:{port}/")
+        with db.session() as session:
+            run = BackfillRun(shop_id=shop_id, kind="history", search="", range_note="",
+                              bulk_operation_id="gid://shopify/BulkOperation/1", status=RUNNING)
+            session.add(run)
+            session.flush()
+            run_id = run.id
+        client = CompletedOperation(f"http://127.0.0.1:{port}/{jsonl.name}", lines)
+        marks: dict[int, int] = {}
+        sampler = common.RssSampler()
+
+        def progress(seen: int, _total: int) -> None:
+            decile = seen * 10 // args.orders
+            if decile not in marks:
+                marks[decile] = sampler.rss()
+                print(f"    {seen} orders in {time.perf_counter() - began:.0f} s, RSS {common.mb(marks[decile])}", flush=True)
+
+        spy = common.pyspy_start(__import__("os").getpid(), Path(args.profile) / "backfill.txt", 20, gil=False) \
+            if args.profile else None
+        before = sampler.rss()
+        began = time.perf_counter()
+        analyzer = common.Analyzer(url, ("orders", "order_lines", "refunds", "refund_lines"))
+        if common.autovacuum_on(url):
+            analyzer.interval = 1e9  # the server analyzes by itself
+        with sampler, analyzer:
+            figures = backfill.ingest(db, client, shop_id, run_id, progress=progress)
+        elapsed = time.perf_counter() - began
+        if spy is not None:
+            spy.wait(60)
+        with common.connect(url) as conn:
+            stored = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+            refunds = conn.execute("SELECT count(*) FROM refunds").fetchone()[0]
+            lines_stored = conn.execute("SELECT count(*) FROM order_lines").fetchone()[0]
+    finally:
+        db.dispose()
+        common.stop(server)
+        if not args.keep:
+            common.drop_db(db_name)
+            jsonl.unlink()
+            tmp.rmdir()
+    trace = ", ".join(f"{d * 10}% {common.mb(r)}" for d, r in sorted(marks.items()))
+    print(f"  run: {figures['status']}, orders seen {figures['orders_seen']}, repaired {figures['orders_repaired']}, "
+          f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds", flush=True)
+    print(f"  RSS by progress: {trace}")
+    if args.profile:
+        print("  py-spy (wall clock) of the first 20 s, % of backfill.ingest (inclusive, self):")
+        for frame, inc, own in common.pyspy_summary(Path(args.profile) / "backfill.txt", 30,
+                                                     ("shopify_roi/", "psycopg/", "orm/session.py", "unitofwork", "json/"),
+                                                     within="ingest (shopify_roi/services/backfill.py"):
+            print(f"    {inc:5.1f} {own:5.1f}  {frame}")
+    settled = marks.get(1, before)
+    print(f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL) in {elapsed:.0f} s = "
+          f"{args.orders / elapsed:.0f} orders/s (1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
+          f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
+          f"(+{common.mb(sampler.peak - settled)} after 10 %)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Page load of the ROI page in headless chromium: LCP (PerformanceObserver 'largest-contentful-paint' in the
+app's frame, from the frame's navigation start; also given from the admin page's start) and total transfer
+(transferSize of the frame's navigation entry + all its resource entries: the page, CSS, JS and the API
+calls; App Bridge comes from another origin without Timing-Allow-Origin and counts 0), each a cold load
+(a new browser context) of the app opened from the stand-in's admin, as a merchant opens it. The page
+is loaded until it says it has rendered the ROI table (body[data-roi-ready]), then LCP is read.
+
+Two shops:
+- demo: `python -m devstore.demo` started in the background (its own SQLite file and ports; stopped at
+  the end): ~2,700 orders, a dozen creators; the app runs as the demo runs it (`shopify-roi serve`).
+- big: the 1,000,000-order shop of bench/roi_queries.py (bench/dataset.py, COPY) in PostgreSQL, served by
+  gunicorn as the Procfile runs it (2 workers x 4 threads), installed on a stand-in shop through OAuth.
+
+Run (PostgreSQL on 127.0.0.1; chromium at /usr/bin/chromium, driven by Playwright):
+  python bench/page_load.py                          # both shops; builds its own 1M-order database (~4 min)
+  python bench/page_load.py --shops demo             # the demo shop only (~1 min)
+  python bench/roi_queries.py --keep && python bench/page_load.py --db roi_bench_roi --reuse   # reuse its data
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import common
+import dataset
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOP = "bench-roi.myshopify.com"  # the same domain as roi_queries.py, so its database can be reused
+TARGET_S = 1.0
+MEASURE = """() => new Promise(resolve => {
+  let lcp = null;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) lcp = e; })
+    .observe({type: 'largest-contentful-paint', buffered: true});
+  setTimeout(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    const el = lcp && lcp.element;
+    resolve({
+      lcp: lcp ? lcp.startTime : null,
+      lcp_element: el ? (el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                         (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '')) : null,
+      nav_bytes: nav ? nav.transferSize : 0,
+      res_bytes: res.reduce((a, r) => a + r.transferSize, 0),
+      resources: res.map(r => [r.name.replace(location.origin, ''), r.transferSize, Math.round(r.responseEnd)]),
+      time_origin: performance.timeOrigin,
+      now: performance.now(),
+    });
+  }, 300);
+})"""
+
+
+def load_once(browser, admin_url: str, app_url: str) -> dict:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(admin_url)
+        page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=300_000)
+        ready_wall = time.perf_counter() - started
+        frame = next(f for f in page.frames if f.url.startswith(app_url))
+        ready_ms = frame.evaluate("performance.now()")  # the table is rendered by then (Playwright polls every few ms)
+        got = frame.evaluate(MEASURE)
+        top_origin = page.evaluate("performance.timeOrigin")
+        got["lcp_from_admin"] = (got["time_origin"] - top_origin + got["lcp"]) if got["lcp"] is not None else None
+        got["ready_wall_s"] = ready_wall
+        got["ready"] = ready_ms
+        got["bytes"] = got["nav_bytes"] + got["res_bytes"]
+        return got
+    finally:
+        context.close()
+
+
+def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            load_once(browser, admin_url, app_url)  # warm the server (its caches, connections), not the browser
+            runs = [load_once(browser, admin_url, app_url) for _ in range(loads)]
+        finally:
+            browser.close()
+    lcps = [r["lcp"] / 1000 for r in runs if r["lcp"] is not None]
+    readies = ", ".join(f"{r['ready'] / 1000:.2f}" for r in runs)
+    last = runs[-1]
+    slowest = sorted(last["resources"], key=lambda r: -r[2])[:4]
+    print(f"  {label}: LCP {', '.join(f'{x:.2f}' for x in lcps)} s (element {last['lcp_element']}); ROI table rendered by "
+          f"{readies} s; LCP from the admin's start "
+          f"{statistics.median(r['lcp_from_admin'] for r in runs) / 1000:.2f} s; transfer {last['bytes'] / 1024:.0f} KB "
+          f"(document {last['nav_bytes'] / 1024:.0f} KB + {len(last['resources'])} resources); last responses: "
+          + ", ".join(f"{name[:70]} at {end} ms" for name, _, end in slowest), flush=True)
+    return {"lcp_median": statistics.median(lcps), "lcp_max": max(lcps),
+            "ready_median": statistics.median(r["ready"] for r in runs) / 1000, "bytes": statistics.median(r["bytes"] for r in runs),
+            "runs": runs}
+
+
+def demo_shop(loads: int) -> dict:
+    """`python -m devstore.demo` in the background; measure once it prints the admin URL; stop it."""
+    tmp = Path(tempfile.mkdtemp(prefix="roi_bench_demo_"))
+    port, app_port = common.free_port(), common.free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "INPROCESS_WORKER")}
+    env.update(DEVSTORE_PORT=str(port), PORT=str(app_port), SHOPIFY_ROI_DATA_DIR=str(tmp),
+               PYTHONPATH=str(common.ROOT))
+    log = open(tmp / "demo.out", "w+")
+    proc = subprocess.Popen([str(common.BIN / "python"), "-m", "devstore.demo"], env=env, cwd=common.ROOT,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        started = time.time()
+        admin = None
+        while admin is None:
+            if proc.poll() is not None or time.time() - started > 600:
+                raise SystemExit("the demo did not start:\n" + (tmp / "demo.out").read_text()[-2000:])
+            match = re.search(r"Open the embedded app in the stand-in admin:\s+(\S+)", (tmp / "demo.out").read_text())
+            admin = match.group(1) if match else None
+            time.sleep(0.5)
+        print(f"  demo ready in {time.time() - started:.0f} s", flush=True)
+        return measure("demo shop", admin, f"http://127.0.0.1:{app_port}", loads)
+    finally:
+        common.stop(proc, timeout=30)
+        log.close()
+        for path in sorted(tmp.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        tmp.rmdir()
+
+
+def big_shop(loads: int, db_name: str, reuse: bool, orders: int, keep: bool) -> dict:
+    built = False
+    if reuse and common.db_exists(db_name) and dataset.order_count(common.pg_url(db_name), SHOP) == orders:
+        url = common.pg_url(db_name)
+    else:
+        url = common.create_db(db_name)
+        built = True
+        common.migrate(common.app_env(url))
+        shop_id = common.seed_shop(url, SHOP, [])
+        made = dataset.load(url, shop_id, orders=orders, customers=orders * 3 // 10, clicks=orders * 3,
+                            log=lambda line: print(line, flush=True))
+        print(f"  loaded {made['orders']} orders in {made['seconds']:.0f} s", flush=True)
+    port = common.free_port()
+    app_url = f"http://127.0.0.1:{port}"
+    stand_in = common.start_stand_in(app_url)
+    env = common.app_env(url, app_url=app_url, origin_template=stand_in.origin_template,
+                         APP_BRIDGE_URL=f"{stand_in.url}/_devstore/app-bridge.js")
+    web = common.gunicorn("shopify_roi.app:create_app()", port, env)
+    try:
+        common.wait_http(f"{app_url}/healthz")
+        common.install_shop(stand_in, app_url, SHOP)  # the stand-in's shop, installed through OAuth
+        admin = f"{stand_in.origin(SHOP)}/admin/apps/{common.DEMO_KEY}"
+        return measure(f"{orders}-order shop", admin, app_url, loads)
+    finally:
+        common.stop(web)
+        stand_in.stop()
+        if built and not keep:
+            common.drop_db(db_name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shops", default="demo,big", help="demo, big or both")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads measured per shop (after one warm-up)")
+    parser.add_argument("--orders", type=int, default=1_000_000, help="orders of the big shop")
+    parser.add_argument("--db", default="roi_bench_page", help="the big shop's database")
+    parser.add_argument("--reuse", action="store_true", help="use --db as it is when it holds the big shop's orders")
+    parser.add_argument("--keep", action="store_true", help="keep the big shop's database when built here")
+    args = parser.parse_args()
+    if not os.path.exists(CHROMIUM):
+        raise SystemExit(f"{CHROMIUM} is needed (apt-get install chromium)")
+    results = {}
+    if "demo" in args.shops:
+        results["demo"] = demo_shop(args.loads)
+    if "big" in args.shops:
+        results["big"] = big_shop(args.loads, args.db, args.reuse, args.orders, args.keep)
+    parts = [f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), table rendered {r['ready_median']:.2f} s, "
+             f"transfer {r['bytes'] / 1024:.0f} KB"
+             for name, r in results.items()]
+    met = all(r["lcp_max"] <= TARGET_S for r in results.values())
+    print(f"page load ({common.nproc()} cores, headless chromium, {args.loads} cold loads): " + "; ".join(parts)
+          + f"; target LCP <= {TARGET_S:.1f} s {'met' if met else 'missed'}")
+
+
+if __name__ == "__main__":
+    main()

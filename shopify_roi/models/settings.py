@@ -1,0 +1,21 @@
+"""A shop's ROI settings: scorecard targets and the gross margin used for breakeven CAC."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, UTCDateTime, utcnow
+from ..money import Money
+
+
+class ShopSettings(Base):
+    __tablename__ = "shop_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), unique=True)
+    targets: Mapped[str] = mapped_column(Text, default="{}")  # JSON: only the targets the merchant changed
+    gross_margin: Mapped[Decimal | None] = mapped_column(Money)  # fraction of revenue; None = COGS unknown
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

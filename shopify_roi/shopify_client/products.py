@@ -1,0 +1,49 @@
+"""A product variant's cost per item (`InventoryItem.unitCost`): the COGS of gifted (seeding) product."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .admin import AdminClient, AdminError, load_query
+
+VARIANT_GID = re.compile(r"^gid://shopify/ProductVariant/\d{1,20}$")
+
+
+class CostUnavailable(AdminError):
+    """Shopify has no usable cost for the variant (unknown variant, no cost recorded, no access)."""
+
+
+@dataclass(frozen=True)
+class VariantCost:
+    variant_id: str
+    name: str
+    unit_cost: Decimal
+    currency: str
+
+
+def variant_gid(value) -> str | None:
+    """A ProductVariant GID from a GID or a bare numeric id (what the admin's URL shows); None if neither."""
+    text = str(value or "").strip()
+    if text.isdigit() and len(text) <= 20:
+        text = f"gid://shopify/ProductVariant/{text}"
+    return text if VARIANT_GID.match(text) else None
+
+
+def unit_cost(client: AdminClient, gid: str) -> VariantCost:
+    try:
+        data = client.execute(load_query("variant_cost"), {"id": gid}, "VariantCost")
+    except AdminError as exc:
+        if "read_inventory" in str(exc) or "read_products" in str(exc):
+            raise CostUnavailable("The shop has not granted Creator ROI access to product costs "
+                                  "(read_products and read_inventory): enter the unit cost instead.") from exc
+        raise
+    variant = data.get("productVariant")
+    if not variant:
+        raise CostUnavailable("No product variant with that id in this shop.")
+    cost = ((variant.get("inventoryItem") or {}).get("unitCost") or {})
+    if cost.get("amount") is None:
+        raise CostUnavailable(f"Shopify has no cost per item for {variant.get('displayName') or gid}: "
+                              "enter the unit cost instead (or add it to the product in Shopify).")
+    return VariantCost(variant["id"], variant.get("displayName") or "", Decimal(str(cost["amount"])),
+                       str(cost.get("currencyCode") or ""))
