@@ -142,7 +142,8 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         base_ref = cur.execute("SELECT coalesce(max(id), 0) FROM refunds").fetchone()[0]
         oc = _Copy(cur, "orders", "id, shop_id, shopify_id, name, created_at, shopify_updated_at, cancelled_at, "
                                   "financial_status, test, seeding, counted, taxes_included, currency, customer_id, gross, "
-                                  "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, stored_at")
+                                  "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, stored_at, "
+                                  "signal_code, signal_link, referrer_host")
         lc = _Copy(cur, "order_lines", "id, shop_id, order_id, shopify_id, quantity, price, discount, tax")
         rc = _Copy(cur, "refunds", "id, shop_id, shopify_id, order_shopify_id, created_at, subtotal, line_tax, has_lines")
         rlc = _Copy(cur, "refund_lines", "shop_id, refund_id, shopify_id, line_shopify_id, quantity, subtotal, tax")
@@ -231,7 +232,8 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
                    _ts(cancelled) if cancelled else None, status, test, False, counted, False, "USD",
                    None if customer is None else 9_000_000_000 + customer,
                    gross * SCALE, disc * SCALE, tax * SCALE, (gross - disc) * SCALE,
-                   json.dumps(signals, sort_keys=True), creator_id, rule, contested, is_first, "webhook", _ts(created))
+                   json.dumps(signals, sort_keys=True), creator_id, rule, contested, is_first, "webhook", _ts(created),
+                   *_leak_signals(signals, creator_idx, handles, codes))
             for lid, lsid, qty, price, d, t in lines:
                 lc.row(lid, shop_id, oid, lsid, qty, price * SCALE, d * SCALE, t * SCALE)
             # refunds: cancellations refund everything; ~8 % of the others get a refund
@@ -257,10 +259,64 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         for table in ("creators", "tracked_links", "orders", "order_lines", "refunds"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
+        _read_facts(cur, shop_id)
+        conn.commit()
+        log(f"    read facts: returns and cohort facts ({time.perf_counter() - started:.0f} s)")
+        conn.autocommit = True
+        cur.execute("VACUUM ANALYZE orders")
+        conn.autocommit = False
+        rollup_seconds = build_rollup(url, shop_id)
+        log(f"    daily rollup built by the app in {rollup_seconds:.1f} s ({time.perf_counter() - started:.0f} s)")
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
     return {"orders": orders, "lines": line_id - base_line, "refunds": refunds, "customers": next_customer,
             "clicks": ck.n, "creators": creators, "seconds": time.perf_counter() - started}
+
+
+def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], codes: list[str]) -> tuple:
+    """What orders.Attributor.leak_signals stores: the winner's code used, its link named, the referrer's host."""
+    from shopify_roi.services.leaks import host
+
+    used = [c.upper() for c in signals["codes"]]
+    own = codes[creator_idx] if creator_idx is not None else None
+    code = own if own in used else (used[0] if used else "")
+    has_link = creator_idx is not None and handles[creator_idx] in (signals.get("ref"), signals.get("utm_content"))
+    return code, has_link, host(signals.get("referring_site"))
+
+
+def _read_facts(cur, shop_id: int) -> None:
+    """The read facts orders.refresh_facts keeps, set-based: returns per order, then each first order's gap to
+    the customer's next counted order and net revenue within 30/90/180/365 days."""
+    cur.execute("""UPDATE orders o SET returns = r.net, refunded_lines = r.lines
+                   FROM (SELECT order_shopify_id, sum(subtotal) AS net, bool_or(has_lines) AS lines FROM refunds
+                         WHERE shop_id = %s GROUP BY order_shopify_id) r
+                   WHERE o.shop_id = %s AND o.shopify_id = r.order_shopify_id""", (shop_id, shop_id))  # prices exclude tax
+    ltv = ", ".join(f"sum(x.revenue - x.returns) FILTER (WHERE x.created_at <= f.created_at + interval '{n} days') AS l{n}"
+                    for n in (30, 90, 180, 365))
+    cur.execute(f"""UPDATE orders o SET next_gap_us = a.gap, ltv_30 = a.l30, ltv_90 = a.l90, ltv_180 = a.l180, ltv_365 = a.l365
+                    FROM (SELECT f.id, (extract(epoch FROM min(x.created_at) FILTER (WHERE x.created_at > f.created_at)
+                                                 - f.created_at) * 1000000)::bigint AS gap, {ltv}
+                          FROM orders f JOIN orders x ON x.shop_id = f.shop_id AND x.customer_id = f.customer_id
+                                                     AND x.counted AND x.created_at >= f.created_at
+                          WHERE f.shop_id = %s AND f.is_first GROUP BY f.id) a
+                    WHERE o.id = a.id""", (shop_id,))
+
+
+def build_rollup(url: str, shop_id: int) -> float:
+    """The app's own first-read rebuild of the shop's daily rollup (services/rollups.ensure), timed."""
+    from sqlalchemy.orm import Session
+
+    from shopify_roi.db import make_engine
+    from shopify_roi.models import Shop
+    from shopify_roi.services import rollups
+
+    engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        rollups.ensure(session, session.get(Shop, shop_id))
+        session.commit()
+    engine.dispose()
+    return time.perf_counter() - started
 
 
 def top_creator(url: str, shop_id: int) -> str:

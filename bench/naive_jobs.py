@@ -45,11 +45,12 @@ def _process(delivery_id: int) -> str:
             return FAILED
         if delivery.topic == "refunds/create":
             outcome = orders.apply_refund(session, shop.id, facts)
+            orders.refresh_facts(session, shop.id, set(), {facts.order_shopify_id})
         elif delivery.topic == "orders/edited":
             outcome = "noted"
         else:
             outcome = orders.apply_order(session, shop.id, facts, orders.Attributor(session, shop.id))
-            orders.refresh_first_orders(session, shop.id, {facts.customer_id})
+            orders.refresh_facts(session, shop.id, {facts.customer_id}, {facts.shopify_id})
         delivery.status, delivery.result = PROCESSED, outcome
         return outcome
 

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
@@ -19,7 +19,7 @@ from shopify_roi.config import Settings
 from shopify_roi.db import Base
 from shopify_roi.migrate import upgrade
 
-from support import API_KEY, API_SECRET, LiveServer
+from support import API_KEY, API_SECRET, LiveServer, postgres_test_database
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -43,28 +43,12 @@ def pytest_configure(config):
 
 
 # -- database ---------------------------------------------------------------------------------
-def _postgres_test_database(base_url: str) -> tuple[str, callable]:
-    """A fresh database on the same server, dropped afterwards (isolation from other runs)."""
-    name = f"roi_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base_url.rsplit("/", 1)[0] + "/" + name
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url, drop
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     base = os.environ.get("DATABASE_URL", "")
     if base.startswith("postgres"):
         base = base.replace("postgres://", "postgresql://", 1)
-        url, drop = _postgres_test_database(base)
+        url, drop = postgres_test_database(base)
     else:
         url, drop = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}", (lambda: None)
     upgrade(url)  # schema from migrations, never create_all

@@ -1,11 +1,12 @@
 """Actions tests repeat, written the way a merchant's browser or Shopify would perform them."""
 from __future__ import annotations
 
+import threading
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
-import threading
-
 import requests
+from sqlalchemy import create_engine, text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 API_KEY = "test-api-key-0123456789"
@@ -121,3 +122,19 @@ def app_totals_by_code(database, shop_domain: str) -> dict[str, dict]:
         row["revenue"] += revenue
         row["returns"] += returns.get(oid, Decimal(0))
     return dict(out)
+
+
+def postgres_test_database(base_url: str) -> tuple[str, callable]:
+    """A fresh database on the same server, dropped afterwards (isolation from other runs)."""
+    name = f"roi_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base_url.rsplit("/", 1)[0] + "/" + name
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop

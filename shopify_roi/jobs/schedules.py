@@ -4,7 +4,9 @@
   enqueue failed) is still `received` in the inbox and is re-enqueued; processing is idempotent;
 - imports with no progress for two minutes (their worker died) are resumed;
 - every few hours, each installed shop's codes are checked against the shop (edits in the
-  Shopify admin whose webhook was lost) and pending codes are finished.
+  Shopify admin whose webhook was lost) and pending codes are finished;
+- every 30 seconds, the days of the daily rollup that new orders, refunds and clicks made dirty are
+  recomputed, so the ROI page seldom has any left to recompute when it is opened.
 """
 from __future__ import annotations
 
@@ -15,9 +17,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..models import Shop
+from ..models import DirtyDay, Shop
 from ..runtime import Runtime
-from ..services import backfill, imports, inbox, order_ingest
+from ..services import backfill, imports, inbox, order_ingest, rollups
 from .creators import complete_pending_codes, run_import, sync_discounts
 from .orders import drain_orders
 from .deliveries import process_delivery
@@ -27,6 +29,7 @@ STALE_AFTER = timedelta(seconds=30)
 CODE_CHECK_EVERY = timedelta(hours=6)
 RECONCILE_EVERY = timedelta(hours=24)  # nightly by default
 POLL_BACKFILLS_EVERY = timedelta(minutes=1)
+ROLLUPS_EVERY = timedelta(seconds=30)
 
 
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
@@ -90,6 +93,18 @@ def check_codes(rt: Runtime) -> int:
     return len(domains)
 
 
+def refresh_rollups(rt: Runtime) -> int:
+    """Recompute the dirty days of every shop's daily rollup; returns how many shops had some."""
+    with rt.db.session() as session:
+        shop_ids = list(session.scalars(select(DirtyDay.shop_id).distinct()))
+    for shop_id in shop_ids:
+        with rt.db.session() as session:
+            shop = session.get(Shop, shop_id)
+            if shop is not None:
+                rollups.ensure(session, shop)
+    return len(shop_ids)
+
+
 class Ticker:
     """Runs the periodic work every `interval` seconds in a daemon thread."""
 
@@ -114,9 +129,9 @@ class Ticker:
             return True
 
     def _run(self) -> None:
-        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0}
-        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY}
-        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills}
+        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0, "rollups": 0.0}
+        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY, "rollups": ROLLUPS_EVERY}
+        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills, "rollups": refresh_rollups}
         while not self._stop.wait(self.interval):
             try:
                 sweep_inbox(self.rt, timedelta(seconds=self.rt.settings.inbox_stale_after))

@@ -6,10 +6,11 @@ from .creator_import import CreatorImport
 from .discount import DiscountCode
 from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
+from .rollup import CodeDay, DirtyDay, OrderDay, RollupState
 from .settings import ShopSettings
 from .shop import OAuthState, Shop
 from .spend import SpendEntry
 from .delivery import WebhookDelivery
 
-__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "Creator", "CreatorImport", "DiscountCode", "OAuthState",
-           "Order", "OrderLine", "Refund", "RefundLine", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]
+__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "Creator", "CreatorImport", "DirtyDay", "DiscountCode", "OAuthState",
+           "Order", "OrderDay", "OrderLine", "Refund", "RefundLine", "RollupState", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, utcnow
@@ -26,6 +26,9 @@ class Order(Base):
         Index("ix_orders_shop_id_created_at", "shop_id", "created_at"),
         Index("ix_orders_shop_id_creator_id_created_at", "shop_id", "creator_id", "created_at"),
         Index("ix_orders_shop_id_customer_id_created_at", "shop_id", "customer_id", "created_at"),
+        # the few contested orders of a range (the ROI table's contested revenue), without scanning the range
+        Index("ix_orders_contested", "shop_id", "created_at", postgresql_where=text("contested <> '[]'"),
+              sqlite_where=text("contested <> '[]'")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -51,6 +54,22 @@ class Order(Base):
     rule: Mapped[str] = mapped_column(String(8), default=NONE)
     contested: Mapped[str] = mapped_column(Text, default="[]")  # creator ids with a losing signal, JSON
     is_first: Mapped[bool | None] = mapped_column(Boolean)  # the customer's first counted order
+    # Read facts, kept current by orders.refresh_facts after every batch so the ROI table is one scan:
+    # returns (refunded subtotals, less their tax where prices include tax) and whether a refund has lines;
+    returns: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    refunded_lines: Mapped[bool] = mapped_column(Boolean, default=False)
+    # on a first order only: microseconds to the customer's next counted order (None: none yet), and the
+    # customer's net revenue within 30/90/180/365 days of it (this order included);
+    next_gap_us: Mapped[int | None] = mapped_column(BigInteger)
+    ltv_30: Mapped[Decimal | None] = mapped_column(Money)
+    ltv_90: Mapped[Decimal | None] = mapped_column(Money)
+    ltv_180: Mapped[Decimal | None] = mapped_column(Money)
+    ltv_365: Mapped[Decimal | None] = mapped_column(Money)
+    # for the code-leak check: the winning creator's code the order used (upper case, else the first code),
+    # whether its ref/utm_content names the winning creator, and the referring site's host.
+    signal_code: Mapped[str] = mapped_column(String(64), default="")
+    signal_link: Mapped[bool] = mapped_column(Boolean, default=False)
+    referrer_host: Mapped[str] = mapped_column(String(255), default="")
     source: Mapped[str] = mapped_column(String(16), default="webhook")
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -103,7 +103,7 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
                     repaired += 1
                 refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
                 customers.add(facts.customer_id)
-            orders.refresh_first_orders(session, shop_id, customers)
+            orders.refresh_facts(session, shop_id, customers, {f.shopify_id for f in batch})
             run = session.get(BackfillRun, run_id)
             run.orders_seen, run.orders_repaired, run.refunds_repaired = seen, repaired, refunds_repaired
         batch.clear()

@@ -11,7 +11,7 @@ Each check gives a plain sentence of evidence; the level is "high" when the evid
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
@@ -39,6 +39,31 @@ class CodeOrder:
     referrer: str | None    # referring_site
 
 
+@dataclass
+class Summary:
+    """One creator's code orders in the range, counted: what the check reads (SQL groups, Python judges)."""
+    total: int = 0
+    codes: Counter = field(default_factory=Counter)       # code used -> orders
+    referrers: Counter = field(default_factory=Counter)   # referring host ("" for none) -> orders
+    no_link: int = 0
+    recent: int = 0                                       # orders in the last SURGE_DAYS days of the range
+
+    def add(self, code: str, has_link: bool, referrer_host: str, orders: int = 1, recent: int = 0) -> None:
+        self.total += orders
+        self.codes[code] += orders
+        self.referrers[referrer_host or ""] += orders
+        self.no_link += 0 if has_link else orders
+        self.recent += recent
+
+
+def summarize(orders: list[CodeOrder], end: date) -> Summary:
+    recent_from = end - timedelta(days=SURGE_DAYS - 1)
+    summary = Summary()
+    for o in orders:
+        summary.add(o.code, o.has_link, host(o.referrer), 1, 1 if o.day >= recent_from else 0)
+    return summary
+
+
 def host(url: str | None) -> str:
     if not url:
         return ""
@@ -61,13 +86,22 @@ def _pct(part: int, whole: int) -> str:
 
 def assess(handle: str, orders: list[CodeOrder], start: date, end: date, last_activity: date | None) -> dict | None:
     """The warning for one creator's code orders in `start`..`end`, or None when nothing looks wrong."""
-    total = len(orders)
+    return judge(handle, summarize(orders, end), start, end, last_activity)
+
+
+def judge(handle: str, summary: Summary, start: date, end: date, last_activity: date | None) -> dict | None:
+    """The warning for one creator's counted code orders in `start`..`end`, or None."""
+    total = summary.total
     if total < MIN_ORDERS:
         return None
-    code = Counter(o.code for o in orders).most_common(1)[0][0]
-    sites = Counter(s for s in (coupon_site(o.referrer) for o in orders) if s)
+    code = summary.codes.most_common(1)[0][0]
+    sites: Counter = Counter()
+    for referrer, n in summary.referrers.items():
+        site = coupon_site(referrer)
+        if site:
+            sites[site] += n
     from_coupons = sum(sites.values())
-    no_link = sum(1 for o in orders if not o.has_link)
+    no_link = summary.no_link
     coupon_share = Decimal(from_coupons) / total
     no_link_share = Decimal(no_link) / total
 
@@ -83,7 +117,7 @@ def assess(handle: str, orders: list[CodeOrder], start: date, end: date, last_ac
     recent_from = end - timedelta(days=SURGE_DAYS - 1)
     before_days = (recent_from - start).days
     if before_days >= SURGE_DAYS:
-        recent = sum(1 for o in orders if o.day >= recent_from)
+        recent = summary.recent
         before = total - recent
         quiet = last_activity is None or last_activity < recent_from - timedelta(days=QUIET_DAYS)
         # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers

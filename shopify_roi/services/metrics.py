@@ -1,30 +1,31 @@
 """Per-creator figures over a date range, exactly as METRICS.md defines them.
 
-Sums happen in SQL on exact integer money (amount x 10,000); Python only walks the contested
-orders and the acquired customers' cohorts, never every order of the range. Ratios are exact
-Decimals (None where undefined), rounded only for display.
+Sums happen in SQL on exact integer money (amount x 10,000), over the daily rollup (services/rollups.py:
+per creator and local day, recomputed from the orders before it is read), so a year costs ~365 rows
+per creator, not its orders. Cohorts come from the facts kept on each first order (gap to the next
+order, LTV-N): a first order's local day says whether it is mature as of `as_of`. Python only walks
+the contested orders. Ratios are exact Decimals (None where undefined), rounded only for display.
 """
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, case, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ..models import Campaign, Click, Creator, DiscountCode, Order, Refund, Shop, SpendEntry
+from ..models import Campaign, CodeDay, Creator, DiscountCode, Order, OrderDay, Shop, SpendEntry
+from ..models.rollup import COHORT_DAYS, UNATTRIBUTED
 from ..models.spend import FEE, OTHER, SEEDING
 from ..money import SCALE
-from . import discounts, leaks, shop_settings
+from . import discounts, leaks, rollups, shop_settings
 
 ADDITIVE = ("orders", "revenue", "returns", "net_revenue", "orders_with_refund", "spend", "fees", "seeding", "commission",
             "other_costs", "new_customers", "immature_customers", "clicks", "code_orders", "discounts_given",
             "contested_revenue")
-COHORT_DAYS = (30, 90, 180, 365)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Window:
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
 
+    def midnight(self, day: date) -> datetime:
+        """The UTC instant of local midnight starting `day`."""
+        return datetime.combine(day, time(0), self.tz).astimezone(timezone.utc)
+
+
 
 def _raw(column):
     return type_coerce(column, BigInteger)
@@ -54,14 +60,6 @@ def _money(raw) -> Decimal:
 
 def _div(a: Decimal | int, b: Decimal | int) -> Decimal | None:
     return None if not b else Decimal(a) / Decimal(b)
-
-
-def _returns_by_order(shop_id: int):
-    """Per order id: returns in raw units (tax apart where prices include it is handled by the caller)."""
-    return (select(Refund.order_shopify_id.label("oid"), func.sum(_raw(Refund.subtotal)).label("sub"),
-                   func.sum(_raw(Refund.line_tax)).label("tax"),
-                   func.max(case((Refund.has_lines, 1), else_=0)).label("any_line"))
-            .where(Refund.shop_id == shop_id).group_by(Refund.order_shopify_id).subquery())
 
 
 def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
@@ -80,37 +78,52 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
     rows: dict[int | None, dict] = {cid: _empty() for cid in ids}
     rows[None] = _empty()
 
-    ret = _returns_by_order(shop.id)
-    returns_raw = func.coalesce(ret.c.sub, 0) - case((Order.taxes_included, func.coalesce(ret.c.tax, 0)), else_=0)
     in_range = _in_range(shop.id, lo, hi)
-    query = (select(Order.creator_id, func.count(), func.sum(_raw(Order.revenue)), func.sum(_raw(Order.discounts)),
-                    func.sum(returns_raw), func.sum(case((ret.c.any_line == 1, 1), else_=0)),
-                    func.sum(case((Order.is_first.is_(True), 1), else_=0)), func.sum(case((Order.rule == "code", 1), else_=0)))
-             .outerjoin(ret, ret.c.oid == Order.shopify_id).where(*in_range).group_by(Order.creator_id))
-    for cid, n, revenue, given, returns, with_refund, first, by_code in session.execute(query):
+    rollups.ensure(session, shop)
+    day = OrderDay.day
+
+    def when(condition, value):
+        return func.sum(case((condition, value), else_=0))
+
+    columns = [func.sum(OrderDay.orders), func.sum(OrderDay.revenue), func.sum(OrderDay.discounts), func.sum(OrderDay.returns),
+               func.sum(OrderDay.with_refund), func.sum(OrderDay.firsts), func.sum(OrderDay.code_orders),
+               func.sum(OrderDay.acquired), when(day > window.as_of - timedelta(days=90), OrderDay.acquired),
+               func.sum(OrderDay.clicks)]
+    for n in COHORT_DAYS:  # mature customers (first order at least n days before as_of), repeaters, LTV sum
+        mature = day <= window.as_of - timedelta(days=n)
+        columns += [when(mature, OrderDay.acquired), when(mature, getattr(OrderDay, f"repeat_{n}")),
+                    when(mature, getattr(OrderDay, f"ltv_{n}"))]
+    query = (select(OrderDay.creator_key, *columns)
+             .where(OrderDay.shop_id == shop.id, day >= start, day <= end).group_by(OrderDay.creator_key))
+    if only is not None:
+        query = query.where(OrderDay.creator_key == only.id)
+    for key, n, revenue, given, returns, with_refund, firsts, by_code, acquired, immature, clicks, *cohort in session.execute(query):
+        cid = None if key == UNATTRIBUTED else key
         if cid is not None and cid not in ids:
             continue  # a creator outside the campaign filter
         row = rows[cid]
-        row["orders"] += n
+        row["orders"] += int(n or 0)
         row["revenue"] += _money(revenue)
         row["discounts_given"] += _money(given)
         row["returns"] += _money(returns)
         row["orders_with_refund"] += int(with_refund or 0)
-        row["new_customers"] += int(first or 0)
+        row["new_customers"] += int(firsts or 0)
         row["code_orders"] += int(by_code or 0)
+        row["acquired"] += int(acquired or 0)
+        row["immature_customers"] += int(immature or 0)
+        row["clicks"] += int(clicks or 0)
+        for i, days in enumerate(COHORT_DAYS):
+            mature, repeaters, ltv = cohort[3 * i:3 * i + 3]
+            row[f"mature_{days}"] += int(mature or 0)
+            row[f"repeaters_{days}"] += int(repeaters or 0)
+            row[f"ltv_{days}_sum"] += _money(ltv)
 
     # Contested revenue: the in-range orders another creator won although this one had a signal.
-    contested = select(Order.contested, Order.revenue).where(*in_range, Order.contested != "[]")
+    contested = select(Order.contested, Order.revenue).where(*in_range, Order.contested != literal_column("'[]'"))  # the partial index's predicate, as a literal
     for losers, revenue in session.execute(contested):
         for cid in json.loads(losers):
             if cid in rows:
                 rows[cid]["contested_revenue"] += revenue
-
-    clicks = select(Click.creator_id, func.count()).where(Click.shop_id == shop.id, Click.clicked_at >= lo,
-                                                          Click.clicked_at < hi).group_by(Click.creator_id)
-    for cid, n in session.execute(clicks):
-        if cid in rows:
-            rows[cid]["clicks"] = n
 
     spend = select(SpendEntry.creator_id, SpendEntry.kind, func.sum(_raw(SpendEntry.amount))).where(
         SpendEntry.shop_id == shop.id, SpendEntry.spent_on >= start, SpendEntry.spent_on <= end)
@@ -120,7 +133,6 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
         if cid in rows:
             rows[cid][{FEE: "fees", SEEDING: "seeding", OTHER: "other_costs"}[kind]] += _money(raw)
 
-    _cohorts(session, shop.id, window, rows, in_range)
     for creator in creators:
         row = rows[creator.id]
         row["commission"] = creator.commission_rate * (row["revenue"] - row["returns"])
@@ -202,11 +214,11 @@ def baseline(session: Session, shop: Shop, start: date, end: date, campaign: Cam
         start, end = campaign.starts_on, campaign.ends_on
     length = (end - start).days + 1
     shift = timedelta(days=-(-length // 7) * 7)
-    tz = ZoneInfo(shop.iana_timezone or "UTC")
+    rollups.ensure(session, shop)
 
     def revenue(a: date, b: date) -> Decimal:
-        lo, hi = Window(a, b, b, tz).bounds()
-        return _money(session.scalar(select(func.sum(_raw(Order.revenue))).where(*_in_range(shop.id, lo, hi))))
+        return _money(session.scalar(select(func.sum(OrderDay.revenue)).where(OrderDay.shop_id == shop.id, OrderDay.day >= a,
+                                                                                 OrderDay.day <= b)))
 
     now, before = revenue(start, end), revenue(start - shift, end - shift)
     return {"from": start.isoformat(), "to": end.isoformat(), "baseline_from": (start - shift).isoformat(),
@@ -218,87 +230,42 @@ def _leak_warnings(session: Session, shop: Shop, window: Window, creators: list[
     """creator id -> its code-leak warning over the range (only creators with enough code orders)."""
     if not creators:
         return {}
-    lo, hi = window.bounds()
     ids = [c.id for c in creators]
     handles = {c.id: c.handle.lower() for c in creators}
-    own_codes: dict[int, set[str]] = defaultdict(set)
     code_ids: dict[tuple[int, str], int] = {}
     for cid, code, code_id in session.execute(select(DiscountCode.creator_id, DiscountCode.code, DiscountCode.id)
                                               .where(DiscountCode.shop_id == shop.id, DiscountCode.creator_id.in_(ids))
                                               .order_by(DiscountCode.id)):
-        own_codes[cid].add(code.strip().upper())
         code_ids[(cid, code.strip().upper())] = code_id  # the newest row of that code wins
-    per_creator: dict[int, list[leaks.CodeOrder]] = defaultdict(list)
-    query = select(Order.creator_id, Order.created_at, Order.signals).where(
-        *_in_range(shop.id, lo, hi), Order.rule == "code", Order.creator_id.in_(ids))
-    for cid, created, raw in session.execute(query):
-        signals = json.loads(raw or "{}")
-        used = [str(c).strip().upper() for c in signals.get("codes") or []]
-        code = next((c for c in used if c in own_codes[cid]), used[0] if used else "")
-        named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content")}
-        per_creator[cid].append(leaks.CodeOrder(window.local_date(created), code, handles[cid] in named,
-                                                signals.get("referring_site")))
-    if not per_creator:
+    recent_from = window.end - timedelta(days=leaks.SURGE_DAYS - 1)
+    summaries: dict[int, leaks.Summary] = {}
+    activity: dict[int, date] = {}  # the creator's last local day with a link order, a click, or a code order with its link
+    query = (select(CodeDay.creator_key, CodeDay.code, CodeDay.has_link, CodeDay.referrer_host, func.sum(CodeDay.orders),
+                    func.sum(case((CodeDay.day >= recent_from, CodeDay.orders), else_=0)),
+                    func.max(case((CodeDay.has_link.is_(True), CodeDay.day))))
+             .where(CodeDay.shop_id == shop.id, CodeDay.day >= window.start, CodeDay.day <= window.end,
+                    CodeDay.creator_key.in_(ids))
+             .group_by(CodeDay.creator_key, CodeDay.code, CodeDay.has_link, CodeDay.referrer_host))
+    for cid, code, has_link, host, n, recent, last_linked in session.execute(query):
+        summaries.setdefault(cid, leaks.Summary()).add(code, bool(has_link), host, int(n), int(recent or 0))
+        if last_linked is not None and (cid not in activity or last_linked > activity[cid]):
+            activity[cid] = last_linked
+    if not summaries:
         return {}
-    # The creator's last activity: its last order through a link, or its last click.
-    activity: dict[int, datetime] = {}
-    link_orders = select(Order.creator_id, func.max(Order.created_at)).where(
-        Order.shop_id == shop.id, Order.rule == "link", Order.creator_id.in_(list(per_creator))).group_by(Order.creator_id)
-    last_clicks = select(Click.creator_id, func.max(Click.clicked_at)).where(
-        Click.shop_id == shop.id, Click.creator_id.in_(list(per_creator))).group_by(Click.creator_id)
-    for cid, moment in [*session.execute(link_orders), *session.execute(last_clicks)]:
-        if moment is not None and (cid not in activity or moment > activity[cid]):
-            activity[cid] = moment
-    for cid, orders in per_creator.items():  # code orders that also carry the creator's link are activity too
-        linked = [o.day for o in orders if o.has_link]
-        if linked and (cid not in activity or max(linked) > window.local_date(activity[cid])):
-            activity[cid] = datetime.combine(max(linked), time(12), window.tz)
+    last_active = (select(OrderDay.creator_key, func.max(OrderDay.day))
+                   .where(OrderDay.shop_id == shop.id, OrderDay.creator_key.in_(list(summaries)),
+                          (OrderDay.link_orders > 0) | (OrderDay.clicks > 0))
+                   .group_by(OrderDay.creator_key))
+    for cid, day in session.execute(last_active):
+        if day is not None and (cid not in activity or day > activity[cid]):
+            activity[cid] = day
     out = {}
-    for cid, orders in per_creator.items():
-        last = window.local_date(activity[cid]) if cid in activity else None
-        warning = leaks.assess(handles[cid], orders, window.start, window.end, last)
+    for cid, summary in summaries.items():
+        warning = leaks.judge(handles[cid], summary, window.start, window.end, activity.get(cid))
         if warning is None:
             continue
         out[cid] = {**warning, "code_id": code_ids.get((cid, warning["code"]))}
     return out
-
-
-def _cohorts(session: Session, shop_id: int, window: Window, rows: dict, in_range: tuple) -> None:
-    """Repeat rate and LTV from the customers each creator acquired in range (first order in range).
-
-    Mature for an N-day figure when the first order is at least N days before `as_of` (local dates);
-    a repeat is another counted order at most N days after the first; LTV-N takes every counted
-    order within N days of the first, the first included, each net of its returns.
-    """
-    firsts = session.execute(select(Order.creator_id, Order.customer_id, Order.created_at)
-                             .where(*in_range, Order.is_first.is_(True), Order.customer_id.is_not(None))).all()
-    cohort = {cust: (cid, created) for cid, cust, created in firsts if cid in rows}
-    if not cohort:
-        return
-    ret = _returns_by_order(shop_id)
-    returns_raw = func.coalesce(ret.c.sub, 0) - case((Order.taxes_included, func.coalesce(ret.c.tax, 0)), else_=0)
-    history: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
-    customers = list(cohort)
-    for start in range(0, len(customers), 500):
-        batch = customers[start:start + 500]
-        query = (select(Order.customer_id, Order.created_at, _raw(Order.revenue) - returns_raw)
-                 .outerjoin(ret, ret.c.oid == Order.shopify_id)
-                 .where(Order.shop_id == shop_id, Order.counted.is_(True), Order.customer_id.in_(batch)))
-        for cust, created, net in session.execute(query):
-            history[cust].append((created, _money(net)))
-    for cust, (cid, first_at) in cohort.items():
-        row = rows[cid]
-        row["acquired"] += 1
-        age = (window.as_of - window.local_date(first_at)).days
-        if age < 90:
-            row["immature_customers"] += 1
-        for n in COHORT_DAYS:
-            if age < n:
-                continue
-            until = first_at + timedelta(days=n)
-            row[f"mature_{n}"] += 1
-            row[f"repeaters_{n}"] += 1 if any(first_at < t <= until for t, _ in history[cust]) else 0
-            row[f"ltv_{n}_sum"] += sum((net for t, net in history[cust] if first_at <= t <= until), Decimal(0))
 
 
 def _empty() -> dict:
@@ -384,20 +351,18 @@ def orders_behind(session: Session, shop: Shop, creator: Creator, start: date, e
     """The orders behind a creator's numbers: attributed to it or contested by it, with signals and rule."""
     window = Window(start, end, end, ZoneInfo(shop.iana_timezone or "UTC"))
     lo, hi = window.bounds()
-    ret = _returns_by_order(shop.id)
-    returns_raw = func.coalesce(ret.c.sub, 0) - case((Order.taxes_included, func.coalesce(ret.c.tax, 0)), else_=0)
-    query = (select(Order, returns_raw).outerjoin(ret, ret.c.oid == Order.shopify_id)
+    query = (select(Order)
              .where(Order.shop_id == shop.id, Order.created_at >= lo, Order.created_at < hi,
                     (Order.creator_id == creator.id) | Order.contested.contains(str(creator.id)))
              .order_by(Order.created_at))
     out = []
-    for order, returns in session.execute(query):
+    for order in session.scalars(query):
         contested = json.loads(order.contested)
         if order.creator_id != creator.id and creator.id not in contested:
             continue  # the text match above is a pre-filter only
         out.append({"order_id": order.shopify_id, "name": order.name, "created_at": order.created_at.isoformat(),
                     "local_date": window.local_date(order.created_at).isoformat(), "counted": order.counted,
-                    "revenue": str(order.revenue), "discounts": str(order.discounts), "returns": str(_money(returns)),
+                    "revenue": str(order.revenue), "discounts": str(order.discounts), "returns": str(order.returns),
                     "new_customer": bool(order.is_first), "rule": order.rule,
                     "attributed": order.creator_id == creator.id, "contested_by_this_creator": creator.id in contested,
                     "signals": json.loads(order.signals)})

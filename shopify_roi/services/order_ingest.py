@@ -66,6 +66,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     shops = {s.domain: s for s in session.scalars(select(Shop).where(Shop.domain.in_(domains)))}
     attributors: dict[int, orders.Attributor] = {}
     customers: dict[int, set[str]] = {}
+    touched: dict[int, set[str]] = {}  # Shopify order ids applied or refunded, per shop
     known = _known(session, shops, deliveries)
     for delivery in deliveries:
         shop = shops.get(delivery.shop_domain)
@@ -79,6 +80,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                 facts = parse_delivery(delivery.topic, delivery.payload)
                 if delivery.topic == "refunds/create":
                     outcome = orders.apply_refund(session, shop.id, facts, known.get(shop.id))
+                    touched.setdefault(shop.id, set()).add(facts.order_shopify_id)
                 elif delivery.topic == "orders/edited":
                     # {"order_edit": {...}} carries no money: the orders/updated Shopify sends with
                     # the edit (and the nightly reconciliation) brings the edited order.
@@ -86,6 +88,7 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                 else:
                     outcome = orders.apply_order(session, shop.id, facts, attributor, known=known.get(shop.id))
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
+                    touched.setdefault(shop.id, set()).add(facts.shopify_id)
         except (PayloadError, DataError) as exc:
             # DataError: a value the database refuses (too long, out of range) that parsing let through;
             # the savepoint undid this delivery's writes, the rest of the batch goes on.
@@ -97,8 +100,8 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
             continue
         _finish(delivery, PROCESSED, result=outcome)
         counts[outcome] += 1
-    for shop_id, ids in customers.items():
-        orders.refresh_first_orders(session, shop_id, ids)
+    for shop_id in sorted(set(customers) | set(touched)):
+        orders.refresh_facts(session, shop_id, customers.get(shop_id, set()), touched.get(shop_id, set()))
     return counts
 
 

@@ -4,19 +4,26 @@
   again changes nothing; a newer one replaces the order and its lines (an edit).
 - Refunds are stored by their own id with their order's id, so one that arrives before its order
   simply waits: returns are summed by order id when read.
-- After a batch, the customers it touched get their first counted order marked again.
+- After a batch, `refresh_facts` brings the read facts up to date: the returns of the orders it
+  touched (or whose refunds came), and each touched customer's first counted order with its cohort
+  facts (gap to the next order, net revenue within 30/90/180/365 days).
 """
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import BigInteger, case, delete, exists, func, select, type_coerce, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AttributionPolicy, Creator, DiscountCode, Order, OrderLine, Refund, RefundLine
+from ..models import AttributionPolicy, Creator, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
 from ..models.discount import PENDING
 from ..models.order import REDACTED_PREFIX
-from . import attribution
+from ..models.rollup import COHORT_DAYS
+from . import attribution, leaks, rollups
 from .order_facts import OrderFacts, RefundFacts, anonymous_signals, signals_json
 
 SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
@@ -30,11 +37,21 @@ class Attributor:
             select(DiscountCode.attribution_key, DiscountCode.creator_id)
             .where(DiscountCode.shop_id == shop_id, DiscountCode.status != PENDING).order_by(DiscountCode.id)).all())
         self.handle_owners = dict(session.execute(select(Creator.handle, Creator.id).where(Creator.shop_id == shop_id)).all())
+        self.handles = {cid: handle for handle, cid in self.handle_owners.items()}
         policy = session.get(AttributionPolicy, shop_id)
         self.precedence = attribution.parse_precedence(policy.precedence if policy else None)
 
     def __call__(self, signals: dict) -> attribution.Attribution:
         return attribution.attribute(signals, self.code_owners, self.handle_owners, self.precedence)
+
+    def leak_signals(self, signals: dict, winner: int | None) -> tuple[str, bool, str]:
+        """What the code-leak check reads of an order: the winner's code it used (else its first code),
+        whether its ref or utm_content names the winner, and the referring site's host."""
+        used = [str(c).strip().upper() for c in signals.get("codes") or []]
+        code = next((c for c in used if winner is not None and self.code_owners.get(c) == winner), used[0] if used else "")
+        named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content")}
+        has_link = winner is not None and self.handles.get(winner) in named
+        return code[:64], has_link, leaks.host(signals.get("referring_site"))[:255]
 
 
 class Known:
@@ -62,17 +79,17 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
         order = known.orders.get(facts.shopify_id)
     else:
         order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id))
-    if order is not None and facts.updated_at < order.shopify_updated_at:
+    fresh = False
+    if order is None:
+        order, fresh = _insert_or_lock(session, shop_id, facts)
+        if known is not None:
+            known.orders[facts.shopify_id] = order
+    if not fresh and facts.updated_at < order.shopify_updated_at:
         outcome = "stale"
-    elif order is not None and facts.updated_at == order.shopify_updated_at:
+    elif not fresh and facts.updated_at == order.shopify_updated_at:
         outcome = "unchanged"
     else:
-        outcome = "replaced" if order is not None else "inserted"
-        if order is None:
-            order = Order(shop_id=shop_id, shopify_id=facts.shopify_id)
-            session.add(order)
-            if known is not None:
-                known.orders[facts.shopify_id] = order
+        outcome = "inserted" if fresh else "replaced"
         seeding = bool(SEEDING_TAGS & {t.lower() for t in facts.tags})
         won = attributor(facts.signals)
         order.name, order.created_at, order.shopify_updated_at = facts.name, facts.created_at, facts.updated_at
@@ -85,14 +102,34 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
         order.gross, order.discounts, order.line_tax, order.revenue = facts.gross, facts.discounts, facts.line_tax, facts.revenue
         order.signals = anonymous_signals(signals_json(facts.signals)) if forgotten else signals_json(facts.signals)
         order.creator_id, order.rule, order.contested = won.creator_id, won.rule, json.dumps(list(won.contested))
+        order.signal_code, order.signal_link, order.referrer_host = attributor.leak_signals(facts.signals, won.creator_id)
         order.source = source
         session.flush()
-        session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
+        if outcome == "replaced":  # a new order has no lines to replace
+            session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
         session.add_all(OrderLine(shop_id=shop_id, order_id=order.id, shopify_id=l.shopify_id, quantity=l.quantity,
                                   price=l.price, discount=l.discount, tax=l.tax) for l in facts.lines)
     for refund in facts.refunds:  # a full order body carries its refunds: a missed refunds/create is repaired
         apply_refund(session, shop_id, refund, known)
     return outcome
+
+
+_PLACEHOLDER_VERSION = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _insert_or_lock(session: Session, shop_id: int, facts: OrderFacts) -> tuple[Order, bool]:
+    """A new order's row, inserted now (True), or, when another worker inserted it first (its
+    orders/create and orders/paid drained side by side), that row, locked (False). ON CONFLICT
+    waits for the other transaction, so neither batch fails on the unique key."""
+    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    new_id = session.execute(
+        insert_(Order).values(shop_id=shop_id, shopify_id=facts.shopify_id, created_at=facts.created_at,
+                              shopify_updated_at=_PLACEHOLDER_VERSION)  # filled in by apply_order at once
+        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Order.id)).scalar()
+    if new_id is not None:
+        return session.get(Order, new_id), True
+    return session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
+                          .with_for_update()), False
 
 
 def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Known | None = None) -> str:
@@ -115,37 +152,107 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
     return "inserted"
 
 
-def refresh_first_orders(session: Session, shop_id: int, customer_ids: set[str]) -> None:
-    """Mark each customer's first counted order (by created_at, then id) and unmark the rest."""
-    ids = [c for c in customer_ids if c]
+def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_ids: set[str] = frozenset()) -> None:
+    """Bring the read facts up to date after a batch: `order_ids` (Shopify ids of orders applied or
+    refunded) get their returns summed again; their customers and `customer_ids` get their first
+    counted order (by created_at, then id) marked, with its cohort facts, and the rest unmarked.
+
+    Rows are locked in id order before they are written, so two workers refreshing the same
+    customers wait for each other instead of deadlocking.
+    """
+    customers = {c for c in customer_ids if c}
+    touched = sorted({o for o in order_ids if o})
+    moments = []  # created_at of every order whose rollup contribution may have changed
+    for start in range(0, len(touched), 500):
+        chunk = touched[start:start + 500]
+        _refresh_returns(session, shop_id, chunk)
+        for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
+                Order.shop_id == shop_id, Order.shopify_id.in_(chunk))):
+            moments.append(created)
+            if customer:
+                customers.add(customer)
+    ids = sorted(customers)
     for start in range(0, len(ids), 500):
         batch = ids[start:start + 500]
-        rows = session.execute(select(Order.id, Order.customer_id, Order.created_at, Order.counted)
-                               .where(Order.shop_id == shop_id, Order.customer_id.in_(batch))).all()
-        first: dict[str, tuple] = {}
-        for oid, cid, created, counted in rows:
-            if counted and (cid not in first or (created, oid) < first[cid]):
-                first[cid] = (created, oid)
-        firsts = {v[1] for v in first.values()}
-        session.execute(update(Order).where(Order.shop_id == shop_id, Order.customer_id.in_(batch))
-                        .values(is_first=Order.id.in_(firsts) if firsts else False))
+        rows = session.execute(select(Order.id, Order.customer_id, Order.created_at, Order.counted, Order.revenue,
+                                      Order.returns, Order.is_first, Order.next_gap_us, Order.ltv_30, Order.ltv_90,
+                                      Order.ltv_180, Order.ltv_365)
+                               .where(Order.shop_id == shop_id, Order.customer_id.in_(batch))
+                               .order_by(Order.id).with_for_update()).all()
+        by_customer: dict[str, list] = {}
+        for row in rows:
+            by_customer.setdefault(row.customer_id, []).append(row)
+        changes = []
+        for history in by_customer.values():
+            wanted = cohort_facts([(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history])
+            for row in history:
+                facts = wanted.get(row.id, _NOT_FIRST)
+                if (row.is_first, row.next_gap_us, row.ltv_30, row.ltv_90, row.ltv_180, row.ltv_365) != facts:
+                    changes.append({"id": row.id, "is_first": facts[0], "next_gap_us": facts[1],
+                                    **{f"ltv_{n}": v for n, v in zip(COHORT_DAYS, facts[2:])}})
+                    moments.append(row.created_at)
+        if changes:
+            session.execute(update(Order), changes)
+    if moments:
+        rollups.mark(session, shop_id, rollups.local_days(_zone(session, shop_id), moments))
+
+
+def _zone(session: Session, shop_id: int) -> ZoneInfo:
+    return ZoneInfo(session.scalar(select(Shop.iana_timezone).where(Shop.id == shop_id)) or "UTC")
+
+
+_NOT_FIRST = (False, None, None, None, None, None)
+
+
+def cohort_facts(history: list[tuple]) -> dict[int, tuple]:
+    """One customer's orders as (id, created_at, counted, net) -> {first order id: (True, gap to the next
+    counted order in microseconds or None, net revenue within 30, 90, 180, 365 days, the first included)}.
+    A repeat is a counted order strictly after the first; LTV-N takes every counted order at most N days
+    after it (METRICS.md)."""
+    counted = sorted((created, oid, net) for oid, created, is_counted, net in history if is_counted)
+    if not counted:
+        return {}
+    first_at, first_id, _ = counted[0]
+    later = [created for created, _, _ in counted if created > first_at]
+    gap = (later[0] - first_at) // timedelta(microseconds=1) if later else None
+    ltv = tuple(sum((net for created, _, net in counted if created <= first_at + timedelta(days=n)), Decimal(0))
+                for n in COHORT_DAYS)
+    return {first_id: (True, gap, *ltv)}
+
+
+def _refresh_returns(session: Session, shop_id: int, order_ids: list[str]) -> None:
+    of_order = (Refund.shop_id == Order.shop_id, Refund.order_shopify_id == Order.shopify_id)
+    net = type_coerce(Refund.subtotal, BigInteger) - case((Order.taxes_included, type_coerce(Refund.line_tax, BigInteger)), else_=0)
+    returns = select(func.coalesce(func.sum(net), 0)).where(*of_order).scalar_subquery()
+    with_lines = exists().where(*of_order, Refund.has_lines.is_(True))
+    session.execute(update(Order).where(Order.shop_id == shop_id, Order.shopify_id.in_(order_ids))
+                    .values(returns=type_coerce(returns, BigInteger), refunded_lines=with_lines),
+                    execution_options={"synchronize_session": False})
 
 
 def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
     """Recompute every order's attribution from its stored signals (codes or policy changed)."""
     attributor = Attributor(session, shop_id)
-    changed, last_id = 0, 0
+    changed, last_id, tz = 0, 0, _zone(session, shop_id)
     while True:
-        rows = session.execute(select(Order.id, Order.signals, Order.creator_id, Order.rule, Order.contested)
+        rows = session.execute(select(Order.id, Order.created_at, Order.signals, Order.creator_id, Order.rule, Order.contested,
+                                      Order.signal_code, Order.signal_link, Order.referrer_host)
                                .where(Order.shop_id == shop_id, Order.id > last_id).order_by(Order.id).limit(batch_size)).all()
         if not rows:
             return changed
-        for oid, signals, creator_id, rule, contested in rows:
-            won = attributor(json.loads(signals or "{}"))
+        moved = []
+        for oid, created, raw, creator_id, rule, contested, *leak in rows:
+            signals = json.loads(raw or "{}")
+            won = attributor(signals)
             new = (won.creator_id, won.rule, json.dumps(list(won.contested)))
-            if new != (creator_id, rule, contested):
-                session.execute(update(Order).where(Order.id == oid).values(creator_id=new[0], rule=new[1], contested=new[2]))
-                changed += 1
+            new_leak = attributor.leak_signals(signals, won.creator_id)
+            if new != (creator_id, rule, contested) or new_leak != tuple(leak):
+                session.execute(update(Order).where(Order.id == oid).values(
+                    creator_id=new[0], rule=new[1], contested=new[2], signal_code=new_leak[0], signal_link=new_leak[1],
+                    referrer_host=new_leak[2]))
+                changed += new != (creator_id, rule, contested)
+                moved.append(created)
+        rollups.mark(session, shop_id, rollups.local_days(tz, moved))
         last_id = rows[-1][0]
 
 

@@ -170,6 +170,10 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
     hostile.stand_in.control.refund_order(shop, full["id"], line_items=[{"line_item_id": full["line_items"][0]["id"], "quantity": 1}])
     requests.get(f"{hostile.url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)  # an OAuth state
     hostile.runtime.jobs.drain()
+    # The ROI table read (the daily rollup built), then one more click (a day of it marked dirty again).
+    assert _api(hostile, shop, "GET", "/api/metrics/creators?from=2026-01-01&to=2026-12-31").status_code == 200
+    assert requests.get(link["short_url"], headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0)"}, allow_redirects=False,
+                        timeout=10).status_code == 302
     shop_id, other_id = _shop_id(hostile, shop), _shop_id(hostile, other)
     tables = [t for t in Base.metadata.sorted_tables if "shop_id" in t.c]
     held = {t.name for t in tables if hostile.stored.rows(t.name, shop_id=shop_id)}

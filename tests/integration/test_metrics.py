@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shopify_roi.models import Creator, Order, Shop
+from shopify_roi.services.orders import refresh_facts
 from support import Merchant, install
 from test_order_pipeline import worked_example_3
 
@@ -65,7 +66,9 @@ def _fixture_creator(runtime, shop_domain, handle, orders: int, revenue_each: De
         at = datetime.fromisoformat(f"{day}T12:00:00+00:00").astimezone(timezone.utc)
         session.add_all(Order(shop_id=shop.id, shopify_id=f"{creator.id}{i:06d}", created_at=at, shopify_updated_at=at,
                               counted=True, revenue=revenue_each, gross=revenue_each, creator_id=creator.id, rule="code",
-                              customer_id=f"{creator.id}{i:06d}", is_first=True) for i in range(orders))
+                              customer_id=f"{creator.id}{i:06d}") for i in range(orders))
+        session.flush()
+        refresh_facts(session, shop.id, {f"{creator.id}{i:06d}" for i in range(orders)})  # as every batch does
 
 
 def test_worked_examples_1_and_2(merchant, runtime, shop_domain):
@@ -267,3 +270,59 @@ def test_spend_entries_edit_and_count_per_campaign(merchant, runtime):
     assert cleared["campaign_id"] is None
     assert merchant.delete(f"/api/creators/anna/spend/{fee['id']}").status_code == 200
     assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [D("50.00")]
+
+
+def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(merchant, runtime, stand_in, shop_domain):
+    """The table is read from a daily rollup: what changes after a first read (a refund weeks later, the
+    customer's repeat order, the shop moving to another time zone) shows on the next read."""
+    from test_order_pipeline import _order, _post
+
+    merchant.create_creator("anna", "ANNA15", "15")
+    item = [{"title": "Trail shoe", "price": "100.00", "quantity": 1}]
+    code = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
+    first = _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=3001, line_items=item, discount_code=code)
+    # 31 March 23:30 UTC is 1 April 01:30 in Berlin (the shop's zone): not in March, yet.
+    _order(stand_in, shop_domain, created_at="2026-03-31T23:30:00Z", customer_id=3002, line_items=item, discount_code=code)
+    runtime.jobs.drain()
+    params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
+    anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["returns"])) == (1, D("85.00"), 0)  # 100.00 less 15 %
+    assert (anna["mature_customers"], D(anna["repeat_rate_90d"]), D(anna["ltv_90d"])) == (1, 0, D("85.00"))
+
+    # Three weeks later the shoe comes back; on 10 April the customer buys again (40.00, no code).
+    _post(stand_in, shop_domain, f"{first['id']}/refunds",
+          {"created_at": "2026-03-24T12:00:00Z", "line_items": [{"line_item_id": first["line_items"][0]["id"], "quantity": 1}]})
+    _order(stand_in, shop_domain, created_at="2026-04-10T12:00:00Z", customer_id=3001,
+           line_items=[{"title": "Socks", "price": "40.00", "quantity": 1}])
+    runtime.jobs.drain()
+    anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
+    assert (anna["orders"], D(anna["returns"]), D(anna["net_revenue"])) == (1, D("85.00"), 0)
+    assert D(anna["repeat_rate_90d"]) == 1 and D(anna["ltv_90d"]) == D("85.00") - D("85.00") + D("40.00")
+    series = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
+    assert {p["date"]: D(p["attributed"]) for p in series["points"] if p["orders"]} == {"2026-03-03": 0}
+
+    # The shop moves to Los Angeles (as a shop/update would record): 31 March 23:30 UTC is 16:30 on 31 March there.
+    with runtime.db.session() as session:
+        session.scalar(select(Shop).where(Shop.domain == shop_domain)).iana_timezone = "America/Los_Angeles"
+    anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["net_revenue"])) == (2, D("170.00"), D("85.00"))
+
+
+def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runtime, stand_in, shop_domain):
+    from shopify_roi.jobs.schedules import refresh_rollups
+    from shopify_roi.models import DirtyDay, OrderDay
+    from test_order_pipeline import _order
+
+    merchant.create_creator("anna", "ANNA15", "15")
+    merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"})  # the rollup exists
+    _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=3001,
+           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"})
+    runtime.jobs.drain()
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(DirtyDay)) == 1  # 3 March (Berlin)
+    assert refresh_rollups(runtime) == 1
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(DirtyDay)) == 0
+        day = session.execute(select(OrderDay.day, OrderDay.orders, OrderDay.revenue).where(OrderDay.creator_key != 0)).one()
+        assert (day.day.isoformat(), day.orders, day.revenue) == ("2026-03-03", 1, 85_0000)  # 85.00 in units of 1/10,000

@@ -103,6 +103,21 @@ def test_worked_example_3_shuffled_and_every_webhook_twice_gives_exactly_its_fac
     assert len(march) == 4
     assert sum(o.revenue for o in march) == Decimal("249.50")
     assert sum(returns.get(o.shopify_id, Decimal(0)) for o in march) == Decimal("76.50")
+    # The read facts the ROI table sums, whatever order the refunds and their orders came in:
+    # returns on each order row, and on each first order the gap to the customer's next order and LTV.
+    D = Decimal
+    assert {k: o.returns for k, o in by_name.items()} == {
+        "jan": 0, "1001": 0, "1002": D("34.00"), "1003": 0, "1004": D("42.50"), "1005": 0}
+    assert [k for k, o in by_name.items() if o.refunded_lines] == ["1002", "1004"]
+    us = lambda days, hours=0: (days * 24 + hours) * 3_600_000_000  # noqa: E731
+    assert {k: (o.next_gap_us, o.ltv_30, o.ltv_90, o.ltv_180, o.ltv_365) for k, o in by_name.items() if o.is_first} == {
+        # C2: 15 Jan 17:00 UTC, back on 4 Mar 17:00 UTC (48 days) for 68.00 - 34.00 returned.
+        "jan": (us(48), D("50.00"), D("50.00") + D("34.00"), D("84.00"), D("84.00")),
+        # C1: 3 Mar 17:00 UTC, back on 1 May 16:00 UTC (58 days 23 hours) for 70.00.
+        "1001": (us(58, 23), D("85.00"), D("155.00"), D("155.00"), D("155.00")),
+        "1003": (None, D("54.00"), D("54.00"), D("54.00"), D("54.00")),
+        "1004": (None, D(0), D(0), D(0), D(0))}  # 42.50 paid, 42.50 refunded
+    assert all(o.next_gap_us is None and o.ltv_90 is None for o in by_name.values() if not o.is_first)
     # Every delivery stored once, processed once.
     with runtime.db.session() as session:
         statuses = session.execute(select(WebhookDelivery.status, func.count()).where(
@@ -192,3 +207,46 @@ def test_changing_the_precedence_re_attributes_held_orders(merchant, app_server,
     rows, _ = _facts(runtime, shop_domain)
     assert rows[str(order["id"])].rule == "link" and rows[str(order["id"])].creator_id != anna_id
     assert json.loads(rows[str(order["id"])].contested) == [anna_id]
+
+
+def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime, stand_in, shop_domain):
+    """An order's orders/create and orders/paid drained side by side by two workers: the second insert
+    waits for the first and applies as a newer version, instead of failing its whole batch on the key."""
+    import threading
+    import time
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from shopify_roi.services import orders
+    from shopify_roi.services.order_facts import parse_order
+
+    if runtime.db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL (SQLite lets one writer in at a time: no race to lose)")
+    body = _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=4001,
+                  line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}])
+    created = parse_order(body)
+    paid = replace(created, updated_at=created.updated_at + timedelta(minutes=1))
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        session.execute(Order.__table__.delete().where(Order.shop_id == shop_id))  # as if no webhook had come yet
+    first_applied, outcomes = threading.Event(), {}
+
+    def worker(name, facts, wait_for=None):
+        with runtime.db.session() as session:
+            if wait_for is not None:
+                wait_for.wait(10)
+            outcomes[name] = orders.apply_order(session, shop_id, facts, orders.Attributor(session, shop_id))
+            if name == "create":
+                first_applied.set()
+                time.sleep(0.5)  # still uncommitted while the other worker inserts the same order
+
+    threads = [threading.Thread(target=worker, args=("create", created)),
+               threading.Thread(target=worker, args=("paid", paid, first_applied))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert outcomes == {"create": "inserted", "paid": "replaced"}
+    with runtime.db.session() as session:
+        (row,) = session.scalars(select(Order).where(Order.shop_id == shop_id)).all()
+        assert row.shopify_updated_at == paid.updated_at and row.revenue == Decimal("100.00")

@@ -1,0 +1,84 @@
+"""The daily rollup behind the ROI table: per shop, creator and local day, the sums of the day's orders and clicks.
+
+It is derived from `orders` and `clicks` alone: writers mark the days they touched dirty, and a day is
+recomputed from the base tables before anything reads it (services/rollups.py), so a figure read from it
+is the figure the base tables give.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+COHORT_DAYS = (30, 90, 180, 365)
+UNATTRIBUTED = 0  # creator_key of orders without a creator
+
+
+class OrderDay(Base):
+    __tablename__ = "order_days"
+    __table_args__ = (UniqueConstraint("shop_id", "day", "creator_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)           # the shop's local date
+    creator_key: Mapped[int] = mapped_column(Integer)  # the creator's id, UNATTRIBUTED for none
+    # counted orders of the day: how many, money in raw units (amount x 10,000), refunds with lines,
+    # first orders, code orders
+    orders: Mapped[int] = mapped_column(Integer, default=0)
+    revenue: Mapped[int] = mapped_column(BigInteger, default=0)
+    discounts: Mapped[int] = mapped_column(BigInteger, default=0)
+    returns: Mapped[int] = mapped_column(BigInteger, default=0)
+    with_refund: Mapped[int] = mapped_column(Integer, default=0)
+    firsts: Mapped[int] = mapped_column(Integer, default=0)
+    code_orders: Mapped[int] = mapped_column(Integer, default=0)
+    # customers acquired that day (first order with a customer), those back within N days, their LTV-N sums
+    acquired: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_30: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_90: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_180: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_365: Mapped[int] = mapped_column(Integer, default=0)
+    ltv_30: Mapped[int] = mapped_column(BigInteger, default=0)
+    ltv_90: Mapped[int] = mapped_column(BigInteger, default=0)
+    ltv_180: Mapped[int] = mapped_column(BigInteger, default=0)
+    ltv_365: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(Integer, default=0)
+    link_orders: Mapped[int] = mapped_column(Integer, default=0)  # attributed by link (the creator's activity)
+
+
+class CodeDay(Base):
+    """The code orders of a local day per creator, by what the code-leak check reads of them."""
+
+    __tablename__ = "code_days"
+    __table_args__ = (Index("ix_code_days_shop_id_day", "shop_id", "day"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    creator_key: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    has_link: Mapped[bool] = mapped_column(Boolean)
+    referrer_host: Mapped[str] = mapped_column(String(255))
+    orders: Mapped[int] = mapped_column(Integer)
+
+
+class DirtyDay(Base):
+    """A local day whose rollup rows must be recomputed; `version` grows with every new mark, so a
+    recomputation clears only the mark it saw."""
+
+    __tablename__ = "order_days_dirty"
+
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class RollupState(Base):
+    """The time zone a shop's rollup was built in: another one means a rebuild."""
+
+    __tablename__ = "rollup_states"
+
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
+    tz: Mapped[str] = mapped_column(String(64))

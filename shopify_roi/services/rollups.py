@@ -1,0 +1,143 @@
+"""The daily rollup (models/rollup.py): marking days dirty, recomputing them, rebuilding a shop.
+
+Writers call `mark` with the local days they touched (orders applied or refunded, first orders whose
+cohort facts changed, reattributed orders, clicks) in the same transaction as their writes. Readers call
+`ensure` first: a shop whose rollup was built in another time zone (or never) is rebuilt, then every
+dirty day is recomputed from `orders` and `clicks`. So what the ROI table reads is always what the base
+tables say; the worker also runs `ensure` after each drain, so a reader seldom finds work left.
+
+Concurrency: a recomputation locks the day's mark (`FOR UPDATE`, days in order) and deletes it only if
+its version is the one it locked; a writer marking the same day meanwhile waits for that lock (its
+orders are not committed yet, so the recomputation could not see them) and then marks it again.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import BigInteger, case, delete, func, insert, select, type_coerce
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import Click, Order, Shop
+from ..models.rollup import COHORT_DAYS, UNATTRIBUTED, CodeDay, DirtyDay, OrderDay, RollupState
+
+US_PER_DAY = 86_400_000_000
+
+
+def _insert(session: Session):
+    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+
+
+def local_days(tz: ZoneInfo, instants: Iterable[datetime]) -> set[date]:
+    return {moment.astimezone(tz).date() for moment in instants if moment is not None}
+
+
+def mark(session: Session, shop_id: int, days: Iterable[date]) -> None:
+    """Mark these local days dirty (in order: two writers never wait on each other in a cycle)."""
+    days = sorted(set(days))
+    if not days:
+        return
+    stmt = _insert(session)(DirtyDay).values([{"shop_id": shop_id, "day": d, "version": 1} for d in days])
+    session.execute(stmt.on_conflict_do_update(index_elements=["shop_id", "day"],
+                                               set_={"version": DirtyDay.version + 1}))
+
+
+def mark_instants(session: Session, shop_id: int, instants: Iterable[datetime], tz: ZoneInfo | None = None) -> None:
+    """Mark the local days of these instants; without the shop's zone, the UTC date and both its
+    neighbours (every zone's local date is one of them)."""
+    if tz is not None:
+        mark(session, shop_id, local_days(tz, instants))
+        return
+    days = set()
+    for moment in instants:
+        utc_day = moment.astimezone(timezone.utc).date()
+        days |= {utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)}
+    mark(session, shop_id, days)
+
+
+def ensure(session: Session, shop: Shop) -> None:
+    """Make the shop's rollup current: rebuilt for a new time zone, every dirty day recomputed."""
+    tz_name = shop.iana_timezone or "UTC"
+    state = session.get(RollupState, shop.id, populate_existing=True)
+    if state is None or state.tz != tz_name:
+        _rebuild(session, shop, tz_name)
+    tz = ZoneInfo(tz_name)
+    for day in list(session.scalars(select(DirtyDay.day).where(DirtyDay.shop_id == shop.id).order_by(DirtyDay.day))):
+        version = session.scalar(select(DirtyDay.version).where(DirtyDay.shop_id == shop.id, DirtyDay.day == day)
+                                 .with_for_update())
+        if version is None:
+            continue  # another process recomputed it meanwhile
+        recompute(session, shop.id, tz, day)
+        session.execute(delete(DirtyDay).where(DirtyDay.shop_id == shop.id, DirtyDay.day == day,
+                                               DirtyDay.version == version))
+
+
+def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
+    """Forget the shop's rollup and mark every day from its first order or click to its last dirty."""
+    session.execute(select(Shop.id).where(Shop.id == shop.id).with_for_update())  # one rebuilder at a time
+    state = session.get(RollupState, shop.id, populate_existing=True)
+    if state is not None and state.tz == tz_name:
+        return
+    session.execute(delete(OrderDay).where(OrderDay.shop_id == shop.id))
+    session.execute(delete(CodeDay).where(CodeDay.shop_id == shop.id))
+    tz = ZoneInfo(tz_name)
+    span = [session.execute(select(func.min(Order.created_at), func.max(Order.created_at)).where(Order.shop_id == shop.id)).one(),
+            session.execute(select(func.min(Click.clicked_at), func.max(Click.clicked_at)).where(Click.shop_id == shop.id)).one()]
+    moments = [m for pair in span for m in pair if m is not None]
+    if moments:
+        first, last = min(local_days(tz, moments)), max(local_days(tz, moments))
+        for start in range(0, (last - first).days + 1, 500):
+            mark(session, shop.id, (first + timedelta(days=i) for i in range(start, min(start + 500, (last - first).days + 1))))
+    # An upsert: on SQLite two first reads may both get here (FOR UPDATE is PostgreSQL's); rebuilding twice is harmless.
+    session.execute(_insert(session)(RollupState).values(shop_id=shop.id, tz=tz_name)
+                    .on_conflict_do_update(index_elements=["shop_id"], set_={"tz": tz_name}))
+
+
+def _midnight(tz: ZoneInfo, day: date) -> datetime:
+    return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
+
+
+def recompute(session: Session, shop_id: int, tz: ZoneInfo, day: date) -> None:
+    """The day's rows again, from the counted orders and the clicks of that local day."""
+    lo, hi = _midnight(tz, day), _midnight(tz, day + timedelta(days=1))
+
+    def raw(column):
+        return type_coerce(column, BigInteger)
+
+    def when(condition, value=1):
+        return func.sum(case((condition, value), else_=0))
+
+    first = Order.is_first.is_(True) & Order.customer_id.is_not(None)
+    columns = {"orders": func.count(), "revenue": func.sum(raw(Order.revenue)), "discounts": func.sum(raw(Order.discounts)),
+               "returns": func.sum(raw(Order.returns)), "with_refund": when(Order.refunded_lines.is_(True)),
+               "firsts": when(Order.is_first.is_(True)), "code_orders": when(Order.rule == "code"),
+               "link_orders": when(Order.rule == "link"), "acquired": when(first)}
+    for n in COHORT_DAYS:
+        columns[f"repeat_{n}"] = when(first & (Order.next_gap_us <= n * US_PER_DAY))
+        columns[f"ltv_{n}"] = when(first, func.coalesce(raw(getattr(Order, f"ltv_{n}")), 0))
+    rows: dict[int, dict] = {}
+    query = (select(Order.creator_id, *(c.label(k) for k, c in columns.items()))
+             .where(Order.shop_id == shop_id, Order.counted.is_(True), Order.created_at >= lo, Order.created_at < hi)
+             .group_by(Order.creator_id))
+    for found in session.execute(query).mappings():
+        key = found["creator_id"] or UNATTRIBUTED
+        rows[key] = {k: int(found[k] or 0) for k in columns}
+    clicks = (select(Click.creator_id, func.count()).where(Click.shop_id == shop_id, Click.clicked_at >= lo, Click.clicked_at < hi)
+              .group_by(Click.creator_id))
+    for creator_id, n in session.execute(clicks):
+        rows.setdefault(creator_id, {}).update(clicks=n)
+    session.execute(delete(OrderDay).where(OrderDay.shop_id == shop_id, OrderDay.day == day))
+    if rows:
+        session.execute(insert(OrderDay), [{"shop_id": shop_id, "day": day, "creator_key": key, **values}
+                                           for key, values in sorted(rows.items())])
+    codes = (select(Order.creator_id, Order.signal_code, Order.signal_link, Order.referrer_host, func.count())
+             .where(Order.shop_id == shop_id, Order.counted.is_(True), Order.created_at >= lo, Order.created_at < hi,
+                    Order.rule == "code", Order.creator_id.is_not(None))
+             .group_by(Order.creator_id, Order.signal_code, Order.signal_link, Order.referrer_host))
+    session.execute(delete(CodeDay).where(CodeDay.shop_id == shop_id, CodeDay.day == day))
+    code_rows = [{"shop_id": shop_id, "day": day, "creator_key": cid, "code": code, "has_link": bool(link),
+                  "referrer_host": host, "orders": n} for cid, code, link, host, n in session.execute(codes)]
+    if code_rows:
+        session.execute(insert(CodeDay), code_rows)
