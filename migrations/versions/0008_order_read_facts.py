@@ -71,6 +71,7 @@ def upgrade() -> None:
     *(sa.Column(f'ltv_{n}', sa.BigInteger(), nullable=False) for n in COHORT_DAYS),
     sa.Column('clicks', sa.Integer(), nullable=False),
     sa.Column('link_orders', sa.Integer(), nullable=False),
+    sa.Column('contested', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shops.id'], name=op.f('fk_order_days_shop_id_shops'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_days')),
     sa.UniqueConstraint('shop_id', 'day', 'creator_key', name=op.f('uq_order_days_shop_id_day_creator_key'))

@@ -15,9 +15,9 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..models import DirtyDay, Shop
+from ..models import DirtyDay, RollupState, Shop
 from ..runtime import Runtime
 from ..services import backfill, imports, inbox, order_ingest, rollups
 from .creators import complete_pending_codes, run_import, sync_discounts
@@ -94,9 +94,14 @@ def check_codes(rt: Runtime) -> int:
 
 
 def refresh_rollups(rt: Runtime) -> int:
-    """Recompute the dirty days of every shop's daily rollup; returns how many shops had some."""
+    """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
+    migrated, just installed) or with a new time zone rebuilt, so the ROI page never has to wait for
+    it; returns how many shops had work."""
     with rt.db.session() as session:
-        shop_ids = list(session.scalars(select(DirtyDay.shop_id).distinct()))
+        stale = (select(Shop.id).outerjoin(RollupState, RollupState.shop_id == Shop.id)
+                 .where(Shop.uninstalled_at.is_(None), (RollupState.tz.is_(None)) |
+                        (RollupState.tz != func.coalesce(Shop.iana_timezone, "UTC"))))
+        shop_ids = sorted(set(session.scalars(select(DirtyDay.shop_id).distinct())) | set(session.scalars(stale)))
     for shop_id in shop_ids:
         with rt.db.session() as session:
             shop = session.get(Shop, shop_id)

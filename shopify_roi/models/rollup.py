@@ -46,6 +46,7 @@ class OrderDay(Base):
     ltv_365: Mapped[int] = mapped_column(BigInteger, default=0)
     clicks: Mapped[int] = mapped_column(Integer, default=0)
     link_orders: Mapped[int] = mapped_column(Integer, default=0)  # attributed by link (the creator's activity)
+    contested: Mapped[int] = mapped_column(BigInteger, default=0)  # revenue of orders another creator won over this one
 
 
 class CodeDay(Base):

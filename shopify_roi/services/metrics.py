@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, case, func, literal_column, select, type_coerce
+from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from ..models import Campaign, CodeDay, Creator, DiscountCode, Order, OrderDay, Shop, SpendEntry
@@ -66,7 +66,6 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
           only: Creator | None = None) -> tuple[list[Creator], dict, Campaign | None]:
     """Every additive figure per creator id (None = unattributed), summed in SQL; `only`: that creator alone."""
     start, end = window.start, window.end
-    lo, hi = window.bounds()
     creators = [only] if only is not None else list(
         session.scalars(select(Creator).where(Creator.shop_id == shop.id).order_by(Creator.name)))
     campaign_row = None
@@ -78,7 +77,6 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
     rows: dict[int | None, dict] = {cid: _empty() for cid in ids}
     rows[None] = _empty()
 
-    in_range = _in_range(shop.id, lo, hi)
     rollups.ensure(session, shop)
     day = OrderDay.day
 
@@ -88,7 +86,7 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
     columns = [func.sum(OrderDay.orders), func.sum(OrderDay.revenue), func.sum(OrderDay.discounts), func.sum(OrderDay.returns),
                func.sum(OrderDay.with_refund), func.sum(OrderDay.firsts), func.sum(OrderDay.code_orders),
                func.sum(OrderDay.acquired), when(day > window.as_of - timedelta(days=90), OrderDay.acquired),
-               func.sum(OrderDay.clicks)]
+               func.sum(OrderDay.clicks), func.sum(OrderDay.contested)]
     for n in COHORT_DAYS:  # mature customers (first order at least n days before as_of), repeaters, LTV sum
         mature = day <= window.as_of - timedelta(days=n)
         columns += [when(mature, OrderDay.acquired), when(mature, getattr(OrderDay, f"repeat_{n}")),
@@ -97,7 +95,8 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
              .where(OrderDay.shop_id == shop.id, day >= start, day <= end).group_by(OrderDay.creator_key))
     if only is not None:
         query = query.where(OrderDay.creator_key == only.id)
-    for key, n, revenue, given, returns, with_refund, firsts, by_code, acquired, immature, clicks, *cohort in session.execute(query):
+    for key, n, revenue, given, returns, with_refund, firsts, by_code, acquired, immature, clicks, contested, *cohort in \
+            session.execute(query):
         cid = None if key == UNATTRIBUTED else key
         if cid is not None and cid not in ids:
             continue  # a creator outside the campaign filter
@@ -112,18 +111,12 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
         row["acquired"] += int(acquired or 0)
         row["immature_customers"] += int(immature or 0)
         row["clicks"] += int(clicks or 0)
+        row["contested_revenue"] += _money(contested)  # orders another creator won although this one had a signal
         for i, days in enumerate(COHORT_DAYS):
             mature, repeaters, ltv = cohort[3 * i:3 * i + 3]
             row[f"mature_{days}"] += int(mature or 0)
             row[f"repeaters_{days}"] += int(repeaters or 0)
             row[f"ltv_{days}_sum"] += _money(ltv)
-
-    # Contested revenue: the in-range orders another creator won although this one had a signal.
-    contested = select(Order.contested, Order.revenue).where(*in_range, Order.contested != literal_column("'[]'"))  # the partial index's predicate, as a literal
-    for losers, revenue in session.execute(contested):
-        for cid in json.loads(losers):
-            if cid in rows:
-                rows[cid]["contested_revenue"] += revenue
 
     spend = select(SpendEntry.creator_id, SpendEntry.kind, func.sum(_raw(SpendEntry.amount))).where(
         SpendEntry.shop_id == shop.id, SpendEntry.spent_on >= start, SpendEntry.spent_on <= end)
@@ -137,10 +130,6 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
         row = rows[creator.id]
         row["commission"] = creator.commission_rate * (row["revenue"] - row["returns"])
     return creators, rows, campaign_row
-
-
-def _in_range(shop_id: int, lo: datetime, hi: datetime) -> tuple:
-    return (Order.shop_id == shop_id, Order.counted.is_(True), Order.created_at >= lo, Order.created_at < hi)
 
 
 def _window(shop: Shop, start: date, end: date, as_of: date) -> Window:
@@ -216,11 +205,10 @@ def baseline(session: Session, shop: Shop, start: date, end: date, campaign: Cam
     shift = timedelta(days=-(-length // 7) * 7)
     rollups.ensure(session, shop)
 
-    def revenue(a: date, b: date) -> Decimal:
-        return _money(session.scalar(select(func.sum(OrderDay.revenue)).where(OrderDay.shop_id == shop.id, OrderDay.day >= a,
-                                                                                 OrderDay.day <= b)))
-
-    now, before = revenue(start, end), revenue(start - shift, end - shift)
+    now, before = (_money(v) for v in session.execute(
+        select(func.sum(case((OrderDay.day >= start, OrderDay.revenue), else_=0)),
+               func.sum(case((OrderDay.day <= end - shift, OrderDay.revenue), else_=0)))
+        .where(OrderDay.shop_id == shop.id, OrderDay.day >= start - shift, OrderDay.day <= end)).one())
     return {"from": start.isoformat(), "to": end.isoformat(), "baseline_from": (start - shift).isoformat(),
             "baseline_to": (end - shift).isoformat(), "revenue": str(now), "baseline_revenue": str(before),
             "incremental_revenue": str(now - before)}
@@ -252,13 +240,19 @@ def _leak_warnings(session: Session, shop: Shop, window: Window, creators: list[
             activity[cid] = last_linked
     if not summaries:
         return {}
-    last_active = (select(OrderDay.creator_key, func.max(OrderDay.day))
-                   .where(OrderDay.shop_id == shop.id, OrderDay.creator_key.in_(list(summaries)),
-                          (OrderDay.link_orders > 0) | (OrderDay.clicks > 0))
-                   .group_by(OrderDay.creator_key))
-    for cid, day in session.execute(last_active):
-        if day is not None and (cid not in activity or day > activity[cid]):
-            activity[cid] = day
+    # Last link order or click: the last weeks first (a creator active then is not quiet), all time for the rest.
+    recent_enough = recent_from - timedelta(days=leaks.QUIET_DAYS)
+    for since in (recent_enough, None):
+        pending = [cid for cid in summaries if cid not in activity or activity[cid] < recent_enough]
+        if not pending:
+            break
+        last_active = (select(OrderDay.creator_key, func.max(OrderDay.day))
+                       .where(OrderDay.shop_id == shop.id, OrderDay.creator_key.in_(pending),
+                              (OrderDay.link_orders > 0) | (OrderDay.clicks > 0), *([OrderDay.day >= since] if since else []))
+                       .group_by(OrderDay.creator_key))
+        for cid, day in session.execute(last_active):
+            if day is not None and (cid not in activity or day > activity[cid]):
+                activity[cid] = day
     out = {}
     for cid, summary in summaries.items():
         warning = leaks.judge(handles[cid], summary, window.start, window.end, activity.get(cid))

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -79,34 +79,29 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
         order = known.orders.get(facts.shopify_id)
     else:
         order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id))
-    fresh = False
+    outcome = None
     if order is None:
-        order, fresh = _insert_or_lock(session, shop_id, facts)
+        order = _insert_new(session, shop_id, _fields(facts, attributor, source, forgotten_as=None))
+        if order is not None:
+            outcome = "inserted"
+        else:  # another worker inserted it meanwhile (its orders/create and orders/paid drained side by side)
+            order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
+                                   .with_for_update())
         if known is not None:
             known.orders[facts.shopify_id] = order
-    if not fresh and facts.updated_at < order.shopify_updated_at:
-        outcome = "stale"
-    elif not fresh and facts.updated_at == order.shopify_updated_at:
-        outcome = "unchanged"
-    else:
-        outcome = "inserted" if fresh else "replaced"
-        seeding = bool(SEEDING_TAGS & {t.lower() for t in facts.tags})
-        won = attributor(facts.signals)
-        order.name, order.created_at, order.shopify_updated_at = facts.name, facts.created_at, facts.updated_at
-        order.cancelled_at, order.financial_status, order.test = facts.cancelled_at, facts.financial_status, facts.test
-        order.seeding, order.taxes_included, order.currency = seeding, facts.taxes_included, facts.currency
-        order.counted = not (facts.test or facts.voided or seeding)
-        forgotten = (order.customer_id or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
-        if not forgotten:
-            order.customer_id = facts.customer_id
-        order.gross, order.discounts, order.line_tax, order.revenue = facts.gross, facts.discounts, facts.line_tax, facts.revenue
-        order.signals = anonymous_signals(signals_json(facts.signals)) if forgotten else signals_json(facts.signals)
-        order.creator_id, order.rule, order.contested = won.creator_id, won.rule, json.dumps(list(won.contested))
-        order.signal_code, order.signal_link, order.referrer_host = attributor.leak_signals(facts.signals, won.creator_id)
-        order.source = source
-        session.flush()
-        if outcome == "replaced":  # a new order has no lines to replace
+    if outcome is None:
+        if facts.updated_at < order.shopify_updated_at:
+            outcome = "stale"
+        elif facts.updated_at == order.shopify_updated_at:
+            outcome = "unchanged"
+        else:
+            outcome = "replaced"
+            forgotten = (order.customer_id or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
+            for name, value in _fields(facts, attributor, source, forgotten_as=order.customer_id if forgotten else None).items():
+                setattr(order, name, value)
+            session.flush()
             session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
+    if outcome in ("inserted", "replaced"):
         session.add_all(OrderLine(shop_id=shop_id, order_id=order.id, shopify_id=l.shopify_id, quantity=l.quantity,
                                   price=l.price, discount=l.discount, tax=l.tax) for l in facts.lines)
     for refund in facts.refunds:  # a full order body carries its refunds: a missed refunds/create is repaired
@@ -114,22 +109,31 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
     return outcome
 
 
-_PLACEHOLDER_VERSION = datetime(1970, 1, 1, tzinfo=timezone.utc)
+def _fields(facts: OrderFacts, attributor: Attributor, source: str, forgotten_as: str | None) -> dict:
+    """The stored columns of this version of the order; `forgotten_as`: the placeholder of a customer
+    forgotten by customers/redact (the order keeps it, and only the signals attribution reads)."""
+    seeding = bool(SEEDING_TAGS & {t.lower() for t in facts.tags})
+    won = attributor(facts.signals)
+    code, has_link, host = attributor.leak_signals(facts.signals, won.creator_id)
+    signals = signals_json(facts.signals)
+    return dict(
+        shopify_id=facts.shopify_id, name=facts.name, created_at=facts.created_at, shopify_updated_at=facts.updated_at,
+        cancelled_at=facts.cancelled_at, financial_status=facts.financial_status, test=facts.test, seeding=seeding,
+        taxes_included=facts.taxes_included, currency=facts.currency, counted=not (facts.test or facts.voided or seeding),
+        customer_id=forgotten_as or facts.customer_id, gross=facts.gross, discounts=facts.discounts, line_tax=facts.line_tax,
+        revenue=facts.revenue, signals=anonymous_signals(signals) if forgotten_as else signals,
+        creator_id=won.creator_id, rule=won.rule, contested=json.dumps(list(won.contested)),
+        signal_code=code, signal_link=has_link, referrer_host=host, source=source)
 
 
-def _insert_or_lock(session: Session, shop_id: int, facts: OrderFacts) -> tuple[Order, bool]:
-    """A new order's row, inserted now (True), or, when another worker inserted it first (its
-    orders/create and orders/paid drained side by side), that row, locked (False). ON CONFLICT
-    waits for the other transaction, so neither batch fails on the unique key."""
+def _insert_new(session: Session, shop_id: int, fields: dict) -> Order | None:
+    """Insert a new order in one statement and return it (persistent in the session), or None when
+    another worker holds that order already: ON CONFLICT waits for the other transaction, so neither
+    batch fails on the unique key."""
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    new_id = session.execute(
-        insert_(Order).values(shop_id=shop_id, shopify_id=facts.shopify_id, created_at=facts.created_at,
-                              shopify_updated_at=_PLACEHOLDER_VERSION)  # filled in by apply_order at once
-        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Order.id)).scalar()
-    if new_id is not None:
-        return session.get(Order, new_id), True
-    return session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
-                          .with_for_update()), False
+    stmt = (insert_(Order).values(shop_id=shop_id, **fields)
+            .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Order))
+    return session.scalars(stmt).first()
 
 
 def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Known | None = None) -> str:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Creator, OrderDay, Shop
@@ -15,6 +15,7 @@ from . import rollups
 from .metrics import _money
 
 WEEKLY_AFTER_DAYS = 92
+ATTRIBUTED, NONE, OTHER = 1, 0, 2
 
 
 def net_revenue_series(session: Session, shop: Shop, start: date, end: date, creator_ids: set[int] | None = None,
@@ -23,11 +24,19 @@ def net_revenue_series(session: Session, shop: Shop, start: date, end: date, cre
     creator ("unattributed"), and the number of orders counted in either. With `handle_creator`, only its orders
     are "attributed" and "unattributed" is None. `creator_ids` limits the creators (a campaign's members)."""
     rollups.ensure(session, shop)
-    query = (select(OrderDay.day, OrderDay.creator_key, func.sum(OrderDay.revenue - OrderDay.returns), func.sum(OrderDay.orders))
-             .where(OrderDay.shop_id == shop.id, OrderDay.day >= start, OrderDay.day <= end))
+    # Each row of the rollup is attributed (a creator of the selection), unattributed, or neither (a creator
+    # outside the campaign): summed per day and kind in SQL, so a year is ~3 x 365 rows whatever the creators.
     if handle_creator is not None:
-        query = query.where(OrderDay.creator_key == handle_creator.id)
-    query = query.group_by(OrderDay.day, OrderDay.creator_key)
+        kind = case((OrderDay.creator_key == handle_creator.id, ATTRIBUTED), else_=OTHER)
+    elif creator_ids is not None:
+        kind = case((OrderDay.creator_key == UNATTRIBUTED, NONE),
+                    (OrderDay.creator_key.in_(sorted(creator_ids) or [-1]), ATTRIBUTED), else_=OTHER)
+    else:
+        kind = case((OrderDay.creator_key == UNATTRIBUTED, NONE), else_=ATTRIBUTED)
+    kind = kind.label("kind")
+    query = (select(OrderDay.day, kind, func.sum(OrderDay.revenue - OrderDay.returns), func.sum(OrderDay.orders))
+             .where(OrderDay.shop_id == shop.id, OrderDay.day >= start, OrderDay.day <= end)
+             .group_by(OrderDay.day, kind))
 
     weekly = (end - start).days + 1 > WEEKLY_AFTER_DAYS
     def key(day: date) -> date:
@@ -36,14 +45,11 @@ def net_revenue_series(session: Session, shop: Shop, start: date, end: date, cre
     attributed: dict[date, Decimal] = defaultdict(Decimal)
     unattributed: dict[date, Decimal] = defaultdict(Decimal)
     orders: dict[date, int] = defaultdict(int)
-    for local_day, cid, raw, n in session.execute(query):
+    for local_day, what, raw, n in session.execute(query):
         day = key(local_day)
-        if cid == UNATTRIBUTED:
-            unattributed[day] += _money(raw)
-        elif creator_ids is not None and cid not in creator_ids:
-            continue  # another campaign's creator
-        else:
-            attributed[day] += _money(raw)
+        if what == OTHER:
+            continue  # another campaign's creator, or not the creator asked for
+        (unattributed if what == NONE else attributed)[day] += _money(raw)
         orders[day] += int(n or 0)
     points, day = [], start
     while day <= end:

@@ -326,3 +326,64 @@ def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runti
         assert session.scalar(select(func.count()).select_from(DirtyDay)) == 0
         day = session.execute(select(OrderDay.day, OrderDay.orders, OrderDay.revenue).where(OrderDay.creator_key != 0)).one()
         assert (day.day.isoformat(), day.orders, day.revenue) == ("2026-03-03", 1, 85_0000)  # 85.00 in units of 1/10,000
+    # A shop without a rollup (just migrated) is built by the worker, not by the merchant's first page load.
+    from shopify_roi.models import RollupState
+    with runtime.db.session() as session:
+        session.execute(RollupState.__table__.delete())
+        session.execute(OrderDay.__table__.delete())
+    assert refresh_rollups(runtime) == 1
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.sum(OrderDay.orders))) == 1 and session.scalar(select(func.count()).select_from(DirtyDay)) == 0
+
+
+def test_contested_revenue_is_the_revenue_another_creator_won(merchant, runtime, stand_in, shop_domain):
+    from test_order_pipeline import _order
+
+    merchant.create_creator("anna", "ANNA15", "15")
+    merchant.create_creator("ben", "BEN10", "10")
+    # Anna's code and Ben's link on one order: the code wins (METRICS.md precedence), Ben's signal lost.
+    _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=6001, landing_site="/?ref=ben&utm_content=ben",
+           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"})
+    runtime.jobs.drain()
+    body = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
+    anna, ben = _row(body, "anna"), _row(body, "ben")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["contested_revenue"])) == (1, D("85.00"), 0)
+    assert (ben["orders"], D(ben["revenue"]), D(ben["contested_revenue"])) == (0, 0, D("85.00"))
+
+
+def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, stand_in, shop_domain):
+    """PostgreSQL rebuilds a shop's rollup in one pass (AT TIME ZONE); it must give exactly the rows that
+    recomputing each day does (the path SQLite and every dirty day take)."""
+    from zoneinfo import ZoneInfo
+
+    from shopify_roi.models import CodeDay, OrderDay
+    from shopify_roi.services import rollups
+    from test_order_pipeline import _order
+
+    if runtime.db.engine.dialect.name != "postgresql":
+        pytest.skip("the set-based rebuild is PostgreSQL's")
+    merchant.create_creator("anna", "ANNA15", "15")
+    merchant.create_creator("ben", "BEN10", "10")
+    worked_example_3(stand_in, shop_domain)
+    _order(stand_in, shop_domain, created_at="2026-03-31T23:30:00Z", customer_id=6001, landing_site="/?ref=ben",
+           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"}, referring_site="https://www.retailmenot.com/")
+    runtime.jobs.drain()
+
+    def snapshot(session, shop_id):
+        days = {tuple(getattr(r, c.name) for c in OrderDay.__table__.columns if c.name != "id")
+                for r in session.scalars(select(OrderDay).where(OrderDay.shop_id == shop_id))}
+        codes = sorted(tuple(getattr(r, c.name) for c in CodeDay.__table__.columns if c.name != "id")
+                       for r in session.scalars(select(CodeDay).where(CodeDay.shop_id == shop_id)))
+        return days, codes
+
+    with runtime.db.session() as session:
+        shop = session.scalar(select(Shop).where(Shop.domain == shop_domain))
+        rollups.ensure(session, shop)  # the first build: set-based
+        built = snapshot(session, shop.id)
+        assert len(built[0]) > 5 and built[1]
+        tz = ZoneInfo(shop.iana_timezone)
+        for day in sorted({r[1] for r in built[0]}):
+            rollups.recompute(session, shop.id, tz, day)
+        assert snapshot(session, shop.id) == built

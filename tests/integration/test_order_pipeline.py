@@ -250,3 +250,48 @@ def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime
     with runtime.db.session() as session:
         (row,) = session.scalars(select(Order).where(Order.shop_id == shop_id)).all()
         assert row.shopify_updated_at == paid.updated_at and row.revenue == Decimal("100.00")
+
+
+def test_a_deadlocked_batch_is_claimed_again_and_a_long_drain_goes_on_in_a_new_job(merchant, runtime, stand_in, shop_domain,
+                                                                                     monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from shopify_roi.jobs import orders as order_jobs
+
+    for customer in (5001, 5002):
+        _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=customer,
+               line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}])
+
+    # Over its time budget, a drain leaves the rest to a new drain job (RQ would kill it at 180 s).
+    def drains():
+        return [j for j in runtime.jobs.queue.jobs if j.func_name == "shopify_roi.jobs.orders.drain_orders"]
+
+    monkeypatch.setattr(order_jobs, "DRAIN_BUDGET_SECONDS", -1.0)
+    before = len(drains())
+    assert order_jobs.drain_orders() == {"continued_in_a_new_job": 1}
+    assert len(drains()) == before + 1
+    runtime.jobs.queue.empty()
+
+    class DeadlockDetected(Exception):
+        sqlstate = "40P01"
+
+    real, calls = order_jobs.order_ingest.process, []
+
+    def deadlocking_once(session, batch):
+        calls.append(len(batch))
+        counts = real(session, batch)
+        if len(calls) == 1:  # the database chose this batch's transaction as the deadlock victim
+            raise OperationalError("UPDATE orders ...", {}, DeadlockDetected("deadlock detected"))
+        return counts
+
+    monkeypatch.setattr(order_jobs, "DRAIN_BUDGET_SECONDS", 120.0)
+    monkeypatch.setattr(order_jobs.order_ingest, "process", deadlocking_once)
+    result = order_jobs.drain_orders()
+    assert result["batches_retried"] == 1 and len(calls) == 2 and calls[0] == calls[1]  # the same batch, again
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        assert session.scalar(select(func.count()).select_from(Order).where(Order.shop_id == shop_id)) == 2
+        left = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
+            WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.topic.like("orders/%"),
+            WebhookDelivery.status != "processed"))
+        assert left == 0
