@@ -97,9 +97,14 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
             known = orders.Known(session, shop_id, [f.shopify_id for f in batch],
                                  [r.shopify_id for f in batch for r in f.refunds])
             customers = set()
+            fresh = orders.insert_new_orders(session, shop_id, batch, attributor, "backfill", known)
+            repaired += len(fresh)
             for facts in batch:
                 before = {r.shopify_id for r in facts.refunds} & known.refunds
-                if orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
+                if facts.shopify_id in fresh:
+                    for refund in facts.refunds:
+                        orders.apply_refund(session, shop_id, refund, known)
+                elif orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
                     repaired += 1
                 refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
                 customers.add(facts.customer_id)

@@ -67,8 +67,11 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     attributors: dict[int, orders.Attributor] = {}
     customers: dict[int, set[str]] = {}
     touched: dict[int, set[str]] = {}  # Shopify order ids applied or refunded, per shop
-    known = _known(session, shops, deliveries)
-    for delivery in deliveries:
+    known, keys = _known(session, shops, deliveries)
+    # In order of the order they concern (apply is order-independent): two workers draining batches that
+    # share orders (an order's create in one, its paid in the next) then take those orders' locks in the
+    # same order and wait for each other instead of deadlocking.
+    for delivery in sorted(deliveries, key=lambda d: keys.get(d.id, (d.shop_domain, "", d.id))):
         shop = shops.get(delivery.shop_domain)
         if shop is None or not shop.is_installed:
             _finish(delivery, SKIPPED, result="shop not installed")
@@ -111,10 +114,12 @@ def _ids(values) -> list[str]:
     return [i for i in (shopify_id(v) for v in values) if i is not None]
 
 
-def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> dict[int, orders.Known]:
-    """Prefetch, per shop, the orders and refunds the batch names (ids read from the raw bodies)."""
+def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> tuple[dict[int, orders.Known], dict]:
+    """Prefetch, per shop, the orders and refunds the batch names (ids read from the raw bodies); and each
+    delivery's sort key: (shop, the order's id as a zero-padded number, delivery id)."""
     order_ids: dict[int, list[str]] = {}
     refund_ids: dict[int, list[str]] = {}
+    keys: dict[int, tuple] = {}
     for delivery in deliveries:
         shop = shops.get(delivery.shop_domain)
         if shop is None:
@@ -123,6 +128,11 @@ def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> 
             body = parse_payload(delivery.payload)
         except PayloadError:
             continue  # reported in the main loop
+        order_id = body.get("order_id") if delivery.topic == "refunds/create" else body.get("id")
+        if isinstance(body.get("order_edit"), dict):
+            order_id = body["order_edit"].get("order_id")
+        (number,) = _ids([order_id]) or [""]
+        keys[delivery.id] = (delivery.shop_domain, number.rjust(24, "0"), delivery.id)
         if delivery.topic == "refunds/create":
             refund_ids.setdefault(shop.id, []).extend(_ids([body.get("id")]))
         elif delivery.topic != "orders/edited":
@@ -130,4 +140,4 @@ def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> 
             refunds = body.get("refunds") if isinstance(body.get("refunds"), list) else []
             refund_ids.setdefault(shop.id, []).extend(_ids(r.get("id") for r in refunds if isinstance(r, dict)))
     return {sid: orders.Known(session, sid, order_ids.get(sid, []), refund_ids.get(sid, []))
-            for sid in set(order_ids) | set(refund_ids)}
+            for sid in set(order_ids) | set(refund_ids)}, keys

@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, case, delete, exists, func, select, type_coerce, update
+from sqlalchemy import BigInteger, case, delete, exists, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -109,6 +109,32 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
     return outcome
 
 
+def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str,
+                      known: Known) -> set[str]:
+    """Insert, set-based, the orders of `batch` the database does not hold yet (a backfill's usual case):
+    one multi-row INSERT per 500 orders and one for their lines, instead of two statements per order.
+    Returns the Shopify ids inserted; the caller applies the rest (held already, or inserted meanwhile
+    by another worker: ON CONFLICT skips those) with `apply_order`. Their refunds are not stored here."""
+    newest: dict[str, OrderFacts] = {}
+    for facts in batch:
+        if facts.shopify_id not in known.orders and (facts.shopify_id not in newest
+                                                     or facts.updated_at > newest[facts.shopify_id].updated_at):
+            newest[facts.shopify_id] = facts
+    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    inserted: dict[str, int] = {}
+    todo = list(newest.values())
+    for start in range(0, len(todo), 500):
+        rows = [{"shop_id": shop_id, **_fields(f, attributor, source, forgotten_as=None)} for f in todo[start:start + 500]]
+        stmt = insert_(Order).values(rows).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
+        inserted.update(session.execute(stmt.returning(Order.shopify_id, Order.id)).all())
+    lines = [{"shop_id": shop_id, "order_id": inserted[f.shopify_id], "shopify_id": l.shopify_id, "quantity": l.quantity,
+              "price": l.price, "discount": l.discount, "tax": l.tax}
+             for f in todo if f.shopify_id in inserted for l in f.lines]
+    if lines:
+        session.execute(insert(OrderLine), lines)
+    return set(inserted)
+
+
 def _fields(facts: OrderFacts, attributor: Attributor, source: str, forgotten_as: str | None) -> dict:
     """The stored columns of this version of the order; `forgotten_as`: the placeholder of a customer
     forgotten by customers/redact (the order keeps it, and only the signals attribution reads)."""
@@ -146,12 +172,17 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
         return "unchanged"
     if known is not None:
         known.refunds.add(facts.shopify_id)
-    refund = Refund(shop_id=shop_id, shopify_id=facts.shopify_id, order_shopify_id=facts.order_shopify_id,
-                    created_at=facts.created_at, subtotal=sum((l.subtotal for l in facts.lines), start=0),
-                    line_tax=sum((l.tax for l in facts.lines), start=0), has_lines=bool(facts.lines))
-    session.add(refund)
-    session.flush()
-    session.add_all(RefundLine(shop_id=shop_id, refund_id=refund.id, shopify_id=l.shopify_id, line_shopify_id=l.line_shopify_id,
+    # ON CONFLICT: another worker may be storing the same refund (from refunds/create, or inside an
+    # order body) right now; the second waits for the first and stores nothing.
+    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    refund_id = session.execute(
+        insert_(Refund).values(shop_id=shop_id, shopify_id=facts.shopify_id, order_shopify_id=facts.order_shopify_id,
+                               created_at=facts.created_at, subtotal=sum((l.subtotal for l in facts.lines), start=0),
+                               line_tax=sum((l.tax for l in facts.lines), start=0), has_lines=bool(facts.lines))
+        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Refund.id)).scalar()
+    if refund_id is None:
+        return "unchanged"
+    session.add_all(RefundLine(shop_id=shop_id, refund_id=refund_id, shopify_id=l.shopify_id, line_shopify_id=l.line_shopify_id,
                                quantity=l.quantity, subtotal=l.subtotal, tax=l.tax) for l in facts.lines)
     return "inserted"
 
@@ -229,7 +260,10 @@ def _refresh_returns(session: Session, shop_id: int, order_ids: list[str]) -> No
     net = type_coerce(Refund.subtotal, BigInteger) - case((Order.taxes_included, type_coerce(Refund.line_tax, BigInteger)), else_=0)
     returns = select(func.coalesce(func.sum(net), 0)).where(*of_order).scalar_subquery()
     with_lines = exists().where(*of_order, Refund.has_lines.is_(True))
-    session.execute(update(Order).where(Order.shop_id == shop_id, Order.shopify_id.in_(order_ids))
+    any_refund = exists().where(*of_order)
+    # Only orders with a refund, or with returns to clear: an order without refunds is not written again.
+    session.execute(update(Order).where(Order.shop_id == shop_id, Order.shopify_id.in_(order_ids),
+                                        any_refund | (type_coerce(Order.returns, BigInteger) != 0) | Order.refunded_lines.is_(True))
                     .values(returns=type_coerce(returns, BigInteger), refunded_lines=with_lines),
                     execution_options={"synchronize_session": False})
 
