@@ -13,12 +13,16 @@ against an absolute per-thread schedule (CLOCK_MONOTONIC through LuaJIT's ffi). 
 clock when the request is written, after the delay.
 
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own database, Redis db 7):
-  python bench/ingest.py [--duration 15] [--rate 500] [--workers 2 --threads 4 --worker-connections 16]
+  python bench/ingest.py [--duration 15] [--rate 500] [--workers 2 --threads 4 --worker-connections 32]
+  quick looks: --servers app --modes paced --duration 10; --profile DIR py-spies the workers at full speed
 
-gunicorn: the Procfile's 2 workers x 4 threads (gthread) for 2 cores, plus --worker-connections 16:
-without it the first worker accepts all of wrk's keep-alive connections and the second idles (a
-gthread worker accepts until it holds worker_connections, default 1000), so half the machine is
-unused. wrk: 2 threads, 32 connections (16 per worker) at full speed and paced.
+gunicorn: the Procfile's 2 workers x 4 threads (gthread) for 2 cores with --worker-connections 32.
+Without a cap (default 1000) one worker may accept most of wrk's keep-alive connections and the
+other idle (measured 444 vs 212 CPU ticks). Too low a cap is worse: a gthread worker keeps at most
+worker_connections - threads connections alive, answers the others with `Connection: close`, and a
+reconnected client's first request holds a pool thread while it waits for the bytes (up to 5 s);
+with 16 (12 kept alive for 16 connections per worker) the paced run's p50 was 19-27 ms instead of
+2-3 ms. wrk: 2 threads, 32 connections (16 per worker) at full speed and paced.
 """
 from __future__ import annotations
 
@@ -81,13 +85,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=common.GUNICORN_WORKERS)
     parser.add_argument("--threads", type=int, default=common.GUNICORN_THREADS)
     parser.add_argument("--worker-class", default=None, help="gunicorn worker class (default: gthread when threads > 1)")
-    parser.add_argument("--worker-connections", type=int, default=16,
-                        help="gunicorn --worker-connections (gthread: connections a worker holds before it stops accepting)")
+    parser.add_argument("--worker-connections", type=int, default=32,
+                        help="gunicorn --worker-connections, the Procfile's (gthread: connections a worker holds before it "
+                        "stops accepting; it keeps alive at most this minus --threads)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections at full speed")
     parser.add_argument("--paced-connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--redis-db", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1, help="alternate app and bare this many times")
+    parser.add_argument("--servers", default="app,bare", help="which of app,bare to run (a quick look at one)")
+    parser.add_argument("--modes", default="full,paced", help="which of full,paced to run")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--profile", metavar="DIR", help="py-spy the gunicorn workers during the full-speed runs; "
                         "print the heaviest functions and keep the collapsed stacks in DIR")
@@ -111,7 +118,9 @@ def main() -> None:
     common.migrate(env)
     url = f"http://127.0.0.1:{port}"
     results: dict[str, list[dict]] = {}
-    servers = {"app": "shopify_roi.app:create_app()", "bare": "bare_webhook:create_app()"}
+    servers = {name: spec for name, spec in (("app", "shopify_roi.app:create_app()"), ("bare", "bare_webhook:create_app()"))
+               if name in args.servers.split(",")}
+    modes = [m for m in (("full", 0, args.connections), ("paced", args.rate, args.paced_connections)) if m[0] in args.modes.split(",")]
     profiles: dict[str, list] = {}
     gunicorn_extra = ["--worker-connections", str(args.worker_connections)] if args.worker_connections else []
     try:
@@ -122,7 +131,7 @@ def main() -> None:
                     common.wait_http(f"{url}/healthz")
                     run_wrk(url, manifest, 0, f"warm-{name}-{round_no}", args.wrk_threads, args.connections, 3)
                     conn.delete(bare_key)
-                    for mode, rate, conns in (("full", 0, args.connections), ("paced", args.rate, args.paced_connections)):
+                    for mode, rate, conns in modes:
                         prefix = f"{name}-{mode}-{round_no}-{queue_name}"
                         spy = None
                         if args.profile and mode == "full" and round_no == 0:
@@ -164,6 +173,8 @@ def main() -> None:
         runs = sorted(results[key], key=lambda s: s["per_s"])
         return runs[len(runs) // 2]
 
+    if len(results) < 4:  # --servers/--modes: the rounds above are the figures
+        return
     app, bare, app_p, bare_p = best("app-full"), best("bare-full"), best("app-paced"), best("bare-paced")
     kind = (args.worker_class or ("gthread" if args.threads > 1 else "sync")) + (
         f" --worker-connections {args.worker_connections}" if args.worker_connections else "")

@@ -1,16 +1,22 @@
 """Engine, session factory and the declarative Base (with a constraint naming convention)."""
 from __future__ import annotations
 
+import logging
 import os
+import select
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -69,7 +75,93 @@ def make_engine(database_url: str) -> Engine:
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
-    return create_engine(database_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No pool_pre_ping: its SELECT 1 is one more round trip on every checkout (a quarter of a webhook's
+    # wall time). A pooled connection is checked without a round trip instead (`_check_on_checkout`),
+    # connections are renewed after 30 minutes, and the webhook path retries once on a disconnect.
+    engine = create_engine(database_url, pool_size=10, max_overflow=10, pool_recycle=RECYCLE_SECONDS)
+    _check_on_checkout(engine)
+    event.listen(engine, "connect", _prefer_lz4)
+    event.listen(engine, "connect", _custom_plans)
+    return engine
+
+
+def _custom_plans(dbapi_conn, _record) -> None:
+    """Plan every statement for its own parameters. psycopg prepares a statement on the server after
+    five executions, and PostgreSQL may then switch to a generic plan that ignores the values: the
+    ROI table's date-range sums went from 150 ms to 900 ms on the sixth request (bench/roi_queries.py)."""
+    try:
+        dbapi_conn.autocommit = True
+        dbapi_conn.execute("SET plan_cache_mode = force_custom_plan")
+    except Exception as exc:  # noqa: BLE001 - a planner preference only (PostgreSQL 12+)
+        log.debug("plan_cache_mode stays the server's: %s", exc)
+    finally:
+        dbapi_conn.autocommit = False
+
+
+def _prefer_lz4(dbapi_conn, _record) -> None:
+    """Compress TOASTed values (webhook bodies, ~7 KB of JSON each) with lz4 rather than pglz: a
+    quarter less server CPU per stored webhook, and faster to read back. Values already stored stay
+    as they are (PostgreSQL reads both). A server without lz4 (built without it, before 14) keeps pglz."""
+    try:
+        dbapi_conn.autocommit = True
+        dbapi_conn.execute("SET default_toast_compression = lz4")
+    except Exception as exc:  # noqa: BLE001 - only a preference
+        log.debug("default_toast_compression stays the server's: %s", exc)
+    finally:
+        dbapi_conn.autocommit = False
+
+
+RECYCLE_SECONDS = 1800
+PING_IDLE_SECONDS = 5.0  # a connection idle longer than this is pinged on checkout (cheap when traffic is low)
+
+
+def _has_pending_input(dbapi_conn) -> bool:
+    """True when the server sent something to an idle connection, or it cannot be told.
+
+    An idle PostgreSQL connection in the pool has nothing to read. When the backend is terminated
+    (pg_terminate_backend, a server shutdown or restart) the server sends a FATAL message and closes
+    the socket, so the socket turns readable: that is seen here with a poll(0), no round trip.
+    """
+    try:
+        fd = dbapi_conn.fileno()
+    except Exception:  # noqa: BLE001 - closed or not a psycopg connection: let the ping decide
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
+def _check_on_checkout(engine: Engine) -> None:
+    """Ping a pooled connection on checkout only when it may be dead: the server wrote to it while
+    it was idle (see `_has_pending_input`), or it sat idle for more than PING_IDLE_SECONDS. Under
+    load neither holds and a checkout costs no round trip. A failed ping invalidates the pool (the
+    server restarted: every older connection is dead too) and the checkout reconnects. A connection
+    killed between this check and its first statement still fails once: `Database.retrying` covers
+    the paths that must not fail (the webhook inbox)."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_conn, record):
+        if dbapi_conn is not None:
+            record.info["shopify_roi.idle_since"] = (dbapi_conn, time.monotonic())
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn, record, _proxy):
+        conn, since = record.info.pop("shopify_roi.idle_since", (None, 0.0))
+        if conn is not dbapi_conn:  # a new connection: nothing to check
+            return
+        if time.monotonic() - since <= PING_IDLE_SECONDS and not _has_pending_input(dbapi_conn):
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as err:
+            log.info("a pooled database connection was dead (%s); reconnecting", err.__class__.__name__)
+            raise exc.InvalidatePoolError(str(err)) from err
+
+
+def is_disconnect(error: BaseException) -> bool:
+    """A statement failed because its connection was dead (the pool has already been invalidated)."""
+    return isinstance(error, exc.DBAPIError) and bool(error.connection_invalidated)
 
 
 class Database:
@@ -79,8 +171,16 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Idle autocommit connections of the webhook path (see `autocommit`): (connection, created, last used).
+        self._idle: list[tuple[Any, float, float]] = []
         # A forked child (gunicorn, RQ's forking worker) must not reuse the parent's connections.
-        os.register_at_fork(after_in_child=lambda: self.engine.dispose(close=False))
+        os.register_at_fork(after_in_child=self._forget_connections)
+
+    def _forget_connections(self) -> None:
+        self.engine.dispose(close=False)
+        # The parent's sockets: never used here, and kept referenced, since a connection that is
+        # garbage-collected says goodbye to the server on the socket the parent still uses.
+        self._inherited, self._idle = self._idle, []
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -89,5 +189,91 @@ class Database:
             with session.begin():
                 yield session
 
+    IDLE_AUTOCOMMIT_MAX = 8  # idle autocommit connections kept per process (gunicorn: a worker's threads)
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Any]:
+        """A connection in autocommit: each statement commits on its own, in one round trip (no BEGIN,
+        no COMMIT). For the webhook path's one INSERT (services.inbox.receive).
+
+        On PostgreSQL it is a psycopg connection of its own, kept in a small free list beside the
+        pool (taking one is a list pop, no pool bookkeeping, no mode switch), checked as pooled ones
+        are (`_check_on_checkout`: pinged only when the server wrote to it while idle or it idled
+        longer than PING_IDLE_SECONDS) and renewed after RECYCLE_SECONDS. A disconnect raises a
+        DBAPIError with `connection_invalidated` (see `retrying`). Elsewhere (SQLite) it is a Core
+        Connection in AUTOCOMMIT.
+        """
+        if self.engine.dialect.name != "postgresql":
+            with self.engine.connect() as conn:
+                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+            return
+        dialect = self.engine.dialect
+        conn, created = self._take_autocommit()
+        try:
+            yield conn
+        except dialect.loaded_dbapi.Error as err:
+            if dialect.is_disconnect(err, conn, None):
+                # The server restarted or cut its connections: the idle ones are as dead as this one.
+                idle, self._idle = self._idle, []
+                for dead in [conn] + [c for c, _, _ in idle]:
+                    dead.close()
+                raise exc.DBAPIError.instance(None, None, err, dialect.loaded_dbapi.Error,
+                                              connection_invalidated=True, dialect=dialect) from err
+            self._give_back(conn, created)
+            raise
+        except BaseException:
+            conn.close()  # interrupted mid-statement: its state is unknown
+            raise
+        self._give_back(conn, created)
+
+    def _take_autocommit(self) -> tuple[Any, float]:
+        now = time.monotonic()
+        while True:
+            try:
+                conn, created, used = self._idle.pop()  # the most recently used: the warmest
+            except IndexError:
+                break
+            if now - created > RECYCLE_SECONDS or conn.closed or conn.broken:
+                conn.close()
+                continue
+            if now - used > PING_IDLE_SECONDS or _has_pending_input(conn):
+                try:
+                    self.engine.dialect.do_ping(conn)
+                except self.engine.dialect.loaded_dbapi.Error:
+                    log.info("an idle autocommit connection was dead; reconnecting")
+                    conn.close()
+                    continue
+            return conn, created
+        # A new connection, made by the engine (its connect events run), then kept out of the pool.
+        pooled = self.engine.raw_connection()
+        conn = pooled.driver_connection
+        pooled.detach()
+        conn.rollback()  # (a pooled connection is idle, so no round trip: autocommit can only be set when idle)
+        conn.autocommit = True
+        return conn, now
+
+    def _give_back(self, conn, created: float) -> None:
+        if conn.closed or conn.broken or len(self._idle) >= self.IDLE_AUTOCOMMIT_MAX:
+            conn.close()
+        else:
+            self._idle.append((conn, created, time.monotonic()))
+
+    def retrying(self, work: Callable[[], T], attempts: int = 2) -> T:
+        """`work()`, run again (up to `attempts` times in all) when it failed on a dead connection.
+
+        Only for idempotent work: a statement whose connection died may or may not have committed.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return work()
+            except exc.DBAPIError as error:
+                if attempt == attempts or not is_disconnect(error):
+                    raise
+                log.warning("database connection lost (%s); retrying on a new connection", error.orig.__class__.__name__)
+        raise AssertionError("unreachable")
+
     def dispose(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn, _, _ in idle:
+            conn.close()
         self.engine.dispose()

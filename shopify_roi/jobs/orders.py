@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
+import weakref
 from collections import Counter
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy.exc import DBAPIError
 
 from ..runtime import Runtime, current
 from ..services import order_ingest, orders
@@ -12,27 +20,147 @@ DRAIN_FLAG = "shopify-roi:orders-drain-requested"
 BATCH = 500
 
 
+DEBOUNCE_SECONDS = 1.0  # under a sustained burst, a process asks for a drain at least this often
+
+
+class DrainRequests:
+    """One process's drain requests, coalesced while a burst of order webhooks is being handled.
+
+    Asking is a Redis `SET NX` of DRAIN_FLAG (plus one enqueue when it was not set). A delivery is
+    covered by a request made *after* its row was committed: if the flag was free, a new drain job
+    is queued; if it was set, a queued drain has not started yet (drain_orders deletes the flag when
+    it starts, before claiming). So a request may be deferred, never dropped:
+
+    - every order webhook request runs inside `section()`; after storing its row it calls
+      `request()`. Alone in the section (a quiet shop, a test posting one webhook at a time) it asks
+      Redis now, before answering, as before. With other order requests of this process still in
+      the section, and a request made less than DEBOUNCE_SECONDS ago, it only marks a request as
+      owed and answers at once (no Redis round trip);
+    - whoever leaves the section while a request is owed asks Redis, if it is the last one out, or
+      if the last request is DEBOUNCE_SECONDS old (a burst that never pauses). The owed mark is
+      cleared under the lock *before* that request is made, so the request follows every commit
+      that marked it; a mark made later is asked for by a later exit.
+
+    The last webhook of a burst is therefore always followed by a request, at the latest when the
+    last request of the burst leaves the section (before its answer is written). Only a process
+    that dies with a request owed loses it; the inbox row is durable and the sweeper re-enqueues it.
+    """
+
+    def __init__(self, rt: Runtime, clock=time.monotonic):
+        self._rt = weakref.ref(rt)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.inside = 0  # order webhook requests of this process being handled now
+        self.owed = False  # a committed delivery waits for a request
+        self.asked_at = float("-inf")  # when Redis was last asked (monotonic)
+
+    @contextmanager
+    def section(self) -> Iterator[None]:
+        with self._lock:
+            self.inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.inside -= 1
+                ask = self.owed and (self.inside == 0 or self._clock() - self.asked_at >= DEBOUNCE_SECONDS)
+                if ask:
+                    self._mark_asked()
+            if ask:
+                self._ask()
+
+    def request(self) -> None:
+        """Call after the delivery's row is committed."""
+        with self._lock:
+            if self.inside > 1 and self._clock() - self.asked_at < DEBOUNCE_SECONDS:
+                self.owed = True  # a later exit from the section asks for it
+                return
+            self._mark_asked()
+        self._ask()
+
+    def _mark_asked(self) -> None:  # under the lock
+        self.owed = False
+        self.asked_at = self._clock()
+
+    def _ask(self) -> None:
+        rt = self._rt()
+        if rt is None:
+            return
+        try:
+            if rt.jobs.redis.set(DRAIN_FLAG, 1, nx=True, ex=60):
+                rt.jobs.enqueue(drain_orders)
+        except Exception as exc:  # noqa: BLE001 - the inbox row is durable; the sweeper drains it later
+            log.warning("could not request an orders drain: %s", exc)
+
+
+_requests: dict[int, tuple[weakref.ref, DrainRequests]] = {}  # id(rt.jobs) -> (rt.jobs, its DrainRequests)
+_requests_lock = threading.Lock()
+
+
+def _forget_after_fork() -> None:
+    """A forked child (gunicorn's workers) starts with none: the parent's counts are not its own."""
+    global _requests_lock
+    _requests.clear()
+    _requests_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def drain_requests(rt: Runtime) -> DrainRequests:
+    """The runtime's DrainRequests in this process."""
+    found = _requests.get(id(rt.jobs))
+    if found is None or found[0]() is not rt.jobs:
+        with _requests_lock:
+            for key, (queue, _) in list(_requests.items()):  # forget runtimes that are gone (tests make many)
+                if queue() is None:
+                    del _requests[key]
+            found = _requests.get(id(rt.jobs))
+            if found is None or found[0]() is not rt.jobs:
+                found = _requests[id(rt.jobs)] = (weakref.ref(rt.jobs), DrainRequests(rt))
+    return found[1]
+
+
 def request_drain(rt: Runtime) -> None:
-    """Queue one drain job unless one is already waiting (webhooks arrive in bursts)."""
-    try:
-        if rt.jobs.redis.set(DRAIN_FLAG, 1, nx=True, ex=60):
-            rt.jobs.enqueue(drain_orders)
-    except Exception as exc:  # noqa: BLE001 - the inbox row is durable; the sweeper drains it later
-        log.warning("could not request an orders drain: %s", exc)
+    """Ask for one drain job unless one is already waiting (webhooks arrive in bursts); deferred to
+    the end of the burst when called inside `drain_requests(rt).section()` (see DrainRequests)."""
+    drain_requests(rt).request()
+
+
+DRAIN_BUDGET_SECONDS = 120.0  # under RQ's default job timeout (180 s): a longer backlog goes on in a new job
+TRANSIENT = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+MAX_TRANSIENT_RETRIES = 5
 
 
 def drain_orders(batch_size: int | None = None) -> dict:
-    """Process received order deliveries, a batch per transaction, until none is left."""
+    """Process received order deliveries, a batch per transaction, until none is left (or the time
+    budget is spent: then a new drain job takes the rest).
+
+    Two workers draining side by side may deadlock on a customer both batches touch; the database
+    rolls one batch back, and it is claimed and processed again at once (not failed to RQ's retry).
+    """
     rt = current()
     batch_size = batch_size or rt.settings.orders_batch
     rt.jobs.redis.delete(DRAIN_FLAG)
     total: Counter = Counter()
+    started, retries = time.monotonic(), 0
     while True:
-        with rt.db.session() as session:
-            batch = order_ingest.claim(session, batch_size)
-            if not batch:
-                break
-            total.update(order_ingest.process(session, batch))
+        if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
+            rt.jobs.enqueue(drain_orders, batch_size)
+            total["continued_in_a_new_job"] += 1
+            break
+        try:
+            with rt.db.session() as session:
+                batch = order_ingest.claim(session, batch_size)
+                if not batch:
+                    break
+                total.update(order_ingest.process(session, batch))
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in TRANSIENT or retries >= MAX_TRANSIENT_RETRIES:
+                raise
+            retries += 1
+            total["batches_retried"] += 1
+            log.warning("order batch rolled back (%s), claiming it again", type(exc.orig).__name__)
     return dict(total)
 
 

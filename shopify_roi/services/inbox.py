@@ -1,7 +1,9 @@
 """The webhook inbox: receive (dedupe and store before acknowledging) and process (idempotently).
 
 Receiving is the only work on the request path: one INSERT ... ON CONFLICT DO NOTHING keyed by
-(shop, X-Shopify-Webhook-Id). Parsing and every rule run later, in a worker.
+(shop, X-Shopify-Webhook-Id), a Core statement built and compiled once. On the webhook path it runs in
+autocommit (one round trip, committed when it returns); in a Session it joins its transaction.
+Parsing and every rule run later, in a worker.
 """
 from __future__ import annotations
 
@@ -9,11 +11,14 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from functools import lru_cache
+from typing import Any, Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from ..db import utcnow
 from ..models import WebhookDelivery
@@ -68,28 +73,64 @@ class Receipt:
     duplicate: bool
 
 
-def receive(session: Session, *, shop_domain: str, webhook_id: str, topic: str, raw_body: bytes,
+_INSERTS: dict[str, Insert] = {}
+_COLUMNS = ("shop_domain", "webhook_id", "topic", "api_version", "event_id", "triggered_at", "received_at", "payload",
+            "status", "attempts", "error", "result", "processed_at")
+
+
+def _insert_statement(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (shop_domain, webhook_id) DO NOTHING RETURNING id, built once per dialect.
+
+    The values are bound per execution (always the same keys), so SQLAlchemy reuses its compiled
+    form from its cache: no ORM and no statement building per webhook.
+    """
+    stmt = _INSERTS.get(dialect)
+    if stmt is None:
+        table = WebhookDelivery.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = _INSERTS[dialect] = (insert(table).on_conflict_do_nothing(index_elements=["shop_domain", "webhook_id"])
+                                    .returning(table.c.id))
+    return stmt
+
+
+@lru_cache(maxsize=1)
+def _psycopg_insert_sql() -> str:
+    """The same statement compiled once for psycopg (named %(key)s parameters), sent to the driver as
+    it is on the webhook path (`Database.autocommit`). Every value bound is a str, int, None or an
+    aware UTC datetime, which psycopg adapts as SQLAlchemy's types would (UTCDateTime only checks
+    that a datetime is aware and in UTC)."""
+    return _insert_statement("postgresql").compile(dialect=postgresql.psycopg.dialect(), column_keys=list(_COLUMNS)).string
+
+
+def receive(db: Session | Connection | Any, *, shop_domain: str, webhook_id: str, topic: str, raw_body: bytes,
             api_version: str | None = None, event_id: str | None = None, triggered_at: str | None = None,
             status: str = RECEIVED, skipped_because: str | None = None) -> Receipt:
     """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate.
 
-    With `skipped_because` the delivery is recorded as `skipped` with that reason, not processed.
+    `db` is a Session (the statement joins its transaction), a Core Connection, or what
+    `Database.autocommit()` gives (on PostgreSQL a psycopg connection in autocommit: the row is
+    committed when this returns, in one round trip). With `skipped_because` the delivery is recorded
+    as `skipped` with that reason, not processed.
     """
     # Bytes that are not UTF-8, and NUL (which PostgreSQL's text refuses), become U+FFFD: such a
     # body was not valid JSON to begin with and still fails, readably, when processed.
-    payload = raw_body.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
-    values = dict(
-        shop_domain=shop_domain, webhook_id=webhook_id[:128], topic=topic[:64], api_version=(api_version or "")[:16],
-        event_id=(event_id or "")[:128] or None, triggered_at=(triggered_at or "")[:40] or None,
-        received_at=utcnow(), payload=payload, status=SKIPPED if skipped_because else status, attempts=0,
-        result=skipped_because, processed_at=utcnow() if skipped_because else None,
-    )
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (insert(WebhookDelivery).values(**values)
-            .on_conflict_do_nothing(index_elements=["shop_domain", "webhook_id"])
-            .returning(WebhookDelivery.id))
-    new_id = session.execute(stmt).scalar()
+    payload = raw_body.decode("utf-8", errors="replace")
+    if "\x00" in payload:
+        payload = payload.replace("\x00", "\ufffd")
+    now = utcnow()
+    values = {
+        "shop_domain": shop_domain, "webhook_id": webhook_id[:128], "topic": topic[:64], "api_version": (api_version or "")[:16],
+        "event_id": (event_id or "")[:128] or None, "triggered_at": (triggered_at or "")[:40] or None,
+        "received_at": now, "payload": payload, "status": SKIPPED if skipped_because else status, "attempts": 0,
+        "error": None, "result": skipped_because, "processed_at": now if skipped_because else None,
+    }
+    if isinstance(db, Session):
+        db = db.connection()
+    if isinstance(db, Connection):
+        new_id = db.execute(_insert_statement(db.dialect.name), values).scalar()
+    else:
+        row = db.execute(_psycopg_insert_sql(), values).fetchone()
+        new_id = row[0] if row else None
     return Receipt(new_id, duplicate=new_id is None)
 
 

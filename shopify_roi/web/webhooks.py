@@ -8,10 +8,11 @@ and answered 200, but not applied (see `inbox.replay_verdict`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from ..jobs.orders import request_drain
+from ..jobs.orders import drain_requests, request_drain
 from ..jobs.deliveries import process_delivery
 from ..services import inbox, installs
 from ..shopify_client import webhook_hmac
@@ -30,6 +31,8 @@ TOPICS = {
 }
 
 
+# Checked after the HMAC (only signed requests get here); the same few shops send every webhook.
+_valid_shop = lru_cache(maxsize=1024)(valid_shop_domain)
 _HEADER_RE = re.compile(r"[\x21-\x7e]{1,128}")  # Shopify's ids and versions: printable ASCII, no spaces
 
 
@@ -39,10 +42,28 @@ def _header(name: str) -> str | None:
     return value if _HEADER_RE.fullmatch(value) else None
 
 
-def _answer(status: int, message: str):
-    resp = jsonify(status=message)
-    resp.status_code = status
-    return resp
+_ANSWERS: dict[str, bytes] = {}
+
+
+def _answer(status: int, message: str) -> Response:
+    body = _ANSWERS.get(message)
+    if body is None:  # the body jsonify would send, made once per message
+        body = _ANSWERS.setdefault(message, jsonify(status=message).get_data())
+    return Response(body, status=status, mimetype="application/json")
+
+
+def _store(rt, fields: dict, uninstall: bool) -> inbox.Receipt:
+    """One INSERT in autocommit: committed (durable) when this returns, one round trip. An
+    app/uninstalled delivery also stops the shop, in the same transaction."""
+    if not uninstall:
+        with rt.db.autocommit() as conn:
+            return inbox.receive(conn, **fields)
+    with rt.db.session() as session:
+        receipt = inbox.receive(session, **fields)
+        if not receipt.duplicate:
+            # Stop at once: the tokens are already revoked by Shopify (no parsing needed).
+            installs.mark_uninstalled(session, fields["shop_domain"])
+        return receipt
 
 
 def receive(path_key: str):
@@ -51,21 +72,27 @@ def receive(path_key: str):
     verdict = webhook_hmac.verify(raw, request.headers.get("X-Shopify-Hmac-Sha256"), rt.secrets)
     if not verdict.ok:
         return _answer(401, verdict.reason)
-    shop = valid_shop_domain(request.headers.get("X-Shopify-Shop-Domain"))
+    shop = _valid_shop(request.headers.get("X-Shopify-Shop-Domain"))
     topic = request.headers.get("X-Shopify-Topic", "")
     webhook_id = _header("X-Shopify-Webhook-Id")
     if not shop or not webhook_id or topic not in TOPICS[path_key]:
         return _answer(400, "missing or unexpected shop, topic or webhook id")
     triggered_at = _header("X-Shopify-Triggered-At")
     stale = inbox.replay_verdict(triggered_at, rt.settings.webhook_replay_window_hours)
-    with rt.db.session() as session:
-        receipt = inbox.receive(session, shop_domain=shop, webhook_id=webhook_id, topic=topic, raw_body=raw,
-                                api_version=_header("X-Shopify-API-Version"), event_id=_header("X-Shopify-Event-Id"),
-                                triggered_at=triggered_at, skipped_because=stale)
-        if topic == "app/uninstalled" and not receipt.duplicate and not stale:
-            # Stop at once: the tokens are already revoked by Shopify (no parsing needed).
-            installs.mark_uninstalled(session, shop)
+    fields = dict(shop_domain=shop, webhook_id=webhook_id, topic=topic, raw_body=raw,
+                  api_version=_header("X-Shopify-API-Version"), event_id=_header("X-Shopify-Event-Id"),
+                  triggered_at=triggered_at, skipped_because=stale)
+    attempts = []
+
+    def store() -> inbox.Receipt:
+        attempts.append(1)
+        return _store(rt, fields, uninstall=topic == "app/uninstalled" and not stale)
+
+    # Storing is idempotent (keyed by the webhook id), so a connection found dead is retried once.
+    receipt = rt.db.retrying(store)
     if receipt.duplicate:
+        if len(attempts) > 1 and path_key == "orders" and not stale:
+            request_drain(rt)  # the lost attempt may have committed it: make sure it is drained
         return _answer(200, "duplicate")
     if stale:
         return _answer(200, "stale")
@@ -93,7 +120,10 @@ def discount_topics():
 
 @bp.post("/orders")
 def order_topics():
-    return receive("orders")
+    # A burst's drain requests are coalesced: the last order request of this process to finish asks
+    # for the drain, before it answers (jobs/orders.py, DrainRequests).
+    with drain_requests(runtime()).section():
+        return receive("orders")
 
 
 @bp.post("/bulk")
