@@ -387,3 +387,11 @@ def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, 
         for day in sorted({r[1] for r in built[0]}):
             rollups.recompute(session, shop.id, tz, day)
         assert snapshot(session, shop.id) == built
+
+
+def test_the_roi_table_travels_gzipped_when_the_browser_accepts_it(merchant, runtime):
+    merchant.create_creator("anna", "ANNA15", "15")
+    resp = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"})
+    # requests sends Accept-Encoding: gzip and decompresses; the body read is the JSON, exactly.
+    assert resp.headers.get("Content-Encoding") == "gzip" and "Accept-Encoding" in resp.headers.get("Vary", "")
+    assert int(resp.headers["Content-Length"]) < len(resp.content) and _row(resp.json(), "anna")["orders"] == 0
