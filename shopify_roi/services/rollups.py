@@ -4,7 +4,9 @@ Writers call `mark` with the local days they touched (orders applied or refunded
 cohort facts changed, reattributed orders, clicks) in the same transaction as their writes. Readers call
 `ensure` first: a shop whose rollup was built in another time zone (or never) is rebuilt, then every
 dirty day is recomputed from `orders` and `clicks`. So what the ROI table reads is always what the base
-tables say; the worker also runs `ensure` after each drain, so a reader seldom finds work left.
+tables say; the worker runs `ensure` for every shop with work every 30 seconds (jobs/schedules.py), so
+a reader seldom finds any left. PostgreSQL rebuilds a shop in one pass (`AT TIME ZONE`); SQLite marks
+every day and recomputes them one by one.
 
 Concurrency: a recomputation locks the day's mark (`FOR UPDATE`, days in order) and deletes it only if
 its version is the one it locked; a writer marking the same day meanwhile waits for that lock (its
