@@ -157,7 +157,7 @@ def main() -> None:
                     conn.delete(bare_key)
     finally:
         Queue(queue_name, connection=conn).delete(delete_jobs=True)
-        conn.delete(bare_key, "shopify-roi:orders-drain-requested")
+        conn.delete(bare_key, *conn.keys("shopify-roi:orders-drain-requested*"))
         if not args.keep:
             common.drop_db(db_name)
         for path in tmp.iterdir():

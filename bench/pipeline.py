@@ -151,7 +151,7 @@ def run_app(url: str, redis_url: str, workers: int, total: int, timeout: float, 
     finally:
         common.stop(*procs)
         queue.delete(delete_jobs=True)
-        conn.delete("shopify-roi:periodic:codes", "shopify-roi:orders-drain-requested")
+        conn.delete("shopify-roi:periodic:codes", *conn.keys("shopify-roi:orders-drain-requested*"))
     text = log.read_text(errors="replace")
     errors = re.findall(r"^\S*(?:Error|Violation|Exception)\S*: .*$", text, re.MULTILINE)
     return {"seconds": elapsed, "per_s": total / elapsed, "failed_jobs": failed,

@@ -17,6 +17,11 @@ from ..services import order_ingest, orders
 
 log = logging.getLogger(__name__)
 DRAIN_FLAG = "shopify-roi:orders-drain-requested"
+
+
+def drain_flag(rt: Runtime) -> str:
+    """The flag of this app's queue: two apps (or test runs) sharing a Redis database do not block each other."""
+    return f"{DRAIN_FLAG}:{rt.settings.queue_name}"
 BATCH = 500
 
 
@@ -87,7 +92,7 @@ class DrainRequests:
         if rt is None:
             return
         try:
-            if rt.jobs.redis.set(DRAIN_FLAG, 1, nx=True, ex=60):
+            if rt.jobs.redis.set(drain_flag(rt), 1, nx=True, ex=60):
                 rt.jobs.enqueue(drain_orders)
         except Exception as exc:  # noqa: BLE001 - the inbox row is durable; the sweeper drains it later
             log.warning("could not request an orders drain: %s", exc)
@@ -141,7 +146,7 @@ def drain_orders(batch_size: int | None = None) -> dict:
     """
     rt = current()
     batch_size = batch_size or rt.settings.orders_batch
-    rt.jobs.redis.delete(DRAIN_FLAG)
+    rt.jobs.redis.delete(drain_flag(rt))
     total: Counter = Counter()
     started, retries = time.monotonic(), 0
     while True:

@@ -17,7 +17,7 @@ from hostile_strategies import json_text, values
 from hostile_support import hostile_settings
 from shopify_roi import runtime as runtime_mod
 from shopify_roi.jobs.deliveries import process_delivery
-from shopify_roi.jobs.orders import DRAIN_FLAG, drain_orders
+from shopify_roi.jobs.orders import drain_flag, drain_orders
 from shopify_roi.shopify_client.domains import valid_shop_domain
 from shopify_roi.shopify_client.webhook_hmac import sign
 from shopify_roi.web.webhooks import TOPICS
@@ -52,7 +52,7 @@ def process(hostile, webhook_id: str) -> dict:
     runtime_mod.install(hostile.runtime)
     (row,) = hostile.stored.rows("webhook_deliveries", webhook_id=webhook_id, shop_domain=hostile.shop)
     if row["topic"] in ORDER_TOPICS:
-        hostile.runtime.jobs.redis.delete(DRAIN_FLAG)
+        hostile.runtime.jobs.redis.delete(drain_flag(hostile.runtime))
         drain_orders()
     else:
         process_delivery(row["id"])

@@ -13,7 +13,7 @@ import pytest
 import requests
 from sqlalchemy import exc, select, text
 
-from shopify_roi.jobs.orders import DRAIN_FLAG
+from shopify_roi.jobs.orders import drain_flag
 from shopify_roi.models import WebhookDelivery
 from shopify_roi.services import inbox
 from shopify_roi.shopify_client.webhook_hmac import sign
@@ -55,9 +55,7 @@ def _terminate_other_backends(runtime) -> int:
 def test_a_burst_of_order_webhooks_is_stored_once_each_and_drained_once_every_answer_is_in(app_server, runtime, monkeypatch):
     shop = f"burst-{uuid.uuid4().hex[:8]}.myshopify.com"
     ids = [f"burst-{n}" for n in range(48)]
-    # The flag is one key per Redis database, not per queue: an earlier test's undrained request (its
-    # queue emptied at teardown) would leave it set for a minute and no drain job in this test's queue.
-    runtime.jobs.redis.delete(DRAIN_FLAG)
+    runtime.jobs.redis.delete(drain_flag(runtime))  # the flag is per queue: each test has its own
     asked = []
     real_set = runtime.jobs.redis.set
     monkeypatch.setattr(runtime.jobs.redis, "set", lambda *a, **kw: asked.append(a[0]) or real_set(*a, **kw))

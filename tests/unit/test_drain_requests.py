@@ -26,7 +26,7 @@ class FakeRedis:
         self.lock = threading.Lock()
 
     def set(self, key, value, nx=False, ex=None):
-        assert key == DRAIN_FLAG and nx and ex
+        assert key.startswith(DRAIN_FLAG + ":") and nx and ex
         if self.fail:
             raise ConnectionError("Redis is down")
         with self.lock:
@@ -54,6 +54,7 @@ class FakeJobs:
 
 class FakeRuntime:
     def __init__(self, fail: bool = False):
+        self.settings = type("Settings", (), {"queue_name": "default"})()
         self.log: list = []
         self.committed: list = []
         self.jobs = FakeJobs(FakeRedis(self.log, self.committed, fail), self.log)
