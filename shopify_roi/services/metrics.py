@@ -44,11 +44,6 @@ class Window:
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
 
-    def midnight(self, day: date) -> datetime:
-        """The UTC instant of local midnight starting `day`."""
-        return datetime.combine(day, time(0), self.tz).astimezone(timezone.utc)
-
-
 
 def _raw(column):
     return type_coerce(column, BigInteger)
