@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from ..db import utcnow
 from ..runtime import current
 from ..services import backfill, onboarding
+from .customers import request_customer_check
 from .shop_jobs import for_shop
 
 
@@ -21,7 +22,13 @@ def start_backfill(shop_domain: str, kind: str, start: str | None = None, end: s
 
 def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
-    return for_shop(shop_domain, lambda rt, client, shop_id: backfill.ingest(rt.db, client, shop_id, run_id))
+    def work(rt, client, shop_id: int):
+        figures = backfill.ingest(rt.db, client, shop_id, run_id)
+        if isinstance(figures, dict) and figures.get("status") == "done":
+            request_customer_check(rt, shop_domain)  # the history brings customers to check (without read_all_orders)
+        return figures
+
+    return for_shop(shop_domain, work)
 
 
 def on_bulk_finished(shop_domain: str, operation_id: str) -> str:

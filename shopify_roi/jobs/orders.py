@@ -13,7 +13,8 @@ from typing import Iterator
 from sqlalchemy.exc import DBAPIError
 
 from ..runtime import Runtime, current
-from ..services import order_ingest, orders
+from ..services import customer_history, order_ingest, orders
+from .customers import request_customer_check
 
 log = logging.getLogger(__name__)
 DRAIN_FLAG = "shopify-roi:orders-drain-requested"
@@ -149,6 +150,7 @@ def drain_orders(batch_size: int | None = None) -> dict:
     rt.jobs.redis.delete(drain_flag(rt))
     total: Counter = Counter()
     started, retries = time.monotonic(), 0
+    domains: set[str] = set()
     while True:
         if time.monotonic() - started > DRAIN_BUDGET_SECONDS:
             rt.jobs.enqueue(drain_orders, batch_size)
@@ -160,13 +162,28 @@ def drain_orders(batch_size: int | None = None) -> dict:
                 if not batch:
                     break
                 total.update(order_ingest.process(session, batch))
+                domains.update(d.shop_domain for d in batch)
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) not in TRANSIENT or retries >= MAX_TRANSIENT_RETRIES:
                 raise
             retries += 1
             total["batches_retried"] += 1
             log.warning("order batch rolled back (%s), claiming it again", type(exc.orig).__name__)
+    _request_customer_checks(rt, domains)
     return dict(total)
+
+
+def _request_customer_checks(rt: Runtime, domains: set[str]) -> None:
+    """New orders may bring new customers to check against Shopify (shops without read_all_orders)."""
+    if not domains:
+        return
+    try:
+        with rt.db.session() as session:
+            todo = customer_history.shops_to_check(session, domains)
+        for domain in todo:
+            request_customer_check(rt, domain)
+    except Exception as exc:  # noqa: BLE001 - the periodic check queues it later
+        log.warning("could not request a customer check: %s", exc)
 
 
 def process_order_deliveries(ids: list[int]) -> dict:

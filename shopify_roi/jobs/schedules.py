@@ -5,6 +5,8 @@
 - imports with no progress for two minutes (their worker died) are resumed;
 - every few hours, each installed shop's codes are checked against the shop (edits in the
   Shopify admin whose webhook was lost) and pending codes are finished;
+- every ten minutes, each shop without read_all_orders has its new customers checked against Shopify's
+  lifetime order counts (the drain asks for it too; this catches a lost request);
 - every 30 seconds, the days of the daily rollup that new orders, refunds and clicks made dirty are
   recomputed, so the ROI page seldom has any left to recompute when it is opened.
 """
@@ -19,8 +21,9 @@ from sqlalchemy import func, select
 
 from ..models import DirtyDay, RollupState, Shop
 from ..runtime import Runtime
-from ..services import backfill, imports, inbox, order_ingest, rollups
+from ..services import backfill, customer_history, imports, inbox, order_ingest, rollups
 from .creators import complete_pending_codes, run_import, sync_discounts
+from .customers import request_customer_check
 from .orders import drain_orders
 from .deliveries import process_delivery
 
@@ -30,6 +33,7 @@ CODE_CHECK_EVERY = timedelta(hours=6)
 RECONCILE_EVERY = timedelta(hours=24)  # nightly by default
 POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 ROLLUPS_EVERY = timedelta(seconds=30)
+CUSTOMERS_EVERY = timedelta(minutes=10)
 
 
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
@@ -93,6 +97,15 @@ def check_codes(rt: Runtime) -> int:
     return len(domains)
 
 
+def check_customers(rt: Runtime) -> int:
+    """Queue the new-customer check of every installed shop without read_all_orders (a request the
+    drain made may have been lost)."""
+    with rt.db.session() as session:
+        domains = customer_history.shops_to_check(session, set(session.scalars(
+            select(Shop.domain).where(Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)))))
+    return sum(request_customer_check(rt, domain) for domain in domains)
+
+
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
     migrated, just installed) or with a new time zone rebuilt, so the ROI page never has to wait for
@@ -134,9 +147,11 @@ class Ticker:
             return True
 
     def _run(self) -> None:
-        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0, "rollups": 0.0}
-        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY, "rollups": ROLLUPS_EVERY}
-        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills, "rollups": refresh_rollups}
+        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0, "rollups": 0.0, "customers": time.monotonic()}
+        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY, "rollups": ROLLUPS_EVERY,
+               "customers": CUSTOMERS_EVERY}
+        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills, "rollups": refresh_rollups,
+                "customers": check_customers}
         while not self._stop.wait(self.interval):
             try:
                 sweep_inbox(self.rt, timedelta(seconds=self.rt.settings.inbox_stale_after))

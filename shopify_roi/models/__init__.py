@@ -3,6 +3,7 @@ from ..db import Base
 from .backfill import BackfillRun
 from .creator import Campaign, Creator, creator_campaigns
 from .creator_import import CreatorImport
+from .customer import CustomerHistory
 from .discount import DiscountCode
 from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
@@ -12,5 +13,5 @@ from .shop import OAuthState, Shop
 from .spend import SpendEntry
 from .delivery import WebhookDelivery
 
-__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "Creator", "CreatorImport", "DirtyDay", "DiscountCode", "OAuthState",
+__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "Creator", "CreatorImport", "CustomerHistory", "DirtyDay", "DiscountCode", "OAuthState",
            "Order", "OrderDay", "OrderLine", "Refund", "RefundLine", "RollupState", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

@@ -15,10 +15,10 @@ import json
 import re
 import secrets
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Order, Shop, WebhookDelivery
+from ..models import CustomerHistory, Order, Shop, WebhookDelivery
 from ..models.order import REDACTED_PREFIX
 from . import installs
 from .inbox import PayloadError, parse_payload
@@ -135,6 +135,10 @@ def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dic
         if order.customer_id == customer_id:
             order.customer_id = placeholder
         order.signals = anonymous_signals(order.signals)
+    shop_id = _shop_id(session, delivery.shop_domain)
+    if shop_id is not None:  # what Shopify counted of their history goes with their orders (a returning customer stays one)
+        session.execute(update(CustomerHistory).where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id == customer_id)
+                        .values(customer_id=placeholder))
     session.flush()
     return f"erased {len(held)} stored webhook bodies and anonymised {len(orders)} orders of a customer"
 

@@ -187,8 +187,10 @@ def creator_detail(session: Session, shop: Shop, creator: Creator, start: date, 
 def history_note(shop: Shop) -> str | None:
     if "read_all_orders" in shop.scope_set:
         return None
-    return ("Without the read_all_orders permission Shopify shows the app only the last 60 days of orders: a customer "
-            "whose earlier orders are older than that may be counted as new.")
+    return ("Without the read_all_orders permission Shopify shows the app only the last 60 days of orders. The app asks "
+            "Shopify how many orders each customer it sees for the first time has placed in all, and one with older orders "
+            "is not counted as new: new customers, CAC and repeat rates rest on that count (a customer is checked within "
+            "minutes of their first order).")
 
 
 def baseline(session: Session, shop: Shop, start: date, end: date, campaign: Campaign | None = None) -> dict:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from sqlalchemy import BigInteger, case, delete, exists, func, insert, select, t
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import AttributionPolicy, Creator, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
+from ..models import AttributionPolicy, Creator, CustomerHistory, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
 from ..models.discount import PENDING
 from ..models.order import REDACTED_PREFIX
 from ..models.rollup import COHORT_DAYS
@@ -217,9 +217,13 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
         by_customer: dict[str, list] = {}
         for row in rows:
             by_customer.setdefault(row.customer_id, []).append(row)
+        counted_by_shopify = shopify_counts(session, shop_id, batch)
         changes = []
-        for history in by_customer.values():
-            wanted = cohort_facts([(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history])
+        for customer, history in by_customer.items():
+            returning = customer in counted_by_shopify and is_returning(*counted_by_shopify[customer],
+                                                                         [r.created_at for r in history])
+            wanted = {} if returning else cohort_facts(
+                [(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history])
             for row in history:
                 facts = wanted.get(row.id, _NOT_FIRST)
                 if (row.is_first, row.next_gap_us, row.ltv_30, row.ltv_90, row.ltv_180, row.ltv_365) != facts:
@@ -230,6 +234,31 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
             session.execute(update(Order), changes)
     if moments:
         rollups.mark(session, shop_id, rollups.local_days(_zone(session, shop_id), moments))
+
+
+def shopify_counts(session: Session, shop_id: int, customer_ids: list[str]) -> dict[str, tuple[int | None, datetime]]:
+    """customer id -> (Shopify's lifetime order count, when it was read), for the checked ones among these
+    (services/customer_history.py)."""
+    return {c: (n, at) for c, n, at in session.execute(
+        select(CustomerHistory.customer_id, CustomerHistory.shopify_orders, CustomerHistory.checked_at)
+        .where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id.in_(customer_ids)))}
+
+
+def is_returning(shopify_orders: int | None, checked_at: datetime, held_created: list[datetime]) -> bool:
+    """A customer has orders the app cannot see (older than its 60 days) while Shopify counted more of
+    their orders up to `checked_at` than the app holds from up to then; none of their held orders is
+    then a first order (METRICS.md: "New customer order")."""
+    return shopify_orders is not None and shopify_orders > sum(1 for created in held_created if created <= checked_at)
+
+
+def returning_customers(session: Session, shop_id: int, customer_ids: list[str]) -> set[str]:
+    """Of these customers, the checked ones that are returning by `is_returning`."""
+    counts = shopify_counts(session, shop_id, customer_ids)
+    held: dict[str, list[datetime]] = {}
+    for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
+            Order.shop_id == shop_id, Order.customer_id.in_(list(counts)))):
+        held.setdefault(customer, []).append(created)
+    return {c for c, (n, at) in counts.items() if is_returning(n, at, held.get(c, []))}
 
 
 def _zone(session: Session, shop_id: int) -> ZoneInfo:

@@ -1,0 +1,42 @@
+"""``node(id:)`` / ``nodes(ids:)`` for ``Customer`` GIDs: the customers the shop's orders made
+(``devstore.orders.customer_for``), with ``numberOfOrders``: every order the customer placed in the
+shop, test orders left out, whatever its age (the 60-day window of ``read_all_orders`` limits
+*orders*, not this count). Needs ``read_customers`` (or ``write_customers``).
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+from devstore import orders
+from devstore.resolvers.nodes import node_loader
+
+
+def _granted(info) -> set[str]:
+    return {s.strip() for s in info.context.scopes.split(",") if s.strip()}
+
+
+@node_loader("Customer")
+def load_customer(info, numeric_id: int) -> dict | None:
+    if not _granted(info) & {"read_customers", "write_customers"}:
+        raise GraphQLError("Access denied for customer field. Required access: `read_customers` access scope.",
+                           extensions={"code": "ACCESS_DENIED"})
+    placed = _orders_by_customer(info.context)
+    if numeric_id not in placed:
+        return None
+    return {"__typename": "Customer", "id": f"gid://shopify/Customer/{numeric_id}",
+            "legacyResourceId": str(numeric_id), "numberOfOrders": str(placed[numeric_id])}
+
+
+def _orders_by_customer(ctx) -> dict[int, int]:
+    """customer id -> orders placed (test orders left out), counted once per request (``nodes`` asks for many)."""
+    cached = getattr(ctx, "_orders_by_customer", None)
+    if cached is None:
+        with ctx.store.lock:
+            cached = {c["id"]: 0 for c in ctx.shop.records.get(orders.CUSTOMERS, {}).values()}
+        for record in ctx.store.records(ctx.shop, orders.KIND):
+            rest = record["rest"]
+            if not rest["test"] and rest["customer"]["id"] in cached:
+                cached[rest["customer"]["id"]] += 1
+        ctx._orders_by_customer = cached
+    return cached
