@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlsplit
@@ -72,8 +73,9 @@ def host(url: str | None) -> str:
     return (parts.hostname or "").lower()
 
 
+@lru_cache(maxsize=4096)
 def coupon_site(url: str | None) -> str | None:
-    """The referrer's host when it is a coupon site, else None."""
+    """The referrer's host when it is a coupon site, else None (cached: a shop has few referrers)."""
     name = host(url)
     if not name:
         return None
