@@ -99,14 +99,14 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
             customers = set()
             fresh = orders.insert_new_orders(session, shop_id, batch, attributor, "backfill", known)
             repaired += len(fresh)
+            refunds_repaired += orders.insert_new_refunds(session, shop_id, [r for f in batch if f.shopify_id in fresh
+                                                                             for r in f.refunds], known)
             for facts in batch:
-                before = {r.shopify_id for r in facts.refunds} & known.refunds
-                if facts.shopify_id in fresh:
-                    for refund in facts.refunds:
-                        orders.apply_refund(session, shop_id, refund, known)
-                elif orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
-                    repaired += 1
-                refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
+                if facts.shopify_id not in fresh:
+                    before = {r.shopify_id for r in facts.refunds} & known.refunds
+                    if orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
+                        repaired += 1
+                    refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
                 customers.add(facts.customer_id)
             orders.refresh_facts(session, shop_id, customers, {f.shopify_id for f in batch})
             run = session.get(BackfillRun, run_id)

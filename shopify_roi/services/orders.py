@@ -121,12 +121,14 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
                                                      or facts.updated_at > newest[facts.shopify_id].updated_at):
             newest[facts.shopify_id] = facts
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    inserted: dict[str, int] = {}
     todo = list(newest.values())
-    for start in range(0, len(todo), 500):
-        rows = [{"shop_id": shop_id, **_fields(f, attributor, source, forgotten_as=None)} for f in todo[start:start + 500]]
-        stmt = insert_(Order).values(rows).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
-        inserted.update(session.execute(stmt.returning(Order.shopify_id, Order.id)).all())
+    # One statement compiled once (cached) and sent as executemany: SQLAlchemy batches the rows into multi-row
+    # VALUES itself ("insertmanyvalues"). Compiling `.values(rows)` anew for every 500 rows was a third of a backfill.
+    table = Order.__table__
+    stmt = (insert_(table).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
+            .returning(table.c.shopify_id, table.c.id))
+    rows = [{"shop_id": shop_id, **_fields(f, attributor, source, forgotten_as=None)} for f in todo]
+    inserted: dict[str, int] = dict(session.execute(stmt, rows).all()) if rows else {}
     lines = [{"shop_id": shop_id, "order_id": inserted[f.shopify_id], "shopify_id": l.shopify_id, "quantity": l.quantity,
               "price": l.price, "discount": l.discount, "tax": l.tax}
              for f in todo if f.shopify_id in inserted for l in f.lines]
@@ -185,6 +187,30 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
     session.add_all(RefundLine(shop_id=shop_id, refund_id=refund_id, shopify_id=l.shopify_id, line_shopify_id=l.line_shopify_id,
                                quantity=l.quantity, subtotal=l.subtotal, tax=l.tax) for l in facts.lines)
     return "inserted"
+
+
+def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts], known: Known) -> int:
+    """`apply_refund` for many refunds at once (a backfill's new orders carry theirs): the ones not held yet
+    are inserted in one executemany with their lines in another; ON CONFLICT skips one another worker
+    stored meanwhile. Returns how many were inserted."""
+    todo = {r.shopify_id: r for r in refunds if r.shopify_id not in known.refunds}
+    if not todo:
+        return 0
+    known.refunds |= set(todo)
+    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    table = Refund.__table__
+    stmt = (insert_(table).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
+            .returning(table.c.shopify_id, table.c.id))
+    ids = dict(session.execute(stmt, [
+        {"shop_id": shop_id, "shopify_id": r.shopify_id, "order_shopify_id": r.order_shopify_id, "created_at": r.created_at,
+         "subtotal": sum((l.subtotal for l in r.lines), start=0), "line_tax": sum((l.tax for l in r.lines), start=0),
+         "has_lines": bool(r.lines)} for r in todo.values()]).all())
+    lines = [{"shop_id": shop_id, "refund_id": ids[r.shopify_id], "shopify_id": l.shopify_id, "line_shopify_id": l.line_shopify_id,
+              "quantity": l.quantity, "subtotal": l.subtotal, "tax": l.tax}
+             for r in todo.values() if r.shopify_id in ids for l in r.lines]
+    if lines:
+        session.execute(insert(RefundLine), lines)
+    return len(ids)
 
 
 def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_ids: set[str] = frozenset()) -> None:
