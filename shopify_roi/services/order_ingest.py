@@ -60,7 +60,12 @@ def parse_delivery(topic: str, payload: str | None) -> OrderFacts | RefundFacts 
 
 
 def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
-    """Apply a batch of order-topic deliveries; returns counts of outcomes."""
+    """Apply a batch of order-topic deliveries; returns counts of outcomes.
+
+    Bodies are parsed first (a bad one fails alone, with its reason). Orders the database does not hold
+    yet (a drain's usual case: orders/create) are inserted set-based, with their lines and refunds, at
+    the newest version the batch carries; every other delivery is applied one by one in a savepoint.
+    """
     counts: Counter = Counter()
     domains = {d.shop_domain for d in deliveries}
     shops = {s.domain: s for s in session.scalars(select(Shop).where(Shop.domain.in_(domains)))}
@@ -71,16 +76,39 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     # In order of the order they concern (apply is order-independent): two workers draining batches that
     # share orders (an order's create in one, its paid in the next) then take those orders' locks in the
     # same order and wait for each other instead of deadlocking.
-    for delivery in sorted(deliveries, key=lambda d: keys.get(d.id, (d.shop_domain, "", d.id))):
+    ordered = sorted(deliveries, key=lambda d: keys.get(d.id, (d.shop_domain, "", d.id)))
+    parsed: dict[int, OrderFacts | RefundFacts | None | PayloadError] = {}
+    for delivery in ordered:
+        shop = shops.get(delivery.shop_domain)
+        if shop is None or not shop.is_installed:
+            continue
+        attributors.setdefault(shop.id, orders.Attributor(session, shop.id))
+        try:
+            parsed[delivery.id] = parse_delivery(delivery.topic, delivery.payload)
+        except PayloadError as exc:
+            parsed[delivery.id] = exc
+    inserted = _insert_new_orders(session, shops, ordered, parsed, attributors, known)
+    for delivery in ordered:
         shop = shops.get(delivery.shop_domain)
         if shop is None or not shop.is_installed:
             _finish(delivery, SKIPPED, result="shop not installed")
             counts["skipped"] += 1
             continue
-        attributor = attributors.get(shop.id) or attributors.setdefault(shop.id, orders.Attributor(session, shop.id))
+        facts = parsed[delivery.id]
+        if isinstance(facts, PayloadError):
+            _finish(delivery, FAILED, error=f"{delivery.topic}: {facts}")
+            counts["failed"] += 1
+            continue
+        fresh = inserted.get((shop.id, facts.shopify_id)) if isinstance(facts, OrderFacts) else None
+        if fresh is not None:  # stored by the set-based insert, at the batch's newest version
+            outcome = "inserted" if fresh is facts else ("unchanged" if facts.updated_at == fresh.updated_at else "stale")
+            customers.setdefault(shop.id, set()).add(facts.customer_id)
+            touched.setdefault(shop.id, set()).add(facts.shopify_id)
+            _finish(delivery, PROCESSED, result=outcome)
+            counts[outcome] += 1
+            continue
         try:
             with session.begin_nested():
-                facts = parse_delivery(delivery.topic, delivery.payload)
                 if delivery.topic == "refunds/create":
                     outcome = orders.apply_refund(session, shop.id, facts, known.get(shop.id))
                     touched.setdefault(shop.id, set()).add(facts.order_shopify_id)
@@ -89,16 +117,18 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                     # the edit (and the nightly reconciliation) brings the edited order.
                     outcome = "noted"
                 else:
-                    outcome = orders.apply_order(session, shop.id, facts, attributor, known=known.get(shop.id))
+                    outcome = orders.apply_order(session, shop.id, facts, attributors[shop.id], known=known.get(shop.id))
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
                     touched.setdefault(shop.id, set()).add(facts.shopify_id)
         except (PayloadError, DataError) as exc:
-            # DataError: a value the database refuses (too long, out of range) that parsing let through;
-            # the savepoint undid this delivery's writes, the rest of the batch goes on.
-            reason = str(exc) if isinstance(exc, PayloadError) else f"a value the database refuses ({exc.orig})"
-            if isinstance(exc, DataError):
-                known.pop(shop.id, None)  # it may hold rows the savepoint undid: read from the database again
-            _finish(delivery, FAILED, error=f"{delivery.topic}: {reason}")
+            if isinstance(exc, PayloadError):
+                _finish(delivery, FAILED, error=f"{delivery.topic}: {exc}")
+                counts["failed"] += 1
+                continue
+            # A value the database refuses (too long, out of range) that parsing let through; the
+            # savepoint undid this delivery's writes, the rest of the batch goes on.
+            known.pop(shop.id, None)  # it may hold rows the savepoint undid: read from the database again
+            _finish(delivery, FAILED, error=f"{delivery.topic}: a value the database refuses ({exc.orig})")
             counts["failed"] += 1
             continue
         _finish(delivery, PROCESSED, result=outcome)
@@ -106,6 +136,37 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     for shop_id in sorted(set(customers) | set(touched)):
         orders.refresh_facts(session, shop_id, customers.get(shop_id, set()), touched.get(shop_id, set()))
     return counts
+
+
+def _insert_new_orders(session: Session, shops: dict, ordered: list[WebhookDelivery], parsed: dict,
+                       attributors: dict, known: dict) -> dict[tuple[int, str], OrderFacts]:
+    """Insert, set-based, the orders of the batch the database does not hold, each at the newest version
+    the batch has (orders.insert_new_orders: ON CONFLICT skips one another worker holds), with their
+    refunds. Returns (shop id, order id) -> the version stored. Should the database refuse a value, the
+    savepoint undoes it all and every delivery goes the one-by-one way, where that one fails alone."""
+    new: dict[int, list[OrderFacts]] = {}
+    for delivery in ordered:
+        facts = parsed.get(delivery.id)
+        if isinstance(facts, OrderFacts):
+            shop = shops[delivery.shop_domain]
+            held = known.get(shop.id)
+            if held is None or facts.shopify_id not in held.orders:
+                new.setdefault(shop.id, []).append(facts)
+    out: dict[tuple[int, str], OrderFacts] = {}
+    if not new:
+        return out
+    try:
+        with session.begin_nested():
+            for shop_id, batch in sorted(new.items()):
+                held = known.setdefault(shop_id, orders.Known(session, shop_id, [], []))
+                stored = orders.insert_new_orders(session, shop_id, batch, attributors[shop_id], "webhook", held)
+                orders.insert_new_refunds(session, shop_id, [r for f in stored.values() for r in f.refunds], held)
+                out.update(((shop_id, oid), facts) for oid, facts in stored.items())
+    except DataError:
+        for shop_id in new:
+            known.pop(shop_id, None)  # the savepoint undid what it noted
+        return {}
+    return out
 
 
 def _ids(values) -> list[str]:
