@@ -118,7 +118,7 @@ def main() -> None:
     common.migrate(env)
     url = f"http://127.0.0.1:{port}"
     results: dict[str, list[dict]] = {}
-    servers = {name: spec for name, spec in (("app", "shopify_roi.app:create_app()"), ("bare", "bare_webhook:create_app()"))
+    servers = {name: spec for name, spec in (("app", "shopify_roi.wsgi:app"), ("bare", "bare_webhook:create_app()"))
                if name in args.servers.split(",")}
     modes = [m for m in (("full", 0, args.connections), ("paced", args.rate, args.paced_connections)) if m[0] in args.modes.split(",")]
     profiles: dict[str, list] = {}

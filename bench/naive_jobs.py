@@ -7,7 +7,7 @@ runtime from the environment and opens its own database connection, as such a wo
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, WebhookDelivery
@@ -16,15 +16,19 @@ from shopify_roi.runtime import current
 from shopify_roi.services import order_ingest, orders
 from shopify_roi.services.inbox import PayloadError
 
+TRANSIENT = {"40P01", "40001"}  # deadlock detected, serialization failure
+
 
 def process_one(delivery_id: int) -> str:
     """Apply one delivery; two workers racing on one order (orders/create and orders/paid arrive together)
-    make the loser's INSERT fail: it tries again, as RQ's retry would (later, and slower)."""
-    for attempt in range(3):
+    make the loser's INSERT fail, or deadlock on a customer both touch: it tries again, as RQ's retry
+    would (later, and slower), and as the app's drain does with a deadlocked batch."""
+    for attempt in range(5):
         try:
             return _process(delivery_id)
-        except IntegrityError:
-            if attempt == 2:
+        except DBAPIError as exc:
+            transient = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in TRANSIENT
+            if not transient or attempt == 4:
                 raise
     return "unreachable"
 

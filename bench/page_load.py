@@ -187,7 +187,7 @@ def big_shop(loads: int, db_name: str, reuse: bool, orders: int, keep: bool) -> 
     stand_in = common.start_stand_in(app_url)
     env = common.app_env(url, app_url=app_url, origin_template=stand_in.origin_template,
                          APP_BRIDGE_URL=f"{stand_in.url}/_devstore/app-bridge.js")
-    web = common.gunicorn("shopify_roi.app:create_app()", port, env)
+    web = common.gunicorn("shopify_roi.wsgi:app", port, env)
     try:
         common.wait_http(f"{app_url}/healthz")
         common.install_shop(stand_in, app_url, SHOP)  # the stand-in's shop, installed through OAuth

@@ -61,7 +61,7 @@ def main() -> None:
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "shopify-roi"), "db", "upgrade"], env=env, check=True, capture_output=True)
     app = subprocess.Popen([str(bin_dir / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{app_port}", "--log-level", "warning",
-                            "shopify_roi.app:create_app()"], env=env, cwd=ROOT)
+                            "shopify_roi.wsgi:app"], env=env, cwd=ROOT)
     try:
         wait(f"{app_url}/healthz")
         shop = "bench-shop.myshopify.com"

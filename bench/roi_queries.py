@@ -171,7 +171,7 @@ def main() -> None:
     handle = dataset.top_creator(url, shop_id)
     port = common.free_port()
     app_url = f"http://127.0.0.1:{port}"
-    web = common.gunicorn("shopify_roi.app:create_app()", port, common.app_env(url, app_url=app_url))
+    web = common.gunicorn("shopify_roi.wsgi:app", port, common.app_env(url, app_url=app_url))
     token = common.session_token(SHOP)
     results = {}
     try:

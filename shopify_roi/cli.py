@@ -52,6 +52,9 @@ def worker(burst: bool) -> None:
     rt = install(Runtime.build(from_env()))
     if rt.jobs.in_process:
         raise click.ClickException("REDIS_URL is not set: the web process runs the in-process worker itself")
+    from .heap import settle
+
+    settle()
     from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisTimeout
 
     ticker = Ticker(rt).start()
@@ -81,8 +84,10 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from .app import create_app
+    from .heap import settle
 
     app = create_app()
+    settle()
     click.echo(f"Creator ROI listening on http://{host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 

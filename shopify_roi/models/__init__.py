@@ -7,11 +7,11 @@ from .customer import CustomerHistory
 from .discount import DiscountCode
 from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
-from .rollup import CodeDay, DirtyDay, OrderDay, RollupState
+from .rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from .settings import ShopSettings
 from .shop import OAuthState, Shop
 from .spend import SpendEntry
 from .delivery import WebhookDelivery
 
-__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "Creator", "CreatorImport", "CustomerHistory", "DirtyDay", "DiscountCode", "OAuthState",
-           "Order", "OrderDay", "OrderLine", "Refund", "RefundLine", "RollupState", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]
+__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "CodeMonth", "Creator", "CreatorImport", "CustomerHistory", "DirtyDay", "DiscountCode", "OAuthState",
+           "Order", "OrderDay", "OrderMonth", "OrderLine", "Refund", "RefundLine", "RollupState", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]

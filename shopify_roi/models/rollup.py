@@ -1,4 +1,5 @@
-"""The daily rollup behind the ROI table: per shop, creator and local day, the sums of the day's orders and clicks.
+"""The rollup behind the ROI table: per shop, creator and local day, the sums of the day's orders and clicks;
+and the same per calendar month, which long ranges read for their whole months.
 
 It is derived from `orders` and `clicks` alone: writers mark the days they touched dirty, and a day is
 recomputed from the base tables before anything reads it (services/rollups.py), so a figure read from it
@@ -17,16 +18,11 @@ COHORT_DAYS = (30, 90, 180, 365)
 UNATTRIBUTED = 0  # creator_key of orders without a creator
 
 
-class OrderDay(Base):
-    __tablename__ = "order_days"
-    __table_args__ = (UniqueConstraint("shop_id", "day", "creator_key"),)
+class OrderSums:
+    """The sums a rollup row keeps (per day in OrderDay, per calendar month in OrderMonth)."""
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)           # the shop's local date
     creator_key: Mapped[int] = mapped_column(Integer)  # the creator's id, UNATTRIBUTED for none
-    # counted orders of the day: how many, money in raw units (amount x 10,000), refunds with lines,
-    # first orders, code orders
+    # counted orders: how many, money in raw units (amount x 10,000), refunds with lines, first orders, code orders
     orders: Mapped[int] = mapped_column(Integer, default=0)
     revenue: Mapped[int] = mapped_column(BigInteger, default=0)
     discounts: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -34,7 +30,7 @@ class OrderDay(Base):
     with_refund: Mapped[int] = mapped_column(Integer, default=0)
     firsts: Mapped[int] = mapped_column(Integer, default=0)
     code_orders: Mapped[int] = mapped_column(Integer, default=0)
-    # customers acquired that day (first order with a customer), those back within N days, their LTV-N sums
+    # customers acquired (first order with a customer), those back within N days, their LTV-N sums
     acquired: Mapped[int] = mapped_column(Integer, default=0)
     repeat_30: Mapped[int] = mapped_column(Integer, default=0)
     repeat_90: Mapped[int] = mapped_column(Integer, default=0)
@@ -47,6 +43,31 @@ class OrderDay(Base):
     clicks: Mapped[int] = mapped_column(Integer, default=0)
     link_orders: Mapped[int] = mapped_column(Integer, default=0)  # attributed by link (the creator's activity)
     contested: Mapped[int] = mapped_column(BigInteger, default=0)  # revenue of orders another creator won over this one
+
+
+SUM_COLUMNS = ("orders", "revenue", "discounts", "returns", "with_refund", "firsts", "code_orders", "acquired",
+               *(f"repeat_{n}" for n in COHORT_DAYS), *(f"ltv_{n}" for n in COHORT_DAYS), "clicks", "link_orders", "contested")
+
+
+class OrderDay(OrderSums, Base):
+    __tablename__ = "order_days"
+    __table_args__ = (UniqueConstraint("shop_id", "day", "creator_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)           # the shop's local date
+
+
+class OrderMonth(OrderSums, Base):
+    """The days of one calendar month (local dates) summed: what a long range reads for its whole months,
+    kept equal to its days by services/rollups.py (refreshed with every day recomputed)."""
+
+    __tablename__ = "order_months"
+    __table_args__ = (UniqueConstraint("shop_id", "month", "creator_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)  # its first day
 
 
 class CodeDay(Base):
@@ -63,6 +84,23 @@ class CodeDay(Base):
     has_link: Mapped[bool] = mapped_column(Boolean)
     referrer_host: Mapped[str] = mapped_column(String(255))
     orders: Mapped[int] = mapped_column(Integer)
+
+
+class CodeMonth(Base):
+    """CodeDay's rows of one calendar month summed, with the last day that had such orders."""
+
+    __tablename__ = "code_months"
+    __table_args__ = (Index("ix_code_months_shop_id_month", "shop_id", "month"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)
+    creator_key: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    has_link: Mapped[bool] = mapped_column(Boolean)
+    referrer_host: Mapped[str] = mapped_column(String(255))
+    orders: Mapped[int] = mapped_column(Integer)
+    last_day: Mapped[date] = mapped_column(Date)
 
 
 class DirtyDay(Base):

@@ -14,11 +14,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, case, false, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from ..models import Campaign, CodeDay, Creator, DiscountCode, Order, OrderDay, Shop, SpendEntry
-from ..models.rollup import COHORT_DAYS, UNATTRIBUTED
+from ..models import Campaign, CodeDay, CodeMonth, Creator, DiscountCode, Order, OrderDay, OrderMonth, Shop, SpendEntry
+from ..models.rollup import COHORT_DAYS, SUM_COLUMNS, UNATTRIBUTED
 from ..models.spend import FEE, OTHER, SEEDING
 from ..money import SCALE
 from . import discounts, leaks, rollups, shop_settings
@@ -76,23 +76,25 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
     rows[None]["shop_revenue"] = Decimal(0)  # every order in range, whoever it belongs to (the baseline's period)
 
     rollups.ensure(session, shop)
-    day = OrderDay.day
+    # Whole months from the month rows, the rest from the day rows: a year is ~12 + ~120 rows per creator,
+    # not 365. The cohort conditions compare a row's date with these cutoffs; a month straddling one is read
+    # by its days (rollups.split).
+    cutoffs = [window.as_of - timedelta(days=n) for n in COHORT_DAYS]
+    source = _rollup_rows(OrderDay, OrderMonth, shop.id, start, end, cutoffs,
+                          ["creator_key", *SUM_COLUMNS], [] if only is None else [("creator_key", only.id)])
+    day, c = source.c.d, source.c
 
     def when(condition, value):
         return func.sum(case((condition, value), else_=0))
 
-    columns = [func.sum(OrderDay.orders), func.sum(OrderDay.revenue), func.sum(OrderDay.discounts), func.sum(OrderDay.returns),
-               func.sum(OrderDay.with_refund), func.sum(OrderDay.firsts), func.sum(OrderDay.code_orders),
-               func.sum(OrderDay.acquired), when(day > window.as_of - timedelta(days=90), OrderDay.acquired),
-               func.sum(OrderDay.clicks), func.sum(OrderDay.contested)]
+    columns = [func.sum(c.orders), func.sum(c.revenue), func.sum(c.discounts), func.sum(c.returns),
+               func.sum(c.with_refund), func.sum(c.firsts), func.sum(c.code_orders),
+               func.sum(c.acquired), when(day > window.as_of - timedelta(days=90), c.acquired),
+               func.sum(c.clicks), func.sum(c.contested)]
     for n in COHORT_DAYS:  # mature customers (first order at least n days before as_of), repeaters, LTV sum
         mature = day <= window.as_of - timedelta(days=n)
-        columns += [when(mature, OrderDay.acquired), when(mature, getattr(OrderDay, f"repeat_{n}")),
-                    when(mature, getattr(OrderDay, f"ltv_{n}"))]
-    query = (select(OrderDay.creator_key, *columns)
-             .where(OrderDay.shop_id == shop.id, day >= start, day <= end).group_by(OrderDay.creator_key))
-    if only is not None:
-        query = query.where(OrderDay.creator_key == only.id)
+        columns += [when(mature, c.acquired), when(mature, getattr(c, f"repeat_{n}")), when(mature, getattr(c, f"ltv_{n}"))]
+    query = select(c.creator_key, *columns).group_by(c.creator_key)
     for key, n, revenue, given, returns, with_refund, firsts, by_code, acquired, immature, clicks, contested, *cohort in \
             session.execute(query):
         cid = None if key == UNATTRIBUTED else key
@@ -129,6 +131,28 @@ def _rows(session: Session, shop: Shop, window: Window, campaign: str | None,
         row = rows[creator.id]
         row["commission"] = creator.commission_rate * (row["revenue"] - row["returns"])
     return creators, rows, campaign_row
+
+
+def _rollup_rows(day_table, month_table, shop_id: int, start: date, end: date, cutoffs: list[date], names: list[str],
+                 equal: list[tuple[str, object]] = (), day_extra: dict | None = None):
+    """A subquery of the rollup rows covering `start`..`end`: whole months (as rollups.split allows with these
+    cutoffs) from `month_table`, the other days from `day_table`; column `d` is the row's day (a month's
+    first day), then `names`. `equal`: (column, value) filters; `day_extra`: name -> the day table's
+    expression for a name only the month table has as a column."""
+    intervals, months = rollups.split(start, end, cutoffs)
+    parts = []
+    day_extra = day_extra or {}
+    if intervals:
+        parts.append(select(day_table.day.label("d"), *(day_extra.get(n, getattr(day_table, n, None)).label(n) for n in names)).where(
+            day_table.shop_id == shop_id, or_(*(day_table.day.between(a, b) for a, b in intervals)),
+            *(getattr(day_table, k) == v for k, v in equal)))
+    if months:
+        parts.append(select(month_table.month.label("d"), *(getattr(month_table, n).label(n) for n in names)).where(
+            month_table.shop_id == shop_id, month_table.month.in_(months), *(getattr(month_table, k) == v for k, v in equal)))
+    if not parts:  # an empty range
+        parts.append(select(day_table.day.label("d"), *(day_extra.get(n, getattr(day_table, n, None)).label(n) for n in names))
+                     .where(false()))
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
 def _window(shop: Shop, start: date, end: date, as_of: date) -> Window:
@@ -210,14 +234,13 @@ def baseline(session: Session, shop: Shop, start: date, end: date, campaign: Cam
     shift = timedelta(days=-(-length // 7) * 7)
     rollups.ensure(session, shop)
 
-    def total(lo: date, hi: date):
-        return func.sum(case((OrderDay.day.between(lo, hi), OrderDay.revenue), else_=0))
-
-    lo = start - shift if revenue is not None else min(start - shift, start)
     hi = end - shift if revenue is not None else end
+    # The prior period's last day and the day before the period split no month read whole (rollups.split).
+    source = _rollup_rows(OrderDay, OrderMonth, shop.id, start - shift, hi, [end - shift, start - timedelta(days=1)],
+                          ["revenue"])
     before, now = (_money(v) for v in session.execute(
-        select(total(start - shift, end - shift), total(start, end))
-        .where(OrderDay.shop_id == shop.id, OrderDay.day >= lo, OrderDay.day <= hi)).one())
+        select(func.sum(case((source.c.d <= end - shift, source.c.revenue), else_=0)),
+               func.sum(case((source.c.d >= start, source.c.revenue), else_=0)))).one())
     now = revenue if revenue is not None else now
     return {"from": start.isoformat(), "to": end.isoformat(), "baseline_from": (start - shift).isoformat(),
             "baseline_to": (end - shift).isoformat(), "revenue": str(now), "baseline_revenue": str(before),
@@ -239,12 +262,16 @@ def _leak_warnings(session: Session, shop: Shop, window: Window, creators: list,
     recent_from = window.end - timedelta(days=leaks.SURGE_DAYS - 1)
     summaries: dict[int, leaks.Summary] = {}
     activity: dict[int, date] = {}  # the creator's last local day with a link order, a click, or a code order with its link
-    query = (select(CodeDay.creator_key, CodeDay.code, CodeDay.has_link, CodeDay.referrer_host, func.sum(CodeDay.orders),
-                    func.sum(case((CodeDay.day >= recent_from, CodeDay.orders), else_=0)),
-                    func.max(case((CodeDay.has_link.is_(True), CodeDay.day))))
-             .where(CodeDay.shop_id == shop.id, CodeDay.day >= window.start, CodeDay.day <= window.end,
-                    *([] if every_creator else [CodeDay.creator_key.in_(ids)]))
-             .group_by(CodeDay.creator_key, CodeDay.code, CodeDay.has_link, CodeDay.referrer_host))
+    source = _rollup_rows(CodeDay, CodeMonth, shop.id, window.start, window.end, [recent_from - timedelta(days=1)],
+                          ["creator_key", "code", "has_link", "referrer_host", "orders", "last_day"],
+                          day_extra={"last_day": CodeDay.day})
+    c = source.c
+    query = (select(c.creator_key, c.code, c.has_link, c.referrer_host, func.sum(c.orders),
+                    func.sum(case((c.d >= recent_from, c.orders), else_=0)),
+                    func.max(case((c.has_link.is_(True), c.last_day))))
+             .group_by(c.creator_key, c.code, c.has_link, c.referrer_host))
+    if not every_creator:
+        query = query.where(c.creator_key.in_(ids))
     for cid, code, has_link, host, n, recent, last_linked in session.execute(query):
         if cid not in handles:
             continue  # a creator deleted since (its days are recomputed without it)

@@ -3,7 +3,8 @@
 Writers call `mark` with the local days they touched (orders applied or refunded, first orders whose
 cohort facts changed, reattributed orders, clicks) in the same transaction as their writes. Readers call
 `ensure` first: a shop whose rollup was built in another time zone (or never) is rebuilt, then every
-dirty day is recomputed from `orders` and `clicks`. So what the ROI table reads is always what the base
+dirty day is recomputed from `orders` and `clicks`, and the calendar months of those days are summed
+again from their days (OrderMonth, CodeMonth: long ranges read whole months there). So what the ROI table reads is always what the base
 tables say; the worker runs `ensure` for every shop with work every 30 seconds (jobs/schedules.py), so
 a reader seldom finds any left. PostgreSQL rebuilds a shop in one pass (`AT TIME ZONE`); SQLite marks
 every day and recomputes them one by one.
@@ -25,7 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from ..models import Click, Order, Shop
-from ..models.rollup import COHORT_DAYS, UNATTRIBUTED, CodeDay, DirtyDay, OrderDay, RollupState
+from ..models.rollup import COHORT_DAYS, SUM_COLUMNS, UNATTRIBUTED, CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 
 US_PER_DAY = 86_400_000_000
 
@@ -68,14 +69,70 @@ def ensure(session: Session, shop: Shop) -> None:
     if state is None or state.tz != tz_name:
         _rebuild(session, shop, tz_name)
     tz = ZoneInfo(tz_name)
+    months = set()
     for day in list(session.scalars(select(DirtyDay.day).where(DirtyDay.shop_id == shop.id).order_by(DirtyDay.day))):
         version = session.scalar(select(DirtyDay.version).where(DirtyDay.shop_id == shop.id, DirtyDay.day == day)
                                  .with_for_update())
         if version is None:
             continue  # another process recomputed it meanwhile
         recompute(session, shop.id, tz, day)
+        months.add(day.replace(day=1))
         session.execute(delete(DirtyDay).where(DirtyDay.shop_id == shop.id, DirtyDay.day == day,
                                                DirtyDay.version == version))
+    refresh_months(session, shop.id, months)
+
+
+def month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def split(start: date, end: date, cutoffs: Iterable[date] = ()) -> tuple[list[tuple[date, date]], list[date]]:
+    """`start`..`end` (both included) as the calendar months it holds whole, to be read from the month rows,
+    and the day intervals left, to be read from the day rows. A month is taken whole only where, for every
+    cutoff c, all its days are <= c or all are > c, so a condition `day <= c` (or `> c`) read off the
+    month's first day holds for each of its days."""
+    cutoffs = list(cutoffs)
+    months = []
+    month = start if start.day == 1 else month_end(start) + timedelta(days=1)
+    while month_end(month) <= end:
+        last = month_end(month)
+        if all(last <= c or month > c for c in cutoffs):
+            months.append(month)
+        month = last + timedelta(days=1)
+    intervals, cursor = [], start
+    for month in months:
+        if cursor < month:
+            intervals.append((cursor, month - timedelta(days=1)))
+        cursor = month_end(month) + timedelta(days=1)
+    if cursor <= end:
+        intervals.append((cursor, end))
+    return intervals, months
+
+
+def refresh_months(session: Session, shop_id: int, months: Iterable[date]) -> None:
+    """Sum these calendar months' day rows again into OrderMonth and CodeMonth.
+
+    One process at a time per shop (the rollup state's row lock, taken after the days' marks, so no cycle):
+    a process that recomputed a day of the month after another's refresh started refreshes it again after
+    that one commits, from the days as committed then."""
+    months = sorted(set(months))
+    if not months:
+        return
+    session.execute(select(RollupState.shop_id).where(RollupState.shop_id == shop_id).with_for_update())
+    for month in months:
+        last = month_end(month)
+        session.execute(delete(OrderMonth).where(OrderMonth.shop_id == shop_id, OrderMonth.month == month))
+        session.execute(delete(CodeMonth).where(CodeMonth.shop_id == shop_id, CodeMonth.month == month))
+        days = select(literal(shop_id), literal(month, Date), OrderDay.creator_key,
+                      *(func.sum(getattr(OrderDay, c)) for c in SUM_COLUMNS)).where(
+            OrderDay.shop_id == shop_id, OrderDay.day >= month, OrderDay.day <= last).group_by(OrderDay.creator_key)
+        session.execute(insert(OrderMonth).from_select(["shop_id", "month", "creator_key", *SUM_COLUMNS], days))
+        codes = select(literal(shop_id), literal(month, Date), CodeDay.creator_key, CodeDay.code, CodeDay.has_link,
+                       CodeDay.referrer_host, func.sum(CodeDay.orders), func.max(CodeDay.day)).where(
+            CodeDay.shop_id == shop_id, CodeDay.day >= month, CodeDay.day <= last).group_by(
+            CodeDay.creator_key, CodeDay.code, CodeDay.has_link, CodeDay.referrer_host)
+        session.execute(insert(CodeMonth).from_select(
+            ["shop_id", "month", "creator_key", "code", "has_link", "referrer_host", "orders", "last_day"], codes))
 
 
 def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
@@ -84,15 +141,23 @@ def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
     state = session.get(RollupState, shop.id, populate_existing=True)
     if state is not None and state.tz == tz_name:
         return
-    session.execute(delete(OrderDay).where(OrderDay.shop_id == shop.id))
-    session.execute(delete(CodeDay).where(CodeDay.shop_id == shop.id))
-    if session.bind.dialect.name == "postgresql":
-        _fill_all_days(session, shop.id, tz_name)  # set-based: a year of a large shop in seconds, not day by day
-    else:
-        _mark_every_day(session, shop.id, ZoneInfo(tz_name))
+    for table in (OrderDay, CodeDay, OrderMonth, CodeMonth):
+        session.execute(delete(table).where(table.shop_id == shop.id))
     # An upsert: on SQLite two first reads may both get here (FOR UPDATE is PostgreSQL's); rebuilding twice is harmless.
     session.execute(_insert(session)(RollupState).values(shop_id=shop.id, tz=tz_name)
                     .on_conflict_do_update(index_elements=["shop_id"], set_={"tz": tz_name}))
+    if session.bind.dialect.name == "postgresql":
+        _fill_all_days(session, shop.id, tz_name)  # set-based: a year of a large shop in seconds, not day by day
+        first, last = session.execute(select(func.min(OrderDay.day), func.max(OrderDay.day))
+                                      .where(OrderDay.shop_id == shop.id)).one()
+        if first is not None:
+            months, month = [], first.replace(day=1)
+            while month <= last:
+                months.append(month)
+                month = month_end(month) + timedelta(days=1)
+            refresh_months(session, shop.id, months)
+    else:
+        _mark_every_day(session, shop.id, ZoneInfo(tz_name))  # recomputed (and their months) by ensure, next
 
 
 def _mark_every_day(session: Session, shop_id: int, tz: ZoneInfo) -> None:

@@ -395,3 +395,66 @@ def test_the_roi_table_travels_gzipped_when_the_browser_accepts_it(merchant, run
     # requests sends Accept-Encoding: gzip and decompresses; the body read is the JSON, exactly.
     assert resp.headers.get("Content-Encoding") == "gzip" and "Accept-Encoding" in resp.headers.get("Vary", "")
     assert int(resp.headers["Content-Length"]) < len(resp.content) and _row(resp.json(), "anna")["orders"] == 0
+
+
+def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(merchant, runtime, stand_in, shop_domain,
+                                                                           monkeypatch):
+    """The ROI table reads whole months from the month rows; every figure must be what summing the day rows
+    gives, for ranges and cohort dates that cut months anywhere, before and after new orders and refunds
+    (dirty days recomputed, their months summed again)."""
+    from datetime import date as day
+
+    from shopify_roi.services import metrics, rollups
+
+    for handle, code in (("anna", "ANNA15"), ("ben", "BEN10"), ("chloe", "CHLOE20")):
+        assert merchant.create_creator(handle, code, "10").status_code == 201
+    stand_in.control.generate(shop_domain, seed=5, orders=400, start="2025-09-01T00:00:00Z", days=300, deliver=True,
+                              creator_share=0.6, sitewide_codes=["WELCOME10"],
+                              creators=[{"handle": "anna", "code": "ANNA15", "percent": "10", "repeat_rate": 0.3, "comeback_rate": 0.3},
+                                        {"handle": "ben", "code": "BEN10", "percent": "10", "return_rate": 0.3,
+                                         "referrers": ["https://www.retailmenot.com/"], "no_link_share": 0.9},
+                                        {"handle": "chloe", "code": "CHLOE20", "percent": "10"}])
+    runtime.jobs.drain()
+    cases = [(day(2025, 9, 1), day(2026, 6, 27), day(2026, 6, 27)), (day(2025, 10, 1), day(2026, 3, 31), day(2026, 5, 1)),
+             (day(2025, 11, 17), day(2026, 4, 3), day(2026, 4, 30)), (day(2026, 1, 1), day(2026, 1, 31), day(2026, 8, 1))]
+    days_only = lambda start, end, cutoffs=(): ([(start, end)], [])  # noqa: E731 - the reference: every row a day row
+
+    def tables():
+        out = []
+        with runtime.db.session() as session:
+            shop = session.scalar(select(Shop).where(Shop.domain == shop_domain))
+            for start, end, as_of in cases:
+                out.append(metrics.compute(session, shop, start, end, as_of))
+                for handle in ("anna", "ben"):
+                    creator = session.scalar(select(Creator).where(Creator.shop_id == shop.id, Creator.handle == handle))
+                    out.append(metrics.creator_detail(session, shop, creator, start, end, as_of))
+        return out
+
+    def both():
+        with_months = tables()
+        with monkeypatch.context() as patch:
+            patch.setattr(rollups, "split", days_only)
+            by_days = tables()
+        return with_months, by_days
+
+    with_months, by_days = both()
+    with runtime.db.session() as session:
+        from shopify_roi.models import OrderMonth
+
+        assert session.scalar(select(func.count()).select_from(OrderMonth)) > 20  # the month rows are there, and read
+    assert with_months == by_days
+    assert with_months[0]["totals"]["orders"] > 300 and any(r["leak_warning"] for r in with_months[0]["creators"])
+    # More history: orders and a refund in months already summed.
+    order = _place(stand_in, shop_domain, "2025-12-10T12:00:00Z", "ANNA15")
+    _place(stand_in, shop_domain, "2026-02-03T09:00:00Z", "BEN10")
+    stand_in.control.refund_order(shop_domain, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
+                            created_at="2026-02-20T10:00:00Z")
+    runtime.jobs.drain()
+    with_months_after, by_days_after = both()
+    assert with_months_after == by_days_after and with_months_after != with_months
+
+
+def _place(stand_in, shop_domain, when: str, code: str) -> dict:
+    return stand_in.control.create_order(shop_domain, created_at=when, customer_id=f"late-{when}",
+                                         line_items=[{"title": "Trail shoe", "price": "120.00", "quantity": 1}],
+                                         discount_code={"code": code, "type": "percentage", "value": "10"})
