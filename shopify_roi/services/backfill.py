@@ -99,8 +99,8 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
             customers = set()
             fresh = orders.insert_new_orders(session, shop_id, batch, attributor, "backfill", known)
             repaired += len(fresh)
-            refunds_repaired += orders.insert_new_refunds(session, shop_id, [r for f in fresh.values() for r in f.refunds],
-                                                          known)
+            refunds_repaired += len(orders.insert_new_refunds(session, shop_id, [r for f in fresh.values() for r in f.refunds],
+                                                              known))
             for facts in batch:
                 if facts.shopify_id not in fresh:
                     before = {r.shopify_id for r in facts.refunds} & known.refunds

@@ -62,9 +62,10 @@ def parse_delivery(topic: str, payload: str | None) -> OrderFacts | RefundFacts 
 def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     """Apply a batch of order-topic deliveries; returns counts of outcomes.
 
-    Bodies are parsed first (a bad one fails alone, with its reason). Orders the database does not hold
-    yet (a drain's usual case: orders/create) are inserted set-based, with their lines and refunds, at
-    the newest version the batch carries; every other delivery is applied one by one in a savepoint.
+    Bodies are parsed first (a bad one fails alone, with its reason); then the orders and refunds are applied
+    set-based (`_apply_set_based`: new orders inserted and held ones rewritten at the newest version the batch
+    carries, refunds inserted once); only when the database refuses a value in that is every delivery
+    applied one by one in a savepoint, so that the bad one fails alone.
     """
     counts: Counter = Counter()
     domains = {d.shop_domain for d in deliveries}
@@ -82,12 +83,13 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
         shop = shops.get(delivery.shop_domain)
         if shop is None or not shop.is_installed:
             continue
-        attributors.setdefault(shop.id, orders.Attributor(session, shop.id))
+        if shop.id not in attributors:  # once per shop and batch (setdefault would build one per delivery)
+            attributors[shop.id] = orders.Attributor(session, shop.id)
         try:
             parsed[delivery.id] = parse_delivery(delivery.topic, delivery.payload)
         except PayloadError as exc:
             parsed[delivery.id] = exc
-    inserted = _insert_new_orders(session, shops, ordered, parsed, attributors, known)
+    done = _apply_set_based(session, shops, ordered, parsed, attributors, known)
     for delivery in ordered:
         shop = shops.get(delivery.shop_domain)
         if shop is None or not shop.is_installed:
@@ -99,11 +101,19 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
             _finish(delivery, FAILED, error=f"{delivery.topic}: {facts}")
             counts["failed"] += 1
             continue
-        fresh = inserted.get((shop.id, facts.shopify_id)) if isinstance(facts, OrderFacts) else None
-        if fresh is not None:  # stored by the set-based insert, at the batch's newest version
-            outcome = "inserted" if fresh is facts else ("unchanged" if facts.updated_at == fresh.updated_at else "stale")
-            customers.setdefault(shop.id, set()).add(facts.customer_id)
-            touched.setdefault(shop.id, set()).add(facts.shopify_id)
+        if delivery.topic == "orders/edited":
+            # {"order_edit": {...}} carries no money: the orders/updated Shopify sends with the edit (and
+            # the nightly reconciliation) brings the edited order.
+            _finish(delivery, PROCESSED, result="noted")
+            counts["noted"] += 1
+            continue
+        outcome = done.outcome(shop.id, facts)
+        if outcome is not None:  # applied set-based above
+            if isinstance(facts, RefundFacts):
+                touched.setdefault(shop.id, set()).add(facts.order_shopify_id)
+            else:
+                customers.setdefault(shop.id, set()).add(facts.customer_id)
+                touched.setdefault(shop.id, set()).add(facts.shopify_id)
             _finish(delivery, PROCESSED, result=outcome)
             counts[outcome] += 1
             continue
@@ -112,10 +122,6 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                 if delivery.topic == "refunds/create":
                     outcome = orders.apply_refund(session, shop.id, facts, known.get(shop.id))
                     touched.setdefault(shop.id, set()).add(facts.order_shopify_id)
-                elif delivery.topic == "orders/edited":
-                    # {"order_edit": {...}} carries no money: the orders/updated Shopify sends with
-                    # the edit (and the nightly reconciliation) brings the edited order.
-                    outcome = "noted"
                 else:
                     outcome = orders.apply_order(session, shop.id, facts, attributors[shop.id], known=known.get(shop.id))
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
@@ -138,34 +144,81 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     return counts
 
 
-def _insert_new_orders(session: Session, shops: dict, ordered: list[WebhookDelivery], parsed: dict,
-                       attributors: dict, known: dict) -> dict[tuple[int, str], OrderFacts]:
-    """Insert, set-based, the orders of the batch the database does not hold, each at the newest version
-    the batch has (orders.insert_new_orders: ON CONFLICT skips one another worker holds), with their
-    refunds. Returns (shop id, order id) -> the version stored. Should the database refuse a value, the
-    savepoint undoes it all and every delivery goes the one-by-one way, where that one fails alone."""
+class _SetBased:
+    """What `_apply_set_based` stored: new orders (key -> the version inserted), held orders (key -> the version
+    stored now and the facts written, None when none was newer) and the refunds/create refunds inserted."""
+
+    def __init__(self):
+        self.inserted: dict[tuple[int, str], OrderFacts] = {}
+        self.replaced: dict[tuple[int, str], tuple] = {}
+        self.refunds: set[tuple[int, str]] = set()
+        self.refunds_seen: set[tuple[int, str]] = set()  # refund ids whose refunds/create it answers
+
+    def outcome(self, shop_id: int, facts) -> str | None:
+        """The delivery's outcome if it was applied here, else None (it goes the one-by-one way)."""
+        if isinstance(facts, RefundFacts):
+            key = (shop_id, facts.shopify_id)
+            if key not in self.refunds_seen:
+                return None
+            if key in self.refunds:
+                self.refunds.discard(key)  # a duplicate in the same batch is "unchanged"
+                return "inserted"
+            return "unchanged"
+        key = (shop_id, facts.shopify_id)
+        if key in self.inserted:
+            fresh = self.inserted[key]
+            return "inserted" if fresh is facts else ("unchanged" if facts.updated_at == fresh.updated_at else "stale")
+        if key in self.replaced:
+            stored_at, written = self.replaced[key]
+            return "replaced" if written is facts else ("unchanged" if facts.updated_at == stored_at else "stale")
+        return None
+
+
+def _apply_set_based(session: Session, shops: dict, ordered: list[WebhookDelivery], parsed: dict,
+                     attributors: dict, known: dict) -> _SetBased:
+    """Apply the batch's order and refund bodies set-based, per shop: the orders the database does not hold
+    inserted at the newest version the batch has (orders.insert_new_orders: ON CONFLICT skips one another
+    worker holds), the held ones rewritten where the batch has a newer version (orders.replace_held_orders),
+    then the refunds the bodies carry and the refunds/create refunds (orders.insert_new_refunds). Should the
+    database refuse a value, the savepoint undoes it all and every delivery goes the one-by-one way, where
+    that one fails alone."""
     new: dict[int, list[OrderFacts]] = {}
+    held_versions: dict[int, list[OrderFacts]] = {}
+    refunds: dict[int, list[RefundFacts]] = {}
     for delivery in ordered:
         facts = parsed.get(delivery.id)
-        if isinstance(facts, OrderFacts):
-            shop = shops[delivery.shop_domain]
-            held = known.get(shop.id)
-            if held is None or facts.shopify_id not in held.orders:
-                new.setdefault(shop.id, []).append(facts)
-    out: dict[tuple[int, str], OrderFacts] = {}
-    if not new:
+        if isinstance(facts, (OrderFacts, RefundFacts)):
+            shop_id = shops[delivery.shop_domain].id
+            held = known.get(shop_id)
+            if isinstance(facts, RefundFacts):
+                refunds.setdefault(shop_id, []).append(facts)
+            elif held is None or facts.shopify_id not in held.orders:
+                new.setdefault(shop_id, []).append(facts)
+            else:
+                held_versions.setdefault(shop_id, []).append(facts)
+    out = _SetBased()
+    if not (new or held_versions or refunds):
         return out
     try:
         with session.begin_nested():
-            for shop_id, batch in sorted(new.items()):
+            for shop_id in sorted(set(new) | set(held_versions) | set(refunds)):
                 held = known.setdefault(shop_id, orders.Known(session, shop_id, [], []))
-                stored = orders.insert_new_orders(session, shop_id, batch, attributors[shop_id], "webhook", held)
-                orders.insert_new_refunds(session, shop_id, [r for f in stored.values() for r in f.refunds], held)
-                out.update(((shop_id, oid), facts) for oid, facts in stored.items())
+                attributor = attributors[shop_id]
+                stored = orders.insert_new_orders(session, shop_id, new.get(shop_id, []), attributor, "webhook", held)
+                out.inserted.update(((shop_id, oid), facts) for oid, facts in stored.items())
+                versions = held_versions.get(shop_id, [])
+                replaced = orders.replace_held_orders(session, shop_id, versions, attributor, "webhook", held)
+                out.replaced.update(((shop_id, oid), v) for oid, v in replaced.items())
+                # A full order body carries its refunds: a missed refunds/create is repaired (every version's).
+                carried = [r for f in stored.values() for r in f.refunds] + [r for f in versions for r in f.refunds]
+                orders.insert_new_refunds(session, shop_id, carried, held)
+                own = refunds.get(shop_id, [])
+                out.refunds |= {(shop_id, rid) for rid in orders.insert_new_refunds(session, shop_id, own, held)}
+                out.refunds_seen |= {(shop_id, r.shopify_id) for r in own}
     except DataError:
-        for shop_id in new:
+        for shop_id in set(new) | set(held_versions) | set(refunds):
             known.pop(shop_id, None)  # the savepoint undid what it noted
-        return {}
+        return _SetBased()
     return out
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, case, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, bindparam, case, delete, exists, func, insert, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -139,6 +139,59 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
     return {oid: newest[oid] for oid in inserted}
 
 
+def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str,
+                        known: Known) -> dict[str, tuple[datetime, OrderFacts | None]]:
+    """`apply_order` for many orders the database holds (a drain's orders/paid, updated, cancelled of orders
+    created in an earlier batch), set-based: their rows are locked in id order and read again (another worker
+    may have stored a newer version since `known` was read), each one whose newest version in `batch` is newer
+    than the stored one is rewritten by one executemany, its lines replaced by one DELETE and one executemany.
+    Returns Shopify id -> (the version stored now, the facts written or None when none was newer). The
+    refunds the bodies carry are not stored here (`insert_new_refunds`)."""
+    newest: dict[str, OrderFacts] = {}
+    for facts in batch:
+        if facts.shopify_id in known.orders and (facts.shopify_id not in newest
+                                                 or facts.updated_at > newest[facts.shopify_id].updated_at):
+            newest[facts.shopify_id] = facts
+    row_ids = {known.orders[oid].id: oid for oid in newest}
+    current: dict[str, tuple[datetime, str | None]] = {}
+    ordered_ids = sorted(row_ids)
+    for start in range(0, len(ordered_ids), 500):
+        for row_id, updated_at, customer in session.execute(
+                select(Order.id, Order.shopify_updated_at, Order.customer_id)
+                .where(Order.id.in_(ordered_ids[start:start + 500])).order_by(Order.id).with_for_update()):
+            current[row_ids[row_id]] = (updated_at, customer)
+    out: dict[str, tuple[datetime, OrderFacts | None]] = {}
+    rows, lines = [], []
+    for oid in sorted(newest, key=lambda o: known.orders[o].id):
+        facts, (stored_at, customer) = newest[oid], current[oid]
+        if facts.updated_at <= stored_at:
+            out[oid] = (stored_at, None)
+            continue
+        out[oid] = (facts.updated_at, facts)
+        row_id = known.orders[oid].id
+        forgotten = (customer or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
+        fields = _fields(facts, attributor, source, forgotten_as=customer if forgotten else None)
+        del fields["shopify_id"]
+        rows.append({"b_id": row_id, **{f"v_{k}": v for k, v in fields.items()}})
+        lines.extend({"shop_id": shop_id, "order_id": row_id, "shopify_id": l.shopify_id, "quantity": l.quantity,
+                      "price": l.price, "discount": l.discount, "tax": l.tax} for l in facts.lines)
+    if rows:
+        table = Order.__table__
+        # Bound names apart from the column names (SQLAlchemy reserves those for the SET clause).
+        stmt = update(table).where(table.c.id == bindparam("b_id")).values(
+            {name[2:]: bindparam(name) for name in rows[0] if name != "b_id"})
+        session.execute(stmt, rows)
+        written = [r["b_id"] for r in rows]
+        for start in range(0, len(written), 500):
+            session.execute(delete(OrderLine).where(OrderLine.order_id.in_(written[start:start + 500])),
+                            execution_options={"synchronize_session": False})
+        if lines:
+            session.execute(insert(OrderLine), lines)
+        for row_id in written:  # the session's copies are out of date now
+            session.expire(known.orders[row_ids[row_id]])
+    return out
+
+
 def _fields(facts: OrderFacts, attributor: Attributor, source: str, forgotten_as: str | None) -> dict:
     """The stored columns of this version of the order; `forgotten_as`: the placeholder of a customer
     forgotten by customers/redact (the order keeps it, and only the signals attribution reads)."""
@@ -191,13 +244,13 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
     return "inserted"
 
 
-def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts], known: Known) -> int:
+def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts], known: Known) -> set[str]:
     """`apply_refund` for many refunds at once (a backfill's new orders carry theirs): the ones not held yet
     are inserted in one executemany with their lines in another; ON CONFLICT skips one another worker
-    stored meanwhile. Returns how many were inserted."""
+    stored meanwhile. Returns the Shopify ids of the ones inserted."""
     todo = {r.shopify_id: r for r in refunds if r.shopify_id not in known.refunds}
     if not todo:
-        return 0
+        return set()
     known.refunds |= set(todo)
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     table = Refund.__table__
@@ -212,7 +265,7 @@ def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts
              for r in todo.values() if r.shopify_id in ids for l in r.lines]
     if lines:
         session.execute(insert(RefundLine), lines)
-    return len(ids)
+    return set(ids)
 
 
 def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_ids: set[str] = frozenset()) -> None:

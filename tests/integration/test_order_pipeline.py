@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from shopify_roi.models import Order, Refund, Shop, WebhookDelivery
+from shopify_roi.models import Order, OrderLine, Refund, Shop, WebhookDelivery
 from support import Merchant, install
 
 
@@ -157,6 +158,49 @@ def test_an_older_version_after_a_newer_one_changes_nothing(merchant, runtime, s
     runtime.jobs.drain()
     rows, _ = _facts(runtime, shop_domain)
     assert rows[str(order["id"])].revenue == Decimal("50.00")  # the edit added a 10.00 line
+
+
+def test_an_orders_later_versions_and_refund_in_one_batch_store_the_newest_once(merchant, runtime, stand_in, shop_domain):
+    """The order is held from an earlier drain; its edit, its refund and every later version then come in one batch,
+    newest first: the newest version is stored with its lines, the refund once, each delivery says what it did."""
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})
+    order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=9, discount_code={
+        "code": "ANNA15", "type": "percentage", "value": "15.0"}, line_items=[{"title": "x", "price": "40.00", "quantity": 1}])
+    _post(stand_in, shop_domain, f"{order['id']}/edit", {"add": [{"title": "y", "price": "20.00", "quantity": 1}]})
+    _post(stand_in, shop_domain, f"{order['id']}/refunds", {"line_items": [
+        {"line_item_id": order["line_items"][0]["id"], "quantity": 1}]})
+    held = [(d["topic"], d["webhook_id"]) for d in stand_in.control.deliveries(shop_domain)]
+    stand_in.control.reset_faults(shop_domain)
+    (create,) = [w for t, w in held if t == "orders/create"]
+    stand_in.control.send_webhook(shop_domain, "orders/create", webhook_id=create)
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    assert rows[str(order["id"])].revenue == Decimal("34.00")  # 40.00 less 15 %
+    later = [(t, w) for t, w in held if w != create]
+    for topic, webhook_id in reversed(later):
+        stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)
+    runtime.jobs.drain()
+    rows, returns = _facts(runtime, shop_domain)
+    stored = rows[str(order["id"])]
+    # 40.00 less 15 % = 34.00, plus the 20.00 line the edit added (an edit's new line gets no discount code:
+    # Shopify applies it to the lines it was redeemed on) = 54.00; the refunded first line: 34.00 back.
+    assert stored.revenue == Decimal("54.00") and returns == {str(order["id"]): Decimal("34.00")}
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Refund).where(Refund.order_shopify_id == str(order["id"]))) == 1
+        assert session.scalar(select(func.count()).select_from(OrderLine).where(OrderLine.order_id == stored.id)) == 2
+        results = dict(session.execute(select(WebhookDelivery.webhook_id, WebhookDelivery.result).where(
+            WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.webhook_id.in_([w for _, w in later]))).all())
+    # Each version's own outcome, against what is stored after the batch: the newest "replaced" (a second delivery
+    # of that same version "unchanged"), every older one "stale" (the one at the version held before, too).
+    at = {d["webhook_id"]: datetime.fromisoformat(d["payload"]["updated_at"]) for d in stand_in.control.deliveries(shop_domain)
+          if d["topic"] in ("orders/create", "orders/updated", "orders/paid", "orders/cancelled")}
+    created_at, newest = at.pop(create), max(at.values())
+    assert newest > created_at
+    assert [results[w] for w in at if at[w] == newest].count("replaced") == 1
+    assert {w: results[w] for w in at if at[w] != newest or results[w] != "replaced"} == {
+        w: "unchanged" if at[w] == newest else "stale" for w in at if at[w] != newest or results[w] != "replaced"}
+    refunds = [w for t, w in later if t == "refunds/create"]
+    assert len(refunds) == 1 and results[refunds[0]] in ("inserted", "unchanged")  # unchanged: the newest body carried it
 
 
 def test_malformed_or_truncated_order_payload_fails_readably_and_changes_no_fact(merchant, runtime, app_server, shop_domain):
