@@ -5,12 +5,14 @@ import logging
 import os
 import select
 import time
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, exc
+from sqlalchemy import DateTime, MetaData, create_engine, event, exc, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -277,3 +279,85 @@ class Database:
         for conn, _, _ in idle:
             conn.close()
         self.engine.dispose()
+
+
+# Many rows at once -------------------------------------------------------------------------------
+# SQLAlchemy sends an executemany of an INSERT to psycopg as multi-row VALUES statements
+# ("insertmanyvalues"): a statement of ~1,000 rows x 27 named placeholders, too long for psycopg's
+# query cache, so psycopg splits it with a regex afresh for every page: 45 % of a backfill's time
+# (py-spy, 2026-12-03). On PostgreSQL these write the rows with COPY instead (no placeholders at all).
+
+
+def _copy_rows(table, rows: list[dict], dialect) -> tuple[list[str], list[tuple]]:
+    """The column names and value tuples to COPY: the rows' keys (every row has the same) plus each column
+    with a Python-side default they leave out (what an INSERT would fill in), each value through its type's
+    bind processor (Money to integers, aware datetimes to UTC), as an INSERT would send it."""
+    names = list(rows[0])
+    defaults = []
+    for column in table.columns:
+        if column.name in names or column.default is None or column.primary_key:
+            continue
+        if column.default.is_scalar:
+            defaults.append((column.name, column.default.arg))
+        elif column.default.is_callable:
+            defaults.append((column.name, column.default.arg(None)))  # e.g. utcnow: once for the batch
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    values = []
+    for row in rows:
+        try:
+            values.append(tuple(v if p is None else p(v) for p, v in zip(processors, (row[n] for n in names)))
+                          + tuple(v for _, v in defaults))
+        except (ValueError, TypeError, ArithmeticError) as err:  # e.g. an amount beyond the Money column
+            raise exc.DataError(f"COPY {table.name}", None, err) from err
+    return names + [n for n, _ in defaults], values
+
+
+def _copy(session: Session, table_name: str, names: list[str], values: list[tuple]) -> None:
+    conn = session.connection()
+    dialect = conn.dialect
+    sql = f"COPY {table_name} ({', '.join(names)}) FROM STDIN"
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            for row in values:
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as err:  # as SQLAlchemy would raise it (DataError, OperationalError…)
+        disconnect = dialect.is_disconnect(err, conn.connection.dbapi_connection, None)
+        if disconnect:
+            conn.invalidate(err)
+        raise exc.DBAPIError.instance(sql, None, err, dialect.loaded_dbapi.Error, connection_invalidated=disconnect,
+                                      dialect=dialect) from err
+
+
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """INSERT these rows (the same keys in each): COPY on PostgreSQL, an executemany elsewhere."""
+    if not rows:
+        return
+    if session.bind.dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    names, values = _copy_rows(table, rows, session.bind.dialect)
+    _copy(session, table.name, names, values)
+
+
+def insert_new_rows(session: Session, table, rows: list[dict], unique: list[str], returning: list[str]) -> list[tuple]:
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING these columns, for rows in this order (the order
+    their unique keys are locked in: two writers of the same rows wait for each other, never deadlock).
+    PostgreSQL: COPY into a temporary staging table (kept by the connection, emptied at commit), then one
+    INSERT … SELECT; elsewhere an executemany."""
+    if not rows:
+        return []
+    returned = [table.c[name] for name in returning]
+    if session.bind.dialect.name != "postgresql":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=unique).returning(*returned)
+        return [tuple(r) for r in session.execute(stmt, rows)]
+    names, values = _copy_rows(table, rows, session.bind.dialect)
+    columns = ", ".join(names)
+    stage = f"stage_{table.name}_{zlib.crc32(columns.encode()):08x}"  # one per column list
+    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+                         f"SELECT {columns}, 0 AS stage_seq FROM {table.name} WITH NO DATA"))
+    _copy(session, stage, [*names, "stage_seq"], [(*row, seq) for seq, row in enumerate(values)])
+    out = session.execute(text(
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} ORDER BY stage_seq "
+        f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}")).all()
+    session.execute(text(f"TRUNCATE {stage}"))
+    return [tuple(r) for r in out]

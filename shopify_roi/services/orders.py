@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, bindparam, case, delete, exists, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, bindparam, case, delete, exists, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from ..db import insert_new_rows, insert_rows
 from ..models import AttributionPolicy, Creator, CustomerHistory, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
 from ..models.discount import PENDING
 from ..models.order import REDACTED_PREFIX
@@ -114,7 +115,7 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
     """Insert, set-based, the orders of `batch` the database does not hold yet (a backfill's usual case, and
     a drain's orders/create), each at its newest version in the batch, in order of their ids (two workers
     inserting the same orders wait for each other, never deadlock): one executemany for the orders and
-    one for their lines, instead of two statements per order. Returns Shopify id -> the version inserted;
+    one for their lines (db.insert_new_rows, db.insert_rows: COPY on PostgreSQL), instead of two statements per order. Returns Shopify id -> the version inserted;
     the caller applies the rest (held already, or inserted meanwhile by another worker: ON CONFLICT skips
     those) with `apply_order`. Their refunds are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
@@ -122,20 +123,14 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
         if facts.shopify_id not in known.orders and (facts.shopify_id not in newest
                                                      or facts.updated_at > newest[facts.shopify_id].updated_at):
             newest[facts.shopify_id] = facts
-    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     todo = sorted(newest.values(), key=lambda f: (len(f.shopify_id), f.shopify_id))
-    # One statement compiled once (cached) and sent as executemany: SQLAlchemy batches the rows into multi-row
-    # VALUES itself ("insertmanyvalues"). Compiling `.values(rows)` anew for every 500 rows was a third of a backfill.
-    table = Order.__table__
-    stmt = (insert_(table).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
-            .returning(table.c.shopify_id, table.c.id))
     rows = [{"shop_id": shop_id, **_fields(f, attributor, source, forgotten_as=None)} for f in todo]
-    inserted: dict[str, int] = dict(session.execute(stmt, rows).all()) if rows else {}
-    lines = [{"shop_id": shop_id, "order_id": inserted[f.shopify_id], "shopify_id": l.shopify_id, "quantity": l.quantity,
-              "price": l.price, "discount": l.discount, "tax": l.tax}
-             for f in todo if f.shopify_id in inserted for l in f.lines]
-    if lines:
-        session.execute(insert(OrderLine), lines)
+    inserted: dict[str, int] = dict(insert_new_rows(session, Order.__table__, rows, ["shop_id", "shopify_id"],
+                                                    ["shopify_id", "id"]))
+    insert_rows(session, OrderLine.__table__, [
+        {"shop_id": shop_id, "order_id": inserted[f.shopify_id], "shopify_id": l.shopify_id, "quantity": l.quantity,
+         "price": l.price, "discount": l.discount, "tax": l.tax}
+        for f in todo if f.shopify_id in inserted for l in f.lines])
     return {oid: newest[oid] for oid in inserted}
 
 
@@ -185,8 +180,7 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
         for start in range(0, len(written), 500):
             session.execute(delete(OrderLine).where(OrderLine.order_id.in_(written[start:start + 500])),
                             execution_options={"synchronize_session": False})
-        if lines:
-            session.execute(insert(OrderLine), lines)
+        insert_rows(session, OrderLine.__table__, lines)
         for row_id in written:  # the session's copies are out of date now
             session.expire(known.orders[row_ids[row_id]])
     return out
@@ -252,19 +246,13 @@ def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts
     if not todo:
         return set()
     known.refunds |= set(todo)
-    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    table = Refund.__table__
-    stmt = (insert_(table).on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
-            .returning(table.c.shopify_id, table.c.id))
-    ids = dict(session.execute(stmt, [
+    ids = dict(insert_new_rows(session, Refund.__table__, [
         {"shop_id": shop_id, "shopify_id": r.shopify_id, "order_shopify_id": r.order_shopify_id, "created_at": r.created_at,
          "subtotal": sum((l.subtotal for l in r.lines), start=0), "line_tax": sum((l.tax for l in r.lines), start=0),
-         "has_lines": bool(r.lines)} for r in todo.values()]).all())
-    lines = [{"shop_id": shop_id, "refund_id": ids[r.shopify_id], "shopify_id": l.shopify_id, "line_shopify_id": l.line_shopify_id,
-              "quantity": l.quantity, "subtotal": l.subtotal, "tax": l.tax}
-             for r in todo.values() if r.shopify_id in ids for l in r.lines]
-    if lines:
-        session.execute(insert(RefundLine), lines)
+         "has_lines": bool(r.lines)} for r in todo.values()], ["shop_id", "shopify_id"], ["shopify_id", "id"]))
+    insert_rows(session, RefundLine.__table__, [
+        {"shop_id": shop_id, "refund_id": ids[r.shopify_id], "shopify_id": l.shopify_id, "line_shopify_id": l.line_shopify_id,
+         "quantity": l.quantity, "subtotal": l.subtotal, "tax": l.tax} for r in todo.values() if r.shopify_id in ids for l in r.lines])
     return set(ids)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -223,6 +224,40 @@ def test_malformed_or_truncated_order_payload_fails_readably_and_changes_no_fact
     assert rows == {} and returns == {}
 
 
+def test_a_value_the_database_refuses_fails_its_delivery_alone(merchant, runtime, stand_in, shop_domain, monkeypatch):
+    """Should a value get past the parser that the database refuses (here a name longer than its column, forced in
+    by a patched parser), the set-based write of the batch is undone and its deliveries are applied one by one:
+    that delivery fails with the database's reason, the rest of the batch is stored."""
+    from shopify_roi.services import order_ingest
+
+    if runtime.db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL (SQLite does not enforce a column's length)")
+    stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})
+    good = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=11,
+                  line_items=[{"title": "x", "price": "40.00", "quantity": 1}])
+    bad = _order(stand_in, shop_domain, created_at="2026-03-04T13:00:00-05:00", customer_id=12,
+                 line_items=[{"title": "x", "price": "30.00", "quantity": 1}])
+    held = [(d["topic"], d["webhook_id"], d["payload"]["id"]) for d in stand_in.control.deliveries(shop_domain)
+            if d["topic"] == "orders/create"]
+    stand_in.control.reset_faults(shop_domain)
+    real = order_ingest.parse_delivery
+
+    def parse(topic, payload):
+        facts = real(topic, payload)
+        return replace(facts, name="#" * 100) if getattr(facts, "shopify_id", None) == str(bad["id"]) else facts
+
+    monkeypatch.setattr(order_ingest, "parse_delivery", parse)
+    for topic, webhook_id, _ in held:
+        stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)
+    runtime.jobs.drain()
+    rows, _ = _facts(runtime, shop_domain)
+    assert set(rows) == {str(good["id"])} and rows[str(good["id"])].revenue == Decimal("40.00")
+    with runtime.db.session() as session:
+        failed = session.scalars(select(WebhookDelivery.error).where(
+            WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == "failed")).all()
+    assert len(failed) == 1 and "a value the database refuses" in failed[0] and "too long" in failed[0]
+
+
 def test_orders_held_before_a_creator_existed_are_attributed_when_she_is_added(app_server, runtime, stand_in, shop_domain):
     install(app_server.url, shop_domain)
     order = _order(stand_in, shop_domain, created_at="2026-03-04T12:00:00-05:00", customer_id=9,
@@ -258,7 +293,6 @@ def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime
     waits for the first and applies as a newer version, instead of failing its whole batch on the key."""
     import threading
     import time
-    from dataclasses import replace
     from datetime import timedelta
 
     from shopify_roi.services import orders
