@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, exc, text
+from sqlalchemy import ARRAY, DateTime, MetaData, any_, bindparam, create_engine, event, exc, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -288,13 +288,13 @@ class Database:
 # (py-spy, 2026-12-03). On PostgreSQL these write the rows with COPY instead (no placeholders at all).
 
 
-def _copy_rows(table, rows: list[dict], dialect) -> tuple[list[str], list[tuple]]:
-    """The column names and value tuples to COPY: the rows' keys (every row has the same) plus each column
-    with a Python-side default they leave out (what an INSERT would fill in), each value through its type's
-    bind processor (Money to integers, aware datetimes to UTC), as an INSERT would send it."""
+def _copy_rows(table, rows: list[dict], dialect, defaults: bool = True) -> tuple[list[str], list[tuple]]:
+    """The column names and value tuples to COPY: the rows' keys (every row has the same) plus, for an insert,
+    each column with a Python-side default they leave out (what an INSERT would fill in), each value through
+    its type's bind processor (Money to integers, aware datetimes to UTC), as an INSERT would send it."""
     names = list(rows[0])
-    defaults = []
-    for column in table.columns:
+    filled, defaults = defaults, []
+    for column in table.columns if filled else ():
         if column.name in names or column.default is None or column.primary_key:
             continue
         if column.default.is_scalar:
@@ -310,6 +310,14 @@ def _copy_rows(table, rows: list[dict], dialect) -> tuple[list[str], list[tuple]
         except (ValueError, TypeError, ArithmeticError) as err:  # e.g. an amount beyond the Money column
             raise exc.DataError(f"COPY {table.name}", None, err) from err
     return names + [n for n, _ in defaults], values
+
+
+def _stage(session: Session, table, columns: str, extra: str = "") -> str:
+    """A temporary table of these columns of `table` (kept by the connection, emptied at every commit)."""
+    stage = f"stage_{table.name}_{zlib.crc32((columns + extra).encode()):08x}"  # one per column list
+    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+                         f"SELECT {columns}{extra} FROM {table.name} WITH NO DATA"))
+    return stage
 
 
 def _copy(session: Session, table_name: str, names: list[str], values: list[tuple]) -> None:
@@ -352,12 +360,39 @@ def insert_new_rows(session: Session, table, rows: list[dict], unique: list[str]
         return [tuple(r) for r in session.execute(stmt, rows)]
     names, values = _copy_rows(table, rows, session.bind.dialect)
     columns = ", ".join(names)
-    stage = f"stage_{table.name}_{zlib.crc32(columns.encode()):08x}"  # one per column list
-    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
-                         f"SELECT {columns}, 0 AS stage_seq FROM {table.name} WITH NO DATA"))
+    stage = _stage(session, table, columns, ", 0 AS stage_seq")
     _copy(session, stage, [*names, "stage_seq"], [(*row, seq) for seq, row in enumerate(values)])
     out = session.execute(text(
         f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} ORDER BY stage_seq "
         f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}")).all()
     session.execute(text(f"TRUNCATE {stage}"))
     return [tuple(r) for r in out]
+
+
+def update_rows(session: Session, table, rows: list[dict], key: str = "id") -> None:
+    """UPDATE each row `key` names with the row's other values (the same keys in every row). PostgreSQL:
+    COPY into a staging table and one UPDATE … FROM; elsewhere an executemany. The caller has locked the
+    rows (in id order), so the order the UPDATE visits them in does not matter."""
+    if not rows:
+        return
+    names = [n for n in rows[0] if n != key]
+    if session.bind.dialect.name != "postgresql":
+        # Bound names apart from the column names (SQLAlchemy reserves those for the SET clause).
+        stmt = table.update().where(table.c[key] == bindparam("b_key")).values({n: bindparam(f"v_{n}") for n in names})
+        session.execute(stmt, [{"b_key": r[key], **{f"v_{n}": r[n] for n in names}} for r in rows])
+        return
+    columns, values = _copy_rows(table, rows, session.bind.dialect, defaults=False)
+    stage = _stage(session, table, ", ".join(columns))
+    _copy(session, stage, columns, values)
+    session.execute(text(f"UPDATE {table.name} AS t SET {', '.join(f'{n} = s.{n}' for n in names)} "
+                         f"FROM {stage} AS s WHERE t.{key} = s.{key}"))
+    session.execute(text(f"TRUNCATE {stage}"))
+
+
+def among(session: Session, column, values):
+    """`column IN (values)`; on PostgreSQL as one bound array (`= ANY(%s)`): an IN list of 500 placeholders is
+    too long for psycopg's query cache, so psycopg would parse that statement again for every execution."""
+    values = list(values)
+    if session.bind.dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, values, type_=ARRAY(column.type)))

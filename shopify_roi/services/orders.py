@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, bindparam, case, delete, exists, func, select, type_coerce, update
+from sqlalchemy import BigInteger, case, delete, exists, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import insert_new_rows, insert_rows
+from ..db import among, insert_new_rows, insert_rows, update_rows
 from ..models import AttributionPolicy, Creator, CustomerHistory, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
 from ..models.discount import PENDING
 from ..models.order import REDACTED_PREFIX
@@ -68,7 +68,7 @@ class Known:
         for start in range(0, len(order_ids), 500):
             chunk = order_ids[start:start + 500]
             self.orders.update((o.shopify_id, o) for o in session.scalars(
-                select(Order).where(Order.shop_id == shop_id, Order.shopify_id.in_(chunk))))
+                select(Order).where(Order.shop_id == shop_id, among(session, Order.shopify_id, chunk))))
         for start in range(0, len(refund_ids), 500):
             self.refunds |= refund_ids_stored(session, shop_id, refund_ids[start:start + 500])
 
@@ -139,7 +139,7 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
     """`apply_order` for many orders the database holds (a drain's orders/paid, updated, cancelled of orders
     created in an earlier batch), set-based: their rows are locked in id order and read again (another worker
     may have stored a newer version since `known` was read), each one whose newest version in `batch` is newer
-    than the stored one is rewritten by one executemany, its lines replaced by one DELETE and one executemany.
+    than the stored one is rewritten set-based (db.update_rows), its lines replaced by one DELETE and one executemany.
     Returns Shopify id -> (the version stored now, the facts written or None when none was newer). The
     refunds the bodies carry are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
@@ -153,7 +153,7 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
     for start in range(0, len(ordered_ids), 500):
         for row_id, updated_at, customer in session.execute(
                 select(Order.id, Order.shopify_updated_at, Order.customer_id)
-                .where(Order.id.in_(ordered_ids[start:start + 500])).order_by(Order.id).with_for_update()):
+                .where(among(session, Order.id, ordered_ids[start:start + 500])).order_by(Order.id).with_for_update()):
             current[row_ids[row_id]] = (updated_at, customer)
     out: dict[str, tuple[datetime, OrderFacts | None]] = {}
     rows, lines = [], []
@@ -167,18 +167,14 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
         forgotten = (customer or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
         fields = _fields(facts, attributor, source, forgotten_as=customer if forgotten else None)
         del fields["shopify_id"]
-        rows.append({"b_id": row_id, **{f"v_{k}": v for k, v in fields.items()}})
+        rows.append({"id": row_id, **fields})
         lines.extend({"shop_id": shop_id, "order_id": row_id, "shopify_id": l.shopify_id, "quantity": l.quantity,
                       "price": l.price, "discount": l.discount, "tax": l.tax} for l in facts.lines)
     if rows:
-        table = Order.__table__
-        # Bound names apart from the column names (SQLAlchemy reserves those for the SET clause).
-        stmt = update(table).where(table.c.id == bindparam("b_id")).values(
-            {name[2:]: bindparam(name) for name in rows[0] if name != "b_id"})
-        session.execute(stmt, rows)
-        written = [r["b_id"] for r in rows]
+        update_rows(session, Order.__table__, rows)
+        written = [r["id"] for r in rows]
         for start in range(0, len(written), 500):
-            session.execute(delete(OrderLine).where(OrderLine.order_id.in_(written[start:start + 500])),
+            session.execute(delete(OrderLine).where(among(session, OrderLine.order_id, written[start:start + 500])),
                             execution_options={"synchronize_session": False})
         insert_rows(session, OrderLine.__table__, lines)
         for row_id in written:  # the session's copies are out of date now
@@ -271,7 +267,7 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
         chunk = touched[start:start + 500]
         _refresh_returns(session, shop_id, chunk)
         for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
-                Order.shop_id == shop_id, Order.shopify_id.in_(chunk))):
+                Order.shop_id == shop_id, among(session, Order.shopify_id, chunk))):
             moments.append(created)
             if customer:
                 customers.add(customer)
@@ -281,7 +277,7 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
         rows = session.execute(select(Order.id, Order.customer_id, Order.created_at, Order.counted, Order.revenue,
                                       Order.returns, Order.is_first, Order.next_gap_us, Order.ltv_30, Order.ltv_90,
                                       Order.ltv_180, Order.ltv_365)
-                               .where(Order.shop_id == shop_id, Order.customer_id.in_(batch))
+                               .where(Order.shop_id == shop_id, among(session, Order.customer_id, batch))
                                .order_by(Order.id).with_for_update()).all()
         by_customer: dict[str, list] = {}
         for row in rows:
@@ -299,8 +295,7 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
                     changes.append({"id": row.id, "is_first": facts[0], "next_gap_us": facts[1],
                                     **{f"ltv_{n}": v for n, v in zip(COHORT_DAYS, facts[2:])}})
                     moments.append(row.created_at)
-        if changes:
-            session.execute(update(Order), changes)
+        update_rows(session, Order.__table__, changes)
     if moments:
         rollups.mark(session, shop_id, rollups.local_days(_zone(session, shop_id), moments))
 
@@ -310,7 +305,7 @@ def shopify_counts(session: Session, shop_id: int, customer_ids: list[str]) -> d
     (services/customer_history.py)."""
     return {c: (n, at) for c, n, at in session.execute(
         select(CustomerHistory.customer_id, CustomerHistory.shopify_orders, CustomerHistory.checked_at)
-        .where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id.in_(customer_ids)))}
+        .where(CustomerHistory.shop_id == shop_id, among(session, CustomerHistory.customer_id, customer_ids)))}
 
 
 def is_returning(shopify_orders: int | None, checked_at: datetime, held_created: list[datetime]) -> bool:
@@ -325,7 +320,7 @@ def returning_customers(session: Session, shop_id: int, customer_ids: list[str])
     counts = shopify_counts(session, shop_id, customer_ids)
     held: dict[str, list[datetime]] = {}
     for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
-            Order.shop_id == shop_id, Order.customer_id.in_(list(counts)))):
+            Order.shop_id == shop_id, among(session, Order.customer_id, counts))):
         held.setdefault(customer, []).append(created)
     return {c for c, (n, at) in counts.items() if is_returning(n, at, held.get(c, []))}
 
@@ -360,7 +355,7 @@ def _refresh_returns(session: Session, shop_id: int, order_ids: list[str]) -> No
     with_lines = exists().where(*of_order, Refund.has_lines.is_(True))
     any_refund = exists().where(*of_order)
     # Only orders with a refund, or with returns to clear: an order without refunds is not written again.
-    session.execute(update(Order).where(Order.shop_id == shop_id, Order.shopify_id.in_(order_ids),
+    session.execute(update(Order).where(Order.shop_id == shop_id, among(session, Order.shopify_id, order_ids),
                                         any_refund | (type_coerce(Order.returns, BigInteger) != 0) | Order.refunded_lines.is_(True))
                     .values(returns=type_coerce(returns, BigInteger), refunded_lines=with_lines),
                     execution_options={"synchronize_session": False})
@@ -400,7 +395,7 @@ def refund_ids_stored(session: Session, shop_id: int, ids: list[str]) -> set[str
     """Which of these refunds are already stored."""
     if not ids:
         return set()
-    return set(session.scalars(select(Refund.shopify_id).where(Refund.shop_id == shop_id, Refund.shopify_id.in_(ids))))
+    return set(session.scalars(select(Refund.shopify_id).where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, ids))))
 
 
 def precedence_of(session: Session, shop_id: int) -> tuple[str, ...]:
