@@ -114,8 +114,9 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
                       known: Known) -> dict[str, OrderFacts]:
     """Insert, set-based, the orders of `batch` the database does not hold yet (a backfill's usual case, and
     a drain's orders/create), each at its newest version in the batch, in order of their ids (two workers
-    inserting the same orders wait for each other, never deadlock): one executemany for the orders and
-    one for their lines (db.insert_new_rows, db.insert_rows: COPY on PostgreSQL), instead of two statements per order. Returns Shopify id -> the version inserted;
+    inserting the same orders wait for each other, never deadlock): one statement for the orders and one for
+    their lines (db.insert_new_rows, db.insert_rows: COPY on PostgreSQL), instead of two statements per order.
+    Returns Shopify id -> the version inserted;
     the caller applies the rest (held already, or inserted meanwhile by another worker: ON CONFLICT skips
     those) with `apply_order`. Their refunds are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
@@ -139,7 +140,7 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
     """`apply_order` for many orders the database holds (a drain's orders/paid, updated, cancelled of orders
     created in an earlier batch), set-based: their rows are locked in id order and read again (another worker
     may have stored a newer version since `known` was read), each one whose newest version in `batch` is newer
-    than the stored one is rewritten set-based (db.update_rows), its lines replaced by one DELETE and one executemany.
+    than the stored one is rewritten set-based (db.update_rows), its lines replaced (one DELETE, one COPY).
     Returns Shopify id -> (the version stored now, the facts written or None when none was newer). The
     refunds the bodies carry are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
