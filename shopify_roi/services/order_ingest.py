@@ -38,13 +38,13 @@ def _finish(delivery: WebhookDelivery, status: str, result: str | None = None, e
     delivery.processed_at = utcnow()
 
 
-def parse_delivery(topic: str, payload: str | None) -> OrderFacts | RefundFacts | None:
-    """The facts of an order-topic body; PayloadError for anything malformed, whatever its shape.
+def parse_body(topic: str, body: dict) -> OrderFacts | RefundFacts | None:
+    """The facts of an order-topic body (decoded by inbox.parse_payload); PayloadError for anything malformed,
+    whatever its shape.
 
     The body is untrusted until parsed: a list where an object belongs, a string where a number
     does, must fail this delivery readably and never the batch it is in.
     """
-    body = parse_payload(payload)
     try:
         if topic == "refunds/create":
             return parse_refund(body)
@@ -73,7 +73,13 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     attributors: dict[int, orders.Attributor] = {}
     customers: dict[int, set[str]] = {}
     touched: dict[int, set[str]] = {}  # Shopify order ids applied or refunded, per shop
-    known, keys = _known(session, shops, deliveries)
+    bodies: dict[int, dict | PayloadError] = {}  # each body decoded once, for the prefetch and the parse
+    for delivery in deliveries:
+        try:
+            bodies[delivery.id] = parse_payload(delivery.payload)
+        except PayloadError as exc:
+            bodies[delivery.id] = exc
+    known, keys = _known(session, shops, deliveries, bodies)
     # In order of the order they concern (apply is order-independent): two workers draining batches that
     # share orders (an order's create in one, its paid in the next) then take those orders' locks in the
     # same order and wait for each other instead of deadlocking.
@@ -85,8 +91,9 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
             continue
         if shop.id not in attributors:  # once per shop and batch (setdefault would build one per delivery)
             attributors[shop.id] = orders.Attributor(session, shop.id)
+        body = bodies[delivery.id]
         try:
-            parsed[delivery.id] = parse_delivery(delivery.topic, delivery.payload)
+            parsed[delivery.id] = body if isinstance(body, PayloadError) else parse_body(delivery.topic, body)
         except PayloadError as exc:
             parsed[delivery.id] = exc
     done = _apply_set_based(session, shops, ordered, parsed, attributors, known)
@@ -228,9 +235,10 @@ def _ids(values) -> list[str]:
     return [i for i in (shopify_id(v) for v in values) if i is not None]
 
 
-def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> tuple[dict[int, orders.Known], dict]:
-    """Prefetch, per shop, the orders and refunds the batch names (ids read from the raw bodies); and each
-    delivery's sort key: (shop, the order's id as a zero-padded number, delivery id)."""
+def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery],
+           bodies: dict) -> tuple[dict[int, orders.Known], dict]:
+    """Prefetch, per shop, the orders and refunds the batch names (ids read from the decoded, unchecked bodies);
+    and each delivery's sort key: (shop, the order's id as a zero-padded number, delivery id)."""
     order_ids: dict[int, list[str]] = {}
     refund_ids: dict[int, list[str]] = {}
     keys: dict[int, tuple] = {}
@@ -238,9 +246,8 @@ def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery]) -> 
         shop = shops.get(delivery.shop_domain)
         if shop is None:
             continue
-        try:
-            body = parse_payload(delivery.payload)
-        except PayloadError:
+        body = bodies[delivery.id]
+        if isinstance(body, PayloadError):
             continue  # reported in the main loop
         order_id = body.get("order_id") if delivery.topic == "refunds/create" else body.get("id")
         if isinstance(body.get("order_edit"), dict):

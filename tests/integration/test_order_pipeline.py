@@ -240,13 +240,13 @@ def test_a_value_the_database_refuses_fails_its_delivery_alone(merchant, runtime
     held = [(d["topic"], d["webhook_id"], d["payload"]["id"]) for d in stand_in.control.deliveries(shop_domain)
             if d["topic"] == "orders/create"]
     stand_in.control.reset_faults(shop_domain)
-    real = order_ingest.parse_delivery
+    real = order_ingest.parse_body
 
-    def parse(topic, payload):
-        facts = real(topic, payload)
+    def parse(topic, body):
+        facts = real(topic, body)
         return replace(facts, name="#" * 100) if getattr(facts, "shopify_id", None) == str(bad["id"]) else facts
 
-    monkeypatch.setattr(order_ingest, "parse_delivery", parse)
+    monkeypatch.setattr(order_ingest, "parse_body", parse)
     for topic, webhook_id, _ in held:
         stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)
     runtime.jobs.drain()
