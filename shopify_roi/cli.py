@@ -63,15 +63,21 @@ def worker(burst: bool) -> None:
         while True:
             started = time.monotonic()
             try:
-                SimpleWorker([rt.jobs.queue], connection=rt.jobs.redis).work(burst=burst, with_scheduler=True)
-                return
+                rq_worker = SimpleWorker([rt.jobs.queue], connection=rt.jobs.redis)
+                rq_worker.work(burst=burst, with_scheduler=True)
+                if burst or rq_worker._stop_requested:  # done, or SIGTERM/SIGINT (a warm shutdown)
+                    return
+                # RQ returns from work() after it logged "found an unhandled exception, quitting": Redis
+                # went away while it finished a job (seen in the fault suite). Start again, as below.
+                reason = "the worker stopped on an error logged above"
             except (RedisDown, RedisTimeout) as exc:
-                # Redis restarting (a deploy, a failover): wait and start a fresh worker instead of dying.
-                # Nothing is lost meanwhile: webhooks sit in the database inbox and the sweeper re-queues them.
-                wait = 0.5 if time.monotonic() - started > 60 else wait
-                click.echo(f"Redis unavailable ({exc}); starting again in {wait:.1f} s", err=True)
-                time.sleep(wait)
-                wait = min(wait * 2, 10.0)
+                reason = f"Redis unavailable ({exc})"
+            # Redis restarting (a deploy, a failover): wait and start a fresh worker instead of dying.
+            # Nothing is lost meanwhile: webhooks sit in the database inbox and the sweeper re-queues them.
+            wait = 0.5 if time.monotonic() - started > 60 else wait
+            click.echo(f"{reason}; starting again in {wait:.1f} s", err=True)
+            time.sleep(wait)
+            wait = min(wait * 2, 10.0)
     finally:
         ticker.stop()
 
