@@ -329,8 +329,16 @@ def _copy(session: Session, table_name: str, names: list[str], values: list[tupl
             for row in values:
                 copy.write_row(row)
     except dialect.loaded_dbapi.Error as err:  # as SQLAlchemy would raise it (DataError, OperationalError…)
+        raw = conn.connection.driver_connection
         disconnect = dialect.is_disconnect(err, conn.connection.dbapi_connection, None)
-        if disconnect:
+        # A COPY cut off midway (its connection terminated) can leave psycopg with a command in progress: such a
+        # connection must not go back to the pool ("another command is already in progress" ever after).
+        from psycopg.pq import TransactionStatus
+
+        unusable = raw.closed or raw.broken or raw.info.transaction_status not in (
+            TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INERROR)
+        if disconnect or unusable:
+            disconnect = True
             conn.invalidate(err)
         raise exc.DBAPIError.instance(sql, None, err, dialect.loaded_dbapi.Error, connection_invalidated=disconnect,
                                       dialect=dialect) from err
