@@ -1,8 +1,13 @@
 """Shopify OAuth on ``/{shop}/admin/oauth/...``: the authorize redirect (auto-approved) and
-the access-token endpoint with its three grants (authorization code, token exchange of an
-App Bridge session token, refresh with rotation).
+the access-token endpoint with its grants (authorization code, token exchange of an App Bridge
+session token, migration of a legacy token, refresh with rotation).
 
-Sources: shopify.dev .../authorization-code-grant, .../token-exchange, .../offline-access-tokens.
+Sources: shopify.dev "Authorization code grant"
+(https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant),
+"Token exchange" (.../access-tokens/token-exchange), "About offline access tokens"
+(.../access-tokens/offline-access-tokens) and the changelog entries named in ``token_store``. What a
+grant carries is the shop's grant: required scopes at install, optional ones only once the
+merchant granted them (``access_scopes``).
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, request
 
-from devstore import app_toml, session_tokens
+from devstore import access_scopes, app_toml, session_tokens
 from devstore.context import runtime, shop_or_404
 from devstore.state import Shop
+from devstore.token_store import Pair
 
 bp = Blueprint("oauth", __name__)
 
@@ -70,12 +76,13 @@ def authorize(shop_domain: str):
     redirect_uri = request.args.get("redirect_uri", "")
     if not redirect_uri.startswith(config.app_url):
         return _html_error("The redirect_uri is not whitelisted")
-    scope = request.args.get("scope", "")
-    rt.store.record_grant(
-        shop, scope
-    )  # the grant itself; tokens follow when the code is redeemed
+    # Optional scopes are never granted at install ("Manage access scopes"): the code carries
+    # the requested scopes less the declared optional ones.
+    scope = access_scopes.install_grant(
+        shop, request.args.get("scope", ""), app_toml.load(config.app_toml)
+    )
     params = {
-        "code": rt.store.issue_code(shop, scope, config.code_ttl),
+        "code": rt.store.tokens.issue_code(shop, scope, config.code_ttl),
         "host": host_param(shop.domain),
         "shop": shop.domain,
         "timestamp": str(int(rt.store.clock())),
@@ -100,19 +107,28 @@ def _is_true(value) -> bool:
     return value in (True, 1, "1", "true", "True")
 
 
-def _token_response(shop: Shop, scope: str, expiring: bool):
-    config = runtime().config
-    access, refresh = runtime().store.issue_tokens(
-        shop, scope, expiring, config.access_token_ttl, config.refresh_token_ttl
-    )
-    body = {"access_token": access.token, "scope": scope}
+def _answer(pair: Pair):
+    """The token endpoint's JSON: expiring pairs add ``expires_in`` and the refresh token's
+    lifetime, both counted from now (a repeated pair answers what is left of its lives)."""
+    tokens = runtime().store.tokens
+    access, refresh = pair.access, pair.refresh
+    body = {"access_token": access.token, "scope": access.scope}
     if refresh is not None:
+        now = tokens.now(runtime().store.get_shop(access.shop))
         body.update(
-            expires_in=config.access_token_ttl,
+            expires_in=max(0, round(access.expires_at - now)),
             refresh_token=refresh.token,
-            refresh_token_expires_in=config.refresh_token_ttl,
+            refresh_token_expires_in=max(0, round(refresh.expires_at - now)),
         )
     return jsonify(body), 200
+
+
+def _acquire(shop: Shop, scope: str, expiring: bool):
+    config = runtime().config
+    pair = runtime().store.tokens.acquire(
+        shop, scope, expiring, config.access_token_ttl, config.refresh_token_ttl
+    )
+    return _answer(pair)
 
 
 @bp.post("/<shop:shop_domain>/admin/oauth/access_token")
@@ -132,21 +148,24 @@ def access_token(shop_domain: str):
     grant_type = params.get("grant_type")
     expiring = _is_true(params.get("expiring"))
     if grant_type in (None, "", "authorization_code"):
-        grant = runtime().store.redeem_code(shop, params.get("code", ""))
+        grant = runtime().store.tokens.redeem_code(shop, params.get("code", ""))
         if grant is None:
             return _error(
                 "invalid_grant", "authorization code was not found or was already used"
             )
-        return _token_response(shop, grant.scope, expiring)
+        return _acquire(shop, grant.scope, expiring)
     if grant_type == TOKEN_EXCHANGE:
         return _token_exchange(shop, params, expiring)
     if grant_type == "refresh_token":
-        grant, reason = runtime().store.use_refresh_token(
-            shop, params.get("refresh_token", "")
+        grant, reason = runtime().store.tokens.use_refresh_token(
+            shop,
+            str(params.get("refresh_token", "")),
+            config.access_token_ttl,
+            config.refresh_token_ttl,
         )
         if grant is None:
             return _error("invalid_grant", reason)
-        return _token_response(shop, grant.scope, expiring=True)
+        return _answer(grant.pair)
     return _error(
         "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
     )
@@ -159,16 +178,18 @@ def _token_exchange(shop: Shop, params: dict, expiring: bool):
             "invalid_request", "devstore: only offline access tokens are implemented"
         )
     subject_type = params.get("subject_token_type")
-    if (
-        subject_type == OFFLINE_TOKEN
-    ):  # migrating a legacy non-expiring token to an expiring one
-        legacy = runtime().store.live_access_token(
-            shop, params.get("subject_token", "")
+    if subject_type == OFFLINE_TOKEN:
+        # migrating a legacy non-expiring token to an expiring pair (@shopify/shopify-api's
+        # migrate-to-expiring-token.ts sends exactly this body); a retry answers the same pair
+        grant = runtime().store.tokens.migrate(
+            shop,
+            str(params.get("subject_token", "")),
+            config.access_token_ttl,
+            config.refresh_token_ttl,
         )
-        if legacy is None or legacy.expires_at is not None:
+        if grant is None:
             return _error("invalid_subject_token")
-        runtime().store.revoke_access_token(legacy)
-        return _token_response(shop, legacy.scope, expiring=True)
+        return _answer(grant.pair)
     if subject_type != ID_TOKEN:
         return _error("invalid_request", "unsupported subject_token_type")
     try:
@@ -180,5 +201,8 @@ def _token_exchange(shop: Shop, params: dict, expiring: bool):
         )
     except session_tokens.InvalidSessionToken:
         return _error("invalid_subject_token")
-    scope = shop.scopes or app_toml.load(config.app_toml).scopes
-    return _token_response(shop, scope, expiring)
+    # Shopify managed install grants the configured required scopes (the shop's ``scopes``
+    # stands in for them when set); an installed shop keeps the optional scopes it granted.
+    toml = app_toml.load(config.app_toml)
+    scope = access_scopes.install_grant(shop, shop.scopes or toml.scopes, toml)
+    return _acquire(shop, scope, expiring)

@@ -11,6 +11,7 @@ from devstore import (
     bulk,
     control,
     control_discounts,
+    control_grants,
     control_orders,
     control_store,
     oauth,
@@ -33,6 +34,7 @@ def create_app(
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(control_discounts.bp)
+    app.register_blueprint(control_grants.bp)
     app.register_blueprint(control_orders.bp)
     app.register_blueprint(control_store.bp)
     app.register_blueprint(products.bp)

@@ -9,13 +9,13 @@ operations) keep their objects in ``Shop.records[kind]`` through ``put_record`` 
 from __future__ import annotations
 
 import re
-import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from devstore.throttle import LeakyBucket
+from devstore.token_store import AccessToken, Tokens
 
 SHOP_DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 SHOP_ID_BASE = (
@@ -57,7 +57,11 @@ class Shop:
     shopify_plus: bool = False
     installed: bool = False
     granted_scopes: str = ""
-    refresh_count: int = 0
+    refresh_count: int = 0  # pairs issued by a refresh (a retry's repeat is not counted)
+    refresh_retries: int = 0  # used refresh tokens retried and answered their pair again
+    acquisitions: int = 0  # code grants and token exchanges (a later one ends a migration's retries)
+    token_clock_offset: float = 0.0  # seconds this shop's token clock runs ahead (control API)
+    scope_request_answer: str = "grant"  # what the merchant answers App Bridge's scopes.request
     faults: Faults = field(default_factory=Faults)
     bucket: LeakyBucket = field(default_factory=LeakyBucket)
     graphql_log: list[dict] = field(default_factory=list)
@@ -76,37 +80,6 @@ class Shop:
         return f"gid://shopify/Shop/{self.numeric_id}"
 
 
-@dataclass
-class AuthCode:
-    code: str
-    shop: str
-    scope: str
-    expires_at: float
-    used: bool = False
-
-
-@dataclass
-class AccessToken:
-    token: str
-    shop: str
-    scope: str
-    expires_at: float | None  # None: a legacy non-expiring offline token
-    revoked: bool = False
-
-    def live(self, now: float) -> bool:
-        return not self.revoked and (self.expires_at is None or now < self.expires_at)
-
-
-@dataclass
-class RefreshToken:
-    token: str
-    shop: str
-    scope: str
-    expires_at: float
-    used: bool = False
-    revoked: bool = False
-
-
 class Store:
     """All mutable state; safe to share between request threads."""
 
@@ -114,9 +87,8 @@ class Store:
         self.clock = clock
         self.lock = threading.RLock()
         self._shops: dict[str, Shop] = {}
-        self._codes: dict[str, AuthCode] = {}
-        self._access: dict[str, AccessToken] = {}
-        self._refresh: dict[str, RefreshToken] = {}
+        # codes and tokens (token_store.py: rotation, retries, migration, scopes)
+        self.tokens = Tokens(self.lock, clock)
         self._next_shop = SHOP_ID_BASE
         self._next_id = 1_000_000
 
@@ -164,129 +136,22 @@ class Store:
         with self.lock:
             return list(shop.records.get(kind, {}).values())
 
-    # authorization codes -----------------------------------------------
-    def issue_code(self, shop: Shop, scope: str, ttl: int) -> str:
-        """A single-use authorization code valid for ``ttl`` seconds."""
-        code = secrets.token_hex(16)
-        with self.lock:
-            self._codes[code] = AuthCode(code, shop.domain, scope, self.clock() + ttl)
-        return code
-
-    def redeem_code(self, shop: Shop, code: str) -> AuthCode | None:
-        """Mark the code used and return it, or None if unknown, used, expired or another shop's."""
-        with self.lock:
-            grant = self._codes.get(code or "")
-            if (
-                grant is None
-                or grant.used
-                or grant.shop != shop.domain
-                or self.clock() >= grant.expires_at
-            ):
-                return None
-            grant.used = True
-            return grant
-
-    # tokens --------------------------------------------------------------
-    def issue_tokens(
-        self, shop: Shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int
-    ) -> tuple[AccessToken, RefreshToken | None]:
-        """A new access token (and refresh token when ``expiring``); marks the shop installed."""
-        now = self.clock()
-        with self.lock:
-            access = AccessToken(
-                "shpat_" + secrets.token_hex(16),
-                shop.domain,
-                scope,
-                now + access_ttl if expiring else None,
-            )
-            self._access[access.token] = access
-            refresh = None
-            if expiring:
-                refresh = RefreshToken(
-                    "shprt_" + secrets.token_hex(16),
-                    shop.domain,
-                    scope,
-                    now + refresh_ttl,
-                )
-                self._refresh[refresh.token] = refresh
-            shop.installed = True
-            shop.granted_scopes = scope
-            return access, refresh
-
-    def use_refresh_token(
-        self, shop: Shop, token: str
-    ) -> tuple[RefreshToken | None, str]:
-        """Consume a refresh token: (token, "") if it was live and unused, else (None, reason).
-
-        The caller issues the rotated pair; the count of refreshes goes up by one.
-        """
-        with self.lock:
-            grant = self._refresh.get(token or "")
-            if grant is None or grant.shop != shop.domain:
-                return None, "refresh token not found"
-            if grant.used:
-                return None, "refresh token already used"
-            if grant.revoked:
-                return None, "refresh token revoked"
-            if self.clock() >= grant.expires_at:
-                return None, "refresh token expired"
-            grant.used = True
-            shop.refresh_count += 1
-            return grant, ""
-
+    # tokens (see token_store.py) -------------------------------------------------------
     def live_access_token(self, shop: Shop, token: str) -> AccessToken | None:
         """The token if it belongs to ``shop`` and is neither revoked nor expired."""
-        with self.lock:
-            access = self._access.get(token or "")
-            if (
-                access is None
-                or access.shop != shop.domain
-                or not access.live(self.clock())
-            ):
-                return None
-            return access
-
-    def revoke_access_token(self, access: AccessToken) -> None:
-        with self.lock:
-            access.revoked = True
-
-    def record_grant(self, shop: Shop, scope: str) -> None:
-        """The merchant approved ``scope``: the shop counts as installed with those scopes."""
-        with self.lock:
-            shop.granted_scopes = scope
-            shop.installed = True
+        return self.tokens.live_access_token(shop, token)
 
     def live_token_count(self, shop: Shop) -> int:
-        with self.lock:
-            now = self.clock()
-            return sum(
-                1
-                for t in self._access.values()
-                if t.shop == shop.domain and t.live(now)
-            )
+        return self.tokens.live_count(shop)
 
     def expire_access_tokens(self, shop: Shop) -> int:
         """Make every live access token of the shop expire now; return how many. Refresh tokens stay."""
-        with self.lock:
-            now = self.clock()
-            live = [
-                t
-                for t in self._access.values()
-                if t.shop == shop.domain and t.live(now)
-            ]
-            for access in live:
-                access.expires_at = now
-            return len(live)
+        return self.tokens.expire_access_tokens(shop)
 
     def uninstall(self, shop: Shop) -> None:
         """Revoke every access and refresh token of the shop and mark it uninstalled."""
         with self.lock:
-            for access in self._access.values():
-                if access.shop == shop.domain:
-                    access.revoked = True
-            for refresh in self._refresh.values():
-                if refresh.shop == shop.domain:
-                    refresh.revoked = True
+            self.tokens.revoke_all(shop)
             shop.installed = False
             shop.granted_scopes = ""
 

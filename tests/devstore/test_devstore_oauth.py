@@ -170,7 +170,9 @@ def test_token_exchange_rejects_bad_session_tokens(devstore, shop, api):
     assert control.shop(shop)["live_access_tokens"] == 0
 
 
-def test_refresh_rotates_and_old_refresh_token_is_refused(devstore, shop, api, tokens):
+def test_refresh_rotates_and_the_old_refresh_token_is_refused_once_the_new_one_is_used(
+    devstore, shop, api, tokens
+):
     first = api.access_token(
         grant_type="refresh_token", refresh_token=tokens["refresh_token"]
     )
@@ -178,6 +180,10 @@ def test_refresh_rotates_and_old_refresh_token_is_refused(devstore, shop, api, t
     rotated = first.json()
     assert rotated["access_token"] != tokens["access_token"]
     assert rotated["refresh_token"] != tokens["refresh_token"]
+    second = api.access_token(
+        grant_type="refresh_token", refresh_token=rotated["refresh_token"]
+    )
+    assert second.status_code == 200
     reused = api.access_token(
         grant_type="refresh_token", refresh_token=tokens["refresh_token"]
     )
@@ -186,10 +192,6 @@ def test_refresh_rotates_and_old_refresh_token_is_refused(devstore, shop, api, t
         "error": "invalid_grant",
         "error_description": "refresh token already used",
     }
-    second = api.access_token(
-        grant_type="refresh_token", refresh_token=rotated["refresh_token"]
-    )
-    assert second.status_code == 200
     assert devstore.control.shop(shop)["refresh_count"] == 2
 
 
