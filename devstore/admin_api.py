@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from devstore import admin_graphql, throttle
+from devstore import admin_graphql, query_cost, throttle
 from devstore.context import runtime, shop_or_404
 from devstore.state import Shop
 
@@ -19,6 +19,40 @@ bp = Blueprint("admin_api", __name__)
 INVALID_TOKEN = (
     "[API] Invalid API key or access token (unrecognized login or wrong password)"
 )
+
+
+def max_cost_error(cost: int) -> dict:
+    """Shopify's answer to a query over the single-query limit (enforced on the requested cost,
+    before execution: "GraphQL Admin API rate limits", *Single query limit*). The message is
+    the one Shopify sends, as apps record it."""
+    limit = throttle.SINGLE_QUERY_MAX_COST
+    return {
+        "message": f"Query cost is {cost}, which exceeds the single query max cost limit ({limit}).\n\n"
+        "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+        "cost of a query is calculated.\n\n"
+        "To query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+        "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n",
+        "extensions": {"code": "MAX_COST_EXCEEDED", "cost": cost, "maxCost": limit},
+    }
+
+
+THROTTLED = {
+    "message": "Throttled",
+    "extensions": {
+        "code": "THROTTLED",
+        "documentation": "https://shopify.dev/api/usage/rate-limits",
+    },
+}
+
+
+def _charge(store, shop: Shop, cost: int) -> tuple[dict, dict] | None:
+    """Take the requested cost from the shop's bucket; (error, extensions) when refused."""
+    with store.lock:
+        if cost > throttle.SINGLE_QUERY_MAX_COST:
+            return max_cost_error(cost), throttle.cost_extension(cost, None, shop.bucket)
+        if not shop.bucket.try_take(cost, store.clock()):
+            return dict(THROTTLED), throttle.cost_extension(cost, None, shop.bucket)
+    return None
 
 
 def _log(shop: Shop, body: dict, valid: bool, errors: list | None) -> None:
@@ -66,36 +100,11 @@ def graphql(shop_domain: str, version: str):
         with store.lock:
             extensions = throttle.cost_extension(0, 0, shop.bucket)
         return jsonify(errors=rejected.errors, extensions=extensions), 200
-    cost = throttle.estimate_cost(
-        admin_graphql.get_schema(),
-        prepared.operation,
-        prepared.fragments,
-        prepared.variables,
+    schema = admin_graphql.get_schema()
+    cost = query_cost.requested_cost(
+        schema, prepared.operation, prepared.fragments, prepared.variables
     )
-    with store.lock:
-        if cost > throttle.SINGLE_QUERY_MAX_COST:
-            error = {
-                "message": f"Query cost is {cost}, which exceeds the single query max cost limit "
-                f"({throttle.SINGLE_QUERY_MAX_COST}).",
-                "extensions": {
-                    "code": "MAX_COST_EXCEEDED",
-                    "cost": cost,
-                    "maxCost": throttle.SINGLE_QUERY_MAX_COST,
-                },
-            }
-            refused = (error, throttle.cost_extension(cost, None, shop.bucket))
-        elif not shop.bucket.try_take(cost, store.clock()):
-            error = {
-                "message": "Throttled",
-                "extensions": {
-                    "code": "THROTTLED",
-                    "documentation": "https://shopify.dev/api/usage/rate-limits",
-                },
-            }
-            refused = (error, throttle.cost_extension(cost, None, shop.bucket))
-        else:
-            refused = None
-            extensions = throttle.cost_extension(cost, cost, shop.bucket)
+    refused = _charge(store, shop, cost)
     if refused is not None:
         _log(shop, body, True, [refused[0]])
         return jsonify(errors=[refused[0]], extensions=refused[1]), 200
@@ -105,6 +114,14 @@ def graphql(shop_domain: str, version: str):
     result = admin_graphql.run(prepared, context, body.get("variables"))
     errors = admin_graphql.format_errors(result.errors)
     _log(shop, body, True, errors)
+    actual = query_cost.actual_cost(
+        schema, prepared.operation, prepared.fragments, prepared.variables, result.data
+    )
+    with store.lock:
+        # "When execution is complete, the bucket is refunded the difference between the
+        # requested cost and the actual cost of the query." (GraphQL Admin API rate limits)
+        shop.bucket.refund(cost - actual)
+        extensions = throttle.cost_extension(cost, actual, shop.bucket)
     response = {"data": result.data}
     if errors:
         response["errors"] = errors

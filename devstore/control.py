@@ -9,7 +9,12 @@ from flask import Blueprint, jsonify, request
 from devstore import order_events, payloads, session_tokens, webhooks
 from devstore.context import runtime, shop_or_404
 from devstore.state import Faults, Shop, valid_shop_domain
-from devstore.throttle import DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE
+from devstore.throttle import plan_limits
+
+PLAN_KEY = "plan"
+# What ``shop { plan }`` says for each rate-limit plan ("GraphQL Admin API rate limits" names
+# the plans; the display names are the admin's).
+PLAN_NAMES = {"standard": "Basic", "advanced": "Advanced", "plus": "Shopify Plus", "enterprise": "Shopify Plus"}
 
 bp = Blueprint("control", __name__, url_prefix="/_devstore")
 
@@ -31,20 +36,36 @@ def shop_json(shop: Shop) -> dict:
             "granted_scopes": shop.granted_scopes,
             "live_access_tokens": store.live_token_count(shop),
             "refresh_count": shop.refresh_count,
-            "refresh_retries": shop.refresh_retries,
-            "token_clock_offset": shop.token_clock_offset,
-            "scope_request_answer": shop.scope_request_answer,
             "faults": {
                 "fail_next": shop.faults.fail_next,
                 "fail_every": shop.faults.fail_every,
                 "status": shop.faults.status,
             },
+            "plan": plan_of(shop),
             "throttle": {
                 "maximum": shop.bucket.maximum,
                 "restore_rate": shop.bucket.restore_rate,
             },
             "webhook_faults": order_events.channel(store, shop).faults.to_json(),
         }
+
+
+def plan_of(shop: Shop) -> str:
+    """The shop's rate-limit plan: standard (the default, as on a development store), advanced,
+    plus or enterprise."""
+    return str(shop.extras.get(PLAN_KEY, "standard"))
+
+
+def set_plan(shop: Shop, plan: str) -> None:
+    """Move the shop to ``plan``: the bucket takes the plan's size and restore rate (full), and
+    ``shop { plan }`` says so. KeyError for an unknown plan."""
+    maximum, restore = plan_limits(plan)
+    with runtime().store.lock:
+        shop.extras[PLAN_KEY] = plan.strip().lower()
+        shop.bucket.reset(maximum, restore)
+        shop.plan_display_name = PLAN_NAMES[shop.extras[PLAN_KEY]]
+        shop.shopify_plus = shop.extras[PLAN_KEY] in ("plus", "enterprise")
+        shop.partner_development = False
 
 
 def _body() -> dict:
@@ -78,10 +99,29 @@ def create_shop():
         "partner_development",
         "shopify_plus",
     )
+    if body.get("plan") is not None:
+        try:
+            plan_limits(str(body["plan"]))
+        except KeyError as exc:
+            return _bad(str(exc.args[0]))
     shop, created = runtime().store.create_shop(
         domain, **{k: body.get(k) for k in keys}
     )
+    if created and body.get("plan") is not None:
+        set_plan(shop, str(body["plan"]))
     return jsonify(shop_json(shop)), 201 if created else 200
+
+
+@bp.post("/shops/<shop:shop_domain>/plan")
+def change_plan(shop_domain: str):
+    """``{"plan": "standard" | "advanced" | "plus" | "enterprise"}``: the shop's plan, which sets
+    its GraphQL bucket (refilled)."""
+    shop = shop_or_404(shop_domain)
+    try:
+        set_plan(shop, str(_body().get("plan", "")))
+    except KeyError as exc:
+        return _bad(str(exc.args[0]))
+    return jsonify(shop_json(shop))
 
 
 @bp.get("/shops/<shop:shop_domain>")
@@ -180,12 +220,12 @@ def set_faults(shop_domain: str):
 
 @bp.delete("/shops/<shop:shop_domain>/faults")
 def reset_faults(shop_domain: str):
-    """No pending failures; default bucket (2000 points, 100/s), full."""
+    """No pending failures; the bucket of the shop's plan (standard: 2000 points, 100/s), full."""
     shop = shop_or_404(shop_domain)
     order_events.configure(runtime().store, shop, None)
     with runtime().store.lock:
         shop.faults = Faults()
-        shop.bucket.reset(DEFAULT_MAXIMUM, DEFAULT_RESTORE_RATE)
+        shop.bucket.reset(*plan_limits(plan_of(shop)))
     return jsonify(shop_json(shop))
 
 

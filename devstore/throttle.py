@@ -1,33 +1,41 @@
-"""Shopify's GraphQL Admin rate limit: a leaky bucket per shop and the query cost estimate.
+"""Shopify's GraphQL Admin rate limit: a leaky bucket per shop (and app), sized by the shop's plan.
 
-Costs follow shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits, simplified:
-scalar and enum fields cost 0, object/interface/union fields 1, a mutation root field
-costs a flat 10 (its selection is free), and a field taking ``first``/``last`` N (a
-connection) multiplies the cost of its selection by N. Fragments are expanded in place
-(interfaces are summed over all fragments, so the estimate errs high, never low).
+Source: shopify.dev "GraphQL Admin API rate limits"
+(https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits): "Each combination of app and
+store is given a bucket size and restore rate based on the store's plan" - Standard 100
+points/second, Advanced Shopify 200, Shopify Plus 1000, Shopify for enterprise (Commerce
+Components) 2000. The page gives no bucket sizes; real answers show ``maximumAvailable`` 2000.0
+with ``restoreRate`` 100.0 (a standard shop) and 20000.0 with 1000.0 (a Plus shop), i.e. twenty
+seconds of restore, which the stand-in applies to every plan. "Before execution begins, an app's
+bucket must have enough capacity for the requested cost of a query. When execution is complete,
+the bucket is refunded the difference between the requested cost and the actual cost." The cost
+itself is computed in ``devstore.query_cost``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLSchema,
-    InlineFragmentNode,
-    IntValueNode,
-    OperationDefinitionNode,
-    OperationType,
-    VariableNode,
-    get_named_type,
-    is_leaf_type,
-)
+from devstore.query_cost import MUTATION_COST, requested_cost
 
-DEFAULT_MAXIMUM = 2000.0
-DEFAULT_RESTORE_RATE = 100.0
-MUTATION_COST = 10
-SINGLE_QUERY_MAX_COST = 1000
+PLANS = {  # plan -> restore rate in points/second (the doc's table)
+    "standard": 100.0,
+    "advanced": 200.0,
+    "plus": 1000.0,
+    "enterprise": 2000.0,
+}
+BUCKET_SECONDS = 20  # maximumAvailable = 20 x restoreRate, as real answers show
+SINGLE_QUERY_MAX_COST = 1000  # "A single query may not exceed a cost of 1,000 points"
+DEFAULT_MAXIMUM = BUCKET_SECONDS * PLANS["standard"]
+DEFAULT_RESTORE_RATE = PLANS["standard"]
+
+
+def plan_limits(plan: str) -> tuple[float, float]:
+    """(maximum, restore rate) of a plan; KeyError names the plans for an unknown one."""
+    key = (plan or "").strip().lower()
+    if key not in PLANS:
+        raise KeyError(f"unknown plan {plan!r}: one of {', '.join(PLANS)}")
+    return BUCKET_SECONDS * PLANS[key], PLANS[key]
 
 
 @dataclass
@@ -58,6 +66,10 @@ class LeakyBucket:
             return False
         self.available -= cost
         return True
+
+    def refund(self, points: float) -> None:
+        """Give back what a query did not use (requested minus actual), never above ``maximum``."""
+        self.available = min(self.maximum, self.available + max(points, 0))
 
     def reset(
         self, maximum: float | None = None, restore_rate: float | None = None
@@ -92,86 +104,9 @@ def cost_extension(
     }
 
 
-def estimate_cost(
-    schema: GraphQLSchema,
-    operation: OperationDefinitionNode,
-    fragments: dict,
-    variables: dict | None = None,
-) -> int:
-    """Requested cost of an already validated operation, per the rules in the module docstring."""
-    variables = variables or {}
-    if operation.operation == OperationType.MUTATION:
-        return MUTATION_COST * len(_fields(operation.selection_set, fragments))
-    root = (
-        schema.query_type
-        if operation.operation == OperationType.QUERY
-        else schema.subscription_type
-    )
-    return _selection_cost(
-        schema.type_map, root, operation.selection_set, fragments, variables
-    )
+def estimate_cost(schema, operation, fragments: dict, variables: dict | None = None) -> int:
+    """The requested cost of a validated operation (``devstore.query_cost.requested_cost``)."""
+    return requested_cost(schema, operation, fragments, variables)
 
 
-def _fields(selection_set, fragments) -> list[FieldNode]:
-    out: list[FieldNode] = []
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            out.append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            out.extend(_fields(selection.selection_set, fragments))
-        elif (
-            isinstance(selection, FragmentSpreadNode)
-            and selection.name.value in fragments
-        ):
-            out.extend(
-                _fields(fragments[selection.name.value].selection_set, fragments)
-            )
-    return out
-
-
-def _type_conditions(parent, selection_set, fragments, schema_types):
-    """Yield (parent type, field node) pairs, following fragments' type conditions."""
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            yield parent, selection
-            continue
-        if isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-        else:
-            fragment = selection
-        if fragment is None:
-            continue
-        condition = fragment.type_condition
-        inner = schema_types.get(condition.name.value, parent) if condition else parent
-        yield from _type_conditions(
-            inner, fragment.selection_set, fragments, schema_types
-        )
-
-
-def _selection_cost(types, parent, selection_set, fragments, variables) -> int:
-    total = 0
-    for owner, node in _type_conditions(parent, selection_set, fragments, types):
-        fields = getattr(owner, "fields", None) or {}
-        field = fields.get(node.name.value)
-        if field is None:  # __typename and other meta fields
-            continue
-        named = get_named_type(field.type)
-        if is_leaf_type(named):
-            continue
-        child = _selection_cost(types, named, node.selection_set, fragments, variables)
-        total += 1 + _page_size(node, variables) * child
-    return total
-
-
-def _page_size(node: FieldNode, variables: dict) -> int:
-    for argument in node.arguments or ():
-        if argument.name.value not in ("first", "last"):
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return int(value.value)
-        if isinstance(value, VariableNode) and isinstance(
-            variables.get(value.name.value), int
-        ):
-            return variables[value.name.value]
-    return 1
+__all__ = ["MUTATION_COST", "LeakyBucket", "cost_extension", "estimate_cost", "plan_limits"]

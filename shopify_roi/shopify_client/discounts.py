@@ -112,14 +112,17 @@ def delete(client: AdminClient, discount_id: str) -> str:
     return payload.get("deletedCodeDiscountId") or discount_id
 
 
+STATE_BATCH = 25  # ids per DiscountCodesState: 25 x 29 points = 725, under the 1,000-point cap
+
+
 def fetch_many(client: AdminClient, ids: list[str]) -> dict[str, RemoteDiscount | None]:
     """Current state of many discounts by id (None for one that no longer exists).
 
-    25 per call: each node asks for up to 25 codes, and a query may cost at most 1,000 points.
+    `STATE_BATCH` per call: each node asks for up to 25 codes, and a query may cost at most 1,000 points.
     """
     found: dict[str, RemoteDiscount | None] = {}
-    for start in range(0, len(ids), 25):
-        batch = ids[start:start + 25]
+    for start in range(0, len(ids), STATE_BATCH):
+        batch = ids[start:start + STATE_BATCH]
         data = client.execute(load_query("discount_codes_state"), {"ids": batch}, "DiscountCodesState")
         for requested, node in zip(batch, data.get("nodes") or []):
             found[requested] = _remote(node) if node and node.get("id") else None

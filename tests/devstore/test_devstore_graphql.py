@@ -124,8 +124,7 @@ def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(
     api, tokens, devstore, shop
 ):
     devstore.control.faults(shop, throttle={"maximum": 50, "restore_rate": 5})
-    # orders is an object field (1); first: 59 multiplies its selection: nodes (object, 1) x 59
-    # -> 1 + 59 * 1 = 60 > 50
+    # orders is a connection: 2 + first x (one Order, 1) = 2 + 59 = 61 > 50
     response = api.graphql(
         "{ orders(first: 59) { nodes { id } } }", tokens["access_token"]
     )
@@ -141,7 +140,7 @@ def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(
         }
     ]
     cost = body["extensions"]["cost"]
-    assert cost["requestedQueryCost"] == 60 and cost["actualQueryCost"] is None
+    assert cost["requestedQueryCost"] == 61 and cost["actualQueryCost"] is None
     assert cost["throttleStatus"]["maximumAvailable"] == 50.0
     assert cost["throttleStatus"]["restoreRate"] == 5.0
     # the bucket was not charged: a cheap query still fits
@@ -167,3 +166,61 @@ def test_fault_status_is_configurable_and_resettable(api, tokens, devstore, shop
     assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 502
     devstore.control.reset_faults(shop)
     assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 200
+
+
+def test_a_query_over_1000_points_is_refused_before_it_runs(api, tokens, devstore, shop):
+    # 2 + 250 x (Order 1 + lineItems (2 + 10 x LineItem 1)) = 2 + 250 x 13 = 3252
+    query = "{ orders(first: 250) { nodes { id lineItems(first: 10) { nodes { id } } } } }"
+    body = api.graphql(query, tokens["access_token"]).json()
+    assert "data" not in body
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": "MAX_COST_EXCEEDED", "cost": 3252, "maxCost": 1000}
+    assert error["message"].startswith(
+        "Query cost is 3252, which exceeds the single query max cost limit (1000)."
+    )
+    assert "bulk operations should be used instead" in error["message"]
+    cost = body["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 3252 and cost["actualQueryCost"] is None
+    # refused before execution: nothing was taken from the bucket
+    assert cost["throttleStatus"]["currentlyAvailable"] == 2000
+
+
+def test_actual_cost_counts_returned_orders_and_the_difference_is_refunded(
+    api, tokens, devstore, shop
+):
+    for n in range(3):
+        devstore.control.create_order(
+            shop, line_items=[{"title": "Tee", "price": "10.00", "quantity": 1}],
+            customer_id=500 + n, silent=True,
+        )
+    devstore.control.faults(shop, throttle={"maximum": 100, "restore_rate": 0.0001})
+    query = "{ orders(first: 10) { nodes { id customer { id } } } }"
+    cost = api.graphql(query, tokens["access_token"]).json()["extensions"]["cost"]
+    # requested 2 + 10 x (Order 1 + customer 1) = 22; three orders came back: 2 + 3 x 2 = 8
+    assert cost["requestedQueryCost"] == 22 and cost["actualQueryCost"] == 8
+    # 100 - 22 taken, 22 - 8 = 14 refunded: 92 left (the restore adds less than a point)
+    assert cost["throttleStatus"]["currentlyAvailable"] == 92
+
+
+def test_the_shops_plan_sets_its_bucket(api, tokens, devstore, shop):
+    expected = {"advanced": (4000.0, 200.0), "plus": (20000.0, 1000.0), "enterprise": (40000.0, 2000.0),
+                "standard": (2000.0, 100.0)}
+    for plan, (maximum, restore) in expected.items():
+        assert devstore.control.set_plan(shop, plan)["plan"] == plan
+        status = api.graphql(SHOP_QUERY, tokens["access_token"]).json()["extensions"]["cost"]["throttleStatus"]
+        assert (status["maximumAvailable"], status["restoreRate"]) == (maximum, restore)
+    devstore.control.set_plan(shop, "plus")
+    data = api.graphql("{ shop { plan { shopifyPlus displayName } } }", tokens["access_token"]).json()["data"]
+    assert data["shop"]["plan"] == {"shopifyPlus": True, "displayName": "Shopify Plus"}
+    devstore.control.reset_faults(shop)  # back to the plan's bucket, not the standard one
+    assert devstore.control.shop(shop)["throttle"] == {"maximum": 20000.0, "restore_rate": 1000.0}
+
+
+def test_an_unknown_plan_is_refused(devstore, shop):
+    import pytest
+
+    from devstore.testing import ControlError
+
+    with pytest.raises(ControlError) as refused:
+        devstore.control.set_plan(shop, "gold")
+    assert refused.value.response.status_code == 400
