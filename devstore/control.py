@@ -36,6 +36,9 @@ def shop_json(shop: Shop) -> dict:
             "granted_scopes": shop.granted_scopes,
             "live_access_tokens": store.live_token_count(shop),
             "refresh_count": shop.refresh_count,
+            "refresh_retries": shop.refresh_retries,
+            "token_clock_offset": shop.token_clock_offset,
+            "scope_request_answer": shop.scope_request_answer,
             "faults": {
                 "fail_next": shop.faults.fail_next,
                 "fail_every": shop.faults.fail_every,

@@ -72,6 +72,25 @@ class ControlClient:
     def expire_tokens(self, shop: str) -> dict:
         return self._call("POST", f"/shops/{shop}/expire-tokens")
 
+    def advance_token_clock(self, shop: str, seconds: float) -> dict:
+        """Move the shop's token clock (lifetimes, refresh retry windows) ``seconds`` ahead."""
+        return self._call("POST", f"/shops/{shop}/token-clock", {"advance": seconds})
+
+    def scopes(self, shop: str) -> dict:
+        """App Bridge's ScopesDetail: granted, required, optional."""
+        return self._call("GET", f"/shops/{shop}/scopes")
+
+    def request_scopes(self, shop: str, scopes: list[str]) -> dict:
+        """What ``shopify.scopes.request(scopes)`` reaches: the merchant answers (see ``answer_scope_requests``)."""
+        return self._call("POST", f"/shops/{shop}/scopes/request", {"scopes": scopes})
+
+    def revoke_scopes(self, shop: str, scopes: list[str]) -> dict:
+        return self._call("POST", f"/shops/{shop}/scopes/revoke", {"scopes": scopes})
+
+    def answer_scope_requests(self, shop: str, answer: str) -> dict:
+        """``grant`` (the default) or ``decline``: how the merchant answers the app's next requests."""
+        return self._call("POST", f"/shops/{shop}/scopes/answer", {"answer": answer})
+
     def faults(self, shop: str, **kw) -> dict:
         """kw: fail_next, fail_every, status, throttle={"maximum":..,"restore_rate":..}."""
         return self._call("POST", f"/shops/{shop}/faults", kw)
