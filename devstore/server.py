@@ -10,6 +10,7 @@ from devstore import (
     admin_ui,
     bulk,
     control,
+    control_admin_frame,
     control_discounts,
     control_grants,
     control_orders,
@@ -40,6 +41,7 @@ def create_app(
     app.register_blueprint(products.bp)
     app.register_blueprint(bulk.bp)
     app.register_blueprint(admin_ui.bp)
+    app.register_blueprint(control_admin_frame.bp)
     admin_graphql.get_schema()
     return app
 

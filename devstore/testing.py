@@ -180,6 +180,10 @@ class ControlClient:
     def totals(self, shop: str) -> dict:
         return self._call("GET", f"/shops/{shop}/totals")
 
+    def admin_frame(self, shop: str, **kw) -> dict:
+        """kw: id_token_age (seconds the admin frame's initial id_token is already old; 0 = fresh)."""
+        return self._call("POST", f"/shops/{shop}/admin-frame", kw)
+
     def set_clock(self, shop: str, now: str | None) -> dict:
         """Pretend it is ``now`` (ISO) for the 60-day order window; None: real time."""
         return self._call("POST", f"/shops/{shop}/clock", {"now": now})

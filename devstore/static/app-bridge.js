@@ -1,36 +1,214 @@
 /* devstore's stand-in for App Bridge (https://cdn.shopify.com/shopifycloud/app-bridge.js).
-   Implements the part apps rely on: `shopify.idToken()` returns a fresh session token, asked
-   of the admin frame over postMessage, and same-origin fetch() calls get it as a Bearer header. */
+
+   It starts, or refuses to start, as the real loader does, and gives the app the parts of the
+   `shopify` global it relies on. Sources (cited again where each rule is implemented):
+   - shopify.dev "App Bridge" (docs/api/app-bridge-library, "Getting started"): a plain
+     <script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"> in <head>, with
+     <meta name="shopify-api-key">.
+   - the loader's own checks, quoted in Shopify/shopify-app-bridge issue #229 ("App Bridge v4 CDN
+     check always fails on Cloudflare") and in the CDN script itself.
+   - shopify.dev "Resource Fetching API", "ID Token API", "Loading API" (docs/api/app-home/apis).
+   - Shopify/shopify-app-js redirect-to-bounce-page.ts (the `shopify-reload` bounce).
+
+   Layout: 1. loader checks, 2. configuration, 3. the admin host (postMessage to the admin frame),
+   4. features (one block per API on `shopify`; a new API is a new `feature(...)` block),
+   5. start (top-level redirect, the bounce, or the features). */
 (function () {
   "use strict";
-  var pending = {}, seq = 0;
-  window.addEventListener("message", function (event) {
-    var data = event.data || {};
-    if (data.type === "devstore:id-token:reply" && pending[data.id]) {
-      pending[data.id](data.token);
-      delete pending[data.id];
+
+  var DEVSTORE_ORIGIN = "__DEVSTORE_ORIGIN__"; // the stand-in's origin, filled in when served
+  var CDN_SRC = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
+  // The real loader's words when it refuses to start (thrown after the reason is logged).
+  var ABORT = "Shopify\u2019s App Bridge must be included as the first <script> tag and must link to " +
+    "Shopify\u2019s CDN. Do not use async, defer or type=module. Aborting.";
+
+  // The real loader is a no-op when App Bridge already started on this document.
+  try { if (window.shopify && window.shopify.ready && "then" in window.shopify.ready) { return; } } catch (e) { /* go on */ }
+
+  /* ---- 1. loader checks ------------------------------------------------------------------
+     The real loader refuses (console.error, then throws ABORT) when the tag has
+     `type="module"` (no document.currentScript), `async`, `defer`, or a src off Shopify's CDN.
+     For a tag that is not the document's first blocking script it only warns today; issue #229
+     shows it refusing in 2023. The stand-in is stricter: App Bridge must be the very first
+     <script> of the document, inside <head>, or it does not start. */
+  function loaderProblem(script) {
+    if (!script) { return 'The script tag loading App Bridge has `type="module"`'; }
+    if (script.async) { return "The script tag loading App Bridge has `async`"; }
+    if (script.defer) { return "The script tag loading App Bridge has `defer`."; }
+    if (!fromCdn(script.src)) { return "The script tag loading App Bridge is not loading App Bridge from the Shopify CDN."; }
+    if (document.scripts[0] !== script || script.parentNode !== document.head) {
+      return "The script tag loading App Bridge should be the first script tag in the document. " +
+        "Loading other blocking scripts first can cause unexpected behavior. (devstore refuses to start)";
     }
+    return null;
+  }
+
+  function fromCdn(src) {
+    // Shopify's CDN, or this stand-in playing it (the demo points APP_BRIDGE_URL here).
+    if (!src) { return false; }
+    var url = new URL(src, location.href);
+    return url.origin + url.pathname === CDN_SRC ||
+      url.origin + url.pathname === DEVSTORE_ORIGIN + "/_devstore/app-bridge.js";
+  }
+
+  /* ---- 2. configuration ------------------------------------------------------------------
+     The real loader merges `<meta name="shopify-*">`, the tag's data-* attributes (Shopify's
+     own bounce page uses `data-api-key`), and `shop`/`host`/`locale` from the URL, and throws
+     "App Bridge Next: missing required configuration fields: ..." without `apiKey` and `shop`.
+     Stricter here: nothing is read from sessionStorage, so the URL must carry the shop. */
+  function readConfig(script, params) {
+    var config = { apiKey: "", shop: "", host: "", locale: "en-US", appOrigins: [], disabledFeatures: [] };
+    Object.keys(script.dataset).forEach(function (key) { if (script.dataset[key]) { config[key] = script.dataset[key]; } });
+    document.querySelectorAll('meta[name^="shopify-" i]').forEach(function (meta) {
+      var key = meta.getAttribute("name").replace(/^shopify-/i, "").replace(/-+(.)/g, function (m, c) { return c.toUpperCase(); });
+      var value = meta.getAttribute("content") || "";
+      if (value) { config[key] = /^(disabledFeatures|appOrigins)$/.test(key) ? value.split(",").map(function (v) { return v.trim(); }) : value; }
+    });
+    ["shop", "host", "locale"].forEach(function (key) { if (params.get(key)) { config[key] = params.get(key); } });
+    var missing = ["apiKey", "shop"].filter(function (key) { return !config[key]; });
+    if (missing.length) { throw new Error("App Bridge Next: missing required configuration fields: " + missing); }
+    return Object.freeze(config);
+  }
+
+  /* ---- 3. the admin host -----------------------------------------------------------------
+     Real App Bridge talks to the admin over postMessage/MessagePort. The stand-in's admin frame
+     (devstore/static/admin-host.js) answers {type: "devstore:app-bridge", id, action, payload}
+     with {type: "devstore:app-bridge:reply", id, result | error}. Only the parent window on the
+     stand-in's origin is listened to. */
+  function adminHost() {
+    var pending = {}, seq = 0;
+    window.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (event.source !== window.parent || event.origin !== DEVSTORE_ORIGIN) { return; }
+      if (data.type !== "devstore:app-bridge:reply" || !pending[data.id]) { return; }
+      var call = pending[data.id];
+      delete pending[data.id];
+      if (data.error) { call.reject(new Error(data.error)); } else { call.resolve(data.result); }
+    });
+    return {
+      request: function (action, payload) {
+        return new Promise(function (resolve, reject) {
+          var id = ++seq;
+          pending[id] = { resolve: resolve, reject: reject };
+          window.parent.postMessage({ type: "devstore:app-bridge", id: id, action: action, payload: payload || {} }, DEVSTORE_ORIGIN);
+          setTimeout(function () {
+            if (pending[id]) { delete pending[id]; reject(new Error("the Shopify admin did not answer " + action)); }
+          }, 10000);
+        });
+      }
+    };
+  }
+
+  /* ---- 4. features: one block per API on `shopify` ---------------------------------------
+     feature(name, install): install(api, host) adds the API to `api` (window.shopify). A feature
+     named in the config's disabledFeatures is skipped, as in the real loader. */
+  var FEATURES = [];
+  function feature(name, install) { FEATURES.push({ name: name, install: install }); }
+
+  // shopify.dev "ID Token API": shopify.idToken() resolves to a fresh session token (one minute,
+  // "About session tokens"), minted by the admin on every call; nothing is cached here.
+  feature("idToken", function (api, host) {
+    api.idToken = function () {
+      return host.request("idToken").then(function (result) { return result.token; });
+    };
   });
-  function idToken() {
-    if (window.parent === window) { return Promise.reject(new Error("not embedded in the admin")); }
-    return new Promise(function (resolve, reject) {
-      var id = ++seq;
-      pending[id] = resolve;
-      window.parent.postMessage({ type: "devstore:id-token", id: id }, "*");
-      setTimeout(function () { if (pending[id]) { delete pending[id]; reject(new Error("no token")); } }, 5000);
+
+  // shopify.dev "Resource Fetching API": fetch() to the app's own domain (and subdomains, and
+  // `appOrigins`) gets `Authorization: Bearer <ID token>` unless the caller set one, plus
+  // X-Requested-With and Accept-Language (as the CDN script does). A 401 answered with
+  // X-Shopify-Retry-Invalid-Session-Request is retried once with a fresh token when App Bridge
+  // added the header; X-Shopify-API-Request-Failure-Reauthorize-Url sends the admin (top window)
+  // there and the fetch never settles, as the CDN script does.
+  feature("fetch", function (api, host) {
+    var nativeFetch = window.fetch.bind(window);
+    function ownDomain(url) {
+      return (url.protocol === location.protocol && (url.hostname === location.hostname ||
+        url.hostname.endsWith("." + location.hostname))) || api.config.appOrigins.indexOf(url.origin) >= 0;
+    }
+    window.fetch = async function (input, init) {
+      var request = new Request(input instanceof Request ? input.clone() : input, init);
+      var url = new URL(request.url);
+      if (!ownDomain(url)) { return nativeFetch(request); }
+      var added = !request.headers.has("Authorization");
+      if (added) { request.headers.set("Authorization", "Bearer " + (await api.idToken())); }
+      if (!request.headers.has("X-Requested-With")) { request.headers.set("X-Requested-With", "XMLHttpRequest"); }
+      if (!request.headers.has("Accept-Language")) { request.headers.set("Accept-Language", api.config.locale); }
+      var retry = request.clone();
+      var response = await nativeFetch(request);
+      if (added && response.headers.get("X-Shopify-Retry-Invalid-Session-Request")) {
+        retry.headers.set("Authorization", "Bearer " + (await api.idToken()));
+        response = await nativeFetch(retry);
+      }
+      var reauthorize = response.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url");
+      if (reauthorize) {
+        host.request("redirectRemote", { url: new URL(reauthorize, location.href).href });
+        return new Promise(function () { /* the admin is leaving this page */ });
+      }
+      return response;
+    };
+  });
+
+  // shopify.dev "Loading API": shopify.loading(true|false) shows or hides the admin's loading bar.
+  feature("loading", function (api, host) {
+    api.loading = function (isLoading) { host.request("loading", { isLoading: isLoading !== false }); };
+  });
+
+  /* ---- 5. start --------------------------------------------------------------------------- */
+  var script = document.currentScript;
+  var problem = loaderProblem(script);
+  if (problem) {
+    console.error(problem);
+    throw new Error(ABORT);
+  }
+  var params = new URLSearchParams(location.search);
+  var config;
+  try { config = readConfig(script, params); } catch (err) { console.error(err.message); throw err; }
+  var api = { config: config, origin: DEVSTORE_ORIGIN };
+  Object.defineProperty(window, "shopify", { configurable: true, writable: true, value: api });
+
+  // Loaded outside the admin: the real loader sends the browser to the app inside the admin
+  // (https://{admin}/apps/{apiKey}{path}); here, the stand-in's admin page for the shop.
+  if (window.top === window) {
+    location.assign(DEVSTORE_ORIGIN + "/" + config.shop + "/admin/apps/" + config.apiKey + location.pathname);
+    return;
+  }
+
+  var host = adminHost();
+  function install(names) {
+    FEATURES.forEach(function (f) {
+      if (names && names.indexOf(f.name) < 0) { return; }
+      if (config.disabledFeatures.indexOf(f.name) >= 0) { return; }
+      try { f.install(api, host); } catch (err) { console.error("Initializing " + f.name + " failed: " + err.message); }
     });
   }
-  var meta = document.querySelector('meta[name="shopify-api-key"]');
-  window.shopify = { idToken: idToken, config: { apiKey: meta ? meta.content : "" }, devstore: true };
-  var nativeFetch = window.fetch.bind(window);
-  window.fetch = async function (input, init) {
-    var url = new URL(typeof input === "string" ? input : input.url, location.href);
-    init = init || {};
-    var headers = new Headers(init.headers || {});
-    if (url.origin === location.origin && !headers.has("Authorization")) {
-      try { headers.set("Authorization", "Bearer " + (await idToken())); } catch (e) { /* leave as is */ }
+
+  // The bounce (Shopify/shopify-app-js redirect-to-bounce-page.ts and the CDN script): a page
+  // loaded with ?shopify-reload=<url> and no id_token fetches <url> (same origin only) with a fresh
+  // ID token in Authorization and `X-Shopify-Bounce: 1`, puts <url> in the address bar and writes
+  // the HTML answer into this document. `shopify.ready` is not set, so the written page's own
+  // App Bridge tag starts App Bridge again.
+  var reload = params.get("shopify-reload");
+  if (reload && !params.get("id_token")) {
+    install(["idToken", "fetch"]);
+    bounce(reload);
+    return;
+  }
+
+  install();
+  api.ready = Promise.resolve();
+
+  async function bounce(target) {
+    var url = new URL(target, location.origin);
+    if (url.origin !== location.origin) {
+      throw new Error("?shopify-reload must be same-origin (" + url.origin + " !== " + location.origin + ")");
     }
-    init.headers = headers;
-    return nativeFetch(input, init);
-  };
+    document.removeChild(document.documentElement);
+    url.searchParams.delete("shopify-reload");
+    history.replaceState(null, "", url.href);
+    var response = await fetch(url.href, { mode: "same-origin", headers: { Accept: "text/html", "X-Shopify-Bounce": "1" } });
+    var type = (response.headers.get("Content-Type") || "").trim();
+    if (type && !/^text\/html(\s*;|$)/i.test(type)) { throw new Error("Refusing to redirect to non-html mimetype"); }
+    document.write(await response.text());
+    document.close();
+  }
 })();

@@ -1,13 +1,22 @@
 """The embedded page. Server-rendered, so it shows even when Shopify's CDN is unreachable."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 
 from ..jobs.installs import sync_shop
 from ..services import inbox, installs
 from ..shopify_client import query_hmac
 from ..shopify_client.domains import admin_app_url, origin_root, valid_shop_domain
 from ..shopify_client.session_token import InvalidSessionToken, decode
+from . import session_bounce
 from .guards import runtime
 
 bp = Blueprint("pages", __name__)
@@ -32,17 +41,23 @@ def healthz():
 
 @bp.get("/")
 def index():
+    """The embedded page. Authenticated by the session token in `id_token` (the admin's load) or,
+    on App Bridge's bounce, in `Authorization`; a missing or expired one bounces (session_bounce)."""
     rt = runtime()
     args = request.args
-    if not args.get("shop") and not args.get("id_token"):
+    header_token = session_bounce.bearer_token(request.headers.get("Authorization"))
+    if not args.get("shop") and not args.get("id_token") and not header_token:
         return _page("install.html", error=None)
     if "hmac" in args and not query_hmac.verify(args.to_dict(flat=False), rt.secrets):
         return _page("install.html", 400, error="This link's signature is not valid. Open the app from your Shopify admin.")
     shop_param = valid_shop_domain(args.get("shop")) if args.get("shop") else None
     if args.get("shop") and not shop_param:
         return _page("install.html", 400, error="That is not a myshopify.com shop domain.")
-    raw_token = args.get("id_token")
+    embedded = args.get("embedded") == "1" and shop_param is not None
+    raw_token = header_token or args.get("id_token")
     if not raw_token:
+        if embedded:  # in the admin's frame without a token: App Bridge gets one (Shopify's libraries)
+            return _bounce()
         with rt.db.session() as session:
             shop = installs.shop_by_domain(session, shop_param)
             installed = bool(shop and shop.is_installed)
@@ -52,6 +67,10 @@ def index():
     try:
         token = decode(raw_token, rt.settings.api_key, rt.secrets)
     except InvalidSessionToken as exc:
+        # A token from the URL that only outlived its minute is replaced by a fresh one; one sent by
+        # App Bridge's bounce that fails is final (no loop), and so is a forged one.
+        if exc.expired and embedded and not header_token:
+            return _bounce()
         return _page("install.html", 401, error=f"Your Shopify session could not be verified ({exc}). Reload the app from the admin.")
     if shop_param and shop_param != token.shop:
         return _page("install.html", 400, error="The shop in the link does not match your session.")
@@ -68,5 +87,20 @@ def index():
     if newly_installed:
         rt.jobs.enqueue(sync_shop, token.shop)
     g.shop = shop
-    return _page("app.html", shop=shop, shop_domain=shop.domain, deliveries=deliveries, initial_token=raw_token,
+    return _page("app.html", shop=shop, shop_domain=shop.domain, deliveries=deliveries,
                  settings=rt.settings, newly_installed=newly_installed)
+
+
+def _bounce():
+    url = session_bounce.bounce_url(runtime().settings.app_url, request.path, list(request.args.items(multi=True)))
+    return redirect(url, code=302)
+
+
+@bp.get(session_bounce.BOUNCE_PATH)
+def session_token_bounce():
+    """Shopify's bounce page: App Bridge alone, which reloads `shopify-reload` with a fresh token."""
+    rt = runtime()
+    shop = valid_shop_domain(request.args.get("shop"))
+    if not shop or not session_bounce.reload_target_ok(rt.settings.app_url, request.args.get(session_bounce.RELOAD_PARAM)):
+        return _page("install.html", 400, error="Open Creator ROI from your Shopify admin.")
+    return _page("bounce.html", shop_domain=shop, settings=rt.settings)

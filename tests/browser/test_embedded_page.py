@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from support import install
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,12 +65,19 @@ def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
     page.screenshot(path=str(screenshots / "demo-roi-page-full.png"))
 
 
-def test_page_renders_and_works_when_shopifys_cdn_is_unreachable(app_server, stand_in, shop_domain, page, screenshots):
+def test_without_app_bridge_the_page_renders_and_says_plainly_it_cannot_work(app_server, stand_in, shop_domain, settings,
+                                                                             page, screenshots):
+    """Shopify's CDN blocked (an ad blocker, a proxy): App Bridge never starts, so there is no
+    session token to call the API with. The server-rendered page still shows, and says so."""
     install(app_server.url, shop_domain)
     page.route(re.compile(r"https://cdn\.shopify\.com/.*"), lambda route: route.abort())
-    token = stand_in.control.session_token(shop_domain)
-    page.goto(f"{app_server.url}/?embedded=1&shop={shop_domain}&id_token={token}")
-    assert page.locator("h1").inner_text() == "Creator ROI"
-    page.locator("body[data-api-ready='1']").wait_for(timeout=20_000)  # fell back to the load-time token
-    assert "read_orders" in page.locator("[data-field='scopes']").inner_text()
-    page.screenshot(path=str(screenshots / "embedded-app-without-cdn.png"))
+    api_calls: list[str] = []
+    page.on("request", lambda r: api_calls.append(r.url) if r.url.startswith(app_server.url + "/api/") else None)
+    page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
+    frame = page.frame_locator("#app-frame")
+    frame.locator("body[data-app-bridge='missing']").wait_for(timeout=20_000)
+    assert frame.locator("h1").inner_text() == "Creator ROI"
+    banner = frame.locator("#no-app-bridge")
+    assert banner.is_visible() and "App Bridge did not start" in banner.inner_text()
+    assert api_calls == []  # no call with a stale or missing token
+    page.screenshot(path=str(screenshots / "embedded-app-without-app-bridge.png"))

@@ -1,19 +1,19 @@
 /* Creator ROI page script: session tokens, the API helper, DOM helpers and the tab router.
-   Works with App Bridge (shopify.idToken) and, where its CDN script has not loaded, with the
-   session token the admin passed on page load. */
+   Every API call carries a fresh session token from App Bridge (`await shopify.idToken()`): a
+   token lives one minute (shopify.dev "About session tokens"), so none is kept. Without App
+   Bridge the page says so and calls nothing. */
 (function () {
   "use strict";
 
-  function initialToken() {
-    var meta = document.querySelector('meta[name="initial-id-token"]');
-    return meta ? meta.content : "";
+  function appBridge() {
+    return window.shopify && typeof window.shopify.idToken === "function" ? window.shopify : null;
   }
 
   async function sessionToken() {
-    if (window.shopify && typeof window.shopify.idToken === "function") {
-      try { return await window.shopify.idToken(); } catch (e) { /* fall back below */ }
-    }
-    return initialToken();
+    var bridge = appBridge();
+    if (!bridge) { throw new Error("Shopify App Bridge did not start: open Creator ROI from your Shopify admin."); }
+    if (bridge.ready) { await bridge.ready; }
+    return bridge.idToken();
   }
 
   /* api(path, {method, json, text}) -> parsed JSON; throws {status, body} on an error answer. */
@@ -145,7 +145,12 @@
   window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken };
   window.creatorRoiApi = api;
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
+    if (!appBridge()) {
+      document.getElementById("no-app-bridge").hidden = false;
+      document.body.dataset.appBridge = "missing";
+      return;
+    }
     window.addEventListener("hashchange", function () { navigate(); });
     document.getElementById("reconcile-now").addEventListener("click", async function () {
       try { await api("/api/backfill", { json: {} }); flash("Reconciliation started: results appear here in a few minutes."); }
@@ -153,5 +158,14 @@
     });
     navigate();
     refreshStatus().catch(function (err) { document.body.dataset.apiError = JSON.stringify(err); });
-  });
+  }
+
+  // Start once, after every deferred script registered its routes (DOMContentLoaded). After App
+  // Bridge's bounce the page is written into the frame; `load` is the fallback there.
+  var started = false;
+  function startOnce() { if (!started) { started = true; start(); } }
+  if (document.readyState === "complete") { startOnce(); } else {
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
+  }
 })();

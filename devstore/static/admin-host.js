@@ -1,0 +1,55 @@
+/* The admin's side of App Bridge in devstore's admin frame (/{shop}/admin/apps/{api_key}).
+
+   The app's App Bridge (devstore/static/app-bridge.js) posts {type: "devstore:app-bridge", id,
+   action, payload} to this page; `handlers[action](payload)` answers and the reply goes back as
+   {type: "devstore:app-bridge:reply", id, result | error}. Only the app frame, on the app's
+   origin, is listened to. A new App Bridge API adds one handler to `window.devstoreAdmin.handlers`
+   (an unknown action answers an explicit error, never silence). */
+(function () {
+  "use strict";
+  var me = document.currentScript;
+  var appOrigin = me.dataset.appOrigin;
+  var idTokenUrl = me.dataset.idTokenUrl;
+  var frame = document.getElementById("app-frame");
+  var handlers = {};
+
+  // shopify.idToken(): a fresh session token minted by the admin for every call (one minute).
+  handlers.idToken = async function () {
+    var resp = await fetch(idTokenUrl, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    if (!resp.ok) { throw new Error("the admin could not mint a session token (" + resp.status + ")"); }
+    return { token: (await resp.json()).token };
+  };
+
+  // shopify.loading(bool): the admin's loading bar above the app.
+  handlers.loading = function (payload) {
+    document.getElementById("admin-loading").hidden = !payload.isLoading;
+    document.body.dataset.appLoading = payload.isLoading ? "1" : "0";
+    return {};
+  };
+
+  // App Bridge's remote redirect (after X-Shopify-API-Request-Failure-Reauthorize-Url): the
+  // admin itself, the top window, goes there.
+  handlers.redirectRemote = function (payload) {
+    var url = new URL(payload.url);
+    if (url.protocol !== "https:" && url.protocol !== "http:") { throw new Error("refused redirect to " + url.protocol); }
+    window.location.assign(url.href);
+    return {};
+  };
+
+  window.addEventListener("message", async function (event) {
+    var data = event.data || {};
+    if (!frame || event.source !== frame.contentWindow || event.origin !== appOrigin) { return; }
+    if (data.type !== "devstore:app-bridge") { return; }
+    var reply = { type: "devstore:app-bridge:reply", id: data.id };
+    try {
+      var handler = handlers[data.action];
+      if (!handler) { throw new Error("devstore: App Bridge action " + data.action + " is not implemented"); }
+      reply.result = await handler(data.payload || {}, event);
+    } catch (err) {
+      reply.error = String((err && err.message) || err);
+    }
+    event.source.postMessage(reply, event.origin);
+  });
+
+  window.devstoreAdmin = { handlers: handlers };
+})();
