@@ -37,6 +37,7 @@ from graphql.execution.values import get_variable_values
 from graphql.language import FragmentDefinitionNode
 from graphql.utilities import get_operation_ast
 
+from devstore import customer_data
 from devstore.config import DevstoreConfig
 from devstore.state import Shop, Store
 
@@ -138,7 +139,9 @@ def _not_implemented(name: str) -> Callable:
 
 def dict_field_resolver(source, info, **args):
     """Read the selected field from a dict (calling it if callable); a missing key is an
-    explicit 'not implemented' error rather than a silent null."""
+    explicit 'not implemented' error rather than a silent null. A protected customer field the
+    app is not approved for is redacted with Shopify's error (``customer_data.check_field``)."""
+    customer_data.check_field(info)
     if isinstance(source, dict):
         if info.field_name not in source:
             raise GraphQLError(

@@ -90,12 +90,23 @@ def flatten(data: dict) -> list[dict]:
     return lines
 
 
+class BulkFailed(RuntimeError):
+    """The inner query's errors. ``code`` is the operation's ``errorCode``: ``ACCESS_DENIED`` when
+    every error is one ("The provided operation `query` returned access denied", BulkOperationErrorCode
+    in the 2026-10 schema: missing scopes, or protected customer data the app is not approved for)."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(e.message for e in errors))
+        denied = all((e.extensions or {}).get("code") == "ACCESS_DENIED" for e in errors)
+        self.code = "ACCESS_DENIED" if denied else "INTERNAL_SERVER_ERROR"
+
+
 def execute(prepared, context: ResolverContext) -> tuple[str, int, int]:
     """Run the inner query with connections unpaged; (jsonl, objectCount, rootObjectCount)."""
     ctx = BulkContext(context.store, context.shop, context.config, context.scopes)
     result = run(prepared, ctx, None)
     if result.errors:
-        raise RuntimeError("; ".join(e.message for e in result.errors))
+        raise BulkFailed(result.errors)
     lines = flatten(result.data)
     roots = sum(1 for line in lines if "__parentId" not in line)
     text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
@@ -139,7 +150,7 @@ def _work(store, shop, config, context, prepared, op) -> None:
                       url=op["result_url"] if count else None)
     except Exception as exc:  # noqa: BLE001 - a failed operation is reported, not raised
         with store.lock:
-            op.update(status="FAILED", error_code="INTERNAL_SERVER_ERROR", error=str(exc))
+            op.update(status="FAILED", error_code=getattr(exc, "code", "INTERNAL_SERVER_ERROR"), error=str(exc))
     with store.lock:
         op["completed_at"] = store.clock()
     body = {

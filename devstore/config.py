@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from devstore import customer_data
+
 DEFAULT_API_KEY = "demo-api-key"
 DEFAULT_API_SECRET = "demo-api-secret-for-the-local-stand-in"
 
@@ -32,6 +34,13 @@ class DevstoreConfig:
     webhook_timeout: tuple[float, float] = field(
         default=(1.0, 5.0)
     )  # connect, read (Shopify: 1 s, 5 s)
+    # Automatic webhook retries run on Shopify's schedule (8 tries over 4 hours, see
+    # webhook_retries) multiplied by this: 1 is real time, 0.001 fits the 4 hours in 14.4 s.
+    webhook_retry_scale: float = 1.0
+    # Protected customer data the app is approved for (customer_data.py): level 1 by default.
+    customer_data: frozenset[str] = customer_data.DEFAULT
+    partner_id: int = 3100001  # in Shopify's "not approved" message links
+    app_id: int = 4100001
 
     def with_app_url(self, app_url: str) -> DevstoreConfig:
         """Return a copy pointing at another app origin (trailing slash dropped)."""
@@ -41,7 +50,8 @@ class DevstoreConfig:
 def config_from_env(
     environ: dict[str, str] | None = None, **overrides
 ) -> DevstoreConfig:
-    """Build a config from SHOPIFY_API_KEY, SHOPIFY_API_SECRET, APP_URL, DEVSTORE_APP_TOML.
+    """Build a config from SHOPIFY_API_KEY, SHOPIFY_API_SECRET, APP_URL, DEVSTORE_APP_TOML,
+    DEVSTORE_CUSTOMER_DATA (``0``, ``1``, ``2`` or ``2:email,name``) and DEVSTORE_WEBHOOK_RETRY_SCALE.
 
     Keyword overrides that are not None win over the environment.
     """
@@ -52,6 +62,10 @@ def config_from_env(
         "app_url": (env.get("APP_URL") or "http://127.0.0.1:8000").rstrip("/"),
         "app_toml": Path(env.get("DEVSTORE_APP_TOML") or "shopify.app.toml"),
     }
+    if env.get("DEVSTORE_CUSTOMER_DATA"):
+        values["customer_data"] = customer_data.parse_level(env["DEVSTORE_CUSTOMER_DATA"])
+    if env.get("DEVSTORE_WEBHOOK_RETRY_SCALE"):
+        values["webhook_retry_scale"] = float(env["DEVSTORE_WEBHOOK_RETRY_SCALE"])
     values.update({k: v for k, v in overrides.items() if v is not None})
     if isinstance(values.get("app_toml"), str):
         values["app_toml"] = Path(values["app_toml"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from flask import abort, current_app, jsonify, make_response
 from werkzeug.routing import BaseConverter
@@ -24,6 +25,12 @@ class Runtime:
     @property
     def config(self) -> DevstoreConfig:
         with self._lock:
+            return self._config
+
+    def update_config(self, **changes) -> DevstoreConfig:
+        """Swap in a copy of the config with ``changes`` (e.g. the app's customer data approval)."""
+        with self._lock:
+            self._config = replace(self._config, **changes)
             return self._config
 
     def set_app_url(self, app_url: str) -> None:

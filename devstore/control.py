@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from devstore import order_events, payloads, session_tokens, webhooks
+from devstore import customer_data, order_events, payloads, session_tokens, webhooks
 from devstore.context import runtime, shop_or_404
 from devstore.state import Faults, Shop, valid_shop_domain
 from devstore.throttle import plan_limits
@@ -125,6 +125,25 @@ def change_plan(shop_domain: str):
     except KeyError as exc:
         return _bad(str(exc.args[0]))
     return jsonify(shop_json(shop))
+
+
+@bp.route("/app/customer-data", methods=["GET", "POST"])
+def app_customer_data():
+    """The app's protected customer data approval (Partner Dashboard): ``{"level": 0 | 1 | 2,
+    "fields": ["name", "email", "phone", "address"]}`` (level 2 without ``fields``: all four).
+    Answers ``{"level", "approved"}``."""
+    rt = runtime()
+    if request.method == "POST":
+        body = _body()
+        spec = str(body.get("level", ""))
+        if body.get("fields") and isinstance(body["fields"], list):
+            spec += ":" + ",".join(str(f) for f in body["fields"])
+        try:
+            rt.update_config(customer_data=customer_data.parse_level(spec))
+        except ValueError as exc:
+            return _bad(str(exc))
+    approved = rt.config.customer_data
+    return jsonify(level=customer_data.level_of(approved), approved=sorted(approved))
 
 
 @bp.get("/shops/<shop:shop_domain>")

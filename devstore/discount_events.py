@@ -6,6 +6,8 @@ control API's admin-side edits send inline and return the deliveries."""
 
 from __future__ import annotations
 
+import uuid
+
 from devstore import discounts, payloads, webhooks
 from devstore.config import DevstoreConfig
 from devstore.state import Shop, Store
@@ -110,8 +112,10 @@ def send_later(
 def send_now(
     config: DevstoreConfig, store: Store, shop: Shop, events: list[Event]
 ) -> list[dict]:
-    """Deliver in order now; return each delivery's JSON (never raises for network errors)."""
+    """Deliver in order now, one event id for the action; return each delivery's JSON (never
+    raises for network errors)."""
+    event_id = str(uuid.uuid4())
     return [
-        webhooks.deliver(config, shop, topic, body, store=store).to_json()
+        webhooks.deliver(config, shop, topic, body, store=store, event_id=event_id).to_json()
         for topic, body in events
     ]

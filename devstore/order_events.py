@@ -14,23 +14,27 @@ sending) or submits and returns (``async``). Faults, set with ``POST /faults {"w
   and event id; the second send is logged ``duplicate: true``.
 - delay (``delay_ms``): every delivery waits that long before it is sent (a slow Shopify).
 
-Retries (``retries``: n, ``retry_ms``: first wait): a delivery the app did not acknowledge in
-time with a 2xx (an error, a timeout, a refused connection) is sent again with the same webhook
-id, event id, trigger time and body, up to n times, waiting ``retry_ms`` x 2^attempt between
-tries, on a timer (the channel goes on with the next events meanwhile), as Shopify does (8 tries
-over 4 hours there). Stats count ``retried`` and ``retry_pending``.
+The events of one submission are one merchant action: they share one ``X-Shopify-Event-Id``
+(shopify.dev "Webhooks delivery structure": shared across the deliveries of the same action).
+
+Retries: a delivery the app did not acknowledge in time with a 2xx (an error, a timeout, a refused
+connection) is sent again with the same webhook id, event id, trigger time and body on Shopify's
+schedule (``webhook_retries``: 8 retries over 4 hours, scaled by the stand-in's
+``webhook_retry_scale``), on a timer (the channel goes on with the next events meanwhile). The
+faults ``retries`` (n) and ``retry_ms`` (first wait; then doubling) replace that schedule for the
+shop. Stats count ``retried``, ``retry_pending`` and ``failed`` (given up) over all its webhooks.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-import threading
 import time
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from devstore import webhooks
+from devstore import webhook_retries, webhooks
 from devstore.config import DevstoreConfig
 from devstore.state import Shop, Store
 
@@ -45,8 +49,8 @@ class WebhookFaults:
     drop: float = 0.0
     seed: int = 0
     delay_ms: float = 0.0
-    retries: int = 0
-    retry_ms: float = 1000.0
+    retries: int | None = None  # None: Shopify's 8
+    retry_ms: float | None = None  # None: Shopify's first wait (scaled)
 
     def to_json(self) -> dict:
         return {"duplicate": self.duplicate, "reorder": self.reorder, "drop": self.drop, "seed": self.seed,
@@ -61,8 +65,7 @@ class Channel:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-webhooks")
     )
-    counts: dict = field(default_factory=lambda: {"sent": 0, "dropped": 0, "reordered": 0, "duplicated": 0,
-                                                  "retried": 0, "retry_pending": 0, "failed": 0})
+    counts: dict = field(default_factory=lambda: {"sent": 0, "dropped": 0, "reordered": 0, "duplicated": 0})
 
 
 def channel(store: Store, shop: Shop) -> Channel:
@@ -83,9 +86,10 @@ def configure(store: Store, shop: Shop, spec: dict | None) -> WebhookFaults:
         drop=float(spec.get("drop", 0) or 0),
         seed=int(spec.get("seed", 0) or 0),
         delay_ms=float(spec.get("delay_ms", 0) or 0),
-        retries=int(spec.get("retries", 0) or 0),
-        retry_ms=float(spec.get("retry_ms", 1000) or 1000),
+        retries=int(spec["retries"]) if spec.get("retries") is not None else None,
+        retry_ms=float(spec["retry_ms"]) if spec.get("retry_ms") is not None else None,
     )
+    webhook_retries.override(store, shop, faults.retries, faults.retry_ms)
 
     def apply() -> None:
         chan.faults, chan.rng = faults, random.Random(faults.seed)
@@ -134,40 +138,41 @@ def drain(store: Store, shop: Shop) -> None:
 def stats(store: Store, shop: Shop) -> dict:
     chan = channel(store, shop)
     with store.lock:
-        return {**chan.counts, "held": len(chan.held), "faults": chan.faults.to_json()}
+        counts = dict(chan.counts)
+    return {**counts, **webhook_retries.counts(store, shop), "held": len(chan.held), "faults": chan.faults.to_json()}
 
 
 def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
     out: list[dict] = []
+    event_id = str(uuid.uuid4())  # one action: one X-Shopify-Event-Id for all its webhooks
     for topic, body in events:
         drop, reorder, dup = chan.rng.random(), chan.rng.random(), chan.rng.random()
         duplicate = dup < chan.faults.duplicate
         if drop < chan.faults.drop:
             result = webhooks.log_unsent(
-                store, shop, topic, body, "dropped (devstore fault injection)", {"dropped": True}
+                store, shop, topic, body, "dropped (devstore fault injection)", {"dropped": True, "event_id": event_id}
             )
             chan.counts["dropped"] += 1
             out.append({**result.to_json(), "topic": topic, "dropped": True})
             continue
         if reorder < chan.faults.reorder and not chan.held:
-            chan.held.append((topic, body, duplicate))
+            chan.held.append((topic, body, duplicate, event_id))
             out.append({"topic": topic, "held": True})
             continue
-        out += _deliver(chan, config, store, shop, topic, body, duplicate)
+        out += _deliver(chan, config, store, shop, topic, body, duplicate, event_id)
         while chan.held:
             out += _deliver(chan, config, store, shop, *chan.held.pop(0), reordered=True)
     return out
 
 
-def _deliver(chan, config, store, shop, topic, body, duplicate, reordered=False) -> list[dict]:
+def _deliver(chan, config, store, shop, topic, body, duplicate, event_id, reordered=False) -> list[dict]:
     if chan.faults.delay_ms:
         time.sleep(chan.faults.delay_ms / 1000)
     flags = {"reordered": True} if reordered else {}
-    first = webhooks.deliver(config, shop, topic, body, store=store, extra=flags)
+    first = webhooks.deliver(config, shop, topic, body, store=store, extra=flags, event_id=event_id)
     out = [{**first.to_json(), "topic": topic, **flags}]
     chan.counts["sent"] += 1
     chan.counts["reordered"] += int(reordered)
-    _retry_if_failed(chan, config, store, shop, topic, first, 0)
     if duplicate:
         again = webhooks.deliver(
             config, shop, topic, body, webhook_id=first.webhook_id, store=store,
@@ -176,34 +181,3 @@ def _deliver(chan, config, store, shop, topic, body, duplicate, reordered=False)
         out.append({**again.to_json(), "topic": topic, "duplicate": True, **flags})
         chan.counts["duplicated"] += 1
     return out
-
-
-def _acknowledged(result: webhooks.Delivery) -> bool:
-    return result.status_code is not None and 200 <= result.status_code < 300 or result.url is None
-
-
-def _retry_if_failed(chan: Channel, config, store, shop, topic: str, result: webhooks.Delivery, attempt: int) -> None:
-    """Schedule the next try of an unacknowledged delivery (same webhook id and body) on a timer."""
-    if _acknowledged(result):
-        return
-    if attempt >= chan.faults.retries:
-        with store.lock:
-            chan.counts["failed"] += 1
-        return
-
-    def again() -> None:
-        try:
-            retry = webhooks.deliver(config, shop, topic, None, webhook_id=result.webhook_id, store=store,
-                                     extra={"retry": attempt + 1})
-            with store.lock:
-                chan.counts["retried"] += 1
-            _retry_if_failed(chan, config, store, shop, topic, retry, attempt + 1)
-        finally:
-            with store.lock:
-                chan.counts["retry_pending"] -= 1
-
-    with store.lock:
-        chan.counts["retry_pending"] += 1
-    timer = threading.Timer(chan.faults.retry_ms / 1000 * 2 ** attempt, again)
-    timer.daemon = True
-    timer.start()

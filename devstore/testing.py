@@ -10,6 +10,7 @@ from typing import Self
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from devstore import webhook_retries
 from devstore.config import DevstoreConfig
 from devstore.server import create_app, runtime_of
 
@@ -94,6 +95,12 @@ class ControlClient:
     def faults(self, shop: str, **kw) -> dict:
         """kw: fail_next, fail_every, status, throttle={"maximum":..,"restore_rate":..}."""
         return self._call("POST", f"/shops/{shop}/faults", kw)
+
+    def customer_data(self, level: int | None = None, fields: list[str] | None = None) -> dict:
+        """The app's protected customer data approval: {"level", "approved"}; sets it when ``level`` is given."""
+        if level is None:
+            return self._call("GET", "/app/customer-data")
+        return self._call("POST", "/app/customer-data", {"level": level, "fields": fields or []})
 
     def set_plan(self, shop: str, plan: str) -> dict:
         """The shop's plan (standard, advanced, plus, enterprise): its GraphQL bucket."""
@@ -246,6 +253,7 @@ class DevstoreServer:
         return self
 
     def stop(self) -> None:
+        webhook_retries.cancel_all(self.store)  # no retry of this stand-in outlives it
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

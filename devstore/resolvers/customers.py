@@ -1,14 +1,15 @@
 """``node(id:)`` / ``nodes(ids:)`` for ``Customer`` GIDs: the customers the shop's orders made
 (``devstore.orders.customer_for``), with ``numberOfOrders``: every order the customer placed in the
 shop, test orders left out, whatever its age (the 60-day window of ``read_all_orders`` limits
-*orders*, not this count). Needs ``read_customers`` (or ``write_customers``).
+*orders*, not this count). Needs ``read_customers`` (or ``write_customers``) and the app's level 1
+approval for protected customer data (``customer_data``).
 """
 
 from __future__ import annotations
 
 from graphql import GraphQLError
 
-from devstore import orders
+from devstore import customer_data, orders
 from devstore.resolvers.nodes import node_loader
 
 
@@ -21,6 +22,7 @@ def load_customer(info, numeric_id: int) -> dict | None:
     if not _granted(info) & {"read_customers", "write_customers"}:
         raise GraphQLError("Access denied for customer field. Required access: `read_customers` access scope.",
                            extensions={"code": "ACCESS_DENIED"})
+    customer_data.require_object(info, "Customer")  # level 1 protected customer data
     placed = _orders_by_customer(info.context)
     if numeric_id not in placed:
         return None

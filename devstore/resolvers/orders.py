@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from graphql import GraphQLError
 
-from devstore import orders
+from devstore import customer_data, orders
 from devstore.admin_graphql import query
 from devstore.connections import connection
 from devstore.control_store import now as shop_now
@@ -30,11 +30,15 @@ def _granted(info) -> set[str]:
 
 
 def require_orders(info) -> None:
+    """The token's ``read_orders`` (or ``write_orders``), then the app's level 1 approval for
+    protected customer data: orders relate to a single customer ("Work with protected customer
+    data", https://shopify.dev/docs/apps/launch/protected-customer-data)."""
     if not _granted(info) & {"read_orders", "write_orders"}:
         raise GraphQLError(
             "Access denied for orders field. Required access: `read_orders` access scope.",
             extensions={"code": "ACCESS_DENIED"},
         )
+    customer_data.require_object(info, "Order")
 
 
 def _utc(iso: str | None) -> str | None:

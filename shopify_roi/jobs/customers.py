@@ -1,12 +1,15 @@
 """Checking new customers against Shopify's lifetime order counts (services/customer_history.py)."""
 from __future__ import annotations
 
+import logging
+
 from ..runtime import Runtime
 from ..services import customer_history
 from ..shopify_client.customers import CustomersUnavailable
 from .shop_jobs import for_shop
 
 CHECK_FLAG = "shopify-roi:customer-check-requested"
+log = logging.getLogger(__name__)
 
 
 def _flag(rt: Runtime, shop_domain: str) -> str:
@@ -29,6 +32,9 @@ def check_new_customers(shop_domain: str) -> dict | str:
         try:
             result = customer_history.check(rt.db, client, shop_id)
         except CustomersUnavailable as exc:
+            # Not a failure to retry (a scope or an approval the merchant or Shopify must give): the
+            # reason is the job's result and a warning in the log.
+            log.warning("%s: customer check skipped: %s", shop_domain, exc)
             return f"skipped: {exc}"
         if result.get("more"):
             request_customer_check(rt, shop_domain)

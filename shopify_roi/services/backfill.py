@@ -21,7 +21,7 @@ from ..db import Database, utcnow
 from ..models import BackfillRun, Shop
 from ..models.backfill import DONE, FAILED, INGESTING, RUNNING
 from ..shopify_client import bulk
-from ..shopify_client.admin import AdminClient
+from ..shopify_client.admin import AccessDenied, AdminClient
 from . import orders
 from .order_facts import parse_graphql_order
 
@@ -56,12 +56,29 @@ def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) 
     with db.session() as session:
         shop = session.get(Shop, shop_id)
         search, note = plan(shop, kind, **window)
-    operation_id = bulk.start(client, bulk.orders_query(search))
+    try:
+        operation_id = bulk.start(client, bulk.orders_query(search))
+    except AccessDenied as exc:
+        # A missing scope or protected customer data approval: no retry can help, so the run is recorded
+        # failed with Shopify's words (shown by /api/freshness) instead of a job failing in a loop.
+        with db.session() as session:
+            run = BackfillRun(shop_id=shop_id, kind=kind, search=search, range_note=note, status=FAILED,
+                              error=_refused(exc), finished_at=utcnow())
+            session.add(run)
+            session.flush()
+            return run.id
     with db.session() as session:
         run = BackfillRun(shop_id=shop_id, kind=kind, search=search, range_note=note, bulk_operation_id=operation_id)
         session.add(run)
         session.flush()
         return run.id
+
+
+def _refused(exc: AccessDenied) -> str:
+    if exc.protected_customer_data:
+        return ("Shopify refused to show this app the shop's orders: the app is not approved for protected "
+                f"customer data (level 1, Partner Dashboard > API access requests). Shopify said: {exc}")
+    return f"Shopify refused to show this app the shop's orders: {exc}"
 
 
 def run_for_operation(session: Session, shop_id: int, operation_id: str) -> BackfillRun | None:

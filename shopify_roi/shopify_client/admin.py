@@ -40,6 +40,25 @@ class UserErrors(AdminError):
         super().__init__(text)
 
 
+class QueryTooExpensive(AdminError):
+    """MAX_COST_EXCEEDED: the query's requested cost is over Shopify's single-query limit (1,000 points,
+    "GraphQL Admin API rate limits"). Never retried: only a smaller query (or a bulk operation) fits."""
+
+    def __init__(self, message: str, cost: int | None, max_cost: int | None):
+        super().__init__(message)
+        self.cost, self.max_cost = cost, max_cost
+
+
+class AccessDenied(AdminError):
+    """ACCESS_DENIED: a scope the shop did not grant, or protected customer data the app is not approved
+    for ("Work with protected customer data": "This app is not approved to access the Order object ...")."""
+
+    @property
+    def protected_customer_data(self) -> bool:
+        """Whether Shopify refused for want of a protected customer data approval (not a scope)."""
+        return "not approved to" in str(self)
+
+
 class TokenProvider(Protocol):
     def __call__(self, force_refresh: bool = False) -> str: ...
 
@@ -69,7 +88,12 @@ class AdminClient:
         return graphql_url(self.origin_template, self.shop, self.api_version)
 
     def execute(self, query: str, variables: dict | None = None, operation_name: str | None = None) -> dict:
-        """Run one operation and return its `data`; waits on THROTTLED and retries 5xx with backoff."""
+        """Run one operation and return its `data`; waits on THROTTLED and retries 5xx with backoff.
+
+        Errors as "GraphQL Admin API rate limits" and "Work with protected customer data" describe them:
+        THROTTLED (HTTP 200) waits until the bucket holds the requested cost; MAX_COST_EXCEEDED raises
+        QueryTooExpensive at once (it is refused before it runs, so waiting cannot help); ACCESS_DENIED
+        raises AccessDenied with Shopify's message; any other error raises AdminError."""
         body = {"query": query, "variables": variables or {}}
         if operation_name:
             body["operationName"] = operation_name
@@ -98,7 +122,7 @@ class AdminClient:
                 self._wait_for_budget(payload, attempt)
                 continue
             if errors:
-                raise AdminError("; ".join(str(e.get("message", e)) for e in errors))
+                raise _refusal(errors, operation_name)
             return payload.get("data") or {}
         raise AdminError(f"gave up on {operation_name or 'query'} after {self.max_attempts} attempts")
 
@@ -141,6 +165,24 @@ class AdminClient:
         self.retries += 1
         log.warning("%s: %s, retry %d in %.2fs", self.shop, why, attempt, wait)
         self.sleep(min(wait, self.max_wait))
+
+
+def _code(error) -> str | None:
+    return (error.get("extensions") or {}).get("code") if isinstance(error, dict) else None
+
+
+def _refusal(errors: list, operation_name: str | None) -> AdminError:
+    """The exception for an answer with errors: QueryTooExpensive, AccessDenied, else AdminError."""
+    text = "; ".join(str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors)
+    codes = {_code(e) for e in errors}
+    if "MAX_COST_EXCEEDED" in codes:
+        ext = next(e["extensions"] for e in errors if _code(e) == "MAX_COST_EXCEEDED")
+        first = text.split("\n", 1)[0]
+        return QueryTooExpensive(f"{operation_name or 'query'}: {first} Split it or use a bulk operation.",
+                                 ext.get("cost"), ext.get("maxCost"))
+    if codes == {"ACCESS_DENIED"}:
+        return AccessDenied(text)
+    return AdminError(text)
 
 
 def _is_throttled(errors: list) -> bool:

@@ -14,7 +14,9 @@ from devstore.testing import ControlError
 
 @pytest.fixture
 def installed(devstore, shop, receiver, tokens):
-    """A shop that granted read_orders, with the app's webhook endpoint listening."""
+    """A shop that granted read_orders, with the app's webhook endpoint listening. The app is
+    approved for every protected customer field (level 2), so webhook bodies are whole."""
+    devstore.control.customer_data(level=2)
     return shop
 
 
