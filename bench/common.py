@@ -220,6 +220,8 @@ def install_shop(stand_in, app_url: str, shop: str, scopes: str = "read_orders,r
     resp = requests.get(f"{app_url}/auth", params={"shop": shop}, timeout=60)
     if not (resp.ok and any("/auth/callback" in r.url for r in resp.history)):
         raise SystemExit(f"install of {shop} failed: {resp.status_code} {resp.text[:300]}")
+    if "read_all_orders" in scopes.split(","):  # optional in shopify.app.toml: the merchant grants it after install
+        stand_in.control.request_scopes(shop, ["read_all_orders"])
 
 
 def session_token(shop: str, api_key: str = DEMO_KEY, secret: str = DEMO_SECRET, ttl: int = 3600) -> str:

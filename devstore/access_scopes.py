@@ -13,7 +13,9 @@ or revokes them." App Bridge's Scopes API (https://shopify.dev/docs/api/app-home
 The merchant's answer to a request is the shop's ``scope_request_answer`` (control API; "grant" by
 default). A granted or revoked scope changes what every live token of the shop carries (Shopify's
 app template only rewrites the stored session's scope on ``app/scopes_update``, it never asks for a
-new token) and ``app/scopes_update`` is sent with ``previous`` and ``current``.
+new token) and ``app/scopes_update`` is sent with ``previous`` and ``current`` (changelog "New webhook
+topic app/scopes_update": "triggered when the granted access scopes for the installed app on a shop
+have been modified", https://shopify.dev/changelog/new-webhook-topic-app-scopes_update).
 """
 
 from __future__ import annotations
@@ -45,17 +47,27 @@ def install_grant(shop: Shop, requested: str, toml: app_toml.AppToml) -> str:
 
 def detail(shop: Shop, toml: app_toml.AppToml) -> dict:
     """App Bridge's ScopesDetail."""
-    return {"granted": granted(shop), "required": toml.required, "optional": list(toml.optional_scopes)}
+    return {
+        "granted": granted(shop),
+        "required": toml.required,
+        "optional": list(toml.optional_scopes),
+    }
 
 
 def _checked(shop: Shop, scopes, toml: app_toml.AppToml) -> list[str]:
     if not shop.installed:
         raise ScopeRequestError("the app is not installed on this shop")
-    if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) and s for s in scopes):
+    if (
+        not isinstance(scopes, list)
+        or not scopes
+        or not all(isinstance(s, str) and s for s in scopes)
+    ):
         raise ScopeRequestError("scopes must be a non-empty list of scope handles")
     undeclared = [s for s in scopes if s not in toml.optional_scopes]
     if undeclared:  # only declared optional scopes can be requested or revoked (the stricter reading)
-        raise ScopeRequestError(f"not declared in [access_scopes] optional_scopes: {', '.join(undeclared)}")
+        raise ScopeRequestError(
+            f"not declared in [access_scopes] optional_scopes: {', '.join(undeclared)}"
+        )
     return list(dict.fromkeys(scopes))
 
 
@@ -95,6 +107,10 @@ def revoke_scopes(store: Store, config, shop: Shop, scopes) -> dict:
     return answer
 
 
-def _announce(store: Store, config, shop: Shop, previous: list[str], current: list[str]) -> None:
-    body = payloads.app_scopes_update(shop, previous=previous, current=current, update_id=store.next_id())
+def _announce(
+    store: Store, config, shop: Shop, previous: list[str], current: list[str]
+) -> None:
+    body = payloads.app_scopes_update(
+        shop, previous=previous, current=current, update_id=store.next_id()
+    )
     webhooks.deliver_in_background(config, shop, [("app/scopes_update", body)], store)

@@ -4,6 +4,8 @@
   ``shopify.scopes.query/request/revoke`` reach (the admin frame's ``handlers.scopes`` in
   ``static/admin-host.js`` calls them for the app, as Shopify's admin shows its grant modal); ``POST …/scopes/answer`` sets what the merchant answers
   a request (``grant``, the default, or ``decline``). Rules in ``access_scopes``.
+- ``POST …/token-faults``: ``{"lose_answers": n}``: the next n token grants happen and then
+  answer 502, as when a refresh's answer is lost in transit.
 - ``POST …/token-clock``: ``{"advance": seconds}`` moves this shop's token clock forward (token
   lifetimes, refresh retry windows, codes), so a test can reach day 31 at once.
 """
@@ -43,7 +45,11 @@ def request_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ScopesRequestResponse; 400 ``{"error"}`` when the request is refused."""
     shop, rt = shop_or_404(shop_domain), runtime()
     try:
-        return jsonify(access_scopes.request_scopes(rt.store, rt.config, shop, _body().get("scopes")))
+        return jsonify(
+            access_scopes.request_scopes(
+                rt.store, rt.config, shop, _body().get("scopes")
+            )
+        )
     except (access_scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
         return _refused(exc)
 
@@ -53,7 +59,11 @@ def revoke_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ``{"detail"}``; 400 for a required or undeclared scope."""
     shop, rt = shop_or_404(shop_domain), runtime()
     try:
-        return jsonify(access_scopes.revoke_scopes(rt.store, rt.config, shop, _body().get("scopes")))
+        return jsonify(
+            access_scopes.revoke_scopes(
+                rt.store, rt.config, shop, _body().get("scopes")
+            )
+        )
     except (access_scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
         return _refused(exc)
 
@@ -84,3 +94,18 @@ def advance_token_clock(shop_domain: str):
         shop.token_clock_offset += seconds
         offset = shop.token_clock_offset
     return jsonify(offset=offset)
+
+
+@bp.post("/shops/<shop:shop_domain>/token-faults")
+def token_faults(shop_domain: str):
+    """``{"lose_answers": n}``: the next n successful token grants happen, then answer 502."""
+    shop, store = shop_or_404(shop_domain), runtime().store
+    try:
+        count = int(_body().get("lose_answers", 0))
+    except (TypeError, ValueError):
+        count = -1
+    if count < 0:
+        return jsonify(error="lose_answers must be an integer >= 0"), 400
+    with store.lock:
+        shop.token_answers_to_lose = count
+    return jsonify(lose_answers=count)

@@ -26,8 +26,10 @@ from devstore.config import config_from_env
 from devstore.server import create_app
 
 DEMO_SHOP = "demo-shop.myshopify.com"
-# read_all_orders: the reconciliation must see the five months, not only Shopify's last 60 days.
-DEMO_SCOPES = "read_orders,read_all_orders,write_discounts,read_customers,read_products,read_inventory"
+# The required scopes of shopify.app.toml (what /auth asks for). read_all_orders is optional there:
+# granted after the install, as a merchant does on the app's page (``allow_full_history``), so the
+# reconciliation sees the five months, not only Shopify's last 60 days.
+DEMO_SCOPES = "read_orders,write_discounts,read_customers,read_products,read_inventory"
 
 
 class _Quiet(WSGIRequestHandler):
@@ -58,6 +60,27 @@ def install_through_oauth(app_url: str, shop: str) -> None:
     through_callback = any("/auth/callback" in r.url for r in resp.history)
     if not (resp.ok and through_callback):
         raise SystemExit(f"install failed: {resp.status_code} {resp.text[:300]}")
+
+
+def allow_full_history(app_url: str, stand_in_url: str, shop: str, timeout: float = 120, tick=None) -> dict:
+    """What the merchant does with the page's "Allow access to all orders" button: App Bridge's
+    ``shopify.scopes.request(["read_all_orders"])`` reaches the admin, the merchant accepts, the
+    page tells the app, and the app loads the (still empty) full history. Returns the app's
+    ``/api/history-access`` once that run is done. ``tick`` (tests): run the app's queued jobs."""
+    merchant = demo_scenario._Merchant(app_url, stand_in_url, shop)
+    answer = merchant.control("POST", "/scopes/request", {"scopes": ["read_all_orders"]})
+    if answer.get("result") != "granted-all":
+        raise SystemExit(f"read_all_orders was not granted: {answer}")
+    merchant.call("POST", "/api/history-access")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if tick is not None:
+            tick()
+        status = merchant.call("GET", "/api/history-access")
+        if status["granted"] and (status["full_history"] or {}).get("status") == "done":
+            return status
+        time.sleep(0.2)
+    raise SystemExit(f"the full-history backfill did not finish in {timeout:.0f} s: {status}")
 
 
 def _interrupt(*_):
@@ -132,7 +155,9 @@ def main(argv: list[str] | None = None) -> None:
         install_through_oauth(app_url, DEMO_SHOP)
         print(f"  App installed on {DEMO_SHOP} through OAuth ({time.monotonic() - began:.1f} s)", flush=True)
         guide = []
-        if not args.empty:
+        if not args.empty:  # (--empty leaves read_all_orders to the page's button)
+            allow_full_history(app_url, stand_in, DEMO_SHOP)
+            print("  The merchant allowed access to all orders (read_all_orders, an optional scope)", flush=True)
             made = demo_scenario.seed(app_url, stand_in, DEMO_SHOP, orders=args.orders,
                                       log=lambda line: print(line, flush=True))
             guide = _guide(made)

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, request
 
-from devstore import access_scopes, app_toml, session_tokens
+from devstore import access_scopes, app_toml, session_tokens, token_migration
 from devstore.context import runtime, shop_or_404
 from devstore.state import Shop
 from devstore.token_store import Pair
@@ -133,8 +133,23 @@ def _acquire(shop: Shop, scope: str, expiring: bool):
 
 @bp.post("/<shop:shop_domain>/admin/oauth/access_token")
 def access_token(shop_domain: str):
-    """Issue tokens for one of the three grants; OAuth-style JSON errors with HTTP 400."""
+    """Issue tokens for one of the grants; OAuth-style JSON errors with HTTP 400.
+
+    A fault set through the control API (``token_answers_to_lose``) lets the grant happen and
+    then loses its answer (502 from the edge), as a timeout or a dropped connection would."""
     shop = shop_or_404(shop_domain)
+    answer = _grant(shop)
+    store = runtime().store
+    with store.lock:
+        lose = answer[1] == 200 and shop.token_answers_to_lose > 0
+        if lose:
+            shop.token_answers_to_lose -= 1
+    if lose:
+        return _html_error("502 Bad Gateway: devstore lost the answer after the grant", 502)
+    return answer
+
+
+def _grant(shop: Shop):
     config = runtime().config
     body = request.get_json(silent=True) if request.is_json else None
     params = body if isinstance(body, dict) else request.form.to_dict()
@@ -181,7 +196,8 @@ def _token_exchange(shop: Shop, params: dict, expiring: bool):
     if subject_type == OFFLINE_TOKEN:
         # migrating a legacy non-expiring token to an expiring pair (@shopify/shopify-api's
         # migrate-to-expiring-token.ts sends exactly this body); a retry answers the same pair
-        grant = runtime().store.tokens.migrate(
+        grant = token_migration.migrate(
+            runtime().store.tokens,
             shop,
             str(params.get("subject_token", "")),
             config.access_token_ttl,

@@ -62,6 +62,7 @@ class Shop:
     acquisitions: int = 0  # code grants and token exchanges (a later one ends a migration's retries)
     token_clock_offset: float = 0.0  # seconds this shop's token clock runs ahead (control API)
     scope_request_answer: str = "grant"  # what the merchant answers App Bridge's scopes.request
+    token_answers_to_lose: int = 0  # token grants done whose answer is then lost (502), control API
     faults: Faults = field(default_factory=Faults)
     bucket: LeakyBucket = field(default_factory=LeakyBucket)
     graphql_log: list[dict] = field(default_factory=list)

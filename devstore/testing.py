@@ -88,6 +88,10 @@ class ControlClient:
     def revoke_scopes(self, shop: str, scopes: list[str]) -> dict:
         return self._call("POST", f"/shops/{shop}/scopes/revoke", {"scopes": scopes})
 
+    def lose_token_answers(self, shop: str, count: int) -> dict:
+        """The next ``count`` token grants happen, then their answer is lost (HTTP 502)."""
+        return self._call("POST", f"/shops/{shop}/token-faults", {"lose_answers": count})
+
     def answer_scope_requests(self, shop: str, answer: str) -> dict:
         """``grant`` (the default) or ``decline``: how the merchant answers the app's next requests."""
         return self._call("POST", f"/shops/{shop}/scopes/answer", {"answer": answer})

@@ -8,8 +8,7 @@ Sources (each rule below names its own):
   3,600 s, a refresh token for 90 days, a refresh returns a new pair.
 - changelog "More resilient refreshes for expiring offline access tokens" (2026-08-28,
   https://shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens).
-- changelog "More resilient token exchanges when migrating tokens without a user session"
-  (https://shopify.dev/changelog/more-resilient-token-exchanges-when-migrating-tokens-without-a-user-session).
+The migration of a legacy token is ``token_migration.py``.
 
 Every method runs under the store's lock. Time is the store's clock plus the shop's
 ``token_clock_offset`` (moved forward by the control API), so a test can live 31 days in a second.
@@ -26,8 +25,6 @@ DAY = 86400
 # "The recovery period is limited to 30 days from the original refresh token's first use and
 # doesn't extend the token beyond its normal 90-day lifetime." (changelog 2026-08-28)
 REFRESH_RETRY_WINDOW = 30 * DAY
-# "retrying the exchange with the original non-expiring token for up to seven days" (migration changelog)
-MIGRATION_RETRY_WINDOW = 7 * DAY
 
 
 @dataclass
@@ -72,15 +69,6 @@ class Pair:
 
 
 @dataclass
-class Migration:
-    """A legacy token traded for an expiring pair; ``acquisition`` is the shop's count at that time."""
-
-    pair: Pair
-    at: float
-    acquisition: int
-
-
-@dataclass
 class Grant:
     """What the token endpoint answers: the pair, and whether it is a retry's repeat of an earlier one."""
 
@@ -97,7 +85,8 @@ class Tokens:
     codes: dict[str, AuthCode] = field(default_factory=dict)
     access: dict[str, AccessToken] = field(default_factory=dict)
     refresh: dict[str, RefreshToken] = field(default_factory=dict)
-    migrations: dict[str, Migration] = field(default_factory=dict)  # by legacy token
+    # legacy token -> its migration (token_migration.py)
+    migrations: dict[str, object] = field(default_factory=dict)
 
     def now(self, shop) -> float:
         """The shop's token clock: real (or injected) time plus the shop's offset."""
@@ -115,24 +104,40 @@ class Tokens:
         """Mark the code used and return it; None if unknown, used, expired or another shop's."""
         with self.lock:
             grant = self.codes.get(code or "")
-            if grant is None or grant.used or grant.shop != shop.domain or self.now(shop) >= grant.expires_at:
+            if (
+                grant is None
+                or grant.used
+                or grant.shop != shop.domain
+                or self.now(shop) >= grant.expires_at
+            ):
                 return None
             grant.used = True
             return grant
 
     # acquiring -----------------------------------------------------------------------------
-    def _new_pair(self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int) -> Pair:
+    def new_pair(
+        self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int
+    ) -> Pair:
+        """A new access token (and refresh token when ``expiring``) carrying ``scope``."""
         now = self.now(shop)
-        access = AccessToken("shpat_" + secrets.token_hex(16), shop.domain, scope,
-                             now + access_ttl if expiring else None)
+        access = AccessToken(
+            "shpat_" + secrets.token_hex(16),
+            shop.domain,
+            scope,
+            now + access_ttl if expiring else None,
+        )
         self.access[access.token] = access
         refresh = None
         if expiring:
-            refresh = RefreshToken("shprt_" + secrets.token_hex(16), shop.domain, scope, now + refresh_ttl)
+            refresh = RefreshToken(
+                "shprt_" + secrets.token_hex(16), shop.domain, scope, now + refresh_ttl
+            )
             self.refresh[refresh.token] = refresh
         return Pair(access, refresh)
 
-    def acquire(self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int) -> Pair:
+    def acquire(
+        self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int
+    ) -> Pair:
         """A code grant or token exchange: a new pair, the shop installed with ``scope`` granted.
 
         Counts as a new token acquisition, which ends the recovery of an earlier migration
@@ -141,11 +146,14 @@ class Tokens:
         with self.lock:
             shop.acquisitions += 1
             shop.installed = True
-            self.set_scope(shop, scope)  # scopes belong to the installation: older tokens follow
-            return self._new_pair(shop, scope, expiring, access_ttl, refresh_ttl)
+            # scopes belong to the installation: the shop's older tokens follow
+            self.set_scope(shop, scope)
+            return self.new_pair(shop, scope, expiring, access_ttl, refresh_ttl)
 
     # refresh ------------------------------------------------------------------------------
-    def use_refresh_token(self, shop, token: str, access_ttl: int, refresh_ttl: int) -> tuple[Grant | None, str]:
+    def use_refresh_token(
+        self, shop, token: str, access_ttl: int, refresh_ttl: int
+    ) -> tuple[Grant | None, str]:
         """Refresh by the 2026-08-28 rules; (grant, "") or (None, reason for ``invalid_grant``).
 
         First use: a new pair; the token that issued this one (its parent) is retired ("When an
@@ -173,52 +181,31 @@ class Tokens:
             if now >= grant.first_used_at + REFRESH_RETRY_WINDOW:
                 return None, "refresh token already used"
             shop.refresh_retries += 1
-            return Grant(self._extend(grant.replacement, now, access_ttl), repeated=True), ""
+            return Grant(
+                self.extend(grant.replacement, now, access_ttl), repeated=True
+            ), ""
 
-    def _first_use(self, shop, grant: RefreshToken, now: float, access_ttl: int, refresh_ttl: int) -> Grant:
+    def _first_use(
+        self, shop, grant: RefreshToken, now: float, access_ttl: int, refresh_ttl: int
+    ) -> Grant:
         grant.first_used_at = now
         if grant.parent is not None:
             grant.parent.retired = True
-        pair = self._new_pair(shop, shop.granted_scopes, True, access_ttl, refresh_ttl)
+        pair = self.new_pair(shop, shop.granted_scopes, True, access_ttl, refresh_ttl)
         pair.refresh.parent = grant
         grant.replacement = pair
         shop.refresh_count += 1
         return Grant(pair)
 
-    def _extend(self, pair: Pair, now: float, access_ttl: int) -> Pair:
+    def extend(self, pair: Pair, now: float, access_ttl: int) -> Pair:
         """A repeated pair: the access token lives again for a full hour if it has expired."""
-        if not pair.access.revoked and pair.access.expires_at is not None and now >= pair.access.expires_at:
+        if (
+            not pair.access.revoked
+            and pair.access.expires_at is not None
+            and now >= pair.access.expires_at
+        ):
             pair.access.expires_at = now + access_ttl
         return pair
-
-    # migration of a legacy token -----------------------------------------------------------
-    def migrate(self, shop, legacy_token: str, access_ttl: int, refresh_ttl: int) -> Grant | None:
-        """Trade a live non-expiring token for an expiring pair (the legacy token is revoked).
-
-        A retry with the same legacy token answers the same pair (the access token's expiry
-        extended when needed, the refresh token's not) for seven days, unless the pair was
-        refreshed or a later code grant or token exchange replaced it (migration changelog).
-        None: the subject token is refused.
-        """
-        with self.lock:
-            now = self.now(shop)
-            done = self.migrations.get(legacy_token or "")
-            if done is not None:
-                return self._migration_retry(shop, done, now, access_ttl)
-            legacy = self.access.get(legacy_token or "")
-            if legacy is None or legacy.shop != shop.domain or legacy.expires_at is not None or not legacy.live(now):
-                return None
-            legacy.revoked = True  # "The original non-expiring token remains invalid" after migration
-            pair = self._new_pair(shop, shop.granted_scopes, True, access_ttl, refresh_ttl)
-            self.migrations[legacy.token] = Migration(pair, now, shop.acquisitions)
-            return Grant(pair)
-
-    def _migration_retry(self, shop, done: Migration, now: float, access_ttl: int) -> Grant | None:
-        refreshed = done.pair.refresh.first_used_at is not None
-        if (refreshed or now >= done.at + MIGRATION_RETRY_WINDOW or done.acquisition != shop.acquisitions
-                or done.pair.refresh.revoked or now >= done.pair.refresh.expires_at):
-            return None
-        return Grant(self._extend(done.pair, now, access_ttl), repeated=True)
 
     # scopes, checks, revocation ------------------------------------------------------------
     def set_scope(self, shop, scope: str) -> None:
@@ -233,20 +220,28 @@ class Tokens:
         """The token if it belongs to ``shop`` and is neither revoked nor expired."""
         with self.lock:
             access = self.access.get(token or "")
-            if access is None or access.shop != shop.domain or not access.live(self.now(shop)):
+            if (
+                access is None
+                or access.shop != shop.domain
+                or not access.live(self.now(shop))
+            ):
                 return None
             return access
 
     def live_count(self, shop) -> int:
         with self.lock:
             now = self.now(shop)
-            return sum(1 for t in self.access.values() if t.shop == shop.domain and t.live(now))
+            return sum(
+                1 for t in self.access.values() if t.shop == shop.domain and t.live(now)
+            )
 
     def expire_access_tokens(self, shop) -> int:
         """Every live access token of the shop expires now; return how many. Refresh tokens stay."""
         with self.lock:
             now = self.now(shop)
-            live = [t for t in self.access.values() if t.shop == shop.domain and t.live(now)]
+            live = [
+                t for t in self.access.values() if t.shop == shop.domain and t.live(now)
+            ]
             for access in live:
                 access.expires_at = now
             return len(live)

@@ -36,6 +36,19 @@
     return {};
   };
 
+  // shopify.scopes.query/request/revoke (H3): the admin's grant modal, answered as the shop's
+  // control setting says (rules and sources in devstore/access_scopes.py).
+  handlers.scopes = async function (payload) {
+    var method = payload.method;
+    if (["query", "request", "revoke"].indexOf(method) < 0) { throw new Error("unknown scopes method " + method); }
+    var base = "/_devstore/shops/" + location.pathname.split("/")[1] + "/scopes";
+    var resp = await fetch(method === "query" ? base : base + "/" + method, method === "query" ? {} :
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scopes: payload.scopes }) });
+    var body = await resp.json();
+    if (!resp.ok) { throw new Error(body.error || ("HTTP " + resp.status)); }
+    return body;
+  };
+
   window.addEventListener("message", async function (event) {
     var data = event.data || {};
     if (!frame || event.source !== frame.contentWindow || event.origin !== appOrigin) { return; }

@@ -153,6 +153,19 @@
     api.loading = function (isLoading) { host.request("loading", { isLoading: isLoading !== false }); };
   });
 
+  // shopify.dev "Scopes API" (docs/api/app-home/apis/scopes): query() -> ScopesDetail {granted,
+  // required, optional}; request(scopes) opens the admin's grant modal and resolves to
+  // {result: "granted-all" | "declined-all", detail}; revoke(scopes) -> {detail}. The admin frame
+  // answers; the rules (declared optional scopes only, app/scopes_update) are devstore/access_scopes.py.
+  feature("scopes", function (api, host) {
+    function call(method, scopes) { return host.request("scopes", { method: method, scopes: scopes }); }
+    api.scopes = {
+      query: function () { return call("query"); },
+      request: function (scopes) { return call("request", scopes); },
+      revoke: function (scopes) { return call("revoke", scopes); }
+    };
+  });
+
   /* ---- 5. start --------------------------------------------------------------------------- */
   var script = document.currentScript;
   var problem = loaderProblem(script);

@@ -33,6 +33,7 @@ def process_delivery(delivery_id: int) -> str:
                          and delivery.topic != "discounts/create" and status == PROCESSED)
         shop, body = (delivery.shop_domain, delivery.payload) if delivery else (None, None)
         bulk_done = bool(delivery and delivery.topic == "bulk_operations/finish" and status == PROCESSED)
+        scopes_changed = bool(delivery and delivery.topic == "app/scopes_update" and status == PROCESSED)
     if follow_up:  # discount bodies are thin: ask the shop for the discount's state, with retries
         from .creators import sync_discounts
 
@@ -41,4 +42,8 @@ def process_delivery(delivery_id: int) -> str:
         from .backfill import on_bulk_finished
 
         rt.jobs.enqueue(on_bulk_finished, shop, json.loads(body)["admin_graphql_api_id"])
+    if scopes_changed:  # read_all_orders granted: the whole history (once; the job checks)
+        from .history_access import start_full_history
+
+        rt.jobs.enqueue(start_full_history, shop)
     return status

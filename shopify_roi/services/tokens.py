@@ -1,12 +1,20 @@
 """Access tokens for Admin API calls: decrypted on use, refreshed under a per-shop lock.
 
-Expiring offline tokens live an hour and their refresh token rotates on every use
-(shopify-platform.md 1.3, fact 2). Two workers refreshing at once would burn the refresh token,
-so a refresh takes a Redis lock for the shop, re-reads the row, and refreshes only when nobody
-else already has; the new pair is written in one UPDATE.
+Expiring offline tokens live an hour and their refresh token rotates on every use (shopify.dev
+"About offline access tokens"). Two workers refreshing at once would rotate twice, so a refresh
+takes a Redis lock for the shop, re-reads the row, and refreshes only when nobody else already
+has; the new pair is written in one UPDATE.
+
+A refresh whose answer is lost (a timeout, a 5xx) is asked again with the same refresh token: since
+2026-08-28 Shopify keeps a used refresh token until the app uses its replacement (30 days at most
+from its first use) and answers it with the same pair (changelog "More resilient refreshes for
+expiring offline access tokens"). The stored pair is replaced only by an answer that arrived, so
+a failed write leaves the old refresh token, which the next refresh retries the same way.
+Only a refusal (a 4xx such as `invalid_grant`) means the merchant must open the app again.
 """
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -15,10 +23,12 @@ from ..db import utcnow
 from ..models import Shop
 from ..runtime import Runtime
 from ..shopify_client import oauth
-from ..shopify_client.admin import AdminClient, ReauthorizeRequired
+from ..shopify_client.admin import AdminClient, AdminError, ReauthorizeRequired
 from .installs import save_grant
 
 REFRESH_MARGIN = timedelta(seconds=60)
+# Pauses before asking again when a refresh's answer did not arrive (same refresh token each time).
+TRANSIT_RETRY_PAUSES = (0.2, 1.0, 3.0)
 
 
 def _expiring_soon(shop: Shop) -> bool:
@@ -57,13 +67,27 @@ class ShopTokens:
                     return self.rt.cipher.decrypt(shop.access_token_enc)  # another worker refreshed
                 if not shop.refresh_token_enc:
                     raise ReauthorizeRequired(f"{self.domain} has no refresh token; reinstall needed")
-                try:
-                    grant = oauth.refresh(self.rt.credentials, self.domain, self.rt.cipher.decrypt(shop.refresh_token_enc))
-                except oauth.OAuthError as exc:
-                    raise ReauthorizeRequired(f"refresh refused for {self.domain}: {exc}") from exc
+                grant = self._ask(self.rt.cipher.decrypt(shop.refresh_token_enc))
                 save_grant(session, self.rt.cipher, self.domain, grant)
                 self.refreshes += 1
                 return grant.access_token
+
+    def _ask(self, refresh_token: str) -> oauth.TokenGrant:
+        """Refresh with `refresh_token`, asking again with the same token while answers are lost.
+
+        Raises ReauthorizeRequired when Shopify refuses the token, AdminError (retried later by the
+        job) when no answer arrived: the stored refresh token is kept for that later retry."""
+        for pause in (*TRANSIT_RETRY_PAUSES, None):
+            try:
+                return oauth.refresh(self.rt.credentials, self.domain, refresh_token)
+            except oauth.OAuthError as exc:
+                if not exc.transient:
+                    raise ReauthorizeRequired(f"refresh refused for {self.domain}: {exc}") from exc
+                if pause is None:
+                    raise AdminError(f"no answer to the token refresh of {self.domain} ({exc}); "
+                                     "the stored refresh token is kept and asked again later") from exc
+                time.sleep(pause)
+        raise AssertionError("unreachable")
 
 
 def admin_client(rt: Runtime, domain: str) -> AdminClient:

@@ -20,12 +20,20 @@ TIMEOUT = (5, 15)
 
 
 class OAuthError(Exception):
-    """Shopify refused a grant (bad code, bad session token, used refresh token, wrong secret)."""
+    """A grant failed: Shopify refused it (bad code, bad session token, used refresh token, wrong
+    secret: a 4xx), or its answer never arrived (no status, a 5xx, a 429: `transient`)."""
 
     def __init__(self, message: str, status: int | None = None, error: str | None = None):
         super().__init__(message)
         self.status = status
         self.error = error
+
+    @property
+    def transient(self) -> bool:
+        """True when Shopify may have done the grant but the answer was lost or refused for load:
+        asking again with the same credentials is safe (a used refresh token can be retried,
+        changelog "More resilient refreshes for expiring offline access tokens", 2026-08-28)."""
+        return self.status is None or self.status >= 500 or self.status == 429
 
 
 @dataclass(frozen=True)
@@ -96,5 +104,9 @@ def exchange_session_token(creds: AppCredentials, shop: str, session_token: str,
 
 
 def refresh(creds: AppCredentials, shop: str, refresh_token: str, http: requests.Session | None = None) -> TokenGrant:
-    """Refresh an expiring offline token. The refresh token rotates: store the new pair at once."""
+    """Refresh an expiring offline token. The refresh token rotates: store the new pair at once.
+
+    Since 2026-08-28 a used refresh token answers the same pair again until the app uses the
+    replacement (30 days from its first use at most), so a refresh whose answer was lost is asked
+    again with the same token."""
     return _grant(creds, shop, {"grant_type": "refresh_token", "refresh_token": refresh_token}, http)

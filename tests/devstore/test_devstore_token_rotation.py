@@ -161,3 +161,13 @@ def test_migration_retries_end_when_a_later_token_exchange_replaces_the_pair(dev
 def test_only_a_live_legacy_token_of_the_shop_can_be_migrated(devstore, shop, api, tokens):
     assert _migrate(api, tokens["access_token"]).json() == {"error": "invalid_subject_token"}  # expiring
     assert _migrate(api, "shpat_" + "0" * 32).json() == {"error": "invalid_subject_token"}
+
+
+def test_a_lost_answer_fault_does_the_grant_and_answers_502(devstore, shop, api, tokens):
+    devstore.control.lose_token_answers(shop, 1)
+    lost = _refresh(api, tokens["refresh_token"])
+    assert lost.status_code == 502 and "access_token" not in lost.text
+    assert devstore.control.shop(shop)["refresh_count"] == 1  # Shopify did the refresh
+    retry = _refresh(api, tokens["refresh_token"])
+    assert retry.status_code == 200 and devstore.control.shop(shop)["refresh_retries"] == 1
+    assert _works(api, retry.json()["access_token"])

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from shopify_roi.models import OAuthState, Shop
 from shopify_roi.services.tokens import ShopTokens, admin_client
-from shopify_roi.shopify_client.admin import load_query
-from support import API_SECRET, bearer, callback_params, install
+from shopify_roi.shopify_client.admin import ReauthorizeRequired, load_query
+from support import API_KEY, API_SECRET, bearer, callback_params, install
 
 
 def _shop(runtime, domain) -> Shop | None:
@@ -179,3 +179,92 @@ def test_install_and_callback_refuse_foreign_shop_domains(app_server, runtime, s
     assert 400 <= resp.status_code < 500
     assert _count(runtime, Shop) == 0
     assert _count(runtime, OAuthState) == 1  # only the honest attempt's state
+
+
+# -- refreshes whose answer did not arrive (changelog "More resilient refreshes for expiring offline
+# access tokens", 2026-08-28: a used refresh token answers the same pair until its replacement is used)
+def _refresh_directly(stand_in, shop_domain, refresh_token: str) -> requests.Response:
+    return requests.post(f"{stand_in.origin(shop_domain)}/admin/oauth/access_token", timeout=10, json={
+        "client_id": API_KEY, "client_secret": API_SECRET, "grant_type": "refresh_token",
+        "refresh_token": refresh_token})
+
+
+def test_a_refresh_whose_answer_was_lost_is_asked_again_with_the_same_refresh_token(app_server, runtime, stand_in,
+                                                                                    shop_domain):
+    install(app_server.url, shop_domain)
+    first_refresh_token = runtime.cipher.decrypt(_shop(runtime, shop_domain).refresh_token_enc)
+    stand_in.control.expire_tokens(shop_domain)
+    stand_in.control.lose_token_answers(shop_domain, 1)  # Shopify refreshes, the answer is lost
+
+    data = admin_client(runtime, shop_domain).execute(load_query("shop_info"), operation_name="ShopInfo")
+
+    assert data["shop"]["myshopifyDomain"] == shop_domain
+    state = stand_in.control.shop(shop_domain)
+    assert (state["refresh_count"], state["refresh_retries"]) == (1, 1)  # one pair issued, asked for twice
+    stored = runtime.cipher.decrypt(_shop(runtime, shop_domain).refresh_token_enc)
+    assert stored != first_refresh_token
+    # The app moves on to the replacement; once used, the first refresh token is retired.
+    stand_in.control.expire_tokens(shop_domain)
+    assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]
+    retired = _refresh_directly(stand_in, shop_domain, first_refresh_token)
+    assert retired.status_code == 400 and retired.json()["error_description"] == "refresh token already used"
+
+
+def test_a_refreshed_pair_the_app_failed_to_store_is_recovered_with_the_old_refresh_token(
+        app_server, runtime, stand_in, shop_domain, monkeypatch):
+    from shopify_roi.services import tokens
+
+    install(app_server.url, shop_domain)
+    before = _shop(runtime, shop_domain)
+    stand_in.control.expire_tokens(shop_domain)
+    real_save, failures = tokens.save_grant, []
+
+    def save_fails_once(session, cipher, domain, grant):
+        if not failures:
+            failures.append(grant.refresh_token)
+            raise RuntimeError("database write failed")
+        return real_save(session, cipher, domain, grant)
+
+    monkeypatch.setattr(tokens, "save_grant", save_fails_once)
+    with pytest.raises(RuntimeError):
+        admin_client(runtime, shop_domain).execute(load_query("shop_info"))
+    kept = _shop(runtime, shop_domain)
+    assert kept.refresh_token_enc == before.refresh_token_enc and kept.token_generation == before.token_generation
+
+    assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]["myshopifyDomain"] == shop_domain
+    after = _shop(runtime, shop_domain)
+    assert runtime.cipher.decrypt(after.refresh_token_enc) == failures[0]  # the pair Shopify issued the first time
+    state = stand_in.control.shop(shop_domain)
+    assert (state["refresh_count"], state["refresh_retries"]) == (1, 1)
+
+
+def test_no_answer_at_all_keeps_the_refresh_token_and_does_not_ask_for_a_reinstall(app_server, runtime, stand_in,
+                                                                                    shop_domain, monkeypatch):
+    from shopify_roi.services import tokens
+    from shopify_roi.shopify_client.admin import AdminError
+
+    monkeypatch.setattr(tokens, "TRANSIT_RETRY_PAUSES", (0, 0, 0))
+    install(app_server.url, shop_domain)
+    before = _shop(runtime, shop_domain)
+    stand_in.control.expire_tokens(shop_domain)
+    stand_in.control.lose_token_answers(shop_domain, 10)
+    with pytest.raises(AdminError) as failed:
+        admin_client(runtime, shop_domain).execute(load_query("shop_info"))
+    assert not isinstance(failed.value, ReauthorizeRequired)
+    kept = _shop(runtime, shop_domain)
+    assert kept.is_installed and kept.refresh_token_enc == before.refresh_token_enc
+
+    stand_in.control.lose_token_answers(shop_domain, 0)  # Shopify answers again: the job's next run
+    assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]
+    state = stand_in.control.shop(shop_domain)
+    # 1 first use + 3 retries lost, then 1 retry answered: one pair was ever issued
+    assert (state["refresh_count"], state["refresh_retries"]) == (1, 4)
+
+
+def test_a_refused_refresh_token_asks_for_a_reinstall(app_server, runtime, stand_in, shop_domain):
+    install(app_server.url, shop_domain)
+    refresh_token = runtime.cipher.decrypt(_shop(runtime, shop_domain).refresh_token_enc)
+    stand_in.control.advance_token_clock(shop_domain, 90 * 86400)  # the refresh token's 90 days are over
+    with pytest.raises(ReauthorizeRequired, match="refresh token expired"):
+        admin_client(runtime, shop_domain).execute(load_query("shop_info"))
+    assert runtime.cipher.decrypt(_shop(runtime, shop_domain).refresh_token_enc) == refresh_token

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from devstore.demo import allow_full_history
 from shopify_roi.models import Order
 from support import Merchant, install
 
@@ -119,6 +120,8 @@ def test_with_read_all_orders_nothing_is_asked(all_orders_settings, stand_in, sh
     stand_in.set_app_url(server.url)
     try:
         install(server.url, shop_domain)
+        # read_all_orders is optional (shopify.app.toml): granted on the page after the install
+        allow_full_history(server.url, stand_in.url, shop_domain, tick=runtime.jobs.drain)
         merchant = Merchant(server.url, stand_in, shop_domain)
         assert merchant.create_creator("anna", "ANNA15").status_code == 201
         now = datetime.now(timezone.utc)

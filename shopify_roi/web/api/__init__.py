@@ -100,4 +100,4 @@ def start_backfill_now():
     return {"status": "queued"}, 202
 
 
-from . import campaigns, creators, metrics  # noqa: E402,F401 - routes register on bp
+from . import campaigns, creators, history_access, metrics  # noqa: E402,F401 - routes register on bp
