@@ -1,8 +1,9 @@
 """``POST /{shop}/admin/api/{version}/graphql.json``: the Admin API HTTP endpoint.
 
 Order of checks, as seen from a client: unknown shop or version → 404; injected fault →
-that status; bad token → 401; invalid GraphQL → 200 with errors; over the single-query
-cap or the bucket → 200 with MAX_COST_EXCEEDED / THROTTLED; else execute. Every request
+that status; bad token → 401; invalid GraphQL → 200 with errors; an input array over 250 items →
+200 with MAX_INPUT_SIZE_EXCEEDED; over the single-query cap or the bucket → 200 with
+MAX_COST_EXCEEDED / THROTTLED; else execute. Every request
 that reaches GraphQL is recorded in the shop's graphql log.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from devstore import admin_graphql, query_cost, throttle
+from devstore import admin_graphql, input_limits, query_cost, throttle
 from devstore.context import runtime, shop_or_404
 from devstore.state import Shop
 
@@ -100,6 +101,12 @@ def graphql(shop_domain: str, version: str):
         with store.lock:
             extensions = throttle.cost_extension(0, 0, shop.bucket)
         return jsonify(errors=rejected.errors, extensions=extensions), 200
+    oversized = input_limits.oversized(prepared.operation, prepared.fragments, prepared.variables)
+    if oversized:  # refused before anything runs or is charged
+        _log(shop, body, True, oversized)
+        with store.lock:
+            extensions = throttle.cost_extension(0, 0, shop.bucket)
+        return jsonify(errors=oversized, extensions=extensions), 200
     schema = admin_graphql.get_schema()
     cost = query_cost.requested_cost(
         schema, prepared.operation, prepared.fragments, prepared.variables

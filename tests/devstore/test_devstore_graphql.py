@@ -224,3 +224,25 @@ def test_an_unknown_plan_is_refused(devstore, shop):
     with pytest.raises(ControlError) as refused:
         devstore.control.set_plan(shop, "gold")
     assert refused.value.response.status_code == 400
+
+
+def test_an_input_array_over_250_items_is_refused_before_it_runs(api, tokens, devstore, shop):
+    ids = [f"gid://shopify/Customer/{n}" for n in range(251)]
+    body = api.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"], {"ids": ids}).json()
+    assert "data" not in body
+    assert body["errors"] == [{
+        "message": "The input array size of 251 is greater than the maximum allowed of 250.",
+        "path": ["nodes", "ids"], "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
+    }]
+    # inside an input object, written inline: the path goes down to the list
+    tags = ", ".join(f'"t{n}"' for n in range(300))
+    mutation = ('mutation { discountCodeBasicCreate(basicCodeDiscount: {title: "x", code: "X", tags: [' + tags
+                + '], customerGets: {value: {percentage: 0.1}, items: {all: true}}, context: {all: ALL}}) '
+                '{ userErrors { message } } }')
+    [error] = api.graphql(mutation, tokens["access_token"]).json()["errors"]
+    assert error["path"] == ["discountCodeBasicCreate", "basicCodeDiscount", "tags"]
+    assert error["message"] == "The input array size of 300 is greater than the maximum allowed of 250."
+    assert devstore.control.discounts(shop) == []  # nothing ran
+    # 250 is allowed
+    assert "errors" not in api.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"],
+                                       {"ids": ids[:250]}).json()
