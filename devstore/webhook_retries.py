@@ -42,7 +42,8 @@ class Policy:
 
 @dataclass
 class _ShopRetries:
-    override: Policy | None = None
+    retries: int | None = None  # the shop's own count (faults), else Shopify's
+    first_wait: float | None = None  # seconds, the shop's own, else Shopify's (scaled)
     counts: dict | None = None
 
     def __post_init__(self):
@@ -62,25 +63,21 @@ def _state(store, shop) -> _ShopRetries:
 
 
 def override(store, shop, retries: int | None, first_wait_ms: float | None) -> None:
-    """Set (both None: clear) the shop's own retry count and first wait, replacing Shopify's."""
+    """The shop's own retry count and first wait (None: Shopify's), from its webhook faults."""
     state = _state(store, shop)
     with store.lock:
-        if retries is None and first_wait_ms is None:
-            state.override = None
-        else:
-            base = policy_for(None, store, shop)
-            state.override = Policy(base.retries if retries is None else int(retries),
-                                    base.first_wait if first_wait_ms is None else float(first_wait_ms) / 1000)
+        state.retries = None if retries is None else int(retries)
+        state.first_wait = None if first_wait_ms is None else float(first_wait_ms) / 1000
 
 
 def policy_for(config, store, shop) -> Policy:
-    """The shop's override, else Shopify's schedule at the stand-in's time scale."""
+    """The shop's overrides, else Shopify's schedule at the stand-in's time scale."""
     state = _state(store, shop)
     with store.lock:
-        if state.override is not None:
-            return state.override
+        retries, first_wait = state.retries, state.first_wait
     scale = config.webhook_retry_scale if config is not None else 1.0
-    return Policy(RETRIES, FIRST_WAIT_SECONDS * scale)
+    return Policy(RETRIES if retries is None else retries,
+                  FIRST_WAIT_SECONDS * scale if first_wait is None else first_wait)
 
 
 def counts(store, shop) -> dict:

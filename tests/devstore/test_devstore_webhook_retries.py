@@ -149,3 +149,17 @@ def test_an_unsupported_api_version_falls_forward_and_the_header_says_which(devs
     [logged] = devstore.control.deliveries(shop)
     assert logged["api_version"] == "2026-10" and logged["subscription_api_version"] == "2024-01"
     assert json.loads(delivery["body"])["shop_domain"] == shop
+
+
+def test_a_shops_webhook_faults_can_replace_shopifys_schedule(devstore, shop, tokens, config):
+    config.app_toml.write_text(APP_TOML)
+    app = FlakyApp([500] * 10)
+    devstore.set_app_url(app.url)
+    try:
+        devstore.control.faults(shop, webhooks={"retries": 2, "retry_ms": 5})  # 2 retries, 5 ms then 10 ms
+        devstore.control.create_order(shop, line_items=[line()], financial_status="pending")  # orders/create only
+        _until(lambda: devstore.control.webhook_stats(shop)["failed"] == 1)
+        assert len(app.received) == 3
+        assert devstore.control.webhook_stats(shop)["faults"]["retries"] == 2
+    finally:
+        app.close()
