@@ -150,6 +150,9 @@ def test_opening_the_app_with_an_expired_token_bounces_to_the_working_page(merch
 
     # Reloading the frame (its URL has no token now) bounces again and works again.
     traffic = ApiTraffic(page, app_server.url)
-    _app_frame(page, app_server.url).evaluate("location.reload()")
-    page.frame_locator("#app-frame").locator("body[data-api-ready='1']").wait_for(timeout=30_000)
+    app = _app_frame(page, app_server.url)
+    app.evaluate("window.__beforeReload = true; location.reload()")
+    # A new window once reloaded (the old one's marker gone), then the page's first calls done.
+    app.wait_for_function("() => !window.__beforeReload && document.body && document.body.dataset.apiReady === '1'",
+                          timeout=30_000)
     assert traffic.calls and traffic.refused() == []

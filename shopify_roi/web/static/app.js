@@ -160,12 +160,7 @@
     refreshStatus().catch(function (err) { document.body.dataset.apiError = JSON.stringify(err); });
   }
 
-  // Start once, after every deferred script registered its routes (DOMContentLoaded). After App
-  // Bridge's bounce the page is written into the frame; `load` is the fallback there.
+  // The page calls CreatorROI.start() once every script has registered its routes (app.html).
   var started = false;
-  function startOnce() { if (!started) { started = true; start(); } }
-  if (document.readyState === "complete") { startOnce(); } else {
-    document.addEventListener("DOMContentLoaded", startOnce);
-    window.addEventListener("load", startOnce);
-  }
+  window.CreatorROI.start = function () { if (!started) { started = true; start(); } };
 })();
