@@ -135,15 +135,27 @@ def test_config_from_env_reads_shopify_names_and_overrides_win(tmp_path):
 
 
 # -- every operation the app sends fits Shopify's single-query limit --------------------------
-def _app_page_sizes() -> dict[str, int]:
-    """The list and page sizes the app really sends, per query file (its batch constants)."""
+def _app_sizes() -> dict[str, dict[str, int]]:
+    """Per query file, the list lengths and page sizes the app really sends (its constants)."""
+    import importlib.util
+
     from shopify_roi.shopify_client import customers, discounts
 
-    return {"customer_order_counts": customers.BATCH, "discount_codes_state": discounts.STATE_BATCH}
+    sizes = {
+        "customer_order_counts": {"ids": customers.BATCH},
+        "discount_codes_state": {"ids": discounts.STATE_BATCH},
+    }
+    # The refund-line queries and the module that sends them arrive together (the backfill's refunds).
+    if importlib.util.find_spec("shopify_roi.shopify_client.refunds") is not None:
+        refunds = importlib.import_module("shopify_roi.shopify_client.refunds")
+        sizes["refund_lines"] = {"ids": refunds.REFUNDS_PER_REQUEST, "lines": refunds.LINES_FIRST_PAGE}
+        sizes["refund_lines_page"] = {"lines": refunds.LINES_NEXT_PAGES}
+    return sizes
 
 
-def _worst_variables(document, size: int) -> dict:
-    """Variables for a query: every list variable ``size`` ids long, every Int (page size) ``size``."""
+def _worst_variables(document, sizes: dict[str, int]) -> dict:
+    """Variables for a query: each list variable as long, and each Int (a page size) as large, as
+    ``sizes`` says, else 250 (Shopify's most items an input array or a page may have)."""
     from graphql import ListTypeNode, NonNullTypeNode
 
     variables = {}
@@ -151,9 +163,9 @@ def _worst_variables(document, size: int) -> dict:
         kind = definition.type.type if isinstance(definition.type, NonNullTypeNode) else definition.type
         name = definition.variable.name.value
         if isinstance(kind, ListTypeNode):
-            variables[name] = [f"gid://shopify/Node/{n}" for n in range(size)]
+            variables[name] = [f"gid://shopify/Node/{n}" for n in range(sizes.get(name, 250))]
         elif getattr(kind, "name", None) and kind.name.value == "Int":
-            variables[name] = size
+            variables[name] = sizes.get(name, 250)
         else:
             variables[name] = "x"
     return variables
@@ -164,7 +176,7 @@ def test_every_query_the_app_sends_stays_under_1000_points_with_its_real_sizes()
 
     import shopify_roi.shopify_client as client
 
-    sizes = _app_page_sizes()
+    sizes = _app_sizes()
     # A file without a declared size is priced at Shopify's input-array and page maximum (250):
     # the app could send that many, so it must fit then too.
     costs = {}
@@ -173,7 +185,7 @@ def test_every_query_the_app_sends_stays_under_1000_points_with_its_real_sizes()
         if "__SEARCH__" in text or path.stem.endswith("_bulk"):
             continue  # the inner query of bulkOperationRunQuery: bulk operations have no max cost
         document = parse(text)
-        variables = _worst_variables(document, sizes.get(path.stem, 250))
+        variables = _worst_variables(document, sizes.get(path.stem, {}))
         costs[path.stem] = estimate_cost(get_schema(), get_operation_ast(document), {}, variables)
     over = {name: cost for name, cost in costs.items() if cost > 1000}
     assert over == {}, f"queries over Shopify's 1,000-point single-query limit: {over}"
@@ -186,4 +198,8 @@ def test_every_query_the_app_sends_stays_under_1000_points_with_its_real_sizes()
     # codeDiscountNodeByCode 1 + codeDiscount (1 + codes 2 + 5 x 1) = 9
     assert costs["code_discount_by_code"] == 9
     assert costs["shop_info"] == 3  # shop 1 + currentAppInstallation 1 + accessScopes 1
+    # per refund: Node 1 + refundLineItems (2 + 10 x (line 1 + subtotalSet 2 + totalTaxSet 2 + lineItem 1))
+    # = 63; 14 refunds a request -> 882. A further page of one refund: 1 + 2 + 100 x 6 = 603
+    if "refund_lines" in costs:
+        assert costs["refund_lines"] == 882 and costs["refund_lines_page"] == 603
     assert costs["discount_code_basic_create"] == costs["bulk_run_query"] == 10  # mutations
