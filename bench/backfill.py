@@ -1,17 +1,23 @@
-"""Backfill: a bulk-operation JSONL of N orders (line items and refunds, in the stand-in's JSONL shape)
+"""Backfill: a bulk-operation JSONL of N orders (line items, refund ids, in the stand-in's JSONL shape)
 ingested by the app's backfill code path (`services.backfill.ingest`: the file streamed over HTTP by
-`shopify_client.bulk.stream_lines`, orders reassembled, parsed and upserted in batches of 500): orders/s
-and the process's peak resident memory, sampled every 0.25 s over the run (it must stay flat: the file
-is streamed, never loaded).
+`shopify_client.bulk.stream_raw_lines`, spilled to a temporary SQLite file and read back as orders
+(`bulk_jsonl`), the lines of refunds read through the Admin API, orders parsed and upserted in batches
+of 500): orders/s and the process's peak resident memory, sampled every 0.25 s over the run (it must
+stay flat: the file is streamed and spilled, never loaded).
 
 The JSONL, fast path for large N: the stand-in's generator makes a template shop (2,000 orders over 7
 days, 20 creators, with its refunds, cancellations, edits, test orders and foreign currencies) and the
-stand-in's bulk operation (devstore.bulk.execute, the app's own orders_bulk query) turns it into JSONL;
-that JSONL is then repeated, each copy with its ids moved (orders, lines, refunds: all new; customers
-shared by every 150th copy: repeat customers) and its times moved by 365/copies days, until N orders (a
-year of history). The file (~1.1 KB per order) is served by `python -m http.server` on loopback, as
-Shopify serves it from its storage URL; the app sees a COMPLETED operation with that URL (a stub of the
-one GraphQL status call, bulk.status).
+stand-in's bulk operation (devstore.bulk.execute, the app's own orders_bulk query, grouped) turns it
+into JSONL; that JSONL is then repeated, each copy with its ids moved (orders, lines, refunds: all new;
+customers shared by every 150th copy: repeat customers) and its times moved by 365/copies days, until N
+orders (a year of history). As Shopify writes it since `groupObjects` defaults to false, the line items
+are not next to their order: a quarter of the orders' items go to the end of the file, the others
+after one to three later orders (`--grouped` writes them next to their order). The file (~1 KB per
+order) is served by `python -m http.server` on loopback, as Shopify serves it from its storage URL;
+the app sees a COMPLETED operation with that URL, and its refund-line requests (`RefundLines`) are
+answered from the template's refunds, as the stand-in answers them (`StubShopify`), with no throttle:
+the figure is the app's own speed. What Shopify's cost budget adds is printed apart: the refunds read,
+the requests, their actual cost, and the minutes that cost takes at each plan's restore rate.
 
 Where the server runs with autovacuum off (as the one of the latest figures), the script ANALYZEs the
 tables every 20 s during the run, as autoanalyze would: with the empty table's statistics the app's
@@ -25,7 +31,9 @@ Run (PostgreSQL on 127.0.0.1; makes and drops its own database):
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -38,28 +46,45 @@ SHOP = "bench-backfill.myshopify.com"
 TEMPLATE_ORDERS = 2000
 STRIDE = 10_000_000  # id distance between copies (the template's ids span far less)
 CUSTOMER_CYCLE = 150  # copies that share their customers
+GID = re.compile(r"(gid://shopify/\w+/)(\d+)")
+PLANS = {"Standard": 100, "Advanced": 200, "Plus": 1000, "Enterprise": 2000}  # restore points/s (rate-limits doc)
 SLOT = re.compile(r'gid://shopify/(\w+)/(\d+)|"legacyResourceId":"(\d+)"|"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"')
 
 
-def template_blocks() -> list[list]:
-    """The template shop's JSONL, one block per order (its line and its children's lines), each block a list
-    of text pieces and slots: ("id", n), ("customer", n), ("time", epoch)."""
+def template() -> tuple[list[list], dict[int, dict]]:
+    """The template shop: its JSONL blocks (`blocks`) and each refund's `RefundLines` node, by refund id, as
+    the stand-in answers the app's query."""
     from devstore import bulk
-    from devstore.admin_graphql import ResolverContext, prepare
+    from devstore.admin_graphql import ResolverContext, prepare, run
     from devstore.config import DevstoreConfig
+    from shopify_roi.shopify_client.admin import load_query
     from shopify_roi.shopify_client.bulk import orders_query
+    from shopify_roi.shopify_client.refunds import LINES_FIRST_PAGE
 
     made = common.generate_events(TEMPLATE_ORDERS, common.creator_profiles(20), start="2025-11-25", days=7,
                                   shop_domain=SHOP)
-    text, _, _ = bulk.execute(prepare(orders_query("")), ResolverContext(made["_store"], made["_shop"], DevstoreConfig(),
-                                                                         "read_orders,read_all_orders"))
-    blocks: list[list[str]] = []
+    context = ResolverContext(made["_store"], made["_shop"], DevstoreConfig(), "read_orders,read_all_orders")
+    text, _, _ = bulk.execute(prepare(orders_query("")), context, group=True)
+    refund_ids = sorted({int(m) for m in re.findall(r"gid://shopify/Refund/(\d+)", text)})
+    nodes = {}
+    for start in range(0, len(refund_ids), 100):
+        variables = {"ids": [f"gid://shopify/Refund/{n}" for n in refund_ids[start:start + 100]], "lines": LINES_FIRST_PAGE}
+        answer = run(prepare(load_query("refund_lines"), variables), context, variables)
+        assert not answer.errors, answer.errors
+        nodes.update((int(node["id"].rsplit("/", 1)[1]), node) for node in answer.data["nodes"])
+    return split_blocks(text), nodes
+
+
+def split_blocks(text: str) -> list[list]:
+    """The grouped JSONL, one block per order (its line and its children's lines), each block a list of
+    text pieces and slots: ("id", n), ("customer", n), ("time", epoch)."""
+    grouped: list[list[str]] = []
     for line in text.splitlines():
         if '"__parentId"' not in line:
-            blocks.append([])
-        blocks[-1].append(line)
+            grouped.append([])
+        grouped[-1].append(line)
     out = []
-    for block in blocks:
+    for block in grouped:
         body = "\n".join(block) + "\n"
         parts: list = []
         last = 0
@@ -83,18 +108,20 @@ def template_blocks() -> list[list]:
     return out
 
 
-def write_jsonl(path: Path, orders: int) -> tuple[int, int]:
-    """N orders of JSONL from the template (see the module's doc); (lines, bytes)."""
-    blocks = template_blocks()
-    copies = -(-orders // len(blocks))
+def write_jsonl(path: Path, orders: int, blocks_: list[list], grouped: bool = False) -> tuple[int, int]:
+    """N orders of JSONL from the template (see the module's doc); (lines, bytes). Ungrouped: an order's
+    children after the order 1-3 places later, or (every 4th order's) at the end of the file."""
+    copies = -(-orders // len(blocks_))
     shift_per_copy = 365 * 86400 // copies
     lines = size = 0
-    with open(path, "w") as out:
+    pending: dict[int, list[str]] = {}
+    tail_path = path.with_suffix(".tail")
+    with open(path, "w") as out, open(tail_path, "w") as tail:
         for n in range(orders):
-            copy, block = divmod(n, len(blocks))
+            copy, block = divmod(n, len(blocks_))
             id_shift, cust_shift, t_shift = copy * STRIDE, (copy % CUSTOMER_CYCLE) * STRIDE, copy * shift_per_copy
             pieces = []
-            for part in blocks[block]:
+            for part in blocks_[block]:
                 if type(part) is str:
                     pieces.append(part)
                 elif part[0] == "id":
@@ -106,19 +133,56 @@ def write_jsonl(path: Path, orders: int) -> tuple[int, int]:
             text = "".join(pieces)
             lines += text.count("\n")
             size += len(text)
-            out.write(text)
+            root, _, children = text.partition("\n")
+            out.write(root + "\n")
+            out.writelines(pending.pop(n, ()))
+            if grouped:
+                out.write(children)
+            elif n % 4 == 1:
+                tail.write(children)
+            elif children:
+                pending.setdefault(n + 1 + n % 3, []).append(children)
+        for n in sorted(pending):
+            out.writelines(pending[n])
+    with open(path, "a") as out, open(tail_path) as tail:
+        shutil.copyfileobj(tail, out)
+    tail_path.unlink()
     return lines, size
 
 
-class CompletedOperation:
-    """The one Admin API call `backfill.ingest` makes (bulk.status): the operation is COMPLETED at `url`."""
+class StubShopify:
+    """The Admin API calls `backfill.ingest` makes: the bulk operation's status (COMPLETED at `url`) and the
+    refund lines (`RefundLines`: the template refund each moved id comes from, its ids moved the same way).
+    Counts what Shopify would charge for the refund reads (the actual cost of what was returned)."""
 
-    def __init__(self, url: str, objects: int):
-        self.url, self.objects = url, objects
+    def __init__(self, url: str, objects: int, refunds: dict[int, dict]):
+        self.url, self.objects, self.refunds = url, objects, refunds
+        self.base = min(refunds) if refunds else 0
+        self.requests = self.refunds_read = self.actual_points = 0
 
     def execute(self, query, variables=None, operation_name=None):
-        return {"bulkOperation": {"id": variables["id"], "status": "COMPLETED", "errorCode": None,
-                                  "objectCount": str(self.objects), "url": self.url}}
+        if operation_name == "BulkOperationStatus":
+            return {"bulkOperation": {"id": variables["id"], "status": "COMPLETED", "errorCode": None,
+                                      "objectCount": str(self.objects), "url": self.url}}
+        assert operation_name == "RefundLines", operation_name  # the template's refunds have <= 3 lines: one page
+        nodes = []
+        for gid in variables["ids"]:
+            moved = int(gid.rsplit("/", 1)[1])
+            shift = (moved - self.base) // STRIDE * STRIDE
+            text = json.dumps(self.refunds[moved - shift])
+            node = json.loads(GID.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", text))
+            # the actual cost of what came back: the refund 1 + its connection 2 + 6 a line
+            self.actual_points += 3 + 6 * len(node["refundLineItems"]["nodes"])
+            nodes.append(node)
+        self.requests += 1
+        self.refunds_read += len(nodes)
+        return {"nodes": nodes}
+
+    def budget(self) -> str:
+        """What Shopify's cost budget makes of the refund reads, per plan."""
+        minutes = ", ".join(f"{plan} {self.actual_points / rate / 60:.1f} min" for plan, rate in PLANS.items())
+        return (f"refund lines read for {self.refunds_read} refunds in {self.requests} requests, actual cost "
+                f"{self.actual_points} points: at the plan's restore rate {minutes}")
 
 
 def main() -> None:
@@ -126,6 +190,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the database and the JSONL")
     parser.add_argument("--profile", metavar="DIR", help="py-spy this process for the first 20 s of the ingest")
+    parser.add_argument("--grouped", action="store_true", help="each order's line items right after it (groupObjects: true)")
     args = parser.parse_args()
 
     from shopify_roi.db import Database
@@ -136,7 +201,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_backfill_"))
     jsonl = tmp / "orders.jsonl"
     started = time.perf_counter()
-    lines, size = write_jsonl(jsonl, args.orders)
+    blocks, refund_nodes = template()
+    lines, size = write_jsonl(jsonl, args.orders, blocks, grouped=args.grouped)
     print(f"  JSONL: {args.orders} orders, {lines} lines, {size / 1048576:.0f} MB, written in "
           f"{time.perf_counter() - started:.0f} s", flush=True)
     db_name = "roi_bench_backfill"
@@ -156,7 +222,7 @@ def main() -> None:
             session.add(run)
             session.flush()
             run_id = run.id
-        client = CompletedOperation(f"http://127.0.0.1:{port}/{jsonl.name}", lines)
+        client = StubShopify(f"http://127.0.0.1:{port}/{jsonl.name}", lines, refund_nodes)
         marks: dict[int, int] = {}
         sampler = common.RssSampler()
 
@@ -182,6 +248,7 @@ def main() -> None:
             stored = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
             refunds = conn.execute("SELECT count(*) FROM refunds").fetchone()[0]
             lines_stored = conn.execute("SELECT count(*) FROM order_lines").fetchone()[0]
+            refund_lines = conn.execute("SELECT count(*) FROM refund_lines").fetchone()[0]
     finally:
         db.dispose()
         common.stop(server)
@@ -191,8 +258,10 @@ def main() -> None:
             tmp.rmdir()
     trace = ", ".join(f"{d * 10}% {common.mb(r)}" for d, r in sorted(marks.items()))
     print(f"  run: {figures['status']}, orders seen {figures['orders_seen']}, repaired {figures['orders_repaired']}, "
-          f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds", flush=True)
+          f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds "
+          f"({refund_lines} refund lines)", flush=True)
     print(f"  RSS by progress: {trace}")
+    print(f"  Shopify's cost budget: {client.budget()}")
     if args.profile:
         print("  py-spy (wall clock) of the first 20 s, % of backfill.ingest (inclusive, self):")
         for frame, inc, own in common.pyspy_summary(Path(args.profile) / "backfill.txt", 30,
@@ -200,7 +269,8 @@ def main() -> None:
                                                      within="ingest (shopify_roi/services/backfill.py"):
             print(f"    {inc:5.1f} {own:5.1f}  {frame}")
     settled = marks.get(1, before)
-    print(f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL) in {elapsed:.0f} s = "
+    layout = "grouped" if args.grouped else "ungrouped"
+    print(f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) in {elapsed:.0f} s = "
           f"{args.orders / elapsed:.0f} orders/s (1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
           f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
           f"(+{common.mb(sampler.peak - settled)} after 10 %)")

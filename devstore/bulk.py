@@ -4,8 +4,10 @@ stand-in's orders in the background and its result is written as Shopify's JSONL
 ``bulk_operations/finish`` is sent (lower-case ``status``/``type``).
 
 JSONL: one line per node of the top-level connection; the nodes of every nested connection
-each on their own line with ``"__parentId"`` = the ``id`` of the object that holds the
-connection (written after their parent). Lists that are not connections stay inline.
+each on their own line with ``"__parentId"`` = the ``id`` of the node that holds the connection,
+always somewhere after their parent; next to it only with ``groupObjects: true``, else away from it
+(``devstore.bulk_layout``). Lists that are not connections stay inline. What the validator refuses
+before an operation is created is in ``devstore.bulk_rules``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort
 
-from devstore import webhooks
+from devstore import bulk_layout, webhooks
 from devstore.admin_graphql import ResolverContext, get_schema, run
 from devstore.config import DevstoreConfig
 from devstore.context import runtime, shop_or_404
@@ -40,8 +42,9 @@ def gid(op_id: int) -> str:
     return f"gid://shopify/BulkOperation/{op_id}"
 
 
-def running(store: Store, shop: Shop) -> int:
-    return sum(1 for op in store.records(shop, KIND) if op["status"] in ("CREATED", "RUNNING"))
+def running_ids(store: Store, shop: Shop) -> list[int]:
+    """The shop's query operations not finished yet (CREATED or RUNNING), oldest first."""
+    return sorted(op["id"] for op in store.records(shop, KIND) if op["status"] in ("CREATED", "RUNNING"))
 
 
 def _is_connection(value) -> bool:
@@ -55,39 +58,42 @@ def _nodes(conn: dict) -> list:
     return [e["node"] for e in conn.get("edges", []) if isinstance(e, dict) and "node" in e]
 
 
-def flatten(data: dict) -> list[dict]:
-    """The JSONL lines of a bulk result ``{"<root>": <connection>}``."""
-    lines: list[dict] = []
+def flatten(data: dict) -> tuple[list[dict], list[int | None]]:
+    """The JSONL lines of a bulk result ``{"<root>": <connection>}`` in document order (each parent
+    followed by its descendants), and for each line the index of its parent line (None: a root)."""
+    lines: list[dict | None] = []
+    parents: list[int | None] = []
 
-    def walk(obj, parent_id, out_line):
-        """Copy ``obj`` without its connections (their nodes become lines of their own)."""
+    def walk(obj, line_no: int, line_id):
+        """Copy ``obj`` without its connections; their nodes become lines whose parent is ``line_no``."""
         if isinstance(obj, list):
-            return [walk(x, parent_id, None) for x in obj]
+            return [walk(x, line_no, line_id) for x in obj]
         if not isinstance(obj, dict):
             return obj
-        own_id = obj.get("id", parent_id)
         copy, children = {}, []
         for key, value in obj.items():
             if _is_connection(value):
                 children.append(value)
             else:
-                copy[key] = walk(value, own_id, None)
-        if out_line is not None:
-            out_line.update(copy)
+                copy[key] = walk(value, line_no, line_id)
         for child in children:
             for node in _nodes(child):
-                line: dict = {}
-                lines.append(line)
-                walk(node, own_id, line)
-                line["__parentId"] = own_id
+                emit(node, line_no, line_id)
         return copy
+
+    def emit(node: dict, parent_no: int | None, parent_id) -> None:
+        lines.append(None)
+        parents.append(parent_no)
+        no = len(lines) - 1
+        line = walk(node, no, node.get("id"))
+        if parent_no is not None:
+            line["__parentId"] = parent_id
+        lines[no] = line
 
     [root] = data.values()
     for node in _nodes(root):
-        line = {}
-        lines.append(line)
-        walk(node, None, line)
-    return lines
+        emit(node, None, None)
+    return lines, parents
 
 
 class BulkFailed(RuntimeError):
@@ -101,15 +107,17 @@ class BulkFailed(RuntimeError):
         self.code = "ACCESS_DENIED" if denied else "INTERNAL_SERVER_ERROR"
 
 
-def execute(prepared, context: ResolverContext) -> tuple[str, int, int]:
-    """Run the inner query with connections unpaged; (jsonl, objectCount, rootObjectCount)."""
+def execute(prepared, context: ResolverContext, group: bool = False, seed: int = 0) -> tuple[str, int, int]:
+    """Run the inner query with connections unpaged; (jsonl, objectCount, rootObjectCount). ``group``:
+    ``groupObjects`` (Shopify's default is false); ``seed`` makes an ungrouped file repeatable."""
     ctx = BulkContext(context.store, context.shop, context.config, context.scopes)
     result = run(prepared, ctx, None)
     if result.errors:
         raise BulkFailed(result.errors)
-    lines = flatten(result.data)
-    roots = sum(1 for line in lines if "__parentId" not in line)
-    text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+    lines, parents = flatten(result.data)
+    roots = sum(1 for parent in parents if parent is None)
+    ordered = bulk_layout.arrange(lines, parents, group, seed)
+    text = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in ordered)
     return text, len(lines), roots
 
 
@@ -119,13 +127,14 @@ def iso(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def start(store: Store, shop: Shop, config: DevstoreConfig, context, prepared, text: str, base_url: str) -> dict:
-    """Create the operation (CREATED), run it on a thread; the record (stored)."""
+def start(store: Store, shop: Shop, config: DevstoreConfig, context, prepared, text: str, base_url: str,
+          group: bool = False) -> dict:
+    """Create the operation (CREATED), run it on a thread; the record (stored). ``group``: ``groupObjects``."""
     op_id = store.next_id()
     op = {
         "id": op_id, "status": "CREATED", "query": text, "created_at": store.clock(),
         "completed_at": None, "error_code": None, "object_count": 0, "root_object_count": 0,
-        "file_size": None, "url": None, "result": None,
+        "file_size": None, "url": None, "result": None, "group_objects": bool(group),
         "result_url": f"{base_url.rstrip('/')}/_devstore/shops/{shop.domain}/bulk/{op_id}.jsonl",
     }
     store.put_record(shop, KIND, op_id, op)
@@ -143,7 +152,7 @@ def _work(store, shop, config, context, prepared, op) -> None:
         time.sleep(delay)
     try:
         get_schema()
-        text, count, roots = execute(prepared, context)
+        text, count, roots = execute(prepared, context, op["group_objects"], op["id"])
         with store.lock:
             op.update(result=text, object_count=count, root_object_count=roots,
                       file_size=len(text.encode()), status="COMPLETED",

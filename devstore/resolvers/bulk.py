@@ -1,48 +1,63 @@
 """``bulkOperationRunQuery``, ``bulkOperation(id:)`` and ``node(id: BulkOperation GID)``.
 
-The inner query must be valid against the Admin schema and have exactly one top-level
-field, ``orders`` (other roots: ``userErrors`` INVALID). At most 5 query operations run at
-once per shop (``LIMIT_REACHED``). See ``devstore.bulk`` for the run and the JSONL.
+The inner query must be valid against the Admin schema and pass Shopify's bulk validator
+(``devstore.bulk_rules``: connections with ``edges { node }``, at most 5, nesting depth 2, none
+within a list, an ``id`` on every parent of a nested connection, one top-level field); refusals are
+``userErrors`` with ``field: ["query"]`` and ``code: INVALID``, and no operation is created. Only
+``orders`` runs here (another valid root: ``devstore: bulk query of … is not implemented``).
+
+At most 5 query operations run at once per shop (shopify.dev "Perform bulk operations with the
+GraphQL Admin API": "In API versions 2026-01 and higher, each app can run up to five bulk query
+operations per shop simultaneously"); a sixth is refused as Shopify answered it live (2026-04,
+github airhorns/shopify-draft-proxy ``…/bulk-operation-run-query-concurrency-limit.json``):
+``field: null``, ``code: OPERATION_IN_PROGRESS``, "A bulk query operation for this app and shop is
+already in progress: <the running operations' GIDs>." ``groupObjects`` defaults to false
+(``devstore.bulk_layout``). See ``devstore.bulk`` for the run and the JSONL.
 """
 
 from __future__ import annotations
 
 from flask import request
 
-from devstore import bulk
-from devstore.admin_graphql import RequestRejected, mutation, prepare, query
+from devstore import bulk, bulk_rules
+from devstore.admin_graphql import RequestRejected, get_schema, mutation, prepare, query
 from devstore.resolvers.nodes import node_loader
 from devstore.resolvers.orders import require_orders
 
 SUPPORTED_ROOTS = {"orders"}
+# Shopify's answer to an empty query (captured, see devstore.bulk_rules).
+EMPTY_QUERY = "Invalid bulk query: syntax error, unexpected end of file"
 
 
-def _error(message: str, code: str = "INVALID") -> dict:
-    return {"bulkOperation": None, "userErrors": [{"field": ["query"], "message": message, "code": code}]}
+def _refused(errors: list[dict]) -> dict:
+    return {"bulkOperation": None, "userErrors": errors}
 
 
 @mutation("bulkOperationRunQuery")
-def resolve_run_query(_root, info, query, groupObjects=False):  # noqa: N803
+def resolve_run_query(_root, info, query, groupObjects=False):
     ctx = info.context
+    if not query.strip():
+        return _refused([bulk_rules.user_error(EMPTY_QUERY)])
     try:
         prepared = prepare(query)
     except RequestRejected as exc:
-        return _error("Invalid bulk query: " + "; ".join(e["message"] for e in exc.errors))
-    if prepared.operation.operation.value != "query":
-        return _error("Invalid bulk query: the query must be a query operation")
-    roots = [s for s in prepared.operation.selection_set.selections if hasattr(s, "name")]
-    if len(roots) != 1:
-        return _error("Invalid bulk query: Bulk queries must contain exactly one top level field")
-    if roots[0].name.value not in SUPPORTED_ROOTS:
-        return _error(f"devstore: bulk query of {roots[0].name.value} is not implemented")
+        return _refused([bulk_rules.user_error("Invalid bulk query: " + "; ".join(e["message"] for e in exc.errors))])
+    errors = bulk_rules.refusals(get_schema(), prepared)
+    if errors:
+        return _refused(errors)
+    [root] = [s for s in prepared.operation.selection_set.selections if hasattr(s, "name")]
+    if root.name.value not in SUPPORTED_ROOTS:
+        return _refused([bulk_rules.user_error(f"devstore: bulk query of {root.name.value} is not implemented")])
     require_orders(info)
     with ctx.store.lock:
-        if bulk.running(ctx.store, ctx.shop) >= bulk.MAX_RUNNING:
-            return _error(
-                f"A maximum of {bulk.MAX_RUNNING} bulk query operations can run at once for this shop.",
-                "LIMIT_REACHED",
-            )
-        op = bulk.start(ctx.store, ctx.shop, ctx.config, ctx, prepared, query, request.host_url)
+        running = bulk.running_ids(ctx.store, ctx.shop)
+        if len(running) >= bulk.MAX_RUNNING:
+            listed = ", ".join(bulk.gid(op_id) for op_id in running)
+            return _refused([{
+                "field": None, "code": "OPERATION_IN_PROGRESS",
+                "message": f"A bulk query operation for this app and shop is already in progress: {listed}.",
+            }])
+        op = bulk.start(ctx.store, ctx.shop, ctx.config, ctx, prepared, query, request.host_url, group=groupObjects)
         return {"bulkOperation": bulk.graphql(op), "userErrors": []}
 
 

@@ -2,8 +2,11 @@
 
 A run starts a bulk query of orders (by `updated_at` for reconciliation, by `created_at` for
 history), and when Shopify reports it finished (`bulk_operations/finish`, or polling) the JSONL is
-streamed and upserted in batches through the same rules as webhooks. Whatever the run inserts
-or replaces with a newer version is what webhooks missed: it is counted as repaired.
+streamed, its orders put back together (shopify_client.bulk_jsonl: the line items are not next to
+their order since `groupObjects` defaults to false), and upserted in batches through the same rules
+as webhooks. The lines of refunds the app does not hold are read per batch through the Admin API
+(backfill_refunds: a bulk query cannot carry them). Whatever the run inserts or replaces with a
+newer version is what webhooks missed: it is counted as repaired.
 
 Without `read_all_orders` Shopify shows only the last 60 days of orders; the run says so.
 """
@@ -22,8 +25,8 @@ from ..models import BackfillRun, Shop
 from ..models.backfill import DONE, FAILED, INGESTING, RUNNING
 from ..shopify_client import bulk
 from ..shopify_client.admin import AccessDenied, AdminClient
-from . import orders
-from .order_facts import parse_graphql_order
+from . import backfill_refunds, orders
+from .graphql_orders import parse_graphql_order
 
 BATCH = 500
 VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
@@ -105,10 +108,13 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
         run = session.get(BackfillRun, run_id)
         run.status, run.object_count = INGESTING, state.object_count
     seen = repaired = refunds_repaired = 0
-    batch: list = []
+    nodes: list[dict] = []
 
     def flush() -> None:
         nonlocal repaired, refunds_repaired
+        refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes)  # Shopify calls: no transaction open
+        batch = [parse_graphql_order(node, refund_lines) for node in nodes]
+        nodes.clear()
         with db.session() as session:
             attributor = orders.Attributor(session, shop_id)
             known = orders.Known(session, shop_id, [f.shopify_id for f in batch],
@@ -128,15 +134,14 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
             orders.refresh_facts(session, shop_id, customers, {f.shopify_id for f in batch})
             run = session.get(BackfillRun, run_id)
             run.orders_seen, run.orders_repaired, run.refunds_repaired = seen, repaired, refunds_repaired
-        batch.clear()
         if progress:
             progress(seen, state.object_count)
 
     if state.url:  # an operation that matched nothing has no file
-        for node in bulk.assemble_orders(bulk.stream_lines(state.url)):
-            batch.append(parse_graphql_order(node))
+        for node in bulk.assemble_orders(bulk.stream_raw_lines(state.url)):
+            nodes.append(node)
             seen += 1
-            if len(batch) >= BATCH:
+            if len(nodes) >= BATCH:
                 flush()
     flush()
     with db.session() as session:

@@ -1,7 +1,11 @@
 """GraphQL bulk operations: start a bulk query, read its status, stream its JSONL result.
 
 The JSONL has one line per object; nodes of a nested connection are lines of their own that
-carry `__parentId` (shopify-platform.md 3.5). The result is streamed, never loaded whole.
+carry `__parentId` (shopify-platform.md 3.5), not next to their parent unless `groupObjects` is
+true: `bulk_jsonl` puts the orders back together. The result is streamed, never loaded whole.
+The query (queries/orders_bulk.graphql) is what Shopify's bulk validator accepts: two connections
+(orders, their line items), `id` on every parent, and no connection within a list, so a refund's
+lines are not in it (`refunds.refund_lines` reads them).
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Iterator
 
 import requests
 
+from . import bulk_jsonl
 from .admin import AdminClient, load_query
 
 
@@ -41,37 +46,23 @@ def status(client: AdminClient, operation_id: str) -> BulkStatus:
                       int(op.get("objectCount") or 0), op.get("url"))
 
 
-def stream_lines(url: str, http: requests.Session | None = None) -> Iterator[dict]:
-    """Each JSON object of the result file, read line by line from the network."""
+def stream_raw_lines(url: str, http: requests.Session | None = None) -> Iterator[bytes]:
+    """Each line of the result file (JSON text), read line by line from the network."""
     sender = http or requests
     with sender.get(url, stream=True, timeout=(5, 300)) as resp:
         resp.raise_for_status()
         for line in resp.iter_lines():
             if line:
-                yield json.loads(line)
+                yield line
 
 
-def assemble_orders(lines: Iterator[dict]) -> Iterator[dict]:
-    """Orders with their `lineItems` and each refund's `refundLineItems` put back as lists.
+def stream_lines(url: str, http: requests.Session | None = None) -> Iterator[dict]:
+    """Each JSON object of the result file, read line by line from the network."""
+    for line in stream_raw_lines(url, http):
+        yield json.loads(line)
 
-    An order's children follow it in the file, so an order is complete when the next one starts.
-    """
-    current: dict | None = None
-    refunds: dict[str, dict] = {}
-    for obj in lines:
-        parent = obj.pop("__parentId", None)
-        if parent is None:
-            if current is not None:
-                yield current
-            current = obj
-            current["lineItems"] = []
-            refunds = {}
-            for refund in current.get("refunds") or []:
-                refund["refundLineItems"] = []
-                refunds[refund["id"]] = refund
-        elif current is not None and parent == current["id"]:
-            current["lineItems"].append(obj)
-        elif parent in refunds:
-            refunds[parent]["refundLineItems"].append(obj)
-    if current is not None:
-        yield current
+
+def assemble_orders(raw_lines: Iterator[bytes]) -> Iterator[dict]:
+    """The orders of an `orders_bulk` result, in file order, each with its `lineItems` as a list (its
+    `refunds` stay as the query gives them: `[{id, createdAt}]`), wherever the line items landed."""
+    return bulk_jsonl.assemble(raw_lines, {"LineItem": "lineItems"})

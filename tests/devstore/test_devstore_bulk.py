@@ -1,5 +1,7 @@
-"""Bulk query operations over orders: JSONL in Shopify's format, the 60-day window, the
-finish webhook, the limit of 5 running operations, and the plain ``orders`` query."""
+"""Bulk query operations over orders: JSONL in Shopify's format, grouped only with
+``groupObjects: true`` (children away from their parent by default, always after it), the 60-day
+window, the finish webhook, the limit of 5 running operations, and the plain ``orders`` query.
+The validator's refusals are in test_devstore_bulk_rules.py."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from devstore_order_support import code, line
 from devstore_support import Api
 
 RUN = """mutation Run($q: String!) { bulkOperationRunQuery(query: $q) {
+  bulkOperation { id status } userErrors { field code message } } }"""
+RUN_GROUPED = """mutation Run($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) {
   bulkOperation { id status } userErrors { field code message } } }"""
 POLL = """query Poll($id: ID!) { bulkOperation(id: $id) {
   id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt query } }"""
@@ -27,8 +31,7 @@ INNER = """{
         id quantity originalUnitPriceSet { shopMoney { amount currencyCode } }
         discountAllocations { allocatedAmountSet { shopMoney { amount } } }
         taxLines { priceSet { shopMoney { amount } } } } } }
-      refunds { id createdAt refundLineItems { edges { node {
-        quantity subtotalSet { shopMoney { amount } } lineItem { id } } } } }
+      refunds { id createdAt }
     } }
   }
 }"""
@@ -52,8 +55,8 @@ def wait_done(api, token, op_id, timeout=10.0) -> dict:
     raise TimeoutError(op_id)
 
 
-def run_bulk(api, token, inner=INNER) -> dict:
-    answer = gql(api, token, RUN, q=inner)["bulkOperationRunQuery"]
+def run_bulk(api, token, inner=INNER, run=RUN) -> dict:
+    answer = gql(api, token, run, q=inner)["bulkOperationRunQuery"]
     assert answer["userErrors"] == [], answer
     return wait_done(api, token, answer["bulkOperation"]["id"])
 
@@ -73,35 +76,58 @@ def place_three(devstore, shop, when="2026-11-01T10:00:00-05:00") -> list[dict]:
     return made
 
 
-def test_jsonl_has_a_line_per_object_with_parent_ids(devstore, shop, api, tokens, receiver):
+def test_grouped_jsonl_has_a_line_per_object_each_child_right_after_its_parent(devstore, shop, api, tokens, receiver):
     devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
     made = place_three(devstore, shop)
-    op = run_bulk(api, tokens["access_token"])
+    op = run_bulk(api, tokens["access_token"], run=RUN_GROUPED)
     assert op["status"] == "COMPLETED" and op["errorCode"] is None and op["query"] == INNER
     lines = [json.loads(x) for x in requests.get(op["url"], timeout=5).text.splitlines()]
-    assert op["objectCount"] == str(len(lines)) == "12" and op["rootObjectCount"] == "3"
+    # 3 orders, each with 2 line items on lines of their own; refunds are a list: inline
+    assert op["objectCount"] == str(len(lines)) == "9" and op["rootObjectCount"] == "3"
     assert int(op["fileSize"]) > 0
-    roots = [x for x in lines if "__parentId" not in x]
-    assert [r["id"] for r in roots] == [o["admin_graphql_api_id"] for o in made]
-    first = roots[0]
+    orders = [o["admin_graphql_api_id"] for o in made]
+    items = [[li["admin_graphql_api_id"] for li in o["line_items"]] for o in made]
+    assert [x["id"] for x in lines] == [orders[0], *items[0], orders[1], *items[1], orders[2], *items[2]]
+    first = lines[0]
     assert first["legacyResourceId"] == str(made[0]["id"]) and first["discountCodes"] == ["ANNA15"]
     assert first["displayFinancialStatus"] == "PARTIALLY_REFUNDED"
     assert first["customAttributes"] == [{"key": "creator", "value": "anna"}]
     assert first["customerJourneySummary"]["lastVisit"]["landingPage"].endswith("/?ref=anna&utm_content=anna")
-    assert "lineItems" not in first and len(first["refunds"]) == 1
-    refund_id = first["refunds"][0]["id"]
-    items = [x for x in lines if x.get("__parentId") == first["id"]]
-    assert [x["id"] for x in items] == [li["admin_graphql_api_id"] for li in made[0]["line_items"]]
-    assert items[1]["quantity"] == 2 and items[1]["originalUnitPriceSet"]["shopMoney"]["amount"] == "20.00"
-    assert items[0]["discountAllocations"][0]["allocatedAmountSet"]["shopMoney"]["amount"] == "6.00"
-    [rli] = [x for x in lines if x.get("__parentId") == refund_id]
-    assert rli["quantity"] == 1 and rli["subtotalSet"]["shopMoney"]["amount"] == "17.00"
-    assert rli["lineItem"]["id"] == made[0]["line_items"][1]["admin_graphql_api_id"]
+    assert "lineItems" not in first and "__parentId" not in first
+    [refund] = first["refunds"]  # a list without connections stays inline
+    assert set(refund) == {"id", "createdAt"} and refund["id"].startswith("gid://shopify/Refund/")
+    assert [x["__parentId"] for x in lines[1:3]] == [orders[0], orders[0]]
+    assert lines[2]["quantity"] == 2 and lines[2]["originalUnitPriceSet"]["shopMoney"]["amount"] == "20.00"
+    # ANNA15 is 15 % of the 40.00 tee: 6.00
+    assert lines[1]["discountAllocations"][0]["allocatedAmountSet"]["shopMoney"]["amount"] == "6.00"
     finish = devstore.control.wait_deliveries(shop, "bulk_operations/finish")[0]
     assert finish["payload"]["status"] == "completed" and finish["payload"]["type"] == "query"
     assert finish["payload"]["admin_graphql_api_id"] == op["id"] and finish["url"].endswith("/webhooks/bulk")
     node = gql(api, tokens["access_token"], NODE, id=op["id"])["node"]
     assert node == {"id": op["id"], "status": "COMPLETED", "url": op["url"]}
+
+
+def test_by_default_children_land_away_from_their_parent_some_after_other_orders_some_at_the_end(
+        devstore, shop, api, tokens, receiver):
+    devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
+    made = place_three(devstore, shop)
+    token = tokens["access_token"]
+    grouped = requests.get(run_bulk(api, token, run=RUN_GROUPED)["url"], timeout=5).text.splitlines()
+    op = run_bulk(api, token)  # groupObjects omitted: false since 2026-01
+    text = requests.get(op["url"], timeout=5).text
+    assert requests.get(op["url"], timeout=5).text == text  # one operation, one file
+    lines = [json.loads(x) for x in text.splitlines()]
+    assert sorted(text.splitlines()) == sorted(grouped)  # the same objects, only placed elsewhere
+    orders = [o["admin_graphql_api_id"] for o in made]
+    position = {x["id"]: i for i, x in enumerate(lines)}
+    children = [x for x in lines if "__parentId" in x]
+    assert len(children) == 6
+    for child in children:  # always after its parent (shopify-api-ruby #729), never right after it
+        assert position[child["id"]] > position[child["__parentId"]] + 1
+    assert [x["id"] for x in lines[:2]] == orders[:2]  # the first order is not followed by its line items
+    between = lines[position[orders[1]] + 1:position[orders[2]]]
+    assert [x["__parentId"] for x in between] == [orders[0], orders[0]]  # after another order
+    assert orders[1] in {x["__parentId"] for x in lines[position[orders[2]] + 1:]}  # at the end of the file
 
 
 def test_only_the_last_60_days_without_read_all_orders(devstore, shop, api, tokens):
@@ -135,10 +161,16 @@ def test_plain_orders_query_pages_and_filters(devstore, shop, api, tokens):
 def test_at_most_five_running_and_bad_queries_are_user_errors(devstore, shop, api, tokens):
     devstore.control.faults(shop, bulk_delay=1.0)
     token = tokens["access_token"]
+    running = []
     for _ in range(5):
-        assert gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]["userErrors"] == []
-    [error] = gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]["userErrors"]
-    assert error["code"] == "LIMIT_REACHED"
+        answer = gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]
+        assert answer["userErrors"] == []
+        running.append(answer["bulkOperation"]["id"])
+    sixth = gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]
+    # Shopify's answer to a sixth query operation (2026-04, captured live): no field, the running ones listed
+    assert sixth == {"bulkOperation": None, "userErrors": [{
+        "field": None, "code": "OPERATION_IN_PROGRESS",
+        "message": f"A bulk query operation for this app and shop is already in progress: {', '.join(running)}."}]}
     [bad] = gql(api, token, RUN, q="{ orders { edges { node { nope } } } }")["bulkOperationRunQuery"]["userErrors"]
     assert bad["code"] == "INVALID"
 

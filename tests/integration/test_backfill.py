@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from shopify_roi.models import Order, Shop
+from shopify_roi.models import Order, Refund, RefundLine, Shop
 from support import Merchant, app_totals_by_code, install
 
 ORDERS = int(os.environ.get("RECONCILE_ORDERS", "2000"))  # CI runs 20,000 on PostgreSQL
@@ -118,3 +118,47 @@ def test_backfill_command_shows_progress_and_what_it_repaired(merchant, runtime,
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 orders seen, 2 orders and 0 refunds repaired" in done.stdout
     assert _revenue(runtime, shop_domain) == (2, Decimal("20.00"))
+
+
+def test_backfill_reads_only_the_refund_lines_it_does_not_hold_and_keeps_the_figures(merchant, runtime, stand_in, shop_domain):
+    """Shopify's bulk query cannot carry a refund's lines: the app reads them by refund GID, only for
+    the refunds webhooks did not bring, a refund of more than 10 lines over two pages."""
+    _wait_for_backfills(runtime, merchant)
+    day = (date.today() - timedelta(days=4)).isoformat()
+    control = stand_in.control
+    a = control.create_order(shop_domain, created_at=f"{day}T10:00:00Z", line_items=[
+        {"title": "Tee", "price": "40.00", "quantity": 1}, {"title": "Cap", "price": "20.00", "quantity": 2}])
+    tee, cap = a["line_items"]
+    held = control.refund_order(shop_domain, a["id"], created_at=f"{day}T11:00:00Z",
+                                line_items=[{"line_item_id": cap["id"], "quantity": 1}])["refund"]
+    runtime.jobs.drain()  # the app holds order A and its first refund
+    control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 3})
+    missed = control.refund_order(shop_domain, a["id"], created_at=f"{day}T12:00:00Z",
+                                  line_items=[{"line_item_id": tee["id"], "quantity": 1}])["refund"]
+    b = control.create_order(shop_domain, created_at=f"{day}T13:00:00Z",
+                             line_items=[{"title": f"Item {n}", "price": f"{n}.00", "quantity": 1} for n in range(1, 13)])
+    whole = control.refund_order(shop_domain, b["id"], created_at=f"{day}T14:00:00Z",
+                                 line_items=[{"line_item_id": li["id"], "quantity": 1} for li in b["line_items"]])["refund"]
+    control.reset_faults(shop_domain)
+    logged = len(control.graphql_log(shop_domain))
+
+    assert merchant.post("/api/backfill", {}).status_code == 202
+    runs = _wait_for_backfills(runtime, merchant)
+
+    calls = control.graphql_log(shop_domain)[logged:]
+    asked = [gid for c in calls if c["operation_name"] == "RefundLines" for gid in c["variables"]["ids"]]
+    assert sorted(asked) == sorted([missed["admin_graphql_api_id"], whole["admin_graphql_api_id"]])
+    assert held["admin_graphql_api_id"] not in asked
+    pages = [c["variables"] for c in calls if c["operation_name"] == "RefundLinesPage"]
+    assert [p["id"] for p in pages] == [whole["admin_graphql_api_id"]]  # lines 11 and 12
+    assert (runs[0]["orders_seen"], runs[0]["orders_repaired"], runs[0]["refunds_repaired"]) == (2, 2, 2)
+    with runtime.db.session() as session:
+        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        got = {o.shopify_id: (o.gross, o.returns) for o in session.scalars(select(Order).where(Order.shop_id == shop_id))}
+        lines = session.scalar(select(func.count()).select_from(RefundLine).join(Refund, RefundLine.refund_id == Refund.id)
+                               .where(Refund.shop_id == shop_id, Refund.shopify_id == str(whole["id"])))
+    # A: 40.00 + 2 x 20.00 = 80.00 sold (the Cap's current quantity is 1 after the held refund: the held
+    # refund's line counts it back), returns 20.00 (held) + 40.00 (missed) = 60.00.
+    # B: 1.00 + ... + 12.00 = 78.00 sold, all of it returned.
+    assert got == {str(a["id"]): (Decimal("80.00"), Decimal("60.00")), str(b["id"]): (Decimal("78.00"), Decimal("78.00"))}
+    assert lines == 12
