@@ -16,7 +16,6 @@ import base64
 import hashlib
 import hmac
 import html
-import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, redirect, request
@@ -34,19 +33,21 @@ OFFLINE_TOKEN = "urn:shopify:params:oauth:token-type:offline-access-token"
 
 
 def query_hmac(params: dict, secret: str) -> str:
-    """Lowercase hex HMAC-SHA256 of the query params, exactly as ShopifyAPI's
-    ``shopify.Session.calculate_hmac``: drop ``hmac``, turn ``k[]`` lists into JSON lists,
-    escape ``%``/``=``/``&``, sort the ``k=v`` pairs and join them with ``&``."""
+    """Lowercase hex HMAC-SHA256 of the query params as Shopify signs them and its own libraries
+    check them (``@shopify/shopify-api`` ``lib/utils/hmac-validator.ts``: ``hmac``/``signature``
+    dropped, keys sorted, each pair form-encoded like ``URLSearchParams`` with a space as ``%20``,
+    joined with ``&``; a list value is joined with commas). Not ShopifyAPI-for-Python's raw join,
+    which differs as soon as a value holds ``/``, ``+``, ``=``, a space or non-ASCII text."""
+    def encode(text: str) -> str:
+        return "".join(chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "*-._") else f"%{b:02X}"
+                       for b in str(text).encode("utf-8"))
+
     pairs = []
-    for key, value in params.items():
-        if key == "hmac":
-            continue
-        if key.endswith("[]"):
-            key, value = key.rstrip("[]"), json.dumps([str(v) for v in value])
-        key = str(key).replace("%", "%25").replace("=", "%3D")
-        value = str(value).replace("%", "%25")
-        pairs.append(f"{key}={value}".replace("&", "%26"))
-    message = "&".join(sorted(pairs))
+    for key in sorted(k for k in params if k not in ("hmac", "signature")):
+        value = params[key]
+        value = ",".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+        pairs.append(f"{encode(key)}={encode(value)}")
+    message = "&".join(pairs)
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 

@@ -1,4 +1,14 @@
-"""The query-string HMAC on app loads and OAuth callbacks (hex, sorted params), via ShopifyAPI."""
+"""The query-string HMAC on app loads and OAuth callbacks (hex HMAC-SHA256 of the sorted query).
+
+The message is the query as Shopify's own libraries rebuild it (`@shopify/shopify-api`
+`lib/utils/hmac-validator.ts` and `processed-query.ts`; shopify-api-ruby uses
+`URI.encode_www_form`): `hmac` (and `signature`) dropped, keys sorted, each `key=value` pair
+form-encoded as a browser's `URLSearchParams` does, with a space as `%20`, joined with `&`.
+ShopifyAPI for Python signs the raw values instead, which differs as soon as a value holds `/`,
+`+`, `=`, a space or non-ASCII text (a `host` parameter's base64 can hold `/` and `+`).
+A timestamp more than 90 seconds away from now is refused, as Shopify's library does
+(`HMAC_TIMESTAMP_PERMITTED_CLOCK_TOLERANCE_SEC`).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,36 +16,47 @@ import hmac
 import time
 from typing import Mapping, Sequence
 
-import shopify
+MAX_AGE_SECONDS = 90
+_UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*-._")
 
-MAX_AGE_SECONDS = 24 * 3600  # ShopifyAPI's own freshness window for callback timestamps
-
-
-def _flatten(args: Mapping[str, Sequence[str]]) -> dict:
-    return {k: (list(v) if k.endswith("[]") else v[0]) for k, v in args.items() if v}
+VALID, INVALID, STALE = "valid", "invalid", "stale"
 
 
-def verify(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> bool:
-    """True when `hmac` matches under one of the secrets and `timestamp` is recent.
+def _form_encode(text: str) -> str:
+    """application/x-www-form-urlencoded as the WHATWG URL standard serialises it, space as %20."""
+    return "".join(chr(b) if b in _UNRESERVED else f"%{b:02X}" for b in text.encode("utf-8"))
 
-    `args` maps each key to its list of values (Werkzeug's `request.args.to_dict(flat=False)`).
-    ShopifyAPI's `calculate_hmac` does the canonical encoding; the compare is constant time.
-    """
-    params = _flatten(args)
-    given = params.get("hmac")
+
+def message(args: Mapping[str, Sequence[str]]) -> str:
+    """The signed message of a query given as key -> list of values (Werkzeug's `to_dict(flat=False)`)."""
+    # A key given more than once is signed with its values joined by commas, as the library does.
+    return "&".join(f"{_form_encode(key)}={_form_encode(','.join(str(v) for v in args[key]))}"
+                    for key in sorted(k for k in args if k not in ("hmac", "signature")))
+
+
+def sign(args: Mapping[str, Sequence[str]], secret: str) -> str:
+    return hmac.new(secret.encode(), message(args).encode(), hashlib.sha256).hexdigest()
+
+
+def check(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> str:
+    """VALID when `hmac` matches under one of the secrets and `timestamp` is within 90 s of now; STALE
+    when it matches but the timestamp is older or newer than that; INVALID otherwise. Constant-time compare."""
+    given = (list(args.get("hmac") or []) or [""])[0]
     if not isinstance(given, str) or not given:
-        return False
+        return INVALID
     try:
-        ts = int(params.get("timestamp", "0"))
+        ts = int((list(args.get("timestamp") or []) or ["0"])[0])
     except (TypeError, ValueError):
-        return False
-    if abs((now or time.time()) - ts) > MAX_AGE_SECONDS:
-        return False
-    # ShopifyAPI's canonical encoding, without its process-global `Session.secret`.
-    message = shopify.Session._Session__encoded_params_for_signature(params).encode()
+        return INVALID
     ok = False
     for secret in secrets:
         if secret:
-            digest = hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-            ok |= hmac.compare_digest(digest.encode(), given.encode())
-    return ok
+            ok |= hmac.compare_digest(sign(args, secret).encode(), given.encode())
+    if not ok:
+        return INVALID
+    return VALID if abs((now or time.time()) - ts) <= MAX_AGE_SECONDS else STALE
+
+
+def verify(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> bool:
+    """True when the query is signed by one of the secrets and fresh (see `check`)."""
+    return check(args, secrets, now) == VALID

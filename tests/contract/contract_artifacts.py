@@ -87,7 +87,8 @@ class _FrameSrc(HTMLParser):
 
 def authorize(shopify: DevstoreServer, shop: str, scopes: str, app_url: str) -> dict:
     """The merchant approves the app: the stand-in's redirect to the app's callback."""
-    redirect_uri, state = f"{app_url}/auth/callback", secrets.token_urlsafe(16)
+    # A state with characters URL encoding changes: the stand-in must sign what Shopify's library checks.
+    redirect_uri, state = f"{app_url}/auth/callback", secrets.token_urlsafe(16) + "/a+b c=é"
     query = urlencode(
         {
             "client_id": shopify.config.api_key,

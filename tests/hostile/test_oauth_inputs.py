@@ -57,7 +57,7 @@ def test_hostile_callback_parameters_are_refused_and_store_nothing(hostile):
 
 def test_a_stale_timestamp_is_refused_even_when_signed(hostile):
     params = callback_params(hostile.url, hostile.shop)
-    params["timestamp"] = str(int(time.time()) - 25 * 3600)
+    params["timestamp"] = str(int(time.time()) - 120)  # Shopify's library allows 90 s
     params["hmac"] = query_hmac(params, API_SECRET)
     before = hostile.stored.digest()
     resp = requests.get(f"{hostile.url}/auth/callback", params=params, allow_redirects=False, timeout=30)

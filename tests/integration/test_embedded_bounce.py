@@ -152,3 +152,19 @@ def test_the_bounce_page_reloads_only_pages_of_the_app(app_server, stand_in, sho
         resp = requests.get(app_server.url + "/auth/session-token", params=query, allow_redirects=False, timeout=10)
         assert resp.status_code == 400, query
         assert "app-bridge" not in resp.text
+
+
+def test_an_admin_url_signed_more_than_90_seconds_ago_bounces_and_a_forged_one_is_refused(app_server, stand_in,
+                                                                                          shop_domain):
+    # A restored browser tab reopens the admin's old URL: its signature is Shopify's but older than the
+    # 90 s Shopify's library allows, so App Bridge reloads it with fresh parameters.
+    install(app_server.url, shop_domain)
+    params = _admin_params(shop_domain, stand_in.control.session_token(shop_domain))
+    params["timestamp"] = str(int(time.time()) - 600)
+    params["hmac"] = query_hmac(params, API_SECRET)
+    resp = requests.get(app_server.url + "/", params=params, allow_redirects=False, timeout=10)
+    assert resp.status_code == 302 and urlsplit(resp.headers["Location"]).path == "/auth/session-token"
+
+    params["hmac"] = query_hmac(params, "not-the-app-secret")
+    forged = requests.get(app_server.url + "/", params=params, allow_redirects=False, timeout=10)
+    assert forged.status_code == 400 and "signature is not valid" in forged.text

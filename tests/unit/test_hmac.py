@@ -38,6 +38,25 @@ def test_query_hmac_matches_the_openssl_vector():
     assert query_hmac.verify(QUERY, ["hush-0123456789"], now=1337178173 + 60)
 
 
+# Shopify signs the form-encoded query (its @shopify/shopify-api rebuilds it with URLSearchParams,
+# a space as %20): a value with "/", " ", "+", "=" and non-ASCII text is signed encoded.
+# printf '%s' 'code=abc&shop=some-shop.myshopify.com&state=a%2Fb%20c%2Bd%3D%C3%A9&timestamp=1337178173' \
+#   | openssl dgst -sha256 -hmac 'hush-0123456789'
+ENCODED_VECTOR = "3dc3ab8ea10b925569d30e7a887c6251acd966b6308e17498e5a8a09cf6e3d75"
+ENCODED = {"shop": ["some-shop.myshopify.com"], "code": ["abc"], "timestamp": ["1337178173"],
+           "state": ["a/b c+d=é"], "hmac": [ENCODED_VECTOR]}
+
+
+def test_query_hmac_signs_values_form_encoded_as_shopify_does():
+    assert query_hmac.verify(ENCODED, ["hush-0123456789"], now=1337178173)
+
+
+def test_a_signed_query_older_than_90_seconds_is_stale():
+    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 90) == query_hmac.VALID
+    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 91) == query_hmac.STALE
+    assert query_hmac.check(QUERY, ["another-secret"], now=1337178173) == query_hmac.INVALID
+
+
 def test_query_hmac_refuses_stale_tampered_or_unsigned_queries():
     assert not query_hmac.verify(QUERY, ["hush-0123456789"], now=time.time())  # 2012: too old
     tampered = dict(QUERY, shop=["evil-shop.myshopify.com"])
