@@ -14,12 +14,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from enum import Enum
 from typing import Mapping, Sequence
 
 MAX_AGE_SECONDS = 90
 _UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*-._")
 
-VALID, INVALID, STALE = "valid", "invalid", "stale"
+
+
+class Verdict(Enum):
+    VALID = "valid"
+    INVALID = "invalid"  # not signed with one of the app's secrets
+    STALE = "stale"  # signed, but the timestamp is more than 90 s away
 
 
 def _form_encode(text: str) -> str:
@@ -38,25 +44,25 @@ def sign(args: Mapping[str, Sequence[str]], secret: str) -> str:
     return hmac.new(secret.encode(), message(args).encode(), hashlib.sha256).hexdigest()
 
 
-def check(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> str:
-    """VALID when `hmac` matches under one of the secrets and `timestamp` is within 90 s of now; STALE
+def check(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> Verdict:
+    """Verdict.VALID when `hmac` matches under one of the secrets and `timestamp` is within 90 s of now; STALE
     when it matches but the timestamp is older or newer than that; INVALID otherwise. Constant-time compare."""
     given = (list(args.get("hmac") or []) or [""])[0]
     if not isinstance(given, str) or not given:
-        return INVALID
+        return Verdict.INVALID
     try:
         ts = int((list(args.get("timestamp") or []) or ["0"])[0])
     except (TypeError, ValueError):
-        return INVALID
+        return Verdict.INVALID
     ok = False
     for secret in secrets:
         if secret:
             ok |= hmac.compare_digest(sign(args, secret).encode(), given.encode())
     if not ok:
-        return INVALID
-    return VALID if abs((now or time.time()) - ts) <= MAX_AGE_SECONDS else STALE
+        return Verdict.INVALID
+    return Verdict.VALID if abs((now or time.time()) - ts) <= MAX_AGE_SECONDS else Verdict.STALE
 
 
 def verify(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> bool:
     """True when the query is signed by one of the secrets and fresh (see `check`)."""
-    return check(args, secrets, now) == VALID
+    return check(args, secrets, now) is Verdict.VALID

@@ -48,12 +48,12 @@ def index():
     header_token = session_bounce.bearer_token(request.headers.get("Authorization"))
     if not args.get("shop") and not args.get("id_token") and not header_token:
         return _page("install.html", error=None)
-    signature = query_hmac.check(args.to_dict(flat=False), rt.secrets) if "hmac" in args else query_hmac.VALID
+    verdict = query_hmac.check(args.to_dict(flat=False), rt.secrets) if "hmac" in args else query_hmac.Verdict.VALID
     shop_param = valid_shop_domain(args.get("shop")) if args.get("shop") else None
     embedded = args.get("embedded") == "1" and shop_param is not None
-    if signature == query_hmac.STALE and embedded and not header_token:
+    if verdict is query_hmac.Verdict.STALE and embedded and not header_token:
         return _bounce()  # an old admin URL (a restored tab): App Bridge reloads it with fresh parameters
-    if signature != query_hmac.VALID:
+    if verdict is not query_hmac.Verdict.VALID:
         return _page("install.html", 400, error="This link's signature is not valid. Open the app from your Shopify admin.")
     if args.get("shop") and not shop_param:
         return _page("install.html", 400, error="That is not a myshopify.com shop domain.")

@@ -52,9 +52,9 @@ def test_query_hmac_signs_values_form_encoded_as_shopify_does():
 
 
 def test_a_signed_query_older_than_90_seconds_is_stale():
-    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 90) == query_hmac.VALID
-    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 91) == query_hmac.STALE
-    assert query_hmac.check(QUERY, ["another-secret"], now=1337178173) == query_hmac.INVALID
+    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 90) is query_hmac.Verdict.VALID
+    assert query_hmac.check(QUERY, ["hush-0123456789"], now=1337178173 + 91) is query_hmac.Verdict.STALE
+    assert query_hmac.check(QUERY, ["another-secret"], now=1337178173) is query_hmac.Verdict.INVALID
 
 
 def test_query_hmac_refuses_stale_tampered_or_unsigned_queries():
