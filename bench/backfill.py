@@ -28,6 +28,7 @@ Run (PostgreSQL on 127.0.0.1; makes and drops its own database):
   python bench/backfill.py                    # 100,000 orders (~3 minutes)
   python bench/backfill.py --orders 1000000   # the full size
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,12 @@ TEMPLATE_ORDERS = 2000
 STRIDE = 10_000_000  # id distance between copies (the template's ids span far less)
 CUSTOMER_CYCLE = 150  # copies that share their customers
 GID = re.compile(r"(gid://shopify/\w+/)(\d+)")
-PLANS = {"Standard": 100, "Advanced": 200, "Plus": 1000, "Enterprise": 2000}  # restore points/s (rate-limits doc)
+PLANS = {
+    "Standard": 100,
+    "Advanced": 200,
+    "Plus": 1000,
+    "Enterprise": 2000,
+}  # restore points/s (rate-limits doc)
 SLOT = re.compile(r'gid://shopify/(\w+)/(\d+)|"legacyResourceId":"(\d+)"|"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"')
 
 
@@ -61,14 +67,18 @@ def template() -> tuple[list[list], dict[int, dict]]:
     from shopify_roi.shopify_client.bulk import orders_query
     from shopify_roi.shopify_client.refunds import LINES_FIRST_PAGE
 
-    made = common.generate_events(TEMPLATE_ORDERS, common.creator_profiles(20), start="2025-11-25", days=7,
-                                  shop_domain=SHOP)
+    made = common.generate_events(
+        TEMPLATE_ORDERS, common.creator_profiles(20), start="2025-11-25", days=7, shop_domain=SHOP
+    )
     context = ResolverContext(made["_store"], made["_shop"], DevstoreConfig(), "read_orders,read_all_orders")
     text, _, _ = bulk.execute(prepare(orders_query("")), context, group=True)
     refund_ids = sorted({int(m) for m in re.findall(r"gid://shopify/Refund/(\d+)", text)})
     nodes = {}
     for start in range(0, len(refund_ids), 100):
-        variables = {"ids": [f"gid://shopify/Refund/{n}" for n in refund_ids[start:start + 100]], "lines": LINES_FIRST_PAGE}
+        variables = {
+            "ids": [f"gid://shopify/Refund/{n}" for n in refund_ids[start : start + 100]],
+            "lines": LINES_FIRST_PAGE,
+        }
         answer = run(prepare(load_query("refund_lines"), variables), context, variables)
         assert not answer.errors, answer.errors
         nodes.update((int(node["id"].rsplit("/", 1)[1]), node) for node in answer.data["nodes"])
@@ -89,7 +99,7 @@ def split_blocks(text: str) -> list[list]:
         parts: list = []
         last = 0
         for m in SLOT.finditer(body):
-            parts.append(body[last:m.start()])
+            parts.append(body[last : m.start()])
             if m.group(1):
                 kind = "customer" if m.group(1) == "Customer" else "id"
                 parts.append(f"gid://shopify/{m.group(1)}/")
@@ -119,7 +129,11 @@ def write_jsonl(path: Path, orders: int, blocks_: list[list], grouped: bool = Fa
     with open(path, "w") as out, open(tail_path, "w") as tail:
         for n in range(orders):
             copy, block = divmod(n, len(blocks_))
-            id_shift, cust_shift, t_shift = copy * STRIDE, (copy % CUSTOMER_CYCLE) * STRIDE, copy * shift_per_copy
+            id_shift, cust_shift, t_shift = (
+                copy * STRIDE,
+                (copy % CUSTOMER_CYCLE) * STRIDE,
+                copy * shift_per_copy,
+            )
             pieces = []
             for part in blocks_[block]:
                 if type(part) is str:
@@ -162,9 +176,18 @@ class StubShopify:
 
     def execute(self, query, variables=None, operation_name=None):
         if operation_name == "BulkOperationStatus":
-            return {"bulkOperation": {"id": variables["id"], "status": "COMPLETED", "errorCode": None,
-                                      "objectCount": str(self.objects), "url": self.url}}
-        assert operation_name == "RefundLines", operation_name  # the template's refunds have <= 3 lines: one page
+            return {
+                "bulkOperation": {
+                    "id": variables["id"],
+                    "status": "COMPLETED",
+                    "errorCode": None,
+                    "objectCount": str(self.objects),
+                    "url": self.url,
+                }
+            }
+        assert operation_name == "RefundLines", (
+            operation_name
+        )  # the template's refunds have <= 3 lines: one page
         nodes = []
         for gid in variables["ids"]:
             moved = int(gid.rsplit("/", 1)[1])
@@ -180,17 +203,25 @@ class StubShopify:
 
     def budget(self) -> str:
         """What Shopify's cost budget makes of the refund reads, per plan."""
-        minutes = ", ".join(f"{plan} {self.actual_points / rate / 60:.1f} min" for plan, rate in PLANS.items())
-        return (f"refund lines read for {self.refunds_read} refunds in {self.requests} requests, actual cost "
-                f"{self.actual_points} points: at the plan's restore rate {minutes}")
+        minutes = ", ".join(
+            f"{plan} {self.actual_points / rate / 60:.1f} min" for plan, rate in PLANS.items()
+        )
+        return (
+            f"refund lines read for {self.refunds_read} refunds in {self.requests} requests, actual cost "
+            f"{self.actual_points} points: at the plan's restore rate {minutes}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the database and the JSONL")
-    parser.add_argument("--profile", metavar="DIR", help="py-spy this process for the first 20 s of the ingest")
-    parser.add_argument("--grouped", action="store_true", help="each order's line items right after it (groupObjects: true)")
+    parser.add_argument(
+        "--profile", metavar="DIR", help="py-spy this process for the first 20 s of the ingest"
+    )
+    parser.add_argument(
+        "--grouped", action="store_true", help="each order's line items right after it (groupObjects: true)"
+    )
     args = parser.parse_args()
 
     from shopify_roi.db import Database
@@ -203,22 +234,43 @@ def main() -> None:
     started = time.perf_counter()
     blocks, refund_nodes = template()
     lines, size = write_jsonl(jsonl, args.orders, blocks, grouped=args.grouped)
-    print(f"  JSONL: {args.orders} orders, {lines} lines, {size / 1048576:.0f} MB, written in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+    print(
+        f"  JSONL: {args.orders} orders, {lines} lines, {size / 1048576:.0f} MB, written in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     db_name = "roi_bench_backfill"
     url = common.create_db(db_name)
     common.migrate(common.app_env(url))
     shop_id = common.seed_shop(url, SHOP, common.creator_profiles(20))
     port = common.free_port()
-    server = subprocess.Popen([str(common.BIN / "python"), "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [
+            str(common.BIN / "python"),
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     db = Database(url)
     try:
         common.wait_http(f"http://127.0.0.1:{port}/")
         with db.session() as session:
-            run = BackfillRun(shop_id=shop_id, kind="history", search="", range_note="",
-                              bulk_operation_id="gid://shopify/BulkOperation/1", status=RUNNING)
+            run = BackfillRun(
+                shop_id=shop_id,
+                kind="history",
+                search="",
+                range_note="",
+                bulk_operation_id="gid://shopify/BulkOperation/1",
+                status=RUNNING,
+            )
             session.add(run)
             session.flush()
             run_id = run.id
@@ -230,10 +282,16 @@ def main() -> None:
             decile = seen * 10 // args.orders
             if decile not in marks:
                 marks[decile] = sampler.rss()
-                print(f"    {seen} orders in {time.perf_counter() - began:.0f} s, RSS {common.mb(marks[decile])}", flush=True)
+                print(
+                    f"    {seen} orders in {time.perf_counter() - began:.0f} s, RSS {common.mb(marks[decile])}",
+                    flush=True,
+                )
 
-        spy = common.pyspy_start(__import__("os").getpid(), Path(args.profile) / "backfill.txt", 20, gil=False) \
-            if args.profile else None
+        spy = (
+            common.pyspy_start(__import__("os").getpid(), Path(args.profile) / "backfill.txt", 20, gil=False)
+            if args.profile
+            else None
+        )
         before = sampler.rss()
         began = time.perf_counter()
         analyzer = common.Analyzer(url, ("orders", "order_lines", "refunds", "refund_lines"))
@@ -257,23 +315,31 @@ def main() -> None:
             jsonl.unlink()
             tmp.rmdir()
     trace = ", ".join(f"{d * 10}% {common.mb(r)}" for d, r in sorted(marks.items()))
-    print(f"  run: {figures['status']}, orders seen {figures['orders_seen']}, repaired {figures['orders_repaired']}, "
-          f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds "
-          f"({refund_lines} refund lines)", flush=True)
+    print(
+        f"  run: {figures['status']}, orders seen {figures['orders_seen']}, repaired {figures['orders_repaired']}, "
+        f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds "
+        f"({refund_lines} refund lines)",
+        flush=True,
+    )
     print(f"  RSS by progress: {trace}")
     print(f"  Shopify's cost budget: {client.budget()}")
     if args.profile:
         print("  py-spy (wall clock) of the first 20 s, % of backfill.ingest (inclusive, self):")
-        for frame, inc, own in common.pyspy_summary(Path(args.profile) / "backfill.txt", 30,
-                                                     ("shopify_roi/", "psycopg/", "orm/session.py", "unitofwork", "json/"),
-                                                     within="ingest (shopify_roi/services/backfill.py"):
+        for frame, inc, own in common.pyspy_summary(
+            Path(args.profile) / "backfill.txt",
+            30,
+            ("shopify_roi/", "psycopg/", "orm/session.py", "unitofwork", "json/"),
+            within="ingest (shopify_roi/services/backfill.py",
+        ):
             print(f"    {inc:5.1f} {own:5.1f}  {frame}")
     settled = marks.get(1, before)
     layout = "grouped" if args.grouped else "ungrouped"
-    print(f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) in {elapsed:.0f} s = "
-          f"{args.orders / elapsed:.0f} orders/s (1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
-          f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
-          f"(+{common.mb(sampler.peak - settled)} after 10 %)")
+    print(
+        f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) in {elapsed:.0f} s = "
+        f"{args.orders / elapsed:.0f} orders/s (1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
+        f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
+        f"(+{common.mb(sampler.peak - settled)} after 10 %)"
+    )
 
 
 if __name__ == "__main__":

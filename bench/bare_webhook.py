@@ -2,6 +2,7 @@
 body to a Redis list. Served by gunicorn with the same settings as the app in bench/ingest.py:
     gunicorn ... "bare_webhook:create_app()"   (with bench/ on PYTHONPATH)
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Databases: each script makes its own PostgreSQL database(s) on the server of `--
 postgresql://postgres@127.0.0.1:5432), named roi_bench_<script>..., dropped at the end unless
 `--keep`. Redis: each script uses its own database number and deletes only the keys it made.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,6 +66,7 @@ def nproc() -> int:
 
 # PostgreSQL ------------------------------------------------------------------------------------
 
+
 def pg_url(name: str, pg: str = PG) -> str:
     return f"{pg.rstrip('/')}/{name}"
 
@@ -100,14 +102,22 @@ def connect(url: str):
 
 
 def migrate(env: dict) -> None:
-    subprocess.run([str(BIN / "shopify-roi"), "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [str(BIN / "shopify-roi"), "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT
+    )
 
 
 def app_env(database_url: str, redis_url: str = "", app_url: str = "http://127.0.0.1:8000", **extra) -> dict:
     """The app's environment, as production sets it (demo credentials: the stand-in's)."""
-    env = {**os.environ, "APP_URL": app_url, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "SHOPIFY_ORIGIN_TEMPLATE": extra.pop("origin_template", "http://127.0.0.1:9/{shop}"),
-           "LOG_LEVEL": "WARNING", "INPROCESS_WORKER": "0"}
+    env = {
+        **os.environ,
+        "APP_URL": app_url,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SHOPIFY_ORIGIN_TEMPLATE": extra.pop("origin_template", "http://127.0.0.1:9/{shop}"),
+        "LOG_LEVEL": "WARNING",
+        "INPROCESS_WORKER": "0",
+    }
     env.update({k: str(v) for k, v in extra.items()})
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
@@ -115,11 +125,31 @@ def app_env(database_url: str, redis_url: str = "", app_url: str = "http://127.0
 
 # Processes ---------------------------------------------------------------------------------------
 
-def gunicorn(app: str, port: int, env: dict, workers: int = GUNICORN_WORKERS, threads: int = GUNICORN_THREADS,
-             worker_class: str | None = None, access_log: bool = False, extra: list[str] | None = None) -> subprocess.Popen:
+
+def gunicorn(
+    app: str,
+    port: int,
+    env: dict,
+    workers: int = GUNICORN_WORKERS,
+    threads: int = GUNICORN_THREADS,
+    worker_class: str | None = None,
+    access_log: bool = False,
+    extra: list[str] | None = None,
+) -> subprocess.Popen:
     """gunicorn as the Procfile runs it (access log off: a benchmark would measure the log)."""
-    cmd = [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-           "--log-level", "warning", "--backlog", "2048"]
+    cmd = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
     if worker_class:
         cmd += ["--worker-class", worker_class]
     if access_log:
@@ -204,6 +234,7 @@ def dump(path: Path, data) -> None:
 
 # Stand-in and install ----------------------------------------------------------------------------
 
+
 def start_stand_in(app_url: str):
     from devstore.config import DevstoreConfig
     from devstore.testing import DevstoreServer
@@ -211,8 +242,13 @@ def start_stand_in(app_url: str):
     return DevstoreServer(DevstoreConfig(app_url=app_url, app_toml=ROOT / "shopify.app.toml")).start()
 
 
-def install_shop(stand_in, app_url: str, shop: str, scopes: str = "read_orders,read_all_orders,write_discounts,read_customers",
-                 timezone: str = "America/New_York") -> None:
+def install_shop(
+    stand_in,
+    app_url: str,
+    shop: str,
+    scopes: str = "read_orders,read_all_orders,write_discounts,read_customers",
+    timezone: str = "America/New_York",
+) -> None:
     """Create the shop in the stand-in and install the app on it through the real OAuth flow."""
     import requests
 
@@ -220,7 +256,9 @@ def install_shop(stand_in, app_url: str, shop: str, scopes: str = "read_orders,r
     resp = requests.get(f"{app_url}/auth", params={"shop": shop}, timeout=60)
     if not (resp.ok and any("/auth/callback" in r.url for r in resp.history)):
         raise SystemExit(f"install of {shop} failed: {resp.status_code} {resp.text[:300]}")
-    if "read_all_orders" in scopes.split(","):  # optional in shopify.app.toml: the merchant grants it after install
+    if "read_all_orders" in scopes.split(
+        ","
+    ):  # optional in shopify.app.toml: the merchant grants it after install
         stand_in.control.request_scopes(shop, ["read_all_orders"])
 
 
@@ -233,14 +271,31 @@ def session_token(shop: str, api_key: str = DEMO_KEY, secret: str = DEMO_SECRET,
 
 # Data from the stand-in's generator ---------------------------------------------------------------
 
+
 def creator_profiles(n: int) -> list[dict]:
     """`n` creators for the stand-in's generator: handles creator001..., codes C001..., a long tail of weights."""
-    return [{"handle": f"creator{i:03d}", "code": f"C{i:03d}SAVE", "percent": "15", "weight": round(100 / (i + 1), 3),
-             "return_rate": 0.08} for i in range(n)]
+    return [
+        {
+            "handle": f"creator{i:03d}",
+            "code": f"C{i:03d}SAVE",
+            "percent": "15",
+            "weight": round(100 / (i + 1), 3),
+            "return_rate": 0.08,
+        }
+        for i in range(n)
+    ]
 
 
-def generate_events(orders: int, creators: list[dict], seed: int = 7, start: str = "2025-11-25", days: int = 365,
-                    shop_domain: str = "bench.myshopify.com", emit=None, **body) -> dict:
+def generate_events(
+    orders: int,
+    creators: list[dict],
+    seed: int = 7,
+    start: str = "2025-11-25",
+    days: int = 365,
+    shop_domain: str = "bench.myshopify.com",
+    emit=None,
+    **body,
+) -> dict:
     """Run the stand-in's generator in this process (its Store, no HTTP): every webhook event of `orders`
     orders in time order goes to `emit(topic, json_text)` (serialised at once: later events mutate the
     order). Returns the generator's counts."""
@@ -248,14 +303,24 @@ def generate_events(orders: int, creators: list[dict], seed: int = 7, start: str
     from devstore.state import Store
 
     store = Store()
-    shop, _ = store.create_shop(shop_domain, scopes="read_orders,read_all_orders", timezone="America/New_York")
+    shop, _ = store.create_shop(
+        shop_domain, scopes="read_orders,read_all_orders", timezone="America/New_York"
+    )
 
     def sink(events):
         for topic, payload in events:
             emit(topic, json.dumps(payload, separators=(",", ":")))
 
-    spec = {"seed": seed, "orders": orders, "creators": creators, "sitewide_codes": ["WELCOME10"], "start": start,
-            "days": days, "creator_share": 0.45, **body}
+    spec = {
+        "seed": seed,
+        "orders": orders,
+        "creators": creators,
+        "sitewide_codes": ["WELCOME10"],
+        "start": start,
+        "days": days,
+        "creator_share": 0.45,
+        **body,
+    }
     gen = Generator(store, shop, spec, sink if emit else None)
     counts = gen.run()
     counts["_store"], counts["_shop"] = store, shop
@@ -264,19 +329,42 @@ def generate_events(orders: int, creators: list[dict], seed: int = 7, start: str
 
 # Profiling ---------------------------------------------------------------------------------------
 
-def pyspy_start(pid: int, out: Path, seconds: int, rate: int = 200, gil: bool = True, idle: bool = False) -> subprocess.Popen:
+
+def pyspy_start(
+    pid: int, out: Path, seconds: int, rate: int = 200, gil: bool = True, idle: bool = False
+) -> subprocess.Popen:
     """py-spy recording `pid` and its children (gunicorn workers) as collapsed stacks for `seconds`.
 
     With `gil`, only the thread holding the GIL is sampled: where the Python CPU time goes (a
     gthread worker's threads mostly wait on the network, which would otherwise fill the profile)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(pid), "--subprocesses", "--duration", str(seconds),
-                             "--rate", str(rate), "--format", "raw", "--output", str(out), "--nonblocking",
-                             *(["--gil"] if gil else []), *(["--idle"] if idle else [])],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(BIN / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--duration",
+            str(seconds),
+            "--rate",
+            str(rate),
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+            *(["--gil"] if gil else []),
+            *(["--idle"] if idle else []),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def pyspy_summary(raw: Path, top: int = 20, match: tuple[str, ...] = (), within: str | None = None) -> list[tuple[str, float, float]]:
+def pyspy_summary(
+    raw: Path, top: int = 20, match: tuple[str, ...] = (), within: str | None = None
+) -> list[tuple[str, float, float]]:
     """(function, inclusive %, self %) from py-spy's collapsed stacks, heaviest inclusive first.
 
     Idle samples (a gthread worker waiting in select/poll/accept/wait) are left out of the total; with
@@ -287,8 +375,16 @@ def pyspy_summary(raw: Path, top: int = 20, match: tuple[str, ...] = (), within:
     inclusive: Counter = Counter()
     own: Counter = Counter()
     total = 0
-    idle = ("select (selectors.py", "poll (selectors.py", "wait (threading.py", "accept (socket.py", "_worker (concurrent",
-            "sleep (gunicorn", "run_for_one", "wait_for_and_dispatch")
+    idle = (
+        "select (selectors.py",
+        "poll (selectors.py",
+        "wait (threading.py",
+        "accept (socket.py",
+        "_worker (concurrent",
+        "sleep (gunicorn",
+        "run_for_one",
+        "wait_for_and_dispatch",
+    )
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -305,12 +401,17 @@ def pyspy_summary(raw: Path, top: int = 20, match: tuple[str, ...] = (), within:
         own[frames[-1]] += n
     if not total:
         return []
-    rows = [(f, 100 * c / total, 100 * own[f] / total) for f, c in inclusive.most_common()
-            if not match or any(m in f for m in match)]
+    rows = [
+        (f, 100 * c / total, 100 * own[f] / total)
+        for f, c in inclusive.most_common()
+        if not match or any(m in f for m in match)
+    ]
     return rows[:top]
 
 
-def seed_shop(database_url: str, domain: str, creators: list[dict], timezone: str = "America/New_York") -> int:
+def seed_shop(
+    database_url: str, domain: str, creators: list[dict], timezone: str = "America/New_York"
+) -> int:
     """An installed shop with creators and their active codes, written with the app's models (no Shopify
     calls: the benchmarks that use it never reach Shopify). Returns the shop's id."""
     from datetime import datetime, timedelta
@@ -326,24 +427,46 @@ def seed_shop(database_url: str, domain: str, creators: list[dict], timezone: st
     try:
         with db.session() as session:
             far = utcnow() + timedelta(days=3650)
-            shop = Shop(domain=domain, name="Bench shop", currency="USD", iana_timezone=timezone,
-                        shopify_id="gid://shopify/Shop/1", access_token_enc=cipher.encrypt("shpat_bench"),
-                        access_token_expires_at=far, refresh_token_enc=cipher.encrypt("shprt_bench"),
-                        refresh_token_expires_at=far, scopes="read_orders,read_all_orders,write_discounts,read_customers",
-                        installed_at=utcnow())
+            shop = Shop(
+                domain=domain,
+                name="Bench shop",
+                currency="USD",
+                iana_timezone=timezone,
+                shopify_id="gid://shopify/Shop/1",
+                access_token_enc=cipher.encrypt("shpat_bench"),
+                access_token_expires_at=far,
+                refresh_token_enc=cipher.encrypt("shprt_bench"),
+                refresh_token_expires_at=far,
+                scopes="read_orders,read_all_orders,write_discounts,read_customers",
+                installed_at=utcnow(),
+            )
             session.add(shop)
             session.flush()
             for profile in creators:
-                creator = Creator(shop_id=shop.id, handle=profile["handle"], name=profile["handle"].title(),
-                                  platform="instagram", commission_rate=Decimal("0.10"))
+                creator = Creator(
+                    shop_id=shop.id,
+                    handle=profile["handle"],
+                    name=profile["handle"].title(),
+                    platform="instagram",
+                    commission_rate=Decimal("0.10"),
+                )
                 session.add(creator)
                 session.flush()
                 code = profile["code"]
-                session.add(DiscountCode(shop_id=shop.id, creator_id=creator.id, code=code, code_key=code.upper(),
-                                         attribution_key=code.upper(), status="active", value_type="percentage",
-                                         value=Decimal(profile.get("percent", "15")) / 100,
-                                         shopify_discount_id=f"gid://shopify/DiscountCodeNode/{creator.id}",
-                                         starts_at=datetime(2024, 1, 1, tzinfo=utcnow().tzinfo)))
+                session.add(
+                    DiscountCode(
+                        shop_id=shop.id,
+                        creator_id=creator.id,
+                        code=code,
+                        code_key=code.upper(),
+                        attribution_key=code.upper(),
+                        status="active",
+                        value_type="percentage",
+                        value=Decimal(profile.get("percent", "15")) / 100,
+                        shopify_discount_id=f"gid://shopify/DiscountCodeNode/{creator.id}",
+                        starts_at=datetime(2024, 1, 1, tzinfo=utcnow().tzinfo),
+                    )
+                )
             return shop.id
     finally:
         db.dispose()

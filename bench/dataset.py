@@ -13,6 +13,7 @@ for ~30 % of orders, else a returning one (chosen among the recent ones more oft
 customer's first counted order marked (`is_first`); clicks on each creator's tracked link spread over its
 active days; spend: a monthly fee per active creator and one seeding entry; 10 campaigns of 50 creators.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,11 @@ class _Copy:
         self.file = tempfile.TemporaryFile("w+")
 
     def row(self, *values) -> None:
-        self.file.write("\t".join("\\N" if v is None else ("t" if v is True else "f" if v is False else str(v))
-                                  for v in values))
+        self.file.write(
+            "\t".join(
+                "\\N" if v is None else ("t" if v is True else "f" if v is False else str(v)) for v in values
+            )
+        )
         self.file.write("\n")
         self.n += 1
 
@@ -53,8 +57,17 @@ class _Copy:
         self.file.close()
 
 
-def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, customers: int = 300_000,
-         clicks: int = 3_000_000, days: int = 400, seed: int = 11, log=print) -> dict:
+def load(
+    url: str,
+    shop_id: int,
+    orders: int = 1_000_000,
+    creators: int = 500,
+    customers: int = 300_000,
+    clicks: int = 3_000_000,
+    days: int = 400,
+    seed: int = 11,
+    log=print,
+) -> dict:
     rng = random.Random(seed)
     started = time.perf_counter()
     now = time.time()
@@ -66,8 +79,12 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         # Creators, codes, links, campaigns, spend ------------------------------------------------
         creator_ids, handles, codes, starts = [], [], [], []
         base_cid = cur.execute("SELECT coalesce(max(id), 0) FROM creators").fetchone()[0]
-        cc = _Copy(cur, "creators", "id, shop_id, handle, name, platform, followers, commission_rate, notes, status, "
-                                    "created_at, updated_at")
+        cc = _Copy(
+            cur,
+            "creators",
+            "id, shop_id, handle, name, platform, followers, commission_rate, notes, status, "
+            "created_at, updated_at",
+        )
         for i in range(creators):
             cid = base_cid + 1 + i
             handle = f"creator{i:04d}"
@@ -76,46 +93,108 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
             handles.append(handle)
             codes.append(f"{handle.upper()}15")
             starts.append(begin + start_day * 86400)
-            cc.row(cid, shop_id, handle, f"Creator {i}", rng.choice(("instagram", "tiktok", "youtube")),
-                   int(1000 * 10 ** rng.uniform(0, 3)), 1000, "", "active", _ts(begin), _ts(begin))
+            cc.row(
+                cid,
+                shop_id,
+                handle,
+                f"Creator {i}",
+                rng.choice(("instagram", "tiktok", "youtube")),
+                int(1000 * 10 ** rng.uniform(0, 3)),
+                1000,
+                "",
+                "active",
+                _ts(begin),
+                _ts(begin),
+            )
         cc.close()
-        dc = _Copy(cur, "discount_codes", "shop_id, creator_id, code, code_key, attribution_key, status, shopify_discount_id, "
-                                          "value_type, value, once_per_customer, combines_with_order, combines_with_product, "
-                                          "combines_with_shipping, created_at, updated_at")
-        for cid, code in zip(creator_ids, codes):
-            dc.row(shop_id, cid, code, code, code, "active", f"gid://shopify/DiscountCodeNode/{cid}", "percentage",
-                   1500, False, False, False, True, _ts(begin), _ts(begin))
+        dc = _Copy(
+            cur,
+            "discount_codes",
+            "shop_id, creator_id, code, code_key, attribution_key, status, shopify_discount_id, "
+            "value_type, value, once_per_customer, combines_with_order, combines_with_product, "
+            "combines_with_shipping, created_at, updated_at",
+        )
+        for cid, code in zip(creator_ids, codes, strict=False):
+            dc.row(
+                shop_id,
+                cid,
+                code,
+                code,
+                code,
+                "active",
+                f"gid://shopify/DiscountCodeNode/{cid}",
+                "percentage",
+                1500,
+                False,
+                False,
+                False,
+                True,
+                _ts(begin),
+                _ts(begin),
+            )
         dc.close()
         base_link = cur.execute("SELECT coalesce(max(id), 0) FROM tracked_links").fetchone()[0]
-        tl = _Copy(cur, "tracked_links", "id, shop_id, creator_id, short_id, target, target_handle, placement, "
-                                         "destination_url, archived, created_at")
-        for n, (cid, handle) in enumerate(zip(creator_ids, handles)):
-            tl.row(base_link + 1 + n, shop_id, cid, f"b{shop_id}x{n}", "home", "", "post",
-                   f"https://shop.example/?ref={handle}&utm_content={handle}", False, _ts(begin))
+        tl = _Copy(
+            cur,
+            "tracked_links",
+            "id, shop_id, creator_id, short_id, target, target_handle, placement, "
+            "destination_url, archived, created_at",
+        )
+        for n, (cid, handle) in enumerate(zip(creator_ids, handles, strict=False)):
+            tl.row(
+                base_link + 1 + n,
+                shop_id,
+                cid,
+                f"b{shop_id}x{n}",
+                "home",
+                "",
+                "post",
+                f"https://shop.example/?ref={handle}&utm_content={handle}",
+                False,
+                _ts(begin),
+            )
         tl.close()
         campaign_ids = []
         for k in range(10):
-            campaign_ids.append(cur.execute(
-                "INSERT INTO campaigns (shop_id, name, slug, status, created_at) VALUES (%s, %s, %s, 'active', now()) "
-                "RETURNING id", (shop_id, f"Campaign {k}", f"campaign-{k}")).fetchone()[0])
+            campaign_ids.append(
+                cur.execute(
+                    "INSERT INTO campaigns (shop_id, name, slug, status, created_at) VALUES (%s, %s, %s, 'active', now()) "
+                    "RETURNING id",
+                    (shop_id, f"Campaign {k}", f"campaign-{k}"),
+                ).fetchone()[0]
+            )
         members = _Copy(cur, "creator_campaigns", "creator_id, campaign_id")
         for n, cid in enumerate(creator_ids):
             members.row(cid, campaign_ids[n % 10])
         members.close()
-        sp = _Copy(cur, "spend_entries", "shop_id, creator_id, campaign_id, kind, spent_on, amount, note, created_at")
+        sp = _Copy(
+            cur, "spend_entries", "shop_id, creator_id, campaign_id, kind, spent_on, amount, note, created_at"
+        )
         spend_rows = 0
-        for n, (cid, start) in enumerate(zip(creator_ids, starts)):
+        for n, (cid, start) in enumerate(zip(creator_ids, starts, strict=False)):
             day = date.fromtimestamp(start).replace(day=1) + timedelta(days=32)
             day = day.replace(day=1)
-            sp.row(shop_id, cid, campaign_ids[n % 10], "seeding", date.fromtimestamp(start).isoformat(),
-                   rng.randint(40, 400) * SCALE * 100, "seeding", _ts(start))
+            sp.row(
+                shop_id,
+                cid,
+                campaign_ids[n % 10],
+                "seeding",
+                date.fromtimestamp(start).isoformat(),
+                rng.randint(40, 400) * SCALE * 100,
+                "seeding",
+                _ts(start),
+            )
             fee = rng.choice((150, 300, 500, 1000, 2500)) * SCALE * 100
             while day <= date.today():
-                sp.row(shop_id, cid, campaign_ids[n % 10], "fee", day.isoformat(), fee, "monthly fee", _ts(start))
+                sp.row(
+                    shop_id, cid, campaign_ids[n % 10], "fee", day.isoformat(), fee, "monthly fee", _ts(start)
+                )
                 spend_rows += 1
                 day = (day + timedelta(days=32)).replace(day=1)
         sp.close()
-        log(f"    creators, codes, links, campaigns, {spend_rows} spend entries ({time.perf_counter() - started:.0f} s)")
+        log(
+            f"    creators, codes, links, campaigns, {spend_rows} spend entries ({time.perf_counter() - started:.0f} s)"
+        )
 
         # Clicks --------------------------------------------------------------------------------------
         weights = [1 / (r + 1) ** 0.8 for r in range(creators)]
@@ -125,8 +204,14 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
             count = int(clicks * weights[n] / total_w)
             lo = starts[n]
             for _ in range(count):
-                ck.row(shop_id, cid, base_link + 1 + n, _ts(lo + rng.random() * (end - lo)), f"{rng.getrandbits(64):016x}",
-                       rng.choice(("mobile", "mobile", "mobile", "desktop", "tablet")))
+                ck.row(
+                    shop_id,
+                    cid,
+                    base_link + 1 + n,
+                    _ts(lo + rng.random() * (end - lo)),
+                    f"{rng.getrandbits(64):016x}",
+                    rng.choice(("mobile", "mobile", "mobile", "desktop", "tablet")),
+                )
         ck.close()
         log(f"    {ck.n} clicks ({time.perf_counter() - started:.0f} s)")
 
@@ -140,15 +225,27 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         base_oid = cur.execute("SELECT coalesce(max(id), 0) FROM orders").fetchone()[0]
         base_line = cur.execute("SELECT coalesce(max(id), 0) FROM order_lines").fetchone()[0]
         base_ref = cur.execute("SELECT coalesce(max(id), 0) FROM refunds").fetchone()[0]
-        oc = _Copy(cur, "orders", "id, shop_id, shopify_id, name, created_at, shopify_updated_at, cancelled_at, "
-                                  "financial_status, test, seeding, counted, taxes_included, currency, customer_id, gross, "
-                                  "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, stored_at, "
-                                  "signal_code, signal_link, referrer_host")
+        oc = _Copy(
+            cur,
+            "orders",
+            "id, shop_id, shopify_id, name, created_at, shopify_updated_at, cancelled_at, "
+            "financial_status, test, seeding, counted, taxes_included, currency, customer_id, gross, "
+            "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, stored_at, "
+            "signal_code, signal_link, referrer_host",
+        )
         lc = _Copy(cur, "order_lines", "id, shop_id, order_id, shopify_id, quantity, price, discount, tax")
-        rc = _Copy(cur, "refunds", "id, shop_id, shopify_id, order_shopify_id, created_at, subtotal, line_tax, has_lines")
-        rlc = _Copy(cur, "refund_lines", "shop_id, refund_id, shopify_id, line_shopify_id, quantity, subtotal, tax")
+        rc = _Copy(
+            cur,
+            "refunds",
+            "id, shop_id, shopify_id, order_shopify_id, created_at, subtotal, line_tax, has_lines",
+        )
+        rlc = _Copy(
+            cur, "refund_lines", "shop_id, refund_id, shopify_id, line_shopify_id, quantity, subtotal, tax"
+        )
         # density rising linearly 1 -> 3 over the range: inverse CDF of f(x) ~ 1 + 2x on [0, 1]
-        times = sorted(begin + (days * 86400) * ((-1 + (1 + 8 * rng.random()) ** 0.5) / 2) for _ in range(orders))
+        times = sorted(
+            begin + (days * 86400) * ((-1 + (1 + 8 * rng.random()) ** 0.5) / 2) for _ in range(orders)
+        )
         known_customers: list[int] = []
         first_done: set[int] = set()
         next_customer = 0
@@ -181,14 +278,24 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
                         rule = "code"
                         signals["codes"] = [codes[idx] if rng.random() < 0.5 else codes[idx].lower()]
                         if rng.random() < 0.4:
-                            signals.update(landing_site=f"/?ref={handle}&utm_content={handle}", ref=handle, utm_content=handle)
+                            signals.update(
+                                landing_site=f"/?ref={handle}&utm_content={handle}",
+                                ref=handle,
+                                utm_content=handle,
+                            )
                         else:
-                            signals["referring_site"] = rng.choice(("https://www.instagram.com/", None, "https://www.retailmenot.com/"))
+                            signals["referring_site"] = rng.choice(
+                                ("https://www.instagram.com/", None, "https://www.retailmenot.com/")
+                            )
                     else:
                         rule = "link"
-                        signals.update(landing_site=f"/?ref={handle}&utm_content={handle}&utm_source=instagram",
-                                       ref=handle, utm_content=handle, utm_source="instagram",
-                                       referring_site="https://l.instagram.com/")
+                        signals.update(
+                            landing_site=f"/?ref={handle}&utm_content={handle}&utm_source=instagram",
+                            ref=handle,
+                            utm_content=handle,
+                            utm_source="instagram",
+                            referring_site="https://l.instagram.com/",
+                        )
                     if rng.random() < 0.03:
                         other = rng.randrange(creators)
                         if other != idx:
@@ -228,28 +335,58 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
                 if is_first:
                     first_done.add(customer)
             creator_id = creator_ids[creator_idx] if creator_idx is not None else None
-            oc.row(oid, shop_id, shopify_id, f"#{1000 + n}", _ts(created), _ts(cancelled or created),
-                   _ts(cancelled) if cancelled else None, status, test, False, counted, False, "USD",
-                   None if customer is None else 9_000_000_000 + customer,
-                   gross * SCALE, disc * SCALE, tax * SCALE, (gross - disc) * SCALE,
-                   json.dumps(signals, sort_keys=True), creator_id, rule, contested, is_first, "webhook", _ts(created),
-                   *_leak_signals(signals, creator_idx, handles, codes))
+            oc.row(
+                oid,
+                shop_id,
+                shopify_id,
+                f"#{1000 + n}",
+                _ts(created),
+                _ts(cancelled or created),
+                _ts(cancelled) if cancelled else None,
+                status,
+                test,
+                False,
+                counted,
+                False,
+                "USD",
+                None if customer is None else 9_000_000_000 + customer,
+                gross * SCALE,
+                disc * SCALE,
+                tax * SCALE,
+                (gross - disc) * SCALE,
+                json.dumps(signals, sort_keys=True),
+                creator_id,
+                rule,
+                contested,
+                is_first,
+                "webhook",
+                _ts(created),
+                *_leak_signals(signals, creator_idx, handles, codes),
+            )
             for lid, lsid, qty, price, d, t in lines:
                 lc.row(lid, shop_id, oid, lsid, qty, price * SCALE, d * SCALE, t * SCALE)
             # refunds: cancellations refund everything; ~8 % of the others get a refund
             refund_lines = []
             if status == "refunded" or (counted and rng.random() < 0.08):
-                when = (cancelled if status == "refunded" else created + rng.uniform(3, 25) * 86400)
+                when = cancelled if status == "refunded" else created + rng.uniform(3, 25) * 86400
                 whole = status == "refunded" or rng.random() < 0.4
-                for lid, lsid, qty, price, d, t in (lines if whole else [rng.choice(lines)]):
+                for lid, lsid, qty, price, d, t in lines if whole else [rng.choice(lines)]:
                     q = qty if whole else 1
                     refund_lines.append((lsid, q, (price * q - d * q // qty), t * q // qty))
                 if when < now:
                     refund_id += 1
                     refunds += 1
                     rsid = 7_000_000_000_000 + refund_id
-                    rc.row(refund_id, shop_id, rsid, shopify_id, _ts(when), sum(x[2] for x in refund_lines) * SCALE,
-                           sum(x[3] for x in refund_lines) * SCALE, True)
+                    rc.row(
+                        refund_id,
+                        shop_id,
+                        rsid,
+                        shopify_id,
+                        _ts(when),
+                        sum(x[2] for x in refund_lines) * SCALE,
+                        sum(x[3] for x in refund_lines) * SCALE,
+                        True,
+                    )
                     for k, (lsid, q, sub, t) in enumerate(refund_lines):
                         rlc.row(shop_id, refund_id, rsid * 10 + k, lsid, q, sub * SCALE, t * SCALE)
             if (n + 1) % 200_000 == 0:
@@ -257,7 +394,9 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         for copy in (oc, lc, rc, rlc):
             copy.close()
         for table in ("creators", "tracked_links", "orders", "order_lines", "refunds"):
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
         conn.commit()
         _read_facts(cur, shop_id)
         conn.commit()
@@ -266,11 +405,20 @@ def load(url: str, shop_id: int, orders: int = 1_000_000, creators: int = 500, c
         cur.execute("VACUUM ANALYZE orders")
         conn.autocommit = False
         rollup_seconds = build_rollup(url, shop_id)
-        log(f"    daily rollup built by the app in {rollup_seconds:.1f} s ({time.perf_counter() - started:.0f} s)")
+        log(
+            f"    daily rollup built by the app in {rollup_seconds:.1f} s ({time.perf_counter() - started:.0f} s)"
+        )
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
-    return {"orders": orders, "lines": line_id - base_line, "refunds": refunds, "customers": next_customer,
-            "clicks": ck.n, "creators": creators, "seconds": time.perf_counter() - started}
+    return {
+        "orders": orders,
+        "lines": line_id - base_line,
+        "refunds": refunds,
+        "customers": next_customer,
+        "clicks": ck.n,
+        "creators": creators,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], codes: list[str]) -> tuple:
@@ -280,26 +428,37 @@ def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], co
     used = [c.upper() for c in signals["codes"]]
     own = codes[creator_idx] if creator_idx is not None else None
     code = own if own in used else (used[0] if used else "")
-    has_link = creator_idx is not None and handles[creator_idx] in (signals.get("ref"), signals.get("utm_content"))
+    has_link = creator_idx is not None and handles[creator_idx] in (
+        signals.get("ref"),
+        signals.get("utm_content"),
+    )
     return code, has_link, host(signals.get("referring_site"))
 
 
 def _read_facts(cur, shop_id: int) -> None:
     """The read facts orders.refresh_facts keeps, set-based: returns per order, then each first order's gap to
     the customer's next counted order and net revenue within 30/90/180/365 days."""
-    cur.execute("""UPDATE orders o SET returns = r.net, refunded_lines = r.lines
+    cur.execute(
+        """UPDATE orders o SET returns = r.net, refunded_lines = r.lines
                    FROM (SELECT order_shopify_id, sum(subtotal) AS net, bool_or(has_lines) AS lines FROM refunds
                          WHERE shop_id = %s GROUP BY order_shopify_id) r
-                   WHERE o.shop_id = %s AND o.shopify_id = r.order_shopify_id""", (shop_id, shop_id))  # prices exclude tax
-    ltv = ", ".join(f"sum(x.revenue - x.returns) FILTER (WHERE x.created_at <= f.created_at + interval '{n} days') AS l{n}"
-                    for n in (30, 90, 180, 365))
-    cur.execute(f"""UPDATE orders o SET next_gap_us = a.gap, ltv_30 = a.l30, ltv_90 = a.l90, ltv_180 = a.l180, ltv_365 = a.l365
+                   WHERE o.shop_id = %s AND o.shopify_id = r.order_shopify_id""",
+        (shop_id, shop_id),
+    )  # prices exclude tax
+    ltv = ", ".join(
+        f"sum(x.revenue - x.returns) FILTER (WHERE x.created_at <= f.created_at + interval '{n} days') AS l{n}"
+        for n in (30, 90, 180, 365)
+    )
+    cur.execute(
+        f"""UPDATE orders o SET next_gap_us = a.gap, ltv_30 = a.l30, ltv_90 = a.l90, ltv_180 = a.l180, ltv_365 = a.l365
                     FROM (SELECT f.id, (extract(epoch FROM min(x.created_at) FILTER (WHERE x.created_at > f.created_at)
                                                  - f.created_at) * 1000000)::bigint AS gap, {ltv}
                           FROM orders f JOIN orders x ON x.shop_id = f.shop_id AND x.customer_id = f.customer_id
                                                      AND x.counted AND x.created_at >= f.created_at
                           WHERE f.shop_id = %s AND f.is_first GROUP BY f.id) a
-                    WHERE o.id = a.id""", (shop_id,))
+                    WHERE o.id = a.id""",
+        (shop_id,),
+    )
 
 
 def build_rollup(url: str, shop_id: int) -> float:
@@ -310,7 +469,9 @@ def build_rollup(url: str, shop_id: int) -> float:
     from shopify_roi.models import Shop
     from shopify_roi.services import rollups
 
-    engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url)
+    engine = make_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    )
     started = time.perf_counter()
     with Session(engine) as session:
         rollups.ensure(session, session.get(Shop, shop_id))
@@ -321,12 +482,17 @@ def build_rollup(url: str, shop_id: int) -> float:
 
 def top_creator(url: str, shop_id: int) -> str:
     with common.connect(url) as conn:
-        return conn.execute("SELECT c.handle FROM orders o JOIN creators c ON c.id = o.creator_id WHERE o.shop_id = %s "
-                            "GROUP BY c.handle ORDER BY count(*) DESC LIMIT 1", (shop_id,)).fetchone()[0]
+        return conn.execute(
+            "SELECT c.handle FROM orders o JOIN creators c ON c.id = o.creator_id WHERE o.shop_id = %s "
+            "GROUP BY c.handle ORDER BY count(*) DESC LIMIT 1",
+            (shop_id,),
+        ).fetchone()[0]
 
 
 def order_count(url: str, shop_domain: str) -> int:
     with common.connect(url) as conn:
-        row = conn.execute("SELECT count(*) FROM orders o JOIN shops s ON s.id = o.shop_id WHERE s.domain = %s",
-                           (shop_domain,)).fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM orders o JOIN shops s ON s.id = o.shop_id WHERE s.domain = %s",
+            (shop_domain,),
+        ).fetchone()
         return row[0]

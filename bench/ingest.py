@@ -24,6 +24,7 @@ reconnected client's first request holds a pool thread while it waits for the by
 with 16 (12 kept alive for 16 connections per worker) the paced run's p50 was 19-27 ms instead of
 2-3 ms. wrk: 2 threads, 32 connections (16 per worker) at full speed and paced.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,10 +63,31 @@ def make_bodies(directory: Path, count: int, secret: str) -> tuple[Path, float]:
     return manifest, sum(len(b.encode()) for b in bodies) / len(bodies)
 
 
-def run_wrk(url: str, manifest: Path, rate: int, prefix: str, threads: int, connections: int, duration: int) -> dict:
+def run_wrk(
+    url: str, manifest: Path, rate: int, prefix: str, threads: int, connections: int, duration: int
+) -> dict:
     triggered = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
-           "-s", str(common.BENCH / "webhooks.lua"), url, "--", str(manifest), str(rate), prefix, str(threads), SHOP, triggered]
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(common.BENCH / "webhooks.lua"),
+        url,
+        "--",
+        str(manifest),
+        str(rate),
+        prefix,
+        str(threads),
+        SHOP,
+        triggered,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     match = re.search(r"WRK_JSON (\{.*\})", out)
     if not match:
@@ -84,20 +106,32 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=500, help="the paced run's requests/s")
     parser.add_argument("--workers", type=int, default=common.GUNICORN_WORKERS)
     parser.add_argument("--threads", type=int, default=common.GUNICORN_THREADS)
-    parser.add_argument("--worker-class", default=None, help="gunicorn worker class (default: gthread when threads > 1)")
-    parser.add_argument("--worker-connections", type=int, default=32,
-                        help="gunicorn --worker-connections, the Procfile's (gthread: connections a worker holds before it "
-                        "stops accepting; it keeps alive at most this minus --threads)")
+    parser.add_argument(
+        "--worker-class", default=None, help="gunicorn worker class (default: gthread when threads > 1)"
+    )
+    parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=32,
+        help="gunicorn --worker-connections, the Procfile's (gthread: connections a worker holds before it "
+        "stops accepting; it keeps alive at most this minus --threads)",
+    )
     parser.add_argument("--connections", type=int, default=32, help="wrk connections at full speed")
     parser.add_argument("--paced-connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--redis-db", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=1, help="alternate app and bare this many times")
-    parser.add_argument("--servers", default="app,bare", help="which of app,bare to run (a quick look at one)")
+    parser.add_argument(
+        "--servers", default="app,bare", help="which of app,bare to run (a quick look at one)"
+    )
     parser.add_argument("--modes", default="full,paced", help="which of full,paced to run")
     parser.add_argument("--keep", action="store_true", help="keep the database")
-    parser.add_argument("--profile", metavar="DIR", help="py-spy the gunicorn workers during the full-speed runs; "
-                        "print the heaviest functions and keep the collapsed stacks in DIR")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="py-spy the gunicorn workers during the full-speed runs; "
+        "print the heaviest functions and keep the collapsed stacks in DIR",
+    )
     args = parser.parse_args()
 
     import redis
@@ -112,24 +146,36 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_ingest_"))
     manifest, size = make_bodies(tmp, 64, common.DEMO_SECRET)
     port = common.free_port()
-    env = common.app_env(database_url, redis_url, app_url=f"http://127.0.0.1:{port}", RQ_QUEUE=queue_name,
-                         BARE_LIST=bare_key)
+    env = common.app_env(
+        database_url, redis_url, app_url=f"http://127.0.0.1:{port}", RQ_QUEUE=queue_name, BARE_LIST=bare_key
+    )
     env["PYTHONPATH"] = f"{common.BENCH}:{env['PYTHONPATH']}"
     common.migrate(env)
     url = f"http://127.0.0.1:{port}"
     results: dict[str, list[dict]] = {}
-    servers = {name: spec for name, spec in (("app", "shopify_roi.wsgi:app"), ("bare", "bare_webhook:create_app()"))
-               if name in args.servers.split(",")}
-    modes = [m for m in (("full", 0, args.connections), ("paced", args.rate, args.paced_connections)) if m[0] in args.modes.split(",")]
+    servers = {
+        name: spec
+        for name, spec in (("app", "shopify_roi.wsgi:app"), ("bare", "bare_webhook:create_app()"))
+        if name in args.servers.split(",")
+    }
+    modes = [
+        m
+        for m in (("full", 0, args.connections), ("paced", args.rate, args.paced_connections))
+        if m[0] in args.modes.split(",")
+    ]
     profiles: dict[str, list] = {}
     gunicorn_extra = ["--worker-connections", str(args.worker_connections)] if args.worker_connections else []
     try:
         for round_no in range(args.rounds):
             for name, spec in servers.items():
-                proc = common.gunicorn(spec, port, env, args.workers, args.threads, args.worker_class, extra=gunicorn_extra)
+                proc = common.gunicorn(
+                    spec, port, env, args.workers, args.threads, args.worker_class, extra=gunicorn_extra
+                )
                 try:
                     common.wait_http(f"{url}/healthz")
-                    run_wrk(url, manifest, 0, f"warm-{name}-{round_no}", args.wrk_threads, args.connections, 3)
+                    run_wrk(
+                        url, manifest, 0, f"warm-{name}-{round_no}", args.wrk_threads, args.connections, 3
+                    )
                     conn.delete(bare_key)
                     for mode, rate, conns in modes:
                         prefix = f"{name}-{mode}-{round_no}-{queue_name}"
@@ -143,15 +189,20 @@ def main() -> None:
                             profiles[name] = common.pyspy_summary(raw, 25)
                         if name == "app":
                             with common.connect(database_url) as db:
-                                stats["stored"] = db.execute("SELECT count(*) FROM webhook_deliveries WHERE webhook_id LIKE %s",
-                                                             (prefix + "-%",)).fetchone()[0]
+                                stats["stored"] = db.execute(
+                                    "SELECT count(*) FROM webhook_deliveries WHERE webhook_id LIKE %s",
+                                    (prefix + "-%",),
+                                ).fetchone()[0]
                         else:
                             stats["stored"] = conn.llen(bare_key)
                             conn.delete(bare_key)  # the bodies: ~7 KB each, do not keep them in Redis
                         results.setdefault(f"{name}-{mode}", []).append(stats)
-                        print(f"  round {round_no + 1} {name:4s} {mode:5s}: {stats['per_s']:7.0f} acknowledged/s "
-                              f"(stored {stats['stored']}, wrk 2xx {stats['ok']}, errors {stats['errors']}), "
-                              f"p50 {stats['p50'] / 1000:.1f} ms, p99 {stats['p99'] / 1000:.1f} ms", flush=True)
+                        print(
+                            f"  round {round_no + 1} {name:4s} {mode:5s}: {stats['per_s']:7.0f} acknowledged/s "
+                            f"(stored {stats['stored']}, wrk 2xx {stats['ok']}, errors {stats['errors']}), "
+                            f"p50 {stats['p50'] / 1000:.1f} ms, p99 {stats['p99'] / 1000:.1f} ms",
+                            flush=True,
+                        )
                 finally:
                     common.stop(proc)
                     conn.delete(bare_key)
@@ -177,13 +228,16 @@ def main() -> None:
         return
     app, bare, app_p, bare_p = best("app-full"), best("bare-full"), best("app-paced"), best("bare-paced")
     kind = (args.worker_class or ("gthread" if args.threads > 1 else "sync")) + (
-        f" --worker-connections {args.worker_connections}" if args.worker_connections else "")
-    print(f"ingest ({common.nproc()} cores, gunicorn {args.workers}x{args.threads} {kind}, ~{size / 1024:.1f} KB orders/create): "
-          f"full speed app {app['per_s']:.0f}/s p50 {app['p50'] / 1000:.1f} ms p99 {app['p99'] / 1000:.1f} ms, "
-          f"bare {bare['per_s']:.0f}/s p50 {bare['p50'] / 1000:.1f} ms p99 {bare['p99'] / 1000:.1f} ms, "
-          f"app/bare {app['per_s'] / bare['per_s']:.0%}; "
-          f"at {args.rate}/s app {app_p['per_s']:.0f}/s p50 {app_p['p50'] / 1000:.1f} ms p99 {app_p['p99'] / 1000:.1f} ms, "
-          f"bare {bare_p['per_s']:.0f}/s p50 {bare_p['p50'] / 1000:.1f} ms p99 {bare_p['p99'] / 1000:.1f} ms")
+        f" --worker-connections {args.worker_connections}" if args.worker_connections else ""
+    )
+    print(
+        f"ingest ({common.nproc()} cores, gunicorn {args.workers}x{args.threads} {kind}, ~{size / 1024:.1f} KB orders/create): "
+        f"full speed app {app['per_s']:.0f}/s p50 {app['p50'] / 1000:.1f} ms p99 {app['p99'] / 1000:.1f} ms, "
+        f"bare {bare['per_s']:.0f}/s p50 {bare['p50'] / 1000:.1f} ms p99 {bare['p99'] / 1000:.1f} ms, "
+        f"app/bare {app['per_s'] / bare['per_s']:.0%}; "
+        f"at {args.rate}/s app {app_p['per_s']:.0f}/s p50 {app_p['p50'] / 1000:.1f} ms p99 {app_p['p99'] / 1000:.1f} ms, "
+        f"bare {bare_p['per_s']:.0f}/s p50 {bare_p['p50'] / 1000:.1f} ms p99 {bare_p['p99'] / 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ service functions (parse one delivery, apply one order or refund, mark its custo
 It runs in a fork of a plain `rq worker` (bench/ on PYTHONPATH), so every job builds the app's
 runtime from the environment and opens its own database connection, as such a worker would.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -36,7 +37,9 @@ def process_one(delivery_id: int) -> str:
 def _process(delivery_id: int) -> str:
     rt = current()
     with rt.db.session() as session:  # one transaction for this order
-        delivery = session.scalar(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update())
+        delivery = session.scalar(
+            select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+        )
         if delivery is None or delivery.status != RECEIVED:
             return "done before"
         shop = session.scalar(select(Shop).where(Shop.domain == delivery.shop_domain))
@@ -70,6 +73,8 @@ if __name__ == "__main__":
     from rq.worker import SimpleWorker, Worker
 
     url, name = sys.argv[1], sys.argv[2]
-    kind = SimpleWorker if sys.argv[3:] == ["simple"] else Worker  # simple: no fork (an extra, not the baseline)
+    kind = (
+        SimpleWorker if sys.argv[3:] == ["simple"] else Worker
+    )  # simple: no fork (an extra, not the baseline)
     conn = redis.Redis.from_url(url)
     kind([Queue(name, connection=conn)], connection=conn).work(logging_level="WARNING")

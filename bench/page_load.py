@@ -17,6 +17,7 @@ Run (PostgreSQL on 127.0.0.1; chromium at /usr/bin/chromium, driven by Playwrigh
   python bench/page_load.py --shops demo             # the demo shop only (~1 min)
   python bench/roi_queries.py --keep && python bench/page_load.py --db roi_bench_roi --reuse   # reuse its data
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,15 @@ import common
 import dataset
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOP = "bench-roi.myshopify.com"  # the same domain as roi_queries.py, so its database can be reused
 TARGET_S = 1.0
 INTERACTION_MS = 300  # issue 7: a range change or a sort answers in < 300 ms on the demo shop
@@ -68,10 +76,14 @@ def load_once(browser, admin_url: str, app_url: str) -> dict:
         page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=300_000)
         ready_wall = time.perf_counter() - started
         frame = next(f for f in page.frames if f.url.startswith(app_url))
-        ready_ms = frame.evaluate("performance.now()")  # the table is rendered by then (Playwright polls every few ms)
+        ready_ms = frame.evaluate(
+            "performance.now()"
+        )  # the table is rendered by then (Playwright polls every few ms)
         got = frame.evaluate(MEASURE)
         top_origin = page.evaluate("performance.timeOrigin")
-        got["lcp_from_admin"] = (got["time_origin"] - top_origin + got["lcp"]) if got["lcp"] is not None else None
+        got["lcp_from_admin"] = (
+            (got["time_origin"] - top_origin + got["lcp"]) if got["lcp"] is not None else None
+        )
         got["ready_wall_s"] = ready_wall
         got["ready"] = ready_ms
         got["bytes"] = got["nav_bytes"] + got["res_bytes"]
@@ -100,8 +112,11 @@ def interactions(browser, admin_url: str, app_url: str) -> dict:
             before = frame.evaluate("document.body.dataset.roiReady")
             started = time.perf_counter()
             action()
-            frame.wait_for_function("n => document.body.dataset.roiReady !== n && !document.querySelector('#roi-body.loading')",
-                                    arg=before, timeout=60_000)
+            frame.wait_for_function(
+                "n => document.body.dataset.roiReady !== n && !document.querySelector('#roi-body.loading')",
+                arg=before,
+                timeout=60_000,
+            )
             return (time.perf_counter() - started) * 1000
 
         ranges = [timed(lambda p=p: frame.select_option("#roi-range", p)) for p in PRESETS]
@@ -119,7 +134,9 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
-            load_once(browser, admin_url, app_url)  # warm the server (its caches, connections), not the browser
+            load_once(
+                browser, admin_url, app_url
+            )  # warm the server (its caches, connections), not the browser
             runs = [load_once(browser, admin_url, app_url) for _ in range(loads)]
             acted = interactions(browser, admin_url, app_url)
         finally:
@@ -128,17 +145,36 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
     readies = ", ".join(f"{r['ready'] / 1000:.2f}" for r in runs)
     last = runs[-1]
     slowest = sorted(last["resources"], key=lambda r: -r[2])[:4]
-    print(f"  {label}: LCP {', '.join(f'{x:.2f}' for x in lcps)} s (element {last['lcp_element']}); ROI table rendered by "
-          f"{readies} s; LCP from the admin's start "
-          f"{statistics.median(r['lcp_from_admin'] for r in runs) / 1000:.2f} s; transfer {last['bytes'] / 1024:.0f} KB "
-          f"(document {last['nav_bytes'] / 1024:.0f} KB + {len(last['resources'])} resources); last responses: "
-          + ", ".join(f"{name[:70]} at {end} ms" for name, _, end in slowest), flush=True)
-    print(f"  {label}: range change (" + ", ".join(PRESETS) + ") " + ", ".join(f"{x:.0f}" for x in acted["ranges"])
-          + " ms; sort (" + ", ".join(SORTS) + ") " + ", ".join(f"{x:.0f}" for x in acted["sorts"]) + " ms", flush=True)
-    return {"lcp_median": statistics.median(lcps), "lcp_max": max(lcps), "range_max": max(acted["ranges"]),
-            "range_median": statistics.median(acted["ranges"]), "sort_max": max(acted["sorts"]),
-            "ready_median": statistics.median(r["ready"] for r in runs) / 1000, "bytes": statistics.median(r["bytes"] for r in runs),
-            "runs": runs}
+    print(
+        f"  {label}: LCP {', '.join(f'{x:.2f}' for x in lcps)} s (element {last['lcp_element']}); ROI table rendered by "
+        f"{readies} s; LCP from the admin's start "
+        f"{statistics.median(r['lcp_from_admin'] for r in runs) / 1000:.2f} s; transfer {last['bytes'] / 1024:.0f} KB "
+        f"(document {last['nav_bytes'] / 1024:.0f} KB + {len(last['resources'])} resources); last responses: "
+        + ", ".join(f"{name[:70]} at {end} ms" for name, _, end in slowest),
+        flush=True,
+    )
+    print(
+        f"  {label}: range change ("
+        + ", ".join(PRESETS)
+        + ") "
+        + ", ".join(f"{x:.0f}" for x in acted["ranges"])
+        + " ms; sort ("
+        + ", ".join(SORTS)
+        + ") "
+        + ", ".join(f"{x:.0f}" for x in acted["sorts"])
+        + " ms",
+        flush=True,
+    )
+    return {
+        "lcp_median": statistics.median(lcps),
+        "lcp_max": max(lcps),
+        "range_max": max(acted["ranges"]),
+        "range_median": statistics.median(acted["ranges"]),
+        "sort_max": max(acted["sorts"]),
+        "ready_median": statistics.median(r["ready"] for r in runs) / 1000,
+        "bytes": statistics.median(r["bytes"] for r in runs),
+        "runs": runs,
+    }
 
 
 def demo_shop(loads: int) -> dict:
@@ -146,18 +182,30 @@ def demo_shop(loads: int) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_demo_"))
     port, app_port = common.free_port(), common.free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "INPROCESS_WORKER")}
-    env.update(DEVSTORE_PORT=str(port), PORT=str(app_port), SHOPIFY_ROI_DATA_DIR=str(tmp),
-               PYTHONPATH=str(common.ROOT))
+    env.update(
+        DEVSTORE_PORT=str(port),
+        PORT=str(app_port),
+        SHOPIFY_ROI_DATA_DIR=str(tmp),
+        PYTHONPATH=str(common.ROOT),
+    )
     log = open(tmp / "demo.out", "w+")
-    proc = subprocess.Popen([str(common.BIN / "python"), "-m", "devstore.demo"], env=env, cwd=common.ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(common.BIN / "python"), "-m", "devstore.demo"],
+        env=env,
+        cwd=common.ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         started = time.time()
         admin = None
         while admin is None:
             if proc.poll() is not None or time.time() - started > 600:
                 raise SystemExit("the demo did not start:\n" + (tmp / "demo.out").read_text()[-2000:])
-            match = re.search(r"Open the embedded app in the stand-in admin:\s+(\S+)", (tmp / "demo.out").read_text())
+            match = re.search(
+                r"Open the embedded app in the stand-in admin:\s+(\S+)", (tmp / "demo.out").read_text()
+            )
             admin = match.group(1) if match else None
             time.sleep(0.5)
         print(f"  demo ready in {time.time() - started:.0f} s", flush=True)
@@ -179,14 +227,24 @@ def big_shop(loads: int, db_name: str, reuse: bool, orders: int, keep: bool) -> 
         built = True
         common.migrate(common.app_env(url))
         shop_id = common.seed_shop(url, SHOP, [])
-        made = dataset.load(url, shop_id, orders=orders, customers=orders * 3 // 10, clicks=orders * 3,
-                            log=lambda line: print(line, flush=True))
+        made = dataset.load(
+            url,
+            shop_id,
+            orders=orders,
+            customers=orders * 3 // 10,
+            clicks=orders * 3,
+            log=lambda line: print(line, flush=True),
+        )
         print(f"  loaded {made['orders']} orders in {made['seconds']:.0f} s", flush=True)
     port = common.free_port()
     app_url = f"http://127.0.0.1:{port}"
     stand_in = common.start_stand_in(app_url)
-    env = common.app_env(url, app_url=app_url, origin_template=stand_in.origin_template,
-                         APP_BRIDGE_URL=f"{stand_in.url}/_devstore/app-bridge.js")
+    env = common.app_env(
+        url,
+        app_url=app_url,
+        origin_template=stand_in.origin_template,
+        APP_BRIDGE_URL=f"{stand_in.url}/_devstore/app-bridge.js",
+    )
     web = common.gunicorn("shopify_roi.wsgi:app", port, env)
     try:
         common.wait_http(f"{app_url}/healthz")
@@ -203,10 +261,14 @@ def big_shop(loads: int, db_name: str, reuse: bool, orders: int, keep: bool) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shops", default="demo,big", help="demo, big or both")
-    parser.add_argument("--loads", type=int, default=5, help="cold loads measured per shop (after one warm-up)")
+    parser.add_argument(
+        "--loads", type=int, default=5, help="cold loads measured per shop (after one warm-up)"
+    )
     parser.add_argument("--orders", type=int, default=1_000_000, help="orders of the big shop")
     parser.add_argument("--db", default="roi_bench_page", help="the big shop's database")
-    parser.add_argument("--reuse", action="store_true", help="use --db as it is when it holds the big shop's orders")
+    parser.add_argument(
+        "--reuse", action="store_true", help="use --db as it is when it holds the big shop's orders"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the big shop's database when built here")
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):
@@ -216,16 +278,25 @@ def main() -> None:
         results["demo"] = demo_shop(args.loads)
     if "big" in args.shops:
         results["big"] = big_shop(args.loads, args.db, args.reuse, args.orders, args.keep)
-    parts = [f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), table rendered {r['ready_median']:.2f} s, "
-             f"transfer {r['bytes'] / 1024:.0f} KB, range change median {r['range_median']:.0f} ms (max {r['range_max']:.0f} ms), "
-             f"sort max {r['sort_max']:.0f} ms"
-             for name, r in results.items()]
+    parts = [
+        f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), table rendered {r['ready_median']:.2f} s, "
+        f"transfer {r['bytes'] / 1024:.0f} KB, range change median {r['range_median']:.0f} ms (max {r['range_max']:.0f} ms), "
+        f"sort max {r['sort_max']:.0f} ms"
+        for name, r in results.items()
+    ]
     met = all(r["lcp_max"] <= TARGET_S for r in results.values())
     demo = results.get("demo")
     quick = demo is None or (demo["range_max"] < INTERACTION_MS and demo["sort_max"] < INTERACTION_MS)
-    print(f"page load ({common.nproc()} cores, headless chromium, {args.loads} cold loads): " + "; ".join(parts)
-          + f"; target LCP <= {TARGET_S:.1f} s {'met' if met else 'missed'}"
-          + (f"; demo range change and sort < {INTERACTION_MS} ms {'met' if quick else 'missed'}" if demo else ""))
+    print(
+        f"page load ({common.nproc()} cores, headless chromium, {args.loads} cold loads): "
+        + "; ".join(parts)
+        + f"; target LCP <= {TARGET_S:.1f} s {'met' if met else 'missed'}"
+        + (
+            f"; demo range change and sort < {INTERACTION_MS} ms {'met' if quick else 'missed'}"
+            if demo
+            else ""
+        )
+    )
 
 
 if __name__ == "__main__":

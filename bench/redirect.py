@@ -4,6 +4,7 @@ Starts the stand-in and the app (gunicorn unless --werkzeug) on loopback, instal
 creator with a tracked link, then fires N sequential browser-like requests and prints p50/p95/p99.
 Run: .venv/bin/python bench/redirect.py [--requests 2000] [--database-url postgresql://...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,31 +47,54 @@ def main() -> None:
     parser.add_argument("--redis-url", default="")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from devstore.testing import DevstoreServer
     from devstore.config import DevstoreConfig
+    from devstore.testing import DevstoreServer
 
     tmp = tempfile.mkdtemp()
     app_port = free_port()
     app_url = f"http://127.0.0.1:{app_port}"
     stand_in = DevstoreServer(DevstoreConfig(app_url=app_url, app_toml=ROOT / "shopify.app.toml")).start()
-    env = {**os.environ, "APP_URL": app_url, "SHOPIFY_ORIGIN_TEMPLATE": stand_in.origin_template,
-           "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.sqlite3", "REDIS_URL": args.redis_url,
-           "LOG_LEVEL": "WARNING",
-           # One client fires every request: the limiter runs (its Redis round trip is measured) but never trips.
-           "LINK_RATE_LIMIT": str(args.requests * 2)}
+    env = {
+        **os.environ,
+        "APP_URL": app_url,
+        "SHOPIFY_ORIGIN_TEMPLATE": stand_in.origin_template,
+        "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        "REDIS_URL": args.redis_url,
+        "LOG_LEVEL": "WARNING",
+        # One client fires every request: the limiter runs (its Redis round trip is measured) but never trips.
+        "LINK_RATE_LIMIT": str(args.requests * 2),
+    }
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "shopify-roi"), "db", "upgrade"], env=env, check=True, capture_output=True)
-    app = subprocess.Popen([str(bin_dir / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{app_port}", "--log-level", "warning",
-                            "shopify_roi.wsgi:app"], env=env, cwd=ROOT)
+    app = subprocess.Popen(
+        [
+            str(bin_dir / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{app_port}",
+            "--log-level",
+            "warning",
+            "shopify_roi.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         wait(f"{app_url}/healthz")
         shop = "bench-shop.myshopify.com"
         stand_in.control.create_shop(shop)
         requests.get(f"{app_url}/auth", params={"shop": shop}, timeout=30)
         token = lambda: {"Authorization": "Bearer " + stand_in.control.session_token(shop)}  # noqa: E731
-        requests.post(f"{app_url}/api/creators", headers=token(), timeout=30,
-                      json={"name": "Anna", "handle": "anna", "discount": {"code": "ANNA15", "percent_off": "15"}}).raise_for_status()
-        link = requests.post(f"{app_url}/api/creators/anna/links", headers=token(), json={}, timeout=30).json()
+        requests.post(
+            f"{app_url}/api/creators",
+            headers=token(),
+            timeout=30,
+            json={"name": "Anna", "handle": "anna", "discount": {"code": "ANNA15", "percent_off": "15"}},
+        ).raise_for_status()
+        link = requests.post(
+            f"{app_url}/api/creators/anna/links", headers=token(), json={}, timeout=30
+        ).json()
         http = requests.Session()
         timings = []
         for _ in range(args.requests):
@@ -81,8 +105,10 @@ def main() -> None:
         timings.sort()
         pct = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]  # noqa: E731
         db = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
-        print(f"redirect /l/<id> db={db} n={len(timings)} p50={pct(0.50):.2f}ms p95={pct(0.95):.2f}ms "
-              f"p99={pct(0.99):.2f}ms max={timings[-1]:.2f}ms mean={statistics.mean(timings):.2f}ms")
+        print(
+            f"redirect /l/<id> db={db} n={len(timings)} p50={pct(0.50):.2f}ms p95={pct(0.95):.2f}ms "
+            f"p99={pct(0.99):.2f}ms max={timings[-1]:.2f}ms mean={statistics.mean(timings):.2f}ms"
+        )
     finally:
         app.terminate()
         app.wait(10)

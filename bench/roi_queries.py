@@ -17,6 +17,7 @@ Run (PostgreSQL on 127.0.0.1; makes its own database, dropped at the end unless 
   python bench/roi_queries.py --orders 200000      # a quicker run
   python bench/roi_queries.py --keep; python bench/roi_queries.py --reuse --profile /tmp/roi-profile
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,20 @@ def prepare(db_name: str, args) -> tuple[str, int]:
     url = common.create_db(db_name)
     common.migrate(common.app_env(url))
     shop_id = common.seed_shop(url, SHOP, [])
-    made = dataset.load(url, shop_id, orders=args.orders, creators=args.creators, customers=args.customers,
-                        clicks=args.clicks, log=lambda line: print(line, flush=True))
-    print(f"  loaded {made['orders']} orders, {made['lines']} lines, {made['refunds']} refunds, {made['customers']} "
-          f"customers, {made['clicks']} clicks, {made['creators']} creators in {made['seconds']:.0f} s", flush=True)
+    made = dataset.load(
+        url,
+        shop_id,
+        orders=args.orders,
+        creators=args.creators,
+        customers=args.customers,
+        clicks=args.clicks,
+        log=lambda line: print(line, flush=True),
+    )
+    print(
+        f"  loaded {made['orders']} orders, {made['lines']} lines, {made['refunds']} refunds, {made['customers']} "
+        f"customers, {made['clicks']} clicks, {made['creators']} creators in {made['seconds']:.0f} s",
+        flush=True,
+    )
     return url, shop_id
 
 
@@ -53,9 +64,11 @@ def paths(handle: str) -> list[tuple[str, str, str]]:
     out = []
     for days in (7, 90, 365):
         q = f"from={(today - timedelta(days=days - 1)).isoformat()}&to={today.isoformat()}&as_of={today.isoformat()}"
-        out += [("creators", f"{days}d", f"/api/metrics/creators?{q}"),
-                ("detail", f"{days}d", f"/api/metrics/creators/{handle}?{q}"),
-                ("timeseries", f"{days}d", f"/api/metrics/timeseries?{q}")]
+        out += [
+            ("creators", f"{days}d", f"/api/metrics/creators?{q}"),
+            ("detail", f"{days}d", f"/api/metrics/creators/{handle}?{q}"),
+            ("timeseries", f"{days}d", f"/api/metrics/timeseries?{q}"),
+        ]
     return out
 
 
@@ -98,7 +111,9 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
 
     @event.listens_for(engine, "after_cursor_execute")
     def _after(conn, cursor, statement, parameters, context, executemany):
-        statements.append([(time.perf_counter() - conn.info.pop("bench_started")) * 1000, statement, parameters])
+        statements.append(
+            [(time.perf_counter() - conn.info.pop("bench_started")) * 1000, statement, parameters]
+        )
 
     client = app.test_client()
     out.mkdir(parents=True, exist_ok=True)
@@ -116,15 +131,19 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
         tag = f"{name}-{span}"
         report = profiler.output_text(unicode=False, color=False, show_all=False)
         (out / f"{tag}.pyinstrument.txt").write_text(report)
-        print(f"\n  == {name} {span}: {total:.0f} ms in-process, {len(statements)} SQL statements = {sql_ms:.0f} ms "
-              f"({sql_ms / total:.0%}), Python {total - sql_ms:.0f} ms")
+        print(
+            f"\n  == {name} {span}: {total:.0f} ms in-process, {len(statements)} SQL statements = {sql_ms:.0f} ms "
+            f"({sql_ms / total:.0%}), Python {total - sql_ms:.0f} ms"
+        )
         groups: dict[str, list] = {}
         for ms, statement, params in statements:
             key = " ".join(statement.split())[:110]
             groups.setdefault(key, []).append((ms, statement, params))
         heavy = sorted(groups.values(), key=lambda g: -sum(x[0] for x in g))
         for group in heavy[:4]:
-            print(f"    {len(group):4d} x  {sum(x[0] for x in group):7.0f} ms  {' '.join(group[0][1].split())[:150]}")
+            print(
+                f"    {len(group):4d} x  {sum(x[0] for x in group):7.0f} ms  {' '.join(group[0][1].split())[:150]}"
+            )
         picks = [max(group, key=lambda x: x[0]) for group in heavy[:3]]
         explained = []
         raw = engine.raw_connection()
@@ -143,12 +162,20 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
             raw.rollback()
             raw.close()
         (out / f"{tag}.explain.txt").write_text("\n".join(explained))
-        print("    pyinstrument (first lines of the call tree; full report in "
-              f"{out / (tag + '.pyinstrument.txt')}):")
-        lines = [line for line in report.splitlines() if line.strip() and not line.startswith(("  _ ", "Recorded", "Samples",
-                                                                                                "Duration", "Program"))]
+        print(
+            "    pyinstrument (first lines of the call tree; full report in "
+            f"{out / (tag + '.pyinstrument.txt')}):"
+        )
+        lines = [
+            line
+            for line in report.splitlines()
+            if line.strip() and not line.startswith(("  _ ", "Recorded", "Samples", "Duration", "Program"))
+        ]
         for line in lines[:40]:
-            if any(k in line for k in ("shopify_roi", "sqlalchemy/orm/session", "psycopg", "json", "decimal", "leaks")):
+            if any(
+                k in line
+                for k in ("shopify_roi", "sqlalchemy/orm/session", "psycopg", "json", "decimal", "leaks")
+            ):
                 print("      " + line.rstrip()[:150])
 
 
@@ -160,10 +187,15 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=3_000_000)
     parser.add_argument("--repeat", type=int, default=10, help="timed requests per endpoint and range")
     parser.add_argument("--keep", action="store_true", help="keep the database roi_bench_roi (for --reuse)")
-    parser.add_argument("--reuse", action="store_true", help="reuse roi_bench_roi if it holds --orders orders")
+    parser.add_argument(
+        "--reuse", action="store_true", help="reuse roi_bench_roi if it holds --orders orders"
+    )
     parser.add_argument("--profile", metavar="DIR", help="profile the requests over the target (see above)")
-    parser.add_argument("--endpoints", help="only these, e.g. creators-90d,timeseries-365d (names: creators, detail, "
-                                            "timeseries; spans: 7d, 90d, 365d)")
+    parser.add_argument(
+        "--endpoints",
+        help="only these, e.g. creators-90d,timeseries-365d (names: creators, detail, "
+        "timeseries; spans: 7d, 90d, 365d)",
+    )
     args = parser.parse_args()
 
     db_name = "roi_bench_roi"
@@ -181,8 +213,11 @@ def main() -> None:
                 continue
             timings = measure(app_url, token, path, args.repeat)
             results[(name, span)] = (common.pct(timings, 0.5), common.pct(timings, 0.95), path)
-            print(f"  {name:10s} {span:>4s}: p50 {results[(name, span)][0]:7.0f} ms, p95 {results[(name, span)][1]:7.0f} ms "
-                  f"(n={len(timings)})", flush=True)
+            print(
+                f"  {name:10s} {span:>4s}: p50 {results[(name, span)][0]:7.0f} ms, p95 {results[(name, span)][1]:7.0f} ms "
+                f"(n={len(timings)})",
+                flush=True,
+            )
     finally:
         common.stop(web)
     try:
@@ -192,12 +227,20 @@ def main() -> None:
     finally:
         if not args.keep:
             common.drop_db(db_name)
-    figures = "; ".join(f"{name} " + ", ".join(f"{span} {results[(name, span)][0]:.0f}/{results[(name, span)][1]:.0f}"
-                                                for span in ("7d", "90d", "365d") if (name, span) in results)
-                        for name in ("creators", "detail", "timeseries"))
+    figures = "; ".join(
+        f"{name} "
+        + ", ".join(
+            f"{span} {results[(name, span)][0]:.0f}/{results[(name, span)][1]:.0f}"
+            for span in ("7d", "90d", "365d")
+            if (name, span) in results
+        )
+        for name in ("creators", "detail", "timeseries")
+    )
     met = all(p95 <= TARGET_MS for _, p95, _ in results.values())
-    print(f"roi queries ({common.nproc()} cores, {args.orders} orders, {args.creators} creators, {args.customers} customers; "
-          f"p50/p95 ms): {figures}; target p95 <= {TARGET_MS} ms {'met' if met else 'missed'}")
+    print(
+        f"roi queries ({common.nproc()} cores, {args.orders} orders, {args.creators} creators, {args.customers} customers; "
+        f"p50/p95 ms): {figures}; target p95 <= {TARGET_MS} ms {'met' if met else 'missed'}"
+    )
 
 
 if __name__ == "__main__":

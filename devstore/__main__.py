@@ -16,24 +16,16 @@ from devstore.server import create_app
 def main(argv: list[str] | None = None) -> None:
     """Parse options, build the app and serve it (threaded) until interrupted."""
     env = os.environ
-    parser = argparse.ArgumentParser(
-        prog="python -m devstore", description="Local stand-in for Shopify"
-    )
+    parser = argparse.ArgumentParser(prog="python -m devstore", description="Local stand-in for Shopify")
     parser.add_argument("--host", default=env.get("DEVSTORE_HOST", "127.0.0.1"))
-    parser.add_argument(
-        "--port", type=int, default=int(env.get("DEVSTORE_PORT", "8765"))
-    )
-    parser.add_argument(
-        "--api-key", default=None, help="default: $SHOPIFY_API_KEY or demo-api-key"
-    )
+    parser.add_argument("--port", type=int, default=int(env.get("DEVSTORE_PORT", "8765")))
+    parser.add_argument("--api-key", default=None, help="default: $SHOPIFY_API_KEY or demo-api-key")
     parser.add_argument(
         "--api-secret",
         default=None,
         help="default: $SHOPIFY_API_SECRET or demo-api-secret-for-the-local-stand-in",
     )
-    parser.add_argument(
-        "--app-url", default=None, help="default: $APP_URL or http://127.0.0.1:8000"
-    )
+    parser.add_argument("--app-url", default=None, help="default: $APP_URL or http://127.0.0.1:8000")
     parser.add_argument(
         "--app-toml",
         default=None,
@@ -47,9 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         app_toml=args.app_toml,
     )
     app = create_app(config)
-    print(
-        f"devstore: http://{args.host}:{args.port}/{{shop}}  app={config.app_url}  toml={config.app_toml}"
-    )
+    print(f"devstore: http://{args.host}:{args.port}/{{shop}}  app={config.app_url}  toml={config.app_toml}")
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
 
 

@@ -57,17 +57,11 @@ def detail(shop: Shop, toml: app_toml.AppToml) -> dict:
 def _checked(shop: Shop, scopes, toml: app_toml.AppToml) -> list[str]:
     if not shop.installed:
         raise ScopeRequestError("the app is not installed on this shop")
-    if (
-        not isinstance(scopes, list)
-        or not scopes
-        or not all(isinstance(s, str) and s for s in scopes)
-    ):
+    if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) and s for s in scopes):
         raise ScopeRequestError("scopes must be a non-empty list of scope handles")
     undeclared = [s for s in scopes if s not in toml.optional_scopes]
     if undeclared:  # only declared optional scopes can be requested or revoked (the stricter reading)
-        raise ScopeRequestError(
-            f"not declared in [access_scopes] optional_scopes: {', '.join(undeclared)}"
-        )
+        raise ScopeRequestError(f"not declared in [access_scopes] optional_scopes: {', '.join(undeclared)}")
     return list(dict.fromkeys(scopes))
 
 
@@ -107,10 +101,6 @@ def revoke_scopes(store: Store, config, shop: Shop, scopes) -> dict:
     return answer
 
 
-def _announce(
-    store: Store, config, shop: Shop, previous: list[str], current: list[str]
-) -> None:
-    body = payloads.app_scopes_update(
-        shop, previous=previous, current=current, update_id=store.next_id()
-    )
+def _announce(store: Store, config, shop: Shop, previous: list[str], current: list[str]) -> None:
+    body = payloads.app_scopes_update(shop, previous=previous, current=current, update_id=store.next_id())
     webhooks.deliver_in_background(config, shop, [("app/scopes_update", body)], store)

@@ -17,9 +17,7 @@ from devstore.state import Shop
 
 bp = Blueprint("admin_api", __name__)
 
-INVALID_TOKEN = (
-    "[API] Invalid API key or access token (unrecognized login or wrong password)"
-)
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
 
 def max_cost_error(cost: int) -> dict:
@@ -84,18 +82,14 @@ def graphql(shop_domain: str, version: str):
             fault,
             {"Content-Type": "text/html; charset=utf-8"},
         )
-    token = store.live_access_token(
-        shop, request.headers.get("X-Shopify-Access-Token", "")
-    )
+    token = store.live_access_token(shop, request.headers.get("X-Shopify-Access-Token", ""))
     if token is None:
         return jsonify(errors=INVALID_TOKEN), 401
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(errors={"query": "Required parameter missing or invalid"}), 400
     try:
-        prepared = admin_graphql.prepare(
-            body.get("query"), body.get("variables"), body.get("operationName")
-        )
+        prepared = admin_graphql.prepare(body.get("query"), body.get("variables"), body.get("operationName"))
     except admin_graphql.RequestRejected as rejected:
         _log(shop, body, False, rejected.errors)
         with store.lock:
@@ -108,16 +102,12 @@ def graphql(shop_domain: str, version: str):
             extensions = throttle.cost_extension(0, 0, shop.bucket)
         return jsonify(errors=oversized, extensions=extensions), 200
     schema = admin_graphql.get_schema()
-    cost = query_cost.requested_cost(
-        schema, prepared.operation, prepared.fragments, prepared.variables
-    )
+    cost = query_cost.requested_cost(schema, prepared.operation, prepared.fragments, prepared.variables)
     refused = _charge(store, shop, cost)
     if refused is not None:
         _log(shop, body, True, [refused[0]])
         return jsonify(errors=[refused[0]], extensions=refused[1]), 200
-    context = admin_graphql.ResolverContext(
-        store=store, shop=shop, config=rt.config, scopes=token.scope
-    )
+    context = admin_graphql.ResolverContext(store=store, shop=shop, config=rt.config, scopes=token.scope)
     result = admin_graphql.run(prepared, context, body.get("variables"))
     errors = admin_graphql.format_errors(result.errors)
     _log(shop, body, True, errors)

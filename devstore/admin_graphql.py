@@ -144,9 +144,7 @@ def dict_field_resolver(source, info, **args):
     customer_data.check_field(info)
     if isinstance(source, dict):
         if info.field_name not in source:
-            raise GraphQLError(
-                f"devstore: {info.parent_type.name}.{info.field_name} is not implemented"
-            )
+            raise GraphQLError(f"devstore: {info.parent_type.name}.{info.field_name} is not implemented")
         value = source[info.field_name]
     else:
         value = getattr(source, info.field_name, None)
@@ -159,9 +157,7 @@ def _error_dict(error: GraphQLError, code: str) -> dict:
     return formatted
 
 
-def prepare(
-    source: Any, variables: Any = None, operation_name: str | None = None
-) -> Prepared:
+def prepare(source: Any, variables: Any = None, operation_name: str | None = None) -> Prepared:
     """Parse, validate against the schema, select the operation and coerce variables.
 
     Raises RequestRejected with GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or
@@ -192,9 +188,7 @@ def prepare(
         raise RequestRejected([_error_dict(error, "GRAPHQL_PARSE_FAILED")]) from None
     errors = validate(schema, document)
     if errors:
-        raise RequestRejected(
-            [_error_dict(e, "GRAPHQL_VALIDATION_FAILED") for e in errors]
-        )
+        raise RequestRejected([_error_dict(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         message = (
@@ -202,19 +196,11 @@ def prepare(
             if operation_name
             else "An operation name is required when the document has several operations."
         )
-        raise RequestRejected(
-            [{"message": message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
-        )
-    coerced = get_variable_values(
-        schema, operation.variable_definitions or [], variables or {}
-    )
+        raise RequestRejected([{"message": message, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}])
+    coerced = get_variable_values(schema, operation.variable_definitions or [], variables or {})
     if isinstance(coerced, list):
         raise RequestRejected([_error_dict(e, "INVALID_VARIABLE") for e in coerced])
-    fragments = {
-        d.name.value: d
-        for d in document.definitions
-        if isinstance(d, FragmentDefinitionNode)
-    }
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     return Prepared(
         document,
         operation,
@@ -224,9 +210,7 @@ def prepare(
     )
 
 
-def run(
-    prepared: Prepared, context: ResolverContext, raw_variables: dict | None
-) -> ExecutionResult:
+def run(prepared: Prepared, context: ResolverContext, raw_variables: dict | None) -> ExecutionResult:
     """Execute a prepared request with the registered resolvers."""
     return execute(
         get_schema(),

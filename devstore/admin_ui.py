@@ -6,6 +6,7 @@ page. Its App Bridge script gives the app fresh session tokens (`shopify.idToken
 stand-in's `/_devstore/app-bridge.js` does the same by asking this admin page over postMessage
 (`/_devstore/admin-host.js` answers), so the demo works with no Shopify CDN.
 """
+
 from __future__ import annotations
 
 import html
@@ -25,8 +26,9 @@ STATIC = Path(__file__).parent / "static"
 ORIGIN_PLACEHOLDER = "__DEVSTORE_ORIGIN__"
 
 
-def app_frame_url(app_url: str, shop: str, api_key: str, secret: str, path: str = "",
-                  issued_at: float | None = None) -> str:
+def app_frame_url(
+    app_url: str, shop: str, api_key: str, secret: str, path: str = "", issued_at: float | None = None
+) -> str:
     """The app URL (plus ``path``) with the signed parameters Shopify's admin adds when it opens
     the app: a session token issued at ``issued_at`` (default now), `timestamp` now, and `hmac`."""
     now = runtime().store.clock()
@@ -86,14 +88,22 @@ def app_bridge_shim():
     `Access-Control-Allow-Origin: *` like a CDN asset, so a `type="module"` tag does load it (and
     the loader's own check refuses it, as the CDN script's does)."""
     text = (STATIC / "app-bridge.js").read_text().replace(ORIGIN_PLACEHOLDER, request.host_url.rstrip("/"))
-    return Response(text, 200, mimetype="application/javascript",
-                    headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"})
+    return Response(
+        text,
+        200,
+        mimetype="application/javascript",
+        headers={"Cache-Control": "no-store", "Access-Control-Allow-Origin": "*"},
+    )
 
 
 @bp.get("/_devstore/admin-host.js")
 def admin_host():
-    return Response((STATIC / "admin-host.js").read_text(), 200, mimetype="application/javascript",
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        (STATIC / "admin-host.js").read_text(),
+        200,
+        mimetype="application/javascript",
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _chrome(shop_name: str, body: str) -> str:
@@ -114,4 +124,3 @@ def _chrome(shop_name: str, body: str) -> str:
 <div class="top"><b>shopify</b><span class="tag">devstore stand-in</span><span>{html.escape(shop_name)}</span></div>
 <div class="shell"><nav><div>Home</div><div>Orders</div><div>Products</div><div>Customers</div><div>Discounts</div>
 <div>Apps</div><div class="on">Creator ROI</div></nav><main>{body}</main></div></body></html>"""
-

@@ -44,11 +44,7 @@ class AppToml:
         urls = []
         for sub in self.subscriptions:
             if topic in sub.topics:
-                urls.append(
-                    sub.uri
-                    if "://" in sub.uri
-                    else app_url.rstrip("/") + "/" + sub.uri.lstrip("/")
-                )
+                urls.append(sub.uri if "://" in sub.uri else app_url.rstrip("/") + "/" + sub.uri.lstrip("/"))
         return urls
 
 
@@ -90,9 +86,7 @@ def load(path: Path | str | None) -> AppToml:
     webhooks = data.get("webhooks", {}) or {}
     subs = []
     for entry in webhooks.get("subscriptions", []) or []:
-        topics = tuple(entry.get("topics", []) or []) + tuple(
-            entry.get("compliance_topics", []) or []
-        )
+        topics = tuple(entry.get("topics", []) or []) + tuple(entry.get("compliance_topics", []) or [])
         if entry.get("uri"):
             subs.append(Subscription(topics=topics, uri=entry["uri"]))
     scopes, optional = _access_scopes(data)

@@ -48,8 +48,11 @@ def running_ids(store: Store, shop: Shop) -> list[int]:
 
 
 def _is_connection(value) -> bool:
-    return isinstance(value, dict) and bool(value.keys() & {"edges", "nodes"}) and set(value) <= {
-        "edges", "nodes", "pageInfo"}
+    return (
+        isinstance(value, dict)
+        and bool(value.keys() & {"edges", "nodes"})
+        and set(value) <= {"edges", "nodes", "pageInfo"}
+    )
 
 
 def _nodes(conn: dict) -> list:
@@ -127,20 +130,38 @@ def iso(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def start(store: Store, shop: Shop, config: DevstoreConfig, context, prepared, text: str, base_url: str,
-          group: bool = False) -> dict:
+def start(
+    store: Store,
+    shop: Shop,
+    config: DevstoreConfig,
+    context,
+    prepared,
+    text: str,
+    base_url: str,
+    group: bool = False,
+) -> dict:
     """Create the operation (CREATED), run it on a thread; the record (stored). ``group``: ``groupObjects``."""
     op_id = store.next_id()
     op = {
-        "id": op_id, "status": "CREATED", "query": text, "created_at": store.clock(),
-        "completed_at": None, "error_code": None, "object_count": 0, "root_object_count": 0,
-        "file_size": None, "url": None, "result": None, "group_objects": bool(group),
+        "id": op_id,
+        "status": "CREATED",
+        "query": text,
+        "created_at": store.clock(),
+        "completed_at": None,
+        "error_code": None,
+        "object_count": 0,
+        "root_object_count": 0,
+        "file_size": None,
+        "url": None,
+        "result": None,
+        "group_objects": bool(group),
         "result_url": f"{base_url.rstrip('/')}/_devstore/shops/{shop.domain}/bulk/{op_id}.jsonl",
     }
     store.put_record(shop, KIND, op_id, op)
     context = replace(context)
-    threading.Thread(target=_work, args=(store, shop, config, context, prepared, op), daemon=True,
-                     name=f"bulk-{op_id}").start()
+    threading.Thread(
+        target=_work, args=(store, shop, config, context, prepared, op), daemon=True, name=f"bulk-{op_id}"
+    ).start()
     return op
 
 
@@ -154,12 +175,19 @@ def _work(store, shop, config, context, prepared, op) -> None:
         get_schema()
         text, count, roots = execute(prepared, context, op["group_objects"], op["id"])
         with store.lock:
-            op.update(result=text, object_count=count, root_object_count=roots,
-                      file_size=len(text.encode()), status="COMPLETED",
-                      url=op["result_url"] if count else None)
+            op.update(
+                result=text,
+                object_count=count,
+                root_object_count=roots,
+                file_size=len(text.encode()),
+                status="COMPLETED",
+                url=op["result_url"] if count else None,
+            )
     except Exception as exc:  # noqa: BLE001 - a failed operation is reported, not raised
         with store.lock:
-            op.update(status="FAILED", error_code=getattr(exc, "code", "INTERNAL_SERVER_ERROR"), error=str(exc))
+            op.update(
+                status="FAILED", error_code=getattr(exc, "code", "INTERNAL_SERVER_ERROR"), error=str(exc)
+            )
     with store.lock:
         op["completed_at"] = store.clock()
     body = {
@@ -179,12 +207,19 @@ def _work(store, shop, config, context, prepared, op) -> None:
 def graphql(op: dict) -> dict:
     """The ``BulkOperation`` object."""
     return {
-        "__typename": "BulkOperation", "id": gid(op["id"]), "status": op["status"],
-        "errorCode": op["error_code"], "objectCount": str(op["object_count"]),
+        "__typename": "BulkOperation",
+        "id": gid(op["id"]),
+        "status": op["status"],
+        "errorCode": op["error_code"],
+        "objectCount": str(op["object_count"]),
         "rootObjectCount": str(op["root_object_count"]),
         "fileSize": str(op["file_size"]) if op["file_size"] is not None else None,
-        "url": op["url"], "partialDataUrl": None, "createdAt": iso(op["created_at"]),
-        "completedAt": iso(op["completed_at"]), "query": op["query"], "type": "QUERY",
+        "url": op["url"],
+        "partialDataUrl": None,
+        "createdAt": iso(op["created_at"]),
+        "completedAt": iso(op["completed_at"]),
+        "query": op["query"],
+        "type": "QUERY",
     }
 
 

@@ -55,7 +55,9 @@ PARENT_WITHOUT_ID = (
     "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be "
     "of 'ID' return type. Connection fields without 'id': {names}."
 )
-CONNECTION_IN_LIST = "Queries that contain a connection field within a list field are not currently supported."
+CONNECTION_IN_LIST = (
+    "Queries that contain a connection field within a list field are not currently supported."
+)
 NO_CONNECTION = "Bulk queries must contain at least one connection."
 # Not captured anywhere public: the docs forbid a top-level `nodes` and more than one top-level field
 # but no answer has been published, so these two are the stand-in's wording (stricter, never lenient).
@@ -118,7 +120,9 @@ def _fields(owner, selection_set, fragments, schema) -> Iterator[tuple]:
         if isinstance(selection, FieldNode):
             yield owner, selection
             continue
-        fragment = fragments.get(selection.name.value) if isinstance(selection, FragmentSpreadNode) else selection
+        fragment = (
+            fragments.get(selection.name.value) if isinstance(selection, FragmentSpreadNode) else selection
+        )
         if fragment is None:
             continue
         condition = fragment.type_condition
@@ -127,12 +131,24 @@ def _fields(owner, selection_set, fragments, schema) -> Iterator[tuple]:
 
 
 def _is_connection(named) -> bool:
-    return (is_object_type(named) and named.name.endswith("Connection")
-            and "edges" in named.fields and "pageInfo" in named.fields)
+    return (
+        is_object_type(named)
+        and named.name.endswith("Connection")
+        and "edges" in named.fields
+        and "pageInfo" in named.fields
+    )
 
 
-def _walk_field(schema, owner, node: FieldNode, fragments, analysis: _Analysis, depth: int, in_list: bool,
-                parent: tuple[str, bool] | None) -> None:
+def _walk_field(
+    schema,
+    owner,
+    node: FieldNode,
+    fragments,
+    analysis: _Analysis,
+    depth: int,
+    in_list: bool,
+    parent: tuple[str, bool] | None,
+) -> None:
     """Count what ``node`` selects. ``parent``: (name, selects id) of the connection whose node holds it."""
     definition = (getattr(owner, "fields", None) or {}).get(node.name.value)
     if definition is None:  # __typename
@@ -148,8 +164,16 @@ def _walk_field(schema, owner, node: FieldNode, fragments, analysis: _Analysis, 
     _walk_connection(schema, named, node, fragments, analysis, depth, in_list, parent)
 
 
-def _walk_connection(schema, connection: GraphQLObjectType, node: FieldNode, fragments, analysis: _Analysis,
-                     depth: int, in_list: bool, parent: tuple[str, bool] | None) -> None:
+def _walk_connection(
+    schema,
+    connection: GraphQLObjectType,
+    node: FieldNode,
+    fragments,
+    analysis: _Analysis,
+    depth: int,
+    in_list: bool,
+    parent: tuple[str, bool] | None,
+) -> None:
     name = node.name.value
     analysis.connections += 1
     analysis.depth = max(analysis.depth, depth + 1)
@@ -167,9 +191,14 @@ def _walk_connection(schema, connection: GraphQLObjectType, node: FieldNode, fra
             node_selections.append(child)
         elif child.name.value == "edges":
             edge_type = get_named_type(connection.fields["edges"].type)
-            node_selections.extend(c for _, c in _fields(edge_type, child.selection_set, fragments, schema)
-                                   if c.name.value == "node")
-    selected = [(o, f) for sel in node_selections for o, f in _fields(node_type, sel.selection_set, fragments, schema)]
+            node_selections.extend(
+                c
+                for _, c in _fields(edge_type, child.selection_set, fragments, schema)
+                if c.name.value == "node"
+            )
+    selected = [
+        (o, f) for sel in node_selections for o, f in _fields(node_type, sel.selection_set, fragments, schema)
+    ]
     has_id = any(f.name.value == "id" and f.alias is None and _is_id(o, f) for o, f in selected)
     for inner_owner, child in selected:
         _walk_field(schema, inner_owner, child, fragments, analysis, depth + 1, False, (name, has_id))

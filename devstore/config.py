@@ -27,13 +27,9 @@ class DevstoreConfig:
     app_toml: Path | None = Path("shopify.app.toml")
     api_versions: tuple[str, ...] = ("2026-10",)
     access_token_ttl: int = 3600
-    refresh_token_ttl: int = (
-        7776000  # 90 days, as Shopify answers in refresh_token_expires_in
-    )
+    refresh_token_ttl: int = 7776000  # 90 days, as Shopify answers in refresh_token_expires_in
     code_ttl: int = 600
-    webhook_timeout: tuple[float, float] = field(
-        default=(1.0, 5.0)
-    )  # connect, read (Shopify: 1 s, 5 s)
+    webhook_timeout: tuple[float, float] = field(default=(1.0, 5.0))  # connect, read (Shopify: 1 s, 5 s)
     # Automatic webhook retries run on Shopify's schedule (8 tries over 4 hours, see
     # webhook_retries) multiplied by this: 1 is real time, 0.001 fits the 4 hours in 14.4 s.
     webhook_retry_scale: float = 1.0
@@ -47,9 +43,7 @@ class DevstoreConfig:
         return replace(self, app_url=app_url.rstrip("/"))
 
 
-def config_from_env(
-    environ: dict[str, str] | None = None, **overrides
-) -> DevstoreConfig:
+def config_from_env(environ: dict[str, str] | None = None, **overrides) -> DevstoreConfig:
     """Build a config from SHOPIFY_API_KEY, SHOPIFY_API_SECRET, APP_URL, DEVSTORE_APP_TOML,
     DEVSTORE_CUSTOMER_DATA (``0``, ``1``, ``2`` or ``2:email,name``) and DEVSTORE_WEBHOOK_RETRY_SCALE.
 

@@ -14,7 +14,12 @@ from devstore.throttle import plan_limits
 PLAN_KEY = "plan"
 # What ``shop { plan }`` says for each rate-limit plan ("GraphQL Admin API rate limits" names
 # the plans; the display names are the admin's).
-PLAN_NAMES = {"standard": "Basic", "advanced": "Advanced", "plus": "Shopify Plus", "enterprise": "Shopify Plus"}
+PLAN_NAMES = {
+    "standard": "Basic",
+    "advanced": "Advanced",
+    "plus": "Shopify Plus",
+    "enterprise": "Shopify Plus",
+}
 
 bp = Blueprint("control", __name__, url_prefix="/_devstore")
 
@@ -107,9 +112,7 @@ def create_shop():
             plan_limits(str(body["plan"]))
         except KeyError as exc:
             return _bad(str(exc.args[0]))
-    shop, created = runtime().store.create_shop(
-        domain, **{k: body.get(k) for k in keys}
-    )
+    shop, created = runtime().store.create_shop(domain, **{k: body.get(k) for k in keys})
     if created and body.get("plan") is not None:
         set_plan(shop, str(body["plan"]))
     return jsonify(shop_json(shop)), 201 if created else 200
@@ -172,13 +175,9 @@ def session_token(shop_domain: str):
 
 def _send(shop: Shop, topic: str, payload: dict | None, webhook_id: str | None):
     rt = runtime()
-    if payload is None and not (
-        webhook_id and rt.store.find_delivery(shop, webhook_id)
-    ):
+    if payload is None and not (webhook_id and rt.store.find_delivery(shop, webhook_id)):
         payload = payloads.build(topic, shop)
-    return webhooks.deliver(
-        rt.config, shop, topic, payload, webhook_id=webhook_id, store=rt.store
-    )
+    return webhooks.deliver(rt.config, shop, topic, payload, webhook_id=webhook_id, store=rt.store)
 
 
 @bp.post("/shops/<shop:shop_domain>/webhooks")
@@ -189,9 +188,7 @@ def send_webhook(shop_domain: str):
     if not body.get("topic"):
         return _bad("topic is required")
     try:
-        delivery = _send(
-            shop, body["topic"], body.get("payload"), body.get("webhook_id")
-        )
+        delivery = _send(shop, body["topic"], body.get("payload"), body.get("webhook_id"))
     except KeyError as exc:
         return _bad(str(exc.args[0]))
     return jsonify(delivery.to_json())
@@ -234,9 +231,7 @@ def set_faults(shop_domain: str):
         if "status" in body:
             shop.faults.status = int(body["status"])
         if isinstance(body.get("throttle"), dict):
-            shop.bucket.reset(
-                body["throttle"].get("maximum"), body["throttle"].get("restore_rate")
-            )
+            shop.bucket.reset(body["throttle"].get("maximum"), body["throttle"].get("restore_rate"))
     return jsonify(shop_json(shop))
 
 

@@ -6,6 +6,7 @@ URL carries a dead `id_token`. Tests cannot wait minutes; instead they ask the a
 app with a token issued `id_token_age` seconds ago (55: valid five more seconds; 300: already
 expired). Tokens from `shopify.idToken()` stay fresh.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request

@@ -71,9 +71,7 @@ def _input(body: dict) -> dict:
     if "minimumSubtotal" in body:
         subtotal = body["minimumSubtotal"]
         data["minimumRequirement"] = (
-            {"subtotal": {"greaterThanOrEqualToSubtotal": subtotal}}
-            if subtotal is not None
-            else None
+            {"subtotal": {"greaterThanOrEqualToSubtotal": subtotal}} if subtotal is not None else None
         )
     return data
 
@@ -94,9 +92,7 @@ def _not_found():
 def _answer(shop: Shop, record: dict, events: list, status: int = 200):
     rt = runtime()
     deliveries = discount_events.send_now(rt.config, rt.store, shop, events)
-    return jsonify(
-        {**discount_json(record, rt.store.clock()), "deliveries": deliveries}
-    ), status
+    return jsonify({**discount_json(record, rt.store.clock()), "deliveries": deliveries}), status
 
 
 @bp.get("/shops/<shop:shop_domain>/discounts")
@@ -115,16 +111,12 @@ def create_discount(shop_domain: str):
     shop = shop_or_404(shop_domain)
     store = runtime().store
     try:
-        record, errors = discounts.create(
-            store, shop, _input(_body()), created_by="admin"
-        )
+        record, errors = discounts.create(store, shop, _input(_body()), created_by="admin")
     except discounts.NotImplementedInput as exc:
         return jsonify(error=str(exc)), 400
     if errors:
         return _refused(errors)
-    return _answer(
-        shop, record, discount_events.created(shop, record, store.clock()), 201
-    )
+    return _answer(shop, record, discount_events.created(shop, record, store.clock()), 201)
 
 
 @bp.patch("/shops/<shop:shop_domain>/discounts/<int:discount_id>")
@@ -146,17 +138,13 @@ def edit_discount(shop_domain: str, discount_id: int):
         if errors:
             return _refused(errors)
     if "active" in body:
-        record, errors = discounts.set_active(
-            store, shop, discount_id, bool(body["active"])
-        )
+        record, errors = discounts.set_active(store, shop, discount_id, bool(body["active"]))
         if errors:
             return _not_found()
     record = discounts.get(store, shop, discount_id)
     if record is None:
         return _not_found()
-    return _answer(
-        shop, record, discount_events.updated(shop, record, store.clock(), renamed)
-    )
+    return _answer(shop, record, discount_events.updated(shop, record, store.clock(), renamed))
 
 
 @bp.delete("/shops/<shop:shop_domain>/discounts/<int:discount_id>")
@@ -168,7 +156,5 @@ def delete_discount(shop_domain: str, discount_id: int):
     if errors:
         return _not_found()
     rt = runtime()
-    deliveries = discount_events.send_now(
-        rt.config, store, shop, discount_events.deleted(shop, record)
-    )
+    deliveries = discount_events.send_now(rt.config, store, shop, discount_events.deleted(shop, record))
     return jsonify(deleted=discounts.node_gid(discount_id), deliveries=deliveries)

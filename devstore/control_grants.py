@@ -45,11 +45,7 @@ def request_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ScopesRequestResponse; 400 ``{"error"}`` when the request is refused."""
     shop, rt = shop_or_404(shop_domain), runtime()
     try:
-        return jsonify(
-            access_scopes.request_scopes(
-                rt.store, rt.config, shop, _body().get("scopes")
-            )
-        )
+        return jsonify(access_scopes.request_scopes(rt.store, rt.config, shop, _body().get("scopes")))
     except (access_scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
         return _refused(exc)
 
@@ -59,11 +55,7 @@ def revoke_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ``{"detail"}``; 400 for a required or undeclared scope."""
     shop, rt = shop_or_404(shop_domain), runtime()
     try:
-        return jsonify(
-            access_scopes.revoke_scopes(
-                rt.store, rt.config, shop, _body().get("scopes")
-            )
-        )
+        return jsonify(access_scopes.revoke_scopes(rt.store, rt.config, shop, _body().get("scopes")))
     except (access_scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
         return _refused(exc)
 

@@ -33,8 +33,10 @@ def generate(shop_domain: str):
     emit = None
     futures = []
     if body.get("deliver"):
+
         def emit(events):
             futures.append(order_events.submit(rt.config, rt.store, shop, order_events.snapshot(events)))
+
     started = time.monotonic()
     try:
         counts = Generator(rt.store, shop, body, emit).run()

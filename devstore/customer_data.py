@@ -42,25 +42,51 @@ SUBSCRIBE_REFUSED = (
 # Mandatory compliance topics are sent to every app, approved or not.
 COMPLIANCE_TOPICS = frozenset({"customers/data_request", "customers/redact", "shop/redact"})
 PROTECTED_TOPIC_PREFIXES = (
-    "orders/", "refunds/", "draft_orders/", "checkouts/", "fulfillments/", "fulfillment_orders/",
-    "order_transactions/", "customers/", "customers_", "customer_", "returns/", "disputes/",
+    "orders/",
+    "refunds/",
+    "draft_orders/",
+    "checkouts/",
+    "fulfillments/",
+    "fulfillment_orders/",
+    "order_transactions/",
+    "customers/",
+    "customers_",
+    "customer_",
+    "returns/",
+    "disputes/",
 )
 # Admin GraphQL fields that carry a level 2 field: (type, field) -> the approval it needs.
 PROTECTED_FIELDS = {
-    ("Order", "email"): "email", ("Order", "phone"): "phone",
-    ("Order", "billingAddress"): "address", ("Order", "shippingAddress"): "address",
+    ("Order", "email"): "email",
+    ("Order", "phone"): "phone",
+    ("Order", "billingAddress"): "address",
+    ("Order", "shippingAddress"): "address",
     ("Order", "displayAddress"): "address",
-    ("Customer", "email"): "email", ("Customer", "phone"): "phone",
-    ("Customer", "firstName"): "name", ("Customer", "lastName"): "name", ("Customer", "displayName"): "name",
-    ("Customer", "defaultAddress"): "address", ("Customer", "addresses"): "address",
-    ("Customer", "addressesV2"): "address", ("Customer", "defaultEmailAddress"): "email",
+    ("Customer", "email"): "email",
+    ("Customer", "phone"): "phone",
+    ("Customer", "firstName"): "name",
+    ("Customer", "lastName"): "name",
+    ("Customer", "displayName"): "name",
+    ("Customer", "defaultAddress"): "address",
+    ("Customer", "addresses"): "address",
+    ("Customer", "addressesV2"): "address",
+    ("Customer", "defaultEmailAddress"): "email",
     ("Customer", "defaultPhoneNumber"): "phone",
 }
 # Webhook (REST) keys: where they are and the approval each needs.
 _ORDER_KEYS = {"email": "email", "contact_email": "email", "phone": "phone"}
-_PERSON_KEYS = {"first_name": "name", "last_name": "name", "name": "name", "email": "email", "phone": "phone",
-                "address1": "address", "address2": "address", "zip": "address",
-                "latitude": "address", "longitude": "address"}
+_PERSON_KEYS = {
+    "first_name": "name",
+    "last_name": "name",
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "address1": "address",
+    "address2": "address",
+    "zip": "address",
+    "latitude": "address",
+    "longitude": "address",
+}
 _PERSON_CONTAINERS = ("customer", "billing_address", "shipping_address", "default_address")
 
 
@@ -85,8 +111,10 @@ def level_of(approved: frozenset[str]) -> int:
 
 
 def _not_approved(config, type_name: str) -> str:
-    return (f"This app is not approved to access the {type_name} object. See "
-            f"https://partners.shopify.com/{config.partner_id}/apps/{config.app_id}/customer_data for more details.")
+    return (
+        f"This app is not approved to access the {type_name} object. See "
+        f"https://partners.shopify.com/{config.partner_id}/apps/{config.app_id}/customer_data for more details."
+    )
 
 
 def require_object(info, type_name: str) -> None:

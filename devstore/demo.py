@@ -6,6 +6,7 @@ through the real OAuth flow, gives it five months of history with a dozen creato
 (``devstore.demo_scenario``: through the app's JSON API and the stand-in's protocol only), waits
 for the app's reconciliation, and prints the admin URL that opens the embedded app.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -108,7 +109,8 @@ def _guide(made: dict) -> list[str]:
         f"    @{r['leaked']} the code leaked to coupon sites: orders without the creator's link, a surge in the "
         "last 3 weeks",
         f"    @{r['loyal']} customers come back on their own (90-day repeat rate, LTV)",
-        f"    @{r['no_sales']} signed this week, no sales yet; " + ", ".join("@" + h for h in r["ordinary"])
+        f"    @{r['no_sales']} signed this week, no sales yet; "
+        + ", ".join("@" + h for h in r["ordinary"])
         + " ordinary (some lose money)",
         "    Link clicks are all from today (the app records them as they happen): judge conversion on the last 30 days.",
     ]
@@ -117,11 +119,19 @@ def _guide(made: dict) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m devstore.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DEVSTORE_PORT", "8765")), help="stand-in port")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("DEVSTORE_PORT", "8765")), help="stand-in port"
+    )
     parser.add_argument("--app-port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--exit-when-ready", action="store_true", help="stop after printing the URL (smoke tests)")
-    parser.add_argument("--empty", action="store_true", help="install on an empty shop (no creators, no history)")
-    parser.add_argument("--orders", type=int, default=demo_scenario.ORDERS, help="orders in the five months of history")
+    parser.add_argument(
+        "--exit-when-ready", action="store_true", help="stop after printing the URL (smoke tests)"
+    )
+    parser.add_argument(
+        "--empty", action="store_true", help="install on an empty shop (no creators, no history)"
+    )
+    parser.add_argument(
+        "--orders", type=int, default=demo_scenario.ORDERS, help="orders in the five months of history"
+    )
     args = parser.parse_args(argv)
     began = time.monotonic()
     signal.signal(signal.SIGTERM, _interrupt)  # stop the app too, also while the history is being made
@@ -133,50 +143,80 @@ def main(argv: list[str] | None = None) -> None:
     threading.Thread(target=server.serve_forever, name="devstore", daemon=True).start()
 
     env = dict(os.environ)
-    env.update({
-        "SHOPIFY_API_KEY": config.api_key, "SHOPIFY_API_SECRET": config.api_secret, "APP_URL": app_url,
-        "SHOPIFY_ORIGIN_TEMPLATE": stand_in + "/{shop}", "APP_BRIDGE_URL": stand_in + "/_devstore/app-bridge.js",
-        "SHOPIFY_SCOPES": DEMO_SCOPES,
-    })
-    env.setdefault("INPROCESS_WORKER", "1")  # the demo is one command: its app runs its own worker, even on Redis
+    env.update(
+        {
+            "SHOPIFY_API_KEY": config.api_key,
+            "SHOPIFY_API_SECRET": config.api_secret,
+            "APP_URL": app_url,
+            "SHOPIFY_ORIGIN_TEMPLATE": stand_in + "/{shop}",
+            "APP_BRIDGE_URL": stand_in + "/_devstore/app-bridge.js",
+            "SHOPIFY_SCOPES": DEMO_SCOPES,
+        }
+    )
+    env.setdefault(
+        "INPROCESS_WORKER", "1"
+    )  # the demo is one command: its app runs its own worker, even on Redis
     env["DATABASE_URL"] = _fresh_database(env)
     subprocess.run(_app_command() + ["db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     # The app's own log (one line per request: thousands while the history is made) goes to a file.
     log_path = Path(env.get("SHOPIFY_ROI_DATA_DIR", "instance")).resolve() / "demo-app.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     app_log = open(log_path, "w")  # noqa: SIM115 - open while the app runs
-    app = subprocess.Popen(_app_command() + ["serve", "--host", args.host, "--port", str(args.app_port)], env=env,
-                           stdout=app_log, stderr=subprocess.STDOUT)
+    app = subprocess.Popen(
+        _app_command() + ["serve", "--host", args.host, "--port", str(args.app_port)],
+        env=env,
+        stdout=app_log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait_until_up(f"{app_url}/healthz")
-        requests.post(f"{stand_in}/_devstore/shops", json={
-            "shop": DEMO_SHOP, "name": "Demo Outdoor Co.", "currency": "USD", "timezone": "America/New_York",
-        }, timeout=10).raise_for_status()
+        requests.post(
+            f"{stand_in}/_devstore/shops",
+            json={
+                "shop": DEMO_SHOP,
+                "name": "Demo Outdoor Co.",
+                "currency": "USD",
+                "timezone": "America/New_York",
+            },
+            timeout=10,
+        ).raise_for_status()
         install_through_oauth(app_url, DEMO_SHOP)
         print(f"  App installed on {DEMO_SHOP} through OAuth ({time.monotonic() - began:.1f} s)", flush=True)
         guide = []
         if not args.empty:  # (--empty leaves read_all_orders to the page's button)
             allow_full_history(app_url, stand_in, DEMO_SHOP)
-            print("  The merchant allowed access to all orders (read_all_orders, an optional scope)", flush=True)
-            made = demo_scenario.seed(app_url, stand_in, DEMO_SHOP, orders=args.orders,
-                                      log=lambda line: print(line, flush=True))
+            print(
+                "  The merchant allowed access to all orders (read_all_orders, an optional scope)", flush=True
+            )
+            made = demo_scenario.seed(
+                app_url, stand_in, DEMO_SHOP, orders=args.orders, log=lambda line: print(line, flush=True)
+            )
             guide = _guide(made)
         admin = f"{stand_in}/{DEMO_SHOP}/admin/apps/{config.api_key}"
         print(f"\n  Creator ROI demo is running (ready in {time.monotonic() - began:.1f} s).", flush=True)
         print(f"  Open the embedded app in the stand-in admin:  {admin}", flush=True)
         for line in guide:
             print(line, flush=True)
-        print(f"  Stand-in (Shopify) at {stand_in}, app at {app_url} (log: {log_path}). Ctrl-C stops both.\n",
-              flush=True)
+        print(
+            f"  Stand-in (Shopify) at {stand_in}, app at {app_url} (log: {log_path}). Ctrl-C stops both.\n",
+            flush=True,
+        )
         if not args.exit_when_ready:
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:
         pass
     except (SystemExit, demo_scenario.DemoError, requests.RequestException) as exc:
-        hint = ("\n  The database already holds a demo shop: unset DATABASE_URL (the demo then uses a fresh SQLite "
-                "file) or point it at an empty database." if "HTTP 409" in str(exc) else "")
-        print(f"\n  The demo could not start: {exc}{hint}\n  The app's log ({log_path}) ends with:", file=sys.stderr)
+        hint = (
+            "\n  The database already holds a demo shop: unset DATABASE_URL (the demo then uses a fresh SQLite "
+            "file) or point it at an empty database."
+            if "HTTP 409" in str(exc)
+            else ""
+        )
+        print(
+            f"\n  The demo could not start: {exc}{hint}\n  The app's log ({log_path}) ends with:",
+            file=sys.stderr,
+        )
         app_log.flush()
         print("".join(log_path.read_text(errors="replace").splitlines(keepends=True)[-20:]), file=sys.stderr)
         raise SystemExit(1) from None

@@ -43,9 +43,7 @@ def created(shop: Shop, record: dict, now: float) -> list[Event]:
     ]
 
 
-def updated(
-    shop: Shop, record: dict, now: float, renamed: dict | None = None
-) -> list[Event]:
+def updated(shop: Shop, record: dict, now: float, renamed: dict | None = None) -> list[Event]:
     """``discounts/update``, preceded by ``redeemcode_removed`` / ``redeemcode_added`` when the
     first code was renamed (``renamed`` = ``{"id", "old", "new"}``; the code keeps its id)."""
     events: list[Event] = []
@@ -85,33 +83,25 @@ def deleted(shop: Shop, record: dict) -> list[Event]:
     return [("discounts/delete", body)]
 
 
-def codes_added(
-    shop: Shop, record: dict, results: list[dict], now: float
-) -> list[Event]:
+def codes_added(shop: Shop, record: dict, results: list[dict], now: float) -> list[Event]:
     """One ``discounts/redeemcode_added`` per imported code of a bulk add."""
     return [
         (
             "discounts/redeemcode_added",
-            payloads.discounts_redeemcode_added(
-                shop, **_code(record, r["id"], r["code"], now)
-            ),
+            payloads.discounts_redeemcode_added(shop, **_code(record, r["id"], r["code"], now)),
         )
         for r in results
         if r["id"]
     ]
 
 
-def send_later(
-    config: DevstoreConfig, store: Store, shop: Shop, events: list[Event]
-) -> None:
+def send_later(config: DevstoreConfig, store: Store, shop: Shop, events: list[Event]) -> None:
     """Deliver in order on a background thread; outcomes go to the delivery log only."""
     if events:
         webhooks.deliver_in_background(config, shop, events, store)
 
 
-def send_now(
-    config: DevstoreConfig, store: Store, shop: Shop, events: list[Event]
-) -> list[dict]:
+def send_now(config: DevstoreConfig, store: Store, shop: Shop, events: list[Event]) -> list[dict]:
     """Deliver in order now, one event id for the action; return each delivery's JSON (never
     raises for network errors)."""
     event_id = str(uuid.uuid4())

@@ -64,9 +64,7 @@ def _money(value) -> str:
     return f"{cents if cents == amount else amount:f}"  # "10" -> "10.00", "0.125" kept
 
 
-def apply_input(
-    record: dict, data: dict, taken: set[str], root: str = "basicCodeDiscount"
-) -> list[dict]:
+def apply_input(record: dict, data: dict, taken: set[str], root: str = "basicCodeDiscount") -> list[dict]:
     """Merge a ``DiscountCodeBasicInput`` (only the keys given) into ``record``; return user errors.
 
     ``record`` is changed even when errors are returned, so callers pass a copy. Raises
@@ -80,9 +78,7 @@ def apply_input(
             if record["codes"]:
                 record["codes"][0]["code"] = data["code"]
             else:
-                record["codes"].append(
-                    {"id": None, "code": data["code"], "created_at": None}
-                )
+                record["codes"].append({"id": None, "code": data["code"], "created_at": None})
     elif not record["codes"]:
         errors.append(user_error([root, "code"], "BLANK", "Code can't be blank"))
     if "title" in data:
@@ -97,9 +93,7 @@ def apply_input(
                 errors.append(user_error([root, key], "INVALID", f"{key} is invalid"))
                 continue
             if key == "startsAt" and parsed is None:
-                errors.append(
-                    user_error([root, key], "BLANK", "Starts at can't be blank")
-                )
+                errors.append(user_error([root, key], "BLANK", "Starts at can't be blank"))
                 continue
             record[field] = parsed
     if record["ends_at"] is not None and record["ends_at"] < record["starts_at"]:
@@ -134,9 +128,7 @@ def apply_input(
     gets_errors = _apply_customer_gets(record, data.get("customerGets"), root)
     errors += gets_errors
     if record["value"] is None and not gets_errors:
-        errors.append(
-            user_error([root, "customerGets"], "BLANK", "Customer gets can't be blank")
-        )
+        errors.append(user_error([root, "customerGets"], "BLANK", "Customer gets can't be blank"))
     errors += _apply_minimum(record, data, root)
     return errors
 
@@ -147,9 +139,7 @@ def _apply_context(data: dict) -> list[dict]:
         raise NotImplementedInput("devstore: only context {all: ALL} is implemented")
     selection = data.get("customerSelection") or {}
     if selection.get("customers") or selection.get("customerSegments"):
-        raise NotImplementedInput(
-            "devstore: only customerSelection {all: true} is implemented"
-        )
+        raise NotImplementedInput("devstore: only customerSelection {all: true} is implemented")
     return []
 
 
@@ -158,9 +148,7 @@ def _apply_customer_gets(record: dict, gets: dict | None, root: str) -> list[dic
         return []
     items = gets.get("items") or {}
     if items.get("products") or items.get("collections"):
-        raise NotImplementedInput(
-            "devstore: only customerGets.items {all: true} is implemented"
-        )
+        raise NotImplementedInput("devstore: only customerGets.items {all: true} is implemented")
     value = gets.get("value")
     if value is None:
         return []
@@ -192,11 +180,7 @@ def _apply_customer_gets(record: dict, gets: dict | None, root: str) -> list[dic
     try:
         text = _money(amount.get("amount"))
     except ValueError:
-        return [
-            user_error(
-                field + ["discountAmount", "amount"], "INVALID", "Amount is invalid"
-            )
-        ]
+        return [user_error(field + ["discountAmount", "amount"], "INVALID", "Amount is invalid")]
     if Decimal(text) <= 0:
         return [
             user_error(

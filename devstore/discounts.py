@@ -62,9 +62,7 @@ def iso(epoch: float | None) -> str | None:
 
 def status(record: dict, now: float) -> str:
     """ACTIVE, EXPIRED (deactivated, or past ``ends_at``) or SCHEDULED (before ``starts_at``)."""
-    if not record["active"] or (
-        record["ends_at"] is not None and now >= record["ends_at"]
-    ):
+    if not record["active"] or (record["ends_at"] is not None and now >= record["ends_at"]):
         return "EXPIRED"
     if now < record["starts_at"]:
         return "SCHEDULED"
@@ -95,23 +93,16 @@ def by_code(store: Store, shop: Shop, code: str) -> dict | None:
     return None
 
 
-def codes_in_use(
-    store: Store, shop: Shop, ignore_code_id: int | None = None
-) -> set[str]:
+def codes_in_use(store: Store, shop: Shop, ignore_code_id: int | None = None) -> set[str]:
     """Every live redeem code of the shop, case-folded (optionally leaving one code out)."""
     with store.lock:
         return {
-            c["code"].casefold()
-            for d in _live(store, shop)
-            for c in d["codes"]
-            if c["id"] != ignore_code_id
+            c["code"].casefold() for d in _live(store, shop) for c in d["codes"] if c["id"] != ignore_code_id
         }
 
 
 def _live(store: Store, shop: Shop) -> list[dict]:
-    return [
-        d for d in shop.records.get(KIND, {}).values() if d.get("deleted_at") is None
-    ]
+    return [d for d in shop.records.get(KIND, {}).values() if d.get("deleted_at") is None]
 
 
 def _find(store: Store, shop: Shop, discount_id: int | None) -> dict | None:
@@ -146,9 +137,7 @@ def _blank(now: float, created_by: str) -> dict:
     }
 
 
-def create(
-    store: Store, shop: Shop, data: dict, created_by: str = "app"
-) -> tuple[dict | None, list[dict]]:
+def create(store: Store, shop: Shop, data: dict, created_by: str = "app") -> tuple[dict | None, list[dict]]:
     """Validate a ``DiscountCodeBasicInput`` and record the discount: (snapshot, []) or (None, errors).
 
     The title defaults to the code. Nothing is stored when there are errors."""
@@ -219,9 +208,7 @@ def set_active(
         return copy.deepcopy(record), []
 
 
-def delete(
-    store: Store, shop: Shop, discount_id: int | None
-) -> tuple[dict | None, list[dict]]:
+def delete(store: Store, shop: Shop, discount_id: int | None) -> tuple[dict | None, list[dict]]:
     """Delete for good (tombstone): (snapshot with ``deleted_at``, []) or (None, [not found])."""
     with store.lock:
         record = _find(store, shop, discount_id)
@@ -231,9 +218,7 @@ def delete(
         return copy.deepcopy(record), []
 
 
-def add_codes(
-    store: Store, shop: Shop, discount_id: int, texts: list[str]
-) -> list[dict]:
+def add_codes(store: Store, shop: Shop, discount_id: int, texts: list[str]) -> list[dict]:
     """Add redeem codes to a live discount, each checked against the shop and the batch.
 
     Returns one result per text, in order: ``{"code", "id" (None if failed), "errors"}``.
@@ -251,9 +236,7 @@ def add_codes(
             if not errors:
                 taken.add(text.casefold())
                 result["id"] = store.next_id()
-                record["codes"].append(
-                    {"id": result["id"], "code": text, "created_at": now}
-                )
+                record["codes"].append({"id": result["id"], "code": text, "created_at": now})
             results.append(result)
         if any(r["id"] for r in results):
             record["updated_at"] = now

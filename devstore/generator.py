@@ -29,10 +29,18 @@ from devstore.order_money import parse_time
 from devstore.state import Shop, Store
 
 CATALOG = [
-    ("Linen shirt", "59.00"), ("Canvas tote", "24.50"), ("Silk scarf", "39.90"),
-    ("Wool beanie", "19.99"), ("Leather belt", "45.00"), ("Denim jacket", "129.00"),
-    ("Sun hat", "32.00"), ("Rain jacket", "149.95"), ("Cotton tee", "22.00"),
-    ("Sneakers", "89.00"), ("Socks 3-pack", "14.99"), ("Sunglasses", "74.50"),
+    ("Linen shirt", "59.00"),
+    ("Canvas tote", "24.50"),
+    ("Silk scarf", "39.90"),
+    ("Wool beanie", "19.99"),
+    ("Leather belt", "45.00"),
+    ("Denim jacket", "129.00"),
+    ("Sun hat", "32.00"),
+    ("Rain jacket", "149.95"),
+    ("Cotton tee", "22.00"),
+    ("Sneakers", "89.00"),
+    ("Socks 3-pack", "14.99"),
+    ("Sunglasses", "74.50"),
 ]
 FOREIGN = [("EUR", "0.92"), ("GBP", "0.79"), ("CAD", "1.37")]
 SOURCES = ["instagram", "tiktok", "youtube"]
@@ -40,11 +48,41 @@ LINE_COUNTS = (1, 1, 1, 2, 2, 3)
 LINK_SHARE, NO_LINK_SHARE = 0.35, 0.4 / 0.65  # the defaults: 35 % link only, 40 % code only, 25 % both
 FULL_REFUND_SHARE = 0.4
 COMEBACK_DAYS = (7.0, 60.0)
-PROFILE_KEYS = ("handle", "code", "percent", "amount", "weight", "return_rate", "full_refund_share", "repeat_rate",
-                "comeback_rate", "comeback_days", "comeback_max", "link_share", "no_link_share", "referrers",
-                "lines", "aov", "active_days")
-WINDOW_KEYS = tuple(k for k in PROFILE_KEYS if k not in ("handle", "code", "percent", "amount", "active_days",
-                                                          "repeat_rate", "comeback_rate", "comeback_days", "comeback_max"))
+PROFILE_KEYS = (
+    "handle",
+    "code",
+    "percent",
+    "amount",
+    "weight",
+    "return_rate",
+    "full_refund_share",
+    "repeat_rate",
+    "comeback_rate",
+    "comeback_days",
+    "comeback_max",
+    "link_share",
+    "no_link_share",
+    "referrers",
+    "lines",
+    "aov",
+    "active_days",
+)
+WINDOW_KEYS = tuple(
+    k
+    for k in PROFILE_KEYS
+    if k
+    not in (
+        "handle",
+        "code",
+        "percent",
+        "amount",
+        "active_days",
+        "repeat_rate",
+        "comeback_rate",
+        "comeback_days",
+        "comeback_max",
+    )
+)
 Emit = Callable[[list], None]
 
 
@@ -105,10 +143,21 @@ class Generator:
         self.full_refund_share: dict[int, float] = {}  # order id -> its creator's full_refund_share
         self.queue: list = []
         self.seq = 0
-        self.counts = {"orders": 0, "refunds": 0, "full_refunds": 0, "cancellations": 0,
-                       "voided": 0, "edits": 0, "test_orders": 0, "foreign_currency": 0,
-                       "returning_customers": 0, "creator_orders": 0, "sitewide_code_orders": 0,
-                       "comeback_orders": 0, "silent_events": 0}
+        self.counts = {
+            "orders": 0,
+            "refunds": 0,
+            "full_refunds": 0,
+            "cancellations": 0,
+            "voided": 0,
+            "edits": 0,
+            "test_orders": 0,
+            "foreign_currency": 0,
+            "returning_customers": 0,
+            "creator_orders": 0,
+            "sitewide_code_orders": 0,
+            "comeback_orders": 0,
+            "silent_events": 0,
+        }
 
     # scheduling -----------------------------------------------------------
     def _at(self, when: datetime, action: str, payload) -> None:
@@ -176,12 +225,18 @@ class Generator:
     def _code(self, creator: dict) -> dict:
         kind = "fixed_amount" if creator.get("amount") else "percentage"
         value = creator.get("amount") or creator.get("percent", "10")
-        return {"code": self.rng.choice((creator["code"], str(creator["code"]).lower())), "type": kind, "value": str(value)}
+        return {
+            "code": self.rng.choice((creator["code"], str(creator["code"]).lower())),
+            "type": kind,
+            "value": str(value),
+        }
 
     def _link(self, spec: dict, handle: str) -> None:
         source = self.rng.choice(SOURCES)
-        spec["landing_site"] = (f"/?ref={handle}&utm_content={handle}&utm_source={source}"
-                                f"&utm_medium=creator&utm_campaign={handle}")
+        spec["landing_site"] = (
+            f"/?ref={handle}&utm_content={handle}&utm_source={source}"
+            f"&utm_medium=creator&utm_campaign={handle}"
+        )
         spec["referring_site"] = f"https://l.{source}.com/"
 
     def _creator_order(self, spec: dict, creator: dict) -> None:
@@ -194,7 +249,9 @@ class Generator:
             if how > 0.4:
                 self._link(spec, handle)
         else:
-            with_code = bool(creator.get("code")) and rng.random() >= float(creator.get("link_share", LINK_SHARE))
+            with_code = bool(creator.get("code")) and rng.random() >= float(
+                creator.get("link_share", LINK_SHARE)
+            )
             if with_code:
                 spec["discount_code"] = self._code(creator)
             if not with_code or rng.random() >= float(creator.get("no_link_share", NO_LINK_SHARE)):
@@ -213,9 +270,13 @@ class Generator:
 
     def _spec(self, when: datetime, payload: dict | None = None) -> tuple[dict, dict | None]:
         rng = self.rng
-        spec: dict = {"created_at": when.isoformat(), "line_items": self._lines(),
-                      "shipping": rng.choice(("0.00", "4.95", "7.50")), "tax_rate": self.tax_rate,
-                      "taxes_included": self.taxes_included}
+        spec: dict = {
+            "created_at": when.isoformat(),
+            "line_items": self._lines(),
+            "shipping": rng.choice(("0.00", "4.95", "7.50")),
+            "tax_rate": self.tax_rate,
+            "taxes_included": self.taxes_included,
+        }
         creator = None
         if payload is not None:  # a creator's customer comes back on their own: no code, no link
             spec["customer_id"] = payload["customer"]
@@ -224,7 +285,11 @@ class Generator:
             self.counts["comeback_orders"] += 1
             spec["landing_site"] = rng.choice(("/", "/products/linen-shirt", "/collections/summer", None))
             spec["referring_site"] = rng.choice(("https://www.google.com/", None, None))
-        elif self.creators and rng.random() < self.creator_share and (creator := self._pick_creator(when)) is not None:
+        elif (
+            self.creators
+            and rng.random() < self.creator_share
+            and (creator := self._pick_creator(when)) is not None
+        ):
             handle = str(creator["handle"])
             self.counts["creator_orders"] += 1
             spec["customer_id"] = self._customer(handle, float(creator.get("repeat_rate", 0.2)))
@@ -232,7 +297,11 @@ class Generator:
         else:
             spec["customer_id"] = self._customer("", 0.25)
             if self.sitewide and rng.random() < 0.15:
-                spec["discount_code"] = {"code": rng.choice(self.sitewide), "type": "percentage", "value": "10.0"}
+                spec["discount_code"] = {
+                    "code": rng.choice(self.sitewide),
+                    "type": "percentage",
+                    "value": "10.0",
+                }
                 self.counts["sitewide_code_orders"] += 1
             spec["landing_site"] = rng.choice(("/", "/products/linen-shirt", "/collections/summer", None))
             spec["referring_site"] = rng.choice(("https://www.google.com/", None, None))
@@ -299,13 +368,20 @@ class Generator:
     def _refund(self, when: datetime, oid: int) -> None:
         rest = self.shop.records[orders.KIND][oid]["rest"]
         done = orders.refunded_by_line(rest)
-        open_lines = [(li["id"], li["quantity"] - done.get(li["id"], {}).get("quantity", 0))
-                      for li in rest["line_items"]]
+        open_lines = [
+            (li["id"], li["quantity"] - done.get(li["id"], {}).get("quantity", 0))
+            for li in rest["line_items"]
+        ]
         open_lines = [(i, q) for i, q in open_lines if q > 0]
         if not open_lines:
             return
-        if self.rng.random() < self.full_refund_share.get(oid, FULL_REFUND_SHARE):  # everything back, shipping too
-            body = {"line_items": [{"line_item_id": i, "quantity": q} for i, q in open_lines], "shipping": "all"}
+        if self.rng.random() < self.full_refund_share.get(
+            oid, FULL_REFUND_SHARE
+        ):  # everything back, shipping too
+            body = {
+                "line_items": [{"line_item_id": i, "quantity": q} for i, q in open_lines],
+                "shipping": "all",
+            }
             full = True
         else:
             lid, _q = self.rng.choice(open_lines)
@@ -324,4 +400,3 @@ class Generator:
             body = {"add": [{"title": title, "price": price, "quantity": 1}]}
         if self._change(when, oid, order_changes.edit, body):
             self.counts["edits"] += 1
-

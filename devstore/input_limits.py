@@ -39,7 +39,11 @@ def _fields(selection_set, fragments: dict, path: tuple):
             yield (*path, key), selection
             yield from _fields(selection.selection_set, fragments, (*path, key))
         else:
-            fragment = fragments.get(selection.name.value) if isinstance(selection, FragmentSpreadNode) else selection
+            fragment = (
+                fragments.get(selection.name.value)
+                if isinstance(selection, FragmentSpreadNode)
+                else selection
+            )
             if fragment is not None:
                 yield from _fields(fragment.selection_set, fragments, path)
 
@@ -58,12 +62,14 @@ def _value(node, variables: dict):
 def _check(value, path: list, errors: list[dict]) -> None:
     if isinstance(value, list):
         if len(value) > MAX_INPUT_ARRAY:
-            errors.append({
-                "message": f"The input array size of {len(value)} is greater than the maximum allowed of "
-                           f"{MAX_INPUT_ARRAY}.",
-                "path": path,
-                "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
-            })
+            errors.append(
+                {
+                    "message": f"The input array size of {len(value)} is greater than the maximum allowed of "
+                    f"{MAX_INPUT_ARRAY}.",
+                    "path": path,
+                    "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
+                }
+            )
             return
         for item in value:
             _check(item, path, errors)

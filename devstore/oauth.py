@@ -38,9 +38,12 @@ def query_hmac(params: dict, secret: str) -> str:
     dropped, keys sorted, each pair form-encoded like ``URLSearchParams`` with a space as ``%20``,
     joined with ``&``; a list value is joined with commas). Not ShopifyAPI-for-Python's raw join,
     which differs as soon as a value holds ``/``, ``+``, ``=``, a space or non-ASCII text."""
+
     def encode(text: str) -> str:
-        return "".join(chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "*-._") else f"%{b:02X}"
-                       for b in str(text).encode("utf-8"))
+        return "".join(
+            chr(b) if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "*-._") else f"%{b:02X}"
+            for b in str(text).encode("utf-8")
+        )
 
     pairs = []
     for key in sorted(k for k in params if k not in ("hmac", "signature")):
@@ -54,11 +57,7 @@ def query_hmac(params: dict, secret: str) -> str:
 def host_param(shop_domain: str) -> str:
     """The ``host`` query param: base64 (unpadded) of ``admin.shopify.com/store/{handle}``."""
     handle = shop_domain.split(".", 1)[0]
-    return (
-        base64.b64encode(f"admin.shopify.com/store/{handle}".encode())
-        .decode()
-        .rstrip("=")
-    )
+    return base64.b64encode(f"admin.shopify.com/store/{handle}".encode()).decode().rstrip("=")
 
 
 def _html_error(message: str, status: int = 400):
@@ -79,9 +78,7 @@ def authorize(shop_domain: str):
         return _html_error("The redirect_uri is not whitelisted")
     # Optional scopes are never granted at install ("Manage access scopes"): the code carries
     # the requested scopes less the declared optional ones.
-    scope = access_scopes.install_grant(
-        shop, request.args.get("scope", ""), app_toml.load(config.app_toml)
-    )
+    scope = access_scopes.install_grant(shop, request.args.get("scope", ""), app_toml.load(config.app_toml))
     params = {
         "code": rt.store.tokens.issue_code(shop, scope, config.code_ttl),
         "host": host_param(shop.domain),
@@ -92,9 +89,7 @@ def authorize(shop_domain: str):
         params["state"] = request.args["state"]
     params["hmac"] = query_hmac(params, config.api_secret)
     separator = "&" if "?" in redirect_uri else "?"
-    return redirect(
-        redirect_uri + separator + urlencode(sorted(params.items())), code=302
-    )
+    return redirect(redirect_uri + separator + urlencode(sorted(params.items())), code=302)
 
 
 def _error(error: str, description: str | None = None, status: int = 400):
@@ -166,9 +161,7 @@ def _grant(shop: Shop):
     if grant_type in (None, "", "authorization_code"):
         grant = runtime().store.tokens.redeem_code(shop, params.get("code", ""))
         if grant is None:
-            return _error(
-                "invalid_grant", "authorization code was not found or was already used"
-            )
+            return _error("invalid_grant", "authorization code was not found or was already used")
         return _acquire(shop, grant.scope, expiring)
     if grant_type == TOKEN_EXCHANGE:
         return _token_exchange(shop, params, expiring)
@@ -182,17 +175,13 @@ def _grant(shop: Shop):
         if grant is None:
             return _error("invalid_grant", reason)
         return _answer(grant.pair)
-    return _error(
-        "unsupported_grant_type", f"grant_type {grant_type!r} is not supported"
-    )
+    return _error("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
 
 
 def _token_exchange(shop: Shop, params: dict, expiring: bool):
     config = runtime().config
     if params.get("requested_token_type") != OFFLINE_TOKEN:
-        return _error(
-            "invalid_request", "devstore: only offline access tokens are implemented"
-        )
+        return _error("invalid_request", "devstore: only offline access tokens are implemented")
     subject_type = params.get("subject_token_type")
     if subject_type == OFFLINE_TOKEN:
         # migrating a legacy non-expiring token to an expiring pair (@shopify/shopify-api's

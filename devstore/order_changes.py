@@ -32,13 +32,29 @@ def _unsettled() -> dict:
 def _transaction(store: Store, rest: dict, amount: Decimal, cur, when: str) -> dict:
     tid = big_id(store)
     return {
-        "id": tid, "order_id": rest["id"], "kind": "refund", "gateway": "bogus",
-        "status": "success", "message": "Refunded", "created_at": when, "test": rest["test"],
-        "authorization": None, "location_id": None, "user_id": None, "parent_id": None,
-        "processed_at": when, "device_id": None, "error_code": None, "source_name": "web",
-        "receipt": {}, "amount": cur.present(amount), "currency": None,
-        "payment_id": f"{rest['name']}.1", "total_unsettled_set": _unsettled(),
-        "manual_payment_gateway": False, "amount_rounding": None,
+        "id": tid,
+        "order_id": rest["id"],
+        "kind": "refund",
+        "gateway": "bogus",
+        "status": "success",
+        "message": "Refunded",
+        "created_at": when,
+        "test": rest["test"],
+        "authorization": None,
+        "location_id": None,
+        "user_id": None,
+        "parent_id": None,
+        "processed_at": when,
+        "device_id": None,
+        "error_code": None,
+        "source_name": "web",
+        "receipt": {},
+        "amount": cur.present(amount),
+        "currency": None,
+        "payment_id": f"{rest['name']}.1",
+        "total_unsettled_set": _unsettled(),
+        "manual_payment_gateway": False,
+        "amount_rounding": None,
         "admin_graphql_api_id": gid("OrderTransaction", tid),
     }
 
@@ -59,10 +75,15 @@ def _refund_line(store: Store, cur, line: dict, quantity: int, done: dict) -> di
     done["subtotal"] += subtotal
     done["tax"] += total_tax
     return {
-        "id": big_id(store), "quantity": quantity, "line_item_id": line["id"],
-        "location_id": None, "restock_type": "no_restock",
-        "subtotal": float(subtotal), "total_tax": float(total_tax),
-        "subtotal_set": cur.money_set(subtotal), "total_tax_set": cur.money_set(total_tax),
+        "id": big_id(store),
+        "quantity": quantity,
+        "line_item_id": line["id"],
+        "location_id": None,
+        "restock_type": "no_restock",
+        "subtotal": float(subtotal),
+        "total_tax": float(total_tax),
+        "subtotal_set": cur.money_set(subtotal),
+        "total_tax_set": cur.money_set(total_tax),
         "line_item": copy.deepcopy(line),
     }
 
@@ -77,7 +98,9 @@ def refund(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
     if rest["financial_status"] not in PAID:
         raise OrderError(f"order {rest['name']} is {rest['financial_status']}: nothing to refund")
     when = local_iso(shop, _when(shop, store, spec))
-    body = _build_refund(store, record, spec.get("line_items") or [], spec.get("shipping"), when, spec.get("note"))
+    body = _build_refund(
+        store, record, spec.get("line_items") or [], spec.get("shipping"), when, spec.get("note")
+    )
     _apply(record, body, when)
     return [("refunds/create", body), ("orders/updated", rest)]
 
@@ -109,22 +132,42 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
     ship_lines, adjustments = [], []
     if ship > 0:
         shipping_line = rest["shipping_lines"][0]
-        ship_lines.append({
-            "id": big_id(store), "shipping_line_id": shipping_line["id"],
-            "subtotal_amount_set": cur.money_set(ship), "tax_amount_set": cur.money_set(ZERO),
-            "shipping_line": copy.deepcopy(shipping_line),
-        })
-        adjustments.append({
-            "id": big_id(store), "order_id": rest["id"], "refund_id": refund_id,
-            "kind": "shipping_refund", "reason": "Shipping refund", "amount": amt(-ship),
-            "amount_set": cur.money_set(-ship), "tax_amount": "0.00", "tax_amount_set": cur.money_set(ZERO),
-        })
+        ship_lines.append(
+            {
+                "id": big_id(store),
+                "shipping_line_id": shipping_line["id"],
+                "subtotal_amount_set": cur.money_set(ship),
+                "tax_amount_set": cur.money_set(ZERO),
+                "shipping_line": copy.deepcopy(shipping_line),
+            }
+        )
+        adjustments.append(
+            {
+                "id": big_id(store),
+                "order_id": rest["id"],
+                "refund_id": refund_id,
+                "kind": "shipping_refund",
+                "reason": "Shipping refund",
+                "amount": amt(-ship),
+                "amount_set": cur.money_set(-ship),
+                "tax_amount": "0.00",
+                "tax_amount_set": cur.money_set(ZERO),
+            }
+        )
     return {
-        "id": refund_id, "order_id": rest["id"], "created_at": when, "note": note or "",
-        "user_id": STAFF_USER_ID, "processed_at": when, "duties": [],
-        "total_duties_set": cur.money_set(ZERO), "return": None,
-        "refund_shipping_lines": ship_lines, "restock": False,
-        "admin_graphql_api_id": gid("Refund", refund_id), "order_adjustments": adjustments,
+        "id": refund_id,
+        "order_id": rest["id"],
+        "created_at": when,
+        "note": note or "",
+        "user_id": STAFF_USER_ID,
+        "processed_at": when,
+        "duties": [],
+        "total_duties_set": cur.money_set(ZERO),
+        "return": None,
+        "refund_shipping_lines": ship_lines,
+        "restock": False,
+        "admin_graphql_api_id": gid("Refund", refund_id),
+        "order_adjustments": adjustments,
         "refund_line_items": rlis,
         "transactions": [_transaction(store, rest, money, cur, when)] if money > 0 else [],
     }
@@ -158,7 +201,10 @@ def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
     elif spec.get("refund") and rest["financial_status"] in PAID:
         refunded = orders.refunded_by_line(rest)
         items = [
-            {"line_item_id": li["id"], "quantity": li["quantity"] - refunded.get(li["id"], {}).get("quantity", 0)}
+            {
+                "line_item_id": li["id"],
+                "quantity": li["quantity"] - refunded.get(li["id"], {}).get("quantity", 0),
+            }
             for li in rest["line_items"]
         ]
         items = [i for i in items if i["quantity"] > 0]
@@ -192,8 +238,14 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
     if not additions and not removals:
         raise OrderError("an edit needs add or remove")
     edit_body = {
-        "id": big_id(store), "app_id": None, "created_at": when, "committed_at": when,
-        "notify_customer": False, "order_id": rest["id"], "staff_note": "", "user_id": None,
+        "id": big_id(store),
+        "app_id": None,
+        "created_at": when,
+        "committed_at": when,
+        "notify_customer": False,
+        "order_id": rest["id"],
+        "staff_note": "",
+        "user_id": None,
         "line_items": {
             "additions": [{"id": li["id"], "delta": li["quantity"]} for li in additions],
             "removals": [{"id": li["id"], "delta": li["quantity"]} for li in removals],
@@ -202,7 +254,9 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
         "shipping_lines": {"additions": [], "removals": []},
     }
     for line in removals:
-        line.update(quantity=0, current_quantity=0, fulfillable_quantity=0, discount_allocations=[], tax_lines=[])
+        line.update(
+            quantity=0, current_quantity=0, fulfillable_quantity=0, discount_allocations=[], tax_lines=[]
+        )
         line.update(total_discount="0.00", total_discount_set=cur.money_set(ZERO))
     rest["line_items"].extend(additions)
     rest["updated_at"] = when

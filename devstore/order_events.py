@@ -53,8 +53,15 @@ class WebhookFaults:
     retry_ms: float | None = None  # None: Shopify's first wait (scaled)
 
     def to_json(self) -> dict:
-        return {"duplicate": self.duplicate, "reorder": self.reorder, "drop": self.drop, "seed": self.seed,
-                "delay_ms": self.delay_ms, "retries": self.retries, "retry_ms": self.retry_ms}
+        return {
+            "duplicate": self.duplicate,
+            "reorder": self.reorder,
+            "drop": self.drop,
+            "seed": self.seed,
+            "delay_ms": self.delay_ms,
+            "retries": self.retries,
+            "retry_ms": self.retry_ms,
+        }
 
 
 @dataclass
@@ -139,7 +146,12 @@ def stats(store: Store, shop: Shop) -> dict:
     chan = channel(store, shop)
     with store.lock:
         counts = dict(chan.counts)
-    return {**counts, **webhook_retries.counts(store, shop), "held": len(chan.held), "faults": chan.faults.to_json()}
+    return {
+        **counts,
+        **webhook_retries.counts(store, shop),
+        "held": len(chan.held),
+        "faults": chan.faults.to_json(),
+    }
 
 
 def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
@@ -150,7 +162,12 @@ def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
         duplicate = dup < chan.faults.duplicate
         if drop < chan.faults.drop:
             result = webhooks.log_unsent(
-                store, shop, topic, body, "dropped (devstore fault injection)", {"dropped": True, "event_id": event_id}
+                store,
+                shop,
+                topic,
+                body,
+                "dropped (devstore fault injection)",
+                {"dropped": True, "event_id": event_id},
             )
             chan.counts["dropped"] += 1
             out.append({**result.to_json(), "topic": topic, "dropped": True})
@@ -175,7 +192,12 @@ def _deliver(chan, config, store, shop, topic, body, duplicate, event_id, reorde
     chan.counts["reordered"] += int(reordered)
     if duplicate:
         again = webhooks.deliver(
-            config, shop, topic, body, webhook_id=first.webhook_id, store=store,
+            config,
+            shop,
+            topic,
+            body,
+            webhook_id=first.webhook_id,
+            store=store,
             extra={**flags, "duplicate": True},
         )
         out.append({**again.to_json(), "topic": topic, "duplicate": True, **flags})

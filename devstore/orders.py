@@ -99,10 +99,21 @@ def customer_json(customer: dict, currency: str) -> dict:
 
 def _address(name: str) -> dict:
     return {
-        "first_name": "Customer", "address1": "1 Main St.", "phone": "555-555-0100",
-        "city": "Springfield", "zip": "12345", "province": "Illinois", "country": "United States", "last_name": name,
-        "address2": None, "company": None, "latitude": None, "longitude": None,
-        "name": f"Customer {name}", "country_code": "US", "province_code": "IL",
+        "first_name": "Customer",
+        "address1": "1 Main St.",
+        "phone": "555-555-0100",
+        "city": "Springfield",
+        "zip": "12345",
+        "province": "Illinois",
+        "country": "United States",
+        "last_name": name,
+        "address2": None,
+        "company": None,
+        "latitude": None,
+        "longitude": None,
+        "name": f"Customer {name}",
+        "country_code": "US",
+        "province_code": "IL",
     }
 
 
@@ -136,7 +147,11 @@ def make_line(store: Store, cur: Currency, spec: dict, allocation: Decimal, meta
     allocations = []
     if allocation > 0:
         allocations.append(
-            {"amount": amt(allocation), "amount_set": cur.money_set(allocation), "discount_application_index": 0}
+            {
+                "amount": amt(allocation),
+                "amount_set": cur.money_set(allocation),
+                "discount_application_index": 0,
+            }
         )
     return {
         "id": line_id,
@@ -186,11 +201,21 @@ def shipping_line(store: Store, cur: Currency, shipping: Decimal) -> dict:
     line_id = big_id(store)
     money = cur.money_set(shipping)
     return {
-        "id": line_id, "carrier_identifier": None, "code": "Standard",
-        "current_discounted_price_set": money, "discounted_price": amt(shipping),
-        "discounted_price_set": money, "is_removed": False, "phone": None, "price": amt(shipping),
-        "price_set": money, "requested_fulfillment_service_id": None, "source": "shopify",
-        "title": "Standard", "tax_lines": [], "discount_allocations": [],
+        "id": line_id,
+        "carrier_identifier": None,
+        "code": "Standard",
+        "current_discounted_price_set": money,
+        "discounted_price": amt(shipping),
+        "discounted_price_set": money,
+        "is_removed": False,
+        "phone": None,
+        "price": amt(shipping),
+        "price_set": money,
+        "requested_fulfillment_service_id": None,
+        "source": "shopify",
+        "title": "Standard",
+        "tax_lines": [],
+        "discount_allocations": [],
     }
 
 
@@ -200,9 +225,13 @@ def build(store: Store, shop: Shop, spec: dict, number: int) -> dict:
     presentment = (spec.get("presentment_currency") or shop.currency).upper()
     rate = dec(spec.get("rate") or "1") if presentment != shop.currency else Decimal("1")
     meta = {
-        "currency": shop.currency, "presentment": presentment, "rate": str(rate),
-        "tax_rate": spec.get("tax_rate"), "taxes_included": bool(spec.get("taxes_included")),
-        "shipping": amt(spec.get("shipping") or "0"), "customer_key": spec.get("customer_id"),
+        "currency": shop.currency,
+        "presentment": presentment,
+        "rate": str(rate),
+        "tax_rate": spec.get("tax_rate"),
+        "taxes_included": bool(spec.get("taxes_included")),
+        "shipping": amt(spec.get("shipping") or "0"),
+        "customer_key": spec.get("customer_id"),
     }
     cur = currency_of({"meta": meta})
     specs = list(spec.get("line_items") or [])
@@ -217,43 +246,89 @@ def build(store: Store, shop: Shop, spec: dict, number: int) -> dict:
     shipping = cents(meta["shipping"])
     token = f"{order_id:x}"
     rest = {
-        "id": order_id, "admin_graphql_api_id": gid("Order", order_id), "app_id": None,
-        "browser_ip": None, "buyer_accepts_marketing": False, "cancel_reason": None,
-        "cancelled_at": None, "cart_token": None, "checkout_token": None, "client_details": None,
-        "closed_at": None, "confirmation_number": f"C{order_id % 10**9:09d}", "confirmed": True,
-        "contact_email": email, "created_at": created, "currency": shop.currency,
-        "customer_locale": "en", "device_id": None, "discount_codes": [],
-        "duties_included": False, "email": email, "estimated_taxes": False,
-        "financial_status": financial, "fulfillment_status": None,
-        "landing_site": spec.get("landing_site"), "landing_site_ref": None, "location_id": None,
-        "merchant_business_entity_id": "MTU0ODM4MDAwOQ", "merchant_of_record_app_id": None,
-        "name": f"#{FIRST_ORDER_NUMBER - 1 + number}", "note": spec.get("note"),
-        "note_attributes": [{"name": str(a["name"]), "value": str(a["value"])} for a in spec.get("note_attributes") or []],
-        "number": number, "order_number": FIRST_ORDER_NUMBER - 1 + number,
+        "id": order_id,
+        "admin_graphql_api_id": gid("Order", order_id),
+        "app_id": None,
+        "browser_ip": None,
+        "buyer_accepts_marketing": False,
+        "cancel_reason": None,
+        "cancelled_at": None,
+        "cart_token": None,
+        "checkout_token": None,
+        "client_details": None,
+        "closed_at": None,
+        "confirmation_number": f"C{order_id % 10**9:09d}",
+        "confirmed": True,
+        "contact_email": email,
+        "created_at": created,
+        "currency": shop.currency,
+        "customer_locale": "en",
+        "device_id": None,
+        "discount_codes": [],
+        "duties_included": False,
+        "email": email,
+        "estimated_taxes": False,
+        "financial_status": financial,
+        "fulfillment_status": None,
+        "landing_site": spec.get("landing_site"),
+        "landing_site_ref": None,
+        "location_id": None,
+        "merchant_business_entity_id": "MTU0ODM4MDAwOQ",
+        "merchant_of_record_app_id": None,
+        "name": f"#{FIRST_ORDER_NUMBER - 1 + number}",
+        "note": spec.get("note"),
+        "note_attributes": [
+            {"name": str(a["name"]), "value": str(a["value"])} for a in spec.get("note_attributes") or []
+        ],
+        "number": number,
+        "order_number": FIRST_ORDER_NUMBER - 1 + number,
         "order_status_url": f"https://{shop.domain}/{shop.numeric_id}/orders/{token}/authenticate?key={token[::-1]}",
-        "original_total_additional_fees_set": None, "original_total_duties_set": None,
-        "payment_gateway_names": ["bogus"], "phone": None, "po_number": None,
-        "presentment_currency": presentment, "processed_at": created, "reference": None,
-        "referring_site": spec.get("referring_site"), "source_identifier": None,
-        "source_name": spec.get("source_name") or "web", "source_url": None,
+        "original_total_additional_fees_set": None,
+        "original_total_duties_set": None,
+        "payment_gateway_names": ["bogus"],
+        "phone": None,
+        "po_number": None,
+        "presentment_currency": presentment,
+        "processed_at": created,
+        "reference": None,
+        "referring_site": spec.get("referring_site"),
+        "source_identifier": None,
+        "source_name": spec.get("source_name") or "web",
+        "source_url": None,
         "tags": spec["tags"] if isinstance(spec.get("tags"), str) else ", ".join(spec.get("tags") or []),
-        "tax_exempt": False, "taxes_included": meta["taxes_included"], "test": bool(spec.get("test")),
-        "token": token, "total_tip_received": "0.00", "total_weight": 0, "updated_at": created,
-        "user_id": None, "billing_address": _address(str(spec.get("customer_id") or "Guest")),
+        "tax_exempt": False,
+        "taxes_included": meta["taxes_included"],
+        "test": bool(spec.get("test")),
+        "token": token,
+        "total_tip_received": "0.00",
+        "total_weight": 0,
+        "updated_at": created,
+        "user_id": None,
+        "billing_address": _address(str(spec.get("customer_id") or "Guest")),
         "customer": customer_json(customer, shop.currency),
-        "discount_applications": [], "fulfillments": [], "line_items": lines,
-        "payment_terms": None, "refunds": [],
+        "discount_applications": [],
+        "fulfillments": [],
+        "line_items": lines,
+        "payment_terms": None,
+        "refunds": [],
         "shipping_address": _address(str(spec.get("customer_id") or "Guest")),
         "shipping_lines": [shipping_line(store, cur, shipping)] if shipping > 0 else [],
-        "returns": [], "line_item_groups": [],
+        "returns": [],
+        "line_item_groups": [],
     }
     if code:
         value_type = code.get("type", "percentage")
-        rest["discount_applications"] = [{
-            "type": "discount_code", "code": str(code["code"]), "value": str(code.get("value", "0")),
-            "value_type": value_type, "allocation_method": "across",
-            "target_selection": "all", "target_type": "line_item",
-        }]
+        rest["discount_applications"] = [
+            {
+                "type": "discount_code",
+                "code": str(code["code"]),
+                "value": str(code.get("value", "0")),
+                "value_type": value_type,
+                "allocation_method": "across",
+                "target_selection": "all",
+                "target_type": "line_item",
+            }
+        ]
         rest["discount_codes"] = [{"code": str(code["code"]), "amount": "0.00", "type": value_type}]
     record = {"id": order_id, "rest": rest, "meta": meta}
     recompute(record)
@@ -277,9 +352,7 @@ def refunded_by_line(rest: dict) -> dict[int, dict]:
 
 
 def refunded_shipping(rest: dict) -> Decimal:
-    return sum(
-        (_sum_set(r["refund_shipping_lines"], "subtotal_amount_set") for r in rest["refunds"]), ZERO
-    )
+    return sum((_sum_set(r["refund_shipping_lines"], "subtotal_amount_set") for r in rest["refunds"]), ZERO)
 
 
 def recompute(record: dict) -> None:
@@ -305,8 +378,12 @@ def recompute(record: dict) -> None:
         back_gross += dec(li["price"]) * min(done, li["quantity"])
     cur_sub, cur_tax, cur_ship = subtotal - back_sub, tax - back_tax, shipping - back_ship
     figures = {
-        "total_line_items_price": gross, "total_discounts": discounts, "subtotal_price": subtotal,
-        "total_tax": tax, "total_price": total, "current_subtotal_price": cur_sub,
+        "total_line_items_price": gross,
+        "total_discounts": discounts,
+        "subtotal_price": subtotal,
+        "total_tax": tax,
+        "total_price": total,
+        "current_subtotal_price": cur_sub,
         "current_total_discounts": discounts - (back_gross - back_sub),
         "current_total_tax": cur_tax,
         "current_total_price": cur_sub + cur_ship + (ZERO if included else cur_tax),
@@ -336,12 +413,20 @@ def compact(record: dict) -> dict:
     """The list view: the figures a human scans."""
     rest = record["rest"]
     return {
-        "id": rest["id"], "admin_graphql_api_id": rest["admin_graphql_api_id"], "name": rest["name"],
-        "created_at": rest["created_at"], "updated_at": rest["updated_at"],
-        "financial_status": rest["financial_status"], "cancelled_at": rest["cancelled_at"],
-        "test": rest["test"], "customer_id": rest["customer"]["id"],
+        "id": rest["id"],
+        "admin_graphql_api_id": rest["admin_graphql_api_id"],
+        "name": rest["name"],
+        "created_at": rest["created_at"],
+        "updated_at": rest["updated_at"],
+        "financial_status": rest["financial_status"],
+        "cancelled_at": rest["cancelled_at"],
+        "test": rest["test"],
+        "customer_id": rest["customer"]["id"],
         "discount_codes": [c["code"] for c in rest["discount_codes"]],
-        "currency": rest["currency"], "presentment_currency": rest["presentment_currency"],
-        "subtotal_price": rest["subtotal_price"], "total_price": rest["total_price"],
-        "current_total_price": rest["current_total_price"], "refunds": len(rest["refunds"]),
+        "currency": rest["currency"],
+        "presentment_currency": rest["presentment_currency"],
+        "subtotal_price": rest["subtotal_price"],
+        "total_price": rest["total_price"],
+        "current_total_price": rest["current_total_price"],
+        "refunds": len(rest["refunds"]),
     }

@@ -102,9 +102,7 @@ def _customer(customer: dict | None) -> dict:
     return {**default, **(customer or {})}
 
 
-def customers_redact(
-    shop: Shop, customer: dict | None = None, orders: list[int] | None = None
-) -> dict:
+def customers_redact(shop: Shop, customer: dict | None = None, orders: list[int] | None = None) -> dict:
     """``customers/redact``: the customer (id, email, phone) and integer ids of orders to redact."""
     return {
         **shop_redact(shop),

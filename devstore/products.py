@@ -39,14 +39,22 @@ def create(store: Store, shop: Shop, body: dict) -> dict:
     for i, spec in enumerate(body.get("variants") or [{}]):
         variant_id, item_id = store.next_id(), store.next_id()
         variant = {
-            "id": variant_id, "gid": f"gid://shopify/ProductVariant/{variant_id}", "product_id": product_id,
-            "title": str(spec.get("title") or "Default Title"), "sku": str(spec.get("sku") or ""),
+            "id": variant_id,
+            "gid": f"gid://shopify/ProductVariant/{variant_id}",
+            "product_id": product_id,
+            "title": str(spec.get("title") or "Default Title"),
+            "sku": str(spec.get("sku") or ""),
             "price": _money(spec.get("price", "0"), f"variants[{i}].price") or "0.00",
-            "inventory_item_id": item_id, "unit_cost": _money(spec.get("unit_cost"), f"variants[{i}].unit_cost"),
+            "inventory_item_id": item_id,
+            "unit_cost": _money(spec.get("unit_cost"), f"variants[{i}].unit_cost"),
         }
         variants.append(variant)
-    product = {"id": product_id, "gid": f"gid://shopify/Product/{product_id}", "title": str(body.get("title") or "Product"),
-               "variants": variants}
+    product = {
+        "id": product_id,
+        "gid": f"gid://shopify/Product/{product_id}",
+        "title": str(body.get("title") or "Product"),
+        "variants": variants,
+    }
     with store.lock:
         store.put_record(shop, KIND, product_id, product)
         for variant in variants:

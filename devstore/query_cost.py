@@ -190,7 +190,9 @@ def _value_cost(ctx: _Ctx, named, selection_set) -> int:
     base = OBJECT_COST + sum(_field_cost(ctx, named, n) for n in common)
     if not is_abstract_type(named):
         return base
-    extra = [sum(_field_cost(ctx, ctx.schema.type_map[t], n) for n in fields) for t, fields in specific.items()]
+    extra = [
+        sum(_field_cost(ctx, ctx.schema.type_map[t], n) for n in fields) for t, fields in specific.items()
+    ]
     return base + max(extra, default=0)
 
 
@@ -231,8 +233,10 @@ def _items_actual(ctx: _Ctx, connection, selection_set, value) -> int:
             for inner in _split(ctx, edge, node.selection_set)[0]:
                 if inner.name.value == "node":
                     named = get_named_type(edge.fields["node"].type)
-                    total += sum(_value_actual(ctx, named, inner.selection_set, (e or {}).get(_key(inner)))
-                                 for e in value.get(key) or [])
+                    total += sum(
+                        _value_actual(ctx, named, inner.selection_set, (e or {}).get(_key(inner)))
+                        for e in value.get(key) or []
+                    )
     return total
 
 
@@ -249,5 +253,8 @@ def _value_actual(ctx: _Ctx, named, selection_set, value) -> int:
         return base + sum(_field_actual(ctx, concrete, n, value) for n in specific[typename])
     if typename is not None:
         return base
-    extra = [sum(_field_actual(ctx, ctx.schema.type_map[t], n, value) for n in fields) for t, fields in specific.items()]
+    extra = [
+        sum(_field_actual(ctx, ctx.schema.type_map[t], n, value) for n in fields)
+        for t, fields in specific.items()
+    ]
     return base + max(extra, default=0)

@@ -23,9 +23,7 @@ from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
 from devstore.state import Store
 
 
-def create_app(
-    config: DevstoreConfig | None = None, store: Store | None = None
-) -> Flask:
+def create_app(config: DevstoreConfig | None = None, store: Store | None = None) -> Flask:
     """A new stand-in with its own empty store; loads the Admin schema (once per process)."""
     app = Flask(__name__)
     app.url_map.converters["shop"] = ShopDomainConverter

@@ -18,9 +18,7 @@ from devstore.throttle import LeakyBucket
 from devstore.token_store import AccessToken, Tokens
 
 SHOP_DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
-SHOP_ID_BASE = (
-    70_000_000_000  # large, like real shop ids, yet exact as a JSON/JS number
-)
+SHOP_ID_BASE = 70_000_000_000  # large, like real shop ids, yet exact as a JSON/JS number
 
 
 def valid_shop_domain(domain: str) -> bool:

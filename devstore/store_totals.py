@@ -73,8 +73,14 @@ def totals(store: Store, shop: Shop) -> dict:
 
 
 def _empty() -> dict:
-    return {"orders": 0, "orders_with_refunds": 0, "gross_sales": ZERO, "discounts": ZERO,
-            "revenue": ZERO, "returns": ZERO}
+    return {
+        "orders": 0,
+        "orders_with_refunds": 0,
+        "gross_sales": ZERO,
+        "discounts": ZERO,
+        "revenue": ZERO,
+        "returns": ZERO,
+    }
 
 
 def _out(group: dict) -> dict:

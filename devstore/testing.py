@@ -32,9 +32,7 @@ class ControlClient:
         self.http = requests.Session()
 
     def _call(self, method: str, path: str, json: dict | None = None, timeout: float = 30):
-        response = self.http.request(
-            method, f"{self.base_url}/_devstore{path}", json=json, timeout=timeout
-        )
+        response = self.http.request(method, f"{self.base_url}/_devstore{path}", json=json, timeout=timeout)
         if not response.ok:
             raise ControlError(response)
         return response.json()
@@ -186,7 +184,9 @@ class ControlClient:
 
         Making the orders is CPU work in the stand-in (20,000 take ~15 s alone, a minute or more on a
         loaded machine): the answer may take long even with ``async`` delivery."""
-        return self._call("POST", f"/shops/{shop}/generate", body, timeout=max(30.0, int(body.get("orders", 100)) / 50))
+        return self._call(
+            "POST", f"/shops/{shop}/generate", body, timeout=max(30.0, int(body.get("orders", 100)) / 50)
+        )
 
     def totals(self, shop: str) -> dict:
         return self._call("GET", f"/shops/{shop}/totals")
@@ -222,9 +222,7 @@ class DevstoreServer:
         port: int = 0,
     ):
         self.app = create_app(config or DevstoreConfig())
-        self._server = make_server(
-            host, port, self.app, threaded=True, request_handler=_QuietHandler
-        )
+        self._server = make_server(host, port, self.app, threaded=True, request_handler=_QuietHandler)
         self.url = f"http://{host}:{self._server.server_port}"
         self.origin_template = self.url + "/{shop}"
         self.control = ControlClient(self.url)

@@ -71,9 +71,7 @@ class LeakyBucket:
         """Give back what a query did not use (requested minus actual), never above ``maximum``."""
         self.available = min(self.maximum, self.available + max(points, 0))
 
-    def reset(
-        self, maximum: float | None = None, restore_rate: float | None = None
-    ) -> None:
+    def reset(self, maximum: float | None = None, restore_rate: float | None = None) -> None:
         """Set new limits (None keeps the current one) and fill the bucket."""
         if maximum is not None:
             self.maximum = float(maximum)
@@ -91,9 +89,7 @@ class LeakyBucket:
         }
 
 
-def cost_extension(
-    requested: int | None, actual: int | None, bucket: LeakyBucket
-) -> dict:
+def cost_extension(requested: int | None, actual: int | None, bucket: LeakyBucket) -> dict:
     """The ``extensions`` object every GraphQL response carries."""
     return {
         "cost": {

@@ -28,9 +28,7 @@ class Migration:
     acquisition: int
 
 
-def migrate(
-    tokens: Tokens, shop, legacy_token: str, access_ttl: int, refresh_ttl: int
-) -> Grant | None:
+def migrate(tokens: Tokens, shop, legacy_token: str, access_ttl: int, refresh_ttl: int) -> Grant | None:
     """Trade a live non-expiring token of ``shop`` for an expiring pair, or repeat the pair of an
     earlier migration of it while that may be retried. None: the subject token is refused."""
     with tokens.lock:
@@ -52,9 +50,7 @@ def migrate(
         return Grant(pair)
 
 
-def _retry(
-    tokens: Tokens, shop, done: Migration, now: float, access_ttl: int
-) -> Grant | None:
+def _retry(tokens: Tokens, shop, done: Migration, now: float, access_ttl: int) -> Grant | None:
     refresh = done.pair.refresh
     if (
         refresh.first_used_at is not None  # the app refreshed the issued pair

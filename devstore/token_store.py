@@ -104,20 +104,13 @@ class Tokens:
         """Mark the code used and return it; None if unknown, used, expired or another shop's."""
         with self.lock:
             grant = self.codes.get(code or "")
-            if (
-                grant is None
-                or grant.used
-                or grant.shop != shop.domain
-                or self.now(shop) >= grant.expires_at
-            ):
+            if grant is None or grant.used or grant.shop != shop.domain or self.now(shop) >= grant.expires_at:
                 return None
             grant.used = True
             return grant
 
     # acquiring -----------------------------------------------------------------------------
-    def new_pair(
-        self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int
-    ) -> Pair:
+    def new_pair(self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int) -> Pair:
         """A new access token (and refresh token when ``expiring``) carrying ``scope``."""
         now = self.now(shop)
         access = AccessToken(
@@ -129,15 +122,11 @@ class Tokens:
         self.access[access.token] = access
         refresh = None
         if expiring:
-            refresh = RefreshToken(
-                "shprt_" + secrets.token_hex(16), shop.domain, scope, now + refresh_ttl
-            )
+            refresh = RefreshToken("shprt_" + secrets.token_hex(16), shop.domain, scope, now + refresh_ttl)
             self.refresh[refresh.token] = refresh
         return Pair(access, refresh)
 
-    def acquire(
-        self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int
-    ) -> Pair:
+    def acquire(self, shop, scope: str, expiring: bool, access_ttl: int, refresh_ttl: int) -> Pair:
         """A code grant or token exchange: a new pair, the shop installed with ``scope`` granted.
 
         Counts as a new token acquisition, which ends the recovery of an earlier migration
@@ -181,13 +170,9 @@ class Tokens:
             if now >= grant.first_used_at + REFRESH_RETRY_WINDOW:
                 return None, "refresh token already used"
             shop.refresh_retries += 1
-            return Grant(
-                self.extend(grant.replacement, now, access_ttl), repeated=True
-            ), ""
+            return Grant(self.extend(grant.replacement, now, access_ttl), repeated=True), ""
 
-    def _first_use(
-        self, shop, grant: RefreshToken, now: float, access_ttl: int, refresh_ttl: int
-    ) -> Grant:
+    def _first_use(self, shop, grant: RefreshToken, now: float, access_ttl: int, refresh_ttl: int) -> Grant:
         grant.first_used_at = now
         if grant.parent is not None:
             grant.parent.retired = True
@@ -199,11 +184,7 @@ class Tokens:
 
     def extend(self, pair: Pair, now: float, access_ttl: int) -> Pair:
         """A repeated pair: the access token lives again for a full hour if it has expired."""
-        if (
-            not pair.access.revoked
-            and pair.access.expires_at is not None
-            and now >= pair.access.expires_at
-        ):
+        if not pair.access.revoked and pair.access.expires_at is not None and now >= pair.access.expires_at:
             pair.access.expires_at = now + access_ttl
         return pair
 
@@ -220,28 +201,20 @@ class Tokens:
         """The token if it belongs to ``shop`` and is neither revoked nor expired."""
         with self.lock:
             access = self.access.get(token or "")
-            if (
-                access is None
-                or access.shop != shop.domain
-                or not access.live(self.now(shop))
-            ):
+            if access is None or access.shop != shop.domain or not access.live(self.now(shop)):
                 return None
             return access
 
     def live_count(self, shop) -> int:
         with self.lock:
             now = self.now(shop)
-            return sum(
-                1 for t in self.access.values() if t.shop == shop.domain and t.live(now)
-            )
+            return sum(1 for t in self.access.values() if t.shop == shop.domain and t.live(now))
 
     def expire_access_tokens(self, shop) -> int:
         """Every live access token of the shop expires now; return how many. Refresh tokens stay."""
         with self.lock:
             now = self.now(shop)
-            live = [
-                t for t in self.access.values() if t.shop == shop.domain and t.live(now)
-            ]
+            live = [t for t in self.access.values() if t.shop == shop.domain and t.live(now)]
             for access in live:
                 access.expires_at = now
             return len(live)

@@ -76,8 +76,10 @@ def policy_for(config, store, shop) -> Policy:
     with store.lock:
         retries, first_wait = state.retries, state.first_wait
     scale = config.webhook_retry_scale if config is not None else 1.0
-    return Policy(RETRIES if retries is None else retries,
-                  FIRST_WAIT_SECONDS * scale if first_wait is None else first_wait)
+    return Policy(
+        RETRIES if retries is None else retries,
+        FIRST_WAIT_SECONDS * scale if first_wait is None else first_wait,
+    )
 
 
 def counts(store, shop) -> dict:
@@ -87,7 +89,9 @@ def counts(store, shop) -> dict:
         return dict(state.counts)
 
 
-def schedule(config, store, shop, attempt: int, send_again: Callable[[int], bool], give_up: Callable[[], None]) -> None:
+def schedule(
+    config, store, shop, attempt: int, send_again: Callable[[int], bool], give_up: Callable[[], None]
+) -> None:
     """After failed attempt ``attempt`` (0 = the first delivery): retry on a timer, or give up.
 
     ``send_again(n)`` sends retry ``n`` and returns whether the app acknowledged it."""

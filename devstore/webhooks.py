@@ -82,9 +82,7 @@ def missing_scope(shop: Shop, topic: str) -> str | None:
 
 def sign(body: bytes, secret: str) -> str:
     """``X-Shopify-Hmac-Sha256``: base64 of HMAC-SHA256 over the raw body, keyed by the client secret."""
-    return base64.b64encode(
-        hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    ).decode()
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def delivered_version(config: DevstoreConfig, requested: str | None) -> str:
@@ -163,8 +161,19 @@ def _unsent(store, shop, entry: dict, error: str) -> Delivery:
 
 def _resend(config, shop: Shop, previous: dict, store: Store, extra: dict | None, payload) -> Delivery:
     """Send a logged delivery again: same ids, trigger time, version, address and (unless given) body."""
-    entry = {k: previous.get(k) for k in ("webhook_id", "event_id", "topic", "triggered_at", "api_version",
-                                          "subscription_api_version", "payload", "url")}
+    entry = {
+        k: previous.get(k)
+        for k in (
+            "webhook_id",
+            "event_id",
+            "topic",
+            "triggered_at",
+            "api_version",
+            "subscription_api_version",
+            "payload",
+            "url",
+        )
+    }
     entry.update(extra or {})
     if payload is not None:
         entry["payload"] = customer_data.redact(config.customer_data, entry["topic"], payload)
@@ -190,8 +199,9 @@ def _post(config: DevstoreConfig, shop: Shop | str, entry: dict) -> Delivery:
         "X-Shopify-Triggered-At": entry["triggered_at"],
     }
     try:
-        response = requests.post(entry["url"], data=body, headers=headers, timeout=config.webhook_timeout,
-                                 allow_redirects=False)  # Shopify counts a 3xx as a failure
+        response = requests.post(
+            entry["url"], data=body, headers=headers, timeout=config.webhook_timeout, allow_redirects=False
+        )  # Shopify counts a 3xx as a failure
         return Delivery(entry["webhook_id"], response.status_code, entry["url"])
     except requests.RequestException as exc:
         return Delivery(entry["webhook_id"], None, entry["url"], f"{type(exc).__name__}: {exc}")
@@ -264,7 +274,9 @@ def deliver_in_background(
             try:
                 deliver(config, shop, topic, payload, store=store, event_id=event_id)
             except Exception as exc:  # noqa: BLE001 - a broken TOML must not kill the thread unseen
-                log_unsent(store, shop, topic, payload, f"{type(exc).__name__}: {exc}", {"event_id": event_id})
+                log_unsent(
+                    store, shop, topic, payload, f"{type(exc).__name__}: {exc}", {"event_id": event_id}
+                )
 
     thread = threading.Thread(target=run, name=f"webhooks-{shop.domain}", daemon=True)
     thread.start()

@@ -1,4 +1,5 @@
 """The `shopify-roi` command group (Flask's CLI): db upgrade, worker, serve, plus Flask's own."""
+
 from __future__ import annotations
 
 import time
@@ -55,7 +56,8 @@ def worker(burst: bool) -> None:
     from .heap import settle
 
     settle()
-    from redis.exceptions import ConnectionError as RedisDown, TimeoutError as RedisTimeout
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisTimeout
 
     ticker = Ticker(rt).start()
     wait = 0.5
@@ -110,12 +112,20 @@ def rotate_keys() -> None:
 
     rt = install(Runtime.build(from_env()))
     counts = rotate_encryption(rt)
-    click.echo(f"re-encrypted the tokens of {counts['rotated']} shops with the newest key"
-               + (f"; {counts['changed_meanwhile']} were refreshed meanwhile (already on the newest key)"
-                  if counts["changed_meanwhile"] else ""))
+    click.echo(
+        f"re-encrypted the tokens of {counts['rotated']} shops with the newest key"
+        + (
+            f"; {counts['changed_meanwhile']} were refreshed meanwhile (already on the newest key)"
+            if counts["changed_meanwhile"]
+            else ""
+        )
+    )
     if counts["unreadable"]:
-        raise click.ClickException("no key decrypts the tokens of: " + ", ".join(counts["unreadable"])
-                                   + " (add the key they were written with to TOKEN_ENCRYPTION_KEY)")
+        raise click.ClickException(
+            "no key decrypts the tokens of: "
+            + ", ".join(counts["unreadable"])
+            + " (add the key they were written with to TOKEN_ENCRYPTION_KEY)"
+        )
 
 
 @main.group(cls=click.Group)
@@ -146,13 +156,20 @@ def creators_import(shop: str, csv_file) -> None:
         raise click.ClickException(exc.message) from exc
     with Progress(transient=True) as bar:
         task = bar.add_task("creating creators and codes", total=None)
-        summary = imports.run(rt.db, admin_client(rt, shop), shop_id, run_id,
-                              progress=lambda done, total: bar.update(task, completed=done, total=total))
+        summary = imports.run(
+            rt.db,
+            admin_client(rt, shop),
+            shop_id,
+            run_id,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["counts"].items()))
     click.echo(f"import {run_id}: {summary['total']} rows: {counts}")
     for row in summary["rows"]:
         if row["status"] not in ("created", "unchanged", "resumed"):
-            click.echo(f"  line {row['line']} @{row['handle']} {row['code']}: {row['status']} {row['message']}")
+            click.echo(
+                f"  line {row['line']} @{row['handle']} {row['code']}: {row['status']} {row['message']}"
+            )
 
 
 @main.command("backfill", with_appcontext=False)
@@ -177,18 +194,31 @@ def backfill_command(shop: str, start: str | None, end: str | None, since_hours:
     if shop_id is None:
         raise click.ClickException(f"{shop} has not installed the app")
     client = admin_client(rt, shop)
-    window = {"start": date.fromisoformat(start) if start else None, "end": date.fromisoformat(end) if end else None,
-              "updated_since": utcnow() - timedelta(hours=since_hours) if since_hours else None}
+    window = {
+        "start": date.fromisoformat(start) if start else None,
+        "end": date.fromisoformat(end) if end else None,
+        "updated_since": utcnow() - timedelta(hours=since_hours) if since_hours else None,
+    }
     run_id = backfill.start(rt.db, client, shop_id, "manual", **window)
     with Progress(transient=True) as bar:
         task = bar.add_task("waiting for Shopify's bulk operation", total=None)
-        while (figures := backfill.ingest(rt.db, client, shop_id, run_id,
-                                          progress=lambda done, total: bar.update(task, description="ingesting orders",
-                                                                                  completed=done, total=total or None)))["status"] == "running":
+        while (
+            figures := backfill.ingest(
+                rt.db,
+                client,
+                shop_id,
+                run_id,
+                progress=lambda done, total: bar.update(
+                    task, description="ingesting orders", completed=done, total=total or None
+                ),
+            )
+        )["status"] == "running":
             time.sleep(1)
     if figures.get("note"):
         click.echo(figures["note"])
-    click.echo(f"backfill {run_id}: {figures['status']}: {figures['orders_seen']} orders seen, "
-               f"{figures['orders_repaired']} orders and {figures['refunds_repaired']} refunds repaired")
+    click.echo(
+        f"backfill {run_id}: {figures['status']}: {figures['orders_seen']} orders seen, "
+        f"{figures['orders_repaired']} orders and {figures['refunds_repaired']} refunds repaired"
+    )
     if figures.get("error"):
         raise click.ClickException(figures["error"])

@@ -4,6 +4,7 @@ No other module reads ``os.environ``. Unset, everything defaults to the zero-set
 (SQLite file, in-process queue); ``SHOPIFY_ORIGIN_TEMPLATE`` alone decides whether the app
 talks to Shopify (``https://{shop}``) or to the local stand-in.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,16 +75,18 @@ class Settings:
     def scope_list(self) -> list[str]:
         return [s.strip() for s in self.scopes.split(",") if s.strip()]
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
-    def validate(self) -> "Settings":
+    def validate(self) -> Settings:
         """Raise ConfigError naming every missing or invalid variable; return self when fine."""
         problems: list[str] = []
         if "{shop}" not in self.origin_template:
             problems.append("SHOPIFY_ORIGIN_TEMPLATE must contain {shop}")
         if self.api_version != API_VERSION:
-            problems.append(f"SHOPIFY_API_VERSION must be {API_VERSION} (the version the app is built and tested against)")
+            problems.append(
+                f"SHOPIFY_API_VERSION must be {API_VERSION} (the version the app is built and tested against)"
+            )
         if self.uses_real_shopify:
             for name, value, demo in (
                 ("SHOPIFY_API_KEY", self.api_key, DEMO_API_KEY),
@@ -100,15 +103,19 @@ class Settings:
             try:
                 Fernet(key.encode())
             except Exception:  # noqa: BLE001 - any failure means the key is unusable
-                problems.append(f"TOKEN_ENCRYPTION_KEY: key {position} is not a Fernet key (32 url-safe base64 bytes); "
-                                "several keys are separated by commas, newest first")
-        for name, value, low in (("MAX_BODY_BYTES", self.max_body_bytes, 1024),
-                                 ("WEBHOOK_MAX_BODY_BYTES", self.webhook_max_body_bytes, 64 * 1024),
-                                 ("IMPORT_MAX_BODY_BYTES", self.import_max_body_bytes, 1024),
-                                 ("LINK_RATE_LIMIT", self.link_rate_limit, 0),
-                                 ("LINK_RATE_WINDOW_SECONDS", self.link_rate_window_seconds, 1),
-                                 ("PROXY_HOPS", self.proxy_hops, 0),
-                                 ("WEBHOOK_REPLAY_WINDOW_HOURS", self.webhook_replay_window_hours, 0)):
+                problems.append(
+                    f"TOKEN_ENCRYPTION_KEY: key {position} is not a Fernet key (32 url-safe base64 bytes); "
+                    "several keys are separated by commas, newest first"
+                )
+        for name, value, low in (
+            ("MAX_BODY_BYTES", self.max_body_bytes, 1024),
+            ("WEBHOOK_MAX_BODY_BYTES", self.webhook_max_body_bytes, 64 * 1024),
+            ("IMPORT_MAX_BODY_BYTES", self.import_max_body_bytes, 1024),
+            ("LINK_RATE_LIMIT", self.link_rate_limit, 0),
+            ("LINK_RATE_WINDOW_SECONDS", self.link_rate_window_seconds, 1),
+            ("PROXY_HOPS", self.proxy_hops, 0),
+            ("WEBHOOK_REPLAY_WINDOW_HOURS", self.webhook_replay_window_hours, 0),
+        ):
             if value < low:
                 problems.append(f"{name} must be at least {low}")
         if problems:
@@ -152,7 +159,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         max_body_bytes=int(get("MAX_BODY_BYTES", str(defaults.max_body_bytes))),
         webhook_max_body_bytes=int(get("WEBHOOK_MAX_BODY_BYTES", str(defaults.webhook_max_body_bytes))),
         import_max_body_bytes=int(get("IMPORT_MAX_BODY_BYTES", str(defaults.import_max_body_bytes))),
-        webhook_replay_window_hours=float(get("WEBHOOK_REPLAY_WINDOW_HOURS", str(defaults.webhook_replay_window_hours))),
+        webhook_replay_window_hours=float(
+            get("WEBHOOK_REPLAY_WINDOW_HOURS", str(defaults.webhook_replay_window_hours))
+        ),
         link_rate_limit=int(get("LINK_RATE_LIMIT", str(defaults.link_rate_limit))),
         link_rate_window_seconds=int(get("LINK_RATE_WINDOW_SECONDS", str(defaults.link_rate_window_seconds))),
         proxy_hops=int(get("PROXY_HOPS", str(defaults.proxy_hops))),

@@ -4,6 +4,7 @@ TOKEN_ENCRYPTION_KEY holds one key or several, comma-separated, newest first: th
 every one decrypts (MultiFernet). Rotating: put a new key first, run `shopify-roi rotate-keys`
 (every stored token re-encrypted with it), then drop the old key.
 """
+
 from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet

@@ -1,4 +1,5 @@
 """Engine, session factory and the declarative Base (with a constraint naming convention)."""
+
 from __future__ import annotations
 
 import logging
@@ -6,10 +7,11 @@ import os
 import select
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, DateTime, MetaData, any_, bindparam, create_engine, event, exc, text
 from sqlalchemy.dialects import sqlite
@@ -44,16 +46,16 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; timestamps are aware UTC")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def make_engine(database_url: str) -> Engine:
@@ -74,9 +76,9 @@ def make_engine(database_url: str) -> Engine:
 
         return engine
     if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url[len("postgres://"):]
+        database_url = "postgresql://" + database_url[len("postgres://") :]
     if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     # No pool_pre_ping: its SELECT 1 is one more round trip on every checkout (a quarter of a webhook's
     # wall time). A pooled connection is checked without a round trip instead (`_check_on_checkout`),
     # connections are renewed after 30 minutes, and the webhook path retries once on a disconnect.
@@ -114,7 +116,9 @@ def _prefer_lz4(dbapi_conn, _record) -> None:
 
 
 RECYCLE_SECONDS = 1800
-PING_IDLE_SECONDS = 5.0  # a connection idle longer than this is pinged on checkout (cheap when traffic is low)
+PING_IDLE_SECONDS = (
+    5.0  # a connection idle longer than this is pinged on checkout (cheap when traffic is low)
+)
 
 
 def _has_pending_input(dbapi_conn) -> bool:
@@ -187,9 +191,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self.sessions() as session:
-            with session.begin():
-                yield session
+        with self.sessions() as session, session.begin():
+            yield session
 
     IDLE_AUTOCOMMIT_MAX = 8  # idle autocommit connections kept per process (gunicorn: a worker's threads)
 
@@ -219,8 +222,9 @@ class Database:
                 idle, self._idle = self._idle, []
                 for dead in [conn] + [c for c, _, _ in idle]:
                     dead.close()
-                raise exc.DBAPIError.instance(None, None, err, dialect.loaded_dbapi.Error,
-                                              connection_invalidated=True, dialect=dialect) from err
+                raise exc.DBAPIError.instance(
+                    None, None, err, dialect.loaded_dbapi.Error, connection_invalidated=True, dialect=dialect
+                ) from err
             self._give_back(conn, created)
             raise
         except BaseException:
@@ -271,7 +275,10 @@ class Database:
             except exc.DBAPIError as error:
                 if attempt == attempts or not is_disconnect(error):
                     raise
-                log.warning("database connection lost (%s); retrying on a new connection", error.orig.__class__.__name__)
+                log.warning(
+                    "database connection lost (%s); retrying on a new connection",
+                    error.orig.__class__.__name__,
+                )
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:
@@ -305,8 +312,10 @@ def _copy_rows(table, rows: list[dict], dialect, defaults: bool = True) -> tuple
     values = []
     for row in rows:
         try:
-            values.append(tuple(v if p is None else p(v) for p, v in zip(processors, (row[n] for n in names)))
-                          + tuple(v for _, v in defaults))
+            values.append(
+                tuple(v if p is None else p(v) for p, v in zip(processors, (row[n] for n in names), strict=False))
+                + tuple(v for _, v in defaults)
+            )
         except (ValueError, TypeError, ArithmeticError) as err:  # e.g. an amount beyond the Money column
             raise exc.DataError(f"COPY {table.name}", None, err) from err
     return names + [n for n, _ in defaults], values
@@ -315,8 +324,12 @@ def _copy_rows(table, rows: list[dict], dialect, defaults: bool = True) -> tuple
 def _stage(session: Session, table, columns: str, extra: str = "") -> str:
     """A temporary table of these columns of `table` (kept by the connection, emptied at every commit)."""
     stage = f"stage_{table.name}_{zlib.crc32((columns + extra).encode()):08x}"  # one per column list
-    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
-                         f"SELECT {columns}{extra} FROM {table.name} WITH NO DATA"))
+    session.execute(
+        text(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+            f"SELECT {columns}{extra} FROM {table.name} WITH NO DATA"
+        )
+    )
     return stage
 
 
@@ -335,13 +348,18 @@ def _copy(session: Session, table_name: str, names: list[str], values: list[tupl
         # connection must not go back to the pool ("another command is already in progress" ever after).
         from psycopg.pq import TransactionStatus
 
-        unusable = raw.closed or raw.broken or raw.info.transaction_status not in (
-            TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INERROR)
+        unusable = (
+            raw.closed
+            or raw.broken
+            or raw.info.transaction_status
+            not in (TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INERROR)
+        )
         if disconnect or unusable:
             disconnect = True
             conn.invalidate(err)
-        raise exc.DBAPIError.instance(sql, None, err, dialect.loaded_dbapi.Error, connection_invalidated=disconnect,
-                                      dialect=dialect) from err
+        raise exc.DBAPIError.instance(
+            sql, None, err, dialect.loaded_dbapi.Error, connection_invalidated=disconnect, dialect=dialect
+        ) from err
 
 
 def insert_rows(session: Session, table, rows: list[dict]) -> None:
@@ -355,7 +373,9 @@ def insert_rows(session: Session, table, rows: list[dict]) -> None:
     _copy(session, table.name, names, values)
 
 
-def insert_new_rows(session: Session, table, rows: list[dict], unique: list[str], returning: list[str]) -> list[tuple]:
+def insert_new_rows(
+    session: Session, table, rows: list[dict], unique: list[str], returning: list[str]
+) -> list[tuple]:
     """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING these columns, for rows in this order (the order
     their unique keys are locked in: two writers of the same rows wait for each other, never deadlock).
     PostgreSQL: COPY into a temporary staging table (kept by the connection, emptied at commit), then one
@@ -370,9 +390,12 @@ def insert_new_rows(session: Session, table, rows: list[dict], unique: list[str]
     columns = ", ".join(names)
     stage = _stage(session, table, columns, ", 0 AS stage_seq")
     _copy(session, stage, [*names, "stage_seq"], [(*row, seq) for seq, row in enumerate(values)])
-    out = session.execute(text(
-        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} ORDER BY stage_seq "
-        f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}")).all()
+    out = session.execute(
+        text(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} ORDER BY stage_seq "
+            f"ON CONFLICT ({', '.join(unique)}) DO NOTHING RETURNING {', '.join(returning)}"
+        )
+    ).all()
     session.execute(text(f"TRUNCATE {stage}"))
     return [tuple(r) for r in out]
 
@@ -386,14 +409,22 @@ def update_rows(session: Session, table, rows: list[dict], key: str = "id") -> N
     names = [n for n in rows[0] if n != key]
     if session.bind.dialect.name != "postgresql":
         # Bound names apart from the column names (SQLAlchemy reserves those for the SET clause).
-        stmt = table.update().where(table.c[key] == bindparam("b_key")).values({n: bindparam(f"v_{n}") for n in names})
+        stmt = (
+            table.update()
+            .where(table.c[key] == bindparam("b_key"))
+            .values({n: bindparam(f"v_{n}") for n in names})
+        )
         session.execute(stmt, [{"b_key": r[key], **{f"v_{n}": r[n] for n in names}} for r in rows])
         return
     columns, values = _copy_rows(table, rows, session.bind.dialect, defaults=False)
     stage = _stage(session, table, ", ".join(columns))
     _copy(session, stage, columns, values)
-    session.execute(text(f"UPDATE {table.name} AS t SET {', '.join(f'{n} = s.{n}' for n in names)} "
-                         f"FROM {stage} AS s WHERE t.{key} = s.{key}"))
+    session.execute(
+        text(
+            f"UPDATE {table.name} AS t SET {', '.join(f'{n} = s.{n}' for n in names)} "
+            f"FROM {stage} AS s WHERE t.{key} = s.{key}"
+        )
+    )
     session.execute(text(f"TRUNCATE {stage}"))
 
 

@@ -6,6 +6,7 @@ collection took 74 ms there and landed inside an ROI request now and then (bench
 p95). `settle()` moves what exists at start-up out of the collector's sight (`gc.freeze`) and makes the
 young-generation runs rarer, so a request pays for its own objects only.
 """
+
 from __future__ import annotations
 
 import gc

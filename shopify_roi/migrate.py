@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically (the CLI's `db upgrade` and the test fixtures)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Money: exact Decimal amounts stored as integers (amount x 10,000) in BIGINT columns."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -3,6 +3,7 @@
 `JobQueue.enqueue` is the one way work is queued. A lost enqueue is never fatal: what a job does
 is recorded in the database first (the webhook inbox), and the sweeper re-enqueues it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,7 +46,12 @@ class JobQueue:
         try:
             return self.queue.enqueue(func, *args, job_id=job_id, retry=retry, **kwargs)
         except redis.RedisError as exc:
-            log.error("could not enqueue %s%s: %s (the sweeper will retry)", getattr(func, "__name__", func), args, exc)
+            log.error(
+                "could not enqueue %s%s: %s (the sweeper will retry)",
+                getattr(func, "__name__", func),
+                args,
+                exc,
+            )
             return None
 
     def drain(self) -> None:
@@ -98,6 +104,12 @@ def failed_reasons(queue: Queue, limit: int = 20) -> list[dict]:
         if job is None:
             continue
         info = (getattr(job, "exc_info", None) or "").strip().splitlines()
-        out.append({"job": job.func_name.rsplit(".", 1)[-1], "args": [str(a) for a in job.args][:3],
-                    "reason": info[-1] if info else "unknown", "ended_at": job.ended_at.isoformat() if job.ended_at else None})
+        out.append(
+            {
+                "job": job.func_name.rsplit(".", 1)[-1],
+                "args": [str(a) for a in job.args][:3],
+                "reason": info[-1] if info else "unknown",
+                "ended_at": job.ended_at.isoformat() if job.ended_at else None,
+            }
+        )
     return out

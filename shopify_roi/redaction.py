@@ -6,6 +6,7 @@ exception texts may quote a token. A log-record factory (not a handler filter) r
 every handler sees the redacted record: the root logger's, werkzeug's request lines,
 gunicorn's access and error logs and pytest's capture alike.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,9 +15,20 @@ import threading
 
 REDACTED = "[redacted]"
 # Query parameters whose values are secrets or single-use credentials.
-_SECRET_PARAMS = ("code", "hmac", "id_token", "session", "state", "signature", "access_token", "refresh_token",
-                  "subject_token", "client_secret", "token")
-_PARAM_RE = re.compile(r"(?i)(\b(?:%s)(?:=|%%3D))[^&\s\"'#]+" % "|".join(_SECRET_PARAMS))
+_SECRET_PARAMS = (
+    "code",
+    "hmac",
+    "id_token",
+    "session",
+    "state",
+    "signature",
+    "access_token",
+    "refresh_token",
+    "subject_token",
+    "client_secret",
+    "token",
+)
+_PARAM_RE = re.compile(r"(?i)(\b(?:{})(?:=|%3D))[^&\s\"'#]+".format("|".join(_SECRET_PARAMS)))
 _BEARER_RE = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+")
 _SHOPIFY_TOKEN_RE = re.compile(r"\bshp(?:at|rt|ua|ca|ss|pa|tka)_[A-Za-z0-9]+")

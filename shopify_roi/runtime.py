@@ -3,6 +3,7 @@
 The web app builds it in `create_app`; an RQ worker builds it lazily from the environment on
 its first job (`current()`), so a plain `rq worker` can run the app's jobs.
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,7 +25,7 @@ class Runtime:
     cipher: TokenCipher
 
     @classmethod
-    def build(cls, settings: Settings) -> "Runtime":
+    def build(cls, settings: Settings) -> Runtime:
         settings.validate()
         # Every process that builds a runtime (web, worker, CLI) logs nothing secret.
         redaction.install([settings.api_secret, settings.api_secret_previous, *settings.encryption_keys])

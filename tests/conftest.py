@@ -2,6 +2,7 @@
 queue (fakeredis, or Redis when REDIS_URL names it), the Shopify stand-in and the app, both
 served over real HTTP on loopback ports.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ import pytest
 import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine
+from support import API_KEY, API_SECRET, LiveServer, postgres_test_database
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
@@ -19,7 +21,6 @@ from shopify_roi.config import Settings
 from shopify_roi.db import Base
 from shopify_roi.migrate import upgrade
 
-from support import API_KEY, API_SECRET, LiveServer, postgres_test_database
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -74,8 +75,12 @@ def clean_db(database_url):
 # -- stand-in and app -------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def stand_in():
-    config = DevstoreConfig(api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9",
-                            app_toml=os.path.join(ROOT, "shopify.app.toml"))
+    config = DevstoreConfig(
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        app_url="http://127.0.0.1:9",
+        app_toml=os.path.join(ROOT, "shopify.app.toml"),
+    )
     with DevstoreServer(config) as server:
         yield server
 
@@ -83,10 +88,16 @@ def stand_in():
 @pytest.fixture
 def settings(clean_db, redis_url, stand_in):
     return Settings(
-        api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9", database_url=clean_db,
-        redis_url=redis_url, token_encryption_key=Fernet.generate_key().decode(),
-        origin_template=stand_in.origin_template, queue_name=f"test-{uuid.uuid4().hex[:8]}",
-        run_inprocess_worker=False, log_level="WARNING",
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        app_url="http://127.0.0.1:9",
+        database_url=clean_db,
+        redis_url=redis_url,
+        token_encryption_key=Fernet.generate_key().decode(),
+        origin_template=stand_in.origin_template,
+        queue_name=f"test-{uuid.uuid4().hex[:8]}",
+        run_inprocess_worker=False,
+        log_level="WARNING",
     )
 
 
@@ -119,8 +130,13 @@ def shop_domain(stand_in, request):
     validation (tests that send invalid ones on purpose use the `sends_invalid_graphql` marker).
     """
     domain = f"shop-{uuid.uuid4().hex[:10]}.myshopify.com"
-    stand_in.control.create_shop(domain, name="Test Shop", currency="EUR", timezone="Europe/Berlin",
-                                 scopes="read_orders,write_discounts,read_customers")
+    stand_in.control.create_shop(
+        domain,
+        name="Test Shop",
+        currency="EUR",
+        timezone="Europe/Berlin",
+        scopes="read_orders,write_discounts,read_customers",
+    )
     yield domain
     if request.node.get_closest_marker("sends_invalid_graphql") is None:
         invalid = [e for e in stand_in.control.graphql_log(domain) if not e["valid"]]

@@ -1,4 +1,5 @@
 """Actions tests repeat, written the way a merchant's browser or Shopify would perform them."""
+
 from __future__ import annotations
 
 import threading
@@ -66,8 +67,14 @@ class Merchant:
         return requests.delete(self.app_url + path, headers=self._headers(), timeout=60)
 
     def create_creator(self, handle: str, code: str, percent: str = "15", **extra) -> requests.Response:
-        body = {"name": handle.title(), "handle": handle, "platform": "instagram", "commission_percent": "10",
-                "discount": {"code": code, "percent_off": percent}, **extra}
+        body = {
+            "name": handle.title(),
+            "handle": handle,
+            "platform": "instagram",
+            "commission_percent": "10",
+            "discount": {"code": code, "percent_off": percent},
+            **extra,
+        }
         return self.post("/api/creators", body)
 
 
@@ -106,10 +113,14 @@ def app_totals_by_code(database, shop_domain: str) -> dict[str, dict]:
 
     with database.session() as session:
         shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
-        orders = session.execute(select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included)
-                                 .where(Order.shop_id == shop_id, Order.counted.is_(True))).all()
-        refunds = session.execute(select(Refund.order_shopify_id, Refund.subtotal, Refund.line_tax)
-                                  .where(Refund.shop_id == shop_id)).all()
+        orders = session.execute(
+            select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included).where(
+                Order.shop_id == shop_id, Order.counted.is_(True)
+            )
+        ).all()
+        refunds = session.execute(
+            select(Refund.order_shopify_id, Refund.subtotal, Refund.line_tax).where(Refund.shop_id == shop_id)
+        ).all()
     taxes = {oid: inc for oid, _, _, inc in orders}
     returns: dict[str, Decimal] = defaultdict(Decimal)
     for oid, subtotal, tax in refunds:
@@ -127,7 +138,9 @@ def app_totals_by_code(database, shop_domain: str) -> dict[str, dict]:
 def postgres_test_database(base_url: str) -> tuple[str, callable]:
     """A fresh database on the same server, dropped afterwards (isolation from other runs)."""
     name = f"roi_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        base_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = base_url.rsplit("/", 1)[0] + "/" + name

@@ -41,23 +41,34 @@ def resolve_run_query(_root, info, query, groupObjects=False):
     try:
         prepared = prepare(query)
     except RequestRejected as exc:
-        return _refused([bulk_rules.user_error("Invalid bulk query: " + "; ".join(e["message"] for e in exc.errors))])
+        return _refused(
+            [bulk_rules.user_error("Invalid bulk query: " + "; ".join(e["message"] for e in exc.errors))]
+        )
     errors = bulk_rules.refusals(get_schema(), prepared)
     if errors:
         return _refused(errors)
     [root] = [s for s in prepared.operation.selection_set.selections if hasattr(s, "name")]
     if root.name.value not in SUPPORTED_ROOTS:
-        return _refused([bulk_rules.user_error(f"devstore: bulk query of {root.name.value} is not implemented")])
+        return _refused(
+            [bulk_rules.user_error(f"devstore: bulk query of {root.name.value} is not implemented")]
+        )
     require_orders(info)
     with ctx.store.lock:
         running = bulk.running_ids(ctx.store, ctx.shop)
         if len(running) >= bulk.MAX_RUNNING:
             listed = ", ".join(bulk.gid(op_id) for op_id in running)
-            return _refused([{
-                "field": None, "code": "OPERATION_IN_PROGRESS",
-                "message": f"A bulk query operation for this app and shop is already in progress: {listed}.",
-            }])
-        op = bulk.start(ctx.store, ctx.shop, ctx.config, ctx, prepared, query, request.host_url, group=groupObjects)
+            return _refused(
+                [
+                    {
+                        "field": None,
+                        "code": "OPERATION_IN_PROGRESS",
+                        "message": f"A bulk query operation for this app and shop is already in progress: {listed}.",
+                    }
+                ]
+            )
+        op = bulk.start(
+            ctx.store, ctx.shop, ctx.config, ctx, prepared, query, request.host_url, group=groupObjects
+        )
         return {"bulkOperation": bulk.graphql(op), "userErrors": []}
 
 

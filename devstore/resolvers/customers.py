@@ -20,14 +20,20 @@ def _granted(info) -> set[str]:
 @node_loader("Customer")
 def load_customer(info, numeric_id: int) -> dict | None:
     if not _granted(info) & {"read_customers", "write_customers"}:
-        raise GraphQLError("Access denied for customer field. Required access: `read_customers` access scope.",
-                           extensions={"code": "ACCESS_DENIED"})
+        raise GraphQLError(
+            "Access denied for customer field. Required access: `read_customers` access scope.",
+            extensions={"code": "ACCESS_DENIED"},
+        )
     customer_data.require_object(info, "Customer")  # level 1 protected customer data
     placed = _orders_by_customer(info.context)
     if numeric_id not in placed:
         return None
-    return {"__typename": "Customer", "id": f"gid://shopify/Customer/{numeric_id}",
-            "legacyResourceId": str(numeric_id), "numberOfOrders": str(placed[numeric_id])}
+    return {
+        "__typename": "Customer",
+        "id": f"gid://shopify/Customer/{numeric_id}",
+        "legacyResourceId": str(numeric_id),
+        "numberOfOrders": str(placed[numeric_id]),
+    }
 
 
 def _orders_by_customer(ctx) -> dict[int, int]:

@@ -35,9 +35,7 @@ def render(info, creation: dict, done: bool) -> dict:
             "_key": position,
             "code": r["code"],
             "errors": r["errors"],
-            "discountRedeemCode": redeem_code({"id": r["id"], "code": r["code"]})
-            if r["id"]
-            else None,
+            "discountRedeemCode": redeem_code({"id": r["id"], "code": r["code"]}) if r["id"] else None,
         }
         for position, r in enumerate(results, start=1)
     ]
@@ -51,9 +49,7 @@ def render(info, creation: dict, done: bool) -> dict:
         "importedCount": sum(1 for r in results if r["id"]),
         "failedCount": sum(1 for r in results if not r["id"]),
         "discountCode": code_node(discount, shop, store.clock()),
-        "codes": lambda _info, **args: connection(
-            codes, key=lambda c: c["_key"], **args
-        ),
+        "codes": lambda _info, **args: connection(codes, key=lambda c: c["_key"], **args),
     }
 
 
@@ -67,19 +63,13 @@ def resolve_bulk_add(_root, info, discountId, codes):
         message = f"Too many codes: at most {MAX_CODES} can be added per request"
         return {
             "bulkCreation": None,
-            "userErrors": [
-                discounts.user_error(["codes"], "TOO_MANY_ARGUMENTS", message)
-            ],
+            "userErrors": [discounts.user_error(["codes"], "TOO_MANY_ARGUMENTS", message)],
         }
     discount_id = discounts.parse_gid(discountId, "DiscountCodeNode")
     try:
-        results = discounts.add_codes(
-            store, shop, discount_id, [c["code"] for c in codes]
-        )
+        results = discounts.add_codes(store, shop, discount_id, [c["code"] for c in codes])
     except KeyError:
-        error = discounts.user_error(
-            ["discountId"], "INVALID", discounts.NOT_FOUND_MESSAGE
-        )
+        error = discounts.user_error(["discountId"], "INVALID", discounts.NOT_FOUND_MESSAGE)
         return {"bulkCreation": None, "userErrors": [error]}
     now = store.clock()
     creation = {
@@ -107,9 +97,7 @@ def _creation(info, creation_id: int | None) -> dict | None:
 def resolve_bulk_creation(_root, info, id):
     """The finished creation with this GID (``done: true``), or null."""
     require_scope(info, write=False)
-    creation = _creation(
-        info, discounts.parse_gid(id, "DiscountRedeemCodeBulkCreation")
-    )
+    creation = _creation(info, discounts.parse_gid(id, "DiscountRedeemCodeBulkCreation"))
     return render(info, creation, done=True) if creation else None
 
 

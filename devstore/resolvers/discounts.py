@@ -131,9 +131,7 @@ def code_basic(record: dict, shop, now: float) -> dict:
         "shortSummary": summary.split(" • ")[0],
         "tags": list(record["tags"]),
         "totalSales": _money("0.00", shop.currency),
-        "codes": lambda _info, **args: connection(
-            codes, key=lambda c: c["_key"], **args
-        ),
+        "codes": lambda _info, **args: connection(codes, key=lambda c: c["_key"], **args),
         "codesCount": {"count": len(codes), "precision": "EXACT"},
     }
 
@@ -224,9 +222,7 @@ def resolve_create(_root, info, basicCodeDiscount):
     ctx, store, shop, now = _ctx(info)
     record, errors = _checked(discounts.create, store, shop, basicCodeDiscount)
     if record:
-        discount_events.send_later(
-            ctx.config, store, shop, discount_events.created(shop, record, now)
-        )
+        discount_events.send_later(ctx.config, store, shop, discount_events.created(shop, record, now))
     return {"codeDiscountNode": code_node(record, shop, now), "userErrors": errors}
 
 
@@ -237,9 +233,7 @@ def resolve_update(_root, info, id, basicCodeDiscount):
     require_scope(info, write=True)
     ctx, store, shop, now = _ctx(info)
     discount_id = discounts.parse_gid(id, "DiscountCodeNode")
-    record, errors, renamed = _checked(
-        discounts.update, store, shop, discount_id, basicCodeDiscount
-    )
+    record, errors, renamed = _checked(discounts.update, store, shop, discount_id, basicCodeDiscount)
     if record:
         events = discount_events.updated(shop, record, now, renamed)
         discount_events.send_later(ctx.config, store, shop, events)
@@ -252,9 +246,7 @@ def _set_active(info, id, active: bool) -> dict:
     discount_id = discounts.parse_gid(id, "DiscountCodeNode")
     record, errors = discounts.set_active(store, shop, discount_id, active)
     if record:
-        discount_events.send_later(
-            ctx.config, store, shop, discount_events.updated(shop, record, now)
-        )
+        discount_events.send_later(ctx.config, store, shop, discount_events.updated(shop, record, now))
     return {"codeDiscountNode": code_node(record, shop, now), "userErrors": errors}
 
 
@@ -275,13 +267,9 @@ def resolve_delete(_root, info, id):
     """Delete the discount for good; ``discounts/delete`` follows."""
     require_scope(info, write=True)
     ctx, store, shop, _now = _ctx(info)
-    record, errors = discounts.delete(
-        store, shop, discounts.parse_gid(id, "DiscountCodeNode")
-    )
+    record, errors = discounts.delete(store, shop, discounts.parse_gid(id, "DiscountCodeNode"))
     if record:
-        discount_events.send_later(
-            ctx.config, store, shop, discount_events.deleted(shop, record)
-        )
+        discount_events.send_later(ctx.config, store, shop, discount_events.deleted(shop, record))
     return {
         "deletedCodeDiscountId": discounts.node_gid(record["id"]) if record else None,
         "userErrors": errors,

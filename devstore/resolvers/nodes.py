@@ -36,9 +36,7 @@ def load(info, gid: str) -> dict | None:
         raise GraphQLError(f"Invalid global id '{gid}'")
     loader = _loaders.get(match.group(1))
     if loader is None:
-        raise GraphQLError(
-            f"devstore: node lookup of {match.group(1)} is not implemented"
-        )
+        raise GraphQLError(f"devstore: node lookup of {match.group(1)} is not implemented")
     return loader(info, int(match.group(2)))
 
 

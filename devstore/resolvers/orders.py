@@ -68,8 +68,13 @@ def parse_query(text: str | None, shop) -> list:
 def _matches(rest: dict, terms) -> bool:
     for field, op, moment in terms:
         value = parse_time(rest[field], 0)
-        ok = {">=": value >= moment, "<=": value <= moment, ">": value > moment,
-              "<": value < moment, ":": value.date() == moment.date()}[op]
+        ok = {
+            ">=": value >= moment,
+            "<=": value <= moment,
+            ">": value > moment,
+            "<": value < moment,
+            ":": value.date() == moment.date(),
+        }[op]
         if not ok:
             return False
     return True
@@ -97,8 +102,11 @@ def conn(items: list[dict]):
 
     def resolve(info, **args):
         if getattr(info.context, "bulk", False):
-            return {"nodes": items, "edges": [{"node": n, "cursor": str(i)} for i, n in enumerate(items)],
-                    "pageInfo": {"hasNextPage": False, "hasPreviousPage": False}}
+            return {
+                "nodes": items,
+                "edges": [{"node": n, "cursor": str(i)} for i, n in enumerate(items)],
+                "pageInfo": {"hasNextPage": False, "hasPreviousPage": False},
+            }
         keyed = [{**n, "_key": i} for i, n in enumerate(items, start=1)]
         return connection(keyed, key=lambda n: n["_key"], **args)
 
@@ -107,19 +115,35 @@ def conn(items: list[dict]):
 
 def bag(node: dict) -> dict:
     """A REST ``*_set`` as a GraphQL ``MoneyBag``."""
+
     def money(side):
         return {"amount": side["amount"], "currencyCode": side["currency_code"]}
+
     return {"shopMoney": money(node["shop_money"]), "presentmentMoney": money(node["presentment_money"])}
 
 
 def line_item(li: dict) -> dict:
     return {
-        "__typename": "LineItem", "id": li["admin_graphql_api_id"], "name": li["name"],
-        "title": li["title"], "sku": li["sku"], "quantity": li["quantity"],
-        "currentQuantity": li["current_quantity"], "originalUnitPriceSet": bag(li["price_set"]),
-        "discountAllocations": [{"allocatedAmountSet": bag(a["amount_set"])} for a in li["discount_allocations"]],
-        "taxLines": [{"priceSet": bag(t["price_set"]), "rate": t["rate"], "title": t["title"],
-                      "ratePercentage": t["rate"] * 100} for t in li["tax_lines"]],
+        "__typename": "LineItem",
+        "id": li["admin_graphql_api_id"],
+        "name": li["name"],
+        "title": li["title"],
+        "sku": li["sku"],
+        "quantity": li["quantity"],
+        "currentQuantity": li["current_quantity"],
+        "originalUnitPriceSet": bag(li["price_set"]),
+        "discountAllocations": [
+            {"allocatedAmountSet": bag(a["amount_set"])} for a in li["discount_allocations"]
+        ],
+        "taxLines": [
+            {
+                "priceSet": bag(t["price_set"]),
+                "rate": t["rate"],
+                "title": t["title"],
+                "ratePercentage": t["rate"] * 100,
+            }
+            for t in li["tax_lines"]
+        ],
         "totalDiscountSet": bag(li["total_discount_set"]),
     }
 
@@ -134,16 +158,28 @@ def refund(r: dict, rest: dict) -> dict:
     total = goods + ship + (ZERO if rest["taxes_included"] else tax)
     money = {"amount": str(total), "currency_code": rest["currency"]}
     refunded = {"shop_money": money, "presentment_money": money}
-    rlis = [{
-        "id": f"gid://shopify/RefundLineItem/{x['id']}", "quantity": x["quantity"],
-        "subtotalSet": bag(x["subtotal_set"]), "totalTaxSet": bag(x["total_tax_set"]),
-        "priceSet": bag(x["line_item"]["price_set"]), "restockType": "NO_RESTOCK", "restocked": False,
-        "lineItem": line_item(x["line_item"]),
-    } for x in r["refund_line_items"]]
+    rlis = [
+        {
+            "id": f"gid://shopify/RefundLineItem/{x['id']}",
+            "quantity": x["quantity"],
+            "subtotalSet": bag(x["subtotal_set"]),
+            "totalTaxSet": bag(x["total_tax_set"]),
+            "priceSet": bag(x["line_item"]["price_set"]),
+            "restockType": "NO_RESTOCK",
+            "restocked": False,
+            "lineItem": line_item(x["line_item"]),
+        }
+        for x in r["refund_line_items"]
+    ]
     return {
-        "__typename": "Refund", "id": r["admin_graphql_api_id"], "legacyResourceId": str(r["id"]),
-        "createdAt": _utc(r["created_at"]), "updatedAt": _utc(r["created_at"]), "note": r["note"],
-        "totalRefundedSet": bag(refunded), "refundLineItems": conn(rlis),
+        "__typename": "Refund",
+        "id": r["admin_graphql_api_id"],
+        "legacyResourceId": str(r["id"]),
+        "createdAt": _utc(r["created_at"]),
+        "updatedAt": _utc(r["created_at"]),
+        "note": r["note"],
+        "totalRefundedSet": bag(refunded),
+        "refundLineItems": conn(rlis),
     }
 
 
@@ -151,9 +187,11 @@ def journey(rest: dict, domain: str) -> dict | None:
     if not rest["landing_site"] and not rest["referring_site"]:
         return None
     visit = {
-        "id": f"gid://shopify/CustomerVisit/{rest['id']}", "occurredAt": _utc(rest["created_at"]),
+        "id": f"gid://shopify/CustomerVisit/{rest['id']}",
+        "occurredAt": _utc(rest["created_at"]),
         "landingPage": f"https://{domain}{rest['landing_site']}" if rest["landing_site"] else None,
-        "referrerUrl": rest["referring_site"], "source": "devstore",
+        "referrerUrl": rest["referring_site"],
+        "source": "devstore",
     }
     return {"ready": True, "lastVisit": visit, "firstVisit": visit}
 
@@ -161,21 +199,33 @@ def journey(rest: dict, domain: str) -> dict | None:
 def order_node(rest: dict, domain: str) -> dict:
     status = rest["financial_status"].upper()
     return {
-        "__typename": "Order", "id": rest["admin_graphql_api_id"], "legacyResourceId": str(rest["id"]),
-        "name": rest["name"], "createdAt": _utc(rest["created_at"]), "updatedAt": _utc(rest["updated_at"]),
-        "processedAt": _utc(rest["processed_at"]), "cancelledAt": _utc(rest["cancelled_at"]),
+        "__typename": "Order",
+        "id": rest["admin_graphql_api_id"],
+        "legacyResourceId": str(rest["id"]),
+        "name": rest["name"],
+        "createdAt": _utc(rest["created_at"]),
+        "updatedAt": _utc(rest["updated_at"]),
+        "processedAt": _utc(rest["processed_at"]),
+        "cancelledAt": _utc(rest["cancelled_at"]),
         "cancelReason": rest["cancel_reason"].upper() if rest["cancel_reason"] else None,
-        "test": rest["test"], "taxesIncluded": rest["taxes_included"], "currencyCode": rest["currency"],
-        "presentmentCurrencyCode": rest["presentment_currency"], "displayFinancialStatus": status,
+        "test": rest["test"],
+        "taxesIncluded": rest["taxes_included"],
+        "currencyCode": rest["currency"],
+        "presentmentCurrencyCode": rest["presentment_currency"],
+        "displayFinancialStatus": status,
         "discountCodes": [c["code"] for c in rest["discount_codes"]],
         "discountCode": rest["discount_codes"][0]["code"] if rest["discount_codes"] else None,
         "customAttributes": [{"key": a["name"], "value": a["value"]} for a in rest["note_attributes"]],
-        "tags": [t.strip() for t in rest["tags"].split(",") if t.strip()], "note": rest["note"],
-        "email": rest["email"], "sourceName": rest["source_name"],
+        "tags": [t.strip() for t in rest["tags"].split(",") if t.strip()],
+        "note": rest["note"],
+        "email": rest["email"],
+        "sourceName": rest["source_name"],
         "customer": {"__typename": "Customer", "id": rest["customer"]["admin_graphql_api_id"]},
         "customerJourneySummary": journey(rest, domain),
-        "subtotalPriceSet": bag(rest["subtotal_price_set"]), "totalPriceSet": bag(rest["total_price_set"]),
-        "totalDiscountsSet": bag(rest["total_discounts_set"]), "totalTaxSet": bag(rest["total_tax_set"]),
+        "subtotalPriceSet": bag(rest["subtotal_price_set"]),
+        "totalPriceSet": bag(rest["total_price_set"]),
+        "totalDiscountsSet": bag(rest["total_discounts_set"]),
+        "totalTaxSet": bag(rest["total_tax_set"]),
         "currentSubtotalPriceSet": bag(rest["current_subtotal_price_set"]),
         "currentTotalPriceSet": bag(rest["current_total_price_set"]),
         "totalShippingPriceSet": bag(rest["total_shipping_price_set"]),
@@ -196,4 +246,6 @@ def resolve_orders(_root, info, query=None, reverse=False, sortKey=None, **args)
 @node_loader("Order")
 def load_order(info, numeric_id: int):
     require_orders(info)
-    return next((order_node(r, info.context.shop.domain) for r in visible(info) if r["id"] == numeric_id), None)
+    return next(
+        (order_node(r, info.context.shop.domain) for r in visible(info) if r["id"] == numeric_id), None
+    )

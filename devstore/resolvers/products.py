@@ -21,19 +21,29 @@ def _variant_json(info, record: dict) -> dict:
     ctx = info.context
     product = ctx.shop.records.get(products.KIND, {}).get(record["product_id"], {})
     return {
-        "__typename": "ProductVariant", "id": record["gid"], "title": record["title"], "sku": record["sku"] or None,
-        "price": record["price"], "displayName": f"{product.get('title', '')} - {record['title']}",
+        "__typename": "ProductVariant",
+        "id": record["gid"],
+        "title": record["title"],
+        "sku": record["sku"] or None,
+        "price": record["price"],
+        "displayName": f"{product.get('title', '')} - {record['title']}",
         "product": {"id": product.get("gid"), "title": product.get("title")},
-        "inventoryItem": {"id": f"gid://shopify/InventoryItem/{record['inventory_item_id']}", "sku": record["sku"] or None,
-                          "tracked": True, "unitCost": _unit_cost(record["unit_cost"], ctx.shop.currency)},
+        "inventoryItem": {
+            "id": f"gid://shopify/InventoryItem/{record['inventory_item_id']}",
+            "sku": record["sku"] or None,
+            "tracked": True,
+            "unitCost": _unit_cost(record["unit_cost"], ctx.shop.currency),
+        },
     }
 
 
 def _unit_cost(cost: str | None, currency: str):
     def resolve(info):
         if not _granted(info) & {"read_inventory", "write_inventory"}:
-            raise GraphQLError("Access denied for unitCost field. Required access: `read_inventory` access scope.",
-                               extensions={"code": "ACCESS_DENIED"})
+            raise GraphQLError(
+                "Access denied for unitCost field. Required access: `read_inventory` access scope.",
+                extensions={"code": "ACCESS_DENIED"},
+            )
         return None if cost is None else {"amount": cost, "currencyCode": currency}
 
     return resolve
@@ -48,8 +58,10 @@ def load_variant(info, numeric_id: int) -> dict | None:
 @query("productVariant")
 def resolve_product_variant(_root, info, id):
     if not _granted(info) & {"read_products", "write_products"}:
-        raise GraphQLError("Access denied for productVariant field. Required access: `read_products` access scope.",
-                           extensions={"code": "ACCESS_DENIED"})
+        raise GraphQLError(
+            "Access denied for productVariant field. Required access: `read_products` access scope.",
+            extensions={"code": "ACCESS_DENIED"},
+        )
     if GID_RE.match(str(id)) is None or not str(id).startswith("gid://shopify/ProductVariant/"):
         raise GraphQLError(f"Invalid global id '{id}'")
     return load_variant(info, int(str(id).rsplit("/", 1)[1]))

@@ -1,4 +1,5 @@
 """Backfill and reconciliation jobs (bulk operations). They take domains and ids."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -10,22 +11,33 @@ from .customers import request_customer_check
 from .shop_jobs import for_shop
 
 
-def start_backfill(shop_domain: str, kind: str, start: str | None = None, end: str | None = None,
-                   updated_since_hours: float | None = None) -> int | str:
+def start_backfill(
+    shop_domain: str,
+    kind: str,
+    start: str | None = None,
+    end: str | None = None,
+    updated_since_hours: float | None = None,
+) -> int | str:
     """Start a bulk query of the shop's orders (dates as YYYY-MM-DD); the finish webhook ingests it."""
     window = {
-        "start": date.fromisoformat(start) if start else None, "end": date.fromisoformat(end) if end else None,
+        "start": date.fromisoformat(start) if start else None,
+        "end": date.fromisoformat(end) if end else None,
         "updated_since": utcnow() - timedelta(hours=updated_since_hours) if updated_since_hours else None,
     }
-    return for_shop(shop_domain, lambda rt, client, shop_id: backfill.start(rt.db, client, shop_id, kind, **window))
+    return for_shop(
+        shop_domain, lambda rt, client, shop_id: backfill.start(rt.db, client, shop_id, kind, **window)
+    )
 
 
 def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
+
     def work(rt, client, shop_id: int):
         figures = backfill.ingest(rt.db, client, shop_id, run_id)
         if isinstance(figures, dict) and figures.get("status") == "done":
-            request_customer_check(rt, shop_domain)  # the history brings customers to check (without read_all_orders)
+            request_customer_check(
+                rt, shop_domain
+            )  # the history brings customers to check (without read_all_orders)
         return figures
 
     return for_shop(shop_domain, work)

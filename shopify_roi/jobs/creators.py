@@ -1,4 +1,5 @@
 """Jobs for creators and codes: CSV imports, pending codes, the discount check. They take ids."""
+
 from __future__ import annotations
 
 from ..services import discount_sync, imports, onboarding
@@ -7,6 +8,7 @@ from .shop_jobs import for_shop
 
 def run_import(shop_domain: str, import_id: int) -> dict | str:
     """Run (or resume) a creators CSV import, then re-attribute (held orders may carry the new codes)."""
+
     def work(rt, client, shop_id):
         from .orders import reattribute_shop
 
@@ -18,9 +20,13 @@ def run_import(shop_domain: str, import_id: int) -> dict | str:
 
 
 def complete_pending_codes(shop_domain: str) -> dict | str:
-    return for_shop(shop_domain, lambda rt, client, shop_id: onboarding.complete_pending(rt.db, client, shop_id))
+    return for_shop(
+        shop_domain, lambda rt, client, shop_id: onboarding.complete_pending(rt.db, client, shop_id)
+    )
 
 
 def sync_discounts(shop_domain: str, discount_ids: list[str] | None = None) -> list[str] | str:
     """Reflect edits and deletions made in the Shopify admin (after a webhook, or periodically)."""
-    return for_shop(shop_domain, lambda rt, client, shop_id: discount_sync.sync(rt.db, client, shop_id, discount_ids))
+    return for_shop(
+        shop_domain, lambda rt, client, shop_id: discount_sync.sync(rt.db, client, shop_id, discount_ids)
+    )

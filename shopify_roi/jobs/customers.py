@@ -1,4 +1,5 @@
 """Checking new customers against Shopify's lifetime order counts (services/customer_history.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ def request_customer_check(rt: Runtime, shop_domain: str) -> bool:
 def check_new_customers(shop_domain: str) -> dict | str:
     """Ask Shopify how many orders each unchecked new customer of the shop has placed; idempotent.
     A backlog longer than one job's budget goes on in a new job."""
+
     def work(rt: Runtime, client, shop_id: int):
         rt.jobs.redis.delete(_flag(rt, shop_domain))  # a request made from now on queues another job
         try:

@@ -1,12 +1,13 @@
 """Jobs that turn inbox rows into facts. Idempotent: a delivery is processed at most once."""
+
 from __future__ import annotations
 
 import json
 
-from ..models.delivery import PROCESSED
-from ..runtime import current
 from sqlalchemy import select
 
+from ..models.delivery import PROCESSED
+from ..runtime import current
 from ..services import backfill, discount_sync, inbox, lifecycle, order_ingest
 
 HANDLERS = dict(lifecycle.HANDLERS)
@@ -18,7 +19,9 @@ def process_delivery(delivery_id: int) -> str:
     """Process one stored webhook delivery; a repeat call for the same id changes nothing."""
     rt = current()
     with rt.db.session() as session:
-        topic = session.scalar(select(inbox.WebhookDelivery.topic).where(inbox.WebhookDelivery.id == delivery_id))
+        topic = session.scalar(
+            select(inbox.WebhookDelivery.topic).where(inbox.WebhookDelivery.id == delivery_id)
+        )
     if topic in order_ingest.ORDER_TOPICS:
         from .orders import process_order_deliveries
 
@@ -29,8 +32,12 @@ def process_delivery(delivery_id: int) -> str:
         if delivery is not None and delivery.topic in lifecycle.PRIVACY_TOPICS:
             delivery.payload = None  # the request itself names the customer: keep no copy
         # A discount created (by us or in the admin) changes no code the app holds; edits and deletions do.
-        follow_up = bool(delivery and delivery.topic in discount_sync.DISCOUNT_TOPICS
-                         and delivery.topic != "discounts/create" and status == PROCESSED)
+        follow_up = bool(
+            delivery
+            and delivery.topic in discount_sync.DISCOUNT_TOPICS
+            and delivery.topic != "discounts/create"
+            and status == PROCESSED
+        )
         shop, body = (delivery.shop_domain, delivery.payload) if delivery else (None, None)
         bulk_done = bool(delivery and delivery.topic == "bulk_operations/finish" and status == PROCESSED)
         scopes_changed = bool(delivery and delivery.topic == "app/scopes_update" and status == PROCESSED)

@@ -1,5 +1,6 @@
 """Jobs for `read_all_orders` (services/history_access.py): learn from Shopify what it granted,
 and start the full-history backfill once it is granted. They take domains."""
+
 from __future__ import annotations
 
 from ..services import backfill, history_access, installs
@@ -12,8 +13,11 @@ def start_full_history(shop_domain: str) -> int | str:
 
     Idempotent: the check and the start run under a per-shop lock, so the webhook's job and the
     page's check cannot start two."""
+
     def work(rt, client, shop_id: int):
-        lock = rt.jobs.redis.lock(f"shopify-roi:full-history:{shop_domain}", timeout=120, blocking_timeout=150)
+        lock = rt.jobs.redis.lock(
+            f"shopify-roi:full-history:{shop_domain}", timeout=120, blocking_timeout=150
+        )
         with lock:
             with rt.db.session() as session:
                 shop = installs.shop_by_domain(session, shop_domain)
@@ -29,12 +33,15 @@ def check_history_access(shop_domain: str) -> int | str:
     """Ask Shopify which scopes the app holds (currentAppInstallation), record them, and start the
     full-history backfill when read_all_orders is among them (after the merchant granted it on the
     page, before or without the `app/scopes_update` webhook)."""
+
     def work(rt, client, shop_id: int):
         data = client.execute(load_query("shop_info"), operation_name="ShopInfo")
         installation = data.get("currentAppInstallation")
         if isinstance(installation, dict) and isinstance(installation.get("accessScopes"), list):
             with rt.db.session() as session:
-                installs.apply_scopes_update(session, shop_domain, [s["handle"] for s in installation["accessScopes"]])
+                installs.apply_scopes_update(
+                    session, shop_domain, [s["handle"] for s in installation["accessScopes"]]
+                )
         return start_full_history(shop_domain)
 
     return for_shop(shop_domain, work)

@@ -1,4 +1,5 @@
 """Work that follows an install: learn the shop's name, currency, time zone and granted scopes."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,15 @@ def sync_shop(domain: str) -> str:
     shop = data.get("shop") or {}
     scopes = [s["handle"] for s in ((data.get("currentAppInstallation") or {}).get("accessScopes") or [])]
     with rt.db.session() as session:
-        installs.update_shop_details(session, domain, name=shop.get("name"), currency=shop.get("currencyCode"),
-                                     timezone=shop.get("ianaTimezone"), shopify_id=shop.get("id"), scopes=scopes or None)
+        installs.update_shop_details(
+            session,
+            domain,
+            name=shop.get("name"),
+            currency=shop.get("currencyCode"),
+            timezone=shop.get("ianaTimezone"),
+            shopify_id=shop.get("id"),
+            scopes=scopes or None,
+        )
     from .backfill import start_backfill
 
     rt.jobs.enqueue(start_backfill, domain, "install")  # history, as far back as the scopes allow

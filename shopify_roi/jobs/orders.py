@@ -1,4 +1,5 @@
 """Draining order webhooks from the inbox in batches; re-attribution. Jobs take ids."""
+
 from __future__ import annotations
 
 import logging
@@ -7,8 +8,8 @@ import threading
 import time
 import weakref
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy.exc import DBAPIError
 
@@ -23,6 +24,8 @@ DRAIN_FLAG = "shopify-roi:orders-drain-requested"
 def drain_flag(rt: Runtime) -> str:
     """The flag of this app's queue: two apps (or test runs) sharing a Redis database do not block each other."""
     return f"{DRAIN_FLAG}:{rt.settings.queue_name}"
+
+
 BATCH = 500
 
 

@@ -10,6 +10,7 @@
 - every 30 seconds, the days of the daily rollup that new orders, refunds and clicks made dirty are
   recomputed, so the ROI page seldom has any left to recompute when it is opened.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,8 +25,8 @@ from ..runtime import Runtime
 from ..services import backfill, customer_history, imports, inbox, order_ingest, rollups
 from .creators import complete_pending_codes, run_import, sync_discounts
 from .customers import request_customer_check
-from .orders import drain_orders
 from .deliveries import process_delivery
+from .orders import drain_orders
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
@@ -65,10 +66,19 @@ def reconcile_nightly(rt: Runtime) -> int:
     from .backfill import nightly_since, start_backfill
 
     with rt.db.session() as session:
-        shops = list(session.execute(select(Shop.id, Shop.domain).where(Shop.uninstalled_at.is_(None),
-                                                                        Shop.access_token_enc.is_not(None))).all())
-        lookback = {sid: nightly_since(run.started_at if (run := backfill.last_reconciliation(session, sid)) else None)
-                    for sid, _ in shops}
+        shops = list(
+            session.execute(
+                select(Shop.id, Shop.domain).where(
+                    Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)
+                )
+            ).all()
+        )
+        lookback = {
+            sid: nightly_since(
+                run.started_at if (run := backfill.last_reconciliation(session, sid)) else None
+            )
+            for sid, _ in shops
+        }
     for shop_id, domain in shops:
         rt.jobs.enqueue(start_backfill, domain, "nightly", None, None, lookback[shop_id])
     return len(shops)
@@ -89,8 +99,11 @@ def poll_backfills(rt: Runtime) -> int:
 def check_codes(rt: Runtime) -> int:
     """Queue the discount check and pending-code completion for every installed shop."""
     with rt.db.session() as session:
-        domains = list(session.scalars(select(Shop.domain).where(Shop.uninstalled_at.is_(None),
-                                                                  Shop.access_token_enc.is_not(None))))
+        domains = list(
+            session.scalars(
+                select(Shop.domain).where(Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None))
+            )
+        )
     for domain in domains:
         rt.jobs.enqueue(complete_pending_codes, domain)
         rt.jobs.enqueue(sync_discounts, domain)
@@ -101,8 +114,16 @@ def check_customers(rt: Runtime) -> int:
     """Queue the new-customer check of every installed shop without read_all_orders (a request the
     drain made may have been lost)."""
     with rt.db.session() as session:
-        domains = customer_history.shops_to_check(session, set(session.scalars(
-            select(Shop.domain).where(Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)))))
+        domains = customer_history.shops_to_check(
+            session,
+            set(
+                session.scalars(
+                    select(Shop.domain).where(
+                        Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)
+                    )
+                )
+            ),
+        )
     return sum(request_customer_check(rt, domain) for domain in domains)
 
 
@@ -111,10 +132,17 @@ def refresh_rollups(rt: Runtime) -> int:
     migrated, just installed) or with a new time zone rebuilt, so the ROI page never has to wait for
     it; returns how many shops had work."""
     with rt.db.session() as session:
-        stale = (select(Shop.id).outerjoin(RollupState, RollupState.shop_id == Shop.id)
-                 .where(Shop.uninstalled_at.is_(None), (RollupState.tz.is_(None)) |
-                        (RollupState.tz != func.coalesce(Shop.iana_timezone, "UTC"))))
-        shop_ids = sorted(set(session.scalars(select(DirtyDay.shop_id).distinct())) | set(session.scalars(stale)))
+        stale = (
+            select(Shop.id)
+            .outerjoin(RollupState, RollupState.shop_id == Shop.id)
+            .where(
+                Shop.uninstalled_at.is_(None),
+                (RollupState.tz.is_(None)) | (RollupState.tz != func.coalesce(Shop.iana_timezone, "UTC")),
+            )
+        )
+        shop_ids = sorted(
+            set(session.scalars(select(DirtyDay.shop_id).distinct())) | set(session.scalars(stale))
+        )
     for shop_id in shop_ids:
         with rt.db.session() as session:
             shop = session.get(Shop, shop_id)
@@ -131,7 +159,7 @@ class Ticker:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="schedules", daemon=True)
 
-    def start(self) -> "Ticker":
+    def start(self) -> Ticker:
         self._thread.start()
         return self
 
@@ -141,17 +169,36 @@ class Ticker:
     def _claim(self, name: str, every: timedelta) -> bool:
         """With several worker processes, one of them runs each periodic task per period."""
         try:
-            return bool(self.rt.jobs.redis.set(f"shopify-roi:periodic:{name}", 1, nx=True,
-                                               ex=max(1, int(every.total_seconds()) - 1)))
+            return bool(
+                self.rt.jobs.redis.set(
+                    f"shopify-roi:periodic:{name}", 1, nx=True, ex=max(1, int(every.total_seconds()) - 1)
+                )
+            )
         except Exception:  # noqa: BLE001 - without Redis, run it: the work is idempotent
             return True
 
     def _run(self) -> None:
-        last = {"codes": 0.0, "reconcile": time.monotonic(), "poll": 0.0, "rollups": 0.0, "customers": time.monotonic()}
-        due = {"codes": CODE_CHECK_EVERY, "reconcile": RECONCILE_EVERY, "poll": POLL_BACKFILLS_EVERY, "rollups": ROLLUPS_EVERY,
-               "customers": CUSTOMERS_EVERY}
-        work = {"codes": check_codes, "reconcile": reconcile_nightly, "poll": poll_backfills, "rollups": refresh_rollups,
-                "customers": check_customers}
+        last = {
+            "codes": 0.0,
+            "reconcile": time.monotonic(),
+            "poll": 0.0,
+            "rollups": 0.0,
+            "customers": time.monotonic(),
+        }
+        due = {
+            "codes": CODE_CHECK_EVERY,
+            "reconcile": RECONCILE_EVERY,
+            "poll": POLL_BACKFILLS_EVERY,
+            "rollups": ROLLUPS_EVERY,
+            "customers": CUSTOMERS_EVERY,
+        }
+        work = {
+            "codes": check_codes,
+            "reconcile": reconcile_nightly,
+            "poll": poll_backfills,
+            "rollups": refresh_rollups,
+            "customers": check_customers,
+        }
         while not self._stop.wait(self.interval):
             try:
                 sweep_inbox(self.rt, timedelta(seconds=self.rt.settings.inbox_stale_after))

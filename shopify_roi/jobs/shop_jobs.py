@@ -1,7 +1,9 @@
 """The frame of every per-shop job: find the shop, stop quietly if it is gone or uninstalled."""
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from ..runtime import Runtime, current
 from ..services import onboarding

@@ -1,9 +1,11 @@
 """Typed SQLAlchemy models, one module per aggregate."""
+
 from ..db import Base
 from .backfill import BackfillRun
 from .creator import Campaign, Creator, creator_campaigns
 from .creator_import import CreatorImport
 from .customer import CustomerHistory
+from .delivery import WebhookDelivery
 from .discount import DiscountCode
 from .link import Click, TrackedLink
 from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
@@ -11,7 +13,32 @@ from .rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupSt
 from .settings import ShopSettings
 from .shop import OAuthState, Shop
 from .spend import SpendEntry
-from .delivery import WebhookDelivery
 
-__all__ = ["AttributionPolicy", "BackfillRun", "Base", "Campaign", "Click", "CodeDay", "CodeMonth", "Creator", "CreatorImport", "CustomerHistory", "DirtyDay", "DiscountCode", "OAuthState",
-           "Order", "OrderDay", "OrderMonth", "OrderLine", "Refund", "RefundLine", "RollupState", "Shop", "ShopSettings", "SpendEntry", "TrackedLink", "WebhookDelivery", "creator_campaigns"]
+__all__ = [
+    "AttributionPolicy",
+    "BackfillRun",
+    "Base",
+    "Campaign",
+    "Click",
+    "CodeDay",
+    "CodeMonth",
+    "Creator",
+    "CreatorImport",
+    "CustomerHistory",
+    "DirtyDay",
+    "DiscountCode",
+    "OAuthState",
+    "Order",
+    "OrderDay",
+    "OrderMonth",
+    "OrderLine",
+    "Refund",
+    "RefundLine",
+    "RollupState",
+    "Shop",
+    "ShopSettings",
+    "SpendEntry",
+    "TrackedLink",
+    "WebhookDelivery",
+    "creator_campaigns",
+]

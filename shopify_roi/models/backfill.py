@@ -1,4 +1,5 @@
 """Backfills and reconciliations: one row per bulk operation the app ran, with what it found."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Creators (influencers) and campaigns of one shop."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -36,7 +37,9 @@ class Creator(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    campaigns: Mapped[list["Campaign"]] = relationship(secondary=creator_campaigns, back_populates="creators", lazy="selectin")
+    campaigns: Mapped[list[Campaign]] = relationship(
+        secondary=creator_campaigns, back_populates="creators", lazy="selectin"
+    )
 
 
 class Campaign(Base):
@@ -54,4 +57,6 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    creators: Mapped[list[Creator]] = relationship(secondary=creator_campaigns, back_populates="campaigns", lazy="selectin")
+    creators: Mapped[list[Creator]] = relationship(
+        secondary=creator_campaigns, back_populates="campaigns", lazy="selectin"
+    )

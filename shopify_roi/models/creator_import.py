@@ -1,4 +1,5 @@
 """A CSV import of creators: its rows and, per row, what happened."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -7,6 +7,7 @@ Shopify counted more orders up to then than the app holds from up to then, the c
 the app cannot see (services/customer_history.py). Only a count is kept, never personal data
 (customers/redact renames the id with the customer's orders, so the figures stay as they were).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,5 +25,7 @@ class CustomerHistory(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     customer_id: Mapped[str] = mapped_column(String(32))  # as on Order.customer_id
-    shopify_orders: Mapped[int | None] = mapped_column(Integer)  # numberOfOrders at checked_at; None: customer gone
+    shopify_orders: Mapped[int | None] = mapped_column(
+        Integer
+    )  # numberOfOrders at checked_at; None: customer gone
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # read after Shopify answered

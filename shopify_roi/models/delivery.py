@@ -3,6 +3,7 @@
 A row is written before the 200 is sent, so an acknowledged webhook survives a lost queue: a
 sweeper re-enqueues rows still `received` (see jobs/schedules.py).
 """
+
 from __future__ import annotations
 
 from datetime import datetime

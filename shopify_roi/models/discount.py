@@ -1,4 +1,5 @@
 """A creator's discount code, mirrored from the shop's Admin API, with its history."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,14 @@ from ..money import Money
 # pending: row written, not yet confirmed in the shop; active/paused: live in the shop;
 # rotated: replaced by a newer code (deactivated in the shop, still attributes past orders);
 # deleted: deleted by the app; removed: deleted or renamed in the Shopify admin.
-PENDING, ACTIVE, PAUSED, ROTATED, DELETED, REMOVED = "pending", "active", "paused", "rotated", "deleted", "removed"
+PENDING, ACTIVE, PAUSED, ROTATED, DELETED, REMOVED = (
+    "pending",
+    "active",
+    "paused",
+    "rotated",
+    "deleted",
+    "removed",
+)
 LIVE = (PENDING, ACTIVE, PAUSED, ROTATED)
 
 

@@ -1,4 +1,5 @@
 """Tracked short links of a creator and the clicks on them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,10 @@ class TrackedLink(Base):
 
 class Click(Base):
     __tablename__ = "clicks"
-    __table_args__ = (Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
-                      Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"))  # a day's clicks (the rollup)
+    __table_args__ = (
+        Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
+        Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),
+    )  # a day's clicks (the rollup)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))

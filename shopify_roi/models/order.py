@@ -3,6 +3,7 @@
 Money is in shop currency (the `shop_money` side), exact (the Money type). Only what the metrics
 need is stored about a customer: Shopify's id and the first order's time (METRICS.md).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,8 +28,13 @@ class Order(Base):
         Index("ix_orders_shop_id_creator_id_created_at", "shop_id", "creator_id", "created_at"),
         Index("ix_orders_shop_id_customer_id_created_at", "shop_id", "customer_id", "created_at"),
         # the few contested orders of a range (the ROI table's contested revenue), without scanning the range
-        Index("ix_orders_contested", "shop_id", "created_at", postgresql_where=text("contested <> '[]'"),
-              sqlite_where=text("contested <> '[]'")),
+        Index(
+            "ix_orders_contested",
+            "shop_id",
+            "created_at",
+            postgresql_where=text("contested <> '[]'"),
+            sqlite_where=text("contested <> '[]'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -90,7 +96,10 @@ class OrderLine(Base):
 
 class Refund(Base):
     __tablename__ = "refunds"
-    __table_args__ = (UniqueConstraint("shop_id", "shopify_id"), Index("ix_refunds_shop_id_order_shopify_id", "shop_id", "order_shopify_id"))
+    __table_args__ = (
+        UniqueConstraint("shop_id", "shopify_id"),
+        Index("ix_refunds_shop_id_order_shopify_id", "shop_id", "order_shopify_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))

@@ -5,6 +5,7 @@ It is derived from `orders` and `clicks` alone: writers mark the days they touch
 recomputed from the base tables before anything reads it (services/rollups.py), so a figure read from it
 is the figure the base tables give.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -41,12 +42,29 @@ class OrderSums:
     ltv_180: Mapped[int] = mapped_column(BigInteger, default=0)
     ltv_365: Mapped[int] = mapped_column(BigInteger, default=0)
     clicks: Mapped[int] = mapped_column(Integer, default=0)
-    link_orders: Mapped[int] = mapped_column(Integer, default=0)  # attributed by link (the creator's activity)
-    contested: Mapped[int] = mapped_column(BigInteger, default=0)  # revenue of orders another creator won over this one
+    link_orders: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # attributed by link (the creator's activity)
+    contested: Mapped[int] = mapped_column(
+        BigInteger, default=0
+    )  # revenue of orders another creator won over this one
 
 
-SUM_COLUMNS = ("orders", "revenue", "discounts", "returns", "with_refund", "firsts", "code_orders", "acquired",
-               *(f"repeat_{n}" for n in COHORT_DAYS), *(f"ltv_{n}" for n in COHORT_DAYS), "clicks", "link_orders", "contested")
+SUM_COLUMNS = (
+    "orders",
+    "revenue",
+    "discounts",
+    "returns",
+    "with_refund",
+    "firsts",
+    "code_orders",
+    "acquired",
+    *(f"repeat_{n}" for n in COHORT_DAYS),
+    *(f"ltv_{n}" for n in COHORT_DAYS),
+    "clicks",
+    "link_orders",
+    "contested",
+)
 
 
 class OrderDay(OrderSums, Base):
@@ -55,7 +73,7 @@ class OrderDay(OrderSums, Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)           # the shop's local date
+    day: Mapped[date] = mapped_column(Date)  # the shop's local date
 
 
 class OrderMonth(OrderSums, Base):

@@ -1,4 +1,5 @@
 """A shop's ROI settings: scorecard targets and the gross margin used for breakeven CAC."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """A shop that installed the app, with its tokens encrypted at rest, and OAuth state nonces."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """What a creator cost: dated spend entries (fees, seeding at cost, other). Commission is computed."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,7 +17,9 @@ KINDS = (FEE, SEEDING, OTHER)
 
 class SpendEntry(Base):
     __tablename__ = "spend_entries"
-    __table_args__ = (Index("ix_spend_entries_shop_id_creator_id_spent_on", "shop_id", "creator_id", "spent_on"),)
+    __table_args__ = (
+        Index("ix_spend_entries_shop_id_creator_id_spent_on", "shop_id", "creator_id", "spent_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))

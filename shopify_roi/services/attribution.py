@@ -5,6 +5,7 @@ in `discount_codes` wins; a sitewide code never blocks the next step), then the 
 the landing page's `ref` or `utm_content` (`ref` wins). Every other creator with a signal on the
 order is recorded as contested.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,12 @@ def link_candidates(signals: dict, handle_owners: dict[str, int]) -> list[int]:
     return out
 
 
-def attribute(signals: dict, code_owners: dict[str, int], handle_owners: dict[str, int],
-              precedence: tuple[str, ...] = DEFAULT_PRECEDENCE) -> Attribution:
+def attribute(
+    signals: dict,
+    code_owners: dict[str, int],
+    handle_owners: dict[str, int],
+    precedence: tuple[str, ...] = DEFAULT_PRECEDENCE,
+) -> Attribution:
     """The winner, the rule that won, and the creators whose signal lost."""
     candidates = {CODE: code_candidates(signals, code_owners), LINK: link_candidates(signals, handle_owners)}
     winner, rule = None, NONE

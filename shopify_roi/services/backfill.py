@@ -10,12 +10,12 @@ newer version is what webhooks missed: it is counted as repaired.
 
 Without `read_all_orders` Shopify shows only the last 60 days of orders; the run says so.
 """
+
 from __future__ import annotations
 
 import re
-
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,24 +33,31 @@ VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def plan(shop: Shop, kind: str, start: date | None = None, end: date | None = None,
-         updated_since: datetime | None = None) -> tuple[str, str]:
+def plan(
+    shop: Shop,
+    kind: str,
+    start: date | None = None,
+    end: date | None = None,
+    updated_since: datetime | None = None,
+) -> tuple[str, str]:
     """(orders search, note for the merchant) of a run."""
     parts, note = [], ""
     if updated_since is not None:
         parts.append(f"updated_at:>='{_iso(updated_since)}'")
     if start is not None:
-        parts.append(f"created_at:>='{_iso(datetime.combine(start, time(0), timezone.utc))}'")
+        parts.append(f"created_at:>='{_iso(datetime.combine(start, time(0), UTC))}'")
     if end is not None:
-        parts.append(f"created_at:<='{_iso(datetime.combine(end, time(23, 59, 59), timezone.utc))}'")
+        parts.append(f"created_at:<='{_iso(datetime.combine(end, time(23, 59, 59), UTC))}'")
     if "read_all_orders" not in shop.scope_set:
         earliest = (utcnow() - timedelta(days=VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS)).date()
         if start is None or start < earliest:
-            note = (f"Shopify shows this app only the last {VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS} days of orders "
-                    f"(since {earliest.isoformat()}) without the read_all_orders permission; older history is not included.")
+            note = (
+                f"Shopify shows this app only the last {VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS} days of orders "
+                f"(since {earliest.isoformat()}) without the read_all_orders permission; older history is not included."
+            )
     return " AND ".join(parts), note
 
 
@@ -65,13 +72,22 @@ def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) 
         # A missing scope or protected customer data approval: no retry can help, so the run is recorded
         # failed with Shopify's words (shown by /api/freshness) instead of a job failing in a loop.
         with db.session() as session:
-            run = BackfillRun(shop_id=shop_id, kind=kind, search=search, range_note=note, status=FAILED,
-                              error=_refused(exc), finished_at=utcnow())
+            run = BackfillRun(
+                shop_id=shop_id,
+                kind=kind,
+                search=search,
+                range_note=note,
+                status=FAILED,
+                error=_refused(exc),
+                finished_at=utcnow(),
+            )
             session.add(run)
             session.flush()
             return run.id
     with db.session() as session:
-        run = BackfillRun(shop_id=shop_id, kind=kind, search=search, range_note=note, bulk_operation_id=operation_id)
+        run = BackfillRun(
+            shop_id=shop_id, kind=kind, search=search, range_note=note, bulk_operation_id=operation_id
+        )
         session.add(run)
         session.flush()
         return run.id
@@ -79,17 +95,28 @@ def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) 
 
 def _refused(exc: AccessDenied) -> str:
     if exc.protected_customer_data:
-        return ("Shopify refused to show this app the shop's orders: the app is not approved for protected "
-                f"customer data (level 1, Partner Dashboard > API access requests). Shopify said: {exc}")
+        return (
+            "Shopify refused to show this app the shop's orders: the app is not approved for protected "
+            f"customer data (level 1, Partner Dashboard > API access requests). Shopify said: {exc}"
+        )
     return f"Shopify refused to show this app the shop's orders: {exc}"
 
 
 def run_for_operation(session: Session, shop_id: int, operation_id: str) -> BackfillRun | None:
-    return session.scalar(select(BackfillRun).where(BackfillRun.shop_id == shop_id, BackfillRun.bulk_operation_id == operation_id))
+    return session.scalar(
+        select(BackfillRun).where(
+            BackfillRun.shop_id == shop_id, BackfillRun.bulk_operation_id == operation_id
+        )
+    )
 
 
-def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
-           progress: Callable[[int, int], None] | None = None) -> dict:
+def ingest(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    run_id: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """If the bulk operation finished, stream its result into facts. Idempotent; returns the run's figures."""
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
@@ -100,7 +127,11 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
     if state.status in ("FAILED", "CANCELED", "EXPIRED"):
         with db.session() as session:
             run = session.get(BackfillRun, run_id)
-            run.status, run.error, run.finished_at = FAILED, f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(), utcnow()
+            run.status, run.error, run.finished_at = (
+                FAILED,
+                f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(),
+                utcnow(),
+            )
             return _figures(run)
     if state.status != "COMPLETED":
         return {"status": RUNNING}
@@ -112,22 +143,33 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
 
     def flush() -> None:
         nonlocal repaired, refunds_repaired
-        refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes)  # Shopify calls: no transaction open
+        refund_lines = backfill_refunds.lines_of(
+            db, client, shop_id, nodes
+        )  # Shopify calls: no transaction open
         batch = [parse_graphql_order(node, refund_lines) for node in nodes]
         nodes.clear()
         with db.session() as session:
             attributor = orders.Attributor(session, shop_id)
-            known = orders.Known(session, shop_id, [f.shopify_id for f in batch],
-                                 [r.shopify_id for f in batch for r in f.refunds])
+            known = orders.Known(
+                session,
+                shop_id,
+                [f.shopify_id for f in batch],
+                [r.shopify_id for f in batch for r in f.refunds],
+            )
             customers = set()
             fresh = orders.insert_new_orders(session, shop_id, batch, attributor, "backfill", known)
             repaired += len(fresh)
-            refunds_repaired += len(orders.insert_new_refunds(session, shop_id, [r for f in fresh.values() for r in f.refunds],
-                                                              known))
+            refunds_repaired += len(
+                orders.insert_new_refunds(
+                    session, shop_id, [r for f in fresh.values() for r in f.refunds], known
+                )
+            )
             for facts in batch:
                 if facts.shopify_id not in fresh:
                     before = {r.shopify_id for r in facts.refunds} & known.refunds
-                    if orders.apply_order(session, shop_id, facts, attributor, source="backfill", known=known) in ("inserted", "replaced"):
+                    if orders.apply_order(
+                        session, shop_id, facts, attributor, source="backfill", known=known
+                    ) in ("inserted", "replaced"):
                         repaired += 1
                     refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
                 customers.add(facts.customer_id)
@@ -151,22 +193,38 @@ def ingest(db: Database, client: AdminClient, shop_id: int, run_id: int,
 
 
 def _figures(run: BackfillRun) -> dict:
-    return {"id": run.id, "kind": run.kind, "status": run.status, "orders_seen": run.orders_seen,
-            "orders_repaired": run.orders_repaired, "refunds_repaired": run.refunds_repaired, "note": run.range_note,
-            "error": run.error, "started_at": run.started_at.isoformat() if run.started_at else None,
-            "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "status": run.status,
+        "orders_seen": run.orders_seen,
+        "orders_repaired": run.orders_repaired,
+        "refunds_repaired": run.refunds_repaired,
+        "note": run.range_note,
+        "error": run.error,
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }
 
 
 def latest(session: Session, shop_id: int, limit: int = 5) -> list[dict]:
-    rows = session.scalars(select(BackfillRun).where(BackfillRun.shop_id == shop_id).order_by(BackfillRun.id.desc()).limit(limit))
+    rows = session.scalars(
+        select(BackfillRun).where(BackfillRun.shop_id == shop_id).order_by(BackfillRun.id.desc()).limit(limit)
+    )
     return [_figures(r) for r in rows]
 
 
 def unfinished(session: Session, older_than_seconds: float = 30) -> list[tuple[int, int]]:
     """(shop id, run id) of runs still waiting or ingesting (a lost webhook, a dead worker)."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    return [(r.shop_id, r.id) for r in session.scalars(select(BackfillRun).where(
-        BackfillRun.status.in_((RUNNING, INGESTING)), BackfillRun.started_at < cutoff))]
+    return [
+        (r.shop_id, r.id)
+        for r in session.scalars(
+            select(BackfillRun).where(
+                BackfillRun.status.in_((RUNNING, INGESTING)), BackfillRun.started_at < cutoff
+            )
+        )
+    ]
 
 
 def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
@@ -180,5 +238,9 @@ def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
 
 
 def last_reconciliation(session: Session, shop_id: int) -> BackfillRun | None:
-    return session.scalar(select(BackfillRun).where(BackfillRun.shop_id == shop_id, BackfillRun.status == DONE)
-                          .order_by(BackfillRun.id.desc()).limit(1))
+    return session.scalar(
+        select(BackfillRun)
+        .where(BackfillRun.shop_id == shop_id, BackfillRun.status == DONE)
+        .order_by(BackfillRun.id.desc())
+        .limit(1)
+    )

@@ -6,6 +6,7 @@ from the database, and only the others are read from Shopify, `refunds.REFUNDS_P
 No transaction stays open across those requests (CONVENTIONS.md: a service that calls Shopify commits
 before the call and after it).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -27,11 +28,20 @@ def held_lines(session: Session, shop_id: int, ids: list[str]) -> dict[str, list
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
         rows = session.execute(
-            select(Refund.shopify_id, RefundLine.shopify_id, RefundLine.line_shopify_id, RefundLine.quantity,
-                   RefundLine.subtotal, RefundLine.tax)
+            select(
+                Refund.shopify_id,
+                RefundLine.shopify_id,
+                RefundLine.line_shopify_id,
+                RefundLine.quantity,
+                RefundLine.subtotal,
+                RefundLine.tax,
+            )
             .outerjoin(RefundLine, RefundLine.refund_id == Refund.id)
-            .where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, ordered[start:start + CHUNK]))
-            .order_by(Refund.shopify_id, RefundLine.id))
+            .where(
+                Refund.shop_id == shop_id, among(session, Refund.shopify_id, ordered[start : start + CHUNK])
+            )
+            .order_by(Refund.shopify_id, RefundLine.id)
+        )
         for refund_id, line_id, line_of, quantity, subtotal, tax in rows:
             lines = found.setdefault(refund_id, [])
             if line_id is not None:
@@ -39,7 +49,9 @@ def held_lines(session: Session, shop_id: int, ids: list[str]) -> dict[str, list
     return found
 
 
-def lines_of(db: Database, client: AdminClient, shop_id: int, nodes: list[dict]) -> dict[str, list[RefundLineFacts]]:
+def lines_of(
+    db: Database, client: AdminClient, shop_id: int, nodes: list[dict]
+) -> dict[str, list[RefundLineFacts]]:
     """Refund id -> lines for every refund of these bulk orders; only those the database does not hold
     are read from Shopify."""
     ids = [rid for node in nodes for rid in refund_ids(node)]

@@ -4,6 +4,7 @@
 Like onboarding: rows are reserved `pending` first (committed), then the shop is asked, then each
 row is confirmed or removed with the shop's reason.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -28,30 +29,54 @@ def add(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: i
         main = discounts.get_code(session, shop_id, creator, code_id)
         if not isinstance(codes, list) or not codes or len(codes) > MAX_ALIASES:
             raise Invalid(f"Send 1 to {MAX_ALIASES} codes as a list.", {"codes": "a list of codes"})
-        if main.alias_of_id is not None or main.status not in (ACTIVE, PAUSED) or not main.shopify_discount_id:
+        if (
+            main.alias_of_id is not None
+            or main.status not in (ACTIVE, PAUSED)
+            or not main.shopify_discount_id
+        ):
             raise Invalid("Extra codes can be added to an active or paused main code only.")
-        existing = session.scalar(select(func.count()).select_from(DiscountCode).where(
-            DiscountCode.alias_of_id == main.id, DiscountCode.code_key.is_not(None)))
+        existing = session.scalar(
+            select(func.count())
+            .select_from(DiscountCode)
+            .where(DiscountCode.alias_of_id == main.id, DiscountCode.code_key.is_not(None))
+        )
         wanted: list[str] = []
         for raw in codes:
             code = str(raw).strip()
             key = discounts.code_key(code)
             if not discounts.CODE_RE.fullmatch(code):
-                results[code] = {"code": code, "status": "invalid", "message": "use 2-255 letters, digits, - or _"}
+                results[code] = {
+                    "code": code,
+                    "status": "invalid",
+                    "message": "use 2-255 letters, digits, - or _",
+                }
             elif key in {discounts.code_key(c) for c in wanted}:
                 results[code] = {"code": code, "status": "invalid", "message": "given twice"}
             elif (clash := discounts.live_code(session, shop_id, code)) is not None:
-                results[code] = {"code": code, "status": "conflict", "message": f"already used in Creator ROI ({clash.code})"}
+                results[code] = {
+                    "code": code,
+                    "status": "conflict",
+                    "message": f"already used in Creator ROI ({clash.code})",
+                }
             else:
                 wanted.append(code)
         if existing + len(wanted) > MAX_ALIASES:
             raise Invalid(f"A discount carries at most {MAX_ALIASES} extra codes here.")
         rows = {}
         for code in wanted:
-            row = DiscountCode(shop_id=shop_id, creator_id=creator.id, code=code, code_key=discounts.code_key(code),
-                               attribution_key=discounts.code_key(code), status=PENDING, alias_of_id=main.id,
-                               shopify_discount_id=main.shopify_discount_id, value_type=main.value_type, value=main.value,
-                               note=f"extra code on the discount of {main.code}")
+            row = DiscountCode(
+                shop_id=shop_id,
+                creator_id=creator.id,
+                code=code,
+                code_key=discounts.code_key(code),
+                attribution_key=discounts.code_key(code),
+                status=PENDING,
+                alias_of_id=main.id,
+                shopify_discount_id=main.shopify_discount_id,
+                value_type=main.value_type,
+                value=main.value,
+                note=f"extra code on the discount of {main.code}",
+            )
             session.add(row)
             session.flush()
             rows[discounts.code_key(code)] = row.id
@@ -60,7 +85,9 @@ def add(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: i
         try:
             outcome = remote_api.add_codes(client, discount_id, wanted)
         except AdminError as exc:
-            raise ShopifyUnavailable("Shopify did not answer; the codes are saved as pending and will be completed.") from exc
+            raise ShopifyUnavailable(
+                "Shopify did not answer; the codes are saved as pending and will be completed."
+            ) from exc
         with db.session() as session:
             for made in outcome:
                 row = session.get(DiscountCode, rows.get(discounts.code_key(made.code)))
@@ -71,8 +98,15 @@ def add(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: i
                     results[made.code] = {"code": made.code, "status": "added", "message": ""}
                 else:
                     session.delete(row)
-                    results[made.code] = {"code": made.code, "status": "conflict", "message": made.error or "refused by Shopify"}
-    return [results.get(str(c).strip(), {"code": str(c).strip(), "status": "invalid", "message": "not processed"}) for c in codes]
+                    results[made.code] = {
+                        "code": made.code,
+                        "status": "conflict",
+                        "message": made.error or "refused by Shopify",
+                    }
+    return [
+        results.get(str(c).strip(), {"code": str(c).strip(), "status": "invalid", "message": "not processed"})
+        for c in codes
+    ]
 
 
 def finish_pending(db: Database, client: AdminClient, row_id: int) -> str:
@@ -86,7 +120,9 @@ def finish_pending(db: Database, client: AdminClient, row_id: int) -> str:
         main = session.get(DiscountCode, row.alias_of_id)
         if found is not None and found.id == discount_id:
             row.status = main.status if main and main.status in (ACTIVE, PAUSED) else ACTIVE
-            row.shopify_code_id = next((cid for cid, c in found.codes if discounts.code_key(c) == row.code_key), None)
+            row.shopify_code_id = next(
+                (cid for cid, c in found.codes if discounts.code_key(c) == row.code_key), None
+            )
             return "completed"
         session.delete(row)
         return "dropped"

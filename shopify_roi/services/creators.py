@@ -2,6 +2,7 @@
 
 Creating a creator together with its code is `onboarding.py`; this module owns the fields.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,20 @@ from .errors import Invalid, NotFound
 HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
 RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new"}
 MAX_CAMPAIGNS = 50  # per creator
-PLATFORMS = ("instagram", "tiktok", "youtube", "pinterest", "twitter", "facebook", "twitch", "snapchat",
-             "blog", "podcast", "newsletter", "other")
+PLATFORMS = (
+    "instagram",
+    "tiktok",
+    "youtube",
+    "pinterest",
+    "twitter",
+    "facebook",
+    "twitch",
+    "snapchat",
+    "blog",
+    "podcast",
+    "newsletter",
+    "other",
+)
 
 
 @dataclass
@@ -82,7 +95,9 @@ def parse_creator(data: dict, *, partial: bool = False) -> CreatorFields:
     if data.get("followers") not in (None, ""):
         out.followers = fields.whole(data["followers"], "followers", errors)
     if "commission_rate" in data or "commission_percent" in data or not partial:
-        out.commission_rate = _percent(data.get("commission_percent", data.get("commission_rate")), "commission_percent", errors)
+        out.commission_rate = _percent(
+            data.get("commission_percent", data.get("commission_rate")), "commission_percent", errors
+        )
         if out.commission_rate is None and "commission_percent" not in errors:
             out.commission_rate = Decimal(0)
     if "notes" in data:
@@ -185,10 +200,14 @@ def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int |
     errors: dict[str, str] = {}
     campaign = None
     if campaign_id is not None:
-        campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.id == campaign_id))
+        campaign = session.scalar(
+            select(Campaign).where(Campaign.shop_id == shop_id, Campaign.id == campaign_id)
+        )
         if campaign is None:
             raise NotFound("No such campaign in this shop.")
-    name = fields.text(data.get("name", campaign.name if campaign else ""), "name", errors, max_len=255, required=True)
+    name = fields.text(
+        data.get("name", campaign.name if campaign else ""), "name", errors, max_len=255, required=True
+    )
     starts = _date(data.get("starts_on"), "starts_on", errors)
     ends = _date(data.get("ends_on"), "ends_on", errors)
     if starts and ends and ends < starts:
@@ -215,4 +234,10 @@ def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int |
 
 
 def list_campaigns(session: Session, shop_id: int) -> list[Campaign]:
-    return list(session.scalars(select(Campaign).where(Campaign.shop_id == shop_id).order_by(Campaign.starts_on.desc(), Campaign.name)))
+    return list(
+        session.scalars(
+            select(Campaign)
+            .where(Campaign.shop_id == shop_id)
+            .order_by(Campaign.starts_on.desc(), Campaign.name)
+        )
+    )

@@ -13,6 +13,7 @@ answer: once it arrives the counts agree and the customer is new again. The mome
 Shopify answered, so an order placed during the request can only make a customer look new, never
 returning. With `read_all_orders` the held history is complete and nothing is asked.
 """
+
 from __future__ import annotations
 
 import time
@@ -39,23 +40,50 @@ def applies(shop: Shop) -> bool:
 
 def unchecked(session: Session, shop_id: int, after: int = 0, limit: int = ROUND) -> list[tuple[int, str]]:
     """(first order's row id, customer id) of customers not checked yet, by row id after `after`."""
-    checked = exists().where(CustomerHistory.shop_id == Order.shop_id, CustomerHistory.customer_id == Order.customer_id)
-    return [tuple(r) for r in session.execute(
-        select(Order.id, Order.customer_id)
-        .where(Order.shop_id == shop_id, Order.id > after, Order.is_first.is_(True), Order.customer_id.is_not(None),
-               ~Order.customer_id.startswith(REDACTED_PREFIX), ~checked)
-        .order_by(Order.id).limit(limit))]
+    checked = exists().where(
+        CustomerHistory.shop_id == Order.shop_id, CustomerHistory.customer_id == Order.customer_id
+    )
+    return [
+        tuple(r)
+        for r in session.execute(
+            select(Order.id, Order.customer_id)
+            .where(
+                Order.shop_id == shop_id,
+                Order.id > after,
+                Order.is_first.is_(True),
+                Order.customer_id.is_not(None),
+                ~Order.customer_id.startswith(REDACTED_PREFIX),
+                ~checked,
+            )
+            .order_by(Order.id)
+            .limit(limit)
+        )
+    ]
 
 
-def record(session: Session, shop_id: int, found: dict[str, customers.CustomerOrders], checked_at: datetime) -> int:
+def record(
+    session: Session, shop_id: int, found: dict[str, customers.CustomerOrders], checked_at: datetime
+) -> int:
     """Store Shopify's counts (once per customer: idempotent) and refresh these customers' first orders;
     returns how many of them are returning."""
     if not found:
         return 0
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    session.execute(insert_(CustomerHistory).values(
-        [{"shop_id": shop_id, "customer_id": c, "shopify_orders": a.number_of_orders, "checked_at": checked_at}
-         for c, a in found.items()]).on_conflict_do_nothing(index_elements=["shop_id", "customer_id"]))
+    session.execute(
+        insert_(CustomerHistory)
+        .values(
+            [
+                {
+                    "shop_id": shop_id,
+                    "customer_id": c,
+                    "shopify_orders": a.number_of_orders,
+                    "checked_at": checked_at,
+                }
+                for c, a in found.items()
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["shop_id", "customer_id"])
+    )
     orders.refresh_facts(session, shop_id, set(found))
     return len(orders.returning_customers(session, shop_id, sorted(found)))
 
@@ -86,5 +114,8 @@ def check(db: Database, client: AdminClient, shop_id: int, budget_seconds: float
 
 def shops_to_check(session: Session, domains: set[str]) -> list[str]:
     """Of these shops, the installed ones whose held history may be incomplete."""
-    return sorted(s.domain for s in session.scalars(select(Shop).where(Shop.domain.in_(domains)))
-                  if s.is_installed and applies(s))
+    return sorted(
+        s.domain
+        for s in session.scalars(select(Shop).where(Shop.domain.in_(domains)))
+        if s.is_installed and applies(s)
+    )

@@ -3,6 +3,7 @@
 Discount webhooks are thin (an id, a title, a status), so the truth is fetched with one `nodes`
 query per 250 codes and each row is reconciled (discounts.reconcile).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,16 +19,23 @@ from . import discounts
 from .inbox import PayloadError
 
 _GID_RE = re.compile(r"gid://shopify/[A-Za-z]{1,64}/[0-9]{1,20}")
-DISCOUNT_TOPICS = ("discounts/create", "discounts/update", "discounts/delete",
-                   "discounts/redeemcode_added", "discounts/redeemcode_removed")
+DISCOUNT_TOPICS = (
+    "discounts/create",
+    "discounts/update",
+    "discounts/delete",
+    "discounts/redeemcode_added",
+    "discounts/redeemcode_removed",
+)
 
 
 def sync(db: Database, client: AdminClient, shop_id: int, discount_ids: list[str] | None = None) -> list[str]:
     """Reconcile the shop's live codes (or only those discounts); returns what changed, in words."""
     with db.session() as session:
         query = select(DiscountCode.shopify_discount_id).where(
-            DiscountCode.shop_id == shop_id, DiscountCode.status.in_((ACTIVE, PAUSED, ROTATED)),
-            DiscountCode.shopify_discount_id.is_not(None))
+            DiscountCode.shop_id == shop_id,
+            DiscountCode.status.in_((ACTIVE, PAUSED, ROTATED)),
+            DiscountCode.shopify_discount_id.is_not(None),
+        )
         if discount_ids is not None:
             query = query.where(DiscountCode.shopify_discount_id.in_(discount_ids))
         ids = sorted(set(session.scalars(query)))
@@ -36,9 +44,13 @@ def sync(db: Database, client: AdminClient, shop_id: int, discount_ids: list[str
     state = remote_api.fetch_many(client, ids)
     changes: list[str] = []
     with db.session() as session:
-        rows = session.scalars(select(DiscountCode).where(
-            DiscountCode.shop_id == shop_id, DiscountCode.shopify_discount_id.in_(ids),
-            DiscountCode.status.in_((ACTIVE, PAUSED, ROTATED))))
+        rows = session.scalars(
+            select(DiscountCode).where(
+                DiscountCode.shop_id == shop_id,
+                DiscountCode.shopify_discount_id.in_(ids),
+                DiscountCode.status.in_((ACTIVE, PAUSED, ROTATED)),
+            )
+        )
         for row in list(rows):
             change = discounts.reconcile(session, row, state.get(row.shopify_discount_id))
             if change:

@@ -1,4 +1,5 @@
 """Errors services raise; views turn them into HTTP answers (400, 404, 409, 503)."""
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ Each check records a readable reason in `errors[name]` and returns None when the
 refused, so a service can name every bad field in one 400. Nothing here raises on odd types:
 hostile input (objects where text belongs, NaN, 1e999, control characters) is just refused.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,9 @@ def has_bad_chars(value: str) -> bool:
     return bool(_BAD_CHARS.search(value))
 
 
-def text(value, name: str, errors: dict, *, max_len: int, required: bool = False, default: str = "") -> str | None:
+def text(
+    value, name: str, errors: dict, *, max_len: int, required: bool = False, default: str = ""
+) -> str | None:
     """A string (numbers are taken as their text), trimmed, within `max_len`, without control characters."""
     if value is None or value == "":
         if required:
@@ -61,8 +64,9 @@ def decimal(value, name: str, errors: dict, message: str) -> Decimal | None:
     return number
 
 
-def amount(value, name: str, errors: dict, *, required: bool = False, positive: bool = False,
-           places: int = 4) -> Decimal | None:
+def amount(
+    value, name: str, errors: dict, *, required: bool = False, positive: bool = False, places: int = 4
+) -> Decimal | None:
     """Money: a non-negative amount with at most `places` decimals, at most MAX_AMOUNT."""
     if value is None or value == "":
         if required:

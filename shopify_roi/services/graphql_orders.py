@@ -6,6 +6,7 @@ The bulk query cannot carry a refund's lines (Shopify refuses a connection withi
 is parsed with the lines of its refunds given apart: those the app holds, read from the database, and
 the others read from Shopify (services/backfill_refunds.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -33,11 +34,16 @@ def _money_v2(bag, what: str) -> Decimal:
 
 def refund_line_facts(items: list[dict]) -> list[RefundLineFacts]:
     """A refund's `RefundLineItem` nodes: returns are their `subtotalSet` (tax apart)."""
-    return [RefundLineFacts(gid_number(item.get("id"), "refundLineItems.id"),
-                            gid_number((item.get("lineItem") or {}).get("id"), "refundLineItems.lineItem.id"),
-                            int(item.get("quantity") or 0), _money_v2(item.get("subtotalSet"), "subtotalSet"),
-                            _money_v2(item.get("totalTaxSet"), "totalTaxSet") if item.get("totalTaxSet") else Decimal(0))
-            for item in items]
+    return [
+        RefundLineFacts(
+            gid_number(item.get("id"), "refundLineItems.id"),
+            gid_number((item.get("lineItem") or {}).get("id"), "refundLineItems.lineItem.id"),
+            int(item.get("quantity") or 0),
+            _money_v2(item.get("subtotalSet"), "subtotalSet"),
+            _money_v2(item.get("totalTaxSet"), "totalTaxSet") if item.get("totalTaxSet") else Decimal(0),
+        )
+        for item in items
+    ]
 
 
 def refund_ids(node: dict) -> list[str]:
@@ -58,33 +64,64 @@ def parse_graphql_order(node: dict, refund_lines: Mapping[str, list[RefundLineFa
         lines = refund_lines[refund_id]
         for line in lines:
             refunded[line.line_shopify_id] = refunded.get(line.line_shopify_id, 0) + line.quantity
-        refunds.append(RefundFacts(refund_id, order_id, _when(refund.get("createdAt"), "refunds.createdAt"), list(lines)))
+        refunds.append(
+            RefundFacts(refund_id, order_id, _when(refund.get("createdAt"), "refunds.createdAt"), list(lines))
+        )
     lines = []
     for item in node.get("lineItems") or []:
         line_id = gid_number(item.get("id"), "lineItems.id")
         ordered, current = int(item.get("quantity") or 0), item.get("currentQuantity")
         # `currentQuantity` drops with edits AND refunds; a refund is a return, never an edit (METRICS.md).
-        quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded.get(line_id, 0))
-        discount = sum((_money_v2(a.get("allocatedAmountSet"), "allocatedAmountSet") for a in item.get("discountAllocations") or []),
-                       Decimal(0))
+        quantity = (
+            ordered if not isinstance(current, int) else min(ordered, current + refunded.get(line_id, 0))
+        )
+        discount = sum(
+            (
+                _money_v2(a.get("allocatedAmountSet"), "allocatedAmountSet")
+                for a in item.get("discountAllocations") or []
+            ),
+            Decimal(0),
+        )
         if quantity < ordered:
             discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-        tax = sum((_money_v2(t.get("priceSet"), "taxLines.priceSet") for t in item.get("taxLines") or []), Decimal(0))
-        lines.append(LineFacts(line_id, quantity, _money_v2(item.get("originalUnitPriceSet"), "originalUnitPriceSet"), discount, tax))
-    visit = ((node.get("customerJourneySummary") or {}).get("lastVisit") or {})
+        tax = sum(
+            (_money_v2(t.get("priceSet"), "taxLines.priceSet") for t in item.get("taxLines") or []),
+            Decimal(0),
+        )
+        lines.append(
+            LineFacts(
+                line_id,
+                quantity,
+                _money_v2(item.get("originalUnitPriceSet"), "originalUnitPriceSet"),
+                discount,
+                tax,
+            )
+        )
+    visit = (node.get("customerJourneySummary") or {}).get("lastVisit") or {}
     signals = {
         "codes": [str(c) for c in node.get("discountCodes") or []],
         "landing_site": visit.get("landingPage"),
         "referring_site": visit.get("referrerUrl"),
-        "note_attributes": [{"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or []],
+        "note_attributes": [
+            {"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or []
+        ],
         **link_signals(visit.get("landingPage")),
     }
     status = str(node.get("displayFinancialStatus") or "").lower()
     customer = node.get("customer") or {}
     return OrderFacts(
-        shopify_id=order_id, name=str(node.get("name") or ""), created_at=_when(node.get("createdAt"), "createdAt"),
+        shopify_id=order_id,
+        name=str(node.get("name") or ""),
+        created_at=_when(node.get("createdAt"), "createdAt"),
         updated_at=_when(node.get("updatedAt") or node.get("createdAt"), "updatedAt"),
-        cancelled_at=_when(node.get("cancelledAt"), "cancelledAt", required=False), financial_status=status,
-        test=bool(node.get("test")), taxes_included=bool(node.get("taxesIncluded")), currency=str(node.get("currencyCode") or ""),
+        cancelled_at=_when(node.get("cancelledAt"), "cancelledAt", required=False),
+        financial_status=status,
+        test=bool(node.get("test")),
+        taxes_included=bool(node.get("taxesIncluded")),
+        currency=str(node.get("currencyCode") or ""),
         customer_id=gid_number(customer["id"], "customer.id") if customer.get("id") else None,
-        tags=[str(t) for t in node.get("tags") or []], lines=lines, signals=signals, refunds=refunds)
+        tags=[str(t) for t in node.get("tags") or []],
+        lines=lines,
+        signals=signals,
+        refunds=refunds,
+    )

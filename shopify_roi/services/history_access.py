@@ -10,6 +10,7 @@ access scopes"), and may decline. What the app holds is what Shopify says (the t
 
 Once granted, one full-history backfill runs (unless a backfill already ran with full visibility).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -34,22 +35,36 @@ def needs_full_history(session: Session, shop: Shop) -> bool:
     (the note is written only when Shopify showed 60 days, services/backfill.plan)."""
     if not granted(shop):
         return False
-    covered = session.scalar(select(BackfillRun.id).where(
-        BackfillRun.shop_id == shop.id, BackfillRun.kind.in_((INSTALL, FULL_HISTORY)),
-        BackfillRun.status != FAILED, BackfillRun.range_note == "").limit(1))
+    covered = session.scalar(
+        select(BackfillRun.id)
+        .where(
+            BackfillRun.shop_id == shop.id,
+            BackfillRun.kind.in_((INSTALL, FULL_HISTORY)),
+            BackfillRun.status != FAILED,
+            BackfillRun.range_note == "",
+        )
+        .limit(1)
+    )
     return covered is None
 
 
 def status(session: Session, shop: Shop) -> dict:
     """What the page shows: granted or not, how many days Shopify shows, the full-history run."""
-    run = session.scalar(select(BackfillRun).where(BackfillRun.shop_id == shop.id, BackfillRun.kind == FULL_HISTORY)
-                         .order_by(BackfillRun.id.desc()).limit(1))
+    run = session.scalar(
+        select(BackfillRun)
+        .where(BackfillRun.shop_id == shop.id, BackfillRun.kind == FULL_HISTORY)
+        .order_by(BackfillRun.id.desc())
+        .limit(1)
+    )
     return {
         "scope": FULL_HISTORY_SCOPE,
         "granted": granted(shop),
         "visible_days": None if granted(shop) else VISIBLE_DAYS_WITHOUT,
-        "full_history": None if run is None else {
-            "status": run.status, "orders_seen": run.orders_seen,
+        "full_history": None
+        if run is None
+        else {
+            "status": run.status,
+            "orders_seen": run.orders_seen,
             "started_at": run.started_at.isoformat() if run.started_at else None,
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         },

@@ -5,12 +5,13 @@ the import commits its progress after every row. A run that dies half-way is res
 last committed row (the row in flight is finished by onboarding's own resume); importing the
 same file again reports every row `unchanged` and creates nothing.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +24,30 @@ from . import creators as creators_svc
 from . import discounts, onboarding
 from .errors import Invalid, NotFound, ServiceError
 
-COLUMNS = ("name", "handle", "platform", "followers", "commission_percent", "code", "percent_off", "amount_off",
-           "starts_at", "ends_at", "usage_limit", "once_per_customer", "campaigns", "notes")
+COLUMNS = (
+    "name",
+    "handle",
+    "platform",
+    "followers",
+    "commission_percent",
+    "code",
+    "percent_off",
+    "amount_off",
+    "starts_at",
+    "ends_at",
+    "usage_limit",
+    "once_per_customer",
+    "campaigns",
+    "notes",
+)
 CREATOR_FIELDS = ("name", "handle", "platform", "followers", "commission_percent", "campaigns", "notes")
 MAX_ROWS = 5000
-TEMPLATE = ",".join(COLUMNS) + "\r\n" + \
-    "Jamie Lee,jamie,instagram,48000,10,JAMIE15,15,,2026-03-01,,,no,Spring launch,Reels about trail shoes\r\n" + \
-    "Ben Okafor,ben,tiktok,120000,12.5,BEN10,,10.00,,,500,yes,Spring launch|Summer,\r\n"
+TEMPLATE = (
+    ",".join(COLUMNS)
+    + "\r\n"
+    + "Jamie Lee,jamie,instagram,48000,10,JAMIE15,15,,2026-03-01,,,no,Spring launch,Reels about trail shoes\r\n"
+    + "Ben Okafor,ben,tiktok,120000,12.5,BEN10,,10.00,,,500,yes,Spring launch|Summer,\r\n"
+)
 
 
 def parse_csv(text: str) -> tuple[list[dict], list[dict]]:
@@ -45,7 +63,9 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in ("name", "handle", "code") if c not in headers]
     if missing:
-        raise Invalid("The CSV needs the columns " + ", ".join(missing) + ". Download the template to start from.")
+        raise Invalid(
+            "The CSV needs the columns " + ", ".join(missing) + ". Download the template to start from."
+        )
     reader.fieldnames = headers
     valid, invalid, seen_handles, seen_codes = [], [], set(), set()
     for number, raw in enumerate(reader, start=2):
@@ -54,16 +74,32 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
         row = {k: (v or "").strip() for k, v in raw.items() if k in COLUMNS}
         if not any(row.values()):
             continue
-        entry = {"line": number, "handle": creators_svc.normalise_handle(row.get("handle", "")), "code": row.get("code", "")}
+        entry = {
+            "line": number,
+            "handle": creators_svc.normalise_handle(row.get("handle", "")),
+            "code": row.get("code", ""),
+        }
         try:
             creators_svc.parse_creator({k: row.get(k) for k in CREATOR_FIELDS})
             discounts.parse_code(row)
         except Invalid as exc:
-            invalid.append({**entry, "status": "invalid", "message": "; ".join(f"{k} {v}" for k, v in exc.fields.items())})
+            invalid.append(
+                {
+                    **entry,
+                    "status": "invalid",
+                    "message": "; ".join(f"{k} {v}" for k, v in exc.fields.items()),
+                }
+            )
             continue
         key = discounts.code_key(row["code"])
         if entry["handle"] in seen_handles or key in seen_codes:
-            invalid.append({**entry, "status": "invalid", "message": "the same handle or code appears earlier in the file"})
+            invalid.append(
+                {
+                    **entry,
+                    "status": "invalid",
+                    "message": "the same handle or code appears earlier in the file",
+                }
+            )
             continue
         seen_handles.add(entry["handle"])
         seen_codes.add(key)
@@ -74,15 +110,23 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
 def start(session: Session, shop_id: int, text: str) -> CreatorImport:
     """Validate the file and store the run (status queued); the caller enqueues `run`."""
     valid, invalid = parse_csv(text)
-    run = CreatorImport(shop_id=shop_id, status=QUEUED if valid else DONE, rows_json=json.dumps(valid),
-                        report_json=json.dumps(invalid), total=len(valid) + len(invalid), processed=len(invalid))
+    run = CreatorImport(
+        shop_id=shop_id,
+        status=QUEUED if valid else DONE,
+        rows_json=json.dumps(valid),
+        report_json=json.dumps(invalid),
+        total=len(valid) + len(invalid),
+        processed=len(invalid),
+    )
     session.add(run)
     session.flush()
     return run
 
 
 def get(session: Session, shop_id: int, import_id: int) -> CreatorImport:
-    run = session.scalar(select(CreatorImport).where(CreatorImport.shop_id == shop_id, CreatorImport.id == import_id))
+    run = session.scalar(
+        select(CreatorImport).where(CreatorImport.shop_id == shop_id, CreatorImport.id == import_id)
+    )
     if run is None:
         raise NotFound("No such import.")
     return run
@@ -93,12 +137,23 @@ def summary(run: CreatorImport) -> dict:
     counts: dict[str, int] = {}
     for entry in report:
         counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    return {"id": run.id, "status": run.status, "total": run.total, "processed": run.processed, "counts": counts,
-            "rows": sorted(report, key=lambda e: e["line"])}
+    return {
+        "id": run.id,
+        "status": run.status,
+        "total": run.total,
+        "processed": run.processed,
+        "counts": counts,
+        "rows": sorted(report, key=lambda e: e["line"]),
+    }
 
 
-def run(db: Database, client: AdminClient, shop_id: int, import_id: int,
-        progress: Callable[[int, int], None] | None = None) -> dict:
+def run(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    import_id: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Process the rows not yet reported, committing after each. Safe to call again at any time."""
     with db.session() as session:
         record = get(session, shop_id, import_id)
@@ -108,9 +163,15 @@ def run(db: Database, client: AdminClient, shop_id: int, import_id: int,
     for row in rows:
         if row["line"] in done_lines:
             continue
-        entry = {"line": row["line"], "handle": creators_svc.normalise_handle(row["handle"]), "code": row["code"]}
+        entry = {
+            "line": row["line"],
+            "handle": creators_svc.normalise_handle(row["handle"]),
+            "code": row["code"],
+        }
         try:
-            outcome = onboarding.onboard(db, client, shop_id, {k: row.get(k) for k in CREATOR_FIELDS}, row, repeat_ok=True)
+            outcome = onboarding.onboard(
+                db, client, shop_id, {k: row.get(k) for k in CREATOR_FIELDS}, row, repeat_ok=True
+            )
             entry.update(status=outcome.status, message="")
         except ServiceError as exc:
             kind = {409: "conflict", 503: "pending"}.get(exc.status, "invalid")
@@ -138,5 +199,11 @@ def unfinished(session: Session, older_than_seconds: int = 120) -> list[tuple[in
     from datetime import timedelta
 
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    return [(r.shop_id, r.id) for r in session.scalars(select(CreatorImport).where(
-        CreatorImport.status.in_((QUEUED, RUNNING)), CreatorImport.updated_at < cutoff))]
+    return [
+        (r.shop_id, r.id)
+        for r in session.scalars(
+            select(CreatorImport).where(
+                CreatorImport.status.in_((QUEUED, RUNNING)), CreatorImport.updated_at < cutoff
+            )
+        )
+    ]

@@ -5,14 +5,16 @@ Receiving is the only work on the request path: one INSERT ... ON CONFLICT DO NO
 autocommit (one round trip, committed when it returns); in a Session it joins its transaction.
 Parsing and every rule run later, in a worker.
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,12 +61,14 @@ def replay_verdict(triggered_at: str | None, window_hours: float, now: datetime 
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     age = (now or utcnow()) - moment
     if age <= timedelta(hours=window_hours):
         return None
-    return (f"triggered at {triggered_at}, {age.total_seconds() / 3600:.0f} hours ago: older than the "
-            f"{window_hours:g}-hour replay window, so not applied")
+    return (
+        f"triggered at {triggered_at}, {age.total_seconds() / 3600:.0f} hours ago: older than the "
+        f"{window_hours:g}-hour replay window, so not applied"
+    )
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,21 @@ class Receipt:
 
 
 _INSERTS: dict[str, Insert] = {}
-_COLUMNS = ("shop_domain", "webhook_id", "topic", "api_version", "event_id", "triggered_at", "received_at", "payload",
-            "status", "attempts", "error", "result", "processed_at")
+_COLUMNS = (
+    "shop_domain",
+    "webhook_id",
+    "topic",
+    "api_version",
+    "event_id",
+    "triggered_at",
+    "received_at",
+    "payload",
+    "status",
+    "attempts",
+    "error",
+    "result",
+    "processed_at",
+)
 
 
 def _insert_statement(dialect: str) -> Insert:
@@ -88,8 +105,11 @@ def _insert_statement(dialect: str) -> Insert:
     if stmt is None:
         table = WebhookDelivery.__table__
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = _INSERTS[dialect] = (insert(table).on_conflict_do_nothing(index_elements=["shop_domain", "webhook_id"])
-                                    .returning(table.c.id))
+        stmt = _INSERTS[dialect] = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["shop_domain", "webhook_id"])
+            .returning(table.c.id)
+        )
     return stmt
 
 
@@ -99,12 +119,26 @@ def _psycopg_insert_sql() -> str:
     it is on the webhook path (`Database.autocommit`). Every value bound is a str, int, None or an
     aware UTC datetime, which psycopg adapts as SQLAlchemy's types would (UTCDateTime only checks
     that a datetime is aware and in UTC)."""
-    return _insert_statement("postgresql").compile(dialect=postgresql.psycopg.dialect(), column_keys=list(_COLUMNS)).string
+    return (
+        _insert_statement("postgresql")
+        .compile(dialect=postgresql.psycopg.dialect(), column_keys=list(_COLUMNS))
+        .string
+    )
 
 
-def receive(db: Session | Connection | Any, *, shop_domain: str, webhook_id: str, topic: str, raw_body: bytes,
-            api_version: str | None = None, event_id: str | None = None, triggered_at: str | None = None,
-            status: str = RECEIVED, skipped_because: str | None = None) -> Receipt:
+def receive(
+    db: Session | Connection | Any,
+    *,
+    shop_domain: str,
+    webhook_id: str,
+    topic: str,
+    raw_body: bytes,
+    api_version: str | None = None,
+    event_id: str | None = None,
+    triggered_at: str | None = None,
+    status: str = RECEIVED,
+    skipped_because: str | None = None,
+) -> Receipt:
     """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate.
 
     `db` is a Session (the statement joins its transaction), a Core Connection, or what
@@ -119,10 +153,19 @@ def receive(db: Session | Connection | Any, *, shop_domain: str, webhook_id: str
         payload = payload.replace("\x00", "\ufffd")
     now = utcnow()
     values = {
-        "shop_domain": shop_domain, "webhook_id": webhook_id[:128], "topic": topic[:64], "api_version": (api_version or "")[:16],
-        "event_id": (event_id or "")[:128] or None, "triggered_at": (triggered_at or "")[:40] or None,
-        "received_at": now, "payload": payload, "status": SKIPPED if skipped_because else status, "attempts": 0,
-        "error": None, "result": skipped_because, "processed_at": now if skipped_because else None,
+        "shop_domain": shop_domain,
+        "webhook_id": webhook_id[:128],
+        "topic": topic[:64],
+        "api_version": (api_version or "")[:16],
+        "event_id": (event_id or "")[:128] or None,
+        "triggered_at": (triggered_at or "")[:40] or None,
+        "received_at": now,
+        "payload": payload,
+        "status": SKIPPED if skipped_because else status,
+        "attempts": 0,
+        "error": None,
+        "result": skipped_because,
+        "processed_at": now if skipped_because else None,
     }
     if isinstance(db, Session):
         db = db.connection()
@@ -165,7 +208,9 @@ def process(session: Session, delivery_id: int, handlers: dict[str, Handler]) ->
     return _finish(delivery, PROCESSED, result=result)
 
 
-def _finish(delivery: WebhookDelivery, status: str, *, result: str | None = None, error: str | None = None) -> str:
+def _finish(
+    delivery: WebhookDelivery, status: str, *, result: str | None = None, error: str | None = None
+) -> str:
     delivery.status = status
     delivery.result = result
     delivery.error = error
@@ -178,11 +223,15 @@ def _finish(delivery: WebhookDelivery, status: str, *, result: str | None = None
 def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
     """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (lost queue entries)."""
     cutoff = utcnow() - older_than
-    return [tuple(r) for r in session.execute(
-        select(WebhookDelivery.id, WebhookDelivery.topic).where(WebhookDelivery.status == RECEIVED,
-                                                                WebhookDelivery.received_at < cutoff)
-        .order_by(WebhookDelivery.id).limit(limit)
-    )]
+    return [
+        tuple(r)
+        for r in session.execute(
+            select(WebhookDelivery.id, WebhookDelivery.topic)
+            .where(WebhookDelivery.status == RECEIVED, WebhookDelivery.received_at < cutoff)
+            .order_by(WebhookDelivery.id)
+            .limit(limit)
+        )
+    ]
 
 
 def scrub_payload(session: Session, delivery_id: int) -> None:
@@ -191,22 +240,46 @@ def scrub_payload(session: Session, delivery_id: int) -> None:
 
 
 def recent(session: Session, shop_domain: str, limit: int = 20) -> list[WebhookDelivery]:
-    return list(session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.shop_domain == shop_domain)
-        .order_by(WebhookDelivery.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.shop_domain == shop_domain)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def freshness(session: Session, shop_domain: str) -> dict:
     """Last webhook received, and the failed deliveries with their reasons (the visible registry)."""
     from sqlalchemy import func
 
-    last = session.scalar(select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_domain == shop_domain))
-    failed = list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.shop_domain == shop_domain,
-                                                                WebhookDelivery.status == FAILED)
-                                  .order_by(WebhookDelivery.id.desc()).limit(20)))
-    waiting = session.scalar(select(func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == RECEIVED))
-    return {"last_webhook_at": last.isoformat() if last else None, "webhooks_waiting": waiting,
-            "failed_webhooks": [{"topic": d.topic, "webhook_id": d.webhook_id, "received_at": d.received_at.isoformat(),
-                                 "error": d.error} for d in failed]}
+    last = session.scalar(
+        select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_domain == shop_domain)
+    )
+    failed = list(
+        session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == FAILED)
+            .order_by(WebhookDelivery.id.desc())
+            .limit(20)
+        )
+    )
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(WebhookDelivery)
+        .where(WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == RECEIVED)
+    )
+    return {
+        "last_webhook_at": last.isoformat() if last else None,
+        "webhooks_waiting": waiting,
+        "failed_webhooks": [
+            {
+                "topic": d.topic,
+                "webhook_id": d.webhook_id,
+                "received_at": d.received_at.isoformat(),
+                "error": d.error,
+            }
+            for d in failed
+        ],
+    }

@@ -1,4 +1,5 @@
 """Installing, re-authorising and uninstalling a shop (shopify-platform.md section 1)."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,9 @@ def shop_by_domain(session: Session, domain: str) -> Shop | None:
     return session.scalar(select(Shop).where(Shop.domain == domain))
 
 
-def begin_install(session: Session, creds: AppCredentials, shop_param: str | None, scopes: str, redirect_uri: str) -> str:
+def begin_install(
+    session: Session, creds: AppCredentials, shop_param: str | None, scopes: str, redirect_uri: str
+) -> str:
     """Store a single-use state nonce for `shop` and return the shop's authorize URL."""
     shop = valid_shop_domain(shop_param)
     if not shop:
@@ -42,8 +45,13 @@ def begin_install(session: Session, creds: AppCredentials, shop_param: str | Non
     return oauth.authorize_url(creds, shop, scopes, redirect_uri, nonce)
 
 
-def complete_install(session: Session, creds: AppCredentials, cipher: TokenCipher, args: dict[str, list[str]],
-                     secrets_: list[str]) -> Shop:
+def complete_install(
+    session: Session,
+    creds: AppCredentials,
+    cipher: TokenCipher,
+    args: dict[str, list[str]],
+    secrets_: list[str],
+) -> Shop:
     """Verify the callback (shop, HMAC, single-use state for that shop), exchange the code, store the token.
 
     Raises InstallError (4xx) before anything is stored when any check fails.
@@ -56,7 +64,11 @@ def complete_install(session: Session, creds: AppCredentials, cipher: TokenCiphe
     nonce = (args.get("state") or [""])[0]
     # Only a nonce of ours (token_urlsafe) is looked up: anything else cannot match, and some text
     # (a NUL) the database would refuse outright.
-    state = session.scalar(select(OAuthState).where(OAuthState.nonce == nonce)) if _NONCE_RE.fullmatch(nonce) else None
+    state = (
+        session.scalar(select(OAuthState).where(OAuthState.nonce == nonce))
+        if _NONCE_RE.fullmatch(nonce)
+        else None
+    )
     if state is None or state.shop_domain != shop or state.expires_at < utcnow():
         raise InstallError("unknown, expired or foreign state; start the install again", 403)
     session.delete(state)  # single use
@@ -70,7 +82,9 @@ def complete_install(session: Session, creds: AppCredentials, cipher: TokenCiphe
     return save_grant(session, cipher, shop, grant)
 
 
-def install_from_session_token(session: Session, creds: AppCredentials, cipher: TokenCipher, shop: str, raw_token: str) -> Shop:
+def install_from_session_token(
+    session: Session, creds: AppCredentials, cipher: TokenCipher, shop: str, raw_token: str
+) -> Shop:
     """Token exchange: trade a verified App Bridge session token for an expiring offline token."""
     try:
         grant = oauth.exchange_session_token(creds, shop, raw_token)
@@ -123,8 +137,16 @@ def apply_scopes_update(session: Session, domain: str, current_scopes: list[str]
     return True
 
 
-def update_shop_details(session: Session, domain: str, *, name: str | None, currency: str | None,
-                        timezone: str | None, shopify_id: str | None, scopes: list[str] | None) -> None:
+def update_shop_details(
+    session: Session,
+    domain: str,
+    *,
+    name: str | None,
+    currency: str | None,
+    timezone: str | None,
+    shopify_id: str | None,
+    scopes: list[str] | None,
+) -> None:
     shop = shop_by_domain(session, domain)
     if shop is None:
         return
@@ -143,16 +165,21 @@ def redact_shop(session: Session, domain: str, keep_delivery_id: int | None = No
     deliveries = delete(WebhookDelivery).where(WebhookDelivery.shop_domain == domain)
     if keep_delivery_id is not None:
         deliveries = deliveries.where(WebhookDelivery.id != keep_delivery_id)
-    counts = {"webhook_deliveries": session.execute(deliveries).rowcount,
-              "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount}
+    counts = {
+        "webhook_deliveries": session.execute(deliveries).rowcount,
+        "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount,
+    }
     shop_id = session.scalar(select(Shop.id).where(Shop.domain == domain))
     if shop_id is not None:
         # Every table that holds a shop_id, children first, named here rather than left to ON DELETE
         # CASCADE: a table added later without the cascade is still erased.
         creators = Base.metadata.tables["creators"]
         links = Base.metadata.tables["creator_campaigns"]
-        counts["creator_campaigns"] = session.execute(delete(links).where(
-            links.c.creator_id.in_(select(creators.c.id).where(creators.c.shop_id == shop_id)))).rowcount
+        counts["creator_campaigns"] = session.execute(
+            delete(links).where(
+                links.c.creator_id.in_(select(creators.c.id).where(creators.c.shop_id == shop_id))
+            )
+        ).rowcount
         for table in reversed(Base.metadata.sorted_tables):
             if "shop_id" in table.c:
                 counts[table.name] = session.execute(delete(table).where(table.c.shop_id == shop_id)).rowcount

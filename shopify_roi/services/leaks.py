@@ -8,25 +8,60 @@ A creator's code has leaked when its orders stop looking like the creator's audi
 Each check gives a plain sentence of evidence; the level is "high" when the evidence is strong
 (coupon sites, or a surge of link-less orders), "medium" otherwise.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Coupon and deal aggregators and browser coupon extensions (the hosts and their subdomains).
 COUPON_SITES = (
-    "retailmenot.com", "couponfollow.com", "joinhoney.com", "honey.io", "dealspotr.com", "knoji.com", "wethrift.com",
-    "couponbirds.com", "coupons.com", "groupon.com", "slickdeals.net", "rakuten.com", "capitaloneshopping.com",
-    "coupert.com", "dealsplus.com", "promocodes.com", "couponcabin.com", "savings.com", "karmanow.com", "goodshop.com",
-    "hotdeals.com", "vouchercodes.co.uk", "myvouchercodes.co.uk", "vouchercloud.com", "offers.com", "couponchief.com",
-    "dontpayfull.com", "couponsurfer.com", "wikibuy.com", "hotukdeals.com", "mydealz.de", "dealabs.com", "simplycodes.com",
-    "couponlawn.com", "promopro.com", "lovecoupons.com", "knoji.com", "couponanalysis.com", "codes.com", "couponupto.com",
+    "retailmenot.com",
+    "couponfollow.com",
+    "joinhoney.com",
+    "honey.io",
+    "dealspotr.com",
+    "knoji.com",
+    "wethrift.com",
+    "couponbirds.com",
+    "coupons.com",
+    "groupon.com",
+    "slickdeals.net",
+    "rakuten.com",
+    "capitaloneshopping.com",
+    "coupert.com",
+    "dealsplus.com",
+    "promocodes.com",
+    "couponcabin.com",
+    "savings.com",
+    "karmanow.com",
+    "goodshop.com",
+    "hotdeals.com",
+    "vouchercodes.co.uk",
+    "myvouchercodes.co.uk",
+    "vouchercloud.com",
+    "offers.com",
+    "couponchief.com",
+    "dontpayfull.com",
+    "couponsurfer.com",
+    "wikibuy.com",
+    "hotukdeals.com",
+    "mydealz.de",
+    "dealabs.com",
+    "simplycodes.com",
+    "couponlawn.com",
+    "promopro.com",
+    "lovecoupons.com",
+    "knoji.com",
+    "couponanalysis.com",
+    "codes.com",
+    "couponupto.com",
 )
-MIN_ORDERS = 10          # fewer code orders than this: too few to judge
+MIN_ORDERS = 10  # fewer code orders than this: too few to judge
 COUPON_HIGH, COUPON_MEDIUM = Decimal("0.40"), Decimal("0.15")
 NO_LINK_MOST = Decimal("0.90")
 SURGE_DAYS, SURGE_FACTOR, SURGE_MIN_ORDERS, QUIET_DAYS = 14, 3, 5, 30
@@ -34,20 +69,21 @@ SURGE_DAYS, SURGE_FACTOR, SURGE_MIN_ORDERS, QUIET_DAYS = 14, 3, 5, 30
 
 @dataclass(frozen=True)
 class CodeOrder:
-    day: date               # local date of the order
-    code: str               # the creator's code it used (upper case)
-    has_link: bool          # ref or utm_content names the creator
-    referrer: str | None    # referring_site
+    day: date  # local date of the order
+    code: str  # the creator's code it used (upper case)
+    has_link: bool  # ref or utm_content names the creator
+    referrer: str | None  # referring_site
 
 
 @dataclass
 class Summary:
     """One creator's code orders in the range, counted: what the check reads (SQL groups, Python judges)."""
+
     total: int = 0
-    codes: Counter = field(default_factory=Counter)       # code used -> orders
-    referrers: Counter = field(default_factory=Counter)   # referring host ("" for none) -> orders
+    codes: Counter = field(default_factory=Counter)  # code used -> orders
+    referrers: Counter = field(default_factory=Counter)  # referring host ("" for none) -> orders
     no_link: int = 0
-    recent: int = 0                                       # orders in the last SURGE_DAYS days of the range
+    recent: int = 0  # orders in the last SURGE_DAYS days of the range
 
     def add(self, code: str, has_link: bool, referrer_host: str, orders: int = 1, recent: int = 0) -> None:
         self.total += orders
@@ -86,7 +122,9 @@ def _pct(part: int, whole: int) -> str:
     return str((Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) + "%"
 
 
-def assess(handle: str, orders: list[CodeOrder], start: date, end: date, last_activity: date | None) -> dict | None:
+def assess(
+    handle: str, orders: list[CodeOrder], start: date, end: date, last_activity: date | None
+) -> dict | None:
     """The warning for one creator's code orders in `start`..`end`, or None when nothing looks wrong."""
     return judge(handle, summarize(orders, end), start, end, last_activity)
 
@@ -110,10 +148,14 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
     evidence: list[str] = []
     if coupon_share >= COUPON_MEDIUM:
         named = ", ".join(s for s, _ in sites.most_common(3))
-        evidence.append(f"{from_coupons} of {total} orders with {code} ({_pct(from_coupons, total)}) came from coupon sites ({named}).")
+        evidence.append(
+            f"{from_coupons} of {total} orders with {code} ({_pct(from_coupons, total)}) came from coupon sites ({named})."
+        )
     if no_link_share >= Decimal("0.5"):
-        evidence.append(f"{no_link} of {total} orders with {code} ({_pct(no_link, total)}) carry no link of @{handle} "
-                        f"(no ref or utm_content naming the creator).")
+        evidence.append(
+            f"{no_link} of {total} orders with {code} ({_pct(no_link, total)}) carry no link of @{handle} "
+            f"(no ref or utm_content naming the creator)."
+        )
 
     surge = False
     recent_from = end - timedelta(days=SURGE_DAYS - 1)
@@ -123,11 +165,21 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
         before = total - recent
         quiet = last_activity is None or last_activity < recent_from - timedelta(days=QUIET_DAYS)
         # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers
-        if recent >= SURGE_MIN_ORDERS and quiet and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS:
+        if (
+            recent >= SURGE_MIN_ORDERS
+            and quiet
+            and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS
+        ):
             surge = True
-            since = f"the creator's last activity on {last_activity.isoformat()}" if last_activity else "any activity of the creator"
-            evidence.append(f"{recent} orders with {code} in the last {SURGE_DAYS} days to {end.isoformat()} "
-                            f"({_daily_factor(recent, before, before_days)}), long after {since}.")
+            since = (
+                f"the creator's last activity on {last_activity.isoformat()}"
+                if last_activity
+                else "any activity of the creator"
+            )
+            evidence.append(
+                f"{recent} orders with {code} in the last {SURGE_DAYS} days to {end.isoformat()} "
+                f"({_daily_factor(recent, before, before_days)}), long after {since}."
+            )
 
     if coupon_share >= COUPON_HIGH or (surge and no_link_share >= Decimal("0.8")):
         level = "high"
@@ -135,13 +187,22 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
         level = "medium"
     else:
         return None
-    return {"code": code, "level": level, "evidence": evidence, "code_orders": total,
-            "no_signal_share": str(no_link_share), "coupon_referrer_share": str(coupon_share),
-            "coupon_sites": [s for s, _ in sites.most_common()], "surge": surge}
+    return {
+        "code": code,
+        "level": level,
+        "evidence": evidence,
+        "code_orders": total,
+        "no_signal_share": str(no_link_share),
+        "coupon_referrer_share": str(coupon_share),
+        "coupon_sites": [s for s, _ in sites.most_common()],
+        "surge": surge,
+    }
 
 
 def _daily_factor(recent: int, before: int, before_days: int) -> str:
     if before == 0:
         return f"none in the {before_days} days before"
-    factor = (Decimal(recent) * before_days / (Decimal(before) * SURGE_DAYS)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    factor = (Decimal(recent) * before_days / (Decimal(before) * SURGE_DAYS)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
     return f"{factor}× the daily rate before"

@@ -9,6 +9,7 @@ order's attribution signals (codes, the landing page's UTMs, the referrer, note 
 placeholder shared by that customer's orders only, so first-order and repeat figures are
 unchanged, and the signals keep only what attribution reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,14 +38,18 @@ def on_uninstalled(session: Session, delivery: WebhookDelivery, payload: dict) -
 
 def on_scopes_update(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
     current = payload.get("current")
-    if not isinstance(current, list) or not all(isinstance(s, str) and _SCOPE_RE.fullmatch(s) for s in current):
+    if not isinstance(current, list) or not all(
+        isinstance(s, str) and _SCOPE_RE.fullmatch(s) for s in current
+    ):
         raise PayloadError("`current` must be a list of scope names")
     installs.apply_scopes_update(session, delivery.shop_domain, current)
     return "granted scopes now " + ",".join(current)
 
 
 def _is_id(value) -> bool:
-    return not isinstance(value, bool) and isinstance(value, (int, str)) and bool(_ID_RE.fullmatch(str(value)))
+    return (
+        not isinstance(value, bool) and isinstance(value, (int, str)) and bool(_ID_RE.fullmatch(str(value)))
+    )
 
 
 def _customer_id(payload: dict) -> str:
@@ -66,15 +71,26 @@ def _order_ids(payload: dict, key: str) -> list[str]:
     return sorted({str(v) for v in raw})
 
 
-def _deliveries_mentioning(session: Session, shop: str, customer_id: str, order_ids: list[str] = ()) -> list[WebhookDelivery]:
+def _deliveries_mentioning(
+    session: Session, shop: str, customer_id: str, order_ids: list[str] = ()
+) -> list[WebhookDelivery]:
     """Stored webhook bodies of this shop that name the customer (by id) or one of these orders."""
     needles = [customer_id, *order_ids]
     rows: dict[int, WebhookDelivery] = {}
     for start in range(0, len(needles), 50):  # a text search per id: a bounded OR per query
-        rows.update((row.id, row) for row in session.scalars(select(WebhookDelivery).where(
-            WebhookDelivery.shop_domain == shop, WebhookDelivery.payload.is_not(None),
-            WebhookDelivery.topic.not_in(PRIVACY_TOPICS),
-            or_(*(WebhookDelivery.payload.contains(n) for n in needles[start:start + 50]))).order_by(WebhookDelivery.id)))
+        rows.update(
+            (row.id, row)
+            for row in session.scalars(
+                select(WebhookDelivery)
+                .where(
+                    WebhookDelivery.shop_domain == shop,
+                    WebhookDelivery.payload.is_not(None),
+                    WebhookDelivery.topic.not_in(PRIVACY_TOPICS),
+                    or_(*(WebhookDelivery.payload.contains(n) for n in needles[start : start + 50])),
+                )
+                .order_by(WebhookDelivery.id)
+            )
+        )
     found = []
     for row in rows.values():
         try:
@@ -82,9 +98,7 @@ def _deliveries_mentioning(session: Session, shop: str, customer_id: str, order_
         except PayloadError:
             continue  # not JSON: names nobody we can tell
         customer = body.get("customer")
-        if isinstance(customer, dict) and str(customer.get("id")) == customer_id:
-            found.append(row)
-        elif str(body.get("id")) in order_ids or str(body.get("order_id")) in order_ids:
+        if isinstance(customer, dict) and str(customer.get("id")) == customer_id or str(body.get("id")) in order_ids or str(body.get("order_id")) in order_ids:
             found.append(row)
     return found
 
@@ -97,10 +111,21 @@ def _orders_of(session: Session, shop_domain: str, customer_id: str, order_ids: 
     shop_id = _shop_id(session, shop_domain)
     if shop_id is None:
         return []
-    found = {o.id: o for o in session.scalars(select(Order).where(Order.shop_id == shop_id, Order.customer_id == customer_id))}
+    found = {
+        o.id: o
+        for o in session.scalars(
+            select(Order).where(Order.shop_id == shop_id, Order.customer_id == customer_id)
+        )
+    }
     for start in range(0, len(order_ids), 500):
-        found.update((o.id, o) for o in session.scalars(select(Order).where(
-            Order.shop_id == shop_id, Order.shopify_id.in_(order_ids[start:start + 500]))))
+        found.update(
+            (o.id, o)
+            for o in session.scalars(
+                select(Order).where(
+                    Order.shop_id == shop_id, Order.shopify_id.in_(order_ids[start : start + 500])
+                )
+            )
+        )
     return sorted(found.values(), key=lambda o: (o.created_at, o.id))
 
 
@@ -110,13 +135,27 @@ def on_customer_data_request(session: Session, delivery: WebhookDelivery, payloa
     customer_id = _customer_id(payload)
     requested = _order_ids(payload, "orders_requested")
     held = _deliveries_mentioning(session, delivery.shop_domain, customer_id, requested)
-    orders = [o for o in _orders_of(session, delivery.shop_domain, customer_id, requested)
-              if o.customer_id == customer_id or not (o.customer_id or "").startswith(REDACTED_PREFIX)]
-    report = {"customer_id": customer_id,
-              "orders": [{"order_id": o.shopify_id, "name": o.name, "created_at": o.created_at.isoformat(),
-                          "revenue": str(o.revenue), "currency": o.currency, "first_order": bool(o.is_first),
-                          "attribution_signals": json.loads(o.signals or "{}")} for o in orders],
-              "stored_webhooks": [{"topic": d.topic, "received_at": d.received_at.isoformat()} for d in held]}
+    orders = [
+        o
+        for o in _orders_of(session, delivery.shop_domain, customer_id, requested)
+        if o.customer_id == customer_id or not (o.customer_id or "").startswith(REDACTED_PREFIX)
+    ]
+    report = {
+        "customer_id": customer_id,
+        "orders": [
+            {
+                "order_id": o.shopify_id,
+                "name": o.name,
+                "created_at": o.created_at.isoformat(),
+                "revenue": str(o.revenue),
+                "currency": o.currency,
+                "first_order": bool(o.is_first),
+                "attribution_signals": json.loads(o.signals or "{}"),
+            }
+            for o in orders
+        ],
+        "stored_webhooks": [{"topic": d.topic, "received_at": d.received_at.isoformat()} for d in held],
+    }
     return json.dumps(report)
 
 
@@ -136,9 +175,14 @@ def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dic
             order.customer_id = placeholder
         order.signals = anonymous_signals(order.signals)
     shop_id = _shop_id(session, delivery.shop_domain)
-    if shop_id is not None:  # what Shopify counted of their history goes with their orders (a returning customer stays one)
-        session.execute(update(CustomerHistory).where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id == customer_id)
-                        .values(customer_id=placeholder))
+    if (
+        shop_id is not None
+    ):  # what Shopify counted of their history goes with their orders (a returning customer stays one)
+        session.execute(
+            update(CustomerHistory)
+            .where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id == customer_id)
+            .values(customer_id=placeholder)
+        )
     session.flush()
     return f"erased {len(held)} stored webhook bodies and anonymised {len(orders)} orders of a customer"
 
@@ -150,7 +194,9 @@ def on_shop_redact(session: Session, delivery: WebhookDelivery, payload: dict) -
     if shop is not None and shop.is_installed:
         return "not erased: the shop has installed the app again"
     counts = installs.redact_shop(session, delivery.shop_domain, keep_delivery_id=delivery.id)
-    return "erased " + (", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing (nothing was held)")
+    return "erased " + (
+        ", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing (nothing was held)"
+    )
 
 
 HANDLERS = {

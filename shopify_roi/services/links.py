@@ -3,13 +3,14 @@
 UTMs: utm_source = platform, utm_medium = placement, utm_campaign = campaign, utm_content =
 handle, plus ref = handle (METRICS.md attributes on `ref`/`utm_content`, never on the others).
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from sqlalchemy import insert, select
@@ -23,9 +24,12 @@ PLACEMENTS = ("post", "story", "reel", "video", "short", "live", "bio", "newslet
 TARGETS = ("home", "product", "collection")
 HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9\-]{0,254}")
 SHORT_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-BOT_RE = re.compile(r"bot|crawl|spider|slurp|facebookexternalhit|facebookcatalog|embedly|preview|scan|monitor|"
-                    r"curl|wget|python-requests|httpclient|okhttp|go-http|headlesschrome|phantomjs|lighthouse|"
-                    r"whatsapp|telegrambot|discordbot|slackbot|twitterbot|linkedinbot|pinterestbot|bingpreview", re.I)
+BOT_RE = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|facebookcatalog|embedly|preview|scan|monitor|"
+    r"curl|wget|python-requests|httpclient|okhttp|go-http|headlesschrome|phantomjs|lighthouse|"
+    r"whatsapp|telegrambot|discordbot|slackbot|twitterbot|linkedinbot|pinterestbot|bingpreview",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,22 @@ def target_path(target: str, target_handle: str = "") -> str:
     if target == "home":
         return "/"
     if target not in TARGETS or not isinstance(target_handle, str) or not HANDLE_RE.fullmatch(target_handle):
-        raise Invalid("Choose home, or a product or collection by its handle (e.g. aviator-sunglasses).",
-                      {"target_handle": "a product or collection handle"})
+        raise Invalid(
+            "Choose home, or a product or collection by its handle (e.g. aviator-sunglasses).",
+            {"target_handle": "a product or collection handle"},
+        )
     return f"/{target}s/{target_handle}"
 
 
-def build(origin: str, creator: Creator, code: str | None, target: str = "home", target_handle: str = "",
-          placement: str = "post", campaign: Campaign | None = None) -> LinkSet:
+def build(
+    origin: str,
+    creator: Creator,
+    code: str | None,
+    target: str = "home",
+    target_handle: str = "",
+    placement: str = "post",
+    campaign: Campaign | None = None,
+) -> LinkSet:
     """The storefront link with UTMs, and the shop's `/discount/{code}?redirect=` link keeping them."""
     if placement not in PLACEMENTS:
         raise Invalid("Unknown placement.", {"placement": "one of " + ", ".join(PLACEMENTS)})
@@ -67,31 +80,61 @@ def build(origin: str, creator: Creator, code: str | None, target: str = "home",
     if code:
         # Shopify applies the code, then redirects to `redirect` (a path on the shop): the UTMs ride
         # on both, so the landing page records them whichever URL the shop reports as landing_site.
-        auto_apply = f"{origin}/discount/{quote(code, safe='')}?{urlencode({'redirect': f'{path}?{query}', **params})}"
+        auto_apply = (
+            f"{origin}/discount/{quote(code, safe='')}?{urlencode({'redirect': f'{path}?{query}', **params})}"
+        )
     return LinkSet(storefront=storefront, auto_apply=auto_apply, utm=params)
 
 
-def create_tracked(session: Session, shop_id: int, creator: Creator, destination: str, target: str, target_handle: str,
-                   placement: str, campaign: Campaign | None) -> TrackedLink:
+def create_tracked(
+    session: Session,
+    shop_id: int,
+    creator: Creator,
+    destination: str,
+    target: str,
+    target_handle: str,
+    placement: str,
+    campaign: Campaign | None,
+) -> TrackedLink:
     for _ in range(5):
         short = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(8))
         if session.scalar(select(TrackedLink.id).where(TrackedLink.short_id == short)) is None:
             break
-    link = TrackedLink(shop_id=shop_id, creator_id=creator.id, campaign_id=campaign.id if campaign else None, short_id=short,
-                       target=target, target_handle=target_handle or "", placement=placement, destination_url=destination)
+    link = TrackedLink(
+        shop_id=shop_id,
+        creator_id=creator.id,
+        campaign_id=campaign.id if campaign else None,
+        short_id=short,
+        target=target,
+        target_handle=target_handle or "",
+        placement=placement,
+        destination_url=destination,
+    )
     session.add(link)
     session.flush()
     return link
 
 
 def links_of(session: Session, shop_id: int, creator_id: int) -> list[TrackedLink]:
-    return list(session.scalars(select(TrackedLink).where(TrackedLink.shop_id == shop_id, TrackedLink.creator_id == creator_id,
-                                                          TrackedLink.archived.is_(False)).order_by(TrackedLink.id.desc())))
+    return list(
+        session.scalars(
+            select(TrackedLink)
+            .where(
+                TrackedLink.shop_id == shop_id,
+                TrackedLink.creator_id == creator_id,
+                TrackedLink.archived.is_(False),
+            )
+            .order_by(TrackedLink.id.desc())
+        )
+    )
 
 
 def get_link(session: Session, shop_id: int, creator_id: int, link_id: int) -> TrackedLink:
-    link = session.scalar(select(TrackedLink).where(TrackedLink.shop_id == shop_id, TrackedLink.creator_id == creator_id,
-                                                    TrackedLink.id == link_id))
+    link = session.scalar(
+        select(TrackedLink).where(
+            TrackedLink.shop_id == shop_id, TrackedLink.creator_id == creator_id, TrackedLink.id == link_id
+        )
+    )
     if link is None:
         raise NotFound("No such link for this creator.")
     return link
@@ -99,8 +142,11 @@ def get_link(session: Session, shop_id: int, creator_id: int, link_id: int) -> T
 
 def resolve_short(session: Session, short_id: str) -> tuple[int, int, int, str] | None:
     """(link id, shop id, creator id, destination) of a live short link, in one indexed read."""
-    row = session.execute(select(TrackedLink.id, TrackedLink.shop_id, TrackedLink.creator_id, TrackedLink.destination_url)
-                          .where(TrackedLink.short_id == short_id, TrackedLink.archived.is_(False))).first()
+    row = session.execute(
+        select(
+            TrackedLink.id, TrackedLink.shop_id, TrackedLink.creator_id, TrackedLink.destination_url
+        ).where(TrackedLink.short_id == short_id, TrackedLink.archived.is_(False))
+    ).first()
     return tuple(row) if row else None
 
 
@@ -127,9 +173,17 @@ def visitor_hash(secret: str, ip: str, user_agent: str, day: str) -> str:
 def record_click(session: Session, link: tuple[int, int, int, str], klass: str, visitor: str) -> None:
     """Two cheap statements (the click, its day marked for the rollup), no ORM unit of work on the redirect path."""
     link_id, shop_id, creator_id, _ = link
-    now = datetime.now(timezone.utc)
-    session.execute(insert(Click).values(shop_id=shop_id, creator_id=creator_id, link_id=link_id,
-                                         clicked_at=now, visitor_hash=visitor, agent_class=klass))
+    now = datetime.now(UTC)
+    session.execute(
+        insert(Click).values(
+            shop_id=shop_id,
+            creator_id=creator_id,
+            link_id=link_id,
+            clicked_at=now,
+            visitor_hash=visitor,
+            agent_class=klass,
+        )
+    )
     rollups.mark_instants(session, shop_id, [now])  # the ROI table's click counts
 
 

@@ -12,6 +12,7 @@ purpose (a crash between them must be recoverable, not rolled back into oblivion
 A refusal (409, invalid) removes what step 1 wrote; a Shopify outage leaves the row `pending`,
 and `complete_pending` (a job, and any re-run of the same request) finishes it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -40,8 +41,14 @@ class Outcome:
     code_id: int
 
 
-def onboard(db: Database, client: AdminClient, shop_id: int, creator_data: dict, code_data: dict,
-            repeat_ok: bool = False) -> Outcome:
+def onboard(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    creator_data: dict,
+    code_data: dict,
+    repeat_ok: bool = False,
+) -> Outcome:
     """Create creator + code. Raises Invalid/Conflict/ShopifyUnavailable.
 
     A half-made earlier attempt (pending code) is always finished. An existing creator with the
@@ -58,11 +65,15 @@ def onboard(db: Database, client: AdminClient, shop_id: int, creator_data: dict,
                 if row.status != PENDING:
                     if repeat_ok:
                         return Outcome(creator.handle, row.code, "unchanged", row.id)
-                    raise Conflict(f"@{creator.handle} already exists with the code {row.code}.", {"handle": "is taken"})
+                    raise Conflict(
+                        f"@{creator.handle} already exists with the code {row.code}.", {"handle": "is taken"}
+                    )
                 row_id = row.id  # a run that stopped half-way: finish it below
             elif discounts.current_code(session, shop_id, creator.id) is not None:
-                raise Conflict(f"@{creator.handle} already exists with another code. Rotate the code on the creator's page.",
-                               {"handle": "is taken"})
+                raise Conflict(
+                    f"@{creator.handle} already exists with another code. Rotate the code on the creator's page.",
+                    {"handle": "is taken"},
+                )
             else:
                 row_id = discounts.reserve(session, shop_id, creator, code_in).id
         else:
@@ -71,7 +82,9 @@ def onboard(db: Database, client: AdminClient, shop_id: int, creator_data: dict,
             try:
                 session.flush()
             except IntegrityError as exc:  # another request created it a moment ago
-                raise Conflict(f"@{fields.handle} was just created by someone else.", {"handle": "is taken"}) from exc
+                raise Conflict(
+                    f"@{fields.handle} was just created by someone else.", {"handle": "is taken"}
+                ) from exc
             creators_svc.apply_fields(session, shop_id, creator, fields)
             row_id = discounts.reserve(session, shop_id, creator, code_in).id
             created_creator = True
@@ -80,17 +93,27 @@ def onboard(db: Database, client: AdminClient, shop_id: int, creator_data: dict,
     return Outcome(handle, code_in.code, status, row_id)
 
 
-def _push(db: Database, client: AdminClient, shop_id: int, row_id: int, handle: str, name: str,
-          code_in: discounts.CodeInput, drop_creator: bool) -> str:
+def _push(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    row_id: int,
+    handle: str,
+    name: str,
+    code_in: discounts.CodeInput,
+    drop_creator: bool,
+) -> str:
     """Steps 2-3 for a pending row; returns created/resumed/pending."""
     try:
         existing = remote_api.find_by_code(client, code_in.code)
         if existing is not None and not discounts.is_ours(existing, handle):
             _release(db, row_id, drop_creator)
             clash = existing.first_code[1] or code_in.code
-            raise Conflict(f"{code_in.code} clashes with {clash}, the code of the discount \u201c{existing.title}\u201d that already "
-                           "exists in your Shopify admin (codes are compared ignoring letter case). Choose another code.",
-                           {"code": "exists in Shopify"})
+            raise Conflict(
+                f"{code_in.code} clashes with {clash}, the code of the discount \u201c{existing.title}\u201d that already "
+                "exists in your Shopify admin (codes are compared ignoring letter case). Choose another code.",
+                {"code": "exists in Shopify"},
+            )
         resumed = existing is not None
         made = existing or remote_api.create(client, code_in.spec(handle, name))
     except UserErrors as exc:
@@ -101,8 +124,9 @@ def _push(db: Database, client: AdminClient, shop_id: int, row_id: int, handle: 
         raise Invalid(f"Shopify refused the code: {exc}", {"code": str(exc)}) from exc
     except AdminError as exc:
         log.warning("code %s for @%s left pending: %s", code_in.code, handle, exc)
-        raise ShopifyUnavailable(f"Shopify did not answer; {code_in.code} is saved as pending and will be completed "
-                                 "automatically.") from exc
+        raise ShopifyUnavailable(
+            f"Shopify did not answer; {code_in.code} is saved as pending and will be completed automatically."
+        ) from exc
     with db.session() as session:
         row = session.get(DiscountCode, row_id)
         discounts.confirm(row, made)
@@ -125,8 +149,16 @@ def _release(db: Database, row_id: int, drop_creator: bool) -> None:
 def complete_pending(db: Database, client: AdminClient, shop_id: int) -> dict[str, int]:
     """Finish every pending code of the shop (after an outage or a killed run). Idempotent."""
     with db.session() as session:
-        rows = [(r.id, r.creator_id, r.alias_of_id) for r in session.scalars(select(DiscountCode).where(
-            DiscountCode.shop_id == shop_id, DiscountCode.status == PENDING, DiscountCode.replaced_by_id.is_(None)))]
+        rows = [
+            (r.id, r.creator_id, r.alias_of_id)
+            for r in session.scalars(
+                select(DiscountCode).where(
+                    DiscountCode.shop_id == shop_id,
+                    DiscountCode.status == PENDING,
+                    DiscountCode.replaced_by_id.is_(None),
+                )
+            )
+        ]
     counts = {"completed": 0, "refused": 0, "still_pending": 0}
     for row_id, creator_id, alias_of in rows:
         if alias_of is not None:
@@ -140,10 +172,19 @@ def complete_pending(db: Database, client: AdminClient, shop_id: int) -> dict[st
         with db.session() as session:
             row = session.get(DiscountCode, row_id)
             creator = session.get(Creator, creator_id)
-            data = discounts.CodeInput(code=row.code, value_type=row.value_type, value=row.value, starts_at=row.starts_at,
-                                       ends_at=row.ends_at, usage_limit=row.usage_limit, once_per_customer=row.once_per_customer,
-                                       combines_with_order=row.combines_with_order, combines_with_product=row.combines_with_product,
-                                       combines_with_shipping=row.combines_with_shipping, min_subtotal=row.min_subtotal)
+            data = discounts.CodeInput(
+                code=row.code,
+                value_type=row.value_type,
+                value=row.value,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                usage_limit=row.usage_limit,
+                once_per_customer=row.once_per_customer,
+                combines_with_order=row.combines_with_order,
+                combines_with_product=row.combines_with_product,
+                combines_with_shipping=row.combines_with_shipping,
+                min_subtotal=row.min_subtotal,
+            )
             only_code = len(discounts.codes_of(session, shop_id, creator_id)) == 1
             handle, name = creator.handle, creator.name
         try:
@@ -166,11 +207,16 @@ def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_da
         old = discounts.current_code(session, shop_id, creator.id)
         if old is None or old.status == PENDING:
             raise Invalid("This creator has no live code to rotate.")
-        merged = {"percent_off": str(old.value * 100) if old.value_type == "percentage" else None,
-                  "amount_off": str(old.value) if old.value_type == "fixed_amount" else None,
-                  "usage_limit": old.usage_limit, "once_per_customer": old.once_per_customer,
-                  "combines_with_order": old.combines_with_order, "combines_with_product": old.combines_with_product,
-                  "combines_with_shipping": old.combines_with_shipping, "min_subtotal": old.min_subtotal}
+        merged = {
+            "percent_off": str(old.value * 100) if old.value_type == "percentage" else None,
+            "amount_off": str(old.value) if old.value_type == "fixed_amount" else None,
+            "usage_limit": old.usage_limit,
+            "once_per_customer": old.once_per_customer,
+            "combines_with_order": old.combines_with_order,
+            "combines_with_product": old.combines_with_product,
+            "combines_with_shipping": old.combines_with_shipping,
+            "min_subtotal": old.min_subtotal,
+        }
         merged.update({k: v for k, v in code_data.items() if v not in (None, "")})
         if "percent_off" in code_data:
             merged["amount_off"] = None
@@ -183,28 +229,49 @@ def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_da
     except AdminError as exc:
         log.warning("rotated %s but could not deactivate the old code: %s", handle, exc)
     with db.session() as session:
-        for old in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
-                                                              DiscountCode.shopify_discount_id == old_discount,
-                                                              DiscountCode.status.in_((ACTIVE, PAUSED)))):
-            old.status, old.replaced_by_id, old.note, old.updated_at = ROTATED, new_id, f"replaced by {code_in.code}", utcnow()
+        for old in session.scalars(
+            select(DiscountCode).where(
+                DiscountCode.shop_id == shop_id,
+                DiscountCode.shopify_discount_id == old_discount,
+                DiscountCode.status.in_((ACTIVE, PAUSED)),
+            )
+        ):
+            old.status, old.replaced_by_id, old.note, old.updated_at = (
+                ROTATED,
+                new_id,
+                f"replaced by {code_in.code}",
+                utcnow(),
+            )
     return Outcome(handle, code_in.code, status, new_id)
 
 
-def set_paused(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: int, paused: bool) -> str:
+def set_paused(
+    db: Database, client: AdminClient, shop_id: int, handle: str, code_id: int, paused: bool
+) -> str:
     """Pause (deactivate in the shop) or resume a creator's code."""
     with db.session() as session:
         creator = creators_svc.get_creator(session, shop_id, handle)
         row = discounts.get_code(session, shop_id, creator, code_id)
         if row.status not in (ACTIVE, PAUSED):
-            raise Invalid(f"{row.code} is {row.status}; only an active or paused code can be paused or resumed.")
+            raise Invalid(
+                f"{row.code} is {row.status}; only an active or paused code can be paused or resumed."
+            )
         discount_id = row.shopify_discount_id
     status = remote_api.set_active(client, discount_id, not paused)
     with db.session() as session:
         # the main code and its extra codes share the discount: they pause and resume together
-        for row in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
-                                                              DiscountCode.shopify_discount_id == discount_id,
-                                                              DiscountCode.status.in_((ACTIVE, PAUSED)))):
-            row.status, row.shopify_status, row.note = (PAUSED if paused else ACTIVE), status, ("paused" if paused else "resumed")
+        for row in session.scalars(
+            select(DiscountCode).where(
+                DiscountCode.shop_id == shop_id,
+                DiscountCode.shopify_discount_id == discount_id,
+                DiscountCode.status.in_((ACTIVE, PAUSED)),
+            )
+        ):
+            row.status, row.shopify_status, row.note = (
+                (PAUSED if paused else ACTIVE),
+                status,
+                ("paused" if paused else "resumed"),
+            )
         return PAUSED if paused else ACTIVE
 
 
@@ -225,9 +292,13 @@ def delete_code(db: Database, client: AdminClient, shop_id: int, handle: str, co
             if not any(e.get("code") in ("NOT_FOUND", "INVALID") for e in exc.errors):
                 raise Invalid(f"Shopify refused: {exc}") from exc
     with db.session() as session:
-        for row in session.scalars(select(DiscountCode).where(DiscountCode.shop_id == shop_id,
-                                                              DiscountCode.shopify_discount_id == discount_id,
-                                                              DiscountCode.code_key.is_not(None))):
+        for row in session.scalars(
+            select(DiscountCode).where(
+                DiscountCode.shop_id == shop_id,
+                DiscountCode.shopify_discount_id == discount_id,
+                DiscountCode.code_key.is_not(None),
+            )
+        ):
             discounts.deleted(row)
 
 

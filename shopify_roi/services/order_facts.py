@@ -3,12 +3,13 @@
 Money comes only from the `shop_money` side of `*_set` fields, as Decimal; the presentment side
 and bare amount fields are never summed. Ids are kept as the exact digits sent.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,7 +47,7 @@ class OrderFacts:
     tags: list[str]
     lines: list[LineFacts]
     signals: dict
-    refunds: list["RefundFacts"] = field(default_factory=list)
+    refunds: list[RefundFacts] = field(default_factory=list)
 
     @property
     def gross(self) -> Decimal:
@@ -133,7 +134,7 @@ def _when(value, what: str, required: bool = True) -> datetime | None:
     if moment.tzinfo is None:
         raise PayloadError(f"`{what}` has no UTC offset")
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except OverflowError as exc:
         raise PayloadError(f"`{what}` is outside the calendar in UTC") from exc
 
@@ -173,7 +174,9 @@ def parse_order(body: dict) -> OrderFacts:
     for refund in body.get("refunds") or []:
         for r in (refund.get("refund_line_items") or []) if isinstance(refund, dict) else []:
             if isinstance(r, dict) and isinstance(r.get("quantity"), int):
-                refunded[str(r.get("line_item_id"))] = refunded.get(str(r.get("line_item_id")), 0) + r["quantity"]
+                refunded[str(r.get("line_item_id"))] = (
+                    refunded.get(str(r.get("line_item_id")), 0) + r["quantity"]
+                )
     lines = []
     for i, item in enumerate(body["line_items"]):
         if not isinstance(item, dict):
@@ -184,15 +187,29 @@ def parse_order(body: dict) -> OrderFacts:
         current = item.get("current_quantity")
         if current is not None and not isinstance(current, bool):
             current = _quantity(current, f"line_items[{i}].current_quantity")
-        quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded.get(str(item.get("id")), 0))
+        quantity = (
+            ordered
+            if not isinstance(current, int)
+            else min(ordered, current + refunded.get(str(item.get("id")), 0))
+        )
         if quantity < 0:
             raise PayloadError(f"line_items[{i}] has more refunded than left")
-        discount = sum((shop_money(a.get("amount_set"), f"line_items[{i}].discount_allocations.amount_set")
-                        for a in item.get("discount_allocations") or []), Decimal(0))
+        discount = sum(
+            (
+                shop_money(a.get("amount_set"), f"line_items[{i}].discount_allocations.amount_set")
+                for a in item.get("discount_allocations") or []
+            ),
+            Decimal(0),
+        )
         if quantity < ordered:  # removed by an edit: its share of the discount goes with it
             discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-        tax = sum((shop_money(t.get("price_set"), f"line_items[{i}].tax_lines.price_set")
-                   for t in item.get("tax_lines") or []), Decimal(0))
+        tax = sum(
+            (
+                shop_money(t.get("price_set"), f"line_items[{i}].tax_lines.price_set")
+                for t in item.get("tax_lines") or []
+            ),
+            Decimal(0),
+        )
         price = shop_money(item.get("price_set"), f"line_items[{i}].price_set")
         _total(price * quantity, f"line_items[{i}] price x quantity")
         _total(discount, f"line_items[{i}] discounts")
@@ -203,24 +220,41 @@ def parse_order(body: dict) -> OrderFacts:
         "codes": [str(d.get("code", "")) for d in body.get("discount_codes") or [] if isinstance(d, dict)],
         "landing_site": body.get("landing_site"),
         "referring_site": body.get("referring_site"),
-        "note_attributes": [{"name": a.get("name"), "value": a.get("value")}
-                            for a in body.get("note_attributes") or [] if isinstance(a, dict)],
+        "note_attributes": [
+            {"name": a.get("name"), "value": a.get("value")}
+            for a in body.get("note_attributes") or []
+            if isinstance(a, dict)
+        ],
         **link_signals(body.get("landing_site")),
     }
-    currency = ((body.get("total_price_set") or {}).get("shop_money") or {}).get("currency_code") or body.get("currency") or ""
+    currency = (
+        ((body.get("total_price_set") or {}).get("shop_money") or {}).get("currency_code")
+        or body.get("currency")
+        or ""
+    )
     if currency and not (isinstance(currency, str) and _CURRENCY_RE.fullmatch(currency)):
         raise PayloadError("`currency` is not an ISO 4217 code")
     tags = [t.strip() for t in str(body.get("tags") or "").split(",") if t.strip()]
     facts = OrderFacts(
-        shopify_id=_id(body.get("id"), "id"), name=_plain(body.get("name"), 64),
+        shopify_id=_id(body.get("id"), "id"),
+        name=_plain(body.get("name"), 64),
         created_at=_when(body.get("created_at"), "created_at"),
         updated_at=_when(body.get("updated_at") or body.get("created_at"), "updated_at"),
         cancelled_at=_when(body.get("cancelled_at"), "cancelled_at", required=False),
-        financial_status=_plain(body.get("financial_status"), 32), test=bool(body.get("test")),
-        taxes_included=bool(body.get("taxes_included")), currency=str(currency),
-        customer_id=_id(customer["id"], "customer.id") if customer and customer.get("id") is not None else None,
-        tags=tags, lines=lines, signals=signals)
-    facts.refunds = [parse_refund({**r, "order_id": r.get("order_id", body.get("id"))}) for r in body.get("refunds") or []]
+        financial_status=_plain(body.get("financial_status"), 32),
+        test=bool(body.get("test")),
+        taxes_included=bool(body.get("taxes_included")),
+        currency=str(currency),
+        customer_id=_id(customer["id"], "customer.id")
+        if customer and customer.get("id") is not None
+        else None,
+        tags=tags,
+        lines=lines,
+        signals=signals,
+    )
+    facts.refunds = [
+        parse_refund({**r, "order_id": r.get("order_id", body.get("id"))}) for r in body.get("refunds") or []
+    ]
     for figure in ("gross", "discounts", "line_tax", "revenue"):
         _total(getattr(facts, figure), f"the order's {figure}")
     return facts
@@ -233,14 +267,25 @@ def parse_refund(body: dict) -> RefundFacts:
         if not isinstance(item, dict):
             raise PayloadError(f"refund_line_items[{i}] is not an object")
         quantity = _quantity(item.get("quantity"), f"refund_line_items[{i}].quantity")
-        lines.append(RefundLineFacts(
-            _id(item.get("id"), f"refund_line_items[{i}].id"), _id(item.get("line_item_id"), f"refund_line_items[{i}].line_item_id"),
-            quantity, shop_money(item.get("subtotal_set"), f"refund_line_items[{i}].subtotal_set"),
-            shop_money(item.get("total_tax_set"), f"refund_line_items[{i}].total_tax_set") if item.get("total_tax_set") else Decimal(0)))
+        lines.append(
+            RefundLineFacts(
+                _id(item.get("id"), f"refund_line_items[{i}].id"),
+                _id(item.get("line_item_id"), f"refund_line_items[{i}].line_item_id"),
+                quantity,
+                shop_money(item.get("subtotal_set"), f"refund_line_items[{i}].subtotal_set"),
+                shop_money(item.get("total_tax_set"), f"refund_line_items[{i}].total_tax_set")
+                if item.get("total_tax_set")
+                else Decimal(0),
+            )
+        )
     _total(sum((line.subtotal for line in lines), Decimal(0)), "the refund's subtotal")
     _total(sum((line.tax for line in lines), Decimal(0)), "the refund's taxes")
-    return RefundFacts(_id(body.get("id"), "id"), _id(body.get("order_id"), "order_id"),
-                       _when(body.get("created_at"), "created_at"), lines)
+    return RefundFacts(
+        _id(body.get("id"), "id"),
+        _id(body.get("order_id"), "order_id"),
+        _when(body.get("created_at"), "created_at"),
+        lines,
+    )
 
 
 def signals_json(signals: dict) -> str:
@@ -257,8 +302,15 @@ def anonymous_signals(signals_json: str) -> str:
         signals = {}
     landing = signals.get("landing_site")
     referrer = urlsplit(str(signals.get("referring_site") or ""))
-    kept = {"codes": [str(c) for c in signals.get("codes") or []] if isinstance(signals.get("codes"), list) else [],
-            "landing_site": None, "note_attributes": [],
-            "referring_site": f"{referrer.scheme}://{referrer.netloc}/" if referrer.scheme and referrer.netloc else None,
-            **link_signals(landing if isinstance(landing, str) else None)}
+    kept = {
+        "codes": [str(c) for c in signals.get("codes") or []]
+        if isinstance(signals.get("codes"), list)
+        else [],
+        "landing_site": None,
+        "note_attributes": [],
+        "referring_site": f"{referrer.scheme}://{referrer.netloc}/"
+        if referrer.scheme and referrer.netloc
+        else None,
+        **link_signals(landing if isinstance(landing, str) else None),
+    }
     return json.dumps(kept, sort_keys=True)

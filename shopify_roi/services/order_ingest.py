@@ -4,6 +4,7 @@ Workers claim received deliveries with FOR UPDATE SKIP LOCKED (PostgreSQL), so s
 drain the inbox side by side without taking the same row. A bad body fails alone (savepoint)
 with a readable reason and changes no fact.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,12 +20,23 @@ from . import orders
 from .inbox import PayloadError, parse_payload
 from .order_facts import OrderFacts, RefundFacts, parse_order, parse_refund, shopify_id
 
-ORDER_TOPICS = ("orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create")
+ORDER_TOPICS = (
+    "orders/create",
+    "orders/updated",
+    "orders/paid",
+    "orders/cancelled",
+    "orders/edited",
+    "refunds/create",
+)
 
 
 def claim(session: Session, limit: int, ids: list[int] | None = None) -> list[WebhookDelivery]:
-    query = (select(WebhookDelivery).where(WebhookDelivery.status == RECEIVED, WebhookDelivery.topic.in_(ORDER_TOPICS))
-             .order_by(WebhookDelivery.id).limit(limit))
+    query = (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.status == RECEIVED, WebhookDelivery.topic.in_(ORDER_TOPICS))
+        .order_by(WebhookDelivery.id)
+        .limit(limit)
+    )
     if ids is not None:
         query = query.where(WebhookDelivery.id.in_(ids))
     if session.bind.dialect.name == "postgresql":
@@ -32,7 +44,9 @@ def claim(session: Session, limit: int, ids: list[int] | None = None) -> list[We
     return list(session.scalars(query))
 
 
-def _finish(delivery: WebhookDelivery, status: str, result: str | None = None, error: str | None = None) -> None:
+def _finish(
+    delivery: WebhookDelivery, status: str, result: str | None = None, error: str | None = None
+) -> None:
     delivery.status, delivery.result, delivery.error = status, result, error
     delivery.attempts += 1
     delivery.processed_at = utcnow()
@@ -55,7 +69,15 @@ def parse_body(topic: str, body: dict) -> OrderFacts | RefundFacts | None:
         return parse_order(body)
     except PayloadError:
         raise
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError, ArithmeticError, RecursionError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        ArithmeticError,
+        RecursionError,
+    ) as exc:
         raise PayloadError(f"unexpected shape ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
@@ -130,7 +152,9 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
                     outcome = orders.apply_refund(session, shop.id, facts, known.get(shop.id))
                     touched.setdefault(shop.id, set()).add(facts.order_shopify_id)
                 else:
-                    outcome = orders.apply_order(session, shop.id, facts, attributors[shop.id], known=known.get(shop.id))
+                    outcome = orders.apply_order(
+                        session, shop.id, facts, attributors[shop.id], known=known.get(shop.id)
+                    )
                     customers.setdefault(shop.id, set()).add(facts.customer_id)
                     touched.setdefault(shop.id, set()).add(facts.shopify_id)
         except (PayloadError, DataError) as exc:
@@ -174,15 +198,29 @@ class _SetBased:
         key = (shop_id, facts.shopify_id)
         if key in self.inserted:
             fresh = self.inserted[key]
-            return "inserted" if fresh is facts else ("unchanged" if facts.updated_at == fresh.updated_at else "stale")
+            return (
+                "inserted"
+                if fresh is facts
+                else ("unchanged" if facts.updated_at == fresh.updated_at else "stale")
+            )
         if key in self.replaced:
             stored_at, written = self.replaced[key]
-            return "replaced" if written is facts else ("unchanged" if facts.updated_at == stored_at else "stale")
+            return (
+                "replaced"
+                if written is facts
+                else ("unchanged" if facts.updated_at == stored_at else "stale")
+            )
         return None
 
 
-def _apply_set_based(session: Session, shops: dict, ordered: list[WebhookDelivery], parsed: dict,
-                     attributors: dict, known: dict) -> _SetBased:
+def _apply_set_based(
+    session: Session,
+    shops: dict,
+    ordered: list[WebhookDelivery],
+    parsed: dict,
+    attributors: dict,
+    known: dict,
+) -> _SetBased:
     """Apply the batch's order and refund bodies set-based, per shop: the orders the database does not hold
     inserted at the newest version the batch has (orders.insert_new_orders: ON CONFLICT skips one another
     worker holds), the held ones rewritten where the batch has a newer version (orders.replace_held_orders),
@@ -211,16 +249,22 @@ def _apply_set_based(session: Session, shops: dict, ordered: list[WebhookDeliver
             for shop_id in sorted(set(new) | set(held_versions) | set(refunds)):
                 held = known.setdefault(shop_id, orders.Known(session, shop_id, [], []))
                 attributor = attributors[shop_id]
-                stored = orders.insert_new_orders(session, shop_id, new.get(shop_id, []), attributor, "webhook", held)
+                stored = orders.insert_new_orders(
+                    session, shop_id, new.get(shop_id, []), attributor, "webhook", held
+                )
                 out.inserted.update(((shop_id, oid), facts) for oid, facts in stored.items())
                 versions = held_versions.get(shop_id, [])
                 replaced = orders.replace_held_orders(session, shop_id, versions, attributor, "webhook", held)
                 out.replaced.update(((shop_id, oid), v) for oid, v in replaced.items())
                 # A full order body carries its refunds: a missed refunds/create is repaired (every version's).
-                carried = [r for f in stored.values() for r in f.refunds] + [r for f in versions for r in f.refunds]
+                carried = [r for f in stored.values() for r in f.refunds] + [
+                    r for f in versions for r in f.refunds
+                ]
                 orders.insert_new_refunds(session, shop_id, carried, held)
                 own = refunds.get(shop_id, [])
-                out.refunds |= {(shop_id, rid) for rid in orders.insert_new_refunds(session, shop_id, own, held)}
+                out.refunds |= {
+                    (shop_id, rid) for rid in orders.insert_new_refunds(session, shop_id, own, held)
+                }
                 out.refunds_seen |= {(shop_id, r.shopify_id) for r in own}
     except DataError:
         for shop_id in set(new) | set(held_versions) | set(refunds):
@@ -235,8 +279,9 @@ def _ids(values) -> list[str]:
     return [i for i in (shopify_id(v) for v in values) if i is not None]
 
 
-def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery],
-           bodies: dict) -> tuple[dict[int, orders.Known], dict]:
+def _known(
+    session: Session, shops: dict, deliveries: list[WebhookDelivery], bodies: dict
+) -> tuple[dict[int, orders.Known], dict]:
     """Prefetch, per shop, the orders and refunds the batch names (ids read from the decoded, unchecked bodies);
     and each delivery's sort key: (shop, the order's id as a zero-padded number, delivery id)."""
     order_ids: dict[int, list[str]] = {}
@@ -259,6 +304,10 @@ def _known(session: Session, shops: dict, deliveries: list[WebhookDelivery],
         elif delivery.topic != "orders/edited":
             order_ids.setdefault(shop.id, []).extend(_ids([body.get("id")]))
             refunds = body.get("refunds") if isinstance(body.get("refunds"), list) else []
-            refund_ids.setdefault(shop.id, []).extend(_ids(r.get("id") for r in refunds if isinstance(r, dict)))
-    return {sid: orders.Known(session, sid, order_ids.get(sid, []), refund_ids.get(sid, []))
-            for sid in set(order_ids) | set(refund_ids)}, keys
+            refund_ids.setdefault(shop.id, []).extend(
+                _ids(r.get("id") for r in refunds if isinstance(r, dict))
+            )
+    return {
+        sid: orders.Known(session, sid, order_ids.get(sid, []), refund_ids.get(sid, []))
+        for sid in set(order_ids) | set(refund_ids)
+    }, keys

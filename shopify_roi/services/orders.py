@@ -8,6 +8,7 @@
   touched (or whose refunds came), and each touched customer's first counted order with its cohort
   facts (gap to the next order, net revenue within 30/90/180/365 days).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..db import among, insert_new_rows, insert_rows, update_rows
-from ..models import AttributionPolicy, Creator, CustomerHistory, DiscountCode, Order, OrderLine, Refund, RefundLine, Shop
+from ..models import (
+    AttributionPolicy,
+    Creator,
+    CustomerHistory,
+    DiscountCode,
+    Order,
+    OrderLine,
+    Refund,
+    RefundLine,
+    Shop,
+)
 from ..models.discount import PENDING
 from ..models.order import REDACTED_PREFIX
 from ..models.rollup import COHORT_DAYS
@@ -34,10 +45,16 @@ class Attributor:
     """The shop's creator codes, handles and precedence, loaded once per batch."""
 
     def __init__(self, session: Session, shop_id: int):
-        self.code_owners = dict(session.execute(
-            select(DiscountCode.attribution_key, DiscountCode.creator_id)
-            .where(DiscountCode.shop_id == shop_id, DiscountCode.status != PENDING).order_by(DiscountCode.id)).all())
-        self.handle_owners = dict(session.execute(select(Creator.handle, Creator.id).where(Creator.shop_id == shop_id)).all())
+        self.code_owners = dict(
+            session.execute(
+                select(DiscountCode.attribution_key, DiscountCode.creator_id)
+                .where(DiscountCode.shop_id == shop_id, DiscountCode.status != PENDING)
+                .order_by(DiscountCode.id)
+            ).all()
+        )
+        self.handle_owners = dict(
+            session.execute(select(Creator.handle, Creator.id).where(Creator.shop_id == shop_id)).all()
+        )
         self.handles = {cid: handle for handle, cid in self.handle_owners.items()}
         policy = session.get(AttributionPolicy, shop_id)
         self.precedence = attribution.parse_precedence(policy.precedence if policy else None)
@@ -49,7 +66,10 @@ class Attributor:
         """What the code-leak check reads of an order: the winner's code it used (else its first code),
         whether its ref or utm_content names the winner, and the referring site's host."""
         used = [str(c).strip().upper() for c in signals.get("codes") or []]
-        code = next((c for c in used if winner is not None and self.code_owners.get(c) == winner), used[0] if used else "")
+        code = next(
+            (c for c in used if winner is not None and self.code_owners.get(c) == winner),
+            used[0] if used else "",
+        )
         named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content")}
         has_link = winner is not None and self.handles.get(winner) in named
         return code[:64], has_link, leaks.host(signals.get("referring_site"))[:255]
@@ -66,28 +86,43 @@ class Known:
         self.refunds: set[str] = set()
         order_ids, refund_ids = sorted(set(order_ids)), sorted(set(refund_ids))
         for start in range(0, len(order_ids), 500):
-            chunk = order_ids[start:start + 500]
-            self.orders.update((o.shopify_id, o) for o in session.scalars(
-                select(Order).where(Order.shop_id == shop_id, among(session, Order.shopify_id, chunk))))
+            chunk = order_ids[start : start + 500]
+            self.orders.update(
+                (o.shopify_id, o)
+                for o in session.scalars(
+                    select(Order).where(Order.shop_id == shop_id, among(session, Order.shopify_id, chunk))
+                )
+            )
         for start in range(0, len(refund_ids), 500):
-            self.refunds |= refund_ids_stored(session, shop_id, refund_ids[start:start + 500])
+            self.refunds |= refund_ids_stored(session, shop_id, refund_ids[start : start + 500])
 
 
-def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: Attributor, source: str = "webhook",
-                known: Known | None = None) -> str:
+def apply_order(
+    session: Session,
+    shop_id: int,
+    facts: OrderFacts,
+    attributor: Attributor,
+    source: str = "webhook",
+    known: Known | None = None,
+) -> str:
     """Store this version of the order if it is new or newer; returns inserted/replaced/unchanged/stale."""
     if known is not None:
         order = known.orders.get(facts.shopify_id)
     else:
-        order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id))
+        order = session.scalar(
+            select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
+        )
     outcome = None
     if order is None:
         order = _insert_new(session, shop_id, _fields(facts, attributor, source, forgotten_as=None))
         if order is not None:
             outcome = "inserted"
         else:  # another worker inserted it meanwhile (its orders/create and orders/paid drained side by side)
-            order = session.scalar(select(Order).where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
-                                   .with_for_update())
+            order = session.scalar(
+                select(Order)
+                .where(Order.shop_id == shop_id, Order.shopify_id == facts.shopify_id)
+                .with_for_update()
+            )
         if known is not None:
             known.orders[facts.shopify_id] = order
     if outcome is None:
@@ -97,21 +132,36 @@ def apply_order(session: Session, shop_id: int, facts: OrderFacts, attributor: A
             outcome = "unchanged"
         else:
             outcome = "replaced"
-            forgotten = (order.customer_id or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
-            for name, value in _fields(facts, attributor, source, forgotten_as=order.customer_id if forgotten else None).items():
+            forgotten = (order.customer_id or "").startswith(
+                REDACTED_PREFIX
+            )  # customers/redact: stays forgotten
+            for name, value in _fields(
+                facts, attributor, source, forgotten_as=order.customer_id if forgotten else None
+            ).items():
                 setattr(order, name, value)
             session.flush()
             session.execute(delete(OrderLine).where(OrderLine.order_id == order.id))
     if outcome in ("inserted", "replaced"):
-        session.add_all(OrderLine(shop_id=shop_id, order_id=order.id, shopify_id=l.shopify_id, quantity=l.quantity,
-                                  price=l.price, discount=l.discount, tax=l.tax) for l in facts.lines)
+        session.add_all(
+            OrderLine(
+                shop_id=shop_id,
+                order_id=order.id,
+                shopify_id=l.shopify_id,
+                quantity=l.quantity,
+                price=l.price,
+                discount=l.discount,
+                tax=l.tax,
+            )
+            for l in facts.lines
+        )
     for refund in facts.refunds:  # a full order body carries its refunds: a missed refunds/create is repaired
         apply_refund(session, shop_id, refund, known)
     return outcome
 
 
-def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str,
-                      known: Known) -> dict[str, OrderFacts]:
+def insert_new_orders(
+    session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str, known: Known
+) -> dict[str, OrderFacts]:
     """Insert, set-based, the orders of `batch` the database does not hold yet (a backfill's usual case, and
     a drain's orders/create), each at its newest version in the batch, in order of their ids (two workers
     inserting the same orders wait for each other, never deadlock): one statement for the orders and one for
@@ -121,22 +171,39 @@ def insert_new_orders(session: Session, shop_id: int, batch: list[OrderFacts], a
     those) with `apply_order`. Their refunds are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
     for facts in batch:
-        if facts.shopify_id not in known.orders and (facts.shopify_id not in newest
-                                                     or facts.updated_at > newest[facts.shopify_id].updated_at):
+        if facts.shopify_id not in known.orders and (
+            facts.shopify_id not in newest or facts.updated_at > newest[facts.shopify_id].updated_at
+        ):
             newest[facts.shopify_id] = facts
     todo = sorted(newest.values(), key=lambda f: (len(f.shopify_id), f.shopify_id))
     rows = [{"shop_id": shop_id, **_fields(f, attributor, source, forgotten_as=None)} for f in todo]
-    inserted: dict[str, int] = dict(insert_new_rows(session, Order.__table__, rows, ["shop_id", "shopify_id"],
-                                                    ["shopify_id", "id"]))
-    insert_rows(session, OrderLine.__table__, [
-        {"shop_id": shop_id, "order_id": inserted[f.shopify_id], "shopify_id": l.shopify_id, "quantity": l.quantity,
-         "price": l.price, "discount": l.discount, "tax": l.tax}
-        for f in todo if f.shopify_id in inserted for l in f.lines])
+    inserted: dict[str, int] = dict(
+        insert_new_rows(session, Order.__table__, rows, ["shop_id", "shopify_id"], ["shopify_id", "id"])
+    )
+    insert_rows(
+        session,
+        OrderLine.__table__,
+        [
+            {
+                "shop_id": shop_id,
+                "order_id": inserted[f.shopify_id],
+                "shopify_id": l.shopify_id,
+                "quantity": l.quantity,
+                "price": l.price,
+                "discount": l.discount,
+                "tax": l.tax,
+            }
+            for f in todo
+            if f.shopify_id in inserted
+            for l in f.lines
+        ],
+    )
     return {oid: newest[oid] for oid in inserted}
 
 
-def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str,
-                        known: Known) -> dict[str, tuple[datetime, OrderFacts | None]]:
+def replace_held_orders(
+    session: Session, shop_id: int, batch: list[OrderFacts], attributor: Attributor, source: str, known: Known
+) -> dict[str, tuple[datetime, OrderFacts | None]]:
     """`apply_order` for many orders the database holds (a drain's orders/paid, updated, cancelled of orders
     created in an earlier batch), set-based: their rows are locked in id order and read again (another worker
     may have stored a newer version since `known` was read), each one whose newest version in `batch` is newer
@@ -145,16 +212,20 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
     refunds the bodies carry are not stored here (`insert_new_refunds`)."""
     newest: dict[str, OrderFacts] = {}
     for facts in batch:
-        if facts.shopify_id in known.orders and (facts.shopify_id not in newest
-                                                 or facts.updated_at > newest[facts.shopify_id].updated_at):
+        if facts.shopify_id in known.orders and (
+            facts.shopify_id not in newest or facts.updated_at > newest[facts.shopify_id].updated_at
+        ):
             newest[facts.shopify_id] = facts
     row_ids = {known.orders[oid].id: oid for oid in newest}
     current: dict[str, tuple[datetime, str | None]] = {}
     ordered_ids = sorted(row_ids)
     for start in range(0, len(ordered_ids), 500):
         for row_id, updated_at, customer in session.execute(
-                select(Order.id, Order.shopify_updated_at, Order.customer_id)
-                .where(among(session, Order.id, ordered_ids[start:start + 500])).order_by(Order.id).with_for_update()):
+            select(Order.id, Order.shopify_updated_at, Order.customer_id)
+            .where(among(session, Order.id, ordered_ids[start : start + 500]))
+            .order_by(Order.id)
+            .with_for_update()
+        ):
             current[row_ids[row_id]] = (updated_at, customer)
     out: dict[str, tuple[datetime, OrderFacts | None]] = {}
     rows, lines = [], []
@@ -169,14 +240,26 @@ def replace_held_orders(session: Session, shop_id: int, batch: list[OrderFacts],
         fields = _fields(facts, attributor, source, forgotten_as=customer if forgotten else None)
         del fields["shopify_id"]
         rows.append({"id": row_id, **fields})
-        lines.extend({"shop_id": shop_id, "order_id": row_id, "shopify_id": l.shopify_id, "quantity": l.quantity,
-                      "price": l.price, "discount": l.discount, "tax": l.tax} for l in facts.lines)
+        lines.extend(
+            {
+                "shop_id": shop_id,
+                "order_id": row_id,
+                "shopify_id": l.shopify_id,
+                "quantity": l.quantity,
+                "price": l.price,
+                "discount": l.discount,
+                "tax": l.tax,
+            }
+            for l in facts.lines
+        )
     if rows:
         update_rows(session, Order.__table__, rows)
         written = [r["id"] for r in rows]
         for start in range(0, len(written), 500):
-            session.execute(delete(OrderLine).where(among(session, OrderLine.order_id, written[start:start + 500])),
-                            execution_options={"synchronize_session": False})
+            session.execute(
+                delete(OrderLine).where(among(session, OrderLine.order_id, written[start : start + 500])),
+                execution_options={"synchronize_session": False},
+            )
         insert_rows(session, OrderLine.__table__, lines)
         for row_id in written:  # the session's copies are out of date now
             session.expire(known.orders[row_ids[row_id]])
@@ -191,13 +274,31 @@ def _fields(facts: OrderFacts, attributor: Attributor, source: str, forgotten_as
     code, has_link, host = attributor.leak_signals(facts.signals, won.creator_id)
     signals = signals_json(facts.signals)
     return dict(
-        shopify_id=facts.shopify_id, name=facts.name, created_at=facts.created_at, shopify_updated_at=facts.updated_at,
-        cancelled_at=facts.cancelled_at, financial_status=facts.financial_status, test=facts.test, seeding=seeding,
-        taxes_included=facts.taxes_included, currency=facts.currency, counted=not (facts.test or facts.voided or seeding),
-        customer_id=forgotten_as or facts.customer_id, gross=facts.gross, discounts=facts.discounts, line_tax=facts.line_tax,
-        revenue=facts.revenue, signals=anonymous_signals(signals) if forgotten_as else signals,
-        creator_id=won.creator_id, rule=won.rule, contested=json.dumps(list(won.contested)),
-        signal_code=code, signal_link=has_link, referrer_host=host, source=source)
+        shopify_id=facts.shopify_id,
+        name=facts.name,
+        created_at=facts.created_at,
+        shopify_updated_at=facts.updated_at,
+        cancelled_at=facts.cancelled_at,
+        financial_status=facts.financial_status,
+        test=facts.test,
+        seeding=seeding,
+        taxes_included=facts.taxes_included,
+        currency=facts.currency,
+        counted=not (facts.test or facts.voided or seeding),
+        customer_id=forgotten_as or facts.customer_id,
+        gross=facts.gross,
+        discounts=facts.discounts,
+        line_tax=facts.line_tax,
+        revenue=facts.revenue,
+        signals=anonymous_signals(signals) if forgotten_as else signals,
+        creator_id=won.creator_id,
+        rule=won.rule,
+        contested=json.dumps(list(won.contested)),
+        signal_code=code,
+        signal_link=has_link,
+        referrer_host=host,
+        source=source,
+    )
 
 
 def _insert_new(session: Session, shop_id: int, fields: dict) -> Order | None:
@@ -205,8 +306,12 @@ def _insert_new(session: Session, shop_id: int, fields: dict) -> Order | None:
     another worker holds that order already: ON CONFLICT waits for the other transaction, so neither
     batch fails on the unique key."""
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    stmt = (insert_(Order).values(shop_id=shop_id, **fields)
-            .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Order))
+    stmt = (
+        insert_(Order)
+        .values(shop_id=shop_id, **fields)
+        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
+        .returning(Order)
+    )
     return session.scalars(stmt).first()
 
 
@@ -215,7 +320,12 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
     if known is not None:
         exists = facts.shopify_id in known.refunds
     else:
-        exists = session.scalar(select(Refund.id).where(Refund.shop_id == shop_id, Refund.shopify_id == facts.shopify_id)) is not None
+        exists = (
+            session.scalar(
+                select(Refund.id).where(Refund.shop_id == shop_id, Refund.shopify_id == facts.shopify_id)
+            )
+            is not None
+        )
     if exists:
         return "unchanged"
     if known is not None:
@@ -224,14 +334,33 @@ def apply_refund(session: Session, shop_id: int, facts: RefundFacts, known: Know
     # order body) right now; the second waits for the first and stores nothing.
     insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     refund_id = session.execute(
-        insert_(Refund).values(shop_id=shop_id, shopify_id=facts.shopify_id, order_shopify_id=facts.order_shopify_id,
-                               created_at=facts.created_at, subtotal=sum((l.subtotal for l in facts.lines), start=0),
-                               line_tax=sum((l.tax for l in facts.lines), start=0), has_lines=bool(facts.lines))
-        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"]).returning(Refund.id)).scalar()
+        insert_(Refund)
+        .values(
+            shop_id=shop_id,
+            shopify_id=facts.shopify_id,
+            order_shopify_id=facts.order_shopify_id,
+            created_at=facts.created_at,
+            subtotal=sum((l.subtotal for l in facts.lines), start=0),
+            line_tax=sum((l.tax for l in facts.lines), start=0),
+            has_lines=bool(facts.lines),
+        )
+        .on_conflict_do_nothing(index_elements=["shop_id", "shopify_id"])
+        .returning(Refund.id)
+    ).scalar()
     if refund_id is None:
         return "unchanged"
-    session.add_all(RefundLine(shop_id=shop_id, refund_id=refund_id, shopify_id=l.shopify_id, line_shopify_id=l.line_shopify_id,
-                               quantity=l.quantity, subtotal=l.subtotal, tax=l.tax) for l in facts.lines)
+    session.add_all(
+        RefundLine(
+            shop_id=shop_id,
+            refund_id=refund_id,
+            shopify_id=l.shopify_id,
+            line_shopify_id=l.line_shopify_id,
+            quantity=l.quantity,
+            subtotal=l.subtotal,
+            tax=l.tax,
+        )
+        for l in facts.lines
+    )
     return "inserted"
 
 
@@ -243,17 +372,50 @@ def insert_new_refunds(session: Session, shop_id: int, refunds: list[RefundFacts
     if not todo:
         return set()
     known.refunds |= set(todo)
-    ids = dict(insert_new_rows(session, Refund.__table__, [
-        {"shop_id": shop_id, "shopify_id": r.shopify_id, "order_shopify_id": r.order_shopify_id, "created_at": r.created_at,
-         "subtotal": sum((l.subtotal for l in r.lines), start=0), "line_tax": sum((l.tax for l in r.lines), start=0),
-         "has_lines": bool(r.lines)} for r in todo.values()], ["shop_id", "shopify_id"], ["shopify_id", "id"]))
-    insert_rows(session, RefundLine.__table__, [
-        {"shop_id": shop_id, "refund_id": ids[r.shopify_id], "shopify_id": l.shopify_id, "line_shopify_id": l.line_shopify_id,
-         "quantity": l.quantity, "subtotal": l.subtotal, "tax": l.tax} for r in todo.values() if r.shopify_id in ids for l in r.lines])
+    ids = dict(
+        insert_new_rows(
+            session,
+            Refund.__table__,
+            [
+                {
+                    "shop_id": shop_id,
+                    "shopify_id": r.shopify_id,
+                    "order_shopify_id": r.order_shopify_id,
+                    "created_at": r.created_at,
+                    "subtotal": sum((l.subtotal for l in r.lines), start=0),
+                    "line_tax": sum((l.tax for l in r.lines), start=0),
+                    "has_lines": bool(r.lines),
+                }
+                for r in todo.values()
+            ],
+            ["shop_id", "shopify_id"],
+            ["shopify_id", "id"],
+        )
+    )
+    insert_rows(
+        session,
+        RefundLine.__table__,
+        [
+            {
+                "shop_id": shop_id,
+                "refund_id": ids[r.shopify_id],
+                "shopify_id": l.shopify_id,
+                "line_shopify_id": l.line_shopify_id,
+                "quantity": l.quantity,
+                "subtotal": l.subtotal,
+                "tax": l.tax,
+            }
+            for r in todo.values()
+            if r.shopify_id in ids
+            for l in r.lines
+        ],
+    )
     return set(ids)
 
 
-def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_ids: set[str] = frozenset()) -> None:
+def refresh_facts(
+    session: Session, shop_id: int, customer_ids: set[str], order_ids: set[str] = frozenset()
+) -> None:
     """Bring the read facts up to date after a batch: `order_ids` (Shopify ids of orders applied or
     refunded) get their returns summed again; their customers and `customer_ids` get their first
     counted order (by created_at, then id) marked, with its cohort facts, and the rest unmarked.
@@ -265,63 +427,106 @@ def refresh_facts(session: Session, shop_id: int, customer_ids: set[str], order_
     touched = sorted({o for o in order_ids if o})
     moments = []  # created_at of every order whose rollup contribution may have changed
     for start in range(0, len(touched), 500):
-        chunk = touched[start:start + 500]
+        chunk = touched[start : start + 500]
         _refresh_returns(session, shop_id, chunk)
-        for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
-                Order.shop_id == shop_id, among(session, Order.shopify_id, chunk))):
+        for customer, created in session.execute(
+            select(Order.customer_id, Order.created_at).where(
+                Order.shop_id == shop_id, among(session, Order.shopify_id, chunk)
+            )
+        ):
             moments.append(created)
             if customer:
                 customers.add(customer)
     ids = sorted(customers)
     for start in range(0, len(ids), 500):
-        batch = ids[start:start + 500]
-        rows = session.execute(select(Order.id, Order.customer_id, Order.created_at, Order.counted, Order.revenue,
-                                      Order.returns, Order.is_first, Order.next_gap_us, Order.ltv_30, Order.ltv_90,
-                                      Order.ltv_180, Order.ltv_365)
-                               .where(Order.shop_id == shop_id, among(session, Order.customer_id, batch))
-                               .order_by(Order.id).with_for_update()).all()
+        batch = ids[start : start + 500]
+        rows = session.execute(
+            select(
+                Order.id,
+                Order.customer_id,
+                Order.created_at,
+                Order.counted,
+                Order.revenue,
+                Order.returns,
+                Order.is_first,
+                Order.next_gap_us,
+                Order.ltv_30,
+                Order.ltv_90,
+                Order.ltv_180,
+                Order.ltv_365,
+            )
+            .where(Order.shop_id == shop_id, among(session, Order.customer_id, batch))
+            .order_by(Order.id)
+            .with_for_update()
+        ).all()
         by_customer: dict[str, list] = {}
         for row in rows:
             by_customer.setdefault(row.customer_id, []).append(row)
         counted_by_shopify = shopify_counts(session, shop_id, batch)
         changes = []
         for customer, history in by_customer.items():
-            returning = customer in counted_by_shopify and is_returning(*counted_by_shopify[customer],
-                                                                         [r.created_at for r in history])
-            wanted = {} if returning else cohort_facts(
-                [(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history])
+            returning = customer in counted_by_shopify and is_returning(
+                *counted_by_shopify[customer], [r.created_at for r in history]
+            )
+            wanted = (
+                {}
+                if returning
+                else cohort_facts(
+                    [(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history]
+                )
+            )
             for row in history:
                 facts = wanted.get(row.id, _NOT_FIRST)
                 if (row.is_first, row.next_gap_us, row.ltv_30, row.ltv_90, row.ltv_180, row.ltv_365) != facts:
-                    changes.append({"id": row.id, "is_first": facts[0], "next_gap_us": facts[1],
-                                    **{f"ltv_{n}": v for n, v in zip(COHORT_DAYS, facts[2:])}})
+                    changes.append(
+                        {
+                            "id": row.id,
+                            "is_first": facts[0],
+                            "next_gap_us": facts[1],
+                            **{f"ltv_{n}": v for n, v in zip(COHORT_DAYS, facts[2:], strict=False)},
+                        }
+                    )
                     moments.append(row.created_at)
         update_rows(session, Order.__table__, changes)
     if moments:
         rollups.mark(session, shop_id, rollups.local_days(_zone(session, shop_id), moments))
 
 
-def shopify_counts(session: Session, shop_id: int, customer_ids: list[str]) -> dict[str, tuple[int | None, datetime]]:
+def shopify_counts(
+    session: Session, shop_id: int, customer_ids: list[str]
+) -> dict[str, tuple[int | None, datetime]]:
     """customer id -> (Shopify's lifetime order count, when it was read), for the checked ones among these
     (services/customer_history.py)."""
-    return {c: (n, at) for c, n, at in session.execute(
-        select(CustomerHistory.customer_id, CustomerHistory.shopify_orders, CustomerHistory.checked_at)
-        .where(CustomerHistory.shop_id == shop_id, among(session, CustomerHistory.customer_id, customer_ids)))}
+    return {
+        c: (n, at)
+        for c, n, at in session.execute(
+            select(
+                CustomerHistory.customer_id, CustomerHistory.shopify_orders, CustomerHistory.checked_at
+            ).where(
+                CustomerHistory.shop_id == shop_id, among(session, CustomerHistory.customer_id, customer_ids)
+            )
+        )
+    }
 
 
 def is_returning(shopify_orders: int | None, checked_at: datetime, held_created: list[datetime]) -> bool:
     """A customer has orders the app cannot see (older than its 60 days) while Shopify counted more of
     their orders up to `checked_at` than the app holds from up to then; none of their held orders is
     then a first order (METRICS.md: "New customer order")."""
-    return shopify_orders is not None and shopify_orders > sum(1 for created in held_created if created <= checked_at)
+    return shopify_orders is not None and shopify_orders > sum(
+        1 for created in held_created if created <= checked_at
+    )
 
 
 def returning_customers(session: Session, shop_id: int, customer_ids: list[str]) -> set[str]:
     """Of these customers, the checked ones that are returning by `is_returning`."""
     counts = shopify_counts(session, shop_id, customer_ids)
     held: dict[str, list[datetime]] = {}
-    for customer, created in session.execute(select(Order.customer_id, Order.created_at).where(
-            Order.shop_id == shop_id, among(session, Order.customer_id, counts))):
+    for customer, created in session.execute(
+        select(Order.customer_id, Order.created_at).where(
+            Order.shop_id == shop_id, among(session, Order.customer_id, counts)
+        )
+    ):
         held.setdefault(customer, []).append(created)
     return {c for c, (n, at) in counts.items() if is_returning(n, at, held.get(c, []))}
 
@@ -344,22 +549,32 @@ def cohort_facts(history: list[tuple]) -> dict[int, tuple]:
     first_at, first_id, _ = counted[0]
     later = [created for created, _, _ in counted if created > first_at]
     gap = (later[0] - first_at) // timedelta(microseconds=1) if later else None
-    ltv = tuple(sum((net for created, _, net in counted if created <= first_at + timedelta(days=n)), Decimal(0))
-                for n in COHORT_DAYS)
+    ltv = tuple(
+        sum((net for created, _, net in counted if created <= first_at + timedelta(days=n)), Decimal(0))
+        for n in COHORT_DAYS
+    )
     return {first_id: (True, gap, *ltv)}
 
 
 def _refresh_returns(session: Session, shop_id: int, order_ids: list[str]) -> None:
     of_order = (Refund.shop_id == Order.shop_id, Refund.order_shopify_id == Order.shopify_id)
-    net = type_coerce(Refund.subtotal, BigInteger) - case((Order.taxes_included, type_coerce(Refund.line_tax, BigInteger)), else_=0)
+    net = type_coerce(Refund.subtotal, BigInteger) - case(
+        (Order.taxes_included, type_coerce(Refund.line_tax, BigInteger)), else_=0
+    )
     returns = select(func.coalesce(func.sum(net), 0)).where(*of_order).scalar_subquery()
     with_lines = exists().where(*of_order, Refund.has_lines.is_(True))
     any_refund = exists().where(*of_order)
     # Only orders with a refund, or with returns to clear: an order without refunds is not written again.
-    session.execute(update(Order).where(Order.shop_id == shop_id, among(session, Order.shopify_id, order_ids),
-                                        any_refund | (type_coerce(Order.returns, BigInteger) != 0) | Order.refunded_lines.is_(True))
-                    .values(returns=type_coerce(returns, BigInteger), refunded_lines=with_lines),
-                    execution_options={"synchronize_session": False})
+    session.execute(
+        update(Order)
+        .where(
+            Order.shop_id == shop_id,
+            among(session, Order.shopify_id, order_ids),
+            any_refund | (type_coerce(Order.returns, BigInteger) != 0) | Order.refunded_lines.is_(True),
+        )
+        .values(returns=type_coerce(returns, BigInteger), refunded_lines=with_lines),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
@@ -367,9 +582,22 @@ def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
     attributor = Attributor(session, shop_id)
     changed, last_id, tz = 0, 0, _zone(session, shop_id)
     while True:
-        rows = session.execute(select(Order.id, Order.created_at, Order.signals, Order.creator_id, Order.rule, Order.contested,
-                                      Order.signal_code, Order.signal_link, Order.referrer_host)
-                               .where(Order.shop_id == shop_id, Order.id > last_id).order_by(Order.id).limit(batch_size)).all()
+        rows = session.execute(
+            select(
+                Order.id,
+                Order.created_at,
+                Order.signals,
+                Order.creator_id,
+                Order.rule,
+                Order.contested,
+                Order.signal_code,
+                Order.signal_link,
+                Order.referrer_host,
+            )
+            .where(Order.shop_id == shop_id, Order.id > last_id)
+            .order_by(Order.id)
+            .limit(batch_size)
+        ).all()
         if not rows:
             return changed
         moved = []
@@ -379,9 +607,18 @@ def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
             new = (won.creator_id, won.rule, json.dumps(list(won.contested)))
             new_leak = attributor.leak_signals(signals, won.creator_id)
             if new != (creator_id, rule, contested) or new_leak != tuple(leak):
-                session.execute(update(Order).where(Order.id == oid).values(
-                    creator_id=new[0], rule=new[1], contested=new[2], signal_code=new_leak[0], signal_link=new_leak[1],
-                    referrer_host=new_leak[2]))
+                session.execute(
+                    update(Order)
+                    .where(Order.id == oid)
+                    .values(
+                        creator_id=new[0],
+                        rule=new[1],
+                        contested=new[2],
+                        signal_code=new_leak[0],
+                        signal_link=new_leak[1],
+                        referrer_host=new_leak[2],
+                    )
+                )
                 changed += new != (creator_id, rule, contested)
                 moved.append(created)
         rollups.mark(session, shop_id, rollups.local_days(tz, moved))
@@ -396,7 +633,11 @@ def refund_ids_stored(session: Session, shop_id: int, ids: list[str]) -> set[str
     """Which of these refunds are already stored."""
     if not ids:
         return set()
-    return set(session.scalars(select(Refund.shopify_id).where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, ids))))
+    return set(
+        session.scalars(
+            select(Refund.shopify_id).where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, ids))
+        )
+    )
 
 
 def precedence_of(session: Session, shop_id: int) -> tuple[str, ...]:
@@ -408,9 +649,15 @@ def set_precedence(session: Session, shop_id: int, steps) -> tuple[str, ...]:
     """Store the shop's rule order; it must name each of code and link once."""
     from .errors import Invalid
 
-    if (not isinstance(steps, list) or not all(isinstance(s, str) for s in steps)
-            or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE)):
-        raise Invalid('precedence must list "code" and "link", once each, in the order they apply.', {"precedence": "code, link"})
+    if (
+        not isinstance(steps, list)
+        or not all(isinstance(s, str) for s in steps)
+        or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE)
+    ):
+        raise Invalid(
+            'precedence must list "code" and "link", once each, in the order they apply.',
+            {"precedence": "code, link"},
+        )
     policy = session.get(AttributionPolicy, shop_id) or AttributionPolicy(shop_id=shop_id)
     policy.precedence = ",".join(steps)
     session.add(policy)

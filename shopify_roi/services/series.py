@@ -1,5 +1,6 @@
 """Net revenue over time (attributed vs unattributed), by local day or week, from the daily rollup
 (services/rollups.py: the shop's local days, so days follow its time zone and DST)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,8 +19,14 @@ WEEKLY_AFTER_DAYS = 92
 ATTRIBUTED, NONE, OTHER = 1, 0, 2
 
 
-def net_revenue_series(session: Session, shop: Shop, start: date, end: date, creator_ids: set[int] | None = None,
-                       handle_creator: Creator | None = None) -> dict:
+def net_revenue_series(
+    session: Session,
+    shop: Shop,
+    start: date,
+    end: date,
+    creator_ids: set[int] | None = None,
+    handle_creator: Creator | None = None,
+) -> dict:
     """Every bucket of the range with net revenue of the creators' orders ("attributed"), of orders without a
     creator ("unattributed"), and the number of orders counted in either. With `handle_creator`, only its orders
     are "attributed" and "unattributed" is None. `creator_ids` limits the creators (a campaign's members)."""
@@ -29,16 +36,22 @@ def net_revenue_series(session: Session, shop: Shop, start: date, end: date, cre
     if handle_creator is not None:
         kind = case((OrderDay.creator_key == handle_creator.id, ATTRIBUTED), else_=OTHER)
     elif creator_ids is not None:
-        kind = case((OrderDay.creator_key == UNATTRIBUTED, NONE),
-                    (OrderDay.creator_key.in_(sorted(creator_ids) or [-1]), ATTRIBUTED), else_=OTHER)
+        kind = case(
+            (OrderDay.creator_key == UNATTRIBUTED, NONE),
+            (OrderDay.creator_key.in_(sorted(creator_ids) or [-1]), ATTRIBUTED),
+            else_=OTHER,
+        )
     else:
         kind = case((OrderDay.creator_key == UNATTRIBUTED, NONE), else_=ATTRIBUTED)
     kind = kind.label("kind")
-    query = (select(OrderDay.day, kind, func.sum(OrderDay.revenue - OrderDay.returns), func.sum(OrderDay.orders))
-             .where(OrderDay.shop_id == shop.id, OrderDay.day >= start, OrderDay.day <= end)
-             .group_by(OrderDay.day, kind))
+    query = (
+        select(OrderDay.day, kind, func.sum(OrderDay.revenue - OrderDay.returns), func.sum(OrderDay.orders))
+        .where(OrderDay.shop_id == shop.id, OrderDay.day >= start, OrderDay.day <= end)
+        .group_by(OrderDay.day, kind)
+    )
 
     weekly = (end - start).days + 1 > WEEKLY_AFTER_DAYS
+
     def key(day: date) -> date:
         return start + timedelta(days=((day - start).days // 7) * 7) if weekly else day
 
@@ -53,8 +66,19 @@ def net_revenue_series(session: Session, shop: Shop, start: date, end: date, cre
         orders[day] += int(n or 0)
     points, day = [], start
     while day <= end:
-        points.append({"date": day.isoformat(), "attributed": str(attributed[day]),
-                       "unattributed": None if handle_creator is not None else str(unattributed[day]), "orders": orders[day]})
+        points.append(
+            {
+                "date": day.isoformat(),
+                "attributed": str(attributed[day]),
+                "unattributed": None if handle_creator is not None else str(unattributed[day]),
+                "orders": orders[day],
+            }
+        )
         day += timedelta(days=7 if weekly else 1)
-    return {"currency": shop.currency, "from": start.isoformat(), "to": end.isoformat(),
-            "interval": "week" if weekly else "day", "points": points}
+    return {
+        "currency": shop.currency,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "interval": "week" if weekly else "day",
+        "points": points,
+    }

@@ -1,4 +1,5 @@
 """A shop's scorecard targets (defaults from METRICS.md) and gross margin (for breakeven CAC)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,10 @@ from .errors import Invalid
 # METRICS.md: ROAS >= 3.0, conversion rate 1.5-5 %, redemption 2-10 %, AOV >= 70, 90-day repeat >= 15 %.
 DEFAULT_TARGETS: dict[str, Decimal] = {
     "roas_min": Decimal("3.0"),
-    "conversion_rate_min": Decimal("0.015"), "conversion_rate_max": Decimal("0.05"),
-    "redemption_rate_min": Decimal("0.02"), "redemption_rate_max": Decimal("0.10"),
+    "conversion_rate_min": Decimal("0.015"),
+    "conversion_rate_max": Decimal("0.05"),
+    "redemption_rate_min": Decimal("0.02"),
+    "redemption_rate_max": Decimal("0.10"),
     "aov_min": Decimal("70"),
     "repeat_rate_90d_min": Decimal("0.15"),
 }
@@ -30,21 +33,25 @@ class Settings:
         self.gross_margin = gross_margin
 
     def as_json(self) -> dict:
-        return {"targets": {k: str(v) for k, v in self.targets.items()},
-                "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None}
+        return {
+            "targets": {k: str(v) for k, v in self.targets.items()},
+            "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None,
+        }
 
 
 def load(session: Session, shop_id: int) -> Settings:
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
     targets = dict(DEFAULT_TARGETS)
     if row is not None:
-        targets.update({k: Decimal(v) for k, v in json.loads(row.targets or "{}").items() if k in DEFAULT_TARGETS})
+        targets.update(
+            {k: Decimal(v) for k, v in json.loads(row.targets or "{}").items() if k in DEFAULT_TARGETS}
+        )
     return Settings(targets, row.gross_margin if row is not None else None)
 
 
 def _decimal(value, name: str, errors: dict, low: Decimal, high: Decimal) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        errors[name] = "must be a number given as a string, such as \"3.0\""
+        errors[name] = 'must be a number given as a string, such as "3.0"'
         return None
     try:
         number = Decimal(str(value).strip())
@@ -72,10 +79,15 @@ def update(session: Session, shop_id: int, data) -> Settings:
         if name not in DEFAULT_TARGETS:
             errors[f"targets.{str(name)[:64]}"] = "unknown target; one of " + ", ".join(DEFAULT_TARGETS)
             continue
-        number = _decimal(value, f"targets.{name}", errors, Decimal(0), Decimal(1) if name in RATIO_TARGETS else LIMIT)
+        number = _decimal(
+            value, f"targets.{name}", errors, Decimal(0), Decimal(1) if name in RATIO_TARGETS else LIMIT
+        )
         if number is not None:
             targets[name] = number
-    for low, high in (("conversion_rate_min", "conversion_rate_max"), ("redemption_rate_min", "redemption_rate_max")):
+    for low, high in (
+        ("conversion_rate_min", "conversion_rate_max"),
+        ("redemption_rate_min", "redemption_rate_max"),
+    ):
         if targets[low] > targets[high]:
             errors[f"targets.{low}"] = f"must not be above {high}"
     margin = current.gross_margin
@@ -88,7 +100,9 @@ def update(session: Session, shop_id: int, data) -> Settings:
     if row is None:
         row = ShopSettings(shop_id=shop_id)
         session.add(row)
-    row.targets = json.dumps({k: str(v) for k, v in targets.items() if v != DEFAULT_TARGETS[k]}, sort_keys=True)
+    row.targets = json.dumps(
+        {k: str(v) for k, v in targets.items() if v != DEFAULT_TARGETS[k]}, sort_keys=True
+    )
     row.gross_margin = margin
     session.flush()
     return Settings(targets, margin)

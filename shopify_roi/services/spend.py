@@ -1,5 +1,6 @@
 """The spend ledger: dated fees, seeding (units x unit cost + shipping) and other costs per creator,
 optionally per campaign. Commission is not entered: metrics compute it from the creator's rate."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Creator, SpendEntry
-from ..money import in_range
 from ..models.spend import KINDS, SEEDING
+from ..money import in_range
 from . import creators as creators_svc
 from . import fields
 from .errors import Invalid, NotFound
@@ -31,9 +32,14 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
     except (TypeError, ValueError):
         errors["date"] = "must be a date YYYY-MM-DD"
         spent_on = None
-    out = {"kind": kind, "spent_on": spent_on, "note": fields.text(data.get("note", entry.note if entry else ""), "note", errors,
-                                                                   max_len=2000),
-           "units": None, "unit_cost": None, "shipping": None}
+    out = {
+        "kind": kind,
+        "spent_on": spent_on,
+        "note": fields.text(data.get("note", entry.note if entry else ""), "note", errors, max_len=2000),
+        "units": None,
+        "unit_cost": None,
+        "shipping": None,
+    }
     if kind == SEEDING and data.get("units") not in (None, ""):
         out["units"] = fields.whole(data["units"], "units", errors, high=MAX_UNITS)
         out["unit_cost"] = fields.amount(data.get("unit_cost"), "unit_cost", errors, required=True)
@@ -52,13 +58,20 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
     if entry is not None and "campaign" not in data:
         out["campaign_id"] = entry.campaign_id  # an edit that does not name a campaign keeps the entry's
     else:
-        out["campaign_id"] = creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
+        out["campaign_id"] = (
+            creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
+        )
     return out
 
 
 def entries(session: Session, shop_id: int, creator: Creator) -> list[SpendEntry]:
-    return list(session.scalars(select(SpendEntry).where(SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id)
-                                .order_by(SpendEntry.spent_on, SpendEntry.id)))
+    return list(
+        session.scalars(
+            select(SpendEntry)
+            .where(SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id)
+            .order_by(SpendEntry.spent_on, SpendEntry.id)
+        )
+    )
 
 
 def add(session: Session, shop_id: int, handle: str, data: dict) -> SpendEntry:
@@ -71,8 +84,11 @@ def add(session: Session, shop_id: int, handle: str, data: dict) -> SpendEntry:
 
 def get(session: Session, shop_id: int, handle: str, entry_id: int) -> SpendEntry:
     creator = creators_svc.get_creator(session, shop_id, handle)
-    entry = session.scalar(select(SpendEntry).where(SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id,
-                                                    SpendEntry.id == entry_id))
+    entry = session.scalar(
+        select(SpendEntry).where(
+            SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id, SpendEntry.id == entry_id
+        )
+    )
     if entry is None:
         raise NotFound("No such spend entry for this creator.")
     return entry

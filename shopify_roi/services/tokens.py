@@ -12,6 +12,7 @@ expiring offline access tokens"). The stored pair is replaced only by an answer 
 a failed write leaves the old refresh token, which the next refresh retries the same way.
 Only a refusal (a 4xx such as `invalid_grant`) means the merchant must open the app again.
 """
+
 from __future__ import annotations
 
 import time
@@ -32,7 +33,9 @@ TRANSIT_RETRY_PAUSES = (0.2, 1.0, 3.0)
 
 
 def _expiring_soon(shop: Shop) -> bool:
-    return shop.access_token_expires_at is not None and shop.access_token_expires_at - REFRESH_MARGIN <= utcnow()
+    return (
+        shop.access_token_expires_at is not None and shop.access_token_expires_at - REFRESH_MARGIN <= utcnow()
+    )
 
 
 class ShopTokens:
@@ -54,23 +57,26 @@ class ShopTokens:
         return self._refresh(seen)
 
     def _refresh(self, seen_generation: int) -> str:
-        lock = self.rt.jobs.redis.lock(f"shopify-roi:token-refresh:{self.domain}", timeout=60, blocking_timeout=90)
-        with lock:
-            with self.rt.db.session() as session:
-                query = select(Shop).where(Shop.domain == self.domain).execution_options(populate_existing=True)
-                if session.bind.dialect.name == "postgresql":
-                    query = query.with_for_update()
-                shop = session.scalar(query)
-                if shop is None or not shop.is_installed:
-                    raise ReauthorizeRequired(f"{self.domain} is not installed")
-                if shop.token_generation != seen_generation and not _expiring_soon(shop):
-                    return self.rt.cipher.decrypt(shop.access_token_enc)  # another worker refreshed
-                if not shop.refresh_token_enc:
-                    raise ReauthorizeRequired(f"{self.domain} has no refresh token; reinstall needed")
-                grant = self._ask(self.rt.cipher.decrypt(shop.refresh_token_enc))
-                save_grant(session, self.rt.cipher, self.domain, grant)
-                self.refreshes += 1
-                return grant.access_token
+        lock = self.rt.jobs.redis.lock(
+            f"shopify-roi:token-refresh:{self.domain}", timeout=60, blocking_timeout=90
+        )
+        with lock, self.rt.db.session() as session:
+            query = (
+                select(Shop).where(Shop.domain == self.domain).execution_options(populate_existing=True)
+            )
+            if session.bind.dialect.name == "postgresql":
+                query = query.with_for_update()
+            shop = session.scalar(query)
+            if shop is None or not shop.is_installed:
+                raise ReauthorizeRequired(f"{self.domain} is not installed")
+            if shop.token_generation != seen_generation and not _expiring_soon(shop):
+                return self.rt.cipher.decrypt(shop.access_token_enc)  # another worker refreshed
+            if not shop.refresh_token_enc:
+                raise ReauthorizeRequired(f"{self.domain} has no refresh token; reinstall needed")
+            grant = self._ask(self.rt.cipher.decrypt(shop.refresh_token_enc))
+            save_grant(session, self.rt.cipher, self.domain, grant)
+            self.refreshes += 1
+            return grant.access_token
 
     def _ask(self, refresh_token: str) -> oauth.TokenGrant:
         """Refresh with `refresh_token`, asking again with the same token while answers are lost.
@@ -84,16 +90,22 @@ class ShopTokens:
                 if not exc.transient:
                     raise ReauthorizeRequired(f"refresh refused for {self.domain}: {exc}") from exc
                 if pause is None:
-                    raise AdminError(f"no answer to the token refresh of {self.domain} ({exc}); "
-                                     "the stored refresh token is kept and asked again later") from exc
+                    raise AdminError(
+                        f"no answer to the token refresh of {self.domain} ({exc}); "
+                        "the stored refresh token is kept and asked again later"
+                    ) from exc
                 time.sleep(pause)
         raise AssertionError("unreachable")
 
 
 def admin_client(rt: Runtime, domain: str) -> AdminClient:
     """The Admin GraphQL client for one shop, with its token provider."""
-    return AdminClient(shop=domain, origin_template=rt.settings.origin_template,
-                       api_version=rt.settings.api_version, token=ShopTokens(rt, domain))
+    return AdminClient(
+        shop=domain,
+        origin_template=rt.settings.origin_template,
+        api_version=rt.settings.api_version,
+        token=ShopTokens(rt, domain),
+    )
 
 
 def rotate_encryption(rt: Runtime) -> dict:
@@ -107,9 +119,11 @@ def rotate_encryption(rt: Runtime) -> dict:
 
     counts = {"rotated": 0, "changed_meanwhile": 0, "unreadable": []}
     with rt.db.session() as session:
-        rows = session.execute(select(Shop.id, Shop.domain, Shop.access_token_enc, Shop.refresh_token_enc)
-                               .where((Shop.access_token_enc.is_not(None)) | (Shop.refresh_token_enc.is_not(None)))
-                               .order_by(Shop.id)).all()
+        rows = session.execute(
+            select(Shop.id, Shop.domain, Shop.access_token_enc, Shop.refresh_token_enc)
+            .where((Shop.access_token_enc.is_not(None)) | (Shop.refresh_token_enc.is_not(None)))
+            .order_by(Shop.id)
+        ).all()
     for shop_id, domain, access, refresh in rows:
         try:
             new_access, new_refresh = rt.cipher.rotate(access), rt.cipher.rotate(refresh)
@@ -120,7 +134,8 @@ def rotate_encryption(rt: Runtime) -> dict:
         for column, old in ((Shop.access_token_enc, access), (Shop.refresh_token_enc, refresh)):
             same.append(column.is_(None) if old is None else column == old)
         with rt.db.session() as session:
-            swapped = session.execute(update(Shop).where(*same).values(access_token_enc=new_access,
-                                                                       refresh_token_enc=new_refresh)).rowcount
+            swapped = session.execute(
+                update(Shop).where(*same).values(access_token_enc=new_access, refresh_token_enc=new_refresh)
+            ).rowcount
         counts["rotated" if swapped else "changed_meanwhile"] += 1
     return counts

@@ -3,13 +3,15 @@
 Built on `requests` (ShopifyAPI's GraphQL session is process-global). One instance per shop and
 thread of work; nothing is shared between calls but the HTTP connection pool.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import requests
 
@@ -126,7 +128,9 @@ class AdminClient:
             return payload.get("data") or {}
         raise AdminError(f"gave up on {operation_name or 'query'} after {self.max_attempts} attempts")
 
-    def mutate(self, query: str, variables: dict, payload_field: str, operation_name: str | None = None) -> dict:
+    def mutate(
+        self, query: str, variables: dict, payload_field: str, operation_name: str | None = None
+    ) -> dict:
         """Run a mutation and return its payload; raise UserErrors when Shopify refused it."""
         data = self.execute(query, variables, operation_name)
         payload = data.get(payload_field) or {}
@@ -135,7 +139,11 @@ class AdminClient:
         return payload
 
     def _headers(self) -> dict:
-        return {"X-Shopify-Access-Token": self.token(), "Content-Type": "application/json", "Accept": "application/json"}
+        return {
+            "X-Shopify-Access-Token": self.token(),
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
 
     def _note_cost(self, payload: dict) -> None:
         status = ((payload.get("extensions") or {}).get("cost") or {}).get("throttleStatus") or {}
@@ -150,10 +158,12 @@ class AdminClient:
         cost = (payload.get("extensions") or {}).get("cost") or {}
         requested = float(cost.get("requestedQueryCost") or 0)
         if self.throttle.maximum and requested > self.throttle.maximum:
-            raise AdminError(f"a query costing {requested:g} points can never fit {self.shop}'s bucket of "
-                             f"{self.throttle.maximum:g}; split it")
+            raise AdminError(
+                f"a query costing {requested:g} points can never fit {self.shop}'s bucket of "
+                f"{self.throttle.maximum:g}; split it"
+            )
         missing = max(requested - self.throttle.available, 1.0)
-        wait = missing / self.throttle.restore_rate if self.throttle.restore_rate else 2.0 ** attempt / 4
+        wait = missing / self.throttle.restore_rate if self.throttle.restore_rate else 2.0**attempt / 4
         self.retries += 1
         log.info("throttled by %s: waiting %.2fs for %s points", self.shop, wait, missing)
         self.sleep(min(max(wait, 0.05), self.max_wait))
@@ -161,7 +171,11 @@ class AdminClient:
     def _backoff(self, attempt: int, why: str, retry_after: str | None = None) -> None:
         if attempt >= self.max_attempts:
             raise AdminError(f"{self.shop}: {why}, gave up after {attempt} attempts")
-        wait = float(retry_after) if retry_after and retry_after.replace(".", "", 1).isdigit() else 0.25 * 2 ** (attempt - 1)
+        wait = (
+            float(retry_after)
+            if retry_after and retry_after.replace(".", "", 1).isdigit()
+            else 0.25 * 2 ** (attempt - 1)
+        )
         self.retries += 1
         log.warning("%s: %s, retry %d in %.2fs", self.shop, why, attempt, wait)
         self.sleep(min(wait, self.max_wait))
@@ -178,8 +192,11 @@ def _refusal(errors: list, operation_name: str | None) -> AdminError:
     if "MAX_COST_EXCEEDED" in codes:
         ext = next(e["extensions"] for e in errors if _code(e) == "MAX_COST_EXCEEDED")
         first = text.split("\n", 1)[0]
-        return QueryTooExpensive(f"{operation_name or 'query'}: {first} Split it or use a bulk operation.",
-                                 ext.get("cost"), ext.get("maxCost"))
+        return QueryTooExpensive(
+            f"{operation_name or 'query'}: {first} Split it or use a bulk operation.",
+            ext.get("cost"),
+            ext.get("maxCost"),
+        )
     if codes == {"ACCESS_DENIED"}:
         return AccessDenied(text)
     return AdminError(text)

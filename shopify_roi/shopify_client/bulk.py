@@ -7,11 +7,12 @@ The query (queries/orders_bulk.graphql) is what Shopify's bulk validator accepts
 (orders, their line items), `id` on every parent, and no connection within a list, so a refund's
 lines are not in it (`refunds.refund_lines` reads them).
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import requests
 
@@ -35,15 +36,22 @@ def orders_query(search: str) -> str:
 
 def start(client: AdminClient, inner_query: str) -> str:
     """Start a bulk query; returns the BulkOperation id (raises UserErrors, e.g. LIMIT_REACHED)."""
-    payload = client.mutate(load_query("bulk_run_query"), {"query": inner_query}, "bulkOperationRunQuery", "RunBulkQuery")
+    payload = client.mutate(
+        load_query("bulk_run_query"), {"query": inner_query}, "bulkOperationRunQuery", "RunBulkQuery"
+    )
     return payload["bulkOperation"]["id"]
 
 
 def status(client: AdminClient, operation_id: str) -> BulkStatus:
     data = client.execute(load_query("bulk_operation"), {"id": operation_id}, "BulkOperationStatus")
     op = data.get("bulkOperation") or {}
-    return BulkStatus(op.get("id", operation_id), op.get("status", ""), op.get("errorCode"),
-                      int(op.get("objectCount") or 0), op.get("url"))
+    return BulkStatus(
+        op.get("id", operation_id),
+        op.get("status", ""),
+        op.get("errorCode"),
+        int(op.get("objectCount") or 0),
+        op.get("url"),
+    )
 
 
 def stream_raw_lines(url: str, http: requests.Session | None = None) -> Iterator[bytes]:

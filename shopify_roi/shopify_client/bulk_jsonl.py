@@ -12,14 +12,15 @@ download has ended the orders are read back in file order, each with its childre
 join. Python holds one insert batch and one order at a time; SQLite's page cache is capped at
 `CACHE_KB`. The file is deleted when the iteration ends (or is abandoned).
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 import sqlite3
 import tempfile
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 INSERT_BATCH = 5000
 CACHE_KB = 16_384
@@ -69,7 +70,9 @@ def _spill(db: sqlite3.Connection, raw_lines: Iterator[bytes], children: dict[st
     db.execute("CREATE INDEX children_parent ON children (parent, seq)")
     db.execute("CREATE UNIQUE INDEX roots_id ON roots (id)")
     db.execute("COMMIT")
-    orphan = db.execute("SELECT seq, parent FROM children WHERE parent NOT IN (SELECT id FROM roots) LIMIT 1").fetchone()
+    orphan = db.execute(
+        "SELECT seq, parent FROM children WHERE parent NOT IN (SELECT id FROM roots) LIMIT 1"
+    ).fetchone()
     if orphan is not None:
         raise BulkShapeError(f"line {orphan[0] + 1}: its parent {orphan[1]!r} is not an object of the file")
 
@@ -85,8 +88,10 @@ def _read(db: sqlite3.Connection, children: dict[str, str]) -> Iterator[dict]:
     """Roots in file order, each with its children (file order): one join, streamed."""
     current: dict | None = None
     current_seq = None
-    rows = db.execute("SELECT r.seq, r.body, c.body FROM roots r LEFT JOIN children c ON c.parent = r.id "
-                      "ORDER BY r.seq, c.seq")
+    rows = db.execute(
+        "SELECT r.seq, r.body, c.body FROM roots r LEFT JOIN children c ON c.parent = r.id "
+        "ORDER BY r.seq, c.seq"
+    )
     for seq, root, child in rows:
         if seq != current_seq:
             if current is not None:

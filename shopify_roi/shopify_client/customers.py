@@ -4,6 +4,7 @@ Without `read_all_orders` the app sees only the last 60 days of orders, but `num
 them all: it is how the app learns that a customer it sees for the first time is not new (METRICS.md,
 "New customer order"). Needs `read_customers` and the app's approval for protected customer data (level 1; no protected field is read).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,20 +35,25 @@ def order_counts(client: AdminClient, customer_ids: list[str]) -> dict[str, Cust
     ids = [c for c in dict.fromkeys(customer_ids) if CUSTOMER_ID.match(c)]
     found: dict[str, CustomerOrders] = {}
     for start in range(0, len(ids), BATCH):
-        batch = ids[start:start + BATCH]
+        batch = ids[start : start + BATCH]
         try:
-            data = client.execute(load_query("customer_order_counts"), {"ids": [gid(c) for c in batch]}, "CustomerOrderCounts")
+            data = client.execute(
+                load_query("customer_order_counts"), {"ids": [gid(c) for c in batch]}, "CustomerOrderCounts"
+            )
         except AccessDenied as exc:
             if exc.protected_customer_data:
                 raise CustomersUnavailable(
                     "Shopify has not approved Creator ROI for protected customer data (level 1, requested in the "
                     "Partner Dashboard), so it will not say how many orders a customer placed: new-customer figures "
-                    f"rest on the orders the app can see. Shopify said: {exc}") from exc
+                    f"rest on the orders the app can see. Shopify said: {exc}"
+                ) from exc
             if "read_customers" in str(exc):
-                raise CustomersUnavailable("The shop has not granted Creator ROI access to customers (read_customers): "
-                                           "new-customer figures rest on the orders the app can see.") from exc
+                raise CustomersUnavailable(
+                    "The shop has not granted Creator ROI access to customers (read_customers): "
+                    "new-customer figures rest on the orders the app can see."
+                ) from exc
             raise
-        for requested, node in zip(batch, data.get("nodes") or []):
+        for requested, node in zip(batch, data.get("nodes") or [], strict=False):
             if not node or node.get("__typename") != "Customer":
                 found[requested] = CustomerOrders(requested, None)
                 continue

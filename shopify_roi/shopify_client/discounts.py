@@ -3,6 +3,7 @@
 Plain values in, small dataclasses out. `percentage` is a 0-1 fraction in the API; the
 `context: {all: ALL}` input is `@oneOf`; a duplicate code comes back as `userErrors` (HTTP 200).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -83,8 +84,14 @@ def _remote(node: dict | None) -> RemoteDiscount | None:
         return None
     body = node.get("codeDiscount") or {}
     codes = tuple((c.get("id"), c.get("code")) for c in ((body.get("codes") or {}).get("nodes") or []))
-    return RemoteDiscount(id=node["id"], title=body.get("title", ""), status=body.get("status", ""),
-                          tags=tuple(body.get("tags") or ()), codes=codes, kind=body.get("__typename", ""))
+    return RemoteDiscount(
+        id=node["id"],
+        title=body.get("title", ""),
+        status=body.get("status", ""),
+        tags=tuple(body.get("tags") or ()),
+        codes=codes,
+        kind=body.get("__typename", ""),
+    )
 
 
 def find_by_code(client: AdminClient, code: str) -> RemoteDiscount | None:
@@ -95,20 +102,30 @@ def find_by_code(client: AdminClient, code: str) -> RemoteDiscount | None:
 
 def create(client: AdminClient, spec: CodeSpec) -> RemoteDiscount:
     """Create a basic code discount; raises UserErrors (e.g. TAKEN) when Shopify refuses it."""
-    payload = client.mutate(load_query("discount_code_basic_create"), {"input": basic_input(spec)},
-                            "discountCodeBasicCreate", "CreateCreatorCode")
+    payload = client.mutate(
+        load_query("discount_code_basic_create"),
+        {"input": basic_input(spec)},
+        "discountCodeBasicCreate",
+        "CreateCreatorCode",
+    )
     return _remote(payload.get("codeDiscountNode"))
 
 
 def set_active(client: AdminClient, discount_id: str, active: bool) -> str:
     """Activate or deactivate (pause) a code discount; returns its new status."""
-    name, field_ = ("discount_code_activate", "discountCodeActivate") if active else ("discount_code_deactivate", "discountCodeDeactivate")
+    name, field_ = (
+        ("discount_code_activate", "discountCodeActivate")
+        if active
+        else ("discount_code_deactivate", "discountCodeDeactivate")
+    )
     payload = client.mutate(load_query(name), {"id": discount_id}, field_)
     return ((payload.get("codeDiscountNode") or {}).get("codeDiscount") or {}).get("status", "")
 
 
 def delete(client: AdminClient, discount_id: str) -> str:
-    payload = client.mutate(load_query("discount_code_delete"), {"id": discount_id}, "discountCodeDelete", "DeleteCode")
+    payload = client.mutate(
+        load_query("discount_code_delete"), {"id": discount_id}, "discountCodeDelete", "DeleteCode"
+    )
     return payload.get("deletedCodeDiscountId") or discount_id
 
 
@@ -122,9 +139,9 @@ def fetch_many(client: AdminClient, ids: list[str]) -> dict[str, RemoteDiscount 
     """
     found: dict[str, RemoteDiscount | None] = {}
     for start in range(0, len(ids), STATE_BATCH):
-        batch = ids[start:start + STATE_BATCH]
+        batch = ids[start : start + STATE_BATCH]
         data = client.execute(load_query("discount_codes_state"), {"ids": batch}, "DiscountCodesState")
-        for requested, node in zip(batch, data.get("nodes") or []):
+        for requested, node in zip(batch, data.get("nodes") or [], strict=False):
             found[requested] = _remote(node) if node and node.get("id") else None
     return found
 
@@ -143,20 +160,29 @@ def add_codes(client: AdminClient, discount_id: str, codes: list[str], polls: in
     """
     if len(codes) > 250:
         raise ValueError("at most 250 codes per call")
-    payload = client.mutate(load_query("discount_redeem_code_bulk_add"),
-                            {"discountId": discount_id, "codes": [{"code": c} for c in codes]},
-                            "discountRedeemCodeBulkAdd", "AddRedeemCodes")
+    payload = client.mutate(
+        load_query("discount_redeem_code_bulk_add"),
+        {"discountId": discount_id, "codes": [{"code": c} for c in codes]},
+        "discountRedeemCodeBulkAdd",
+        "AddRedeemCodes",
+    )
     creation_id = (payload.get("bulkCreation") or {}).get("id")
     wait = 0.1
     for _ in range(polls):
-        data = client.execute(load_query("discount_redeem_code_bulk_creation"), {"id": creation_id}, "RedeemCodeBulkCreation")
+        data = client.execute(
+            load_query("discount_redeem_code_bulk_creation"), {"id": creation_id}, "RedeemCodeBulkCreation"
+        )
         creation = data.get("discountRedeemCodeBulkCreation") or {}
         if creation.get("done"):
             out = []
             for node in (creation.get("codes") or {}).get("nodes") or []:
                 made = node.get("discountRedeemCode") or {}
                 errors = "; ".join(e.get("message", "") for e in node.get("errors") or [])
-                out.append(AddedCode(node.get("code", ""), made.get("id"), errors or (None if made else "not created")))
+                out.append(
+                    AddedCode(
+                        node.get("code", ""), made.get("id"), errors or (None if made else "not created")
+                    )
+                )
             return out
         client.sleep(wait)
         wait = min(wait * 2, 2.0)

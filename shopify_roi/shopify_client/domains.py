@@ -1,4 +1,5 @@
 """Shop domains and the URLs built from them (the origin template is the only way to reach a shop)."""
+
 from __future__ import annotations
 
 import re

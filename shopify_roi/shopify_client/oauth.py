@@ -3,10 +3,11 @@
 ShopifyAPI implements only the non-expiring code grant, so the grants are plain HTTPS calls
 (shopify-platform.md 1.2-1.3). Offline tokens are always requested as expiring (`expiring=1`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import requests
@@ -54,7 +55,9 @@ class AppCredentials:
 
 def authorize_url(creds: AppCredentials, shop: str, scopes: str, redirect_uri: str, state: str) -> str:
     """The offline-token authorize URL (no `grant_options[]`, so Shopify issues an offline token)."""
-    query = urlencode({"client_id": creds.api_key, "scope": scopes, "redirect_uri": redirect_uri, "state": state})
+    query = urlencode(
+        {"client_id": creds.api_key, "scope": scopes, "redirect_uri": redirect_uri, "state": state}
+    )
     return f"{shop_origin(creds.origin_template, shop)}/admin/oauth/authorize?{query}"
 
 
@@ -74,7 +77,7 @@ def _grant(creds: AppCredentials, shop: str, body: dict, http: requests.Session 
         error = data.get("error") if isinstance(data, dict) else None
         detail = (data.get("error_description") if isinstance(data, dict) else None) or error or resp.reason
         raise OAuthError(f"Shopify refused the grant ({resp.status_code}): {detail}", resp.status_code, error)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     expires_in = data.get("expires_in")
     refresh_in = data.get("refresh_token_expires_in")
     return TokenGrant(
@@ -86,12 +89,16 @@ def _grant(creds: AppCredentials, shop: str, body: dict, http: requests.Session 
     )
 
 
-def exchange_code(creds: AppCredentials, shop: str, code: str, http: requests.Session | None = None) -> TokenGrant:
+def exchange_code(
+    creds: AppCredentials, shop: str, code: str, http: requests.Session | None = None
+) -> TokenGrant:
     """Authorization-code grant for an expiring offline token."""
     return _grant(creds, shop, {"code": code, "expiring": "1"}, http)
 
 
-def exchange_session_token(creds: AppCredentials, shop: str, session_token: str, http: requests.Session | None = None) -> TokenGrant:
+def exchange_session_token(
+    creds: AppCredentials, shop: str, session_token: str, http: requests.Session | None = None
+) -> TokenGrant:
     """Token exchange: the App Bridge session token for an expiring offline token."""
     body = {
         "grant_type": TOKEN_EXCHANGE,
@@ -103,7 +110,9 @@ def exchange_session_token(creds: AppCredentials, shop: str, session_token: str,
     return _grant(creds, shop, body, http)
 
 
-def refresh(creds: AppCredentials, shop: str, refresh_token: str, http: requests.Session | None = None) -> TokenGrant:
+def refresh(
+    creds: AppCredentials, shop: str, refresh_token: str, http: requests.Session | None = None
+) -> TokenGrant:
     """Refresh an expiring offline token. The refresh token rotates: store the new pair at once.
 
     Since 2026-08-28 a used refresh token answers the same pair again until the app uses the

@@ -1,4 +1,5 @@
 """A product variant's cost per item (`InventoryItem.unitCost`): the COGS of gifted (seeding) product."""
+
 from __future__ import annotations
 
 import re
@@ -35,15 +36,23 @@ def unit_cost(client: AdminClient, gid: str) -> VariantCost:
         data = client.execute(load_query("variant_cost"), {"id": gid}, "VariantCost")
     except AdminError as exc:
         if "read_inventory" in str(exc) or "read_products" in str(exc):
-            raise CostUnavailable("The shop has not granted Creator ROI access to product costs "
-                                  "(read_products and read_inventory): enter the unit cost instead.") from exc
+            raise CostUnavailable(
+                "The shop has not granted Creator ROI access to product costs "
+                "(read_products and read_inventory): enter the unit cost instead."
+            ) from exc
         raise
     variant = data.get("productVariant")
     if not variant:
         raise CostUnavailable("No product variant with that id in this shop.")
-    cost = ((variant.get("inventoryItem") or {}).get("unitCost") or {})
+    cost = (variant.get("inventoryItem") or {}).get("unitCost") or {}
     if cost.get("amount") is None:
-        raise CostUnavailable(f"Shopify has no cost per item for {variant.get('displayName') or gid}: "
-                              "enter the unit cost instead (or add it to the product in Shopify).")
-    return VariantCost(variant["id"], variant.get("displayName") or "", Decimal(str(cost["amount"])),
-                       str(cost.get("currencyCode") or ""))
+        raise CostUnavailable(
+            f"Shopify has no cost per item for {variant.get('displayName') or gid}: "
+            "enter the unit cost instead (or add it to the product in Shopify)."
+        )
+    return VariantCost(
+        variant["id"],
+        variant.get("displayName") or "",
+        Decimal(str(cost["amount"])),
+        str(cost.get("currencyCode") or ""),
+    )

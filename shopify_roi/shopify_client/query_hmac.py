@@ -9,17 +9,17 @@ ShopifyAPI for Python signs the raw values instead, which differs as soon as a v
 A timestamp more than 90 seconds away from now is refused, as Shopify's library does
 (`HMAC_TIMESTAMP_PERMITTED_CLOCK_TOLERANCE_SEC`).
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import time
+from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Mapping, Sequence
 
 MAX_AGE_SECONDS = 90
 _UNRESERVED = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*-._")
-
 
 
 class Verdict(Enum):
@@ -36,8 +36,10 @@ def _form_encode(text: str) -> str:
 def message(args: Mapping[str, Sequence[str]]) -> str:
     """The signed message of a query given as key -> list of values (Werkzeug's `to_dict(flat=False)`)."""
     # A key given more than once is signed with its values joined by commas, as the library does.
-    return "&".join(f"{_form_encode(key)}={_form_encode(','.join(str(v) for v in args[key]))}"
-                    for key in sorted(k for k in args if k not in ("hmac", "signature")))
+    return "&".join(
+        f"{_form_encode(key)}={_form_encode(','.join(str(v) for v in args[key]))}"
+        for key in sorted(k for k in args if k not in ("hmac", "signature"))
+    )
 
 
 def sign(args: Mapping[str, Sequence[str]], secret: str) -> str:

@@ -16,6 +16,7 @@ refund with more than 10 lines is paged alone, 100 lines a page (1 + 2 + 100 x 6
 charged is the actual cost (a refund of one line costs 1 + 2 + 6 = 9), at the shop's restore rate:
 100 points/s on Standard, 1,000 on Plus; the client waits when Shopify answers THROTTLED.
 """
+
 from __future__ import annotations
 
 from .admin import AdminClient, AdminError, load_query
@@ -31,12 +32,14 @@ def refund_lines(client: AdminClient, refund_gids: list[str]) -> dict[str, list[
     gids = list(dict.fromkeys(refund_gids))
     found: dict[str, list[dict]] = {}
     for start in range(0, len(gids), REFUNDS_PER_REQUEST):
-        batch = gids[start:start + REFUNDS_PER_REQUEST]
-        data = client.execute(load_query("refund_lines"), {"ids": batch, "lines": LINES_FIRST_PAGE}, "RefundLines")
+        batch = gids[start : start + REFUNDS_PER_REQUEST]
+        data = client.execute(
+            load_query("refund_lines"), {"ids": batch, "lines": LINES_FIRST_PAGE}, "RefundLines"
+        )
         nodes = data.get("nodes") or []
         if len(nodes) != len(batch):  # `nodes` answers one entry per id, in order
             raise AdminError(f"Shopify answered {len(nodes)} nodes for {len(batch)} refund ids")
-        for gid, node in zip(batch, nodes):
+        for gid, node in zip(batch, nodes, strict=False):
             found[gid] = _all_lines(client, gid, node)
     return found
 
@@ -51,7 +54,9 @@ def _all_lines(client: AdminClient, gid: str, node: dict | None) -> list[dict]:
         lines.extend(page["nodes"])
         if not page["pageInfo"]["hasNextPage"]:
             return lines
-        data = client.execute(load_query("refund_lines_page"),
-                              {"id": gid, "lines": LINES_NEXT_PAGES, "after": page["pageInfo"]["endCursor"]},
-                              "RefundLinesPage")
+        data = client.execute(
+            load_query("refund_lines_page"),
+            {"id": gid, "lines": LINES_NEXT_PAGES, "after": page["pageInfo"]["endCursor"]},
+            "RefundLinesPage",
+        )
         node = data.get("node")

@@ -1,4 +1,5 @@
 """App Bridge session tokens (HS256 JWT signed with the app secret), decoded with ShopifyAPI."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ def decode(raw_token: str | None, api_key: str, secrets: list[str]) -> SessionTo
         except _st.SessionTokenError as exc:
             last_error = str(exc) or exc.__class__.__name__
             # PyJWT checks the signature before the times: this secret signed it, it is only late.
-            expired = expired or isinstance(exc.__cause__, (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError))
+            expired = expired or isinstance(
+                exc.__cause__, (jwt.ExpiredSignatureError, jwt.ImmatureSignatureError)
+            )
             continue
         except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
             # A correctly signed token whose claims are not strings where ShopifyAPI expects them
@@ -57,11 +60,16 @@ def decode(raw_token: str | None, api_key: str, secrets: list[str]) -> SessionTo
         shop = valid_shop_domain(dest.hostname or "")
         if dest.scheme != "https" or not shop:
             raise InvalidSessionToken("dest is not a shop")
-        return SessionToken(shop=shop, user_id=str(claims.get("sub", "")), session_id=str(claims.get("sid", "")), raw=raw_token)
+        return SessionToken(
+            shop=shop,
+            user_id=str(claims.get("sub", "")),
+            session_id=str(claims.get("sid", "")),
+            raw=raw_token,
+        )
     raise InvalidSessionToken("Signature has expired" if expired else last_error, expired=expired)
 
 
 def from_authorization_header(header: str | None, api_key: str, secrets: list[str]) -> SessionToken:
     if not header or not header.startswith("Bearer "):
         raise InvalidSessionToken("missing Bearer session token")
-    return decode(header[len("Bearer "):].strip(), api_key, secrets)
+    return decode(header[len("Bearer ") :].strip(), api_key, secrets)

@@ -1,4 +1,5 @@
 """Webhook signature: base64 HMAC-SHA256 of the raw body with the app secret (not the query HMAC)."""
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 `register` also sets what every route shares: ids in URLs fit the id columns, request bodies
 have a size limit per kind of route, and errors under `/api/` and `/webhooks/` answer JSON.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,9 +65,15 @@ def register(app: Flask) -> None:
         limit, variable = _body_limit()
         if request.blueprint == "webhooks":
             # Shopify retries it for 4 hours and then drops it; the nightly reconciliation repairs orders.
-            log.warning("refused a %s webhook body over %d bytes (%s)", request.headers.get("X-Shopify-Topic", "?"),
-                        limit, variable)
-        resp = jsonify(error="too_large", message=f"The request body is larger than {limit} bytes ({variable}).")
+            log.warning(
+                "refused a %s webhook body over %d bytes (%s)",
+                request.headers.get("X-Shopify-Topic", "?"),
+                limit,
+                variable,
+            )
+        resp = jsonify(
+            error="too_large", message=f"The request body is larger than {limit} bytes ({variable})."
+        )
         resp.status_code = 413
         return resp
 

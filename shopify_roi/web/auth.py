@@ -1,4 +1,5 @@
 """Install by authorization-code grant: `/auth?shop=` and `/auth/callback`."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
@@ -16,8 +17,13 @@ def begin():
     rt = runtime()
     try:
         with rt.db.session() as session:
-            url = installs.begin_install(session, rt.credentials, request.args.get("shop"), rt.settings.scopes,
-                                         f"{rt.settings.app_url}/auth/callback")
+            url = installs.begin_install(
+                session,
+                rt.credentials,
+                request.args.get("shop"),
+                rt.settings.scopes,
+                f"{rt.settings.app_url}/auth/callback",
+            )
     except installs.InstallError as exc:
         return render_template("install.html", error=str(exc)), exc.status
     return redirect(url, code=302)
@@ -28,7 +34,9 @@ def callback():
     rt = runtime()
     try:
         with rt.db.session() as session:
-            shop = installs.complete_install(session, rt.credentials, rt.cipher, request.args.to_dict(flat=False), rt.secrets)
+            shop = installs.complete_install(
+                session, rt.credentials, rt.cipher, request.args.to_dict(flat=False), rt.secrets
+            )
             domain = shop.domain
     except installs.InstallError as exc:
         return render_template("install.html", error=str(exc)), exc.status

@@ -1,5 +1,6 @@
 """Request guards: the App Bridge session token for `/api/`, the input every API view refuses
 (bodies that are not JSON objects, control characters), and the runtime accessor."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -20,8 +21,11 @@ def runtime() -> Runtime:
 def reauthorize_response(shop: str):
     """401 that tells App Bridge (and our page script) to send the merchant through install again."""
     url = f"{runtime().settings.app_url}/auth?shop={shop}"
-    resp = jsonify(error="reinstall_required", message="Creator ROI is not installed on this shop. Reinstall it to continue.",
-                   reinstall_url=url)
+    resp = jsonify(
+        error="reinstall_required",
+        message="Creator ROI is not installed on this shop. Reinstall it to continue.",
+        reinstall_url=url,
+    )
     resp.status_code = 401
     resp.headers["X-Shopify-API-Request-Failure-Reauthorize"] = "1"
     resp.headers["X-Shopify-API-Request-Failure-Reauthorize-Url"] = url
@@ -72,13 +76,17 @@ def check_input(view):
             return _refusal(400, "invalid", "The query string contains control characters.")
     if request.method not in ("POST", "PUT", "PATCH"):
         return None
-    has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    has_body = (
+        bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    )
     if not has_body:
         return None
     if not request.is_json:
         if getattr(view, "accepts_csv_upload", False):
             return None
-        return _refusal(415, "unsupported_media_type", "Send a JSON object with Content-Type: application/json.")
+        return _refusal(
+            415, "unsupported_media_type", "Send a JSON object with Content-Type: application/json."
+        )
     if not request.get_data(cache=True).strip():
         return None
     try:
@@ -103,7 +111,9 @@ def session_token_required(view):
     def wrapper(*args, **kwargs):
         rt = runtime()
         try:
-            token = from_authorization_header(request.headers.get("Authorization"), rt.settings.api_key, rt.secrets)
+            token = from_authorization_header(
+                request.headers.get("Authorization"), rt.settings.api_key, rt.secrets
+            )
         except InvalidSessionToken as exc:
             resp = jsonify(error="unauthorized", message=str(exc))
             resp.status_code = 401

@@ -4,12 +4,13 @@ The redirect path does one Redis round trip (the rate limit), one indexed read a
 (no ORM unit of work); bots and link previewers are redirected but not counted. An unknown or
 archived id is a bare 404; a client over LINK_RATE_LIMIT requests in a window gets a 429.
 """
+
 from __future__ import annotations
 
 import io
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import segno
 from flask import Blueprint, Response, abort, redirect, request
@@ -78,8 +79,10 @@ def follow(short_id: str):
         klass = links.agent_class(user_agent)
         if klass is not None:
             ip = request.remote_addr or ""  # the client as the trusted proxies saw it (PROXY_HOPS)
-            day = datetime.now(timezone.utc).date().isoformat()
-            links.record_click(session, found, klass, links.visitor_hash(rt.settings.api_secret, ip, user_agent, day))
+            day = datetime.now(UTC).date().isoformat()
+            links.record_click(
+                session, found, klass, links.visitor_hash(rt.settings.api_secret, ip, user_agent, day)
+            )
     resp = redirect(found[3], code=302)
     resp.headers["Cache-Control"] = "no-store"  # every click must reach us
     resp.headers["Referrer-Policy"] = "no-referrer-when-downgrade"
@@ -90,7 +93,9 @@ def follow(short_id: str):
 def qr_svg(short_id: str):
     _live(short_id)
     out = io.BytesIO()
-    segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(out, kind="svg", scale=8, border=2)
+    segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(
+        out, kind="svg", scale=8, border=2
+    )
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
@@ -98,6 +103,11 @@ def qr_svg(short_id: str):
 def qr_png(short_id: str):
     _live(short_id)
     out = io.BytesIO()
-    segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(out, kind="png", scale=8, border=2)
-    return Response(out.getvalue(), mimetype="image/png",
-                    headers={"Content-Disposition": f"inline; filename=creator-link-{short_id}.png"})
+    segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(
+        out, kind="png", scale=8, border=2
+    )
+    return Response(
+        out.getvalue(),
+        mimetype="image/png",
+        headers={"Content-Disposition": f"inline; filename=creator-link-{short_id}.png"},
+    )

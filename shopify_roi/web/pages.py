@@ -1,4 +1,5 @@
 """The embedded page. Server-rendered, so it shows even when Shopify's CDN is unreachable."""
+
 from __future__ import annotations
 
 from flask import (
@@ -48,13 +49,19 @@ def index():
     header_token = session_bounce.bearer_token(request.headers.get("Authorization"))
     if not args.get("shop") and not args.get("id_token") and not header_token:
         return _page("install.html", error=None)
-    verdict = query_hmac.check(args.to_dict(flat=False), rt.secrets) if "hmac" in args else query_hmac.Verdict.VALID
+    verdict = (
+        query_hmac.check(args.to_dict(flat=False), rt.secrets) if "hmac" in args else query_hmac.Verdict.VALID
+    )
     shop_param = valid_shop_domain(args.get("shop")) if args.get("shop") else None
     embedded = args.get("embedded") == "1" and shop_param is not None
     if verdict is query_hmac.Verdict.STALE and embedded and not header_token:
         return _bounce()  # an old admin URL (a restored tab): App Bridge reloads it with fresh parameters
     if verdict is not query_hmac.Verdict.VALID:
-        return _page("install.html", 400, error="This link's signature is not valid. Open the app from your Shopify admin.")
+        return _page(
+            "install.html",
+            400,
+            error="This link's signature is not valid. Open the app from your Shopify admin.",
+        )
     if args.get("shop") and not shop_param:
         return _page("install.html", 400, error="That is not a myshopify.com shop domain.")
     raw_token = header_token or args.get("id_token")
@@ -74,7 +81,11 @@ def index():
         # App Bridge's bounce that fails is final (no loop), and so is a forged one.
         if exc.expired and embedded and not header_token:
             return _bounce()
-        return _page("install.html", 401, error=f"Your Shopify session could not be verified ({exc}). Reload the app from the admin.")
+        return _page(
+            "install.html",
+            401,
+            error=f"Your Shopify session could not be verified ({exc}). Reload the app from the admin.",
+        )
     if shop_param and shop_param != token.shop:
         return _page("install.html", 400, error="The shop in the link does not match your session.")
     try:
@@ -82,20 +93,32 @@ def index():
             shop = installs.shop_by_domain(session, token.shop)
             newly_installed = not (shop and shop.is_installed)
             if newly_installed:
-                shop = installs.install_from_session_token(session, rt.credentials, rt.cipher, token.shop, raw_token)
+                shop = installs.install_from_session_token(
+                    session, rt.credentials, rt.cipher, token.shop, raw_token
+                )
             deliveries = inbox.recent(session, token.shop, limit=10)
             session.expunge_all()
     except installs.InstallError as exc:
-        return _page("install.html", exc.status, error=f"Creator ROI could not be authorised for this shop: {exc}")
+        return _page(
+            "install.html", exc.status, error=f"Creator ROI could not be authorised for this shop: {exc}"
+        )
     if newly_installed:
         rt.jobs.enqueue(sync_shop, token.shop)
     g.shop = shop
-    return _page("app.html", shop=shop, shop_domain=shop.domain, deliveries=deliveries,
-                 settings=rt.settings, newly_installed=newly_installed)
+    return _page(
+        "app.html",
+        shop=shop,
+        shop_domain=shop.domain,
+        deliveries=deliveries,
+        settings=rt.settings,
+        newly_installed=newly_installed,
+    )
 
 
 def _bounce():
-    url = session_bounce.bounce_url(runtime().settings.app_url, request.path, list(request.args.items(multi=True)))
+    url = session_bounce.bounce_url(
+        runtime().settings.app_url, request.path, list(request.args.items(multi=True))
+    )
     return redirect(url, code=302)
 
 
@@ -104,6 +127,8 @@ def session_token_bounce():
     """Shopify's bounce page: App Bridge alone, which reloads `shopify-reload` with a fresh token."""
     rt = runtime()
     shop = valid_shop_domain(request.args.get("shop"))
-    if not shop or not session_bounce.reload_target_ok(rt.settings.app_url, request.args.get(session_bounce.RELOAD_PARAM)):
+    if not shop or not session_bounce.reload_target_ok(
+        rt.settings.app_url, request.args.get(session_bounce.RELOAD_PARAM)
+    ):
         return _page("install.html", 400, error="Open Creator ROI from your Shopify admin.")
     return _page("bounce.html", shop_domain=shop, settings=rt.settings)

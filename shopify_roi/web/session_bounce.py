@@ -11,6 +11,7 @@ old URL, or a page opened from a stale link, needs this to show anything.
 `hmac` is dropped with `id_token`: Shopify signed the parameters together, so the signature cannot
 hold without the token; the reloaded request is authenticated by its Bearer token instead.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -23,8 +24,8 @@ _DROPPED = ("id_token", "hmac", RELOAD_PARAM)
 
 def bearer_token(header: str | None) -> str | None:
     """The session token of an `Authorization: Bearer …` header (App Bridge's fetch), else None."""
-    if header and header.startswith("Bearer ") and header[len("Bearer "):].strip():
-        return header[len("Bearer "):].strip()
+    if header and header.startswith("Bearer ") and header[len("Bearer ") :].strip():
+        return header[len("Bearer ") :].strip()
     return None
 
 

@@ -5,6 +5,7 @@ is a 401 with nothing stored (Shopify's compliance review checks this). A verifi
 `X-Shopify-Triggered-At` is older than the replay window is recorded (`skipped`, with the reason)
 and answered 200, but not applied (see `inbox.replay_verdict`).
 """
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,8 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..jobs.orders import drain_requests, request_drain
 from ..jobs.deliveries import process_delivery
+from ..jobs.orders import drain_requests, request_drain
 from ..services import inbox, installs
 from ..shopify_client import webhook_hmac
 from ..shopify_client.domains import valid_shop_domain
@@ -24,10 +25,22 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 TOPICS = {
     "app": {"app/uninstalled", "app/scopes_update"},
     "compliance": {"customers/data_request", "customers/redact", "shop/redact"},
-    "orders": {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create"},
+    "orders": {
+        "orders/create",
+        "orders/updated",
+        "orders/paid",
+        "orders/cancelled",
+        "orders/edited",
+        "refunds/create",
+    },
     "bulk": {"bulk_operations/finish"},
-    "discounts": {"discounts/create", "discounts/update", "discounts/delete", "discounts/redeemcode_added",
-                  "discounts/redeemcode_removed"},
+    "discounts": {
+        "discounts/create",
+        "discounts/update",
+        "discounts/delete",
+        "discounts/redeemcode_added",
+        "discounts/redeemcode_removed",
+    },
 }
 
 
@@ -79,9 +92,16 @@ def receive(path_key: str):
         return _answer(400, "missing or unexpected shop, topic or webhook id")
     triggered_at = _header("X-Shopify-Triggered-At")
     stale = inbox.replay_verdict(triggered_at, rt.settings.webhook_replay_window_hours)
-    fields = dict(shop_domain=shop, webhook_id=webhook_id, topic=topic, raw_body=raw,
-                  api_version=_header("X-Shopify-API-Version"), event_id=_header("X-Shopify-Event-Id"),
-                  triggered_at=triggered_at, skipped_because=stale)
+    fields = dict(
+        shop_domain=shop,
+        webhook_id=webhook_id,
+        topic=topic,
+        raw_body=raw,
+        api_version=_header("X-Shopify-API-Version"),
+        event_id=_header("X-Shopify-Event-Id"),
+        triggered_at=triggered_at,
+        skipped_because=stale,
+    )
     attempts = []
 
     def store() -> inbox.Receipt:

@@ -1,11 +1,11 @@
 """The creators pages as staff see them inside the admin frame, with App Bridge emulated."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 import requests
-
 from support import Merchant, install
 
 
@@ -14,13 +14,17 @@ def admin_page(app_server, stand_in, shop_domain, page, settings):
     """The stand-in's admin frame for the shop; App Bridge's CDN script is served by the stand-in's shim."""
     install(app_server.url, shop_domain)
     shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(re.compile(r"https://cdn\.shopify\.com/.*"),
-               lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim))
+    page.route(
+        re.compile(r"https://cdn\.shopify\.com/.*"),
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
+    )
     page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
     return page
 
 
-def test_creators_list_add_form_with_collision_and_links_panel(admin_page, app_server, stand_in, shop_domain, screenshots):
+def test_creators_list_add_form_with_collision_and_links_panel(
+    admin_page, app_server, stand_in, shop_domain, screenshots
+):
     page = admin_page
     merchant = Merchant(app_server.url, stand_in, shop_domain)
     frame = page.frame_locator("#app-frame")
@@ -29,11 +33,17 @@ def test_creators_list_add_form_with_collision_and_links_panel(admin_page, app_s
     frame.locator("text=Add your first creator").wait_for(timeout=20_000)
     page.screenshot(path=str(screenshots / "creators-empty.png"))
 
-    for handle, code, pct, platform, followers in (("anna", "ANNA15", "15", "instagram", 48000),
-                                                   ("ben", "BEN10", "10", "tiktok", 120000),
-                                                   ("chloe", "CHLOE20", "20", "youtube", 9500)):
-        assert merchant.create_creator(handle, code, pct, platform=platform, followers=followers,
-                                       campaigns=["Spring launch"]).status_code == 201
+    for handle, code, pct, platform, followers in (
+        ("anna", "ANNA15", "15", "instagram", 48000),
+        ("ben", "BEN10", "10", "tiktok", 120000),
+        ("chloe", "CHLOE20", "20", "youtube", 9500),
+    ):
+        assert (
+            merchant.create_creator(
+                handle, code, pct, platform=platform, followers=followers, campaigns=["Spring launch"]
+            ).status_code
+            == 201
+        )
     stand_in.control.create_discount(shop_domain, "SUMMER25", percentage=0.25, title="Summer sale")
 
     page.reload()

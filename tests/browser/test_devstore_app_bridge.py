@@ -5,6 +5,7 @@ Sources: shopify.dev "App Bridge" (Getting started), the loader's checks quoted 
 Shopify/shopify-app-bridge issue #229, shopify.dev "ID Token API", "Resource Fetching API",
 "Loading API", and Shopify/shopify-app-js redirect-to-bounce-page.ts (the `shopify-reload` bounce).
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,7 @@ class FakeApp:
             "async": lambda: self.page(self.bridge(" async")),
             "defer": lambda: self.page(self.bridge(" defer")),
             "module": lambda: self.page(self.bridge(' type="module"')),
-            "not-first": lambda: self.page('<script>window.before = 1;</script>' + self.bridge()),
+            "not-first": lambda: self.page("<script>window.before = 1;</script>" + self.bridge()),
             "in-body": lambda: self.page("", self.bridge()),
             "off-cdn": lambda: self.page(self.bridge(src=f"{self.url}/copy/app-bridge.js")),
             "no-api-key": lambda: self.page(f'<script src="{self.shim}"></script>'),
@@ -75,7 +76,11 @@ class FakeApp:
 
         @app.get("/reauth")
         def reauth():
-            return Response("", 401, headers={"X-Shopify-API-Request-Failure-Reauthorize-Url": f"{self.url}/auth?shop={SHOP}"})
+            return Response(
+                "",
+                401,
+                headers={"X-Shopify-API-Request-Failure-Reauthorize-Url": f"{self.url}/auth?shop={SHOP}"},
+            )
 
         @app.get("/auth")
         def auth():
@@ -84,7 +89,11 @@ class FakeApp:
         @app.get("/start-bounce/<where>")
         def start_bounce(where):
             kept = [(k, v) for k, v in request.args.items() if k not in ("id_token", "hmac")]
-            target = f"{self.url}/target?{urlencode(kept)}" if where == "same-origin" else f"{self.shim_origin}/_devstore/health"
+            target = (
+                f"{self.url}/target?{urlencode(kept)}"
+                if where == "same-origin"
+                else f"{self.shim_origin}/_devstore/health"
+            )
             return redirect(f"/bounce?{urlencode(kept + [('shopify-reload', target)])}")
 
         @app.get("/bounce")
@@ -94,7 +103,9 @@ class FakeApp:
         @app.get("/target")
         def target():
             self.seen.append(("/target", dict(request.headers)))
-            return Response(self.page(self.bridge(), '<p id="target">the app, reloaded</p>'), mimetype="text/html")
+            return Response(
+                self.page(self.bridge(), '<p id="target">the app, reloaded</p>'), mimetype="text/html"
+            )
 
         return app
 
@@ -113,11 +124,19 @@ def shopify(fake_app):
     with DevstoreServer(config) as server:
         server.control.create_shop(SHOP, scopes="read_orders")
         token = server.control.session_token(SHOP)
-        installed = requests.post(f"{server.origin(SHOP)}/admin/oauth/access_token", timeout=10, json={
-            "client_id": API_KEY, "client_secret": API_SECRET,
-            "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": token,
-            "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
-            "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token", "expiring": "1"})
+        installed = requests.post(
+            f"{server.origin(SHOP)}/admin/oauth/access_token",
+            timeout=10,
+            json={
+                "client_id": API_KEY,
+                "client_secret": API_SECRET,
+                "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+                "subject_token": token,
+                "subject_token_type": "urn:ietf:params:oauth:token-type:id_token",
+                "requested_token_type": "urn:shopify:params:oauth:token-type:offline-access-token",
+                "expiring": "1",
+            },
+        )
         assert installed.status_code == 200, installed.text
         fake_app.shim = f"{server.url}/_devstore/app-bridge.js"  # the stand-in plays Shopify's CDN
         fake_app.shim_origin = server.url
@@ -143,16 +162,21 @@ def _claims(token: str) -> dict:
     return jwt.decode(token, API_SECRET, algorithms=["HS256"], audience=API_KEY)
 
 
-@pytest.mark.parametrize("variant, reason", [
-    ("async", "The script tag loading App Bridge has `async`"),
-    ("defer", "The script tag loading App Bridge has `defer`."),
-    ("module", 'The script tag loading App Bridge has `type="module"`'),
-    ("not-first", "The script tag loading App Bridge should be the first script tag in the document"),
-    ("in-body", "The script tag loading App Bridge should be the first script tag in the document"),
-    ("off-cdn", "The script tag loading App Bridge is not loading App Bridge from the Shopify CDN."),
-    ("no-api-key", "App Bridge Next: missing required configuration fields: apiKey"),
-])
-def test_app_bridge_refuses_to_start_when_loaded_the_wrong_way(shopify, fake_app, page, console, variant, reason):
+@pytest.mark.parametrize(
+    "variant, reason",
+    [
+        ("async", "The script tag loading App Bridge has `async`"),
+        ("defer", "The script tag loading App Bridge has `defer`."),
+        ("module", 'The script tag loading App Bridge has `type="module"`'),
+        ("not-first", "The script tag loading App Bridge should be the first script tag in the document"),
+        ("in-body", "The script tag loading App Bridge should be the first script tag in the document"),
+        ("off-cdn", "The script tag loading App Bridge is not loading App Bridge from the Shopify CDN."),
+        ("no-api-key", "App Bridge Next: missing required configuration fields: apiKey"),
+    ],
+)
+def test_app_bridge_refuses_to_start_when_loaded_the_wrong_way(
+    shopify, fake_app, page, console, variant, reason
+):
     frame = _open(page, shopify, fake_app, f"variant/{variant}")
     assert frame.evaluate("typeof window.shopify") == "undefined"
     frame.wait_for_function("true")  # let the console events of the frame arrive
@@ -161,7 +185,9 @@ def test_app_bridge_refuses_to_start_when_loaded_the_wrong_way(shopify, fake_app
         assert any(ABORT in text for text in console), console
 
 
-def test_a_plain_first_script_starts_app_bridge_with_fresh_one_minute_tokens(shopify, fake_app, page, console):
+def test_a_plain_first_script_starts_app_bridge_with_fresh_one_minute_tokens(
+    shopify, fake_app, page, console
+):
     frame = _open(page, shopify, fake_app, "variant/good")
     config = frame.evaluate("shopify.config")
     assert (config["apiKey"], config["shop"]) == (API_KEY, SHOP)
@@ -181,11 +207,23 @@ def test_the_apps_own_fetches_get_a_fresh_bearer_token_and_others_do_not(shopify
     # Another host (App Bridge compares host names, not ports: 127.0.0.1:<any port> would be "own").
     elsewhere = shopify.url.replace("127.0.0.1", "localhost") + "/elsewhere"
     outside: list[dict] = []
-    page.route(elsewhere, lambda route: (outside.append(route.request.headers), route.fulfill(
-        status=200, body="{}", headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"})))
+    page.route(
+        elsewhere,
+        lambda route: (
+            outside.append(route.request.headers),
+            route.fulfill(
+                status=200,
+                body="{}",
+                headers={"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
+            ),
+        ),
+    )
 
     assert frame.evaluate("fetch('/probe').then(r => r.status)") == 200
-    assert frame.evaluate("fetch('/probe', {headers: {Authorization: 'Bearer mine'}}).then(r => r.status)") == 200
+    assert (
+        frame.evaluate("fetch('/probe', {headers: {Authorization: 'Bearer mine'}}).then(r => r.status)")
+        == 200
+    )
     assert frame.evaluate(f"fetch('{elsewhere}').then(r => r.status)") == 200
 
     (_, added), (_, kept) = fake_app.seen
@@ -251,8 +289,10 @@ def test_the_bounce_fetches_the_reload_url_with_a_fresh_token_and_shows_it(shopi
 def test_the_bounce_refuses_a_reload_url_on_another_origin(shopify, fake_app, page):
     fake_app.seen.clear()
     elsewhere: list[str] = []
-    page.route(re.compile(re.escape(shopify.url) + r"/_devstore/health.*"),
-               lambda route: (elsewhere.append(route.request.url), route.continue_()))
+    page.route(
+        re.compile(re.escape(shopify.url) + r"/_devstore/health.*"),
+        lambda route: (elsewhere.append(route.request.url), route.continue_()),
+    )
     # (the stand-in's port differs from the app's: another origin, though the same host)
     page.goto(f"{shopify.origin(SHOP)}/admin/apps/{API_KEY}/start-bounce/cross-origin")
     frame = page.frame_locator("#app-frame")

@@ -6,6 +6,7 @@ session token lives one minute (shopify.dev "About session tokens"): the page mu
 loaded as a plain script, first in <head> (shopify.dev "App Bridge", Getting started; the loader's
 checks in Shopify/shopify-app-bridge issue #229).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,15 @@ from support import Merchant, bearer, install
 def _serve_app_bridge(page, stand_in) -> None:
     """Shopify's CDN URL answers with the stand-in's App Bridge (the app is configured with the CDN)."""
     shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(re.compile(r"https://cdn\.shopify\.com/.*"),
-               lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim,
-                                           headers={"Access-Control-Allow-Origin": "*"}))
+    page.route(
+        re.compile(r"https://cdn\.shopify\.com/.*"),
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/javascript",
+            body=shim,
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
 
 
 class ApiTraffic:
@@ -32,9 +39,15 @@ class ApiTraffic:
         self.calls: list[tuple[str, int]] = []
         self.tokens: list[str] = []
         prefix = app_url + "/api/"
-        page.on("response", lambda r: self.calls.append((r.url, r.status)) if r.url.startswith(prefix) else None)
-        page.on("request", lambda r: self.tokens.append(r.headers.get("authorization", ""))
-                if r.url.startswith(prefix) else None)
+        page.on(
+            "response", lambda r: self.calls.append((r.url, r.status)) if r.url.startswith(prefix) else None
+        )
+        page.on(
+            "request",
+            lambda r: (
+                self.tokens.append(r.headers.get("authorization", "")) if r.url.startswith(prefix) else None
+            ),
+        )
 
     def refused(self) -> list[tuple[str, int]]:
         return [(url, status) for url, status in self.calls if status == 401]
@@ -46,7 +59,12 @@ def merchant(app_server, stand_in, shop_domain, runtime):
     runtime.jobs.drain()  # the shop's currency and time zone, read through the Admin API
     merchant = Merchant(app_server.url, stand_in, shop_domain)
     assert merchant.create_creator("anna", "ANNA15", "15").status_code == 201
-    assert merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}).status_code == 201
+    assert (
+        merchant.post(
+            "/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}
+        ).status_code
+        == 201
+    )
     return merchant
 
 
@@ -54,7 +72,9 @@ def _open_admin(page, stand_in, shop_domain, settings):
     page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
     frame = page.frame_locator("#app-frame")
     frame.locator("body[data-api-ready='1'], body[data-app-bridge='missing']").wait_for(timeout=30_000)
-    assert frame.locator("body[data-app-bridge='missing']").count() == 0, "App Bridge did not start in the app's page"
+    assert frame.locator("body[data-app-bridge='missing']").count() == 0, (
+        "App Bridge did not start in the app's page"
+    )
     frame.locator("body[data-roi-ready]").wait_for(timeout=30_000)
     return frame
 
@@ -73,8 +93,9 @@ def _wait_until_refused(app_url: str, token: str) -> None:
     pytest.fail("the page-load session token never expired")
 
 
-def test_the_app_starts_app_bridge_and_every_call_succeeds(merchant, app_server, stand_in, shop_domain, settings, page,
-                                                           screenshots):
+def test_the_app_starts_app_bridge_and_every_call_succeeds(
+    merchant, app_server, stand_in, shop_domain, settings, page, screenshots
+):
     """Fails when the template loads App Bridge `async`/`defer` or after another script: the
     stand-in's App Bridge then refuses to start, and the page can make no call at all."""
     _serve_app_bridge(page, stand_in)
@@ -92,8 +113,9 @@ def test_the_app_starts_app_bridge_and_every_call_succeeds(merchant, app_server,
     page.screenshot(path=str(screenshots / "embedded-app-with-app-bridge.png"))
 
 
-def test_a_page_left_open_past_token_expiry_keeps_working(merchant, app_server, stand_in, shop_domain, settings, page,
-                                                          screenshots):
+def test_a_page_left_open_past_token_expiry_keeps_working(
+    merchant, app_server, stand_in, shop_domain, settings, page, screenshots
+):
     _serve_app_bridge(page, stand_in)
     # The admin opens the app with a token issued 55 s ago: dead 5 s later (+10 s leeway), so the
     # test need not wait a minute for the page-load token to die.
@@ -131,14 +153,22 @@ def test_a_page_left_open_past_token_expiry_keeps_working(merchant, app_server, 
     page.screenshot(path=str(screenshots / "embedded-app-after-five-minutes.png"))
 
 
-def test_opening_the_app_with_an_expired_token_bounces_to_the_working_page(merchant, app_server, stand_in, shop_domain,
-                                                                          settings, page, screenshots):
+def test_opening_the_app_with_an_expired_token_bounces_to_the_working_page(
+    merchant, app_server, stand_in, shop_domain, settings, page, screenshots
+):
     _serve_app_bridge(page, stand_in)
     stand_in.control.admin_frame(shop_domain, id_token_age=300)  # the admin's token died four minutes ago
     documents: list[tuple[str, int]] = []
-    page.on("response", lambda r: documents.append((urlsplit(r.url).path, r.status))
-            if r.url.startswith(app_server.url) and r.request.resource_type in ("document", "fetch")
-            and not urlsplit(r.url).path.startswith("/api/") else None)
+    page.on(
+        "response",
+        lambda r: (
+            documents.append((urlsplit(r.url).path, r.status))
+            if r.url.startswith(app_server.url)
+            and r.request.resource_type in ("document", "fetch")
+            and not urlsplit(r.url).path.startswith("/api/")
+            else None
+        ),
+    )
 
     frame = _open_admin(page, stand_in, shop_domain, settings)
     assert frame.locator("#roi-table tbody tr[data-handle=anna]").count() == 1
@@ -153,6 +183,8 @@ def test_opening_the_app_with_an_expired_token_bounces_to_the_working_page(merch
     app = _app_frame(page, app_server.url)
     app.evaluate("window.__beforeReload = true; location.reload()")
     # A new window once reloaded (the old one's marker gone), then the page's first calls done.
-    app.wait_for_function("() => !window.__beforeReload && document.body && document.body.dataset.apiReady === '1'",
-                          timeout=30_000)
+    app.wait_for_function(
+        "() => !window.__beforeReload && document.body && document.body.dataset.apiReady === '1'",
+        timeout=30_000,
+    )
     assert traffic.calls and traffic.refused() == []

@@ -1,4 +1,5 @@
 """The README's demo command, and the embedded page as a merchant's browser shows it."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,18 @@ def demo(tmp_path):
     """`python -m devstore.demo` (what `make demo` runs) on free ports, on its embedded defaults."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["SHOPIFY_ROI_DATA_DIR"] = str(tmp_path)
-    cmd = [sys.executable, "-m", "devstore.demo", "--port", str(_free_port()), "--app-port", str(_free_port())]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "devstore.demo",
+        "--port",
+        str(_free_port()),
+        "--app-port",
+        str(_free_port()),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     url, seen, deadline = None, [], time.time() + 180
     while time.time() < deadline and url is None:
         line = proc.stdout.readline()
@@ -65,14 +76,17 @@ def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
     page.screenshot(path=str(screenshots / "demo-roi-page-full.png"))
 
 
-def test_without_app_bridge_the_page_renders_and_says_plainly_it_cannot_work(app_server, stand_in, shop_domain, settings,
-                                                                             page, screenshots):
+def test_without_app_bridge_the_page_renders_and_says_plainly_it_cannot_work(
+    app_server, stand_in, shop_domain, settings, page, screenshots
+):
     """Shopify's CDN blocked (an ad blocker, a proxy): App Bridge never starts, so there is no
     session token to call the API with. The server-rendered page still shows, and says so."""
     install(app_server.url, shop_domain)
     page.route(re.compile(r"https://cdn\.shopify\.com/.*"), lambda route: route.abort())
     api_calls: list[str] = []
-    page.on("request", lambda r: api_calls.append(r.url) if r.url.startswith(app_server.url + "/api/") else None)
+    page.on(
+        "request", lambda r: api_calls.append(r.url) if r.url.startswith(app_server.url + "/api/") else None
+    )
     page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
     frame = page.frame_locator("#app-frame")
     frame.locator("body[data-app-bridge='missing']").wait_for(timeout=20_000)

@@ -3,6 +3,7 @@ Bridge's `shopify.scopes.request(["read_all_orders"])` (shopify.dev "Scopes API"
 as the merchant does (grant or decline), and the page says what happened. Granted: Shopify's
 `app/scopes_update` and the page's own check start one full-history backfill. Declined: nothing
 changes, the page says so and the button stays."""
+
 from __future__ import annotations
 
 import re
@@ -10,16 +11,21 @@ import time
 
 import pytest
 import requests
-
 from support import Merchant, install
 
 
 def _serve_app_bridge(page, stand_in) -> None:
     """Shopify's CDN URL answers with the stand-in's App Bridge (the app is configured with the CDN)."""
     shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(re.compile(r"https://cdn\.shopify\.com/.*"),
-               lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim,
-                                           headers={"Access-Control-Allow-Origin": "*"}))
+    page.route(
+        re.compile(r"https://cdn\.shopify\.com/.*"),
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/javascript",
+            body=shim,
+            headers={"Access-Control-Allow-Origin": "*"},
+        ),
+    )
 
 
 @pytest.fixture
@@ -33,7 +39,9 @@ def _open_status(page, stand_in, shop_domain, settings):
     page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
     frame = page.frame_locator("#app-frame")
     frame.locator("body[data-api-ready='1'], body[data-app-bridge='missing']").wait_for(timeout=30_000)
-    assert frame.locator("body[data-app-bridge='missing']").count() == 0, "App Bridge did not start in the app's page"
+    assert frame.locator("body[data-app-bridge='missing']").count() == 0, (
+        "App Bridge did not start in the app's page"
+    )
     frame.locator('a[data-tab="status"]').click()
     card = frame.locator("#history-access")
     card.wait_for(timeout=30_000)
@@ -51,8 +59,9 @@ def _wait_until(predicate, seconds: float = 30, tick=None) -> None:
     pytest.fail("the condition never came true")
 
 
-def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(merchant, app_server, runtime, stand_in,
-                                                                          shop_domain, settings, page, screenshots):
+def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(
+    merchant, app_server, runtime, stand_in, shop_domain, settings, page, screenshots
+):
     _serve_app_bridge(page, stand_in)
     card = _open_status(page, stand_in, shop_domain, settings)
     assert card.get_attribute("data-state") == "not-granted"
@@ -60,7 +69,9 @@ def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(merch
 
     card.get_by_role("button", name="Allow access to all orders").click()
 
-    card.locator("[data-field=history-access-message]", has_text="Access to all orders granted").wait_for(timeout=30_000)
+    card.locator("[data-field=history-access-message]", has_text="Access to all orders granted").wait_for(
+        timeout=30_000
+    )
     assert card.get_attribute("data-state") == "granted"
     assert "read_all_orders" in stand_in.control.scopes(shop_domain)["granted"]
 
@@ -72,17 +83,21 @@ def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(merch
     page.screenshot(path=str(screenshots / "history-access-granted.png"))
 
 
-def test_declining_changes_nothing_and_the_page_says_so(merchant, app_server, runtime, stand_in, shop_domain, settings,
-                                                        page, screenshots):
+def test_declining_changes_nothing_and_the_page_says_so(
+    merchant, app_server, runtime, stand_in, shop_domain, settings, page, screenshots
+):
     _serve_app_bridge(page, stand_in)
     stand_in.control.answer_scope_requests(shop_domain, "decline")
     card = _open_status(page, stand_in, shop_domain, settings)
 
     card.get_by_role("button", name="Allow access to all orders").click()
 
-    card.locator("[data-field=history-access-message]", has_text="You declined access to all orders").wait_for(
-        timeout=30_000)
-    assert card.get_by_role("button", name="Allow access to all orders").is_enabled()  # the merchant may ask again
+    card.locator(
+        "[data-field=history-access-message]", has_text="You declined access to all orders"
+    ).wait_for(timeout=30_000)
+    assert card.get_by_role(
+        "button", name="Allow access to all orders"
+    ).is_enabled()  # the merchant may ask again
     runtime.jobs.drain()
     assert merchant.get("/api/history-access").json()["granted"] is False
     assert stand_in.control.scopes(shop_domain)["granted"] == stand_in.control.scopes(shop_domain)["required"]

@@ -1,4 +1,5 @@
 """The embedded ROI page as the owner reads it inside the admin frame (App Bridge emulated by the stand-in)."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,10 @@ def merchant(app_server, stand_in, shop_domain):
 def open_roi(app_server, stand_in, shop_domain, page, settings):
     """Open the app from the shop's admin; returns the app's frame once the ROI page has rendered."""
     shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(re.compile(r"https://cdn\.shopify\.com/.*"),
-               lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim))
+    page.route(
+        re.compile(r"https://cdn\.shopify\.com/.*"),
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
+    )
 
     def go():
         page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
@@ -50,7 +53,9 @@ def _next_render(frame, before: str) -> None:
 
 def _cell(row, col: str) -> list[str]:
     """A table cell's lines: the figure, then its sub-line."""
-    return [line.strip() for line in row.locator(f"td[data-col={col}]").inner_text().split("\n") if line.strip()]
+    return [
+        line.strip() for line in row.locator(f"td[data-col={col}]").inner_text().split("\n") if line.strip()
+    ]
 
 
 def _figure(scope, key: str) -> str:
@@ -63,15 +68,31 @@ def _set_custom_range(frame, start: str, end: str, as_of: str | None = None) -> 
     frame.fill("#roi-to", end)
     if as_of:
         frame.fill("#roi-as-of", as_of)
-    done = f"body[data-roi-query^='{start}|{end}|{as_of}|']" if as_of else f"body[data-roi-range='{start}..{end}']"
+    done = (
+        f"body[data-roi-query^='{start}|{end}|{as_of}|']"
+        if as_of
+        else f"body[data-roi-range='{start}..{end}']"
+    )
     frame.locator(done).wait_for(timeout=30_000)
 
 
-def test_worked_example_3_reads_as_metrics_md_says(merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots):
+def test_worked_example_3_reads_as_metrics_md_says(
+    merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots
+):
     assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="10").status_code == 201
-    assert merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}).status_code == 201
-    assert merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2,
-                                                      "unit_cost": "12.00", "shipping": "8.00"}).status_code == 201
+    assert (
+        merchant.post(
+            "/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}
+        ).status_code
+        == 201
+    )
+    assert (
+        merchant.post(
+            "/api/creators/anna/spend",
+            {"kind": "seeding", "date": "2026-03-02", "units": 2, "unit_cost": "12.00", "shipping": "8.00"},
+        ).status_code
+        == 201
+    )
     worked_example_3(stand_in, shop_domain)
     runtime.jobs.drain()
 
@@ -93,13 +114,21 @@ def test_worked_example_3_reads_as_metrics_md_says(merchant, runtime, stand_in, 
     assert _cell(row, "aov") == ["€62.38"]
     head = frame.locator("#roi-headline")
     assert [_figure(head, k) for k in ("net_revenue", "spend", "roas", "roi", "new_customers", "cac")] == [
-        "€173.00", "€349.30", "0.50", "−50.5%", "3", "€116.43"]
+        "€173.00",
+        "€349.30",
+        "0.50",
+        "−50.5%",
+        "3",
+        "€116.43",
+    ]
     # The unattributed row has no spend: its ROAS is undefined, shown "—"; totals add up.
     unattributed = frame.locator("#roi-table tfoot tr[data-row=unattributed]")
     assert _cell(unattributed, "roas") == ["—"] and _cell(unattributed, "orders") == ["0"]
     assert _cell(frame.locator("#roi-table tfoot tr[data-row=total]"), "net_revenue")[0] == "€173.00"
     # Every heading and figure carries its definition.
-    assert "Return-adjusted net revenue ÷ spend" in frame.locator("th[data-col=roas] button").get_attribute("title")
+    assert "Return-adjusted net revenue ÷ spend" in frame.locator("th[data-col=roas] button").get_attribute(
+        "title"
+    )
     assert "Target: ROAS ≥ 3.0" in row.locator("td[data-col=roas]").get_attribute("title")
     assert "score-poor" in row.locator("td[data-col=roas]").get_attribute("class")
     assert "ROAS − 1" in frame.locator("[data-figure=roi]").get_attribute("title")
@@ -112,19 +141,44 @@ def test_worked_example_3_reads_as_metrics_md_says(merchant, runtime, stand_in, 
     frame.locator("#roi-table tbody tr[data-handle=anna] td.creator a").click()
     _next_render(frame, before)
     detail = frame.locator("#roi-detail")
-    assert [_figure(detail, k) for k in ("orders", "net_revenue", "spend", "roas", "roi", "new_customers", "cac", "return_rate", "aov")] == [
-        "4", "€173.00", "€349.30", "0.50", "−50.5%", "3", "€116.43", "30.7%", "€62.38"]
+    assert [
+        _figure(detail, k)
+        for k in (
+            "orders",
+            "net_revenue",
+            "spend",
+            "roas",
+            "roi",
+            "new_customers",
+            "cac",
+            "return_rate",
+            "aov",
+        )
+    ] == ["4", "€173.00", "€349.30", "0.50", "−50.5%", "3", "€116.43", "30.7%", "€62.38"]
     assert "CPA €87.33" in detail.locator("[data-figure=orders]").inner_text()
     # The orders behind the numbers: #1001-#1004, adding up to revenue 249.50 and returns 76.50.
     assert frame.locator("#creator-orders tbody tr").count() == 4
     # (discounts 15.00 + 12.00 + 6.00 + 7.50 = 40.50)
-    assert [c.strip() for c in frame.locator("#creator-orders tfoot td.num").all_inner_texts()] == ["€249.50", "€40.50", "€76.50"]
+    assert [c.strip() for c in frame.locator("#creator-orders tfoot td.num").all_inner_texts()] == [
+        "€249.50",
+        "€40.50",
+        "€76.50",
+    ]
     # Cohort as of 1 July: 90 days: 3 mature, 1 ordered again (33.3 %); LTV-90 = (85 + 70 + 54 + 0) / 3 = 69.67.
     ninety = frame.locator("#cohort-table tbody tr", has_text="90 days")
-    assert [c.strip() for c in ninety.locator("td").all_inner_texts()] == ["90 days", "3", "0", "1", "33.3%", "€69.67"]
+    assert [c.strip() for c in ninety.locator("td").all_inner_texts()] == [
+        "90 days",
+        "3",
+        "0",
+        "1",
+        "33.3%",
+        "€69.67",
+    ]
     # 180 days after 3-6 March is after 1 July: nobody is mature yet, so no LTV-180.
-    assert [c.strip() for c in frame.locator("#cohort-table tbody tr", has_text="180 days").locator("td").all_inner_texts()] == [
-        "180 days", "0", "3", "0", "—", "—"]
+    assert [
+        c.strip()
+        for c in frame.locator("#cohort-table tbody tr", has_text="180 days").locator("td").all_inner_texts()
+    ] == ["180 days", "0", "3", "0", "—", "—"]
     assert frame.locator("#spend-lines tbody tr[data-entry]").count() == 2
     page.screenshot(path=str(screenshots / "roi-creator-detail.png"))
 
@@ -136,7 +190,9 @@ def test_worked_example_3_reads_as_metrics_md_says(merchant, runtime, stand_in, 
     before = _ready(frame)
     add.get_by_role("button", name="Add spend").click()
     _next_render(frame, before)
-    assert _figure(detail, "spend") == "€359.30" and _figure(detail, "roas") == "0.48"  # 173.00 / 359.30 = 0.4815
+    assert (
+        _figure(detail, "spend") == "€359.30" and _figure(detail, "roas") == "0.48"
+    )  # 173.00 / 359.30 = 0.4815
     other = frame.locator("#spend-lines tbody tr[data-entry]", has_text="Other")
     other.get_by_role("button", name="Edit").click()
     other.locator("input[name=amount]").fill("20.00")
@@ -146,9 +202,14 @@ def test_worked_example_3_reads_as_metrics_md_says(merchant, runtime, stand_in, 
     assert _figure(detail, "spend") == "€369.30"
     page.once("dialog", lambda dialog: dialog.accept())
     before = _ready(frame)
-    frame.locator("#spend-lines tbody tr[data-entry]", has_text="Other").get_by_role("button", name="Delete").click()
+    frame.locator("#spend-lines tbody tr[data-entry]", has_text="Other").get_by_role(
+        "button", name="Delete"
+    ).click()
     _next_render(frame, before)
-    assert _figure(detail, "spend") == "€349.30" and frame.locator("#spend-lines tbody tr[data-entry]").count() == 2
+    assert (
+        _figure(detail, "spend") == "€349.30"
+        and frame.locator("#spend-lines tbody tr[data-entry]").count() == 2
+    )
 
 
 def _shop_with_creators(merchant, runtime, stand_in, shop_domain) -> date:
@@ -156,33 +217,66 @@ def _shop_with_creators(merchant, runtime, stand_in, shop_domain) -> date:
 
     Spend is set so their ROAS differ; dana has none, not even commission (no ROAS: left out of the chart, "—" in the table)."""
     today = datetime.now(UTC).date()
-    for handle, code, pct, commission in (("anna", "ANNA15", "15", "10"), ("ben", "BEN10", "10", "10"), ("chloe", "CHLOE20", "20", "5"),
-                                          ("dana", "DANA10", "10", "0")):
-        assert merchant.create_creator(handle, code, pct, commission_percent=commission, campaigns=["Spring"]).status_code == 201
+    for handle, code, pct, commission in (
+        ("anna", "ANNA15", "15", "10"),
+        ("ben", "BEN10", "10", "10"),
+        ("chloe", "CHLOE20", "20", "5"),
+        ("dana", "DANA10", "10", "0"),
+    ):
+        assert (
+            merchant.create_creator(
+                handle, code, pct, commission_percent=commission, campaigns=["Spring"]
+            ).status_code
+            == 201
+        )
     day = (today - timedelta(days=20)).isoformat()
-    for handle, body in (("anna", {"kind": "fee", "amount": "150.00"}), ("ben", {"kind": "fee", "amount": "2500.00"}),
-                         ("chloe", {"kind": "seeding", "units": 10, "unit_cost": "15.00", "shipping": "20.00"})):
+    for handle, body in (
+        ("anna", {"kind": "fee", "amount": "150.00"}),
+        ("ben", {"kind": "fee", "amount": "2500.00"}),
+        ("chloe", {"kind": "seeding", "units": 10, "unit_cost": "15.00", "shipping": "20.00"}),
+    ):
         assert merchant.post(f"/api/creators/{handle}/spend", {**body, "date": day}).status_code == 201
     start = datetime.combine(today - timedelta(days=150), datetime.min.time(), UTC)
-    stand_in.control.generate(shop_domain, seed=11, orders=260, start=start.isoformat(), days=150, deliver=True,
-                              until=datetime.now(UTC).isoformat(), creator_share=0.5, sitewide_codes=["WELCOME10"],
-                              creators=[{"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.1},
-                                        {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 2, "return_rate": 0.35},
-                                        {"handle": "chloe", "code": "CHLOE20", "percent": "20", "weight": 2, "repeat_rate": 0.4},
-                                        {"handle": "dana", "code": "DANA10", "percent": "10", "weight": 1}])
+    stand_in.control.generate(
+        shop_domain,
+        seed=11,
+        orders=260,
+        start=start.isoformat(),
+        days=150,
+        deliver=True,
+        until=datetime.now(UTC).isoformat(),
+        creator_share=0.5,
+        sitewide_codes=["WELCOME10"],
+        creators=[
+            {"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.1},
+            {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 2, "return_rate": 0.35},
+            {"handle": "chloe", "code": "CHLOE20", "percent": "20", "weight": 2, "repeat_rate": 0.4},
+            {"handle": "dana", "code": "DANA10", "percent": "10", "weight": 1},
+        ],
+    )
     runtime.jobs.drain()
     # Visitors follow the creators' tracked links (a browser's user agent; one visitor each).
     clicks = requests.Session()
     for handle, visitors in (("anna", 500), ("ben", 1400), ("chloe", 300)):
         short = merchant.post(f"/api/creators/{handle}/links", {}).json()["short_url"]
         for n in range(visitors):
-            clicks.get(short, allow_redirects=False, timeout=10, headers={
-                "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1", "X-Forwarded-For": f"10.0.{n // 250}.{n % 250}"})
+            clicks.get(
+                short,
+                allow_redirects=False,
+                timeout=10,
+                headers={
+                    "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1",
+                    "X-Forwarded-For": f"10.0.{n // 250}.{n % 250}",
+                },
+            )
     return today
 
 
 def _column(frame, col: str) -> list[str]:
-    return [t.strip().split("\n")[0] for t in frame.locator(f"#roi-table tbody td[data-col={col}]").all_inner_texts()]
+    return [
+        t.strip().split("\n")[0]
+        for t in frame.locator(f"#roi-table tbody td[data-col={col}]").all_inner_texts()
+    ]
 
 
 def _decimal_or_none(text: str):
@@ -191,7 +285,9 @@ def _decimal_or_none(text: str):
     return None if text == "—" else Decimal(text.replace("€", "").replace(",", "").replace("−", "-"))
 
 
-def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots):
+def test_range_change_sort_drill_down_and_csv_export(
+    merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots
+):
     _shop_with_creators(merchant, runtime, stand_in, shop_domain)
     frame = open_roi()
     assert frame.evaluate("location.hash") in ("", "#/roi")  # the ROI page is the default route
@@ -210,17 +306,26 @@ def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in
     frame.select_option("#roi-range", "last_30_days")
     _next_render(frame, before)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    print(f"\nrange change -> re-rendered in {elapsed_ms:.0f} ms (fetch + render); "
-          f"render alone {frame.evaluate('document.body.dataset.roiRenderMs')} ms")
+    print(
+        f"\nrange change -> re-rendered in {elapsed_ms:.0f} ms (fetch + render); "
+        f"render alone {frame.evaluate('document.body.dataset.roiRenderMs')} ms"
+    )
     assert frame.evaluate("window.__stillHere") == "yes"
     today = frame.evaluate("document.body.dataset.roiRange").split("..")[1]
-    assert f"from={(date.fromisoformat(today) - timedelta(days=29)).isoformat()}" in frame.evaluate("location.hash")
-    assert sorted(u.split("?")[0].split("/api/")[1] for u in fetched) == ["metrics/creators", "metrics/timeseries"]
+    assert f"from={(date.fromisoformat(today) - timedelta(days=29)).isoformat()}" in frame.evaluate(
+        "location.hash"
+    )
+    assert sorted(u.split("?")[0].split("/api/")[1] for u in fetched) == [
+        "metrics/creators",
+        "metrics/timeseries",
+    ]
 
     # Sorting is client-side: no fetch; the header says how the column is sorted.
     frame.select_option("#roi-range", "last_6_months")
     frame.locator("body[data-roi-range$='.." + today + "']").wait_for()
-    frame.wait_for_function("() => !document.querySelector('#roi-body.loading') && document.querySelector('#roi-range').value === 'last_6_months'")
+    frame.wait_for_function(
+        "() => !document.querySelector('#roi-body.loading') && document.querySelector('#roi-range').value === 'last_6_months'"
+    )
     fetched.clear()
     before = _ready(frame)
     frame.locator("th[data-col=roas] button").click()
@@ -236,7 +341,9 @@ def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in
     assert frame.locator("th[data-col=roas]").get_attribute("aria-sort") == "ascending"
     roas = [_decimal_or_none(t) for t in _column(frame, "roas")]
     assert [r for r in roas if r is not None] == sorted(defined) and roas[-1] is None
-    assert frame.locator("#roi-table tfoot tr").count() == 3  # all creators, unattributed, total: never sorted
+    assert (
+        frame.locator("#roi-table tfoot tr").count() == 3
+    )  # all creators, unattributed, total: never sorted
     assert fetched == []
     assert frame.evaluate("window.__stillHere") == "yes"
 
@@ -255,7 +362,10 @@ def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in
     before = _ready(frame)
     frame.select_option("#roi-campaign", "Spring")
     _next_render(frame, before)
-    assert "campaign=Spring" in frame.evaluate("location.hash") and "Spring" in frame.locator("#roi-range-label").inner_text()
+    assert (
+        "campaign=Spring" in frame.evaluate("location.hash")
+        and "Spring" in frame.locator("#roi-range-label").inner_text()
+    )
     assert frame.locator("#roi-table tbody tr").count() == 4  # all four are in Spring
 
     # Drill into ben: the orders behind his numbers.
@@ -264,7 +374,9 @@ def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in
     _next_render(frame, before)
     assert frame.evaluate("location.hash").startswith("#/roi/ben?")
     assert _figure(frame.locator("#roi-detail"), "orders") == shown_orders
-    assert frame.locator("#creator-orders tbody tr").filter(has_not=frame.locator("td .badge.paused")).count() >= int(shown_orders)
+    assert frame.locator("#creator-orders tbody tr").filter(
+        has_not=frame.locator("td .badge.paused")
+    ).count() >= int(shown_orders)
     assert frame.locator("#creator-orders tfoot").inner_text().startswith(f"{shown_orders} attributed orders")
     assert frame.evaluate("window.__stillHere") == "yes"
     frame.locator("a.back").click()
@@ -272,21 +384,45 @@ def test_range_change_sort_drill_down_and_csv_export(merchant, runtime, stand_in
     assert frame.evaluate("window.__stillHere") == "yes"
 
 
-def test_code_leak_warning_and_rotating_the_code(merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots):
+def test_code_leak_warning_and_rotating_the_code(
+    merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots
+):
     assert merchant.create_creator("maya", "MAYA20", "20", commission_percent="10").status_code == 201
     assert merchant.create_creator("noah", "NOAH10", "10", commission_percent="10").status_code == 201
     today = datetime.now(UTC).date()
-    merchant.post("/api/creators/maya/spend", {"kind": "fee", "date": (today - timedelta(days=25)).isoformat(), "amount": "400.00"})
+    merchant.post(
+        "/api/creators/maya/spend",
+        {"kind": "fee", "date": (today - timedelta(days=25)).isoformat(), "amount": "400.00"},
+    )
     # maya's code is on coupon sites: her code orders come from them, with no link of hers.
     start = datetime.combine(today - timedelta(days=28), datetime.min.time(), UTC)
-    stand_in.control.generate(shop_domain, seed=5, orders=90, start=start.isoformat(), days=27, deliver=True, creator_share=0.6,
-                              until=datetime.now(UTC).isoformat(),
-                              creators=[{"handle": "maya", "code": "MAYA20", "percent": "20", "weight": 3, "link_share": 0.0,
-                                         "no_link_share": 1.0, "referrers": ["https://www.retailmenot.com/"]},
-                                        {"handle": "noah", "code": "NOAH10", "percent": "10", "weight": 1}])
+    stand_in.control.generate(
+        shop_domain,
+        seed=5,
+        orders=90,
+        start=start.isoformat(),
+        days=27,
+        deliver=True,
+        creator_share=0.6,
+        until=datetime.now(UTC).isoformat(),
+        creators=[
+            {
+                "handle": "maya",
+                "code": "MAYA20",
+                "percent": "20",
+                "weight": 3,
+                "link_share": 0.0,
+                "no_link_share": 1.0,
+                "referrers": ["https://www.retailmenot.com/"],
+            },
+            {"handle": "noah", "code": "NOAH10", "percent": "10", "weight": 1},
+        ],
+    )
     runtime.jobs.drain()
-    assert merchant.get("/api/metrics/creators", params={"from": (today - timedelta(days=60)).isoformat(),
-                                                        "to": today.isoformat()}).json()["creators"][0]["leak_warning"]
+    assert merchant.get(
+        "/api/metrics/creators",
+        params={"from": (today - timedelta(days=60)).isoformat(), "to": today.isoformat()},
+    ).json()["creators"][0]["leak_warning"]
     frame = open_roi()
     banner = frame.locator("[data-leak=maya]")
     banner.wait_for()
@@ -322,20 +458,27 @@ def test_creators_without_orders_in_range_are_told_what_to_do(merchant, open_roi
     frame = open_roi()
     hint = frame.locator("#roi-no-orders")
     hint.wait_for()
-    assert "Widen the date range" in hint.inner_text() and "share your creators' codes and links" in hint.inner_text()
+    assert (
+        "Widen the date range" in hint.inner_text()
+        and "share your creators' codes and links" in hint.inner_text()
+    )
     assert _cell(frame.locator("#roi-table tbody tr[data-handle=zoe]"), "orders") == ["0"]
     before = _ready(frame)
     frame.locator("#roi-table tbody tr[data-handle=zoe] td.creator a").click()
     _next_render(frame, before)
     assert "No sales from Zoe" in frame.locator("#creator-no-sales").inner_text()
-    assert "/discount/ZOE10" in frame.locator("#codes-card").inner_text()  # the links to share, with copy buttons
+    assert (
+        "/discount/ZOE10" in frame.locator("#codes-card").inner_text()
+    )  # the links to share, with copy buttons
     assert frame.locator("#codes-card button", has_text="Copy").count() >= 2
 
 
 def test_worked_examples_1_and_2_read_as_metrics_md_says(merchant, runtime, shop_domain, open_roi):
     from test_metrics import _fixture_creator
 
-    _fixture_creator(runtime, shop_domain, "casestudy", 1560, Decimal("100.00"), "2026-02-10")  # revenue 156,000
+    _fixture_creator(
+        runtime, shop_domain, "casestudy", 1560, Decimal("100.00"), "2026-02-10"
+    )  # revenue 156,000
     _fixture_creator(runtime, shop_domain, "seedfour", 50, Decimal("100.00"), "2026-02-11")  # revenue 5,000
     merchant.post("/api/creators/casestudy/spend", {"kind": "fee", "date": "2026-02-01", "amount": "22500"})
     merchant.post("/api/creators/seedfour/spend", {"kind": "other", "date": "2026-02-01", "amount": "500"})

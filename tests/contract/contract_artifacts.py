@@ -127,18 +127,14 @@ def redeem(shopify: DevstoreServer, shop: str, location: str) -> str:
     return answer.json()["access_token"]
 
 
-def merchant_actions(
-    shopify: DevstoreServer, shop: str, token: str, api_version: str
-) -> None:
+def merchant_actions(shopify: DevstoreServer, shop: str, token: str, api_version: str) -> None:
     """Real events in the shop: an order's life, a discount's life and a bulk operation."""
     control = shopify.control
     order = control.create_order(
         shop, line_items=[{"title": "Contract tee", "price": "20.00", "quantity": 2}]
     )
     line = order["line_items"][0]["id"]
-    control.refund_order(
-        shop, order["id"], line_items=[{"line_item_id": line, "quantity": 1}]
-    )
+    control.refund_order(shop, order["id"], line_items=[{"line_item_id": line, "quantity": 1}])
     control.edit_order(
         shop,
         order["id"],
@@ -161,9 +157,7 @@ def merchant_actions(
     assert run["userErrors"] == [], run
 
 
-def deliver_the_rest(
-    shopify: DevstoreServer, shop: str, receiver: Receiver, topics, timeout=20.0
-):
+def deliver_the_rest(shopify: DevstoreServer, shop: str, receiver: Receiver, topics, timeout=20.0):
     """Topics no action here causes (app lifecycle, privacy requests) are sent through the
     control API, which signs and sends them as every other webhook; then wait until every
     subscribed topic has arrived (the bulk operation finishes in the background)."""
@@ -179,9 +173,7 @@ def deliver_the_rest(
 
 def admin_frame(shopify: DevstoreServer, shop: str) -> str:
     """The app URL the Shopify admin loads in its iframe (signed query with id_token)."""
-    page = requests.get(
-        f"{shopify.origin(shop)}/admin/apps/{shopify.config.api_key}", timeout=10
-    )
+    page = requests.get(f"{shopify.origin(shop)}/admin/apps/{shopify.config.api_key}", timeout=10)
     assert page.status_code == 200, page.text
     parser = _FrameSrc()
     parser.feed(page.text)
@@ -195,9 +187,7 @@ def session_tokens(shopify: DevstoreServer, shop: str) -> dict:
     return {
         "valid": control.session_token(shop, sub="42"),
         "forged": {
-            "another app's secret": control.session_token(
-                shop, secret="another-app-secret-" + "x" * 24
-            ),
+            "another app's secret": control.session_token(shop, secret="another-app-secret-" + "x" * 24),
             "another app's aud": control.session_token(shop, aud="another-api-key"),
             "exp two minutes ago": control.session_token(shop, ttl=-120),
         },

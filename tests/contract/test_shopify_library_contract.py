@@ -52,14 +52,10 @@ def node() -> str:
     node = shutil.which("node")
     if node is None:
         _unavailable("node is not installed")
-    if not (
-        HERE / "node_modules" / "@shopify" / "shopify-api" / "package.json"
-    ).is_file():
+    if not (HERE / "node_modules" / "@shopify" / "shopify-api" / "package.json").is_file():
         npm = shutil.which("npm")
         if npm is None:
-            _unavailable(
-                "tests/contract/node_modules is missing and npm is not installed"
-            )
+            _unavailable("tests/contract/node_modules is missing and npm is not installed")
         done = subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
             check=False,
@@ -69,9 +65,7 @@ def node() -> str:
             timeout=600,
         )
         if done.returncode != 0:
-            _unavailable(
-                f"tests/contract/node_modules is missing and npm ci failed: {done.stderr[-500:]}"
-            )
+            _unavailable(f"tests/contract/node_modules is missing and npm ci failed: {done.stderr[-500:]}")
     return node
 
 
@@ -93,9 +87,7 @@ def gather(shopify: DevstoreServer, receiver: Receiver) -> dict:
         timezone="America/New_York",
         scopes=scopes,
     )
-    token = redeem(
-        shopify, SHOP, authorize(shopify, SHOP, scopes, receiver.url)["location"]
-    )
+    token = redeem(shopify, SHOP, authorize(shopify, SHOP, scopes, receiver.url)["location"])
     merchant_actions(shopify, SHOP, token, api_version)
     deliver_the_rest(shopify, SHOP, receiver, topics)
     return {
@@ -116,15 +108,11 @@ def gather(shopify: DevstoreServer, receiver: Receiver) -> dict:
 
 
 def test_shopify_library_accepts_what_the_stand_in_produces(node, receiver, tmp_path):
-    config = DevstoreConfig(
-        api_key=API_KEY, api_secret=API_SECRET, app_url=receiver.url, app_toml=APP_TOML
-    )
+    config = DevstoreConfig(api_key=API_KEY, api_secret=API_SECRET, app_url=receiver.url, app_toml=APP_TOML)
     with DevstoreServer(config) as shopify:
         artifacts = gather(shopify, receiver)
         missing = set(artifacts["topics"]) - receiver.topics()
-        assert not missing, (
-            f"subscribed topics the stand-in never delivered: {sorted(missing)}"
-        )
+        assert not missing, f"subscribed topics the stand-in never delivered: {sorted(missing)}"
         path = tmp_path / "artifacts.json"
         path.write_text(json.dumps(artifacts))
         run = subprocess.run(
@@ -137,9 +125,7 @@ def test_shopify_library_accepts_what_the_stand_in_produces(node, receiver, tmp_
         )
     print(run.stdout)
     report = f"{run.stdout}\n{run.stderr}"
-    assert run.returncode == 0, (
-        f"Shopify's library refused what the stand-in produced:\n{report}"
-    )
+    assert run.returncode == 0, f"Shopify's library refused what the stand-in produced:\n{report}"
     for topic in artifacts["topics"]:  # a check per subscribed topic ran and passed
         assert f"ok   webhook {topic}" in run.stdout, report
     for check in (

@@ -11,17 +11,13 @@ from devstore.testing import DevstoreServer
 
 def pytest_configure(config):
     # The demo secret is shorter than PyJWT's recommended 32 bytes; that is the demo's choice.
-    config.addinivalue_line(
-        "filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning"
-    )
+    config.addinivalue_line("filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
 @pytest.fixture
 def config(tmp_path) -> DevstoreConfig:
     """No app listens on port 9; webhook tests point app_url at their own receiver."""
-    return DevstoreConfig(
-        app_url="http://127.0.0.1:9", app_toml=tmp_path / "shopify.app.toml"
-    )
+    return DevstoreConfig(app_url="http://127.0.0.1:9", app_toml=tmp_path / "shopify.app.toml")
 
 
 @pytest.fixture

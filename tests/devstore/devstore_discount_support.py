@@ -35,11 +35,7 @@ UPDATE = (
     " discountCodeBasicUpdate(id: $id, basicCodeDiscount: $input) {"
     " codeDiscountNode {" + NODE + "} userErrors { field code message } } }"
 )
-BY_CODE = (
-    "query ByCode($code: String!) { codeDiscountNodeByCode(code: $code) {"
-    + NODE
-    + "} }"
-)
+BY_CODE = "query ByCode($code: String!) { codeDiscountNodeByCode(code: $code) {" + NODE + "} }"
 ACTIVATE = (
     "mutation A($id: ID!) { discountCodeActivate(id: $id) { codeDiscountNode {"
     + NODE
@@ -102,8 +98,6 @@ class Admin:
         return body["data"]
 
     def create(self, code="ANNA15", **overrides) -> dict:
-        payload = self(CREATE, input=discount_input(code, **overrides))[
-            "discountCodeBasicCreate"
-        ]
+        payload = self(CREATE, input=discount_input(code, **overrides))["discountCodeBasicCreate"]
         assert payload["userErrors"] == []
         return payload["codeDiscountNode"]

@@ -26,9 +26,7 @@ def relax(node):
         if key == "items" and value is False:
             out[key] = {}
         elif key == "properties":
-            out[key] = {
-                name: ({} if name in NULL_ONLY_OK else relax(sub)) for name, sub in value.items()
-            }
+            out[key] = {name: ({} if name in NULL_ONLY_OK else relax(sub)) for name, sub in value.items()}
         else:
             out[key] = relax(value)
     if out.get("type") == "null":

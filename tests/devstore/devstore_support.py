@@ -96,9 +96,7 @@ class Api:
             "client_secret": self.server.config.api_secret,
             **body,
         }
-        return requests.post(
-            f"{self.origin}/admin/oauth/access_token", json=body, timeout=10
-        )
+        return requests.post(f"{self.origin}/admin/oauth/access_token", json=body, timeout=10)
 
     def exchange(self, subject_token: str, expiring: str = "1") -> requests.Response:
         return self.access_token(
@@ -109,9 +107,7 @@ class Api:
             expiring=expiring,
         )
 
-    def graphql(
-        self, query: str, token: str | None, variables=None, version="2026-10"
-    ) -> requests.Response:
+    def graphql(self, query: str, token: str | None, variables=None, version="2026-10") -> requests.Response:
         headers = {"X-Shopify-Access-Token": token} if token is not None else {}
         return requests.post(
             f"{self.origin}/admin/api/{version}/graphql.json",

@@ -3,6 +3,7 @@
 Shopify's admin opens an embedded app with signed parameters and a session token that lives one
 minute (shopify.dev "About session tokens"); each load of the admin page signs them afresh.
 """
+
 from __future__ import annotations
 
 import html
@@ -27,8 +28,9 @@ def _frame_params(devstore, shop: str, path: str = "") -> tuple[str, dict]:
 def _claims(devstore, token: str) -> dict:
     config = devstore.config
     # The age control makes tokens that are already expired: read their times without judging them.
-    return jwt.decode(token, config.api_secret, algorithms=["HS256"], audience=config.api_key,
-                      options={"verify_exp": False})
+    return jwt.decode(
+        token, config.api_secret, algorithms=["HS256"], audience=config.api_key, options={"verify_exp": False}
+    )
 
 
 def test_every_admin_load_opens_the_app_with_new_signed_parameters(devstore, shop, tokens):
@@ -65,9 +67,13 @@ def test_the_control_api_opens_the_app_with_an_aged_token(devstore, shop, tokens
 
 def test_the_age_control_refuses_what_is_not_a_number_of_seconds(devstore, shop):
     for bad in (-1, "300", True, 86401):
-        resp = requests.post(f"{devstore.url}/_devstore/shops/{shop}/admin-frame", json={"id_token_age": bad}, timeout=10)
+        resp = requests.post(
+            f"{devstore.url}/_devstore/shops/{shop}/admin-frame", json={"id_token_age": bad}, timeout=10
+        )
         assert resp.status_code == 400, bad
-    assert requests.get(f"{devstore.url}/_devstore/shops/{shop}/admin-frame", timeout=10).json() == {"id_token_age": 0.0}
+    assert requests.get(f"{devstore.url}/_devstore/shops/{shop}/admin-frame", timeout=10).json() == {
+        "id_token_age": 0.0
+    }
 
 
 def test_id_token_route_mints_a_fresh_one_minute_token_for_the_admins_app(devstore, shop, tokens):

@@ -65,8 +65,13 @@ def place_three(devstore, shop, when="2026-11-01T10:00:00-05:00") -> list[dict]:
     made = []
     for i in range(3):
         order = devstore.control.create_order(
-            shop, customer_id=i, created_at=when, line_items=[line("Tee", "40.00"), line("Cap", "20.00", 2)],
-            discount_code=code(), tax_rate="0.1", landing_site="/?ref=anna&utm_content=anna",
+            shop,
+            customer_id=i,
+            created_at=when,
+            line_items=[line("Tee", "40.00"), line("Cap", "20.00", 2)],
+            discount_code=code(),
+            tax_rate="0.1",
+            landing_site="/?ref=anna&utm_content=anna",
             note_attributes=[{"name": "creator", "value": "anna"}],
         )
         devstore.control.refund_order(
@@ -76,7 +81,9 @@ def place_three(devstore, shop, when="2026-11-01T10:00:00-05:00") -> list[dict]:
     return made
 
 
-def test_grouped_jsonl_has_a_line_per_object_each_child_right_after_its_parent(devstore, shop, api, tokens, receiver):
+def test_grouped_jsonl_has_a_line_per_object_each_child_right_after_its_parent(
+    devstore, shop, api, tokens, receiver
+):
     devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
     made = place_three(devstore, shop)
     op = run_bulk(api, tokens["access_token"], run=RUN_GROUPED)
@@ -108,7 +115,8 @@ def test_grouped_jsonl_has_a_line_per_object_each_child_right_after_its_parent(d
 
 
 def test_by_default_children_land_away_from_their_parent_some_after_other_orders_some_at_the_end(
-        devstore, shop, api, tokens, receiver):
+    devstore, shop, api, tokens, receiver
+):
     devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
     made = place_three(devstore, shop)
     token = tokens["access_token"]
@@ -125,9 +133,9 @@ def test_by_default_children_land_away_from_their_parent_some_after_other_orders
     for child in children:  # always after its parent (shopify-api-ruby #729), never right after it
         assert position[child["id"]] > position[child["__parentId"]] + 1
     assert [x["id"] for x in lines[:2]] == orders[:2]  # the first order is not followed by its line items
-    between = lines[position[orders[1]] + 1:position[orders[2]]]
+    between = lines[position[orders[1]] + 1 : position[orders[2]]]
     assert [x["__parentId"] for x in between] == [orders[0], orders[0]]  # after another order
-    assert orders[1] in {x["__parentId"] for x in lines[position[orders[2]] + 1:]}  # at the end of the file
+    assert orders[1] in {x["__parentId"] for x in lines[position[orders[2]] + 1 :]}  # at the end of the file
 
 
 def test_only_the_last_60_days_without_read_all_orders(devstore, shop, api, tokens):
@@ -151,9 +159,12 @@ def test_only_the_last_60_days_without_read_all_orders(devstore, shop, api, toke
 def test_plain_orders_query_pages_and_filters(devstore, shop, api, tokens):
     devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
     place_three(devstore, shop)
-    data = gql(api, tokens["access_token"],
-               '{ orders(first: 2, query: "created_at:>=2026-10-01") { nodes { name lineItems(first: 5) '
-               '{ nodes { quantity } } } pageInfo { hasNextPage } } }')
+    data = gql(
+        api,
+        tokens["access_token"],
+        '{ orders(first: 2, query: "created_at:>=2026-10-01") { nodes { name lineItems(first: 5) '
+        "{ nodes { quantity } } } pageInfo { hasNextPage } } }",
+    )
     assert [o["name"] for o in data["orders"]["nodes"]] == ["#1001", "#1002"]
     assert data["orders"]["pageInfo"]["hasNextPage"] is True
 
@@ -168,10 +179,19 @@ def test_at_most_five_running_and_bad_queries_are_user_errors(devstore, shop, ap
         running.append(answer["bulkOperation"]["id"])
     sixth = gql(api, token, RUN, q="{ orders { edges { node { id } } } }")["bulkOperationRunQuery"]
     # Shopify's answer to a sixth query operation (2026-04, captured live): no field, the running ones listed
-    assert sixth == {"bulkOperation": None, "userErrors": [{
-        "field": None, "code": "OPERATION_IN_PROGRESS",
-        "message": f"A bulk query operation for this app and shop is already in progress: {', '.join(running)}."}]}
-    [bad] = gql(api, token, RUN, q="{ orders { edges { node { nope } } } }")["bulkOperationRunQuery"]["userErrors"]
+    assert sixth == {
+        "bulkOperation": None,
+        "userErrors": [
+            {
+                "field": None,
+                "code": "OPERATION_IN_PROGRESS",
+                "message": f"A bulk query operation for this app and shop is already in progress: {', '.join(running)}.",
+            }
+        ],
+    }
+    [bad] = gql(api, token, RUN, q="{ orders { edges { node { nope } } } }")["bulkOperationRunQuery"][
+        "userErrors"
+    ]
     assert bad["code"] == "INVALID"
 
 

@@ -41,9 +41,7 @@ def test_create_answers_the_node_and_the_control_api_lists_it(admin, devstore, s
     }
     assert basic["startsAt"] == "2026-01-01T00:00:00Z" and basic["endsAt"] is None
     assert basic["codes"]["nodes"][0]["code"] == "ANNA15"
-    assert basic["codes"]["nodes"][0]["id"].startswith(
-        "gid://shopify/DiscountRedeemCode/"
-    )
+    assert basic["codes"]["nodes"][0]["id"].startswith("gid://shopify/DiscountRedeemCode/")
     assert basic["codesCount"] == {"count": 1}
     [listed] = devstore.control.discounts(shop)
     assert listed["gid"] == node["id"] and listed["codes"] == ["ANNA15"]
@@ -71,9 +69,7 @@ def test_fixed_amount_with_minimum_subtotal(admin, devstore, shop):
         "amount": {"amount": "10.00", "currencyCode": "USD"},
         "appliesOnEachItem": False,
     }
-    assert basic["minimumRequirement"] == {
-        "greaterThanOrEqualToSubtotal": {"amount": "50.00"}
-    }
+    assert basic["minimumRequirement"] == {"greaterThanOrEqualToSubtotal": {"amount": "50.00"}}
     [listed] = devstore.control.discounts(shop)
     assert listed["value"] == {"amount": "10.00", "appliesOnEachItem": False}
     assert listed["minimumSubtotal"] == "50.00"
@@ -82,9 +78,7 @@ def test_fixed_amount_with_minimum_subtotal(admin, devstore, shop):
 @pytest.mark.parametrize("again", ["ANNA15", "anna15", "Anna15"])
 def test_a_used_code_is_taken_case_insensitively(admin, devstore, shop, again):
     admin.create("ANNA15")
-    response = admin.api.graphql(
-        CREATE, admin.token, variables={"input": discount_input(again)}
-    )
+    response = admin.api.graphql(CREATE, admin.token, variables={"input": discount_input(again)})
     assert response.status_code == 200
     payload = response.json()["data"]["discountCodeBasicCreate"]
     assert payload["codeDiscountNode"] is None
@@ -116,12 +110,8 @@ def test_a_used_code_is_taken_case_insensitively(admin, devstore, shop, again):
         ),
     ],
 )
-def test_validation_errors_are_user_errors(
-    admin, devstore, shop, overrides, field, code
-):
-    payload = admin(CREATE, input=discount_input(**overrides))[
-        "discountCodeBasicCreate"
-    ]
+def test_validation_errors_are_user_errors(admin, devstore, shop, overrides, field, code):
+    payload = admin(CREATE, input=discount_input(**overrides))["discountCodeBasicCreate"]
     assert payload["codeDiscountNode"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, code)]
     assert devstore.control.discounts(shop) == []
@@ -152,9 +142,7 @@ def test_scheduled_until_it_starts(admin):
 
 
 def test_unknown_id_is_a_user_error(admin):
-    payload = admin(DEACTIVATE, id="gid://shopify/DiscountCodeNode/1")[
-        "discountCodeDeactivate"
-    ]
+    payload = admin(DEACTIVATE, id="gid://shopify/DiscountCodeNode/1")["discountCodeDeactivate"]
     assert payload["codeDiscountNode"] is None
     assert payload["userErrors"] == [
         {"field": ["id"], "code": "INVALID", "message": "Discount does not exist"}
@@ -164,18 +152,14 @@ def test_unknown_id_is_a_user_error(admin):
 def test_update_renames_the_code_and_keeps_uniqueness(admin, devstore, shop):
     node = admin.create("ANNA15")
     admin.create("BOB10")
-    clash = admin(UPDATE, id=node["id"], input={"code": "bob10"})[
+    clash = admin(UPDATE, id=node["id"], input={"code": "bob10"})["discountCodeBasicUpdate"]
+    assert [e["code"] for e in clash["userErrors"]] == ["TAKEN"]
+    renamed = admin(UPDATE, id=node["id"], input={"code": "ANNA20", "title": "Anna 20"})[
         "discountCodeBasicUpdate"
     ]
-    assert [e["code"] for e in clash["userErrors"]] == ["TAKEN"]
-    renamed = admin(
-        UPDATE, id=node["id"], input={"code": "ANNA20", "title": "Anna 20"}
-    )["discountCodeBasicUpdate"]
     assert renamed["userErrors"] == []
     basic = renamed["codeDiscountNode"]["codeDiscount"]
-    assert (
-        basic["title"] == "Anna 20" and basic["codes"]["nodes"][0]["code"] == "ANNA20"
-    )
+    assert basic["title"] == "Anna 20" and basic["codes"]["nodes"][0]["code"] == "ANNA20"
     assert basic["customerGets"]["value"]["percentage"] == 0.15  # untouched fields stay
     assert admin(BY_CODE, code="anna15")["codeDiscountNodeByCode"] is None
     assert [d["codes"] for d in devstore.control.discounts(shop)] == [
@@ -196,9 +180,7 @@ def test_delete_makes_every_lookup_null(admin, devstore, shop):
     }
     assert devstore.control.discounts(shop) == []
     again = admin(DELETE, id=node["id"])["discountCodeDelete"]
-    assert again["deletedCodeDiscountId"] is None and again["userErrors"][0][
-        "field"
-    ] == ["id"]
+    assert again["deletedCodeDiscountId"] is None and again["userErrors"][0]["field"] == ["id"]
     admin.create("anna15")  # the code is free again
 
 
@@ -252,16 +234,11 @@ def test_bulk_add_is_queued_then_done_with_the_clash_failed(admin, devstore, sho
         done["failedCount"],
     ) == (True, 4, 2, 2)
     outcome = {n["code"]: n for n in done["codes"]["nodes"]}
-    assert (
-        outcome["ANNA-A"]["errors"] == []
-        and outcome["ANNA-A"]["discountRedeemCode"]["code"] == "ANNA-A"
-    )
+    assert outcome["ANNA-A"]["errors"] == [] and outcome["ANNA-A"]["discountRedeemCode"]["code"] == "ANNA-A"
     for failed in ("anna15", "anna-a"):
         assert outcome[failed]["discountRedeemCode"] is None
         [error] = outcome[failed]["errors"]
-        assert error["code"] == "TAKEN" and error["message"].startswith(
-            "Code must be unique"
-        )
+        assert error["code"] == "TAKEN" and error["message"].startswith("Code must be unique")
     assert devstore.control.discounts(shop)[0]["codes"] == [
         "ANNA15",
         "ANNA-A",
@@ -276,10 +253,13 @@ def test_bulk_add_refuses_more_than_250_codes(admin, devstore, shop):
     # Shopify's input-array limit (devstore/input_limits.py): a top-level error, nothing runs.
     # DiscountErrorCode has no code for it, so it cannot be a userError.
     body = admin.raw(BULK_ADD, id=node["id"], codes=codes)
-    assert body["errors"] == [{
-        "message": "The input array size of 251 is greater than the maximum allowed of 250.",
-        "path": ["discountRedeemCodeBulkAdd", "codes"], "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
-    }]
+    assert body["errors"] == [
+        {
+            "message": "The input array size of 251 is greater than the maximum allowed of 250.",
+            "path": ["discountRedeemCodeBulkAdd", "codes"],
+            "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
+        }
+    ]
     assert devstore.control.discounts(shop)[0]["codes"] == ["ANNA15"]
 
 
@@ -292,9 +272,7 @@ def test_codes_connection_pages(admin):
     )
     seen, after = [], None
     while True:
-        page = admin(query, id=node["id"], after=after)["codeDiscountNode"][
-            "codeDiscount"
-        ]["codes"]
+        page = admin(query, id=node["id"], after=after)["codeDiscountNode"]["codeDiscount"]["codes"]
         seen += [e["node"]["code"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -314,26 +292,16 @@ def test_without_discount_scopes_everything_is_access_denied(devstore):
     body = other.raw(CREATE, input=discount_input())
     [error] = body["errors"]
     assert error["extensions"]["code"] == "ACCESS_DENIED"
-    assert "write_discounts" in error["message"] and error["path"] == [
-        "discountCodeBasicCreate"
-    ]
+    assert "write_discounts" in error["message"] and error["path"] == ["discountCodeBasicCreate"]
     assert body["data"] == {"discountCodeBasicCreate": None}
-    assert (
-        other.raw(BY_CODE, code="X")["errors"][0]["extensions"]["code"]
-        == "ACCESS_DENIED"
-    )
+    assert other.raw(BY_CODE, code="X")["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
     assert devstore.control.discounts("no-discounts.myshopify.com") == []
 
 
 def test_read_discounts_may_query_but_not_mutate(devstore):
     reader = _token_for(devstore, "reader.myshopify.com", "read_discounts")
     devstore.control.create_discount("reader.myshopify.com", "SHARED10", percentage=0.1)
-    assert (
-        reader(BY_CODE, code="shared10")["codeDiscountNodeByCode"]["codeDiscount"][
-            "title"
-        ]
-        == "SHARED10"
-    )
+    assert reader(BY_CODE, code="shared10")["codeDiscountNodeByCode"]["codeDiscount"]["title"] == "SHARED10"
     node_id = devstore.control.discounts("reader.myshopify.com")[0]["gid"]
     body = reader.raw(DEACTIVATE, id=node_id)
     assert body["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
@@ -349,14 +317,9 @@ def test_an_invalid_operation_is_refused_not_guessed(admin):
 
 def test_node_lookups_of_unmodelled_types_say_so(admin):
     node = admin.create()
-    one = admin(
-        "query One($id: ID!) { node(id: $id) { __typename id } }", id=node["id"]
-    )
+    one = admin("query One($id: ID!) { node(id: $id) { __typename id } }", id=node["id"])
     assert one["node"] == {"__typename": "DiscountCodeNode", "id": node["id"]}
     body = admin.raw('{ nodes(ids: ["gid://shopify/Product/1"]) { id } }')
-    assert (
-        body["errors"][0]["message"]
-        == "devstore: node lookup of Product is not implemented"
-    )
+    assert body["errors"][0]["message"] == "devstore: node lookup of Product is not implemented"
     body = admin.raw('{ node(id: "not-a-gid") { id } }')
     assert body["errors"][0]["message"] == "Invalid global id 'not-a-gid'"

@@ -11,7 +11,14 @@ from devstore_order_support import code, line, schema_errors
 from devstore.testing import ControlError
 
 CREATORS = [
-    {"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.1, "repeat_rate": 0.3},
+    {
+        "handle": "anna",
+        "code": "ANNA15",
+        "percent": "15",
+        "weight": 3,
+        "return_rate": 0.1,
+        "repeat_rate": 0.3,
+    },
     {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 1, "return_rate": 0.3, "repeat_rate": 0.2},
 ]
 OTHER = "other-shop.myshopify.com"
@@ -19,18 +26,45 @@ OTHER = "other-shop.myshopify.com"
 
 def test_worked_example_3_totals(devstore, shop):
     c = devstore.control
-    c.create_order(shop, customer_id=1, created_at="2026-03-03T10:00:00-05:00",
-                   line_items=[line("Item", "100.00")], discount_code=code("anna15"))
-    second = c.create_order(shop, customer_id=2, created_at="2026-03-04T10:00:00-05:00",
-                            line_items=[line("Tee", "40.00", 2)], discount_code=code("ANNA15"))
-    c.refund_order(shop, second["id"], created_at="2026-03-20T10:00:00-04:00",
-                   line_items=[{"line_item_id": second["line_items"][0]["id"], "quantity": 1}])
-    c.create_order(shop, customer_id=3, created_at="2026-03-05T10:00:00-05:00", line_items=[line("Hat", "60.00")],
-                   discount_code=code("WELCOME10", "10"), landing_site="/?ref=anna&utm_content=anna")
-    fourth = c.create_order(shop, customer_id=4, created_at="2026-03-06T10:00:00-05:00",
-                            line_items=[line("Bag", "50.00")], discount_code=code("ANNA15"))
+    c.create_order(
+        shop,
+        customer_id=1,
+        created_at="2026-03-03T10:00:00-05:00",
+        line_items=[line("Item", "100.00")],
+        discount_code=code("anna15"),
+    )
+    second = c.create_order(
+        shop,
+        customer_id=2,
+        created_at="2026-03-04T10:00:00-05:00",
+        line_items=[line("Tee", "40.00", 2)],
+        discount_code=code("ANNA15"),
+    )
+    c.refund_order(
+        shop,
+        second["id"],
+        created_at="2026-03-20T10:00:00-04:00",
+        line_items=[{"line_item_id": second["line_items"][0]["id"], "quantity": 1}],
+    )
+    c.create_order(
+        shop,
+        customer_id=3,
+        created_at="2026-03-05T10:00:00-05:00",
+        line_items=[line("Hat", "60.00")],
+        discount_code=code("WELCOME10", "10"),
+        landing_site="/?ref=anna&utm_content=anna",
+    )
+    fourth = c.create_order(
+        shop,
+        customer_id=4,
+        created_at="2026-03-06T10:00:00-05:00",
+        line_items=[line("Bag", "50.00")],
+        discount_code=code("ANNA15"),
+    )
     c.cancel_order(shop, fourth["id"], refund=True)
-    c.create_order(shop, customer_id=1, created_at="2026-05-01T10:00:00-04:00", line_items=[line("Cap", "70.00")])
+    c.create_order(
+        shop, customer_id=1, created_at="2026-05-01T10:00:00-04:00", line_items=[line("Cap", "70.00")]
+    )
     c.create_order(shop, line_items=[line("Test", "10.00")], test=True)
     totals = c.totals(shop)
     anna = totals["by_code"]["ANNA15"]
@@ -42,25 +76,42 @@ def test_worked_example_3_totals(devstore, shop):
 
 
 def test_taxes_included_revenue_takes_the_tax_out(devstore, shop):
-    order = devstore.control.create_order(shop, line_items=[line("Bag", "119.00", 2)], tax_rate="0.19",
-                                          taxes_included=True)
-    devstore.control.refund_order(shop, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"],
-                                                                  "quantity": 1}])
+    order = devstore.control.create_order(
+        shop, line_items=[line("Bag", "119.00", 2)], tax_rate="0.19", taxes_included=True
+    )
+    devstore.control.refund_order(
+        shop, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]
+    )
     overall = devstore.control.totals(shop)["overall"]
     assert overall["revenue"] == "200.00" and overall["returns"] == "100.00"
 
 
 def test_generation_is_deterministic_and_realistic(devstore, shop):
     devstore.control.create_shop(OTHER, currency="USD")
-    body = {"seed": 11, "orders": 400, "start": "2026-06-01", "days": 120, "creators": CREATORS,
-            "sitewide_codes": ["WELCOME10"]}
+    body = {
+        "seed": 11,
+        "orders": 400,
+        "start": "2026-06-01",
+        "days": 120,
+        "creators": CREATORS,
+        "sitewide_codes": ["WELCOME10"],
+    }
     made = devstore.control.generate(shop, **body)
     again = devstore.control.generate(OTHER, **body)
     assert {k: v for k, v in made.items() if not k.endswith("seconds")} == {
-        k: v for k, v in again.items() if not k.endswith("seconds")}
+        k: v for k, v in again.items() if not k.endswith("seconds")
+    }
     assert devstore.control.totals(shop) == devstore.control.totals(OTHER)
-    for key in ("refunds", "full_refunds", "cancellations", "edits", "foreign_currency",
-                "returning_customers", "creator_orders", "sitewide_code_orders"):
+    for key in (
+        "refunds",
+        "full_refunds",
+        "cancellations",
+        "edits",
+        "foreign_currency",
+        "returning_customers",
+        "creator_orders",
+        "sitewide_code_orders",
+    ):
         assert made[key] > 0, key
     totals = devstore.control.totals(shop)
     assert set(totals["by_code"]) >= {"", "ANNA15", "BEN10", "WELCOME10"}
@@ -110,7 +161,14 @@ def _codes(order: dict) -> list[str]:
 def test_link_share_no_link_share_and_referrers_decide_how_a_creators_orders_come(devstore, shop):
     creators = [
         # a leaked code: always the code, never the creator's link, referred by coupon sites
-        {"handle": "tyler", "code": "TYLER25", "percent": "25", "link_share": 0, "no_link_share": 1, "referrers": COUPONS},
+        {
+            "handle": "tyler",
+            "code": "TYLER25",
+            "percent": "25",
+            "link_share": 0,
+            "no_link_share": 1,
+            "referrers": COUPONS,
+        },
         # link only: never the code
         {"handle": "lena", "code": "LENA15", "percent": "15", "link_share": 1},
     ]
@@ -122,21 +180,38 @@ def test_link_share_no_link_share_and_referrers_decide_how_a_creators_orders_com
     assert all(not _linked(o, "tyler") and "utm_content" not in (o["landing_site"] or "") for o in tyler)
     assert {o["referring_site"] for o in tyler} == set(COUPONS)
     assert all(_codes(o) == [] for o in lena)
-    assert all(not _linked(o, "tyler") for o in full if "TYLER25" not in _codes(o))  # no link-only tyler orders
+    assert all(
+        not _linked(o, "tyler") for o in full if "TYLER25" not in _codes(o)
+    )  # no link-only tyler orders
 
 
 def test_active_days_windows_and_their_overrides(devstore, shop):
     start = datetime(2026, 6, 1, tzinfo=UTC)
     creators = [
-        {"handle": "tyler", "code": "TYLER25", "weight": 1, "link_share": 0.5, "no_link_share": 0, "active_days": [
-            [0, 10],
-            {"from": 20, "to": 30, "weight": 6, "link_share": 0, "no_link_share": 1, "referrers": COUPONS},  # a surge
-        ]},
+        {
+            "handle": "tyler",
+            "code": "TYLER25",
+            "weight": 1,
+            "link_share": 0.5,
+            "no_link_share": 0,
+            "active_days": [
+                [0, 10],
+                {
+                    "from": 20,
+                    "to": 30,
+                    "weight": 6,
+                    "link_share": 0,
+                    "no_link_share": 1,
+                    "referrers": COUPONS,
+                },  # a surge
+            ],
+        },
         {"handle": "anna", "code": "ANNA15"},
         {"handle": "ben", "code": "BEN10", "active_days": [5, 25]},
     ]
-    devstore.control.generate(shop, seed=4, orders=600, start=start.isoformat(), days=30, creators=creators,
-                              creator_share=0.5)
+    devstore.control.generate(
+        shop, seed=4, orders=600, start=start.isoformat(), days=30, creators=creators, creator_share=0.5
+    )
     full = _full_orders(devstore, shop)
 
     def days_of(handle: str, code: str) -> list[float]:
@@ -154,33 +229,60 @@ def test_active_days_windows_and_their_overrides(devstore, shop):
     assert share(0, 10) < 0.55 and share(20, 30) > 0.7  # weight 1 against 1-2 others, then the surge's 6
     in_surge = [o for o in full if "TYLER25" in _codes(o) and _day(o, start) >= 20]
     assert in_surge and all(o["referring_site"] in COUPONS and not _linked(o, "tyler") for o in in_surge)
-    assert any(_linked(o, "tyler") for o in full if _day(o, start) < 10)  # the creator's own link_share before
+    assert any(
+        _linked(o, "tyler") for o in full if _day(o, start) < 10
+    )  # the creator's own link_share before
 
 
 def test_lines_and_aov_make_bigger_baskets(devstore, shop):
-    creators = [{"handle": "maya", "code": "MAYA15", "link_share": 0, "lines": [3], "aov": 2.0},
-                {"handle": "ben", "code": "BEN10", "link_share": 0}]
-    devstore.control.generate(shop, seed=5, orders=300, days=30, creators=creators, creator_share=0.6, edit_rate=0)
+    creators = [
+        {"handle": "maya", "code": "MAYA15", "link_share": 0, "lines": [3], "aov": 2.0},
+        {"handle": "ben", "code": "BEN10", "link_share": 0},
+    ]
+    devstore.control.generate(
+        shop, seed=5, orders=300, days=30, creators=creators, creator_share=0.6, edit_rate=0
+    )
     full = _full_orders(devstore, shop)
     maya = [o for o in full if "MAYA15" in _codes(o)]
-    assert maya and all(len(o["line_items"]) == 3 and all(li["quantity"] >= 2 for li in o["line_items"]) for o in maya)
+    assert maya and all(
+        len(o["line_items"]) == 3 and all(li["quantity"] >= 2 for li in o["line_items"]) for o in maya
+    )
     by_code = devstore.control.totals(shop)["by_code"]
     aov = {c: Decimal(by_code[c]["revenue"]) / by_code[c]["orders"] for c in ("MAYA15", "BEN10")}
     assert aov["MAYA15"] > 3 * aov["BEN10"]
 
 
 def test_return_rate_and_full_refund_share(devstore, shop):
-    creators = [{"handle": "jules", "code": "JULES20", "percent": "20", "link_share": 0, "return_rate": 1,
-                 "full_refund_share": 1}]
+    creators = [
+        {
+            "handle": "jules",
+            "code": "JULES20",
+            "percent": "20",
+            "link_share": 0,
+            "return_rate": 1,
+            "full_refund_share": 1,
+        }
+    ]
     devstore.control.generate(shop, seed=6, orders=200, days=60, creators=creators, creator_share=0.5)
     jules = devstore.control.totals(shop)["by_code"]["JULES20"]
     assert jules["orders"] > 50 and jules["orders_with_refunds"] == jules["orders"]
-    assert jules["returns"] == jules["revenue"] and jules["net_revenue"] == "0.00"  # every order comes back whole
+    assert (
+        jules["returns"] == jules["revenue"] and jules["net_revenue"] == "0.00"
+    )  # every order comes back whole
 
 
 def test_comeback_rate_brings_customers_back_without_code_or_link(devstore, shop):
-    creators = [{"handle": "priya", "code": "PRIYA10", "link_share": 0, "repeat_rate": 0, "comeback_rate": 1,
-                 "comeback_max": 1, "comeback_days": [10, 20]}]
+    creators = [
+        {
+            "handle": "priya",
+            "code": "PRIYA10",
+            "link_share": 0,
+            "repeat_rate": 0,
+            "comeback_rate": 1,
+            "comeback_max": 1,
+            "comeback_days": [10, 20],
+        }
+    ]
     made = devstore.control.generate(shop, seed=7, orders=150, days=60, creators=creators, creator_share=0.5)
     full = _full_orders(devstore, shop)
     firsts = {o["customer"]["id"]: o for o in full if "PRIYA10" in _codes(o)}
@@ -197,8 +299,16 @@ def test_comeback_rate_brings_customers_back_without_code_or_link(devstore, shop
 def test_silent_before_stores_older_events_and_sends_later_ones(devstore, shop, receiver, tokens):
     start = datetime(2026, 6, 1, tzinfo=UTC)
     silent_before = start + timedelta(days=20)
-    made = devstore.control.generate(shop, seed=8, orders=120, start=start.isoformat(), days=30, creators=CREATORS,
-                                     deliver=True, silent_before=silent_before.isoformat())
+    made = devstore.control.generate(
+        shop,
+        seed=8,
+        orders=120,
+        start=start.isoformat(),
+        days=30,
+        creators=CREATORS,
+        deliver=True,
+        silent_before=silent_before.isoformat(),
+    )
     bodies = [(d["topic"], d["payload"]) for d in devstore.control.deliveries(shop)]
     created = {b["id"] for t, b in bodies if t == "orders/create"}
     full = _full_orders(devstore, shop)
@@ -206,7 +316,9 @@ def test_silent_before_stores_older_events_and_sends_later_ones(devstore, shop, 
     assert 0 < len(created) < len(full) and made["silent_events"] > 0
     sent_refunds = {b["id"] for t, b in bodies if t == "refunds/create"}
     refunds = [r for o in full for r in o["refunds"]]
-    assert sent_refunds == {r["id"] for r in refunds if datetime.fromisoformat(r["created_at"]) >= silent_before}
+    assert sent_refunds == {
+        r["id"] for r in refunds if datetime.fromisoformat(r["created_at"]) >= silent_before
+    }
     # an order placed before silent_before and refunded after it: the refund is sent (Shopify sends what happens
     # once the app is there), the order itself is not
     assert any(r["order_id"] not in created for r in refunds if r["id"] in sent_refunds)
@@ -217,8 +329,9 @@ def test_until_stops_the_story_at_now(devstore, shop):
     start = datetime(2026, 6, 1, tzinfo=UTC)
     until = start + timedelta(days=30)
     creators = [{**CREATORS[0], "return_rate": 0.5, "comeback_rate": 0.5}]
-    devstore.control.generate(shop, seed=9, orders=300, start=start.isoformat(), days=30, until=until.isoformat(),
-                              creators=creators)
+    devstore.control.generate(
+        shop, seed=9, orders=300, start=start.isoformat(), days=30, until=until.isoformat(), creators=creators
+    )
     full = _full_orders(devstore, shop)
     moments = [o["created_at"] for o in full] + [r["created_at"] for o in full for r in o["refunds"]]
     moments += [o["cancelled_at"] for o in full if o["cancelled_at"]]
@@ -227,5 +340,7 @@ def test_until_stops_the_story_at_now(devstore, shop):
 
 def test_unknown_profile_keys_are_refused(devstore, shop):
     with pytest.raises(ControlError) as failed:
-        devstore.control.generate(shop, orders=5, creators=[{"handle": "anna", "code": "ANNA15", "link_shares": 0.5}])
+        devstore.control.generate(
+            shop, orders=5, creators=[{"handle": "anna", "code": "ANNA15", "link_shares": 0.5}]
+        )
     assert failed.value.response.status_code == 400 and "link_shares" in failed.value.response.text

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 SHOP_QUERY = "{ shop { name currencyCode } }"
-INVALID_TOKEN = (
-    "[API] Invalid API key or access token (unrecognized login or wrong password)"
-)
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
 
 def test_shop_query_with_token_returns_data_and_cost(api, tokens):
@@ -34,29 +32,20 @@ def test_full_shop_and_installation_query(api, tokens, devstore, shop):
     assert handles == ["read_orders", "write_discounts", "read_customers"]
 
 
-def test_unknown_field_is_rejected_by_the_schema_and_logged(
-    api, tokens, devstore, shop
-):
-    body = api.graphql(
-        "query Bad { shop { name notAField } }", tokens["access_token"]
-    ).json()
+def test_unknown_field_is_rejected_by_the_schema_and_logged(api, tokens, devstore, shop):
+    body = api.graphql("query Bad { shop { name notAField } }", tokens["access_token"]).json()
     assert "data" not in body
     [error] = body["errors"]
     assert "notAField" in error["message"] and "Shop" in error["message"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert error["locations"] == [{"line": 1, "column": 25}]
     [entry] = devstore.control.graphql_log(shop)
-    assert (
-        entry["valid"] is False
-        and entry["query"] == "query Bad { shop { name notAField } }"
-    )
+    assert entry["valid"] is False and entry["query"] == "query Bad { shop { name notAField } }"
     assert entry["errors"] == body["errors"]
 
 
 def test_wrong_argument_type_is_rejected_by_the_schema(api, tokens, devstore, shop):
-    body = api.graphql(
-        '{ orders(first: "ten") { nodes { id } } }', tokens["access_token"]
-    ).json()
+    body = api.graphql('{ orders(first: "ten") { nodes { id } } }', tokens["access_token"]).json()
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "Int" in body["errors"][0]["message"]
     assert devstore.control.graphql_log(shop)[-1]["valid"] is False
@@ -76,9 +65,7 @@ def test_bad_variable_value_is_rejected(api, tokens, devstore, shop):
 
 
 def test_valid_but_unimplemented_root_field_says_so(api, tokens):
-    body = api.graphql(
-        "{ products(first: 1) { nodes { id } } }", tokens["access_token"]
-    ).json()
+    body = api.graphql("{ products(first: 1) { nodes { id } } }", tokens["access_token"]).json()
     assert body["errors"][0]["message"] == "devstore: products is not implemented"
     assert "cost" in body["extensions"]
 
@@ -101,9 +88,7 @@ def test_another_shops_token_is_401(api, tokens, devstore):
 def test_expired_tokens_are_401_until_refreshed(api, tokens, devstore, shop):
     assert devstore.control.expire_tokens(shop) == {"expired": 1}
     assert api.graphql(SHOP_QUERY, tokens["access_token"]).status_code == 401
-    fresh = api.access_token(
-        grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-    ).json()
+    fresh = api.access_token(grant_type="refresh_token", refresh_token=tokens["refresh_token"]).json()
     assert api.graphql(SHOP_QUERY, fresh["access_token"]).status_code == 200
 
 
@@ -114,20 +99,13 @@ def test_uninstalled_shop_tokens_are_401(api, tokens, devstore, shop):
 
 
 def test_unknown_api_version_is_404(api, tokens):
-    assert (
-        api.graphql(SHOP_QUERY, tokens["access_token"], version="2019-04").status_code
-        == 404
-    )
+    assert api.graphql(SHOP_QUERY, tokens["access_token"], version="2019-04").status_code == 404
 
 
-def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(
-    api, tokens, devstore, shop
-):
+def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(api, tokens, devstore, shop):
     devstore.control.faults(shop, throttle={"maximum": 50, "restore_rate": 5})
     # orders is a connection: 2 + first x (one Order, 1) = 2 + 59 = 61 > 50
-    response = api.graphql(
-        "{ orders(first: 59) { nodes { id } } }", tokens["access_token"]
-    )
+    response = api.graphql("{ orders(first: 59) { nodes { id } } }", tokens["access_token"])
     assert response.status_code == 200
     body = response.json()
     assert body["errors"] == [
@@ -155,9 +133,7 @@ def test_mutation_costs_ten(api, tokens):
 
 def test_fail_next_answers_503_then_recovers(api, tokens, devstore, shop):
     devstore.control.faults(shop, fail_next=2)
-    statuses = [
-        api.graphql(SHOP_QUERY, tokens["access_token"]).status_code for _ in range(3)
-    ]
+    statuses = [api.graphql(SHOP_QUERY, tokens["access_token"]).status_code for _ in range(3)]
     assert statuses == [503, 503, 200]
 
 
@@ -185,13 +161,13 @@ def test_a_query_over_1000_points_is_refused_before_it_runs(api, tokens, devstor
     assert cost["throttleStatus"]["currentlyAvailable"] == 2000
 
 
-def test_actual_cost_counts_returned_orders_and_the_difference_is_refunded(
-    api, tokens, devstore, shop
-):
+def test_actual_cost_counts_returned_orders_and_the_difference_is_refunded(api, tokens, devstore, shop):
     for n in range(3):
         devstore.control.create_order(
-            shop, line_items=[{"title": "Tee", "price": "10.00", "quantity": 1}],
-            customer_id=500 + n, silent=True,
+            shop,
+            line_items=[{"title": "Tee", "price": "10.00", "quantity": 1}],
+            customer_id=500 + n,
+            silent=True,
         )
     devstore.control.faults(shop, throttle={"maximum": 100, "restore_rate": 0.0001})
     query = "{ orders(first: 10) { nodes { id customer { id } } } }"
@@ -203,11 +179,17 @@ def test_actual_cost_counts_returned_orders_and_the_difference_is_refunded(
 
 
 def test_the_shops_plan_sets_its_bucket(api, tokens, devstore, shop):
-    expected = {"advanced": (4000.0, 200.0), "plus": (20000.0, 1000.0), "enterprise": (40000.0, 2000.0),
-                "standard": (2000.0, 100.0)}
+    expected = {
+        "advanced": (4000.0, 200.0),
+        "plus": (20000.0, 1000.0),
+        "enterprise": (40000.0, 2000.0),
+        "standard": (2000.0, 100.0),
+    }
     for plan, (maximum, restore) in expected.items():
         assert devstore.control.set_plan(shop, plan)["plan"] == plan
-        status = api.graphql(SHOP_QUERY, tokens["access_token"]).json()["extensions"]["cost"]["throttleStatus"]
+        status = api.graphql(SHOP_QUERY, tokens["access_token"]).json()["extensions"]["cost"][
+            "throttleStatus"
+        ]
         assert (status["maximumAvailable"], status["restoreRate"]) == (maximum, restore)
     devstore.control.set_plan(shop, "plus")
     data = api.graphql("{ shop { plan { shopifyPlus displayName } } }", tokens["access_token"]).json()["data"]
@@ -228,21 +210,33 @@ def test_an_unknown_plan_is_refused(devstore, shop):
 
 def test_an_input_array_over_250_items_is_refused_before_it_runs(api, tokens, devstore, shop):
     ids = [f"gid://shopify/Customer/{n}" for n in range(251)]
-    body = api.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"], {"ids": ids}).json()
+    body = api.graphql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"], {"ids": ids}
+    ).json()
     assert "data" not in body
-    assert body["errors"] == [{
-        "message": "The input array size of 251 is greater than the maximum allowed of 250.",
-        "path": ["nodes", "ids"], "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
-    }]
+    assert body["errors"] == [
+        {
+            "message": "The input array size of 251 is greater than the maximum allowed of 250.",
+            "path": ["nodes", "ids"],
+            "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
+        }
+    ]
     # inside an input object, written inline: the path goes down to the list
     tags = ", ".join(f'"t{n}"' for n in range(300))
-    mutation = ('mutation { discountCodeBasicCreate(basicCodeDiscount: {title: "x", code: "X", tags: [' + tags
-                + '], customerGets: {value: {percentage: 0.1}, items: {all: true}}, context: {all: ALL}}) '
-                '{ userErrors { message } } }')
+    mutation = (
+        'mutation { discountCodeBasicCreate(basicCodeDiscount: {title: "x", code: "X", tags: ['
+        + tags
+        + "], customerGets: {value: {percentage: 0.1}, items: {all: true}}, context: {all: ALL}}) "
+        "{ userErrors { message } } }"
+    )
     [error] = api.graphql(mutation, tokens["access_token"]).json()["errors"]
     assert error["path"] == ["discountCodeBasicCreate", "basicCodeDiscount", "tags"]
     assert error["message"] == "The input array size of 300 is greater than the maximum allowed of 250."
     assert devstore.control.discounts(shop) == []  # nothing ran
     # 250 is allowed
-    assert "errors" not in api.graphql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"],
-                                       {"ids": ids[:250]}).json()
+    assert (
+        "errors"
+        not in api.graphql(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", tokens["access_token"], {"ids": ids[:250]}
+        ).json()
+    )

@@ -35,9 +35,7 @@ def _callback_params(response) -> dict:
 
 def test_authorize_redirect_hmac_verifies_with_shopify_api_library(devstore, shop):
     params = _callback_params(_authorize(devstore))
-    shopify.Session.setup(
-        api_key=devstore.config.api_key, secret=devstore.config.api_secret
-    )
+    shopify.Session.setup(api_key=devstore.config.api_key, secret=devstore.config.api_secret)
     assert shopify.Session.validate_hmac(params)
     assert shopify.Session.validate_params(params)
     assert set(params) == {"code", "hmac", "host", "shop", "state", "timestamp"}
@@ -51,9 +49,7 @@ def test_authorize_redirect_hmac_verifies_by_hand(devstore, shop):
     ).hexdigest()
     assert params["hmac"] == expected
     assert params["shop"] == SHOP and params["state"] == "nonce-1"
-    assert (
-        base64.b64decode(params["host"] + "==") == b"admin.shopify.com/store/demo-shop"
-    )
+    assert base64.b64decode(params["host"] + "==") == b"admin.shopify.com/store/demo-shop"
 
 
 def test_query_hmac_known_answer():
@@ -76,9 +72,7 @@ def test_query_hmac_known_answer():
 def test_authorize_rejects_wrong_client_id_and_foreign_redirect(devstore, shop):
     wrong_client = _authorize(devstore, client_id="someone-else")
     assert wrong_client.status_code == 400 and "invalid client_id" in wrong_client.text
-    assert (
-        _authorize(devstore, redirect_uri="http://evil.example/cb").status_code == 400
-    )
+    assert _authorize(devstore, redirect_uri="http://evil.example/cb").status_code == 400
 
 
 def test_bad_or_unknown_shop_is_404(devstore, shop):
@@ -87,25 +81,18 @@ def test_bad_or_unknown_shop_is_404(devstore, shop):
     assert _authorize(devstore, shop="never-created.myshopify.com").status_code == 404
 
 
-def test_code_grant_gives_non_expiring_token_and_code_is_single_use(
-    devstore, shop, api
-):
+def test_code_grant_gives_non_expiring_token_and_code_is_single_use(devstore, shop, api):
     code = _callback_params(_authorize(devstore))["code"]
     first = api.access_token(code=code)
     assert first.status_code == 200
     body = first.json()
     assert set(body) == {"access_token", "scope"}
-    assert (
-        body["access_token"].startswith("shpat_")
-        and len(body["access_token"]) == 6 + 32
-    )
+    assert body["access_token"].startswith("shpat_") and len(body["access_token"]) == 6 + 32
     assert body["scope"] == "read_orders,write_discounts"
     again = api.access_token(code=code)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
     state = devstore.control.shop(shop)
-    assert (
-        state["installed"] and state["granted_scopes"] == "read_orders,write_discounts"
-    )
+    assert state["installed"] and state["granted_scopes"] == "read_orders,write_discounts"
 
 
 def test_code_grant_accepts_form_body_and_expiring(devstore, shop):
@@ -116,9 +103,7 @@ def test_code_grant_accepts_form_body_and_expiring(devstore, shop):
         "code": code,
         "expiring": "1",
     }
-    response = requests.post(
-        f"{devstore.origin(shop)}/admin/oauth/access_token", data=form, timeout=10
-    )
+    response = requests.post(f"{devstore.origin(shop)}/admin/oauth/access_token", data=form, timeout=10)
     body = response.json()
     assert response.status_code == 200
     assert body["expires_in"] == 3600 and body["refresh_token_expires_in"] == 7776000
@@ -157,9 +142,7 @@ def test_token_exchange_rejects_bad_session_tokens(devstore, shop, api):
         control.session_token(shop, secret="not-the-secret"),
         control.session_token(shop, aud="another-app"),
         control.session_token(shop, dest="https://other-shop.myshopify.com"),
-        control.session_token(
-            shop, ttl=-60
-        ),  # expired 60 s ago, beyond the 10 s leeway
+        control.session_token(shop, ttl=-60),  # expired 60 s ago, beyond the 10 s leeway
         control.session_token(shop, nbf_offset=120),  # not valid for 2 minutes
         "not-a-jwt",
     ]
@@ -173,20 +156,14 @@ def test_token_exchange_rejects_bad_session_tokens(devstore, shop, api):
 def test_refresh_rotates_and_the_old_refresh_token_is_refused_once_the_new_one_is_used(
     devstore, shop, api, tokens
 ):
-    first = api.access_token(
-        grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-    )
+    first = api.access_token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert first.status_code == 200
     rotated = first.json()
     assert rotated["access_token"] != tokens["access_token"]
     assert rotated["refresh_token"] != tokens["refresh_token"]
-    second = api.access_token(
-        grant_type="refresh_token", refresh_token=rotated["refresh_token"]
-    )
+    second = api.access_token(grant_type="refresh_token", refresh_token=rotated["refresh_token"])
     assert second.status_code == 200
-    reused = api.access_token(
-        grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-    )
+    reused = api.access_token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert reused.status_code == 400
     assert reused.json() == {
         "error": "invalid_grant",
@@ -197,7 +174,5 @@ def test_refresh_rotates_and_the_old_refresh_token_is_refused_once_the_new_one_i
 
 def test_uninstall_revokes_refresh_tokens(devstore, shop, api, tokens):
     devstore.control.uninstall(shop)
-    response = api.access_token(
-        grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-    )
+    response = api.access_token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
     assert response.status_code == 400 and response.json()["error"] == "invalid_grant"

@@ -17,8 +17,13 @@ def installed(devstore, shop, receiver, tokens):
 
 def pattern(deliveries: list[dict]) -> list[tuple]:
     return [
-        (d["topic"], d["payload"]["name"] if "name" in d["payload"] else None,
-         bool(d.get("dropped")), bool(d.get("duplicate")), bool(d.get("reordered")))
+        (
+            d["topic"],
+            d["payload"].get("name", None),
+            bool(d.get("dropped")),
+            bool(d.get("duplicate")),
+            bool(d.get("reordered")),
+        )
         for d in deliveries
     ]
 
@@ -38,7 +43,9 @@ def test_faults_are_deterministic_for_a_seed_and_counted(devstore, installed, re
     print("order webhook faults:", {k: stats[k] for k in ("sent", "dropped", "reordered", "duplicated")})
     assert stats["dropped"] > 0 and stats["duplicated"] > 0 and stats["reordered"] > 0
     assert stats["sent"] + stats["dropped"] == 60 and stats["held"] == 0
-    logged = Counter((d.get("dropped", False), d.get("duplicate", False)) for d in devstore.control.deliveries(installed))
+    logged = Counter(
+        (d.get("dropped", False), d.get("duplicate", False)) for d in devstore.control.deliveries(installed)
+    )
     assert logged[(True, False)] == stats["dropped"] and logged[(False, True)] == stats["duplicated"]
     assert len(receiver.received) == stats["sent"] + stats["duplicated"]
 
@@ -85,7 +92,9 @@ def test_a_dropped_delivery_is_logged_never_sent(devstore, installed, receiver):
 def test_async_sends_in_the_background_in_order(devstore, installed, receiver):
     order = devstore.control.create_order(installed, line_items=[line("Tee", "10.00", 2)], **{"async": True})
     devstore.control.refund_order(
-        installed, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
+        installed,
+        order["id"],
+        line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
         **{"async": True},
     )
     found = devstore.control.wait_deliveries(installed, count=4)

@@ -97,8 +97,12 @@ def test_taxes_included_keep_the_tax_inside_the_price(devstore, installed):
 
 def test_refund_body_is_shopifys_shape(devstore, installed, receiver):
     order = devstore.control.create_order(
-        installed, customer_id=2, line_items=[line("Tee", "40.00", 2)], discount_code=code(),
-        shipping="5.00", tax_rate="0.10",
+        installed,
+        customer_id=2,
+        line_items=[line("Tee", "40.00", 2)],
+        discount_code=code(),
+        shipping="5.00",
+        tax_rate="0.10",
     )
     lid = order["line_items"][0]["id"]
     answer = devstore.control.refund_order(
@@ -131,7 +135,9 @@ def test_refunding_more_than_was_bought_is_refused(devstore, installed):
     order = devstore.control.create_order(installed, line_items=[line()])
     lid = order["line_items"][0]["id"]
     with pytest.raises(ControlError) as exc:
-        devstore.control.refund_order(installed, order["id"], line_items=[{"line_item_id": lid, "quantity": 2}])
+        devstore.control.refund_order(
+            installed, order["id"], line_items=[{"line_item_id": lid, "quantity": 2}]
+        )
     assert exc.value.response.status_code == 422
 
 
@@ -160,7 +166,9 @@ def test_cancelling_an_unpaid_order_voids_it(devstore, installed):
 
 def test_edit_adds_and_removes_lines(devstore, installed, receiver):
     order = devstore.control.create_order(
-        installed, line_items=[line("Tee", "40.00"), line("Cap", "20.00")], created_at="2026-03-03T10:00:00-05:00"
+        installed,
+        line_items=[line("Tee", "40.00"), line("Cap", "20.00")],
+        created_at="2026-03-03T10:00:00-05:00",
     )
     cap = order["line_items"][1]["id"]
     answer = devstore.control.edit_order(installed, order["id"], add=[line("Sock", "5.00", 2)], remove=[cap])
@@ -179,10 +187,19 @@ def test_edit_adds_and_removes_lines(devstore, installed, receiver):
 
 def test_every_order_webhook_validates_and_is_signed_for_the_orders_endpoint(devstore, installed, receiver):
     order = devstore.control.create_order(
-        installed, customer_id=3, line_items=[line("Tee", "40.00", 3)], discount_code=code(),
-        landing_site="/?ref=anna&utm_content=anna", referring_site="https://l.instagram.com/",
-        note_attributes=[{"name": "creator", "value": "anna"}], tax_rate="0.19", taxes_included=True,
-        presentment_currency="EUR", rate="0.9", shipping="5.00", tags=["vip", "creator"],
+        installed,
+        customer_id=3,
+        line_items=[line("Tee", "40.00", 3)],
+        discount_code=code(),
+        landing_site="/?ref=anna&utm_content=anna",
+        referring_site="https://l.instagram.com/",
+        note_attributes=[{"name": "creator", "value": "anna"}],
+        tax_rate="0.19",
+        taxes_included=True,
+        presentment_currency="EUR",
+        rate="0.9",
+        shipping="5.00",
+        tags=["vip", "creator"],
     )
     assert order["landing_site"] == "/?ref=anna&utm_content=anna" and order["tags"] == "vip, creator"
     lid = order["line_items"][0]["id"]
@@ -200,5 +217,6 @@ def test_order_webhooks_need_read_orders(devstore, shop, receiver):
     devstore.control.create_order(shop, line_items=[line()])
     assert receiver.received == []
     assert {d["error"] for d in devstore.control.deliveries(shop)} == {
-        "the app lacks read_orders for orders/create", "the app lacks read_orders for orders/paid"
+        "the app lacks read_orders for orders/create",
+        "the app lacks read_orders for orders/paid",
     }

@@ -39,17 +39,13 @@ def shop():
 
 def _validator(topic: str) -> Draft202012Validator:
     schema = json.loads((SCHEMAS / (topic.replace("/", "__") + ".json")).read_text())
-    return Draft202012Validator(
-        schema, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @pytest.mark.parametrize("topic", sorted(payloads.BUILDERS))
 def test_builder_output_validates_against_shopify_schema(topic, shop):
     body = payloads.build(topic, shop)
-    errors = [
-        f"{list(e.path)}: {e.message}" for e in _validator(topic).iter_errors(body)
-    ]
+    errors = [f"{list(e.path)}: {e.message}" for e in _validator(topic).iter_errors(body)]
     assert errors == []
     json.dumps(body)  # serialisable as sent
 
@@ -79,9 +75,7 @@ def test_compliance_payloads_use_integer_ids(shop):
     assert body["orders_to_redact"] == [1001, 1002]
     assert _validator("customers/redact").is_valid(body)
     request = payloads.customers_data_request(shop, orders=[1001])
-    assert request["orders_requested"] == [1001] and request["data_request"] == {
-        "id": 9999
-    }
+    assert request["orders_requested"] == [1001] and request["data_request"] == {"id": 9999}
 
 
 def test_schema_rejects_money_like_mistakes(shop):
@@ -109,7 +103,10 @@ def test_discount_bodies_are_thin_gid_notifications_with_the_shops_offset(shop):
         "updated_at": "2026-11-24T13:01:00+01:00",
     }
     deleted = payloads.discounts_delete(shop, "gid://shopify/DiscountCodeNode/7", deleted_at=moment)
-    assert deleted == {"admin_graphql_api_id": "gid://shopify/DiscountCodeNode/7", "deleted_at": "2026-11-24T13:00:00+01:00"}
+    assert deleted == {
+        "admin_graphql_api_id": "gid://shopify/DiscountCodeNode/7",
+        "deleted_at": "2026-11-24T13:00:00+01:00",
+    }
     added = payloads.discounts_redeemcode_added(
         shop,
         "gid://shopify/DiscountCodeNode/7",
@@ -118,5 +115,9 @@ def test_discount_bodies_are_thin_gid_notifications_with_the_shops_offset(shop):
     )
     assert added["redeem_code"] == {"id": "gid://shopify/DiscountRedeemCode/9", "code": "ANNA15"}
     assert added["updated_at"] == "2026-11-24T12:00:00.000Z"
-    for topic, sample in (("discounts/create", body), ("discounts/delete", deleted), ("discounts/redeemcode_added", added)):
+    for topic, sample in (
+        ("discounts/create", body),
+        ("discounts/delete", deleted),
+        ("discounts/redeemcode_added", added),
+    ):
         assert _validator(topic).is_valid(sample)

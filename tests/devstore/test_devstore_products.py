@@ -1,4 +1,5 @@
 """Products, variants and their inventory items' unit cost through Admin GraphQL (what seeding cost reads)."""
+
 from __future__ import annotations
 
 import requests
@@ -16,8 +17,14 @@ def _shop_with(devstore, domain: str, scopes: str) -> tuple[Api, str]:
 
 
 def _product(devstore, domain: str, unit_cost) -> dict:
-    resp = requests.post(f"{devstore.url}/_devstore/shops/{domain}/products", timeout=10, json={
-        "title": "Trail shoe", "variants": [{"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": unit_cost}]})
+    resp = requests.post(
+        f"{devstore.url}/_devstore/shops/{domain}/products",
+        timeout=10,
+        json={
+            "title": "Trail shoe",
+            "variants": [{"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": unit_cost}],
+        },
+    )
     assert resp.status_code == 201, resp.text
     return resp.json()["product"]["variants"][0]
 
@@ -28,8 +35,13 @@ def test_variant_with_its_unit_cost(devstore):
     body = api.graphql(QUERY, token, variables={"id": variant["gid"]}).json()
     assert "errors" not in body, body
     assert body["data"]["productVariant"] == {
-        "id": variant["gid"], "title": "42", "sku": "TS-42", "displayName": "Trail shoe - 42", "product": {"title": "Trail shoe"},
-        "inventoryItem": {"unitCost": {"amount": "31.50", "currencyCode": "EUR"}}}
+        "id": variant["gid"],
+        "title": "42",
+        "sku": "TS-42",
+        "displayName": "Trail shoe - 42",
+        "product": {"title": "Trail shoe"},
+        "inventoryItem": {"unitCost": {"amount": "31.50", "currencyCode": "EUR"}},
+    }
 
 
 def test_no_cost_recorded_unknown_variant_and_missing_scope(devstore):

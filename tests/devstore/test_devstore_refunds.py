@@ -16,10 +16,17 @@ LINES = """query Lines($ids: [ID!]!, $after: String) { nodes(ids: $ids) { __type
 
 def refund_of_twelve_lines(devstore, shop, created_at="2026-11-01T10:00:00Z") -> tuple[dict, dict]:
     """An order of 12 lines (1.00 … 12.00, 10 % tax) refunded whole: a refund of 12 lines."""
-    order = devstore.control.create_order(shop, created_at=created_at, tax_rate="0.1",
-                                          line_items=[line(f"Item {n}", f"{n}.00") for n in range(1, 13)])
+    order = devstore.control.create_order(
+        shop,
+        created_at=created_at,
+        tax_rate="0.1",
+        line_items=[line(f"Item {n}", f"{n}.00") for n in range(1, 13)],
+    )
     refund = devstore.control.refund_order(
-        shop, order["id"], line_items=[{"line_item_id": li["id"], "quantity": 1} for li in order["line_items"]])["refund"]
+        shop,
+        order["id"],
+        line_items=[{"line_item_id": li["id"], "quantity": 1} for li in order["line_items"]],
+    )["refund"]
     return order, refund
 
 
@@ -36,15 +43,29 @@ def test_a_refunds_lines_come_in_pages_with_its_order(devstore, shop, api, token
     page = node["refundLineItems"]
     assert len(page["nodes"]) == 10 and page["pageInfo"]["hasNextPage"] is True
     # line n costs n.00, its tax 10 %: the first page holds lines 1..10
-    assert [x["subtotalSet"]["shopMoney"]["amount"] for x in page["nodes"]] == [f"{n}.00" for n in range(1, 11)]
+    assert [x["subtotalSet"]["shopMoney"]["amount"] for x in page["nodes"]] == [
+        f"{n}.00" for n in range(1, 11)
+    ]
     assert page["nodes"][2]["totalTaxSet"]["shopMoney"]["amount"] == "0.30"
-    assert [x["lineItem"]["id"] for x in page["nodes"]] == [li["admin_graphql_api_id"] for li in order["line_items"][:10]]
-    rest = gql(api, token, LINES, ids=[refund["admin_graphql_api_id"]], after=page["pageInfo"]["endCursor"])["nodes"][0]
+    assert [x["lineItem"]["id"] for x in page["nodes"]] == [
+        li["admin_graphql_api_id"] for li in order["line_items"][:10]
+    ]
+    rest = gql(api, token, LINES, ids=[refund["admin_graphql_api_id"]], after=page["pageInfo"]["endCursor"])[
+        "nodes"
+    ][0]
     more = rest["refundLineItems"]
     assert [x["subtotalSet"]["shopMoney"]["amount"] for x in more["nodes"]] == ["11.00", "12.00"]
     assert more["pageInfo"]["hasNextPage"] is False
-    single = gql(api, token, 'query R($id: ID!) { refund(id: $id) { id } node(id: $id) { id } }', id=refund["admin_graphql_api_id"])
-    assert single == {"refund": {"id": refund["admin_graphql_api_id"]}, "node": {"id": refund["admin_graphql_api_id"]}}
+    single = gql(
+        api,
+        token,
+        "query R($id: ID!) { refund(id: $id) { id } node(id: $id) { id } }",
+        id=refund["admin_graphql_api_id"],
+    )
+    assert single == {
+        "refund": {"id": refund["admin_graphql_api_id"]},
+        "node": {"id": refund["admin_graphql_api_id"]},
+    }
 
 
 def test_a_refund_of_an_order_older_than_60_days_is_null_without_read_all_orders(devstore, shop, api, tokens):

@@ -60,25 +60,36 @@ def test_the_toml_declares_optional_scopes_as_shopify_cli_does(tmp_path):
 def test_a_code_grant_install_grants_only_the_required_scopes(devstore, shop, api, app):
     authorize = requests.get(
         f"{devstore.origin(shop)}/admin/oauth/authorize",
-        params={"client_id": devstore.config.api_key, "scope": REQUIRED + ",read_all_orders",
-                "redirect_uri": app.url + "/auth/callback", "state": "n"},
-        allow_redirects=False, timeout=10,
+        params={
+            "client_id": devstore.config.api_key,
+            "scope": REQUIRED + ",read_all_orders",
+            "redirect_uri": app.url + "/auth/callback",
+            "state": "n",
+        },
+        allow_redirects=False,
+        timeout=10,
     )
     code = dict(parse_qsl(urlsplit(authorize.headers["Location"]).query))["code"]
     body = api.access_token(code=code, expiring="1").json()
     assert body["scope"] == REQUIRED  # read_all_orders asked for, not granted at install
     assert _handles(api, body["access_token"]) == REQUIRED.split(",")
     assert devstore.control.scopes(shop) == {
-        "granted": REQUIRED.split(","), "required": REQUIRED.split(","),
+        "granted": REQUIRED.split(","),
+        "required": REQUIRED.split(","),
         "optional": ["read_all_orders", "read_products"],
     }
 
 
 def test_a_granted_optional_scope_reaches_every_live_token_and_the_app(devstore, shop, api, app, tokens):
     answer = devstore.control.request_scopes(shop, ["read_all_orders"])
-    assert answer == {"result": "granted-all", "detail": {
-        "granted": [*REQUIRED.split(","), "read_all_orders"], "required": REQUIRED.split(","),
-        "optional": ["read_all_orders", "read_products"]}}
+    assert answer == {
+        "result": "granted-all",
+        "detail": {
+            "granted": [*REQUIRED.split(","), "read_all_orders"],
+            "required": REQUIRED.split(","),
+            "optional": ["read_all_orders", "read_products"],
+        },
+    }
     assert "read_all_orders" in _handles(api, tokens["access_token"])  # the token the app already holds
     [update] = _scope_updates(devstore, shop, 1)
     assert update["previous"] == REQUIRED.split(",")
@@ -118,9 +129,13 @@ def test_a_request_before_install_is_refused(devstore, shop, app):
 def test_revoking_an_optional_scope_takes_it_from_the_tokens(devstore, shop, api, app, tokens):
     devstore.control.request_scopes(shop, ["read_all_orders", "read_products"])
     answer = devstore.control.revoke_scopes(shop, ["read_products"])
-    assert answer == {"detail": {"granted": [*REQUIRED.split(","), "read_all_orders"],
-                                 "required": REQUIRED.split(","),
-                                 "optional": ["read_all_orders", "read_products"]}}
+    assert answer == {
+        "detail": {
+            "granted": [*REQUIRED.split(","), "read_all_orders"],
+            "required": REQUIRED.split(","),
+            "optional": ["read_all_orders", "read_products"],
+        }
+    }
     assert "read_products" not in _handles(api, tokens["access_token"])
     updates = _scope_updates(devstore, shop, 2)
     assert updates[1]["previous"] == [*REQUIRED.split(","), "read_all_orders", "read_products"]

@@ -13,12 +13,8 @@ from devstore.throttle import LeakyBucket, estimate_cost, plan_limits
 
 def _cost(query: str, variables: dict | None = None) -> int:
     document = parse(query)
-    fragments = {
-        d.name.value: d for d in document.definitions if d.kind == "fragment_definition"
-    }
-    return estimate_cost(
-        get_schema(), get_operation_ast(document), fragments, variables
-    )
+    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
+    return estimate_cost(get_schema(), get_operation_ast(document), fragments, variables)
 
 
 def test_bucket_refills_at_restore_rate_up_to_maximum():
@@ -39,18 +35,11 @@ def test_cost_rules():
     assert _cost("{ shop { name plan { shopifyPlus } } }") == 2
     # a connection is 2 + first x (one node): orders 2 + 10 x (Order 1 + lineItems (2 + 5 x LineItem 1))
     # = 2 + 10 x 8 = 82
-    assert (
-        _cost(
-            "{ orders(first: 10) { nodes { id lineItems(first: 5) { nodes { id } } } } }"
-        )
-        == 82
-    )
+    assert _cost("{ orders(first: 10) { nodes { id lineItems(first: 5) { nodes { id } } } } }") == 82
     # edges { node } costs the same as nodes: 2 + 10 x 1 = 12 (Shopify's products(first: 10) example)
     assert _cost("{ products(first: 10) { edges { node { id title } } } }") == 12
     # page size from a variable: 2 + 20 x 1 = 22
-    assert (
-        _cost("query($n: Int) { orders(first: $n) { nodes { id } } }", {"n": 20}) == 22
-    )
+    assert _cost("query($n: Int) { orders(first: $n) { nodes { id } } }", {"n": 20}) == 22
     # fragments count like inline fields: shop 1 + plan 1 = 2
     assert _cost("{ shop { ...S } } fragment S on Shop { plan { shopifyPlus } }") == 2
     # two mutation root fields -> 2 x 10, whatever they select
@@ -67,10 +56,7 @@ def test_nodes_cost_one_selection_per_id_and_interfaces_the_dearest_fragment():
     ids = [f"gid://shopify/Customer/{n}" for n in range(50)]
     # the app's CustomerOrderCounts: per id the Node interface 1 (Customer's id and
     # numberOfOrders are scalars) -> 50 x 1 = 50
-    query = (
-        "query($ids: [ID!]!) { nodes(ids: $ids) { __typename "
-        "... on Customer { id numberOfOrders } } }"
-    )
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on Customer { id numberOfOrders } } }"
     assert _cost(query, {"ids": ids}) == 50
     assert _cost(query, {"ids": ids[:3]}) == 3
     # two fragments: the dearer one counts, not their sum. Per id: Node 1 + max(Customer:
@@ -84,9 +70,7 @@ def test_nodes_cost_one_selection_per_id_and_interfaces_the_dearest_fragment():
 
 
 def test_actual_cost_counts_what_came_back():
-    document = parse(
-        "{ orders(first: 10) { nodes { id customer { id } } } shop { name } }"
-    )
+    document = parse("{ orders(first: 10) { nodes { id customer { id } } } shop { name } }")
     operation = get_operation_ast(document)
     # requested: orders 2 + 10 x (Order 1 + customer 1) = 22, shop 1 -> 23
     assert estimate_cost(get_schema(), operation, {}) == 23

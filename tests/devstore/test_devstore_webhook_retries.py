@@ -34,7 +34,9 @@ class FlakyApp:
 
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def close(self):
         self.server.shutdown()
@@ -71,7 +73,9 @@ def test_shopifys_schedule_is_8_retries_doubling_over_4_hours():
     assert sum(waits) == pytest.approx(4 * 3600)
 
 
-def test_one_action_shares_an_event_id_and_each_delivery_has_its_own_webhook_id(devstore, shop, receiver, tokens):
+def test_one_action_shares_an_event_id_and_each_delivery_has_its_own_webhook_id(
+    devstore, shop, receiver, tokens
+):
     devstore.control.create_order(shop, line_items=[line()])  # paid: orders/create and orders/paid
     devstore.control.create_order(shop, line_items=[line()])
     topics = _headers(receiver, "X-Shopify-Topic")
@@ -83,8 +87,10 @@ def test_one_action_shares_an_event_id_and_each_delivery_has_its_own_webhook_id(
 
 
 def test_two_subscriptions_to_a_topic_get_two_webhook_ids_and_one_event_id(devstore, shop, receiver, config):
-    config.app_toml.write_text(APP_TOML + '\n  [[webhooks.subscriptions]]\n  topics = [ "app/uninstalled" ]\n'
-                               '  uri = "/webhooks/second"\n')
+    config.app_toml.write_text(
+        APP_TOML + '\n  [[webhooks.subscriptions]]\n  topics = [ "app/uninstalled" ]\n'
+        '  uri = "/webhooks/second"\n'
+    )
     devstore.control.send_webhook(shop, "app/uninstalled")
     assert [r["path"] for r in receiver.received] == ["/webhooks/app", "/webhooks/second"]
     a, b = (r["headers"] for r in receiver.received)
@@ -157,7 +163,9 @@ def test_a_shops_webhook_faults_can_replace_shopifys_schedule(devstore, shop, to
     devstore.set_app_url(app.url)
     try:
         devstore.control.faults(shop, webhooks={"retries": 2, "retry_ms": 5})  # 2 retries, 5 ms then 10 ms
-        devstore.control.create_order(shop, line_items=[line()], financial_status="pending")  # orders/create only
+        devstore.control.create_order(
+            shop, line_items=[line()], financial_status="pending"
+        )  # orders/create only
         _until(lambda: devstore.control.webhook_stats(shop)["failed"] == 1)
         assert len(app.received) == 3
         assert devstore.control.webhook_stats(shop)["faults"]["retries"] == 2

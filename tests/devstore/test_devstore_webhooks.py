@@ -18,21 +18,15 @@ def test_sign_known_answer():
     # printf '%s' '{"shop_id":954889,"shop_domain":"demo-shop.myshopify.com"}' \
     #   | openssl dgst -sha256 -hmac 'demo-api-secret' -binary | base64
     body = b'{"shop_id":954889,"shop_domain":"demo-shop.myshopify.com"}'
-    assert (
-        sign(body, "demo-api-secret") == "MGIUd6SmihaMzq7124nTIj1Cgp99QZHr985F00j0+pU="
-    )
+    assert sign(body, "demo-api-secret") == "MGIUd6SmihaMzq7124nTIj1Cgp99QZHr985F00j0+pU="
 
 
 def _verify(delivery: dict, secret: str = "demo-api-secret-for-the-local-stand-in") -> bool:
-    expected = base64.b64encode(
-        hmac.new(secret.encode(), delivery["body"], hashlib.sha256).digest()
-    ).decode()
+    expected = base64.b64encode(hmac.new(secret.encode(), delivery["body"], hashlib.sha256).digest()).decode()
     return hmac.compare_digest(expected, delivery["headers"]["X-Shopify-Hmac-Sha256"])
 
 
-def test_delivery_posts_shopify_headers_and_a_verifiable_signature(
-    devstore, shop, receiver
-):
+def test_delivery_posts_shopify_headers_and_a_verifiable_signature(devstore, shop, receiver):
     result = devstore.control.send_webhook(shop, "customers/redact")
     assert result["status_code"] == 200
     assert result["url"] == receiver.url + "/webhooks/compliance"
@@ -48,10 +42,7 @@ def test_delivery_posts_shopify_headers_and_a_verifiable_signature(
     assert headers["X-Shopify-Event-Id"]
     assert datetime.fromisoformat(headers["X-Shopify-Triggered-At"]).tzinfo is not None
     body = json.loads(delivery["body"])
-    assert (
-        body["shop_domain"] == shop
-        and body["shop_id"] == devstore.control.shop(shop)["id"]
-    )
+    assert body["shop_domain"] == shop and body["shop_id"] == devstore.control.shop(shop)["id"]
 
 
 def test_same_webhook_id_redelivers_a_duplicate(devstore, shop, receiver):
@@ -88,9 +79,7 @@ def test_topic_without_subscription_is_recorded_not_sent(devstore, shop, receive
     assert logged["sent"] is False and logged["topic"] == "products/create"
 
 
-def test_uninstall_sends_app_uninstalled_with_the_shop(
-    devstore, shop, receiver, tokens
-):
+def test_uninstall_sends_app_uninstalled_with_the_shop(devstore, shop, receiver, tokens):
     result = devstore.control.uninstall(shop)
     assert result["status_code"] == 200
     [delivery] = receiver.received
@@ -114,9 +103,7 @@ def test_token_exchange_falls_back_to_toml_scopes(devstore, receiver):
 
     devstore.control.create_shop("no-scopes.myshopify.com")
     api = Api(devstore, "no-scopes.myshopify.com")
-    body = api.exchange(
-        devstore.control.session_token("no-scopes.myshopify.com")
-    ).json()
+    body = api.exchange(devstore.control.session_token("no-scopes.myshopify.com")).json()
     assert body["scope"] == "read_orders,write_discounts,read_customers"
 
 

@@ -8,6 +8,7 @@ holds nothing (nothing was really bad).
 Runs its own redis-server (it restarts it), two real `shopify-roi worker` processes, its own
 stand-in (a short webhook timeout), the app over HTTP; PostgreSQL when DATABASE_URL names it (CI).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,12 +27,12 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import func, select, text
+from support import API_KEY, API_SECRET, LiveServer, Merchant, app_totals_by_code, install
+from test_worker_killed_and_redis_restarted import _port, _start_redis
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
 from shopify_roi.models import Order, Shop, WebhookDelivery
-from support import API_KEY, API_SECRET, LiveServer, Merchant, app_totals_by_code, install
-from test_worker_killed_and_redis_restarted import _port, _start_redis
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed here")
@@ -87,44 +88,99 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
     redis_port = _port()
     redis_proc = _start_redis(redis_port)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    stand_config = DevstoreConfig(api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9",
-                                  app_toml=str(ROOT / "shopify.app.toml"), webhook_timeout=(1.0, 0.6))
+    stand_config = DevstoreConfig(
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        app_url="http://127.0.0.1:9",
+        app_toml=str(ROOT / "shopify.app.toml"),
+        webhook_timeout=(1.0, 0.6),
+    )
     shopify = DevstoreServer(stand_config).start()
     server = LiveServer()
-    settings = settings.with_(app_url=server.url, redis_url=redis_url, run_inprocess_worker=False,
-                              origin_template=shopify.origin_template, sweep_interval=0.5, inbox_stale_after=2.0)
+    settings = settings.with_(
+        app_url=server.url,
+        redis_url=redis_url,
+        run_inprocess_worker=False,
+        origin_template=shopify.origin_template,
+        sweep_interval=0.5,
+        inbox_stale_after=2.0,
+    )
     app = create_app(settings, start_worker=False)
     runtime = app.extensions["shopify_roi"]
     slow = SlowWebhooks(app, share=0.01, delay=1.0)
     server.app = slow
     shopify.set_app_url(server.url)
     shop = f"storm-{uuid.uuid4().hex[:8]}.myshopify.com"
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": redis_url, "RQ_QUEUE": settings.queue_name,
-           "SHOPIFY_API_KEY": settings.api_key, "SHOPIFY_API_SECRET": settings.api_secret, "APP_URL": server.url,
-           "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template, "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-           "SWEEP_INTERVAL_SECONDS": "0.5", "INBOX_STALE_SECONDS": "2", "LOG_LEVEL": "WARNING", "ORDERS_BATCH": "200"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": redis_url,
+        "RQ_QUEUE": settings.queue_name,
+        "SHOPIFY_API_KEY": settings.api_key,
+        "SHOPIFY_API_SECRET": settings.api_secret,
+        "APP_URL": server.url,
+        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
+        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
+        "SWEEP_INTERVAL_SECONDS": "0.5",
+        "INBOX_STALE_SECONDS": "2",
+        "LOG_LEVEL": "WARNING",
+        "ORDERS_BATCH": "200",
+    }
     cli = [str(Path(sys.executable).with_name("shopify-roi")), "worker"]
     logs = [open(tmp_path / f"worker-{i}.log", "w") for i in range(3)]  # noqa: SIM115 - closed in finally
     workers: list[subprocess.Popen] = []
     faults = {"redis_restarts": 0, "workers_killed": 0, "postgres_connections_cut": 0}
     try:
-        shopify.control.create_shop(shop, name="Storm", currency="EUR", timezone="Europe/Berlin",
-                                    scopes="read_orders,write_discounts,read_customers")
+        shopify.control.create_shop(
+            shop,
+            name="Storm",
+            currency="EUR",
+            timezone="Europe/Berlin",
+            scopes="read_orders,write_discounts,read_customers",
+        )
         install(server.url, shop)
         merchant = Merchant(server.url, shopify, shop)
         assert merchant.create_creator("anna", "ANNA15").status_code == 201
         workers = [subprocess.Popen(cli, env=env, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)]
         # Let the install backfill (an empty shop) finish, so the reconciliation below is the only other run.
-        _until(lambda: all(r.get("status") in ("done", "failed") for r in merchant.get("/api/freshness").json()["backfills"] or [{}]),
-               60, "the install backfill", 0.3)
+        _until(
+            lambda: all(
+                r.get("status") in ("done", "failed")
+                for r in merchant.get("/api/freshness").json()["backfills"] or [{}]
+            ),
+            60,
+            "the install backfill",
+            0.3,
+        )
 
-        shopify.control.faults(shop, webhooks={"duplicate": 0.1, "reorder": 0.1, "drop": 0.02, "seed": 3,
-                                               "retries": 6, "retry_ms": 300})
-        start = (date.today() - timedelta(days=50)).isoformat()  # inside the 60 days Shopify shows without read_all_orders
+        shopify.control.faults(
+            shop,
+            webhooks={
+                "duplicate": 0.1,
+                "reorder": 0.1,
+                "drop": 0.02,
+                "seed": 3,
+                "retries": 6,
+                "retry_ms": 300,
+            },
+        )
+        start = (
+            date.today() - timedelta(days=50)
+        ).isoformat()  # inside the 60 days Shopify shows without read_all_orders
         generated = shopify.control.generate(
-            shop, seed=9, orders=ORDERS, start=start, days=45, deliver=True, sitewide_codes=["WELCOME10"], **{"async": True},
-            creators=[{"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.3},
-                      {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 2, "repeat_rate": 0.4}])
+            shop,
+            seed=9,
+            orders=ORDERS,
+            start=start,
+            days=45,
+            deliver=True,
+            sitewide_codes=["WELCOME10"],
+            **{"async": True},
+            creators=[
+                {"handle": "anna", "code": "ANNA15", "percent": "15", "weight": 3, "return_rate": 0.3},
+                {"handle": "ben", "code": "BEN10", "percent": "10", "weight": 2, "repeat_rate": 0.4},
+            ],
+        )
 
         stored = lambda: _count(runtime.db, Order, shop)  # noqa: E731
         _until(lambda: stored() >= ORDERS // 8, 120, "the first orders")
@@ -134,7 +190,9 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         faults["redis_restarts"] += 1
 
         _until(lambda: stored() >= ORDERS // 3, 180, "orders after the Redis restart")
-        workers[0].send_signal(signal.SIGKILL)  # mid-batch: its transaction rolls back, its job stays "started"
+        workers[0].send_signal(
+            signal.SIGKILL
+        )  # mid-batch: its transaction rolls back, its job stays "started"
         workers[0].wait(10)
         faults["workers_killed"] += 1
         workers.append(subprocess.Popen(cli, env=env, stdout=logs[2], stderr=subprocess.STDOUT))
@@ -142,27 +200,48 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         if on_postgres:
             _until(lambda: stored() >= ORDERS // 2, 180, "orders after the worker was killed")
             with runtime.db.engine.connect() as conn:
-                cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+                cut = conn.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalar()
             faults["postgres_connections_cut"] = int(cut or 0)
 
         # The stream ends: everything sent, held-back deliveries flushed, every retry done.
         requests.post(f"{shopify.url}/_devstore/shops/{shop}/webhooks/flush", timeout=600).raise_for_status()
-        _until(lambda: shopify.control.webhook_stats(shop)["retry_pending"] == 0, 120, "the stand-in's retries")
+        _until(
+            lambda: shopify.control.webhook_stats(shop)["retry_pending"] == 0, 120, "the stand-in's retries"
+        )
         stats = shopify.control.webhook_stats(shop)
-        _until(lambda: _count(runtime.db, WebhookDelivery, status="received") == 0, 180, "the inbox to drain", 0.3)
+        _until(
+            lambda: _count(runtime.db, WebhookDelivery, status="received") == 0,
+            180,
+            "the inbox to drain",
+            0.3,
+        )
         before = app_totals_by_code(runtime.db, shop)
 
         assert merchant.post("/api/backfill", {}).status_code == 202
-        runs = _until(lambda: (lambda r: r if len(r) >= 2 and all(x["status"] in ("done", "failed") for x in r) else None)(
-            merchant.get("/api/freshness").json()["backfills"]), 300, "the reconciliation", 0.5)
-        expected = {k: {"orders": v["orders"], "revenue": Decimal(v["revenue"]), "returns": Decimal(v["returns"])}
-                    for k, v in shopify.control.totals(shop)["by_code"].items()}
+        runs = _until(
+            lambda: (
+                lambda r: r if len(r) >= 2 and all(x["status"] in ("done", "failed") for x in r) else None
+            )(merchant.get("/api/freshness").json()["backfills"]),
+            300,
+            "the reconciliation",
+            0.5,
+        )
+        expected = {
+            k: {"orders": v["orders"], "revenue": Decimal(v["revenue"]), "returns": Decimal(v["returns"])}
+            for k, v in shopify.control.totals(shop)["by_code"].items()
+        }
         after = app_totals_by_code(runtime.db, shop)
         truth_orders = sum(v["orders"] for v in expected.values())
         held = sum(v["orders"] for v in after.values())
         lost = sum(max(0, v["orders"] - after.get(k, {"orders": 0})["orders"]) for k, v in expected.items())
-        doubled = sum(max(0, v["orders"] - expected.get(k, {"orders": 0})["orders"]) for k, v in after.items())
+        doubled = sum(
+            max(0, v["orders"] - expected.get(k, {"orders": 0})["orders"]) for k, v in after.items()
+        )
 
         # Abandoned jobs: the killed worker's job is still "started"; RQ's maintenance finds it once its
         # heartbeat has expired and, since it has retries left, schedules it again instead of failing it.
@@ -170,14 +249,16 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         started.cleanup(time.time() + 3600)
         failed = FailedJobRegistry(settings.queue_name, connection=runtime.jobs.redis)
         failed_webhooks = _count(runtime.db, WebhookDelivery, status="failed")
-        print(f"\nfault storm: {generated['orders']} orders generated; webhooks sent {stats['sent']}, duplicated "
-              f"{stats['duplicated']}, reordered {stats['reordered']}, dropped {stats['dropped']}, answered too slowly "
-              f"{slow.slowed} and retried by the stand-in {stats['retried']}; faults injected: Redis restarted "
-              f"{faults['redis_restarts']}, worker SIGKILLed {faults['workers_killed']}, PostgreSQL connections cut "
-              f"{faults['postgres_connections_cut'] if on_postgres else 'n/a (SQLite)'}; reconciliation repaired "
-              f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; "
-              f"orders lost {lost}, double-counted {doubled}; jobs left started {started.count}, failed jobs "
-              f"{failed.count}, failed webhooks {failed_webhooks}")
+        print(
+            f"\nfault storm: {generated['orders']} orders generated; webhooks sent {stats['sent']}, duplicated "
+            f"{stats['duplicated']}, reordered {stats['reordered']}, dropped {stats['dropped']}, answered too slowly "
+            f"{slow.slowed} and retried by the stand-in {stats['retried']}; faults injected: Redis restarted "
+            f"{faults['redis_restarts']}, worker SIGKILLed {faults['workers_killed']}, PostgreSQL connections cut "
+            f"{faults['postgres_connections_cut'] if on_postgres else 'n/a (SQLite)'}; reconciliation repaired "
+            f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; "
+            f"orders lost {lost}, double-counted {doubled}; jobs left started {started.count}, failed jobs "
+            f"{failed.count}, failed webhooks {failed_webhooks}"
+        )
         assert stats["duplicated"] > 0 and stats["reordered"] > 0 and stats["dropped"] > 0
         assert slow.slowed > 0 and stats["retried"] > 0
         assert before != expected, "the drops did not show: the reconciliation was not tested"

@@ -4,6 +4,7 @@ afterwards nothing is missing and nothing is counted twice.
 The test runs its own redis-server (it restarts it), a real `shopify-roi worker` process, and
 the app and stand-in over HTTP; on PostgreSQL when DATABASE_URL names it (CI), else SQLite.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import func, select
+from support import LiveServer, Merchant, install
 
 from shopify_roi.models import Order, Refund, Shop
-from support import LiveServer, Merchant, install
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed here")
@@ -35,8 +36,11 @@ def _port() -> int:
 
 
 def _start_redis(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -49,21 +53,31 @@ def _start_redis(port: int) -> subprocess.Popen:
 def _stored(runtime, shop_domain) -> tuple[int, Decimal, Decimal]:
     with runtime.db.session() as session:
         shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
-        count, revenue = session.execute(select(func.count(), func.coalesce(func.sum(Order.revenue), 0))
-                                         .where(Order.shop_id == shop_id)).one()
-        returns = session.scalar(select(func.coalesce(func.sum(Refund.subtotal), 0)).where(Refund.shop_id == shop_id))
+        count, revenue = session.execute(
+            select(func.count(), func.coalesce(func.sum(Order.revenue), 0)).where(Order.shop_id == shop_id)
+        ).one()
+        returns = session.scalar(
+            select(func.coalesce(func.sum(Refund.subtotal), 0)).where(Refund.shop_id == shop_id)
+        )
     return count, Decimal(revenue), Decimal(returns)
 
 
-def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(settings, stand_in, shop_domain, tmp_path):
+def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(
+    settings, stand_in, shop_domain, tmp_path
+):
     from shopify_roi.app import create_app
 
     redis_port = _port()
     redis_proc = _start_redis(redis_port)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     server = LiveServer()
-    settings = settings.with_(app_url=server.url, redis_url=redis_url, run_inprocess_worker=False,
-                              sweep_interval=0.5, inbox_stale_after=1.0)
+    settings = settings.with_(
+        app_url=server.url,
+        redis_url=redis_url,
+        run_inprocess_worker=False,
+        sweep_interval=0.5,
+        inbox_stale_after=1.0,
+    )
     server.app = create_app(settings, start_worker=False)
     runtime = server.app.extensions["shopify_roi"]
     stand_in.set_app_url(server.url)
@@ -76,24 +90,45 @@ def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(set
         expected_revenue, expected_returns = Decimal(0), Decimal(0)
         for i in range(ORDERS):
             price = Decimal(10 + i % 7) + Decimal("0.99")
-            spec = {"created_at": f"2026-03-{1 + i % 28:02d}T12:00:00-05:00", "customer_id": 5000 + i % 150,
-                    "line_items": [{"title": "t", "price": str(price), "quantity": 1 + i % 2}]}
+            spec = {
+                "created_at": f"2026-03-{1 + i % 28:02d}T12:00:00-05:00",
+                "customer_id": 5000 + i % 150,
+                "line_items": [{"title": "t", "price": str(price), "quantity": 1 + i % 2}],
+            }
             if i % 3 == 0:
                 spec["discount_code"] = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
-            order = requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", json=spec, timeout=30).json()
+            order = requests.post(
+                f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", json=spec, timeout=30
+            ).json()
             order = order.get("order", order)
             expected_revenue += Decimal(order["subtotal_price"])
             if i % 10 == 0:
-                refund = requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/orders/{order['id']}/refunds", timeout=30,
-                                       json={"line_items": [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]}).json()
-                expected_returns += sum(Decimal(l["subtotal_set"]["shop_money"]["amount"])
-                                        for l in refund["refund"]["refund_line_items"])
+                refund = requests.post(
+                    f"{stand_in.url}/_devstore/shops/{shop_domain}/orders/{order['id']}/refunds",
+                    timeout=30,
+                    json={"line_items": [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]},
+                ).json()
+                expected_returns += sum(
+                    Decimal(l["subtotal_set"]["shop_money"]["amount"])
+                    for l in refund["refund"]["refund_line_items"]
+                )
         assert runtime.jobs.depth() >= 1
 
-        env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": redis_url, "RQ_QUEUE": settings.queue_name,
-               "SHOPIFY_API_KEY": settings.api_key, "SHOPIFY_API_SECRET": settings.api_secret, "APP_URL": settings.app_url,
-               "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template, "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-               "SWEEP_INTERVAL_SECONDS": "0.5", "INBOX_STALE_SECONDS": "1", "LOG_LEVEL": "WARNING", "ORDERS_BATCH": "400"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.database_url,
+            "REDIS_URL": redis_url,
+            "RQ_QUEUE": settings.queue_name,
+            "SHOPIFY_API_KEY": settings.api_key,
+            "SHOPIFY_API_SECRET": settings.api_secret,
+            "APP_URL": settings.app_url,
+            "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
+            "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
+            "SWEEP_INTERVAL_SECONDS": "0.5",
+            "INBOX_STALE_SECONDS": "1",
+            "LOG_LEVEL": "WARNING",
+            "ORDERS_BATCH": "400",
+        }
         cli = [str(Path(sys.executable).with_name("shopify-roi")), "worker"]
         worker = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
@@ -114,8 +149,10 @@ def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(set
             time.sleep(0.2)
         time.sleep(2)  # let a last batch of refunds land
         count, revenue, returns = _stored(runtime, shop_domain)
-        print(f"\nfaults: {ORDERS} orders, worker killed after {stored_before} stored, Redis restarted; "
-              f"after recovery {count} orders, revenue {revenue}, returns {returns}; lost {ORDERS - count}")
+        print(
+            f"\nfaults: {ORDERS} orders, worker killed after {stored_before} stored, Redis restarted; "
+            f"after recovery {count} orders, revenue {revenue}, returns {returns}; lost {ORDERS - count}"
+        )
         assert count == ORDERS  # nothing lost, and the unique key makes a second copy impossible
         assert revenue == expected_revenue and returns == expected_returns  # nothing counted twice
     finally:

@@ -1,8 +1,8 @@
 """Fixtures of the hostile-input tests (helpers in hostile_support.py)."""
+
 from __future__ import annotations
 
 import pytest
-
 from hostile_support import HostileServer, module_settings, truncate
 
 

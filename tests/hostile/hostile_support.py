@@ -2,6 +2,7 @@
 database holds (to prove a refused request changed nothing), and Hypothesis settings sized so the
 folder runs in well under a minute on SQLite.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,19 +15,28 @@ import requests
 from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, select
+from support import API_KEY, API_SECRET, LiveServer, install
 
 from shopify_roi.config import Settings
 from shopify_roi.db import Base
-from support import API_KEY, API_SECRET, LiveServer, install
 
 # Deterministic by default (CI must not flake); HOSTILE_EXAMPLES=500 explores more, locally.
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "0")) or None
 
 
 def hostile_settings(max_examples: int):
-    return settings(max_examples=EXAMPLES or max_examples, deadline=None, database=None, derandomize=EXAMPLES is None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                           HealthCheck.data_too_large, HealthCheck.filter_too_much])
+    return settings(
+        max_examples=EXAMPLES or max_examples,
+        deadline=None,
+        database=None,
+        derandomize=EXAMPLES is None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+        ],
+    )
 
 
 def truncate(database_url: str) -> None:
@@ -63,19 +73,39 @@ class Stored:
 
 
 def module_settings(database_url: str, redis_url: str, stand_in, **overrides) -> Settings:
-    values = dict(api_key=API_KEY, api_secret=API_SECRET, app_url="http://127.0.0.1:9", database_url=database_url,
-                  redis_url=redis_url, token_encryption_key=Fernet.generate_key().decode(),
-                  origin_template=stand_in.origin_template, queue_name=f"test-{uuid.uuid4().hex[:8]}",
-                  run_inprocess_worker=False, log_level="WARNING")
+    values = dict(
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        app_url="http://127.0.0.1:9",
+        database_url=database_url,
+        redis_url=redis_url,
+        token_encryption_key=Fernet.generate_key().decode(),
+        origin_template=stand_in.origin_template,
+        queue_name=f"test-{uuid.uuid4().hex[:8]}",
+        run_inprocess_worker=False,
+        log_level="WARNING",
+    )
     return Settings(**{**values, **overrides})
 
 
 def session_token(shop: str) -> str:
     """A fresh App Bridge session token for `shop`, signed here as the stand-in does (no round trip)."""
     now = int(time.time())
-    return jwt.encode({"iss": f"https://{shop}/admin", "dest": f"https://{shop}", "aud": API_KEY, "sub": "42",
-                       "exp": now + 60, "nbf": now - 5, "iat": now - 5, "jti": uuid.uuid4().hex, "sid": "s-1"},
-                      API_SECRET, algorithm="HS256")
+    return jwt.encode(
+        {
+            "iss": f"https://{shop}/admin",
+            "dest": f"https://{shop}",
+            "aud": API_KEY,
+            "sub": "42",
+            "exp": now + 60,
+            "nbf": now - 5,
+            "iat": now - 5,
+            "jti": uuid.uuid4().hex,
+            "sid": "s-1",
+        },
+        API_SECRET,
+        algorithm="HS256",
+    )
 
 
 class HostileServer:
@@ -93,8 +123,13 @@ class HostileServer:
         stand_in.set_app_url(self.url)
         self.stored = Stored(settings.database_url)
         self.shop = f"hostile-{uuid.uuid4().hex[:10]}.myshopify.com"
-        stand_in.control.create_shop(self.shop, name="Hostile Shop", currency="EUR", timezone="Europe/Berlin",
-                                     scopes="read_orders,write_discounts,read_customers")
+        stand_in.control.create_shop(
+            self.shop,
+            name="Hostile Shop",
+            currency="EUR",
+            timezone="Europe/Berlin",
+            scopes="read_orders,write_discounts,read_customers",
+        )
         assert install(self.url, self.shop).status_code == 302
         self.runtime.jobs.drain()  # the install's shop sync and backfill
 
@@ -103,7 +138,9 @@ class HostileServer:
 
     def call(self, method: str, path: str, **kw) -> requests.Response:
         headers = {"Authorization": f"Bearer {self.token()}", **kw.pop("headers", {})}
-        return requests.request(method, self.url + path, headers=headers, timeout=60, allow_redirects=False, **kw)
+        return requests.request(
+            method, self.url + path, headers=headers, timeout=60, allow_redirects=False, **kw
+        )
 
     def close(self) -> None:
         self.server.stop()

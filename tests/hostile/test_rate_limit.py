@@ -1,26 +1,36 @@
 """The public short-link endpoint is rate limited per client address (LINK_RATE_LIMIT per
 LINK_RATE_WINDOW_SECONDS): 429 with Retry-After beyond it; a Redis outage never stops the links."""
+
 from __future__ import annotations
 
 import pytest
 import redis
 import requests
+from hostile_support import HostileServer, module_settings, truncate
 from sqlalchemy import func, select
 
-from hostile_support import HostileServer, module_settings, truncate
 from shopify_roi.models import Click
 
-BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+BROWSER = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+)
 LIMIT = 5
 
 
 @pytest.fixture(scope="module")
 def limited(database_url, redis_url, stand_in):
     truncate(database_url)
-    server = HostileServer(module_settings(database_url, redis_url, stand_in, link_rate_limit=LIMIT,
-                                           link_rate_window_seconds=3600), stand_in)  # one window for the whole module
-    created = server.call("POST", "/api/creators", json={"name": "Anna", "handle": "anna",
-                                                          "discount": {"code": "ANNA15", "percent_off": "15"}})
+    server = HostileServer(
+        module_settings(
+            database_url, redis_url, stand_in, link_rate_limit=LIMIT, link_rate_window_seconds=3600
+        ),
+        stand_in,
+    )  # one window for the whole module
+    created = server.call(
+        "POST",
+        "/api/creators",
+        json={"name": "Anna", "handle": "anna", "discount": {"code": "ANNA15", "percent_off": "15"}},
+    )
     assert created.status_code == 201, created.text
     server.link = server.call("POST", "/api/creators/anna/links", json={}).json()["short_url"]
     yield server
@@ -34,7 +44,9 @@ def _clicks(server) -> int:
 
 
 def _follow(url: str, client: str):
-    return requests.get(url, headers={"User-Agent": BROWSER, "X-Forwarded-For": client}, allow_redirects=False, timeout=10)
+    return requests.get(
+        url, headers={"User-Agent": BROWSER, "X-Forwarded-For": client}, allow_redirects=False, timeout=10
+    )
 
 
 def test_a_client_over_the_limit_gets_429_with_retry_after_and_others_are_served(limited):

@@ -1,5 +1,6 @@
 """Secrets: nothing secret reaches a log line, HMACs and tokens are compared in constant time,
 tokens at rest can move to a new key, and only the shop's own admin may frame the app."""
+
 from __future__ import annotations
 
 import ast
@@ -17,12 +18,12 @@ import pytest
 import requests
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
+from hostile_support import HostileServer, module_settings, session_token, truncate
 from sqlalchemy import select
+from support import API_SECRET, install
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from hostile_support import HostileServer, module_settings, session_token, truncate
 from shopify_roi.models import Shop
-from support import API_SECRET, install
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,8 +33,13 @@ class LoggingServer:
 
     def __init__(self):
         self.app = None
-        self._server = make_server("127.0.0.1", 0, lambda env, start: self.app(env, start), threaded=True,
-                                   request_handler=WSGIRequestHandler)
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            lambda env, start: self.app(env, start),
+            threaded=True,
+            request_handler=WSGIRequestHandler,
+        )
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
@@ -44,7 +50,10 @@ class LoggingServer:
 def _tokens(hostile) -> set[str]:
     with hostile.runtime.db.session() as session:
         shop = session.scalar(select(Shop).where(Shop.domain == hostile.shop))
-        return {hostile.runtime.cipher.decrypt(shop.access_token_enc), hostile.runtime.cipher.decrypt(shop.refresh_token_enc)}
+        return {
+            hostile.runtime.cipher.decrypt(shop.access_token_enc),
+            hostile.runtime.cipher.decrypt(shop.refresh_token_enc),
+        }
 
 
 def _gunicorn_access_line(raw_uri: str, headers: dict) -> str:
@@ -59,9 +68,15 @@ def _gunicorn_access_line(raw_uri: str, headers: dict) -> str:
     handler = logging.StreamHandler(out)
     glog.access_log.addHandler(handler)
     try:
-        environ = {"REQUEST_METHOD": "GET", "RAW_URI": raw_uri, "SERVER_PROTOCOL": "HTTP/1.1", "PATH_INFO": raw_uri.split("?")[0],
-                   "QUERY_STRING": raw_uri.partition("?")[2], "REMOTE_ADDR": "203.0.113.9",
-                   **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}}
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": raw_uri,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "PATH_INFO": raw_uri.split("?")[0],
+            "QUERY_STRING": raw_uri.partition("?")[2],
+            "REMOTE_ADDR": "203.0.113.9",
+            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+        }
         resp = type("Resp", (), {"status": "302 FOUND", "sent": 0, "headers": []})()
         req = type("Req", (), {"headers": list(headers.items())})()
         glog.access(resp, req, environ, timedelta(milliseconds=3))
@@ -75,8 +90,11 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
     with werkzeug's request lines; the API secret and every token stay out of the logs."""
     caplog.set_level(logging.DEBUG)
     truncate(database_url)
-    hostile = HostileServer(module_settings(database_url, redis_url, stand_in, log_level="DEBUG"), stand_in,
-                            server=LoggingServer())
+    hostile = HostileServer(
+        module_settings(database_url, redis_url, stand_in, log_level="DEBUG"),
+        stand_in,
+        server=LoggingServer(),
+    )
     try:
         secrets = {API_SECRET, hostile.settings.token_encryption_key} | _tokens(hostile)
         # The authorization-code grant's callback carries code, hmac and state in its query string.
@@ -85,7 +103,9 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
         callback = install(hostile.url, other)
         assert callback.status_code == 302
         # The embedded page: Shopify's admin adds id_token, session and hmac to the URL.
-        admin = requests.get(f"{stand_in.url}/{hostile.shop}/admin/apps/{hostile.settings.api_key}", timeout=10).text
+        admin = requests.get(
+            f"{stand_in.url}/{hostile.shop}/admin/apps/{hostile.settings.api_key}", timeout=10
+        ).text
         frame = html.unescape(re.search(r'<iframe[^>]+src="([^"]+)"', admin).group(1))
         query = parse_qs(urlsplit(frame).query)
         secrets |= {query["id_token"][0], query["session"][0], query["hmac"][0]}
@@ -95,8 +115,12 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
         stand_in.control.expire_tokens(hostile.shop)
         token = hostile.token()
         secrets.add(token)
-        created = requests.post(f"{hostile.url}/api/creators", headers={"Authorization": f"Bearer {token}"}, timeout=30,
-                                json={"name": "Lee", "handle": "lee", "discount": {"code": "LEE10", "percent_off": "10"}})
+        created = requests.post(
+            f"{hostile.url}/api/creators",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+            json={"name": "Lee", "handle": "lee", "discount": {"code": "LEE10", "percent_off": "10"}},
+        )
         assert created.status_code == 201, created.text
         assert stand_in.control.shop(hostile.shop)["refresh_count"] == 1
         secrets |= _tokens(hostile)  # the refreshed pair
@@ -104,17 +128,29 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
         stand_in.control.send_webhook(hostile.shop, "app/scopes_update")
         hostile.runtime.jobs.drain()
         # And a failure that logs an exception quoting a token.
-        logging.getLogger("shopify_roi.test").exception("refresh failed for token %s", token, exc_info=ValueError(token))
+        logging.getLogger("shopify_roi.test").exception(
+            "refresh failed for token %s", token, exc_info=ValueError(token)
+        )
 
         text = caplog.text + "\n".join(r.getMessage() for r in caplog.records)
-        callback_lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug" and "/auth/callback?" in r.getMessage()]
-        assert callback_lines and "code=[redacted]" in callback_lines[0] and "hmac=[redacted]" in callback_lines[0]
+        callback_lines = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "werkzeug" and "/auth/callback?" in r.getMessage()
+        ]
+        assert (
+            callback_lines
+            and "code=[redacted]" in callback_lines[0]
+            and "hmac=[redacted]" in callback_lines[0]
+        )
         assert any("id_token=[redacted]" in r.getMessage() for r in caplog.records if r.name == "werkzeug")
         leaked = [s[:12] + "…" for s in secrets if s and s in text]
         assert leaked == [], f"secrets in the logs: {leaked}"
         # gunicorn's access log (the Procfile's) gets the same treatment: query string and Referer.
-        line = _gunicorn_access_line(urlsplit(frame).path + "?" + urlsplit(frame).query,
-                                     {"Referer": frame, "Authorization": f"Bearer {token}", "User-Agent": "test"})
+        line = _gunicorn_access_line(
+            urlsplit(frame).path + "?" + urlsplit(frame).query,
+            {"Referer": frame, "Authorization": f"Bearer {token}", "User-Agent": "test"},
+        )
         assert "id_token=[redacted]" in line and not [s for s in secrets if s in line], line
     finally:
         hostile.close()
@@ -131,10 +167,17 @@ def test_every_hmac_and_token_comparison_is_constant_time():
                 # A SQL condition on a model column (`OAuthState.nonce == nonce`) is a database lookup, reached
                 # only after the callback's HMAC was verified in constant time.
                 left = node.left
-                if isinstance(left, ast.Attribute) and isinstance(left.value, ast.Name) and left.value.id[:1].isupper():
+                if (
+                    isinstance(left, ast.Attribute)
+                    and isinstance(left.value, ast.Name)
+                    and left.value.id[:1].isupper()
+                ):
                     continue
-                names = [n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(node)
-                         if isinstance(n, (ast.Name, ast.Attribute))]
+                names = [
+                    n.id if isinstance(n, ast.Name) else n.attr
+                    for n in ast.walk(node)
+                    if isinstance(n, (ast.Name, ast.Attribute))
+                ]
                 if any(suspicious.search(name) for name in names):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], f"compare these with hmac.compare_digest: {offenders}"
@@ -148,9 +191,15 @@ def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, s
     try:
         old_key, new_key = hostile.settings.token_encryption_key, Fernet.generate_key().decode()
         before = _tokens(hostile)
-        env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url, "SHOPIFY_ORIGIN_TEMPLATE": stand_in.origin_template,
-               "SHOPIFY_API_KEY": hostile.settings.api_key, "SHOPIFY_API_SECRET": API_SECRET,
-               "TOKEN_ENCRYPTION_KEY": f"{new_key},{old_key}", "LOG_LEVEL": "WARNING"}
+        env = {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SHOPIFY_ORIGIN_TEMPLATE": stand_in.origin_template,
+            "SHOPIFY_API_KEY": hostile.settings.api_key,
+            "SHOPIFY_API_SECRET": API_SECRET,
+            "TOKEN_ENCRYPTION_KEY": f"{new_key},{old_key}",
+            "LOG_LEVEL": "WARNING",
+        }
         from shopify_roi.cli import main
 
         result = CliRunner().invoke(main, ["rotate-keys"], env=env)
@@ -171,7 +220,9 @@ def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, s
         again = CliRunner().invoke(main, ["rotate-keys"], env={**env, "TOKEN_ENCRYPTION_KEY": new_key})
         assert again.exit_code == 0, again.output
         # A key that cannot read the tokens is reported, and nothing is changed.
-        wrong = CliRunner().invoke(main, ["rotate-keys"], env={**env, "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode()})
+        wrong = CliRunner().invoke(
+            main, ["rotate-keys"], env={**env, "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+        )
         assert wrong.exit_code != 0 and hostile.shop in wrong.output
     finally:
         hostile.close()
@@ -181,11 +232,16 @@ def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, s
 def test_a_comma_separated_key_list_is_valid_configuration_and_a_bad_key_is_named():
     from shopify_roi.config import ConfigError, Settings
 
-    good = Settings(token_encryption_key=f"{Fernet.generate_key().decode()}, {Fernet.generate_key().decode()}",
-                    origin_template="http://127.0.0.1:1/{shop}")
+    good = Settings(
+        token_encryption_key=f"{Fernet.generate_key().decode()}, {Fernet.generate_key().decode()}",
+        origin_template="http://127.0.0.1:1/{shop}",
+    )
     assert good.validate() is good and len(good.encryption_keys) == 2
     with pytest.raises(ConfigError, match="key 2 is not a Fernet key"):
-        Settings(token_encryption_key=f"{Fernet.generate_key().decode()},nope", origin_template="http://127.0.0.1:1/{shop}").validate()
+        Settings(
+            token_encryption_key=f"{Fernet.generate_key().decode()},nope",
+            origin_template="http://127.0.0.1:1/{shop}",
+        ).validate()
 
 
 def test_the_embedded_page_may_be_framed_only_by_its_own_shops_admin(database_url, redis_url, stand_in):
@@ -193,21 +249,34 @@ def test_the_embedded_page_may_be_framed_only_by_its_own_shops_admin(database_ur
     from shopify_roi.app import create_app
 
     truncate(database_url)
-    settings = module_settings(database_url, redis_url, stand_in).with_(origin_template="https://{shop}",
-                                                                         app_url="https://creator-roi.example")
+    settings = module_settings(database_url, redis_url, stand_in).with_(
+        origin_template="https://{shop}", app_url="https://creator-roi.example"
+    )
     app = create_app(settings, start_worker=False)
     rt = app.extensions["shopify_roi"]
     try:
         shops = ["anna-shop.myshopify.com", "ben-shop.myshopify.com"]
         with rt.db.session() as session:
             for domain in shops:
-                session.add(Shop(domain=domain, scopes="read_orders", token_generation=1, access_token_enc=rt.cipher.encrypt("t"),
-                                 refresh_token_enc=rt.cipher.encrypt("r")))
+                session.add(
+                    Shop(
+                        domain=domain,
+                        scopes="read_orders",
+                        token_generation=1,
+                        access_token_enc=rt.cipher.encrypt("t"),
+                        refresh_token_enc=rt.cipher.encrypt("r"),
+                    )
+                )
         client = app.test_client()
         for domain in shops:
-            page = client.get("/", query_string={"embedded": "1", "shop": domain, "id_token": session_token(domain)})
+            page = client.get(
+                "/", query_string={"embedded": "1", "shop": domain, "id_token": session_token(domain)}
+            )
             assert page.status_code == 200
-            assert page.headers["Content-Security-Policy"] == f"frame-ancestors https://{domain} https://admin.shopify.com;"
+            assert (
+                page.headers["Content-Security-Policy"]
+                == f"frame-ancestors https://{domain} https://admin.shopify.com;"
+            )
         bare = client.get("/")  # no shop known: only Shopify's admin
         assert bare.headers["Content-Security-Policy"] == "frame-ancestors https://admin.shopify.com;"
     finally:

@@ -1,50 +1,75 @@
 """Webhook bodies and headers, hostile: a correctly signed body the app cannot use is acknowledged
 (200) and recorded as failed with its reason, changing no fact; an unsigned or wrongly signed one
 is a 401 and stores nothing; a stale one (past the replay window) is recorded and not applied."""
+
 from __future__ import annotations
 
 import copy
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from hypothesis import given
-from hypothesis import strategies as st
-
 from hostile_strategies import json_text, values
 from hostile_support import hostile_settings
+from hypothesis import given
+from hypothesis import strategies as st
+from support import API_SECRET
+
 from shopify_roi import runtime as runtime_mod
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.orders import drain_flag, drain_orders
 from shopify_roi.shopify_client.domains import valid_shop_domain
 from shopify_roi.shopify_client.webhook_hmac import sign
 from shopify_roi.web.webhooks import TOPICS
-from support import API_SECRET
 
 PATH_OF = {topic: f"/webhooks/{key}" for key, topics in TOPICS.items() for topic in topics}
 # Topics whose body is read (app/uninstalled and shop/redact act on the header alone, by design).
 READ_TOPICS = sorted(t for t in PATH_OF if t not in ("app/uninstalled", "shop/redact"))
-ORDER_TOPICS = {"orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited", "refunds/create"}
+ORDER_TOPICS = {
+    "orders/create",
+    "orders/updated",
+    "orders/paid",
+    "orders/cancelled",
+    "orders/edited",
+    "refunds/create",
+}
 FACTS = ("webhook_deliveries",)
 SAME_PARSER_AS_ORDERS_CREATE = {"orders/updated", "orders/paid", "orders/cancelled"}
 
 
 def _now_iso(delta: timedelta = timedelta(0)) -> str:
-    return (datetime.now(timezone.utc) + delta).isoformat().replace("+00:00", "Z")
+    return (datetime.now(UTC) + delta).isoformat().replace("+00:00", "Z")
 
 
-def post(hostile, topic: str, raw: bytes, *, secret: str | None = API_SECRET, shop: str | None = None,
-         webhook_id: str | None = None, path: str | None = None, **headers) -> tuple[requests.Response, str]:
+def post(
+    hostile,
+    topic: str,
+    raw: bytes,
+    *,
+    secret: str | None = API_SECRET,
+    shop: str | None = None,
+    webhook_id: str | None = None,
+    path: str | None = None,
+    **headers,
+) -> tuple[requests.Response, str]:
     webhook_id = webhook_id or str(uuid.uuid4())
-    sent = {"Content-Type": "application/json", "X-Shopify-Topic": topic, "X-Shopify-Shop-Domain": shop or hostile.shop,
-            "X-Shopify-API-Version": "2026-10", "X-Shopify-Webhook-Id": webhook_id, "X-Shopify-Triggered-At": _now_iso()}
+    sent = {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": topic,
+        "X-Shopify-Shop-Domain": shop or hostile.shop,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Webhook-Id": webhook_id,
+        "X-Shopify-Triggered-At": _now_iso(),
+    }
     if secret is not None:
         sent["X-Shopify-Hmac-Sha256"] = sign(raw, secret)
     sent.update({k.replace("_", "-"): v for k, v in headers.items()})
     sent = {k: v for k, v in sent.items() if v is not None}
-    return requests.post(hostile.url + (path or PATH_OF[topic]), data=raw, headers=sent, timeout=30), webhook_id
+    return requests.post(
+        hostile.url + (path or PATH_OF[topic]), data=raw, headers=sent, timeout=30
+    ), webhook_id
 
 
 def process(hostile, webhook_id: str) -> dict:
@@ -65,20 +90,40 @@ def process(hostile, webhook_id: str) -> dict:
 def templates(hostile):
     """A real body of every topic, as the stand-in sends them (Shopify's shapes)."""
     control, shop = hostile.stand_in.control, hostile.shop
-    order = control.create_order(shop, customer_id="c1", line_items=[{"title": "Tee", "price": "40.00", "quantity": 2}])
-    control.refund_order(shop, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}])
+    order = control.create_order(
+        shop, customer_id="c1", line_items=[{"title": "Tee", "price": "40.00", "quantity": 2}]
+    )
+    control.refund_order(
+        shop, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]
+    )
     control.edit_order(shop, order["id"], add=[{"title": "Cap", "price": "15.00", "quantity": 1}])
     control.cancel_order(shop, order["id"], refund=False)
-    for topic in ("app/scopes_update", "customers/data_request", "customers/redact", "discounts/create", "discounts/update",
-                  "discounts/delete", "discounts/redeemcode_added", "discounts/redeemcode_removed"):
+    for topic in (
+        "app/scopes_update",
+        "customers/data_request",
+        "customers/redact",
+        "discounts/create",
+        "discounts/update",
+        "discounts/delete",
+        "discounts/redeemcode_added",
+        "discounts/redeemcode_removed",
+    ):
         control.send_webhook(shop, topic)
     bodies = {}
     for delivery in control.deliveries(shop):
         if delivery.get("payload") is not None:
             bodies.setdefault(delivery["topic"], delivery["payload"])
-    bodies.setdefault("bulk_operations/finish", {"admin_graphql_api_id": "gid://shopify/BulkOperation/1", "status": "completed",
-                                                 "type": "query", "error_code": None, "completed_at": _now_iso(),
-                                                 "created_at": _now_iso()})
+    bodies.setdefault(
+        "bulk_operations/finish",
+        {
+            "admin_graphql_api_id": "gid://shopify/BulkOperation/1",
+            "status": "completed",
+            "type": "query",
+            "error_code": None,
+            "completed_at": _now_iso(),
+            "created_at": _now_iso(),
+        },
+    )
     hostile.runtime.jobs.drain()
     missing = [t for t in READ_TOPICS if t not in bodies]
     assert not missing, f"no template body for {missing}"
@@ -111,16 +156,76 @@ def _replace(document, path, new, delete=False):
 
 
 # The fields the app reads from these bodies (order_facts, lifecycle, discount_sync, backfill).
-READ_KEYS = {"id", "order_id", "line_item_id", "created_at", "updated_at", "cancelled_at", "customer", "line_items", "quantity",
-             "current_quantity", "price_set", "amount_set", "subtotal_set", "total_tax_set", "amount", "discount_allocations",
-             "tax_lines", "refunds", "refund_line_items", "total_price_set", "currency_code", "currency", "financial_status",
-             "name", "test", "tags", "discount_codes", "code", "landing_site", "referring_site", "note_attributes",
-             "admin_graphql_api_id", "current", "orders_to_redact", "orders_requested", "order_edit", "status"}
-NASTY_VALUES = st.one_of(values, st.sampled_from([
-    "1e999999", "NaN", "-1", "-0.01", "1.23456", "100000000000.01", "922337203685477.5808", 10**30, -1, 2**64, 1.5,
-    "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "2026-11-20", "١٢٣", "9" * 25, "", [], {}, None, True,
-    "\x00", "a" * 100_000, [[[[[[[[[[[[1]]]]]]]]]]]],
-]))
+READ_KEYS = {
+    "id",
+    "order_id",
+    "line_item_id",
+    "created_at",
+    "updated_at",
+    "cancelled_at",
+    "customer",
+    "line_items",
+    "quantity",
+    "current_quantity",
+    "price_set",
+    "amount_set",
+    "subtotal_set",
+    "total_tax_set",
+    "amount",
+    "discount_allocations",
+    "tax_lines",
+    "refunds",
+    "refund_line_items",
+    "total_price_set",
+    "currency_code",
+    "currency",
+    "financial_status",
+    "name",
+    "test",
+    "tags",
+    "discount_codes",
+    "code",
+    "landing_site",
+    "referring_site",
+    "note_attributes",
+    "admin_graphql_api_id",
+    "current",
+    "orders_to_redact",
+    "orders_requested",
+    "order_edit",
+    "status",
+}
+NASTY_VALUES = st.one_of(
+    values,
+    st.sampled_from(
+        [
+            "1e999999",
+            "NaN",
+            "-1",
+            "-0.01",
+            "1.23456",
+            "100000000000.01",
+            "922337203685477.5808",
+            10**30,
+            -1,
+            2**64,
+            1.5,
+            "0001-01-01T00:00:00+05:00",
+            "9999-12-31T23:59:59-05:00",
+            "2026-11-20",
+            "١٢٣",
+            "9" * 25,
+            "",
+            [],
+            {},
+            None,
+            True,
+            "\x00",
+            "a" * 100_000,
+            [[[[[[[[[[[[1]]]]]]]]]]]],
+        ]
+    ),
+)
 
 
 @st.composite
@@ -152,7 +257,9 @@ def test_signed_garbage_is_acknowledged_and_fails_readably_changing_no_fact(host
         assert row["status"] in ("processed", "failed", "skipped"), row
         if row["status"] == "failed":
             assert row["error"], row
-            assert hostile.stored.digest(exclude=FACTS) == before, f"{topic} failed ({row['error']}) yet changed facts"
+            assert hostile.stored.digest(exclude=FACTS) == before, (
+                f"{topic} failed ({row['error']}) yet changed facts"
+            )
 
     check()
 
@@ -161,8 +268,16 @@ def test_signed_garbage_is_acknowledged_and_fails_readably_changing_no_fact(host
 def test_every_kind_of_wrong_body_fails_readably(hostile, templates, topic):
     """Each topic, each classic: not JSON, not an object, deep, huge numbers, NUL, ids that are not ids."""
     document = templates[topic]
-    bodies = [b"", b"\x00\xff", b"[1]", b'"x"', b"null", b"[" * 100_000 + b"]" * 100_000,
-              b'{"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", json.dumps({"id": "١٢٣"}).encode()]
+    bodies = [
+        b"",
+        b"\x00\xff",
+        b"[1]",
+        b'"x"',
+        b"null",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        json.dumps({"id": "١٢٣"}).encode(),
+    ]
     read = [p for p in _paths(document) if p and str(p[-1]) in READ_KEYS]
     if topic in SAME_PARSER_AS_ORDERS_CREATE:
         read = read[:5]  # one parser for every full order body: orders/create has the whole corpus
@@ -193,14 +308,17 @@ def test_deeply_nested_bodies_fail_as_too_deep(hostile):
 def test_unsigned_or_wrongly_signed_is_401_and_stores_nothing(hostile, data):
     topic = data.draw(st.sampled_from(sorted(PATH_OF)))  # app/uninstalled and shop/redact too
     raw = data.draw(st.one_of(st.binary(max_size=100), st.just(b'{"shop_domain": "x"}')))
-    how = data.draw(st.sampled_from(["none", "other secret", "other body", "garbage", "hex", "empty", "padded"]))
+    how = data.draw(
+        st.sampled_from(["none", "other secret", "other body", "garbage", "hex", "empty", "padded"])
+    )
     secret = {"none": None, "other secret": "another-secret-0123456789"}.get(how, API_SECRET)
     headers = {}
     if how == "other body":
         headers["X_Shopify_Hmac_Sha256"] = sign(raw + b" ", API_SECRET)
     elif how == "garbage":
-        headers["X_Shopify_Hmac_Sha256"] = data.draw(st.text(st.characters(codec="latin-1", exclude_characters="\r\n"),
-                                                             max_size=60).map(str.strip))
+        headers["X_Shopify_Hmac_Sha256"] = data.draw(
+            st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=60).map(str.strip)
+        )
     elif how == "hex":  # the query-string algorithm's encoding, not the webhook's
         import hashlib
         import hmac
@@ -220,15 +338,41 @@ def test_unsigned_or_wrongly_signed_is_401_and_stores_nothing(hostile, data):
 @hostile_settings(max_examples=40)
 def test_hostile_headers_on_a_signed_body_are_400_or_stored_safely(hostile, data):
     raw = b'{"id": 1, "current": ["read_orders"]}'
-    header_text = st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=300).map(str.strip)
-    headers = data.draw(st.fixed_dictionaries({}, optional={
-        "X_Shopify_Topic": st.one_of(st.sampled_from(["orders/create", "APP/SCOPES_UPDATE", "", "app/scopes_update "]), header_text),
-        "X_Shopify_Shop_Domain": st.one_of(st.sampled_from(["evil.com", "x.myshopify.com.evil.com", "", "UPPER.MYSHOPIFY.COM"]),
-                                           header_text),
-        "X_Shopify_Webhook_Id": st.one_of(st.sampled_from(["", "a" * 129, "id with space", "é"]), header_text),
-        "X_Shopify_Triggered_At": st.one_of(st.sampled_from(["", "yesterday", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-                                                             "2026-11-24T10:00:00+99:00"]), header_text),
-        "X_Shopify_API_Version": header_text, "X_Shopify_Event_Id": header_text}))
+    header_text = st.text(st.characters(codec="latin-1", exclude_characters="\r\n"), max_size=300).map(
+        str.strip
+    )
+    headers = data.draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "X_Shopify_Topic": st.one_of(
+                    st.sampled_from(["orders/create", "APP/SCOPES_UPDATE", "", "app/scopes_update "]),
+                    header_text,
+                ),
+                "X_Shopify_Shop_Domain": st.one_of(
+                    st.sampled_from(["evil.com", "x.myshopify.com.evil.com", "", "UPPER.MYSHOPIFY.COM"]),
+                    header_text,
+                ),
+                "X_Shopify_Webhook_Id": st.one_of(
+                    st.sampled_from(["", "a" * 129, "id with space", "é"]), header_text
+                ),
+                "X_Shopify_Triggered_At": st.one_of(
+                    st.sampled_from(
+                        [
+                            "",
+                            "yesterday",
+                            "0001-01-01T00:00:00Z",
+                            "9999-12-31T23:59:59Z",
+                            "2026-11-24T10:00:00+99:00",
+                        ]
+                    ),
+                    header_text,
+                ),
+                "X_Shopify_API_Version": header_text,
+                "X_Shopify_Event_Id": header_text,
+            },
+        )
+    )
     before = hostile.stored.digest()
     resp, webhook_id = post(hostile, "app/scopes_update", raw, **headers)
     assert resp.status_code in (200, 400), (headers, resp.status_code, resp.text)
@@ -236,12 +380,18 @@ def test_hostile_headers_on_a_signed_body_are_400_or_stored_safely(hostile, data
         assert hostile.stored.digest() == before
     else:
         shop = valid_shop_domain(headers.get("X_Shopify_Shop_Domain", hostile.shop))
-        stored = hostile.stored.rows("webhook_deliveries", shop_domain=shop,
-                                     webhook_id=headers.get("X_Shopify_Webhook_Id", webhook_id).strip())
+        stored = hostile.stored.rows(
+            "webhook_deliveries",
+            shop_domain=shop,
+            webhook_id=headers.get("X_Shopify_Webhook_Id", webhook_id).strip(),
+        )
         assert stored, headers
         for column in ("webhook_id", "api_version", "event_id", "triggered_at"):
             value = stored[0][column]
-            assert value is None or (value.isascii() and value.isprintable() and " " not in value), (column, value)
+            assert value is None or (value.isascii() and value.isprintable() and " " not in value), (
+                column,
+                value,
+            )
 
 
 def test_a_10_mb_body_is_413_and_a_big_real_order_is_not(hostile, templates):
@@ -268,13 +418,23 @@ def test_a_delivery_triggered_before_the_replay_window_is_recorded_not_applied(h
     order = copy.deepcopy(templates["orders/create"])
     stale_order, fresh_order = {**order, "id": 4242424242}, {**order, "id": 4343434343}
     # Shopify's last retry comes 4 hours after the trigger; a delivery may be a day late: both are applied.
-    resp, fresh_id = post(hostile, "orders/create", json.dumps(fresh_order).encode(),
-                          X_Shopify_Triggered_At=_now_iso(-timedelta(hours=window - 1)))
+    resp, fresh_id = post(
+        hostile,
+        "orders/create",
+        json.dumps(fresh_order).encode(),
+        X_Shopify_Triggered_At=_now_iso(-timedelta(hours=window - 1)),
+    )
     assert resp.status_code == 200 and process(hostile, fresh_id)["status"] == "processed"
     before = hostile.stored.digest(exclude=FACTS)
-    resp, stale_id = post(hostile, "orders/create", json.dumps(stale_order).encode(),
-                          X_Shopify_Triggered_At=_now_iso(-timedelta(hours=window + 1)))
-    assert resp.status_code == 200 and resp.json()["status"] == "stale"  # acknowledged: a retry would not be fresher
+    resp, stale_id = post(
+        hostile,
+        "orders/create",
+        json.dumps(stale_order).encode(),
+        X_Shopify_Triggered_At=_now_iso(-timedelta(hours=window + 1)),
+    )
+    assert (
+        resp.status_code == 200 and resp.json()["status"] == "stale"
+    )  # acknowledged: a retry would not be fresher
     row = process(hostile, stale_id)
     assert row["status"] == "skipped" and "replay window" in row["result"]
     assert hostile.stored.digest(exclude=FACTS) == before

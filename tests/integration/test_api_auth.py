@@ -1,4 +1,5 @@
 """`/api/` is authenticated by the App Bridge session token, and scoped to its shop."""
+
 from __future__ import annotations
 
 import time
@@ -7,14 +8,22 @@ import uuid
 import jwt
 import pytest
 import requests
-
 from support import API_KEY, API_SECRET, Merchant, bearer, install
 
 
 def _claims(shop: str, **overrides) -> dict:
     now = int(time.time())
-    claims = {"iss": f"https://{shop}/admin", "dest": f"https://{shop}", "aud": API_KEY, "sub": "42",
-              "exp": now + 60, "nbf": now - 5, "iat": now - 5, "jti": "j-1", "sid": "s-1"}
+    claims = {
+        "iss": f"https://{shop}/admin",
+        "dest": f"https://{shop}",
+        "aud": API_KEY,
+        "sub": "42",
+        "exp": now + 60,
+        "nbf": now - 5,
+        "iat": now - 5,
+        "jti": "j-1",
+        "sid": "s-1",
+    }
     claims.update(overrides)
     return claims
 
@@ -26,25 +35,49 @@ def installed(app_server, shop_domain):
 
 
 def test_valid_session_token_reads_its_own_shop(app_server, stand_in, installed):
-    resp = requests.get(f"{app_server.url}/api/shop", headers=bearer(stand_in.control.session_token(installed)), timeout=10)
+    resp = requests.get(
+        f"{app_server.url}/api/shop", headers=bearer(stand_in.control.session_token(installed)), timeout=10
+    )
     assert resp.status_code == 200
     assert resp.json()["domain"] == installed
 
 
-@pytest.mark.parametrize("case", ["none", "not_bearer", "expired", "other_secret", "other_app", "iss_dest_mismatch",
-                                  "not_a_shop", "garbage", "alg_none"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "none",
+        "not_bearer",
+        "expired",
+        "other_secret",
+        "other_app",
+        "iss_dest_mismatch",
+        "not_a_shop",
+        "garbage",
+        "alg_none",
+    ],
+)
 def test_api_refuses_bad_session_tokens(app_server, installed, case):
     headers = {}
     if case == "not_bearer":
         headers = {"Authorization": jwt.encode(_claims(installed), API_SECRET, algorithm="HS256")}
     elif case == "expired":  # expired 60 s ago: beyond the 10 s leeway
-        headers = bearer(jwt.encode(_claims(installed, exp=int(time.time()) - 60), API_SECRET, algorithm="HS256"))
+        headers = bearer(
+            jwt.encode(_claims(installed, exp=int(time.time()) - 60), API_SECRET, algorithm="HS256")
+        )
     elif case == "other_secret":
-        headers = bearer(jwt.encode(_claims(installed), "another-app-secret-0123456789abcdef", algorithm="HS256"))
+        headers = bearer(
+            jwt.encode(_claims(installed), "another-app-secret-0123456789abcdef", algorithm="HS256")
+        )
     elif case == "other_app":
         headers = bearer(jwt.encode(_claims(installed, aud="another-api-key"), API_SECRET, algorithm="HS256"))
     elif case == "iss_dest_mismatch":
-        headers = bearer(jwt.encode(_claims(installed, iss="https://other-shop.myshopify.com/admin"), API_SECRET, algorithm="HS256"))
+        headers = bearer(
+            jwt.encode(
+                _claims(installed, iss="https://other-shop.myshopify.com/admin"),
+                API_SECRET,
+                algorithm="HS256",
+            )
+        )
     elif case == "not_a_shop":
         headers = bearer(jwt.encode(_claims("evil.com"), API_SECRET, algorithm="HS256"))
     elif case == "garbage":
@@ -69,15 +102,25 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     link = a.post("/api/creators/anna/links", {}).json()
     code_id = a.get("/api/creators/anna").json()["code"]["id"]
     campaign_id = a.get("/api/campaigns").json()["campaigns"][0]["id"]
-    import_id = a.post("/api/creators/import", data="name,handle,code,percent_off\nZed,zed,ZED10,10\n").json()["id"]
-    entry_id = a.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}).json()["id"]
+    import_id = a.post(
+        "/api/creators/import", data="name,handle,code,percent_off\nZed,zed,ZED10,10\n"
+    ).json()["id"]
+    entry_id = a.post(
+        "/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}
+    ).json()["id"]
     app_server.runtime.jobs.drain()
     other = f"tenant-b-{uuid.uuid4().hex[:8]}.myshopify.com"  # shares no substring with shop A's domain
     stand_in.control.create_shop(other)
     install(app_server.url, other)
     b = Merchant(app_server.url, stand_in, other)
-    values = {"handle": "anna", "code_id": code_id, "link_id": link["id"], "campaign_id": campaign_id, "import_id": import_id,
-              "entry_id": entry_id}
+    values = {
+        "handle": "anna",
+        "code_id": code_id,
+        "link_id": link["id"],
+        "campaign_id": campaign_id,
+        "import_id": import_id,
+        "entry_id": entry_id,
+    }
     secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed")
 
     rules = [r for r in app_server.app.url_map.iter_rules() if r.rule.startswith("/api/")]
@@ -88,7 +131,11 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
             assert name in values, f"{rule.rule}: no value for <{name}>: extend this test"
             path = path.replace(f"<int:{name}>", str(values[name])).replace(f"<{name}>", str(values[name]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            resp = getattr(b, method.lower())(path) if method in ("GET", "DELETE") else getattr(b, method.lower())(path, {})
+            resp = (
+                getattr(b, method.lower())(path)
+                if method in ("GET", "DELETE")
+                else getattr(b, method.lower())(path, {})
+            )
             if rule.arguments:
                 assert resp.status_code == 404, f"{method} {path} as shop B: {resp.status_code}"
             else:
@@ -109,6 +156,8 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
 
 
 def test_token_for_a_shop_that_never_installed_asks_for_install(app_server, stand_in, shop_domain):
-    resp = requests.get(f"{app_server.url}/api/shop", headers=bearer(stand_in.control.session_token(shop_domain)), timeout=10)
+    resp = requests.get(
+        f"{app_server.url}/api/shop", headers=bearer(stand_in.control.session_token(shop_domain)), timeout=10
+    )
     assert resp.status_code == 401
     assert resp.headers["X-Shopify-API-Request-Failure-Reauthorize"] == "1"

@@ -1,6 +1,7 @@
 """A bulk result's orders put back together by `__parentId` wherever Shopify wrote the line items
 (`groupObjects` defaults to false since 2026-01: after other orders, or at the end of the file), the
 same orders as from the grouped file; lines the query cannot have produced are refused."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,11 @@ def jsonl(*objects: dict) -> list[bytes]:
 
 
 def order(n: int) -> dict:
-    return {"id": ORDER.format(n), "name": f"#{1000 + n}", "refunds": [{"id": f"gid://shopify/Refund/{n}", "createdAt": "2026-11-02T00:00:00Z"}]}
+    return {
+        "id": ORDER.format(n),
+        "name": f"#{1000 + n}",
+        "refunds": [{"id": f"gid://shopify/Refund/{n}", "createdAt": "2026-11-02T00:00:00Z"}],
+    }
 
 
 def item(n: int, of: int) -> dict:
@@ -31,9 +36,13 @@ def expected(n: int, items: list[int]) -> dict:
 
 
 def test_line_items_after_other_orders_and_at_the_end_give_the_orders_of_the_grouped_file():
-    grouped = jsonl(order(1), item(11, 1), item(12, 1), order(2), item(21, 2), order(3), order(4), item(41, 4))
+    grouped = jsonl(
+        order(1), item(11, 1), item(12, 1), order(2), item(21, 2), order(3), order(4), item(41, 4)
+    )
     # order 1's items after order 2 (one of them after order 3), order 2's at the very end, order 4's before order 2's
-    scattered = jsonl(order(1), order(2), item(11, 1), order(3), item(12, 1), order(4), item(41, 4), item(21, 2))
+    scattered = jsonl(
+        order(1), order(2), item(11, 1), order(3), item(12, 1), order(4), item(41, 4), item(21, 2)
+    )
     want = [expected(1, [11, 12]), expected(2, [21]), expected(3, []), expected(4, [41])]
     assert list(assemble_orders(iter(grouped))) == want
     assert list(assemble_orders(iter(scattered))) == want
@@ -59,12 +68,26 @@ def test_the_stand_ins_grouped_and_ungrouped_files_of_a_generated_shop_give_the_
 
     store = Store()
     shop, _ = store.create_shop("jsonl.myshopify.com", scopes="read_orders,read_all_orders")
-    Generator(store, shop, {"seed": 3, "orders": 80, "start": "2026-06-01", "days": 20,
-                            "creators": [{"handle": "anna", "code": "ANNA15", "percent": "15", "return_rate": 0.5}]},
-              None).run()
+    Generator(
+        store,
+        shop,
+        {
+            "seed": 3,
+            "orders": 80,
+            "start": "2026-06-01",
+            "days": 20,
+            "creators": [{"handle": "anna", "code": "ANNA15", "percent": "15", "return_rate": 0.5}],
+        },
+        None,
+    ).run()
     context = ResolverContext(store, shop, DevstoreConfig(), "read_orders,read_all_orders")
-    files = {group: bulk.execute(prepare(orders_query("")), context, group=group, seed=42)[0] for group in (True, False)}
-    assert files[True] != files[False] and sorted(files[True].splitlines()) == sorted(files[False].splitlines())
+    files = {
+        group: bulk.execute(prepare(orders_query("")), context, group=group, seed=42)[0]
+        for group in (True, False)
+    }
+    assert files[True] != files[False] and sorted(files[True].splitlines()) == sorted(
+        files[False].splitlines()
+    )
     grouped = list(assemble_orders(iter(files[True].encode().splitlines())))
     ungrouped = list(assemble_orders(iter(files[False].encode().splitlines())))
 

@@ -1,4 +1,5 @@
 """CSV import of many creators: throttled hard, killed half-way, re-run: every code exactly once."""
+
 from __future__ import annotations
 
 import os
@@ -10,19 +11,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from support import Merchant, install
 
 HEADER = "name,handle,platform,followers,commission_percent,code,percent_off,amount_off,campaigns\n"
 
 
 def _csv(n: int) -> str:
-    rows = [f"Creator {i},creator-{i:03d},tiktok,{1000 + i},10,CODE{i:03d},{5 + i % 20},,Autumn" for i in range(n)]
+    rows = [
+        f"Creator {i},creator-{i:03d},tiktok,{1000 + i},10,CODE{i:03d},{5 + i % 20},,Autumn" for i in range(n)
+    ]
     return HEADER + "\n".join(rows) + "\n"
 
 
 def _shop_codes(stand_in, shop) -> list[str]:
-    return [c["code"] if isinstance(c, dict) else c for d in stand_in.control.discounts(shop) for c in d["codes"]]
+    return [
+        c["code"] if isinstance(c, dict) else c for d in stand_in.control.discounts(shop) for c in d["codes"]
+    ]
 
 
 @pytest.fixture
@@ -31,7 +35,9 @@ def merchant(app_server, stand_in, shop_domain):
     return Merchant(app_server.url, stand_in, shop_domain)
 
 
-def test_import_of_200_creators_under_hard_throttling_creates_200_codes_with_a_report(merchant, runtime, stand_in, shop_domain):
+def test_import_of_200_creators_under_hard_throttling_creates_200_codes_with_a_report(
+    merchant, runtime, stand_in, shop_domain
+):
     stand_in.control.faults(shop_domain, throttle={"maximum": 25, "restore_rate": 250})
     started = merchant.post("/api/creators/import", data=_csv(200))
     assert started.status_code == 202, started.text
@@ -55,15 +61,23 @@ def test_import_of_200_creators_under_hard_throttling_creates_200_codes_with_a_r
 
 def test_import_reports_bad_rows_and_clashes_per_row(merchant, runtime, stand_in, shop_domain):
     stand_in.control.create_discount(shop_domain, "TAKEN10", percentage=0.1)
-    text = HEADER + "\n".join([
-        "Good One,good,instagram,10,10,GOOD10,10,,",
-        "No Code,nocode,instagram,10,10,,10,,",
-        "Clash,clash,instagram,10,10,taken10,10,,",
-        "Twice,good,instagram,10,10,OTHER10,10,,",
-    ]) + "\n"
+    text = (
+        HEADER
+        + "\n".join(
+            [
+                "Good One,good,instagram,10,10,GOOD10,10,,",
+                "No Code,nocode,instagram,10,10,,10,,",
+                "Clash,clash,instagram,10,10,taken10,10,,",
+                "Twice,good,instagram,10,10,OTHER10,10,,",
+            ]
+        )
+        + "\n"
+    )
     started = merchant.post("/api/creators/import", data=text)
     runtime.jobs.drain()
-    rows = {r["line"]: r for r in merchant.get(f"/api/creators/imports/{started.json()['id']}").json()["rows"]}
+    rows = {
+        r["line"]: r for r in merchant.get(f"/api/creators/imports/{started.json()['id']}").json()["rows"]
+    }
     assert rows[2]["status"] == "created"
     assert rows[3]["status"] == "invalid" and "code" in rows[3]["message"]
     assert rows[4]["status"] == "conflict" and "TAKEN10" in rows[4]["message"].upper()
@@ -72,16 +86,31 @@ def test_import_reports_bad_rows_and_clashes_per_row(merchant, runtime, stand_in
     assert [c["handle"] for c in merchant.get("/api/creators").json()["creators"]] == ["good"]
 
 
-def test_import_killed_half_way_and_run_again_creates_nothing_twice(merchant, runtime, stand_in, shop_domain, tmp_path):
+def test_import_killed_half_way_and_run_again_creates_nothing_twice(
+    merchant, runtime, stand_in, shop_domain, tmp_path
+):
     csv_file = tmp_path / "creators.csv"
     csv_file.write_text(_csv(200))
     stand_in.control.faults(shop_domain, throttle={"maximum": 25, "restore_rate": 200})
     settings = runtime.settings
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
-           "SHOPIFY_API_KEY": settings.api_key, "SHOPIFY_API_SECRET": settings.api_secret, "APP_URL": settings.app_url,
-           "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template, "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-           "LOG_LEVEL": "WARNING"}
-    cli = [str(Path(sys.executable).with_name("shopify-roi")), "creators", "import", shop_domain, str(csv_file)]
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SHOPIFY_API_KEY": settings.api_key,
+        "SHOPIFY_API_SECRET": settings.api_secret,
+        "APP_URL": settings.app_url,
+        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
+        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
+        "LOG_LEVEL": "WARNING",
+    }
+    cli = [
+        str(Path(sys.executable).with_name("shopify-roi")),
+        "creators",
+        "import",
+        shop_domain,
+        str(csv_file),
+    ]
     first = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while len(_shop_codes(stand_in, shop_domain)) < 80 and time.time() < deadline and first.poll() is None:

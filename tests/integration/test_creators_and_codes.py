@@ -1,11 +1,12 @@
 """Creators and their discount codes, made together through the Admin API (the stand-in)."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from support import Merchant, install
 
 from shopify_roi.models import Creator, DiscountCode
-from support import Merchant, install
 
 
 @pytest.fixture
@@ -29,12 +30,14 @@ def test_creating_anna_makes_exactly_one_discount_and_lists_her_with_links(merch
     assert discount["status"] == "ACTIVE"
 
     listed = merchant.get("/api/creators").json()["creators"]
-    assert [(c["handle"], c["code"]["code"], c["code"]["status"], c["code"]["percent_off"]) for c in listed] == \
-        [("anna", "ANNA15", "active", "15")]
+    assert [
+        (c["handle"], c["code"]["code"], c["code"]["status"], c["code"]["percent_off"]) for c in listed
+    ] == [("anna", "ANNA15", "active", "15")]
     links = merchant.get("/api/creators/anna").json()["links"]
     origin = stand_in.origin(shop_domain)
-    assert links["storefront"] == (f"{origin}/?utm_source=instagram&utm_medium=post&utm_campaign=creator"
-                                   "&utm_content=anna&ref=anna")
+    assert links["storefront"] == (
+        f"{origin}/?utm_source=instagram&utm_medium=post&utm_campaign=creator&utm_content=anna&ref=anna"
+    )
     assert links["auto_apply"].startswith(f"{origin}/discount/ANNA15?redirect=%2F%3Futm_source%3Dinstagram")
     assert links["auto_apply"].endswith("&utm_content=anna&ref=anna")
 
@@ -47,7 +50,9 @@ def test_creating_anna_again_is_409_and_creates_nothing_more(merchant, stand_in,
     assert _count(runtime, Creator) == 1 and _count(runtime, DiscountCode) == 1
 
 
-def test_a_code_that_exists_in_the_shop_in_another_case_is_409_and_nothing_is_created(merchant, stand_in, shop_domain, runtime):
+def test_a_code_that_exists_in_the_shop_in_another_case_is_409_and_nothing_is_created(
+    merchant, stand_in, shop_domain, runtime
+):
     stand_in.control.create_discount(shop_domain, "ANNA15", percentage=0.2, title="Made in the admin")
     resp = merchant.create_creator("anna", "anna15")
     assert resp.status_code == 409
@@ -64,10 +69,15 @@ def test_a_code_another_creator_uses_in_the_app_is_409(merchant, stand_in, shop_
 
 
 def test_bad_input_is_400_naming_the_fields_and_stores_nothing(merchant, runtime):
-    resp = merchant.post("/api/creators", {"name": "", "handle": "Not a handle!", "discount": {"code": "x y", "percent_off": "150"}})
+    resp = merchant.post(
+        "/api/creators",
+        {"name": "", "handle": "Not a handle!", "discount": {"code": "x y", "percent_off": "150"}},
+    )
     assert resp.status_code == 400
     assert {"name", "handle"} <= set(resp.json()["fields"])
-    resp = merchant.post("/api/creators", {"name": "Anna", "handle": "anna", "discount": {"code": "x y", "percent_off": "150"}})
+    resp = merchant.post(
+        "/api/creators", {"name": "Anna", "handle": "anna", "discount": {"code": "x y", "percent_off": "150"}}
+    )
     assert resp.status_code == 400 and {"code", "percent_off"} <= set(resp.json()["fields"])
     assert _count(runtime, Creator) == 0
 
@@ -77,7 +87,10 @@ def test_transient_failures_and_throttling_are_retried(merchant, stand_in, shop_
     assert merchant.create_creator("anna", "ANNA15").status_code == 201
     stand_in.control.faults(shop_domain, throttle={"maximum": 15, "restore_rate": 50})
     assert merchant.create_creator("ben", "BEN10").status_code == 201
-    assert sorted(c for d in stand_in.control.discounts(shop_domain) for c in _codes(d)) == ["ANNA15", "BEN10"]
+    assert sorted(c for d in stand_in.control.discounts(shop_domain) for c in _codes(d)) == [
+        "ANNA15",
+        "BEN10",
+    ]
 
 
 def _codes(discount: dict) -> list[str]:
@@ -97,14 +110,20 @@ def test_pause_resume_rotate_and_delete_act_in_the_shop_and_keep_history(merchan
 
     rotated = merchant.post("/api/creators/anna/codes/rotate", {"code": "ANNA20", "percent_off": "20"}).json()
     assert rotated["code"]["code"] == "ANNA20" and rotated["code"]["percent_off"] == "20"
-    assert [(c["code"], c["status"]) for c in rotated["codes"]] == [("ANNA20", "active"), ("ANNA15", "rotated")]
+    assert [(c["code"], c["status"]) for c in rotated["codes"]] == [
+        ("ANNA20", "active"),
+        ("ANNA15", "rotated"),
+    ]
     shop_codes = _by_code(stand_in, shop_domain)
     assert shop_codes["ANNA15"]["status"] == "EXPIRED" and shop_codes["ANNA20"]["status"] == "ACTIVE"
 
     new_id = rotated["code"]["id"]
     after = merchant.delete(f"/api/creators/anna/codes/{new_id}").json()
     assert "ANNA20" not in _by_code(stand_in, shop_domain)
-    assert [(c["code"], c["status"]) for c in after["codes"]] == [("ANNA20", "deleted"), ("ANNA15", "rotated")]
+    assert [(c["code"], c["status"]) for c in after["codes"]] == [
+        ("ANNA20", "deleted"),
+        ("ANNA15", "rotated"),
+    ]
 
 
 def test_edits_and_deletions_in_the_shopify_admin_are_reflected(merchant, stand_in, shop_domain, runtime):
@@ -122,10 +141,15 @@ def test_edits_and_deletions_in_the_shopify_admin_are_reflected(merchant, stand_
     ben = merchant.get("/api/creators/ben").json()
     assert ben["code"] is None and [(c["code"], c["status"]) for c in ben["codes"]] == [("BEN10", "removed")]
     # The freed code can be used again.
-    assert merchant.post("/api/creators/ben/codes/rotate", {"code": "BEN10"}).status_code in (400, 409)  # no live code to rotate
+    assert merchant.post("/api/creators/ben/codes/rotate", {"code": "BEN10"}).status_code in (
+        400,
+        409,
+    )  # no live code to rotate
 
 
-def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(merchant, stand_in, shop_domain, runtime):
+def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(
+    merchant, stand_in, shop_domain, runtime
+):
     """The crash window: our row is pending, the shop already has the discount (with our tag)."""
     from shopify_roi.services import creators as creators_svc
     from shopify_roi.services import discounts
@@ -135,9 +159,15 @@ def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(mer
         creator = Creator(shop_id=shop_id, handle="anna", name="Anna")
         session.add(creator)
         session.flush()
-        creators_svc.apply_fields(session, shop_id, creator, creators_svc.parse_creator({"name": "Anna", "handle": "anna"}))
-        discounts.reserve(session, shop_id, creator, discounts.parse_code({"code": "ANNA15", "percent_off": "15"}))
-    stand_in.control.create_discount(shop_domain, "ANNA15", percentage=0.15, tags=["creator-roi", "creator-roi:anna"])
+        creators_svc.apply_fields(
+            session, shop_id, creator, creators_svc.parse_creator({"name": "Anna", "handle": "anna"})
+        )
+        discounts.reserve(
+            session, shop_id, creator, discounts.parse_code({"code": "ANNA15", "percent_off": "15"})
+        )
+    stand_in.control.create_discount(
+        shop_domain, "ANNA15", percentage=0.15, tags=["creator-roi", "creator-roi:anna"]
+    )
 
     resp = merchant.create_creator("anna", "ANNA15")  # the same request, made again
 
@@ -152,10 +182,14 @@ def _shop_id(runtime, domain):
         return session.scalar(select(Shop.id).where(Shop.domain == domain))
 
 
-def test_extra_codes_go_on_the_same_discount_and_clashes_are_reported_per_code(merchant, stand_in, shop_domain, runtime):
+def test_extra_codes_go_on_the_same_discount_and_clashes_are_reported_per_code(
+    merchant, stand_in, shop_domain, runtime
+):
     code_id = merchant.create_creator("anna", "ANNA15").json()["code"]["id"]
     stand_in.control.create_discount(shop_domain, "ANNA-YT", percentage=0.1)
-    resp = merchant.post(f"/api/creators/anna/codes/{code_id}/extra", {"codes": ["ANNA-TT", "anna-yt", "ANNA15", "x y"]})
+    resp = merchant.post(
+        f"/api/creators/anna/codes/{code_id}/extra", {"codes": ["ANNA-TT", "anna-yt", "ANNA15", "x y"]}
+    )
     assert resp.status_code == 200, resp.text
     results = {r["code"]: r["status"] for r in resp.json()["results"]}
     assert results == {"ANNA-TT": "added", "anna-yt": "conflict", "ANNA15": "conflict", "x y": "invalid"}
@@ -164,7 +198,13 @@ def test_extra_codes_go_on_the_same_discount_and_clashes_are_reported_per_code(m
     runtime.jobs.drain()  # redeemcode_added webhook -> the check finds nothing to change
     anna = merchant.get("/api/creators/anna").json()
     assert anna["code"]["code"] == "ANNA15"
-    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [("ANNA-TT", "active"), ("ANNA15", "active")]
+    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [
+        ("ANNA-TT", "active"),
+        ("ANNA15", "active"),
+    ]
     merchant.post(f"/api/creators/anna/codes/{code_id}/pause")
     anna = merchant.get("/api/creators/anna").json()
-    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [("ANNA-TT", "paused"), ("ANNA15", "paused")]
+    assert sorted((c["code"], c["status"]) for c in anna["codes"]) == [
+        ("ANNA-TT", "paused"),
+        ("ANNA15", "paused"),
+    ]

@@ -2,18 +2,19 @@
 declines it on the app's page (App Bridge `shopify.scopes.request`), and the app records what Shopify
 says it holds. Granted: one full-history backfill loads the orders older than 60 days. Declined:
 nothing breaks and the page says so."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 import requests
 from sqlalchemy import select
+from support import Merchant, install
 
 from shopify_roi.models import BackfillRun, Order, Shop
-from support import Merchant, install
 
 
 @pytest.fixture
@@ -23,10 +24,16 @@ def merchant(app_server, stand_in, shop_domain):
 
 def _order(stand_in, shop, days_ago: int, price: str) -> None:
     """An order placed before the app was installed: in the shop, never sent as a webhook."""
-    created = (datetime.now(timezone.utc) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    requests.post(f"{stand_in.url}/_devstore/shops/{shop}/orders", timeout=30, json={
-        "created_at": created, "silent": True, "line_items": [{"title": "Tee", "price": price, "quantity": 1}],
-    }).raise_for_status()
+    created = (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    requests.post(
+        f"{stand_in.url}/_devstore/shops/{shop}/orders",
+        timeout=30,
+        json={
+            "created_at": created,
+            "silent": True,
+            "line_items": [{"title": "Tee", "price": price, "quantity": 1}],
+        },
+    ).raise_for_status()
 
 
 def _settle(runtime, merchant, seconds: float = 120) -> list[dict]:
@@ -57,14 +64,16 @@ def _scopes(runtime, shop_domain) -> set[str]:
 
 def _page(app_server, stand_in, shop_domain) -> str:
     token = stand_in.control.session_token(shop_domain)
-    page = requests.get(app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10)
+    page = requests.get(
+        app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10
+    )
     assert page.status_code == 200
     return page.text
 
 
 def _history_card(html: str) -> str:
     start = html.index('id="history-access"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 @pytest.fixture
@@ -76,21 +85,32 @@ def history_and_install(app_server, runtime, stand_in, shop_domain, merchant):
     _settle(runtime, merchant)
 
 
-def test_asking_for_read_all_orders_at_install_does_not_get_it(app_server, runtime, stand_in, shop_domain, monkeypatch):
+def test_asking_for_read_all_orders_at_install_does_not_get_it(
+    app_server, runtime, stand_in, shop_domain, monkeypatch
+):
     # SHOPIFY_SCOPES names it too, so /auth asks for it in the authorize URL
-    monkeypatch.setattr(runtime, "settings", runtime.settings.with_(scopes=runtime.settings.scopes + ",read_all_orders"))
+    monkeypatch.setattr(
+        runtime, "settings", runtime.settings.with_(scopes=runtime.settings.scopes + ",read_all_orders")
+    )
     assert install(app_server.url, shop_domain).status_code == 302
-    assert "read_all_orders" not in _scopes(runtime, shop_domain)  # what Shopify granted, not what the app asked
+    assert "read_all_orders" not in _scopes(
+        runtime, shop_domain
+    )  # what Shopify granted, not what the app asked
     card = _history_card(_page(app_server, stand_in, shop_domain))
     assert 'data-state="not-granted"' in card and "last 60 days" in card
     assert 'data-action="request-full-history"' in card and "Allow access to all orders" in card
 
 
 def test_without_read_all_orders_the_install_sees_60_days_then_the_grant_loads_the_rest(
-        app_server, runtime, stand_in, shop_domain, merchant, history_and_install):
+    app_server, runtime, stand_in, shop_domain, merchant, history_and_install
+):
     assert _orders(runtime, shop_domain) == (1, Decimal("40.00"))  # only the order inside the 60 days
     assert merchant.get("/api/history-access").json() == {
-        "scope": "read_all_orders", "granted": False, "visible_days": 60, "full_history": None}
+        "scope": "read_all_orders",
+        "granted": False,
+        "visible_days": 60,
+        "full_history": None,
+    }
 
     # The merchant presses "Allow access to all orders" and accepts Shopify's modal.
     assert stand_in.control.request_scopes(shop_domain, ["read_all_orders"])["result"] == "granted-all"
@@ -104,13 +124,18 @@ def test_without_read_all_orders_the_install_sees_60_days_then_the_grant_loads_t
     assert len(full) == 1  # the webhook and the page's check started one backfill between them
     assert (full[0]["status"], full[0]["orders_seen"], full[0]["note"]) == ("done", 2, "")
     status = merchant.get("/api/history-access").json()
-    assert status["granted"] is True and status["visible_days"] is None and status["full_history"]["status"] == "done"
+    assert (
+        status["granted"] is True
+        and status["visible_days"] is None
+        and status["full_history"]["status"] == "done"
+    )
     card = _history_card(_page(app_server, stand_in, shop_domain))
     assert 'data-state="granted"' in card and "whole order history" in card
 
 
 def test_a_declined_request_changes_nothing_and_the_app_keeps_working(
-        app_server, runtime, stand_in, shop_domain, merchant, history_and_install):
+    app_server, runtime, stand_in, shop_domain, merchant, history_and_install
+):
     stand_in.control.answer_scope_requests(shop_domain, "decline")
     assert stand_in.control.request_scopes(shop_domain, ["read_all_orders"])["result"] == "declined-all"
     assert merchant.post("/api/history-access").json()["granted"] is False
@@ -121,15 +146,20 @@ def test_a_declined_request_changes_nothing_and_the_app_keeps_working(
     assert _orders(runtime, shop_domain) == (1, Decimal("40.00"))
     with runtime.db.session() as session:
         assert session.scalars(select(BackfillRun.kind)).all() == ["install"]
-    today = datetime.now(timezone.utc).date()
-    metrics = merchant.get("/api/metrics/creators", params={"from": (today - timedelta(days=30)).isoformat(),
-                                                            "to": today.isoformat()})
+    today = datetime.now(UTC).date()
+    metrics = merchant.get(
+        "/api/metrics/creators",
+        params={"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()},
+    )
     assert metrics.status_code == 200 and "60 days" in metrics.json()["history_note"]
-    assert "Allow access to all orders" in _history_card(_page(app_server, stand_in, shop_domain))  # ask again later
+    assert "Allow access to all orders" in _history_card(
+        _page(app_server, stand_in, shop_domain)
+    )  # ask again later
 
 
-def test_a_revoked_grant_is_recorded_from_shopifys_webhook(app_server, runtime, stand_in, shop_domain, merchant,
-                                                           history_and_install):
+def test_a_revoked_grant_is_recorded_from_shopifys_webhook(
+    app_server, runtime, stand_in, shop_domain, merchant, history_and_install
+):
     stand_in.control.request_scopes(shop_domain, ["read_all_orders"])
     stand_in.control.wait_deliveries(shop_domain, "app/scopes_update")
     _settle(runtime, merchant)

@@ -1,17 +1,18 @@
 """Installing through the stand-in: code grant, token exchange, expiring tokens, refusals."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text
+from support import API_KEY, API_SECRET, bearer, callback_params, install
 
 from shopify_roi.models import OAuthState, Shop
 from shopify_roi.services.tokens import ShopTokens, admin_client
 from shopify_roi.shopify_client.admin import ReauthorizeRequired, load_query
-from support import API_KEY, API_SECRET, bearer, callback_params, install
 
 
 def _shop(runtime, domain) -> Shop | None:
@@ -38,7 +39,9 @@ def _database_text(database_url: str) -> str:
     return "\n".join(out)
 
 
-def test_install_stores_encrypted_token_and_serves_embedded_page_with_csp(app_server, runtime, stand_in, shop_domain, settings):
+def test_install_stores_encrypted_token_and_serves_embedded_page_with_csp(
+    app_server, runtime, stand_in, shop_domain, settings
+):
     callback = install(app_server.url, shop_domain)
 
     # Back into the shop's admin, where the embedded app opens.
@@ -46,17 +49,29 @@ def test_install_stores_encrypted_token_and_serves_embedded_page_with_csp(app_se
     assert callback.headers["Location"] == f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}"
     shop = _shop(runtime, shop_domain)
     assert shop.is_installed and shop.installed_at is not None
-    assert shop.scope_set == {"read_orders", "write_discounts", "read_customers", "read_products", "read_inventory"}
+    assert shop.scope_set == {
+        "read_orders",
+        "write_discounts",
+        "read_customers",
+        "read_products",
+        "read_inventory",
+    }
     raw_access = runtime.cipher.decrypt(shop.access_token_enc)
     raw_refresh = runtime.cipher.decrypt(shop.refresh_token_enc)
     assert raw_access.startswith("shpat_") and raw_refresh.startswith("shprt_")
     # Expiring offline token: about an hour.
-    assert timedelta(minutes=55) < shop.access_token_expires_at - datetime.now(timezone.utc) <= timedelta(hours=1)
+    assert (
+        timedelta(minutes=55)
+        < shop.access_token_expires_at - datetime.now(UTC)
+        <= timedelta(hours=1)
+    )
     dump = _database_text(runtime.settings.database_url)
     assert raw_access not in dump and raw_refresh not in dump
 
     token = stand_in.control.session_token(shop_domain)
-    page = requests.get(app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10)
+    page = requests.get(
+        app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10
+    )
     assert page.status_code == 200
     root = stand_in.url  # scheme://host:port of the shop's origin
     assert page.headers["Content-Security-Policy"] == f"frame-ancestors {root} https://admin.shopify.com;"
@@ -73,15 +88,21 @@ def test_install_job_reads_shop_details_through_admin_graphql(app_server, runtim
     assert ops[0]["operation_name"] == "ShopInfo" and all(op["valid"] for op in ops)
 
 
-def test_embedded_open_exchanges_session_token_for_expiring_offline_token(app_server, runtime, stand_in, shop_domain):
+def test_embedded_open_exchanges_session_token_for_expiring_offline_token(
+    app_server, runtime, stand_in, shop_domain
+):
     assert _shop(runtime, shop_domain) is None
     token = stand_in.control.session_token(shop_domain)
-    page = requests.get(app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10)
+    page = requests.get(
+        app_server.url + "/", params={"embedded": "1", "shop": shop_domain, "id_token": token}, timeout=10
+    )
     assert page.status_code == 200 and "Creator ROI is installed" in page.text
     shop = _shop(runtime, shop_domain)
     assert shop.is_installed and shop.refresh_token_enc and shop.access_token_expires_at is not None
     # and the API now answers for that shop
-    api = requests.get(app_server.url + "/api/shop", headers=bearer(stand_in.control.session_token(shop_domain)), timeout=10)
+    api = requests.get(
+        app_server.url + "/api/shop", headers=bearer(stand_in.control.session_token(shop_domain)), timeout=10
+    )
     assert api.status_code == 200 and api.json()["domain"] == shop_domain
 
 
@@ -104,8 +125,11 @@ def test_two_workers_refreshing_at_once_end_with_one_valid_pair(app_server, runt
     stand_in.control.expire_tokens(shop_domain)
     # Our clock must agree the token expired, so both workers decide to refresh.
     with runtime.db.session() as session:
-        session.execute(Shop.__table__.update().where(Shop.domain == shop_domain)
-                        .values(access_token_expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+        session.execute(
+            Shop.__table__.update()
+            .where(Shop.domain == shop_domain)
+            .values(access_token_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
     barrier = threading.Barrier(2)
     results, errors = [], []
 
@@ -127,19 +151,26 @@ def test_two_workers_refreshing_at_once_end_with_one_valid_pair(app_server, runt
     assert len(results) == 2 and results[0] == results[1]  # both use the one new token
     assert stand_in.control.shop(shop_domain)["refresh_count"] == 1  # the refresh token was used once
     # The stored pair is the live one: it works now, and it can be refreshed again.
-    assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]["myshopifyDomain"] == shop_domain
+    assert (
+        admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]["myshopifyDomain"]
+        == shop_domain
+    )
     stand_in.control.expire_tokens(shop_domain)
     assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]
     assert stand_in.control.shop(shop_domain)["refresh_count"] == 2
 
 
 @pytest.mark.parametrize("tamper", ["hmac", "state_reused", "state_foreign", "code"])
-def test_callback_refuses_tampered_or_replayed_requests_and_stores_nothing(app_server, runtime, stand_in, shop_domain, tamper):
+def test_callback_refuses_tampered_or_replayed_requests_and_stores_nothing(
+    app_server, runtime, stand_in, shop_domain, tamper
+):
     params = callback_params(app_server.url, shop_domain)
     if tamper == "hmac":
         params["hmac"] = ("0" if params["hmac"][0] != "0" else "1") + params["hmac"][1:]
     elif tamper == "state_reused":
-        first = requests.get(f"{app_server.url}/auth/callback", params=params, allow_redirects=False, timeout=10)
+        first = requests.get(
+            f"{app_server.url}/auth/callback", params=params, allow_redirects=False, timeout=10
+        )
         assert first.status_code == 302
         with runtime.db.session() as session:  # forget the shop, keep replaying the same callback
             session.execute(Shop.__table__.delete())
@@ -161,21 +192,32 @@ def _resign(params: dict) -> dict:
     import hashlib
     import hmac
 
-    
     body = {k: v for k, v in params.items() if k != "hmac"}
     message = "&".join(f"{k}={v}" for k, v in sorted(body.items()))
     body["hmac"] = hmac.new(API_SECRET.encode(), message.encode(), hashlib.sha256).hexdigest()
     return body
 
 
-@pytest.mark.parametrize("shop", ["evil.com", "x.myshopify.com.evil.com", "../", "ab.myshopify.com/../evil",
-                                  "https://ab.myshopify.com", "ab.myshopify.com@evil.com", ""])
+@pytest.mark.parametrize(
+    "shop",
+    [
+        "evil.com",
+        "x.myshopify.com.evil.com",
+        "../",
+        "ab.myshopify.com/../evil",
+        "https://ab.myshopify.com",
+        "ab.myshopify.com@evil.com",
+        "",
+    ],
+)
 def test_install_and_callback_refuse_foreign_shop_domains(app_server, runtime, shop, stand_in, shop_domain):
     start = requests.get(f"{app_server.url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
     assert start.status_code == 400
     params = callback_params(app_server.url, shop_domain)
     params["shop"] = shop
-    resp = requests.get(f"{app_server.url}/auth/callback", params=_resign(params), allow_redirects=False, timeout=10)
+    resp = requests.get(
+        f"{app_server.url}/auth/callback", params=_resign(params), allow_redirects=False, timeout=10
+    )
     assert 400 <= resp.status_code < 500
     assert _count(runtime, Shop) == 0
     assert _count(runtime, OAuthState) == 1  # only the honest attempt's state
@@ -184,13 +226,21 @@ def test_install_and_callback_refuse_foreign_shop_domains(app_server, runtime, s
 # -- refreshes whose answer did not arrive (changelog "More resilient refreshes for expiring offline
 # access tokens", 2026-08-28: a used refresh token answers the same pair until its replacement is used)
 def _refresh_directly(stand_in, shop_domain, refresh_token: str) -> requests.Response:
-    return requests.post(f"{stand_in.origin(shop_domain)}/admin/oauth/access_token", timeout=10, json={
-        "client_id": API_KEY, "client_secret": API_SECRET, "grant_type": "refresh_token",
-        "refresh_token": refresh_token})
+    return requests.post(
+        f"{stand_in.origin(shop_domain)}/admin/oauth/access_token",
+        timeout=10,
+        json={
+            "client_id": API_KEY,
+            "client_secret": API_SECRET,
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+        },
+    )
 
 
-def test_a_refresh_whose_answer_was_lost_is_asked_again_with_the_same_refresh_token(app_server, runtime, stand_in,
-                                                                                    shop_domain):
+def test_a_refresh_whose_answer_was_lost_is_asked_again_with_the_same_refresh_token(
+    app_server, runtime, stand_in, shop_domain
+):
     install(app_server.url, shop_domain)
     first_refresh_token = runtime.cipher.decrypt(_shop(runtime, shop_domain).refresh_token_enc)
     stand_in.control.expire_tokens(shop_domain)
@@ -211,7 +261,8 @@ def test_a_refresh_whose_answer_was_lost_is_asked_again_with_the_same_refresh_to
 
 
 def test_a_refreshed_pair_the_app_failed_to_store_is_recovered_with_the_old_refresh_token(
-        app_server, runtime, stand_in, shop_domain, monkeypatch):
+    app_server, runtime, stand_in, shop_domain, monkeypatch
+):
     from shopify_roi.services import tokens
 
     install(app_server.url, shop_domain)
@@ -229,17 +280,26 @@ def test_a_refreshed_pair_the_app_failed_to_store_is_recovered_with_the_old_refr
     with pytest.raises(RuntimeError):
         admin_client(runtime, shop_domain).execute(load_query("shop_info"))
     kept = _shop(runtime, shop_domain)
-    assert kept.refresh_token_enc == before.refresh_token_enc and kept.token_generation == before.token_generation
+    assert (
+        kept.refresh_token_enc == before.refresh_token_enc
+        and kept.token_generation == before.token_generation
+    )
 
-    assert admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]["myshopifyDomain"] == shop_domain
+    assert (
+        admin_client(runtime, shop_domain).execute(load_query("shop_info"))["shop"]["myshopifyDomain"]
+        == shop_domain
+    )
     after = _shop(runtime, shop_domain)
-    assert runtime.cipher.decrypt(after.refresh_token_enc) == failures[0]  # the pair Shopify issued the first time
+    assert (
+        runtime.cipher.decrypt(after.refresh_token_enc) == failures[0]
+    )  # the pair Shopify issued the first time
     state = stand_in.control.shop(shop_domain)
     assert (state["refresh_count"], state["refresh_retries"]) == (1, 1)
 
 
-def test_no_answer_at_all_keeps_the_refresh_token_and_does_not_ask_for_a_reinstall(app_server, runtime, stand_in,
-                                                                                    shop_domain, monkeypatch):
+def test_no_answer_at_all_keeps_the_refresh_token_and_does_not_ask_for_a_reinstall(
+    app_server, runtime, stand_in, shop_domain, monkeypatch
+):
     from shopify_roi.services import tokens
     from shopify_roi.shopify_client.admin import AdminError
 

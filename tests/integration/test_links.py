@@ -1,4 +1,5 @@
 """Tracked links: a click is recorded and redirected with every UTM; bots are not counted."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -6,11 +7,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from sqlalchemy import select
-
-from shopify_roi.models import Click
 from support import Merchant, install
 
-BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+from shopify_roi.models import Click
+
+BROWSER = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+)
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
@@ -29,17 +32,34 @@ def _clicks(runtime) -> list[Click]:
         return rows
 
 
-def test_click_is_recorded_and_redirects_to_the_auto_apply_url_with_all_utms(merchant, runtime, stand_in, shop_domain):
-    link = merchant.post("/api/creators/anna/links", {"target": "product", "target_handle": "trail-runner",
-                                                      "placement": "reel", "campaign": "Spring Launch"}).json()
+def test_click_is_recorded_and_redirects_to_the_auto_apply_url_with_all_utms(
+    merchant, runtime, stand_in, shop_domain
+):
+    link = merchant.post(
+        "/api/creators/anna/links",
+        {
+            "target": "product",
+            "target_handle": "trail-runner",
+            "placement": "reel",
+            "campaign": "Spring Launch",
+        },
+    ).json()
     resp = requests.get(link["short_url"], headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=10)
 
     assert resp.status_code == 302
     location = urlsplit(resp.headers["Location"])
-    assert f"{location.scheme}://{location.netloc}{location.path}" == f"{stand_in.origin(shop_domain)}/discount/ANNA15"
+    assert (
+        f"{location.scheme}://{location.netloc}{location.path}"
+        == f"{stand_in.origin(shop_domain)}/discount/ANNA15"
+    )
     outer = {k: v[0] for k, v in parse_qs(location.query).items()}
-    expected = {"utm_source": "instagram", "utm_medium": "reel", "utm_campaign": "spring-launch",
-                "utm_content": "anna", "ref": "anna"}
+    expected = {
+        "utm_source": "instagram",
+        "utm_medium": "reel",
+        "utm_campaign": "spring-launch",
+        "utm_content": "anna",
+        "ref": "anna",
+    }
     assert {k: outer[k] for k in expected} == expected
     redirect = urlsplit(outer["redirect"])
     assert redirect.path == "/products/trail-runner"
@@ -56,9 +76,14 @@ def test_a_crawler_is_redirected_but_not_counted(merchant, runtime):
     assert _clicks(runtime) == []
 
 
-def test_unknown_archived_or_foreign_links_are_404_and_reveal_nothing(merchant, app_server, stand_in, shop_domain):
+def test_unknown_archived_or_foreign_links_are_404_and_reveal_nothing(
+    merchant, app_server, stand_in, shop_domain
+):
     link = merchant.post("/api/creators/anna/links", {}).json()
-    assert requests.get(f"{app_server.url}/l/doesnotexist1", allow_redirects=False, timeout=10).status_code == 404
+    assert (
+        requests.get(f"{app_server.url}/l/doesnotexist1", allow_redirects=False, timeout=10).status_code
+        == 404
+    )
     other = f"other-{shop_domain}"
     stand_in.control.create_shop(other)
     install(app_server.url, other)
@@ -76,5 +101,9 @@ def test_qr_codes_of_a_link(merchant):
     link = merchant.post("/api/creators/anna/links", {}).json()
     svg = requests.get(link["qr_svg"], timeout=10)
     png = requests.get(link["qr_png"], timeout=10)
-    assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml") and b"<svg" in svg.content
+    assert (
+        svg.status_code == 200
+        and svg.headers["Content-Type"].startswith("image/svg+xml")
+        and b"<svg" in svg.content
+    )
     assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n"

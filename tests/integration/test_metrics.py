@@ -1,16 +1,17 @@
 """The ROI figures out of the JSON API, against METRICS.md's worked examples (computed by hand there)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from support import Merchant, install
+from test_order_pipeline import worked_example_3
 
 from shopify_roi.models import Creator, Order, Shop
 from shopify_roi.services.orders import refresh_facts
-from support import Merchant, install
-from test_order_pipeline import worked_example_3
 
 D = Decimal
 
@@ -27,23 +28,47 @@ def _row(body, handle):
 
 def test_worked_example_3_through_webhooks_gives_every_figure(merchant, runtime, stand_in, shop_domain):
     assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="10").status_code == 201
-    assert merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}).status_code == 201
-    seeding = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2,
-                                                         "unit_cost": "12.00", "shipping": "8.00"}).json()
+    assert (
+        merchant.post(
+            "/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}
+        ).status_code
+        == 201
+    )
+    seeding = merchant.post(
+        "/api/creators/anna/spend",
+        {"kind": "seeding", "date": "2026-03-02", "units": 2, "unit_cost": "12.00", "shipping": "8.00"},
+    ).json()
     assert D(seeding["amount"]) == D("32.00")  # 2 x 12.00 + 8.00
     worked_example_3(stand_in, shop_domain)
     runtime.jobs.drain()
 
-    body = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}).json()
+    body = merchant.get(
+        "/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
+    ).json()
     anna = _row(body, "anna")
     spend = D("300.00") + D("32.00") + D("17.30")  # fee + seeding + 10 % of net revenue 173.00
     expected = {
-        "orders": 4, "revenue": D("249.50"), "returns": D("76.50"), "net_revenue": D("173.00"),
-        "return_rate": D("76.50") / D("249.50"), "aov": D("249.50") / 4, "commission": D("17.30"), "spend": spend,
-        "roas": D("173.00") / spend, "gross_roas": D("249.50") / spend, "roi": (D("173.00") - spend) / spend,
-        "new_customers": 3, "cac": spend / 3, "cpa": spend / 4, "repeat_rate_90d": D(1) / D(3), "immature_customers": 0,
-        "discounts_given": D("15.00") + D("12.00") + D("6.00") + D("7.50"), "contested_revenue": D(0),
-        "fees": D("300.00"), "seeding": D("32.00"), "other_costs": D(0),
+        "orders": 4,
+        "revenue": D("249.50"),
+        "returns": D("76.50"),
+        "net_revenue": D("173.00"),
+        "return_rate": D("76.50") / D("249.50"),
+        "aov": D("249.50") / 4,
+        "commission": D("17.30"),
+        "spend": spend,
+        "roas": D("173.00") / spend,
+        "gross_roas": D("249.50") / spend,
+        "roi": (D("173.00") - spend) / spend,
+        "new_customers": 3,
+        "cac": spend / 3,
+        "cpa": spend / 4,
+        "repeat_rate_90d": D(1) / D(3),
+        "immature_customers": 0,
+        "discounts_given": D("15.00") + D("12.00") + D("6.00") + D("7.50"),
+        "contested_revenue": D(0),
+        "fees": D("300.00"),
+        "seeding": D("32.00"),
+        "other_costs": D(0),
     }
     got = {k: (D(anna[k]) if isinstance(anna[k], str) else anna[k]) for k in expected}
     assert got == expected
@@ -63,25 +88,45 @@ def _fixture_creator(runtime, shop_domain, handle, orders: int, revenue_each: De
         creator = Creator(shop_id=shop.id, handle=handle, name=handle.title())
         session.add(creator)
         session.flush()
-        at = datetime.fromisoformat(f"{day}T12:00:00+00:00").astimezone(timezone.utc)
-        session.add_all(Order(shop_id=shop.id, shopify_id=f"{creator.id}{i:06d}", created_at=at, shopify_updated_at=at,
-                              counted=True, revenue=revenue_each, gross=revenue_each, creator_id=creator.id, rule="code",
-                              customer_id=f"{creator.id}{i:06d}") for i in range(orders))
+        at = datetime.fromisoformat(f"{day}T12:00:00+00:00").astimezone(UTC)
+        session.add_all(
+            Order(
+                shop_id=shop.id,
+                shopify_id=f"{creator.id}{i:06d}",
+                created_at=at,
+                shopify_updated_at=at,
+                counted=True,
+                revenue=revenue_each,
+                gross=revenue_each,
+                creator_id=creator.id,
+                rule="code",
+                customer_id=f"{creator.id}{i:06d}",
+            )
+            for i in range(orders)
+        )
         session.flush()
-        refresh_facts(session, shop.id, {f"{creator.id}{i:06d}" for i in range(orders)})  # as every batch does
+        refresh_facts(
+            session, shop.id, {f"{creator.id}{i:06d}" for i in range(orders)}
+        )  # as every batch does
 
 
 def test_worked_examples_1_and_2(merchant, runtime, shop_domain):
-    _fixture_creator(runtime, shop_domain, "casestudy", 1560, D("100.00"), "2026-02-10")  # 156,000 over 1,560 orders
+    _fixture_creator(
+        runtime, shop_domain, "casestudy", 1560, D("100.00"), "2026-02-10"
+    )  # 156,000 over 1,560 orders
     _fixture_creator(runtime, shop_domain, "seedfour", 50, D("100.00"), "2026-02-11")  # 5,000
     merchant.post("/api/creators/casestudy/spend", {"kind": "fee", "date": "2026-02-01", "amount": "22500"})
     merchant.post("/api/creators/seedfour/spend", {"kind": "other", "date": "2026-02-01", "amount": "500"})
-    body = merchant.get("/api/metrics/creators", params={"from": "2026-02-01", "to": "2026-02-28", "as_of": "2026-11-01"}).json()
+    body = merchant.get(
+        "/api/metrics/creators", params={"from": "2026-02-01", "to": "2026-02-28", "as_of": "2026-11-01"}
+    ).json()
     one, two = _row(body, "casestudy"), _row(body, "seedfour")
     assert round(D(one["roas"]), 2) == D("6.93") and round(D(one["roi"]) * 100, 1) == D("593.3")
     assert round(D(one["cpa"]), 2) == D("14.42") and D(one["revenue"]) == D("156000")
     assert D(two["roas"]) == D(10) and D(two["roi"]) * 100 == D(900)
-    assert D(body["totals"]["revenue"]) == D(one["revenue"]) + D(two["revenue"]) + D(body["unattributed"]["revenue"])
+    assert D(body["totals"]["revenue"]) == D(one["revenue"]) + D(two["revenue"]) + D(
+        body["unattributed"]["revenue"]
+    )
 
 
 def test_csv_export_and_the_orders_behind_annas_numbers(merchant, runtime, stand_in, shop_domain):
@@ -92,23 +137,34 @@ def test_csv_export_and_the_orders_behind_annas_numbers(merchant, runtime, stand
     orders = worked_example_3(stand_in, shop_domain)
     runtime.jobs.drain()
     params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
-    csv_rows = list(csv.DictReader(io.StringIO(merchant.get("/api/metrics/creators.csv", params=params).text)))
+    csv_rows = list(
+        csv.DictReader(io.StringIO(merchant.get("/api/metrics/creators.csv", params=params).text))
+    )
     assert [r["handle"] for r in csv_rows] == ["anna", "", ""]  # anna, unattributed, totals
     assert D(csv_rows[0]["net_revenue"]) == D("173.00") and csv_rows[1]["roas"] == ""  # undefined stays empty
-    behind = merchant.get("/api/metrics/creators/anna/orders", params={"from": "2026-03-01", "to": "2026-03-31"}).json()["orders"]
+    behind = merchant.get(
+        "/api/metrics/creators/anna/orders", params={"from": "2026-03-01", "to": "2026-03-31"}
+    ).json()["orders"]
     assert [(o["order_id"], o["rule"], o["new_customer"]) for o in behind] == [
-        (str(orders["1001"]["id"]), "code", True), (str(orders["1002"]["id"]), "code", False),
-        (str(orders["1003"]["id"]), "link", True), (str(orders["1004"]["id"]), "code", True)]
+        (str(orders["1001"]["id"]), "code", True),
+        (str(orders["1002"]["id"]), "code", False),
+        (str(orders["1003"]["id"]), "link", True),
+        (str(orders["1004"]["id"]), "code", True),
+    ]
     assert behind[2]["signals"]["codes"] == ["WELCOME10"] and behind[2]["signals"]["ref"] == "anna"
-    assert sum(D(o["revenue"]) for o in behind) == D("249.50") and sum(D(o["returns"]) for o in behind) == D("76.50")
+    assert sum(D(o["revenue"]) for o in behind) == D("249.50") and sum(D(o["returns"]) for o in behind) == D(
+        "76.50"
+    )
 
 
 def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime, stand_in, shop_domain):
     """LTV 30/90/180/365, repeat curve, breakeven CAC and scores, worked by hand from METRICS.md example 3."""
     assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="10").status_code == 201
     merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"})
-    merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2, "unit_cost": "12.00",
-                                               "shipping": "8.00"})
+    merchant.post(
+        "/api/creators/anna/spend",
+        {"kind": "seeding", "date": "2026-03-02", "units": 2, "unit_cost": "12.00", "shipping": "8.00"},
+    )
     assert merchant.put("/api/settings", {"gross_margin": "0.6"}).status_code == 200
     worked_example_3(stand_in, shop_domain)
     runtime.jobs.drain()
@@ -122,27 +178,57 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
     assert anna["mature_customers"] == 3 and anna["immature_customers"] == 0
     assert D(anna["breakeven_cac"]) == D("0.6") * D("249.50") / 4  # gross margin x AOV
     # Scorecard, default targets: ROAS 0.495 < 3.0 poor; AOV 62.375 < 70 poor; repeat 33.3 % >= 15 % good; no clicks.
-    assert anna["scores"] == {"roas": "poor", "conversion_rate": None, "redemption_rate": None, "aov": "poor",
-                              "repeat_rate_90d": "good"}
+    assert anna["scores"] == {
+        "roas": "poor",
+        "conversion_rate": None,
+        "redemption_rate": None,
+        "aov": "poor",
+        "repeat_rate_90d": "good",
+    }
     assert anna["code"] == "ANNA15" and anna["leak_warning"] is None  # 3 code orders: too few to judge
 
     detail = merchant.get("/api/metrics/creators/anna", params=params).json()
     assert detail["creator"]["net_revenue"] == anna["net_revenue"]
     curve = {c["days"]: c for c in detail["cohort"]}
-    assert (curve[30]["mature_customers"], curve[30]["repeat_customers"], curve[30]["repeat_rate"]) == (3, 0, "0")
-    assert (curve[90]["mature_customers"], curve[90]["repeat_customers"]) == (3, 1)  # C1 came back after 59 days
+    assert (curve[30]["mature_customers"], curve[30]["repeat_customers"], curve[30]["repeat_rate"]) == (
+        3,
+        0,
+        "0",
+    )
+    assert (curve[90]["mature_customers"], curve[90]["repeat_customers"]) == (
+        3,
+        1,
+    )  # C1 came back after 59 days
     assert D(curve[90]["repeat_rate"]) == D(1) / 3 and D(curve[90]["ltv"]) == D("209.00") / 3
-    assert (curve[180]["mature_customers"], curve[180]["immature_customers"], curve[180]["ltv"]) == (0, 3, None)
+    assert (curve[180]["mature_customers"], curve[180]["immature_customers"], curve[180]["ltv"]) == (
+        0,
+        3,
+        None,
+    )
 
     # A raised target flips the score; an unknown target or a margin above 100 % is refused and changes nothing.
     assert merchant.put("/api/settings", {"targets": {"aov_min": "60"}}).json()["targets"]["aov_min"] == "60"
     bad = merchant.put("/api/settings", {"targets": {"aov_min": "-1", "nope": "1"}, "gross_margin": "1.5"})
-    assert bad.status_code == 400 and set(bad.json()["fields"]) == {"targets.aov_min", "targets.nope", "gross_margin"}
+    assert bad.status_code == 400 and set(bad.json()["fields"]) == {
+        "targets.aov_min",
+        "targets.nope",
+        "gross_margin",
+    }
     assert merchant.get("/api/settings").json() == {
-        "targets": {"roas_min": "3.0", "conversion_rate_min": "0.015", "conversion_rate_max": "0.05",
-                    "redemption_rate_min": "0.02", "redemption_rate_max": "0.10", "aov_min": "60",
-                    "repeat_rate_90d_min": "0.15"}, "gross_margin": "0.6"}
-    assert _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"
+        "targets": {
+            "roas_min": "3.0",
+            "conversion_rate_min": "0.015",
+            "conversion_rate_max": "0.05",
+            "redemption_rate_min": "0.02",
+            "redemption_rate_max": "0.10",
+            "aov_min": "60",
+            "repeat_rate_90d_min": "0.15",
+        },
+        "gross_margin": "0.6",
+    }
+    assert (
+        _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"
+    )
 
 
 def test_baseline_is_the_same_weekdays_just_before_and_shown_apart(merchant, runtime, stand_in, shop_domain):
@@ -151,13 +237,27 @@ def test_baseline_is_the_same_weekdays_just_before_and_shown_apart(merchant, run
     runtime.jobs.drain()
     # 10 Feb - 16 Mar is 35 days (5 weeks): the baseline is the 35 days before, 6 Jan - 9 Feb, same weekdays.
     body = merchant.get("/api/metrics/creators", params={"from": "2026-02-10", "to": "2026-03-16"}).json()
-    assert body["baseline"] == {"from": "2026-02-10", "to": "2026-03-16", "baseline_from": "2026-01-06",
-                                "baseline_to": "2026-02-09", "revenue": "249.5", "baseline_revenue": "50",
-                                "incremental_revenue": "199.5"}  # 85 + 68 + 54 + 42.50 against C2's January 50.00
-    assert body["attributed_totals"]["revenue"] == "249.5"  # attributed revenue is not changed by the baseline
+    assert body["baseline"] == {
+        "from": "2026-02-10",
+        "to": "2026-03-16",
+        "baseline_from": "2026-01-06",
+        "baseline_to": "2026-02-09",
+        "revenue": "249.5",
+        "baseline_revenue": "50",
+        "incremental_revenue": "199.5",
+    }  # 85 + 68 + 54 + 42.50 against C2's January 50.00
+    assert (
+        body["attributed_totals"]["revenue"] == "249.5"
+    )  # attributed revenue is not changed by the baseline
     # 1-31 March is 31 days: moved back 35 days (whole weeks), 25 Jan - 24 Feb, where nothing was sold.
-    march = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}).json()["baseline"]
-    assert (march["baseline_from"], march["baseline_to"], march["baseline_revenue"]) == ("2026-01-25", "2026-02-24", "0")
+    march = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}).json()[
+        "baseline"
+    ]
+    assert (march["baseline_from"], march["baseline_to"], march["baseline_revenue"]) == (
+        "2026-01-25",
+        "2026-02-24",
+        "0",
+    )
 
 
 def test_net_revenue_over_time_by_local_day(merchant, runtime, stand_in, shop_domain):
@@ -166,17 +266,34 @@ def test_net_revenue_over_time_by_local_day(merchant, runtime, stand_in, shop_do
     runtime.jobs.drain()
     body = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
     assert body["interval"] == "day" and len(body["points"]) == 31
-    by_day = {p["date"]: (D(p["attributed"]), D(p["unattributed"]), p["orders"]) for p in body["points"] if p["orders"]}
+    by_day = {
+        p["date"]: (D(p["attributed"]), D(p["unattributed"]), p["orders"])
+        for p in body["points"]
+        if p["orders"]
+    }
     # Net of returns, on the order's day: #1002 68.00 - 34.00; #1004 cancelled and refunded in full.
-    assert by_day == {"2026-03-03": (D("85.00"), 0, 1), "2026-03-04": (D("34.00"), 0, 1),
-                      "2026-03-05": (D("54.00"), 0, 1), "2026-03-06": (D(0), 0, 1)}
+    assert by_day == {
+        "2026-03-03": (D("85.00"), 0, 1),
+        "2026-03-04": (D("34.00"), 0, 1),
+        "2026-03-05": (D("54.00"), 0, 1),
+        "2026-03-06": (D(0), 0, 1),
+    }
     year = merchant.get("/api/metrics/timeseries", params={"from": "2026-01-01", "to": "2026-06-30"}).json()
     assert year["interval"] == "week" and year["points"][0]["date"] == "2026-01-01"
     assert sum(D(p["attributed"]) for p in year["points"]) == D("173.00")
-    assert sum(D(p["unattributed"]) for p in year["points"]) == D("50.00") + D("70.00")  # C2 in January, C1 in May
-    only = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "anna"}).json()
+    assert sum(D(p["unattributed"]) for p in year["points"]) == D("50.00") + D(
+        "70.00"
+    )  # C2 in January, C1 in May
+    only = merchant.get(
+        "/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "anna"}
+    ).json()
     assert all(p["unattributed"] is None for p in only["points"])
-    assert merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "nobody"}).status_code == 404
+    assert (
+        merchant.get(
+            "/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31", "handle": "nobody"}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, runtime, stand_in, shop_domain):
@@ -187,41 +304,77 @@ def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, ru
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
     # In June: 4 orders through Maya's link with her code. Then 12 with the code from coupon sites, no link.
     for day in range(1, 5):
-        _order(stand_in, shop_domain, created_at=f"2026-06-{day:02d}T12:00:00+00:00", customer_id=5000 + day, line_items=item,
-               discount_code=code, landing_site="/?ref=maya&utm_content=maya", referring_site="https://l.instagram.com/")
+        _order(
+            stand_in,
+            shop_domain,
+            created_at=f"2026-06-{day:02d}T12:00:00+00:00",
+            customer_id=5000 + day,
+            line_items=item,
+            discount_code=code,
+            landing_site="/?ref=maya&utm_content=maya",
+            referring_site="https://l.instagram.com/",
+        )
     for i in range(12):
-        _order(stand_in, shop_domain, created_at=f"2026-06-{10 + i:02d}T12:00:00+00:00", customer_id=6000 + i, line_items=item,
-               discount_code=code, referring_site=("https://www.retailmenot.com/view/shop" if i % 3 else "https://joinhoney.com/"))
+        _order(
+            stand_in,
+            shop_domain,
+            created_at=f"2026-06-{10 + i:02d}T12:00:00+00:00",
+            customer_id=6000 + i,
+            line_items=item,
+            discount_code=code,
+            referring_site=("https://www.retailmenot.com/view/shop" if i % 3 else "https://joinhoney.com/"),
+        )
     runtime.jobs.drain()
-    maya = _row(merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(), "maya")
+    maya = _row(
+        merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(),
+        "maya",
+    )
     warning = maya["leak_warning"]
-    assert warning["level"] == "high" and warning["code"] == "MAYA20" and warning["code_id"] == maya["code_id"]
+    assert (
+        warning["level"] == "high" and warning["code"] == "MAYA20" and warning["code_id"] == maya["code_id"]
+    )
     assert warning["code_orders"] == 16 and D(warning["coupon_referrer_share"]) == D(12) / 16
     assert D(warning["no_signal_share"]) == D(12) / 16
     assert warning["coupon_sites"] == ["www.retailmenot.com", "joinhoney.com"]  # 8 and 4 orders
     assert "12 of 16 orders with MAYA20 (75.0%) came from coupon sites" in warning["evidence"][0]
     # Pausing the code from the warning is the existing pause; old orders still count for Maya.
     assert merchant.post(f"/api/creators/maya/codes/{warning['code_id']}/pause", {}).status_code == 200
-    assert _row(merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(), "maya")["orders"] == 16
+    assert (
+        _row(
+            merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(),
+            "maya",
+        )["orders"]
+        == 16
+    )
 
 
 def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtime, stand_in, shop_domain):
     """Clicks exist only on creators' links: the all-orders row does not divide unattributed orders by them."""
-    import requests
     from datetime import date
 
+    import requests
     from test_order_pipeline import _order
 
     merchant.create_creator("anna", "ANNA15", "15")
     link = merchant.post("/api/creators/anna/links", {}).json()
     browser = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
     for i in range(4):
-        requests.get(link["short_url"], headers={"User-Agent": browser, "X-Forwarded-For": f"10.0.0.{i}"},
-                     allow_redirects=False, timeout=10)
+        requests.get(
+            link["short_url"],
+            headers={"User-Agent": browser, "X-Forwarded-For": f"10.0.0.{i}"},
+            allow_redirects=False,
+            timeout=10,
+        )
     today = date.today().isoformat()
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
-    _order(stand_in, shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7001, line_items=item,
-           landing_site="/?ref=anna&utm_content=anna")
+    _order(
+        stand_in,
+        shop_domain,
+        created_at=f"{today}T10:00:00+00:00",
+        customer_id=7001,
+        line_items=item,
+        landing_site="/?ref=anna&utm_content=anna",
+    )
     _order(stand_in, shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7002, line_items=item)
     runtime.jobs.drain()
     body = merchant.get("/api/metrics/creators", params={"from": today, "to": today}).json()
@@ -237,42 +390,83 @@ def test_seeding_at_shopifys_cost_per_item(merchant, runtime, stand_in, shop_dom
     import requests
 
     merchant.create_creator("anna", "ANNA15", "15")
-    made = requests.post(f"{stand_in.url}/_devstore/shops/{shop_domain}/products", timeout=10, json={
-        "title": "Trail shoe", "variants": [{"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": "12.00"},
-                                            {"title": "43", "sku": "TS-43", "price": "80.00"}]}).json()["product"]
+    made = requests.post(
+        f"{stand_in.url}/_devstore/shops/{shop_domain}/products",
+        timeout=10,
+        json={
+            "title": "Trail shoe",
+            "variants": [
+                {"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": "12.00"},
+                {"title": "43", "sku": "TS-43", "price": "80.00"},
+            ],
+        },
+    ).json()["product"]
     with_cost, without_cost = made["variants"]
-    entry = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2, "shipping": "8.00",
-                                                       "variant_id": str(with_cost["id"])})
+    entry = merchant.post(
+        "/api/creators/anna/spend",
+        {
+            "kind": "seeding",
+            "date": "2026-03-02",
+            "units": 2,
+            "shipping": "8.00",
+            "variant_id": str(with_cost["id"]),
+        },
+    )
     assert entry.status_code == 201, entry.text
     body = entry.json()
-    assert (D(body["unit_cost"]), D(body["amount"])) == (D("12.00"), D("32.00"))  # 2 x 12.00 + 8.00, as in example 3
+    assert (D(body["unit_cost"]), D(body["amount"])) == (
+        D("12.00"),
+        D("32.00"),
+    )  # 2 x 12.00 + 8.00, as in example 3
     assert body["note"] == "Trail shoe - 42 at Shopify's cost per item"
-    refused = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 2,
-                                                         "variant_id": without_cost["gid"]})
+    refused = merchant.post(
+        "/api/creators/anna/spend",
+        {"kind": "seeding", "date": "2026-03-02", "units": 2, "variant_id": without_cost["gid"]},
+    )
     assert refused.status_code == 400 and "no cost per item" in refused.json()["message"]
-    unknown = merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "units": 1, "variant_id": "999999999"})
+    unknown = merchant.post(
+        "/api/creators/anna/spend",
+        {"kind": "seeding", "date": "2026-03-02", "units": 1, "variant_id": "999999999"},
+    )
     assert unknown.status_code == 400 and "No product variant" in unknown.json()["message"]
-    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [D("32.00")]  # refusals stored nothing
+    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [
+        D("32.00")
+    ]  # refusals stored nothing
 
 
 def test_spend_entries_edit_and_count_per_campaign(merchant, runtime):
     assert merchant.create_creator("anna", "ANNA15", "15", campaigns=["Spring"]).status_code == 201
-    fee = merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00",
-                                                     "campaign": "Spring"}).json()
+    fee = merchant.post(
+        "/api/creators/anna/spend",
+        {"kind": "fee", "date": "2026-03-01", "amount": "300.00", "campaign": "Spring"},
+    ).json()
     merchant.post("/api/creators/anna/spend", {"kind": "other", "date": "2026-03-05", "amount": "50.00"})
     edited = merchant.patch(f"/api/creators/anna/spend/{fee['id']}", {"amount": "250.00"}).json()
-    assert D(edited["amount"]) == D("250.00") and edited["campaign_id"] == fee["campaign_id"] is not None  # kept
+    assert (
+        D(edited["amount"]) == D("250.00") and edited["campaign_id"] == fee["campaign_id"] is not None
+    )  # kept
     params = {"from": "2026-03-01", "to": "2026-03-31"}
-    spring = _row(merchant.get("/api/metrics/creators", params={**params, "campaign": "Spring"}).json(), "anna")
+    spring = _row(
+        merchant.get("/api/metrics/creators", params={**params, "campaign": "Spring"}).json(), "anna"
+    )
     overall = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
-    assert (D(spring["spend"]), D(overall["spend"])) == (D("250.00"), D("250.00") + D("50.00"))  # only Spring's entry
-    cleared = merchant.patch(f"/api/creators/anna/spend/{fee['id']}", {"amount": "250.00", "campaign": None}).json()
+    assert (D(spring["spend"]), D(overall["spend"])) == (
+        D("250.00"),
+        D("250.00") + D("50.00"),
+    )  # only Spring's entry
+    cleared = merchant.patch(
+        f"/api/creators/anna/spend/{fee['id']}", {"amount": "250.00", "campaign": None}
+    ).json()
     assert cleared["campaign_id"] is None
     assert merchant.delete(f"/api/creators/anna/spend/{fee['id']}").status_code == 200
-    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [D("50.00")]
+    assert [D(e["amount"]) for e in merchant.get("/api/creators/anna/spend").json()["entries"]] == [
+        D("50.00")
+    ]
 
 
-def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(merchant, runtime, stand_in, shop_domain):
+def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
+    merchant, runtime, stand_in, shop_domain
+):
     """The table is read from a daily rollup: what changes after a first read (a refund weeks later, the
     customer's repeat order, the shop moving to another time zone) shows on the next read."""
     from test_order_pipeline import _order, _post
@@ -280,9 +474,23 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(merchant,
     merchant.create_creator("anna", "ANNA15", "15")
     item = [{"title": "Trail shoe", "price": "100.00", "quantity": 1}]
     code = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
-    first = _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=3001, line_items=item, discount_code=code)
+    first = _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-03-03T12:00:00Z",
+        customer_id=3001,
+        line_items=item,
+        discount_code=code,
+    )
     # 31 March 23:30 UTC is 1 April 01:30 in Berlin (the shop's zone): not in March, yet.
-    _order(stand_in, shop_domain, created_at="2026-03-31T23:30:00Z", customer_id=3002, line_items=item, discount_code=code)
+    _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-03-31T23:30:00Z",
+        customer_id=3002,
+        line_items=item,
+        discount_code=code,
+    )
     runtime.jobs.drain()
     params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
     anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
@@ -290,10 +498,22 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(merchant,
     assert (anna["mature_customers"], D(anna["repeat_rate_90d"]), D(anna["ltv_90d"])) == (1, 0, D("85.00"))
 
     # Three weeks later the shoe comes back; on 10 April the customer buys again (40.00, no code).
-    _post(stand_in, shop_domain, f"{first['id']}/refunds",
-          {"created_at": "2026-03-24T12:00:00Z", "line_items": [{"line_item_id": first["line_items"][0]["id"], "quantity": 1}]})
-    _order(stand_in, shop_domain, created_at="2026-04-10T12:00:00Z", customer_id=3001,
-           line_items=[{"title": "Socks", "price": "40.00", "quantity": 1}])
+    _post(
+        stand_in,
+        shop_domain,
+        f"{first['id']}/refunds",
+        {
+            "created_at": "2026-03-24T12:00:00Z",
+            "line_items": [{"line_item_id": first["line_items"][0]["id"], "quantity": 1}],
+        },
+    )
+    _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-04-10T12:00:00Z",
+        customer_id=3001,
+        line_items=[{"title": "Socks", "price": "40.00", "quantity": 1}],
+    )
     runtime.jobs.drain()
     anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
     assert (anna["orders"], D(anna["returns"]), D(anna["net_revenue"])) == (1, D("85.00"), 0)
@@ -309,31 +529,49 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(merchant,
 
 
 def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runtime, stand_in, shop_domain):
-    from shopify_roi.jobs.schedules import refresh_rollups
-    from shopify_roi.models import DirtyDay, OrderDay
     from test_order_pipeline import _order
 
+    from shopify_roi.jobs.schedules import refresh_rollups
+    from shopify_roi.models import DirtyDay, OrderDay
+
     merchant.create_creator("anna", "ANNA15", "15")
-    merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"})  # the rollup exists
-    _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=3001,
-           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
-           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"})
+    merchant.get(
+        "/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}
+    )  # the rollup exists
+    _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-03-03T12:00:00Z",
+        customer_id=3001,
+        line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+        discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"},
+    )
     runtime.jobs.drain()
     with runtime.db.session() as session:
         assert session.scalar(select(func.count()).select_from(DirtyDay)) == 1  # 3 March (Berlin)
     assert refresh_rollups(runtime) == 1
     with runtime.db.session() as session:
         assert session.scalar(select(func.count()).select_from(DirtyDay)) == 0
-        day = session.execute(select(OrderDay.day, OrderDay.orders, OrderDay.revenue).where(OrderDay.creator_key != 0)).one()
-        assert (day.day.isoformat(), day.orders, day.revenue) == ("2026-03-03", 1, 85_0000)  # 85.00 in units of 1/10,000
+        day = session.execute(
+            select(OrderDay.day, OrderDay.orders, OrderDay.revenue).where(OrderDay.creator_key != 0)
+        ).one()
+        assert (day.day.isoformat(), day.orders, day.revenue) == (
+            "2026-03-03",
+            1,
+            85_0000,
+        )  # 85.00 in units of 1/10,000
     # A shop without a rollup (just migrated) is built by the worker, not by the merchant's first page load.
     from shopify_roi.models import RollupState
+
     with runtime.db.session() as session:
         session.execute(RollupState.__table__.delete())
         session.execute(OrderDay.__table__.delete())
     assert refresh_rollups(runtime) == 1
     with runtime.db.session() as session:
-        assert session.scalar(select(func.sum(OrderDay.orders))) == 1 and session.scalar(select(func.count()).select_from(DirtyDay)) == 0
+        assert (
+            session.scalar(select(func.sum(OrderDay.orders))) == 1
+            and session.scalar(select(func.count()).select_from(DirtyDay)) == 0
+        )
 
 
 def test_contested_revenue_is_the_revenue_another_creator_won(merchant, runtime, stand_in, shop_domain):
@@ -342,9 +580,15 @@ def test_contested_revenue_is_the_revenue_another_creator_won(merchant, runtime,
     merchant.create_creator("anna", "ANNA15", "15")
     merchant.create_creator("ben", "BEN10", "10")
     # Anna's code and Ben's link on one order: the code wins (METRICS.md precedence), Ben's signal lost.
-    _order(stand_in, shop_domain, created_at="2026-03-03T12:00:00Z", customer_id=6001, landing_site="/?ref=ben&utm_content=ben",
-           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
-           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"})
+    _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-03-03T12:00:00Z",
+        customer_id=6001,
+        landing_site="/?ref=ben&utm_content=ben",
+        line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+        discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"},
+    )
     runtime.jobs.drain()
     body = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
     anna, ben = _row(body, "anna"), _row(body, "ben")
@@ -357,25 +601,37 @@ def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, 
     recomputing each day does (the path SQLite and every dirty day take)."""
     from zoneinfo import ZoneInfo
 
+    from test_order_pipeline import _order
+
     from shopify_roi.models import CodeDay, OrderDay
     from shopify_roi.services import rollups
-    from test_order_pipeline import _order
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("the set-based rebuild is PostgreSQL's")
     merchant.create_creator("anna", "ANNA15", "15")
     merchant.create_creator("ben", "BEN10", "10")
     worked_example_3(stand_in, shop_domain)
-    _order(stand_in, shop_domain, created_at="2026-03-31T23:30:00Z", customer_id=6001, landing_site="/?ref=ben",
-           line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
-           discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"}, referring_site="https://www.retailmenot.com/")
+    _order(
+        stand_in,
+        shop_domain,
+        created_at="2026-03-31T23:30:00Z",
+        customer_id=6001,
+        landing_site="/?ref=ben",
+        line_items=[{"title": "Trail shoe", "price": "100.00", "quantity": 1}],
+        discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"},
+        referring_site="https://www.retailmenot.com/",
+    )
     runtime.jobs.drain()
 
     def snapshot(session, shop_id):
-        days = {tuple(getattr(r, c.name) for c in OrderDay.__table__.columns if c.name != "id")
-                for r in session.scalars(select(OrderDay).where(OrderDay.shop_id == shop_id))}
-        codes = sorted(tuple(getattr(r, c.name) for c in CodeDay.__table__.columns if c.name != "id")
-                       for r in session.scalars(select(CodeDay).where(CodeDay.shop_id == shop_id)))
+        days = {
+            tuple(getattr(r, c.name) for c in OrderDay.__table__.columns if c.name != "id")
+            for r in session.scalars(select(OrderDay).where(OrderDay.shop_id == shop_id))
+        }
+        codes = sorted(
+            tuple(getattr(r, c.name) for c in CodeDay.__table__.columns if c.name != "id")
+            for r in session.scalars(select(CodeDay).where(CodeDay.shop_id == shop_id))
+        )
         return days, codes
 
     with runtime.db.session() as session:
@@ -393,12 +649,17 @@ def test_the_roi_table_travels_gzipped_when_the_browser_accepts_it(merchant, run
     merchant.create_creator("anna", "ANNA15", "15")
     resp = merchant.get("/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"})
     # requests sends Accept-Encoding: gzip and decompresses; the body read is the JSON, exactly.
-    assert resp.headers.get("Content-Encoding") == "gzip" and "Accept-Encoding" in resp.headers.get("Vary", "")
-    assert int(resp.headers["Content-Length"]) < len(resp.content) and _row(resp.json(), "anna")["orders"] == 0
+    assert resp.headers.get("Content-Encoding") == "gzip" and "Accept-Encoding" in resp.headers.get(
+        "Vary", ""
+    )
+    assert (
+        int(resp.headers["Content-Length"]) < len(resp.content) and _row(resp.json(), "anna")["orders"] == 0
+    )
 
 
-def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(merchant, runtime, stand_in, shop_domain,
-                                                                           monkeypatch):
+def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(
+    merchant, runtime, stand_in, shop_domain, monkeypatch
+):
     """The ROI table reads whole months from the month rows; every figure must be what summing the day rows
     gives, for ranges and cohort dates that cut months anywhere, before and after new orders and refunds
     (dirty days recomputed, their months summed again)."""
@@ -408,15 +669,35 @@ def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(mercha
 
     for handle, code in (("anna", "ANNA15"), ("ben", "BEN10"), ("chloe", "CHLOE20")):
         assert merchant.create_creator(handle, code, "10").status_code == 201
-    stand_in.control.generate(shop_domain, seed=5, orders=400, start="2025-09-01T00:00:00Z", days=300, deliver=True,
-                              creator_share=0.6, sitewide_codes=["WELCOME10"],
-                              creators=[{"handle": "anna", "code": "ANNA15", "percent": "10", "repeat_rate": 0.3, "comeback_rate": 0.3},
-                                        {"handle": "ben", "code": "BEN10", "percent": "10", "return_rate": 0.3,
-                                         "referrers": ["https://www.retailmenot.com/"], "no_link_share": 0.9},
-                                        {"handle": "chloe", "code": "CHLOE20", "percent": "10"}])
+    stand_in.control.generate(
+        shop_domain,
+        seed=5,
+        orders=400,
+        start="2025-09-01T00:00:00Z",
+        days=300,
+        deliver=True,
+        creator_share=0.6,
+        sitewide_codes=["WELCOME10"],
+        creators=[
+            {"handle": "anna", "code": "ANNA15", "percent": "10", "repeat_rate": 0.3, "comeback_rate": 0.3},
+            {
+                "handle": "ben",
+                "code": "BEN10",
+                "percent": "10",
+                "return_rate": 0.3,
+                "referrers": ["https://www.retailmenot.com/"],
+                "no_link_share": 0.9,
+            },
+            {"handle": "chloe", "code": "CHLOE20", "percent": "10"},
+        ],
+    )
     runtime.jobs.drain()
-    cases = [(day(2025, 9, 1), day(2026, 6, 27), day(2026, 6, 27)), (day(2025, 10, 1), day(2026, 3, 31), day(2026, 5, 1)),
-             (day(2025, 11, 17), day(2026, 4, 3), day(2026, 4, 30)), (day(2026, 1, 1), day(2026, 1, 31), day(2026, 8, 1))]
+    cases = [
+        (day(2025, 9, 1), day(2026, 6, 27), day(2026, 6, 27)),
+        (day(2025, 10, 1), day(2026, 3, 31), day(2026, 5, 1)),
+        (day(2025, 11, 17), day(2026, 4, 3), day(2026, 4, 30)),
+        (day(2026, 1, 1), day(2026, 1, 31), day(2026, 8, 1)),
+    ]
     days_only = lambda start, end, cutoffs=(): ([(start, end)], [])  # noqa: E731 - the reference: every row a day row
 
     def tables():
@@ -426,7 +707,9 @@ def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(mercha
             for start, end, as_of in cases:
                 out.append(metrics.compute(session, shop, start, end, as_of))
                 for handle in ("anna", "ben"):
-                    creator = session.scalar(select(Creator).where(Creator.shop_id == shop.id, Creator.handle == handle))
+                    creator = session.scalar(
+                        select(Creator).where(Creator.shop_id == shop.id, Creator.handle == handle)
+                    )
                     out.append(metrics.creator_detail(session, shop, creator, start, end, as_of))
         return out
 
@@ -441,20 +724,32 @@ def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(mercha
     with runtime.db.session() as session:
         from shopify_roi.models import OrderMonth
 
-        assert session.scalar(select(func.count()).select_from(OrderMonth)) > 20  # the month rows are there, and read
+        assert (
+            session.scalar(select(func.count()).select_from(OrderMonth)) > 20
+        )  # the month rows are there, and read
     assert with_months == by_days
-    assert with_months[0]["totals"]["orders"] > 300 and any(r["leak_warning"] for r in with_months[0]["creators"])
+    assert with_months[0]["totals"]["orders"] > 300 and any(
+        r["leak_warning"] for r in with_months[0]["creators"]
+    )
     # More history: orders and a refund in months already summed.
     order = _place(stand_in, shop_domain, "2025-12-10T12:00:00Z", "ANNA15")
     _place(stand_in, shop_domain, "2026-02-03T09:00:00Z", "BEN10")
-    stand_in.control.refund_order(shop_domain, order["id"], line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
-                            created_at="2026-02-20T10:00:00Z")
+    stand_in.control.refund_order(
+        shop_domain,
+        order["id"],
+        line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
+        created_at="2026-02-20T10:00:00Z",
+    )
     runtime.jobs.drain()
     with_months_after, by_days_after = both()
     assert with_months_after == by_days_after and with_months_after != with_months
 
 
 def _place(stand_in, shop_domain, when: str, code: str) -> dict:
-    return stand_in.control.create_order(shop_domain, created_at=when, customer_id=f"late-{when}",
-                                         line_items=[{"title": "Trail shoe", "price": "120.00", "quantity": 1}],
-                                         discount_code={"code": code, "type": "percentage", "value": "10"})
+    return stand_in.control.create_order(
+        shop_domain,
+        created_at=when,
+        customer_id=f"late-{when}",
+        line_items=[{"title": "Trail shoe", "price": "120.00", "quantity": 1}],
+        discount_code={"code": code, "type": "percentage", "value": "10"},
+    )

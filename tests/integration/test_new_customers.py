@@ -4,18 +4,19 @@ Without `read_all_orders` Shopify shows the app only the last 60 days of orders.
 earlier orders are older would look new; the app asks Shopify how many orders each new-looking
 customer has placed in their lifetime, and one with orders it cannot see is not a new customer.
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from support import Merchant, install
 
 from devstore.demo import allow_full_history
 from shopify_roi.models import Order
-from support import Merchant, install
 
 D = Decimal
 ANNA = {"code": "ANNA15", "type": "percentage", "value": "15"}
@@ -39,26 +40,42 @@ def _settle(runtime, merchant, seconds: float = 60) -> None:
     raise AssertionError("jobs did not settle")
 
 
-def _order(stand_in, shop_domain, customer: str, when: datetime, price: str, code: dict | None = None, **extra) -> dict:
-    spec = {"created_at": when.isoformat(), "customer_id": customer,
-            "line_items": [{"title": "Trail mug", "price": price, "quantity": 1}], **extra}
+def _order(
+    stand_in, shop_domain, customer: str, when: datetime, price: str, code: dict | None = None, **extra
+) -> dict:
+    spec = {
+        "created_at": when.isoformat(),
+        "customer_id": customer,
+        "line_items": [{"title": "Trail mug", "price": price, "quantity": 1}],
+        **extra,
+    }
     if code:
         spec["discount_code"] = code
     return stand_in.control.create_order(shop_domain, **spec)
 
 
 def _anna(merchant, day: datetime) -> dict:
-    params = {"from": (day - timedelta(days=7)).date().isoformat(), "to": day.date().isoformat(), "as_of": day.date().isoformat()}
+    params = {
+        "from": (day - timedelta(days=7)).date().isoformat(),
+        "to": day.date().isoformat(),
+        "as_of": day.date().isoformat(),
+    }
     body = merchant.get("/api/metrics/creators", params=params).json()
     return next(r for r in body["creators"] if r["handle"] == "anna")
 
 
-def test_a_customer_whose_earlier_orders_are_older_than_60_days_is_not_counted_as_new(merchant, runtime, stand_in,
-                                                                                       shop_domain):
+def test_a_customer_whose_earlier_orders_are_older_than_60_days_is_not_counted_as_new(
+    merchant, runtime, stand_in, shop_domain
+):
     assert merchant.create_creator("anna", "ANNA15").status_code == 201
-    now = datetime.now(timezone.utc)
-    assert merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": (now - timedelta(days=5)).date().isoformat(),
-                                                      "amount": "100.00"}).status_code == 201
+    now = datetime.now(UTC)
+    assert (
+        merchant.post(
+            "/api/creators/anna/spend",
+            {"kind": "fee", "date": (now - timedelta(days=5)).date().isoformat(), "amount": "100.00"},
+        ).status_code
+        == 201
+    )
     # Bea bought 200 days ago, before the app was installed: Shopify never shows that order to the app.
     _order(stand_in, shop_domain, "bea", now - timedelta(days=200), "40.00", silent=True)
     _settle(runtime, merchant)
@@ -67,7 +84,9 @@ def test_a_customer_whose_earlier_orders_are_older_than_60_days_is_not_counted_a
     cleo = _order(stand_in, shop_domain, "cleo", now - timedelta(days=2, hours=-1), "100.00", ANNA)
     _settle(runtime, merchant)
 
-    with runtime.db.session() as session:  # the install backfill saw 60 days: the app never held Bea's old order
+    with (
+        runtime.db.session() as session
+    ):  # the install backfill saw 60 days: the app never held Bea's old order
         assert session.scalar(select(func.count()).select_from(Order)) == 2
     anna = _anna(merchant, now)
     assert anna["orders"] == 2 and D(anna["revenue"]) == D("170.00")  # 2 x (100.00 - 15 %)
@@ -75,8 +94,10 @@ def test_a_customer_whose_earlier_orders_are_older_than_60_days_is_not_counted_a
     assert anna["new_customers"] == 1
     commission = D("0.10") * D("170.00")  # the helper's creator earns 10 % of net revenue
     assert D(anna["cac"]) == (D("100.00") + commission) / 1
-    behind = merchant.get("/api/metrics/creators/anna/orders", params={
-        "from": (now - timedelta(days=7)).date().isoformat(), "to": now.date().isoformat()}).json()["orders"]
+    behind = merchant.get(
+        "/api/metrics/creators/anna/orders",
+        params={"from": (now - timedelta(days=7)).date().isoformat(), "to": now.date().isoformat()},
+    ).json()["orders"]
     new = {o["order_id"]: o["new_customer"] for o in behind}
     assert new == {str(bea["id"]): False, str(cleo["id"]): True}
     # Bea was acquired by nobody the app knows of: Anna's cohort holds Cleo alone (not yet mature).
@@ -88,7 +109,7 @@ def test_an_order_still_on_its_way_only_delays_the_answer(merchant, runtime, sta
     Dana looks returning. The reconciliation brings the order, the counts agree, and Dana is new again."""
     assert merchant.create_creator("anna", "ANNA15").status_code == 201
     _settle(runtime, merchant)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 3})
     first = _order(stand_in, shop_domain, "dana", now - timedelta(days=3), "50.00", ANNA)
     stand_in.control.reset_faults(shop_domain)
@@ -99,9 +120,13 @@ def test_an_order_still_on_its_way_only_delays_the_answer(merchant, runtime, sta
     assert merchant.post("/api/backfill", {}).status_code == 202
     _settle(runtime, merchant)
     anna = _anna(merchant, now)
-    assert anna["orders"] == 1 and anna["new_customers"] == 1  # the repaired order is Dana's first, with Anna's code
-    behind = merchant.get("/api/metrics/creators/anna/orders", params={
-        "from": (now - timedelta(days=7)).date().isoformat(), "to": now.date().isoformat()}).json()["orders"]
+    assert (
+        anna["orders"] == 1 and anna["new_customers"] == 1
+    )  # the repaired order is Dana's first, with Anna's code
+    behind = merchant.get(
+        "/api/metrics/creators/anna/orders",
+        params={"from": (now - timedelta(days=7)).date().isoformat(), "to": now.date().isoformat()},
+    ).json()["orders"]
     assert [(o["order_id"], o["new_customer"]) for o in behind] == [(str(first["id"]), True)]
 
 
@@ -111,8 +136,9 @@ def all_orders_settings(settings):
 
 
 def test_with_read_all_orders_nothing_is_asked(all_orders_settings, stand_in, shop_domain):
-    from shopify_roi.app import create_app
     from support import LiveServer
+
+    from shopify_roi.app import create_app
 
     server = LiveServer()
     server.app = create_app(all_orders_settings.with_(app_url=server.url), start_worker=False)
@@ -124,7 +150,7 @@ def test_with_read_all_orders_nothing_is_asked(all_orders_settings, stand_in, sh
         allow_full_history(server.url, stand_in.url, shop_domain, tick=runtime.jobs.drain)
         merchant = Merchant(server.url, stand_in, shop_domain)
         assert merchant.create_creator("anna", "ANNA15").status_code == 201
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         _order(stand_in, shop_domain, "eve", now - timedelta(days=2), "100.00", ANNA)
         _settle(runtime, merchant)
         assert _anna(merchant, now)["new_customers"] == 1
@@ -140,16 +166,23 @@ def test_forgetting_a_returning_customer_keeps_them_returning(merchant, runtime,
     """customers/redact renames the customer everywhere the app keeps them, Shopify's count included:
     the figures stay as they were, and no later refresh makes the forgotten customer new again."""
     assert merchant.create_creator("anna", "ANNA15").status_code == 201
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     _order(stand_in, shop_domain, "fay", now - timedelta(days=300), "30.00", silent=True)
     _settle(runtime, merchant)
     fay = _order(stand_in, shop_domain, "fay", now - timedelta(days=2), "100.00", ANNA)
     _settle(runtime, merchant)
     assert _anna(merchant, now)["new_customers"] == 0
 
-    sent = stand_in.control.send_webhook(shop_domain, "customers/redact", payload={
-        "shop_id": 1, "shop_domain": shop_domain, "customer": {"id": fay["customer"]["id"], "email": None, "phone": None},
-        "orders_to_redact": [fay["id"]]})
+    sent = stand_in.control.send_webhook(
+        shop_domain,
+        "customers/redact",
+        payload={
+            "shop_id": 1,
+            "shop_domain": shop_domain,
+            "customer": {"id": fay["customer"]["id"], "email": None, "phone": None},
+            "orders_to_redact": [fay["id"]],
+        },
+    )
     assert sent["status_code"] == 200
     _settle(runtime, merchant)
     assert merchant.post("/api/backfill", {}).status_code == 202  # re-applies Fay's order under her real id

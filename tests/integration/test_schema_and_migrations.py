@@ -1,4 +1,5 @@
 """Every operation the app sends validates against the real Admin schema; migrations match models."""
+
 from __future__ import annotations
 
 import gzip
@@ -12,11 +13,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from graphql import build_client_schema, parse, validate
 from sqlalchemy import create_engine
+from support import install
 
 from shopify_roi.db import Base
 from shopify_roi.migrate import alembic_config
 from shopify_roi.shopify_client.admin import QUERIES, AdminClient, AdminError
-from support import install
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = ROOT / "devstore" / "schema" / "admin-schema-2026-10.json.gz"
@@ -40,12 +41,18 @@ def test_every_app_operation_validates_against_the_admin_schema(schema, path):
 
 
 @pytest.mark.sends_invalid_graphql
-def test_an_operation_the_schema_rejects_fails_through_the_stand_in(app_server, runtime, stand_in, shop_domain):
+def test_an_operation_the_schema_rejects_fails_through_the_stand_in(
+    app_server, runtime, stand_in, shop_domain
+):
     from shopify_roi.services.tokens import ShopTokens
 
     install(app_server.url, shop_domain)
-    client = AdminClient(shop=shop_domain, origin_template=runtime.settings.origin_template,
-                         api_version="2026-10", token=ShopTokens(runtime, shop_domain))
+    client = AdminClient(
+        shop=shop_domain,
+        origin_template=runtime.settings.origin_template,
+        api_version="2026-10",
+        token=ShopTokens(runtime, shop_domain),
+    )
     with pytest.raises(AdminError, match="Cannot query field 'titel' on type 'Shop'"):
         client.execute("query Bad { shop { titel } }")
     with pytest.raises(AdminError, match="Unknown argument"):

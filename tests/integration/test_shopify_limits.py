@@ -1,6 +1,7 @@
 """The app against Shopify's documented limits, played by the stand-in: the single-query cost limit,
 the leaky bucket, protected customer data it is not approved for, and webhooks that share an event
 id or come in another API version."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,12 @@ import pytest
 import requests
 from rq.registry import FinishedJobRegistry
 from sqlalchemy import select
+from support import API_SECRET, Merchant, install
 
 from shopify_roi.models import WebhookDelivery
 from shopify_roi.shopify_client import customers
 from shopify_roi.shopify_client.admin import AdminClient, QueryTooExpensive
 from shopify_roi.shopify_client.webhook_hmac import sign
-from support import API_SECRET, Merchant, install
 
 
 @pytest.fixture
@@ -34,19 +35,31 @@ def _client(runtime, shop: str, sleeps: list | None = None) -> AdminClient:
             sleeps.append(seconds)
         time.sleep(seconds)
 
-    return AdminClient(shop=shop, origin_template=runtime.settings.origin_template, api_version="2026-10",
-                       token=ShopTokens(runtime, shop), sleep=sleep)
+    return AdminClient(
+        shop=shop,
+        origin_template=runtime.settings.origin_template,
+        api_version="2026-10",
+        token=ShopTokens(runtime, shop),
+        sleep=sleep,
+    )
 
 
 def _deliveries(runtime, shop: str) -> list[WebhookDelivery]:
     with runtime.db.session() as session:
-        rows = list(session.scalars(select(WebhookDelivery).where(WebhookDelivery.shop_domain == shop)
-                                    .order_by(WebhookDelivery.id)))
+        rows = list(
+            session.scalars(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.shop_domain == shop)
+                .order_by(WebhookDelivery.id)
+            )
+        )
         session.expunge_all()
         return rows
 
 
-def test_a_query_over_1000_points_fails_at_once_and_is_not_sent_again(app_server, runtime, stand_in, shop_domain):
+def test_a_query_over_1000_points_fails_at_once_and_is_not_sent_again(
+    app_server, runtime, stand_in, shop_domain
+):
     install(app_server.url, shop_domain)
     client = _client(runtime, shop_domain)
     # 2 + 250 x (Order 1 + lineItems (2 + 10 x 1)) = 3252 requested points
@@ -59,7 +72,9 @@ def test_a_query_over_1000_points_fails_at_once_and_is_not_sent_again(app_server
     assert client.retries == 0
 
 
-def test_throttled_waits_for_the_points_it_lacks_at_the_restore_rate(app_server, runtime, stand_in, shop_domain):
+def test_throttled_waits_for_the_points_it_lacks_at_the_restore_rate(
+    app_server, runtime, stand_in, shop_domain
+):
     install(app_server.url, shop_domain)
     stand_in.control.faults(shop_domain, throttle={"maximum": 60, "restore_rate": 50})
     ids = [f"gid://shopify/Customer/{9_000_000 + n}" for n in range(50)]
@@ -70,15 +85,19 @@ def test_throttled_waits_for_the_points_it_lacks_at_the_restore_rate(app_server,
     assert client.execute(query, {"ids": ids}, "Fifty")["nodes"] == [None] * 50
     # The second was THROTTLED with about 10 points left: it waited (50 - 10) / 50 = 0.8 s, then went through.
     assert len(sleeps) == 1 and sleeps[0] == pytest.approx(0.8, abs=0.1)
-    throttled = [e for e in stand_in.control.graphql_log(shop_domain) if "THROTTLED" in json.dumps(e["errors"])]
+    throttled = [
+        e for e in stand_in.control.graphql_log(shop_domain) if "THROTTLED" in json.dumps(e["errors"])
+    ]
     assert len(throttled) == 1
 
 
-def test_without_protected_customer_data_approval_the_app_records_why(app_server, runtime, stand_in, shop_domain,
-                                                                      approval):
+def test_without_protected_customer_data_approval_the_app_records_why(
+    app_server, runtime, stand_in, shop_domain, approval
+):
     install(app_server.url, shop_domain)
-    stand_in.control.create_order(shop_domain, customer_id="501",
-                                  line_items=[{"title": "Mug", "price": "20.00", "quantity": 1}])
+    stand_in.control.create_order(
+        shop_domain, customer_id="501", line_items=[{"title": "Mug", "price": "20.00", "quantity": 1}]
+    )
     approval.customer_data(level=0)  # from now on Shopify refuses orders and customers to the app
     client = _client(runtime, shop_domain)
     with pytest.raises(customers.CustomersUnavailable) as unavailable:
@@ -96,8 +115,10 @@ def test_without_protected_customer_data_approval_the_app_records_why(app_server
         time.sleep(0.2)
     [run] = runs
     assert run["status"] == "failed"
-    assert run["error"].startswith("Shopify refused to show this app the shop's orders: the app is not approved "
-                                   "for protected customer data")
+    assert run["error"].startswith(
+        "Shopify refused to show this app the shop's orders: the app is not approved "
+        "for protected customer data"
+    )
     assert "This app is not approved to access the Order object." in run["error"]
     finished = FinishedJobRegistry(queue=runtime.jobs.queue)
     results = [runtime.jobs.queue.fetch_job(j) for j in finished.get_job_ids()]
@@ -105,7 +126,9 @@ def test_without_protected_customer_data_approval_the_app_records_why(app_server
     assert checks and all(str(r).startswith("skipped: Shopify has not approved Creator ROI") for r in checks)
 
 
-def test_webhooks_of_one_action_share_an_event_id_and_each_is_kept(app_server, runtime, stand_in, shop_domain):
+def test_webhooks_of_one_action_share_an_event_id_and_each_is_kept(
+    app_server, runtime, stand_in, shop_domain
+):
     install(app_server.url, shop_domain)
     stand_in.control.create_order(shop_domain, line_items=[{"title": "Mug", "price": "20.00", "quantity": 1}])
     rows = [r for r in _deliveries(runtime, shop_domain) if r.topic.startswith("orders/")]
@@ -117,14 +140,27 @@ def test_webhooks_of_one_action_share_an_event_id_and_each_is_kept(app_server, r
 
 def test_a_delivery_in_another_api_version_is_recorded_and_processed(app_server, runtime, shop_domain):
     install(app_server.url, shop_domain)
-    body = {"id": 1, "shop_id": "gid://shopify/Shop/1", "previous": [], "current": ["read_orders"],
-            "updated_at": "2026-11-24T10:00:00.000Z"}
+    body = {
+        "id": 1,
+        "shop_id": "gid://shopify/Shop/1",
+        "previous": [],
+        "current": ["read_orders"],
+        "updated_at": "2026-11-24T10:00:00.000Z",
+    }
     raw = json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", "X-Shopify-Topic": "app/scopes_update",
-               "X-Shopify-Shop-Domain": shop_domain, "X-Shopify-Hmac-Sha256": sign(raw, API_SECRET),
-               "X-Shopify-API-Version": "2026-07", "X-Shopify-Webhook-Id": str(uuid.uuid4()),
-               "X-Shopify-Event-Id": str(uuid.uuid4())}
-    assert requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=10).status_code == 200
+    headers = {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "app/scopes_update",
+        "X-Shopify-Shop-Domain": shop_domain,
+        "X-Shopify-Hmac-Sha256": sign(raw, API_SECRET),
+        "X-Shopify-API-Version": "2026-07",
+        "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+        "X-Shopify-Event-Id": str(uuid.uuid4()),
+    }
+    assert (
+        requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=10).status_code
+        == 200
+    )
     runtime.jobs.drain()
     [row] = [r for r in _deliveries(runtime, shop_domain) if r.topic == "app/scopes_update"]
     assert row.api_version == "2026-07" and row.status == "processed"

@@ -1,4 +1,5 @@
 """Attribution precedence (METRICS.md "Attribution"), on hand-made signals."""
+
 from __future__ import annotations
 
 from shopify_roi.services.attribution import attribute, parse_precedence

@@ -5,6 +5,7 @@ was committed (a Redis SET NX of the drain flag, and an enqueue when the flag wa
 is the last webhook of a burst and falls inside the debounce window, and also when the drain that
 was queued earlier has already started (deleted the flag, claimed its batch) by then.
 """
+
 from __future__ import annotations
 
 import random
@@ -14,7 +15,14 @@ import time
 import pytest
 
 from shopify_roi.jobs import orders as jobs_orders
-from shopify_roi.jobs.orders import DEBOUNCE_SECONDS, DRAIN_FLAG, DrainRequests, drain_orders, drain_requests, request_drain
+from shopify_roi.jobs.orders import (
+    DEBOUNCE_SECONDS,
+    DRAIN_FLAG,
+    DrainRequests,
+    drain_orders,
+    drain_requests,
+    request_drain,
+)
 
 
 class FakeRedis:
@@ -110,7 +118,10 @@ def test_the_last_webhook_of_a_burst_inside_the_debounce_window_is_still_followe
     assert len(asks(rt)) == 1
     last.__exit__(None, None, None)  # the last one out asks, after every commit of the burst
     assert asks(rt)[-1] == ("ask", 3, True)
-    assert rt.jobs.enqueued == [drain_orders, drain_orders]  # the started drain did not see d2, d3: a new one will
+    assert rt.jobs.enqueued == [
+        drain_orders,
+        drain_orders,
+    ]  # the started drain did not see d2, d3: a new one will
     assert not requests.owed and requests.inside == 0
 
 
@@ -136,7 +147,9 @@ def test_a_burst_that_never_pauses_asks_at_least_every_debounce_interval():
         clock.now += DEBOUNCE_SECONDS / 20
     times = [entry[1] for entry in asks(rt)]
     assert 18 <= len(times) <= 22  # ~one per second over 20 s, instead of 400
-    assert all(later - earlier <= 21 for earlier, later in zip(times, times[1:]))  # commits between asks: bounded
+    assert all(
+        later - earlier <= 21 for earlier, later in zip(times, times[1:], strict=False)
+    )  # commits between asks: bounded
     holder.__exit__(None, None, None)
     assert asks(rt)[-1][1] == 400  # ...and the end of the burst is asked for
 
@@ -149,11 +162,10 @@ def test_an_exception_in_the_handler_still_leaves_the_section_and_asks():
     with requests.section():
         commit(rt, "d1")
         requests.request()  # first: asked now
-    with pytest.raises(RuntimeError):
-        with requests.section():
-            commit(rt, "d2")
-            requests.request()  # owed (the other one is in flight)
-            raise RuntimeError("the answer could not be written")
+    with pytest.raises(RuntimeError), requests.section():
+        commit(rt, "d2")
+        requests.request()  # owed (the other one is in flight)
+        raise RuntimeError("the answer could not be written")
     other.__exit__(None, None, None)
     assert asks(rt)[-1] == ("ask", 2, False)
 

@@ -1,4 +1,5 @@
 """The code-leak check on hand-made order lists (what the evidence says, and when it stays quiet)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -13,34 +14,56 @@ def orders(n, first: date, step_days=1, link=True, referrer=None, code="MAYA20")
 
 
 def test_too_few_code_orders_are_never_judged():
-    assert assess("maya", orders(9, START, link=False, referrer="https://www.retailmenot.com/"), START, END, None) is None
+    assert (
+        assess(
+            "maya", orders(9, START, link=False, referrer="https://www.retailmenot.com/"), START, END, None
+        )
+        is None
+    )
 
 
 def test_a_creator_whose_code_orders_come_with_her_link_is_fine():
-    mixed = orders(30, START, step_days=2) + orders(10, START, step_days=5, link=False)  # 25 % without the link
+    mixed = orders(30, START, step_days=2) + orders(
+        10, START, step_days=5, link=False
+    )  # 25 % without the link
     assert assess("maya", mixed, START, END, date(2026, 8, 20)) is None
 
 
 def test_coupon_sites_give_a_high_warning_naming_them():
-    got = assess("maya", orders(6, START) + orders(4, START, referrer="https://www.couponfollow.com/x", link=False), START, END, None)
+    got = assess(
+        "maya",
+        orders(6, START) + orders(4, START, referrer="https://www.couponfollow.com/x", link=False),
+        START,
+        END,
+        None,
+    )
     assert got["level"] == "high" and got["coupon_sites"] == ["www.couponfollow.com"]  # 4 of 10 = 40 %
-    assert got["evidence"][0] == "4 of 10 orders with MAYA20 (40.0%) came from coupon sites (www.couponfollow.com)."
+    assert (
+        got["evidence"][0]
+        == "4 of 10 orders with MAYA20 (40.0%) came from coupon sites (www.couponfollow.com)."
+    )
 
 
 def test_most_orders_without_the_creators_link_is_a_medium_warning():
-    got = assess("maya", orders(19, START, step_days=4, link=False) + orders(1, START), START, END, date(2026, 8, 28))
+    got = assess(
+        "maya", orders(19, START, step_days=4, link=False) + orders(1, START), START, END, date(2026, 8, 28)
+    )
     assert got["level"] == "medium" and got["no_signal_share"] == "0.95" and not got["surge"]
-    assert got["evidence"] == ["19 of 20 orders with MAYA20 (95.0%) carry no link of @maya (no ref or utm_content naming the creator)."]
+    assert got["evidence"] == [
+        "19 of 20 orders with MAYA20 (95.0%) carry no link of @maya (no ref or utm_content naming the creator)."
+    ]
 
 
 def test_a_surge_long_after_the_last_activity():
-    quiet = orders(10, START, step_days=7)               # 10 orders over 76 days before the window
-    surge = orders(12, date(2026, 8, 16), link=False)    # 12 in the last 14 days, no link
+    quiet = orders(10, START, step_days=7)  # 10 orders over 76 days before the window
+    surge = orders(12, date(2026, 8, 16), link=False)  # 12 in the last 14 days, no link
     got = assess("maya", quiet + surge, START, END, date(2026, 6, 20))
     # Daily rate: 12 / 14 against 10 / 76 before: 6.5 times. Last activity 20 June, more than 30 days before 16 August.
     assert got["surge"] and got["level"] == "medium"  # 12 of 22 link-less (54.5 %): surge alone is medium
-    assert got["evidence"][-1] == ("12 orders with MAYA20 in the last 14 days to 2026-08-29 (6.5× the daily rate before), "
-                                   "long after the creator's last activity on 2026-06-20.")
+    assert got["evidence"][-1] == (
+        "12 orders with MAYA20 in the last 14 days to 2026-08-29 (6.5× the daily rate before), "
+        "long after the creator's last activity on 2026-06-20."
+    )
     recent_activity = assess("maya", quiet + surge, START, END, date(2026, 8, 1))
     assert recent_activity is None or not recent_activity["surge"]  # the creator posted recently: not a leak
 
@@ -48,5 +71,7 @@ def test_a_surge_long_after_the_last_activity():
 def test_coupon_site_matching_is_by_host():
     assert coupon_site("https://www.retailmenot.com/view/x") == "www.retailmenot.com"
     assert coupon_site("joinhoney.com") == "joinhoney.com"
-    assert coupon_site("https://notretailmenot.com/") is None and coupon_site("https://l.instagram.com/") is None
+    assert (
+        coupon_site("https://notretailmenot.com/") is None and coupon_site("https://l.instagram.com/") is None
+    )
     assert coupon_site(None) is None

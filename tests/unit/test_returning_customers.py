@@ -1,9 +1,10 @@
 """The rule that makes a customer returning when Shopify counts orders the app cannot see."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from shopify_roi.services.orders import is_returning
 
-CHECKED = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+CHECKED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def test_more_orders_in_shopify_than_held_up_to_the_check_is_returning():

@@ -1,4 +1,5 @@
 """Which parts of a range the ROI table reads from month rows, and which from day rows."""
+
 from datetime import date
 
 from shopify_roi.services.rollups import month_end, split
@@ -16,12 +17,17 @@ def test_whole_months_inside_the_range_come_from_months_and_the_edges_from_days(
 
 
 def test_a_range_of_whole_months_has_no_days():
-    assert split(date(2026, 1, 1), date(2026, 3, 31)) == ([], [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)])
+    assert split(date(2026, 1, 1), date(2026, 3, 31)) == (
+        [],
+        [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)],
+    )
 
 
 def test_a_month_a_cutoff_falls_inside_is_read_by_its_days():
     # as_of 2026-06-15: the 30-day cutoff is 16 May, inside May; 31 March is March's last day (March stays whole)
-    intervals, months = split(date(2026, 1, 1), date(2026, 6, 15), cutoffs=[date(2026, 5, 16), date(2026, 3, 31)])
+    intervals, months = split(
+        date(2026, 1, 1), date(2026, 6, 15), cutoffs=[date(2026, 5, 16), date(2026, 3, 31)]
+    )
     assert months == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
     assert intervals == [(date(2026, 5, 1), date(2026, 6, 15))]
 

@@ -1,4 +1,5 @@
 """JSON API for the embedded page. Every route is authenticated by the App Bridge session token."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,8 +35,12 @@ def _iso(value):
 def shop():
     s = g.shop
     return {
-        "domain": s.domain, "name": s.name, "currency": s.currency, "timezone": s.iana_timezone,
-        "scopes": sorted(s.scope_set), "installed_at": _iso(s.installed_at),
+        "domain": s.domain,
+        "name": s.name,
+        "currency": s.currency,
+        "timezone": s.iana_timezone,
+        "scopes": sorted(s.scope_set),
+        "installed_at": _iso(s.installed_at),
         "api_version": runtime().settings.api_version,
     }
 
@@ -46,7 +51,10 @@ def webhooks():
     rt = runtime()
     with rt.db.session() as session:
         rows = inbox.recent(session, g.shop.domain, limit=50)
-        items = [{"topic": d.topic, "status": d.status, "received_at": _iso(d.received_at), "error": d.error} for d in rows]
+        items = [
+            {"topic": d.topic, "status": d.status, "received_at": _iso(d.received_at), "error": d.error}
+            for d in rows
+        ]
     return {"deliveries": items, "queue_depth": rt.jobs.depth(), "failed_jobs": rt.jobs.failed()}
 
 
@@ -58,7 +66,9 @@ def freshness():
     with rt.db.session() as session:
         body = {**inbox.freshness(session, g.shop.domain), "backfills": backfill.latest(session, g.shop.id)}
     # Failed jobs of this shop only: a job's first argument is its shop's domain or id.
-    mine = [j for j in rt.jobs.failed_jobs(100) if j["args"] and j["args"][0] in (g.shop.domain, str(g.shop.id))]
+    mine = [
+        j for j in rt.jobs.failed_jobs(100) if j["args"] and j["args"][0] in (g.shop.domain, str(g.shop.id))
+    ]
     return {**body, "queue_depth": rt.jobs.depth(), "failed_jobs": len(mine), "failed_job_reasons": mine[:20]}
 
 
@@ -77,7 +87,9 @@ def set_policy():
 
     rt = runtime()
     with rt.db.session() as session:
-        steps = orders.set_precedence(session, g.shop.id, (request.get_json(silent=True) or {}).get("precedence"))
+        steps = orders.set_precedence(
+            session, g.shop.id, (request.get_json(silent=True) or {}).get("precedence")
+        )
     rt.jobs.enqueue(reattribute_shop, g.shop.id)
     return {"precedence": list(steps), "reattribution": "queued"}
 

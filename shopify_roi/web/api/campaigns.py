@@ -1,4 +1,5 @@
 """`/api/campaigns`: list, create and edit campaigns."""
+
 from __future__ import annotations
 
 from flask import g, request
@@ -28,5 +29,7 @@ def create_campaign():
 @session_token_required
 def edit_campaign(campaign_id: int):
     with runtime().db.session() as session:
-        campaign = creators_svc.save_campaign(session, g.shop.id, request.get_json(silent=True) or {}, campaign_id)
+        campaign = creators_svc.save_campaign(
+            session, g.shop.id, request.get_json(silent=True) or {}, campaign_id
+        )
         return campaign_json(campaign)

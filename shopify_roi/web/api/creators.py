@@ -1,12 +1,13 @@
 """`/api/creators`: creators with their codes and links; CSV import."""
+
 from __future__ import annotations
 
 from flask import Response, g, request
 
 from ...jobs.creators import complete_pending_codes, run_import, sync_discounts
 from ...jobs.orders import reattribute_shop
-from ...services import creators as creators_svc
 from ...services import code_aliases, discounts, imports, links, onboarding
+from ...services import creators as creators_svc
 from ...services.errors import Invalid
 from ...services.tokens import admin_client
 from ...shopify_client.domains import shop_origin
@@ -31,13 +32,21 @@ def _detail(handle: str) -> dict:
         link_clicks = links.click_counts(session, g.shop.id, by="link")
         tracked = links.links_of(session, g.shop.id, creator.id)
         campaign = creator.campaigns[0] if creator.campaigns else None
-        built = links.build(shop_origin(rt.settings.origin_template, g.shop.domain), creator,
-                            code.code if code and code.status == "active" else None, campaign=campaign)
+        built = links.build(
+            shop_origin(rt.settings.origin_template, g.shop.domain),
+            creator,
+            code.code if code and code.status == "active" else None,
+            campaign=campaign,
+        )
         body = creator_json(creator, code, sum(link_clicks.get(link.id, 0) for link in tracked))
         body["codes"] = [code_json(c) for c in history]
         body["links"] = {
-            "storefront": built.storefront, "auto_apply": built.auto_apply, "utm": built.utm,
-            "tracked": [link_json(link, rt.settings.app_url, link_clicks.get(link.id, 0)) for link in tracked],
+            "storefront": built.storefront,
+            "auto_apply": built.auto_apply,
+            "utm": built.utm,
+            "tracked": [
+                link_json(link, rt.settings.app_url, link_clicks.get(link.id, 0)) for link in tracked
+            ],
         }
     return body
 
@@ -46,7 +55,9 @@ def _detail(handle: str) -> dict:
 @session_token_required
 def list_creators():
     with runtime().db.session() as session:
-        rows = creators_svc.list_creators(session, g.shop.id, include_archived=request.args.get("include_archived") == "1")
+        rows = creators_svc.list_creators(
+            session, g.shop.id, include_archived=request.args.get("include_archived") == "1"
+        )
         codes = discounts.current_codes(session, g.shop.id)
         clicks = links.click_counts(session, g.shop.id)
         return {"creators": [creator_json(c, codes.get(c.id), clicks.get(c.id, 0)) for c in rows]}
@@ -146,10 +157,20 @@ def preview_links(handle: str):
     with rt.db.session() as session:
         creator = creators_svc.get_creator(session, g.shop.id, handle)
         code = discounts.current_code(session, g.shop.id, creator.id)
-        campaign = creators_svc.campaign_by_name(session, g.shop.id, args["campaign"]) if args.get("campaign") else None
-        built = links.build(shop_origin(rt.settings.origin_template, g.shop.domain), creator,
-                            code.code if code and code.status == "active" else None, args.get("target", "home"),
-                            args.get("target_handle", ""), args.get("placement", "post"), campaign)
+        campaign = (
+            creators_svc.campaign_by_name(session, g.shop.id, args["campaign"])
+            if args.get("campaign")
+            else None
+        )
+        built = links.build(
+            shop_origin(rt.settings.origin_template, g.shop.domain),
+            creator,
+            code.code if code and code.status == "active" else None,
+            args.get("target", "home"),
+            args.get("target_handle", ""),
+            args.get("placement", "post"),
+            campaign,
+        )
     return {"storefront": built.storefront, "auto_apply": built.auto_apply, "utm": built.utm}
 
 
@@ -162,12 +183,35 @@ def create_link(handle: str):
     with rt.db.session() as session:
         creator = creators_svc.get_creator(session, g.shop.id, handle)
         code = discounts.current_code(session, g.shop.id, creator.id)
-        campaign = creators_svc.campaign_by_name(session, g.shop.id, data["campaign"]) if data.get("campaign") else None
-        target, target_handle, placement = data.get("target", "home"), data.get("target_handle", ""), data.get("placement", "post")
-        built = links.build(shop_origin(rt.settings.origin_template, g.shop.domain), creator,
-                            code.code if code and code.status == "active" else None, target, target_handle, placement, campaign)
-        link = links.create_tracked(session, g.shop.id, creator, built.auto_apply or built.storefront, target, target_handle,
-                                    placement, campaign)
+        campaign = (
+            creators_svc.campaign_by_name(session, g.shop.id, data["campaign"])
+            if data.get("campaign")
+            else None
+        )
+        target, target_handle, placement = (
+            data.get("target", "home"),
+            data.get("target_handle", ""),
+            data.get("placement", "post"),
+        )
+        built = links.build(
+            shop_origin(rt.settings.origin_template, g.shop.domain),
+            creator,
+            code.code if code and code.status == "active" else None,
+            target,
+            target_handle,
+            placement,
+            campaign,
+        )
+        link = links.create_tracked(
+            session,
+            g.shop.id,
+            creator,
+            built.auto_apply or built.storefront,
+            target,
+            target_handle,
+            placement,
+            campaign,
+        )
         return link_json(link, rt.settings.app_url, 0, campaign.name if campaign else None), 201
 
 
@@ -183,8 +227,11 @@ def archive_link(handle: str, link_id: int):
 @bp.get("/creators/template.csv")
 @session_token_required
 def csv_template():
-    return Response(imports.TEMPLATE, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=creators-template.csv"})
+    return Response(
+        imports.TEMPLATE,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=creators-template.csv"},
+    )
 
 
 @bp.post("/creators/import")

@@ -1,4 +1,5 @@
 """`/api/history-access`: whether the app sees the shop's whole order history (read_all_orders)."""
+
 from __future__ import annotations
 
 from flask import g

@@ -1,4 +1,5 @@
 """`/api/metrics/creators` (JSON) and the spend ledger `/api/creators/{handle}/spend`."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,11 +10,10 @@ from sqlalchemy import select
 from ...models import Campaign, Shop
 from ...services import creators as creators_svc
 from ...services import metrics, seeding_cost, series, shop_settings, spend
-from ...services.tokens import admin_client
 from ...services.errors import Invalid
+from ...services.tokens import admin_client
 from ..guards import runtime, session_token_required
 from . import bp
-
 
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 
@@ -67,10 +67,16 @@ def timeseries():
     start, end, _ = _range()
     with runtime().db.session() as session:
         shop = session.get(Shop, g.shop.id)
-        creator = creators_svc.get_creator(session, shop.id, request.args["handle"]) if request.args.get("handle") else None
+        creator = (
+            creators_svc.get_creator(session, shop.id, request.args["handle"])
+            if request.args.get("handle")
+            else None
+        )
         members = None
         if request.args.get("campaign"):
-            campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop.id, Campaign.name == request.args["campaign"]))
+            campaign = session.scalar(
+                select(Campaign).where(Campaign.shop_id == shop.id, Campaign.name == request.args["campaign"])
+            )
             members = {c.id for c in campaign.creators} if campaign else set()
         return series.net_revenue_series(session, shop, start, end, members, creator)
 
@@ -94,8 +100,13 @@ def put_settings():
 @session_token_required
 def creator_metrics_csv():
     table = creator_metrics()
-    return Response(metrics.to_csv(table), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=creator-roi-{table['from']}-{table['to']}.csv"})
+    return Response(
+        metrics.to_csv(table),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=creator-roi-{table['from']}-{table['to']}.csv"
+        },
+    )
 
 
 @bp.get("/metrics/creators/<handle>/orders")
@@ -106,14 +117,24 @@ def creator_orders(handle: str):
     with runtime().db.session() as session:
         creator = creators_svc.get_creator(session, g.shop.id, handle)  # another shop's handle: 404 first
         start, end = _date("from"), _date("to")
-        return {"handle": creator.handle, "orders": metrics.orders_behind(session, session.get(Shop, g.shop.id), creator, start, end)}
+        return {
+            "handle": creator.handle,
+            "orders": metrics.orders_behind(session, session.get(Shop, g.shop.id), creator, start, end),
+        }
 
 
 def _entry_json(entry) -> dict:
-    return {"id": entry.id, "kind": entry.kind, "date": entry.spent_on.isoformat(), "amount": str(entry.amount),
-            "units": entry.units, "unit_cost": str(entry.unit_cost) if entry.unit_cost is not None else None,
-            "shipping": str(entry.shipping) if entry.shipping is not None else None, "note": entry.note,
-            "campaign_id": entry.campaign_id}
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "date": entry.spent_on.isoformat(),
+        "amount": str(entry.amount),
+        "units": entry.units,
+        "unit_cost": str(entry.unit_cost) if entry.unit_cost is not None else None,
+        "shipping": str(entry.shipping) if entry.shipping is not None else None,
+        "note": entry.note,
+        "campaign_id": entry.campaign_id,
+    }
 
 
 def _creator_exists(handle: str) -> None:

@@ -1,4 +1,5 @@
 """JSON shapes of creators, codes, links and campaigns (money and rates as exact decimal strings)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -22,25 +23,43 @@ def code_json(row: DiscountCode | None) -> dict | None:
     if row is None:
         return None
     return {
-        "id": row.id, "code": row.code, "status": row.status, "value_type": row.value_type,
+        "id": row.id,
+        "code": row.code,
+        "status": row.status,
+        "value_type": row.value_type,
         "percent_off": percent(row.value) if row.value_type == "percentage" else None,
         "amount_off": str(row.value) if row.value_type == "fixed_amount" else None,
-        "starts_at": _iso(row.starts_at), "ends_at": _iso(row.ends_at), "usage_limit": row.usage_limit,
+        "starts_at": _iso(row.starts_at),
+        "ends_at": _iso(row.ends_at),
+        "usage_limit": row.usage_limit,
         "once_per_customer": row.once_per_customer,
-        "combines_with": {"order": row.combines_with_order, "product": row.combines_with_product,
-                          "shipping": row.combines_with_shipping},
+        "combines_with": {
+            "order": row.combines_with_order,
+            "product": row.combines_with_product,
+            "shipping": row.combines_with_shipping,
+        },
         "min_subtotal": str(row.min_subtotal) if row.min_subtotal is not None else None,
-        "shopify_discount_id": row.shopify_discount_id, "shopify_status": row.shopify_status,
-        "note": row.note, "replaced_by_id": row.replaced_by_id, "alias_of_id": row.alias_of_id,
+        "shopify_discount_id": row.shopify_discount_id,
+        "shopify_status": row.shopify_status,
+        "note": row.note,
+        "replaced_by_id": row.replaced_by_id,
+        "alias_of_id": row.alias_of_id,
         "created_at": _iso(row.created_at),
     }
 
 
 def creator_json(creator: Creator, code: DiscountCode | None = None, clicks: int | None = None) -> dict:
     return {
-        "handle": creator.handle, "name": creator.name, "platform": creator.platform, "followers": creator.followers,
-        "commission_percent": percent(creator.commission_rate), "notes": creator.notes, "status": creator.status,
-        "campaigns": sorted(c.name for c in creator.campaigns), "code": code_json(code), "clicks": clicks,
+        "handle": creator.handle,
+        "name": creator.name,
+        "platform": creator.platform,
+        "followers": creator.followers,
+        "commission_percent": percent(creator.commission_rate),
+        "notes": creator.notes,
+        "status": creator.status,
+        "campaigns": sorted(c.name for c in creator.campaigns),
+        "code": code_json(code),
+        "clicks": clicks,
         "created_at": _iso(creator.created_at),
     }
 
@@ -48,17 +67,29 @@ def creator_json(creator: Creator, code: DiscountCode | None = None, clicks: int
 def link_json(link: TrackedLink, app_url: str, clicks: int = 0, campaign: str | None = None) -> dict:
     short = f"{app_url}/l/{link.short_id}"
     return {
-        "id": link.id, "short_url": short, "qr_svg": f"{short}/qr.svg", "qr_png": f"{short}/qr.png",
-        "destination": link.destination_url, "target": link.target, "target_handle": link.target_handle,
-        "placement": link.placement, "campaign": campaign, "clicks": clicks, "created_at": _iso(link.created_at),
+        "id": link.id,
+        "short_url": short,
+        "qr_svg": f"{short}/qr.svg",
+        "qr_png": f"{short}/qr.png",
+        "destination": link.destination_url,
+        "target": link.target,
+        "target_handle": link.target_handle,
+        "placement": link.placement,
+        "campaign": campaign,
+        "clicks": clicks,
+        "created_at": _iso(link.created_at),
     }
 
 
 def campaign_json(campaign: Campaign) -> dict:
     return {
-        "id": campaign.id, "name": campaign.name, "slug": campaign.slug, "starts_on": _iso(campaign.starts_on),
+        "id": campaign.id,
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "starts_on": _iso(campaign.starts_on),
         "ends_on": _iso(campaign.ends_on),
         "target_roas": str(campaign.target_roas) if campaign.target_roas is not None else None,
         "target_revenue": str(campaign.target_revenue) if campaign.target_revenue is not None else None,
-        "creators": sorted(c.handle for c in campaign.creators), "status": campaign.status,
+        "creators": sorted(c.handle for c in campaign.creators),
+        "status": campaign.status,
     }
