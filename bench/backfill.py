@@ -227,7 +227,7 @@ def main() -> None:
     from shopify_roi.db import Database
     from shopify_roi.models import BackfillRun
     from shopify_roi.models.backfill import RUNNING
-    from shopify_roi.services import backfill
+    from shopify_roi.services.orders import backfill
 
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_backfill_"))
     jsonl = tmp / "orders.jsonl"
@@ -329,7 +329,7 @@ def main() -> None:
             Path(args.profile) / "backfill.txt",
             30,
             ("shopify_roi/", "psycopg/", "orm/session.py", "unitofwork", "json/"),
-            within="ingest (shopify_roi/services/backfill.py",
+            within="ingest (shopify_roi/services/orders/backfill.py",
         ):
             print(f"    {inc:5.1f} {own:5.1f}  {frame}")
     settled = marks.get(1, before)

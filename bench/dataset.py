@@ -423,7 +423,7 @@ def load(
 
 def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], codes: list[str]) -> tuple:
     """What orders.Attributor.leak_signals stores: the winner's code used, its link named, the referrer's host."""
-    from shopify_roi.services.leaks import host
+    from shopify_roi.services.metrics.leaks import host
 
     used = [c.upper() for c in signals["codes"]]
     own = codes[creator_idx] if creator_idx is not None else None
@@ -467,7 +467,7 @@ def build_rollup(url: str, shop_id: int) -> float:
 
     from shopify_roi.db import make_engine
     from shopify_roi.models import Shop
-    from shopify_roi.services import rollups
+    from shopify_roi.services.metrics import rollups
 
     engine = make_engine(
         url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url

@@ -14,8 +14,9 @@ from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, WebhookDelivery
 from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED
 from shopify_roi.runtime import current
-from shopify_roi.services import order_ingest, orders
-from shopify_roi.services.inbox import PayloadError
+from shopify_roi.services.orders import ingest as order_ingest
+from shopify_roi.services.orders import store as orders
+from shopify_roi.services.webhooks.inbox import PayloadError
 
 TRANSIENT = {"40P01", "40001"}  # deadlock detected, serialization failure
 

@@ -8,9 +8,9 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import runtime as runtime_mod
-from .config import Settings, from_env
-from .runtime import Runtime
+from shopify_roi import runtime as runtime_mod
+from shopify_roi.config import Settings, from_env
+from shopify_roi.runtime import Runtime
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> Flask:
@@ -50,12 +50,12 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
     rt = runtime_mod.install(Runtime.build(settings))
     app.extensions["shopify_roi"] = rt
 
-    from . import web
+    from shopify_roi import web
 
     web.register(app)
     should_start = settings.run_inprocess_worker if start_worker is None else start_worker
     if should_start and rt.jobs.in_process:
-        from .jobs.schedules import Ticker
+        from shopify_roi.jobs.schedules import Ticker
 
         rt.jobs.start_thread()
         Ticker(rt).start()

@@ -7,11 +7,11 @@ import time
 import click
 from flask.cli import FlaskGroup
 
-from .config import from_env
+from shopify_roi.config import from_env
 
 
 def _create_app():
-    from .app import create_app
+    from shopify_roi.app import create_app
 
     return create_app(start_worker=False)
 
@@ -30,7 +30,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Migrate DATABASE_URL to the latest schema (SQLite or PostgreSQL); safe to repeat."""
-    from .migrate import upgrade
+    from shopify_roi.migrate import upgrade
 
     settings = from_env()
     upgrade(settings.database_url, revision)
@@ -47,13 +47,13 @@ def worker(burst: bool) -> None:
     """
     from rq import SimpleWorker
 
-    from .jobs.schedules import Ticker
-    from .runtime import Runtime, install
+    from shopify_roi.jobs.schedules import Ticker
+    from shopify_roi.runtime import Runtime, install
 
     rt = install(Runtime.build(from_env()))
     if rt.jobs.in_process:
         raise click.ClickException("REDIS_URL is not set: the web process runs the in-process worker itself")
-    from .heap import settle
+    from shopify_roi.gc_tuning import settle
 
     settle()
     from redis.exceptions import ConnectionError as RedisDown
@@ -91,8 +91,8 @@ def serve(host: str, port: int) -> None:
     """Serve the app with its in-process worker (development and the demo; production uses gunicorn)."""
     from werkzeug.serving import run_simple
 
-    from .app import create_app
-    from .heap import settle
+    from shopify_roi.app import create_app
+    from shopify_roi.gc_tuning import settle
 
     app = create_app()
     settle()
@@ -107,8 +107,8 @@ def rotate_keys() -> None:
     Rotate by putting a new key first (`NEW,OLD`), restarting every process, running this, then
     removing OLD. Safe to repeat and to run beside the web and worker processes.
     """
-    from .runtime import Runtime, install
-    from .services.tokens import rotate_encryption
+    from shopify_roi.runtime import Runtime, install
+    from shopify_roi.services.shops.tokens import rotate_encryption
 
     rt = install(Runtime.build(from_env()))
     counts = rotate_encryption(rt)
@@ -140,10 +140,11 @@ def creators_import(shop: str, csv_file) -> None:
     """Import creators with their codes from CSV_FILE into SHOP (resumable; safe to run again)."""
     from rich.progress import Progress
 
-    from .runtime import Runtime, install
-    from .services import imports, onboarding
-    from .services.errors import ServiceError
-    from .services.tokens import admin_client
+    from shopify_roi.runtime import Runtime, install
+    from shopify_roi.services.creators import imports
+    from shopify_roi.services.creators import onboard as onboarding
+    from shopify_roi.services.errors import ServiceError
+    from shopify_roi.services.shops.tokens import admin_client
 
     rt = install(Runtime.build(from_env()))
     shop_id = onboarding.shop_id_of(rt.db, shop)
@@ -184,10 +185,11 @@ def backfill_command(shop: str, start: str | None, end: str | None, since_hours:
 
     from rich.progress import Progress
 
-    from .db import utcnow
-    from .runtime import Runtime, install
-    from .services import backfill, onboarding
-    from .services.tokens import admin_client
+    from shopify_roi.db import utcnow
+    from shopify_roi.runtime import Runtime, install
+    from shopify_roi.services.creators import onboard as onboarding
+    from shopify_roi.services.orders import backfill
+    from shopify_roi.services.shops.tokens import admin_client
 
     rt = install(Runtime.build(from_env()))
     shop_id = onboarding.shop_id_of(rt.db, shop)

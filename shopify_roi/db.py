@@ -313,7 +313,10 @@ def _copy_rows(table, rows: list[dict], dialect, defaults: bool = True) -> tuple
     for row in rows:
         try:
             values.append(
-                tuple(v if p is None else p(v) for p, v in zip(processors, (row[n] for n in names), strict=False))
+                tuple(
+                    v if p is None else p(v)
+                    for p, v in zip(processors, (row[n] for n in names), strict=False)
+                )
                 + tuple(v for _, v in defaults)
             )
         except (ValueError, TypeError, ArithmeticError) as err:  # e.g. an amount beyond the Money column

@@ -9,12 +9,12 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from . import redaction
-from .config import Settings, from_env
-from .crypto import TokenCipher
-from .db import Database
-from .queueing import JobQueue
-from .shopify_client.oauth import AppCredentials
+from shopify_roi import redaction
+from shopify_roi.config import Settings, from_env
+from shopify_roi.crypto import TokenCipher
+from shopify_roi.db import Database
+from shopify_roi.queueing import JobQueue
+from shopify_roi.shopify_client.oauth import AppCredentials
 
 
 @dataclass

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..db import utcnow
-from ..runtime import current
-from ..services import backfill, onboarding
-from .customers import request_customer_check
-from .shop_jobs import for_shop
+from shopify_roi.db import utcnow
+from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.jobs.shop_jobs import for_shop
+from shopify_roi.runtime import current
+from shopify_roi.services.creators import onboard as onboarding
+from shopify_roi.services.orders import backfill
 
 
 def start_backfill(

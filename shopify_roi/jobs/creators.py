@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from ..services import discount_sync, imports, onboarding
-from .shop_jobs import for_shop
+from shopify_roi.jobs.shop_jobs import for_shop
+from shopify_roi.services.creators import code_sync as discount_sync
+from shopify_roi.services.creators import imports
+from shopify_roi.services.creators import onboard as onboarding
 
 
 def run_import(shop_domain: str, import_id: int) -> dict | str:
     """Run (or resume) a creators CSV import, then re-attribute (held orders may carry the new codes)."""
 
     def work(rt, client, shop_id):
-        from .orders import reattribute_shop
+        from shopify_roi.jobs.orders import reattribute_shop
 
         summary = imports.run(rt.db, client, shop_id, import_id)
         rt.jobs.enqueue(reattribute_shop, shop_id)

@@ -1,13 +1,13 @@
-"""Checking new customers against Shopify's lifetime order counts (services/customer_history.py)."""
+"""Checking new customers against Shopify's lifetime order counts (services/orders/customer_checks.py)."""
 
 from __future__ import annotations
 
 import logging
 
-from ..runtime import Runtime
-from ..services import customer_history
-from ..shopify_client.customers import CustomersUnavailable
-from .shop_jobs import for_shop
+from shopify_roi.jobs.shop_jobs import for_shop
+from shopify_roi.runtime import Runtime
+from shopify_roi.services.orders import customer_checks as customer_history
+from shopify_roi.shopify_client.customers import CustomersUnavailable
 
 CHECK_FLAG = "shopify-roi:customer-check-requested"
 log = logging.getLogger(__name__)

@@ -6,9 +6,13 @@ import json
 
 from sqlalchemy import select
 
-from ..models.delivery import PROCESSED
-from ..runtime import current
-from ..services import backfill, discount_sync, inbox, lifecycle, order_ingest
+from shopify_roi.models.delivery import PROCESSED
+from shopify_roi.runtime import current
+from shopify_roi.services.creators import code_sync as discount_sync
+from shopify_roi.services.orders import backfill
+from shopify_roi.services.orders import ingest as order_ingest
+from shopify_roi.services.shops import lifecycle
+from shopify_roi.services.webhooks import inbox
 
 HANDLERS = dict(lifecycle.HANDLERS)
 HANDLERS.update({topic: discount_sync.on_discount_webhook for topic in discount_sync.DISCOUNT_TOPICS})
@@ -23,7 +27,7 @@ def process_delivery(delivery_id: int) -> str:
             select(inbox.WebhookDelivery.topic).where(inbox.WebhookDelivery.id == delivery_id)
         )
     if topic in order_ingest.ORDER_TOPICS:
-        from .orders import process_order_deliveries
+        from shopify_roi.jobs.orders import process_order_deliveries
 
         return str(process_order_deliveries([delivery_id]))
     with rt.db.session() as session:
@@ -42,15 +46,15 @@ def process_delivery(delivery_id: int) -> str:
         bulk_done = bool(delivery and delivery.topic == "bulk_operations/finish" and status == PROCESSED)
         scopes_changed = bool(delivery and delivery.topic == "app/scopes_update" and status == PROCESSED)
     if follow_up:  # discount bodies are thin: ask the shop for the discount's state, with retries
-        from .creators import sync_discounts
+        from shopify_roi.jobs.creators import sync_discounts
 
         rt.jobs.enqueue(sync_discounts, shop, [json.loads(body)["admin_graphql_api_id"]])
     if bulk_done:
-        from .backfill import on_bulk_finished
+        from shopify_roi.jobs.backfill import on_bulk_finished
 
         rt.jobs.enqueue(on_bulk_finished, shop, json.loads(body)["admin_graphql_api_id"])
     if scopes_changed:  # read_all_orders granted: the whole history (once; the job checks)
-        from .history_access import start_full_history
+        from shopify_roi.jobs.history_access import start_full_history
 
         rt.jobs.enqueue(start_full_history, shop)
     return status

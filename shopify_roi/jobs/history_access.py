@@ -1,11 +1,13 @@
-"""Jobs for `read_all_orders` (services/history_access.py): learn from Shopify what it granted,
+"""Jobs for `read_all_orders` (services/shops/history_access.py): learn from Shopify what it granted,
 and start the full-history backfill once it is granted. They take domains."""
 
 from __future__ import annotations
 
-from ..services import backfill, history_access, installs
-from ..shopify_client.admin import load_query
-from .shop_jobs import for_shop
+from shopify_roi.jobs.shop_jobs import for_shop
+from shopify_roi.services.orders import backfill
+from shopify_roi.services.shops import history_access
+from shopify_roi.services.shops import install as installs
+from shopify_roi.shopify_client.admin import load_query
 
 
 def start_full_history(shop_domain: str) -> int | str:

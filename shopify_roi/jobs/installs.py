@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from ..runtime import current
-from ..services import installs
-from ..services.tokens import admin_client
-from ..shopify_client.admin import ReauthorizeRequired, load_query
+from shopify_roi.runtime import current
+from shopify_roi.services.shops import install as installs
+from shopify_roi.services.shops.tokens import admin_client
+from shopify_roi.shopify_client.admin import ReauthorizeRequired, load_query
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def sync_shop(domain: str) -> str:
             shopify_id=shop.get("id"),
             scopes=scopes or None,
         )
-    from .backfill import start_backfill
+    from shopify_roi.jobs.backfill import start_backfill
 
     rt.jobs.enqueue(start_backfill, domain, "install")  # history, as far back as the scopes allow
     return f"synced {domain}"

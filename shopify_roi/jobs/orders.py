@@ -13,9 +13,11 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import DBAPIError
 
-from ..runtime import Runtime, current
-from ..services import customer_history, order_ingest, orders
-from .customers import request_customer_check
+from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.runtime import Runtime, current
+from shopify_roi.services.orders import customer_checks as customer_history
+from shopify_roi.services.orders import ingest as order_ingest
+from shopify_roi.services.orders import store as orders
 
 log = logging.getLogger(__name__)
 DRAIN_FLAG = "shopify-roi:orders-drain-requested"

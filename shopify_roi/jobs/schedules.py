@@ -20,13 +20,18 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from ..models import DirtyDay, RollupState, Shop
-from ..runtime import Runtime
-from ..services import backfill, customer_history, imports, inbox, order_ingest, rollups
-from .creators import complete_pending_codes, run_import, sync_discounts
-from .customers import request_customer_check
-from .deliveries import process_delivery
-from .orders import drain_orders
+from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
+from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.jobs.deliveries import process_delivery
+from shopify_roi.jobs.orders import drain_orders
+from shopify_roi.models import DirtyDay, RollupState, Shop
+from shopify_roi.runtime import Runtime
+from shopify_roi.services.creators import imports
+from shopify_roi.services.metrics import rollups
+from shopify_roi.services.orders import backfill
+from shopify_roi.services.orders import customer_checks as customer_history
+from shopify_roi.services.orders import ingest as order_ingest
+from shopify_roi.services.webhooks import inbox
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
@@ -63,7 +68,7 @@ def resume_imports(rt: Runtime) -> int:
 
 def reconcile_nightly(rt: Runtime) -> int:
     """Queue a reconciliation of every installed shop: orders updated since the last one."""
-    from .backfill import nightly_since, start_backfill
+    from shopify_roi.jobs.backfill import nightly_since, start_backfill
 
     with rt.db.session() as session:
         shops = list(
@@ -86,7 +91,7 @@ def reconcile_nightly(rt: Runtime) -> int:
 
 def poll_backfills(rt: Runtime) -> int:
     """Ingest runs whose finish webhook never came (polling is the fallback)."""
-    from .backfill import ingest_backfill
+    from shopify_roi.jobs.backfill import ingest_backfill
 
     with rt.db.session() as session:
         waiting = backfill.unfinished(session)

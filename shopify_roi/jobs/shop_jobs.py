@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..runtime import Runtime, current
-from ..services import onboarding
-from ..services.tokens import admin_client
-from ..shopify_client.admin import AdminClient, ReauthorizeRequired
+from shopify_roi.runtime import Runtime, current
+from shopify_roi.services.creators import onboard as onboarding
+from shopify_roi.services.shops.tokens import admin_client
+from shopify_roi.shopify_client.admin import AdminClient, ReauthorizeRequired
 
 T = TypeVar("T")
 

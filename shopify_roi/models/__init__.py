@@ -1,18 +1,18 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
-from ..db import Base
-from .backfill import BackfillRun
-from .creator import Campaign, Creator, creator_campaigns
-from .creator_import import CreatorImport
-from .customer import CustomerHistory
-from .delivery import WebhookDelivery
-from .discount import DiscountCode
-from .link import Click, TrackedLink
-from .order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
-from .rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
-from .settings import ShopSettings
-from .shop import OAuthState, Shop
-from .spend import SpendEntry
+from shopify_roi.db import Base
+from shopify_roi.models.backfill import BackfillRun
+from shopify_roi.models.creator import Campaign, Creator, creator_campaigns
+from shopify_roi.models.creator_import import CreatorImport
+from shopify_roi.models.customer import CustomerHistory
+from shopify_roi.models.delivery import WebhookDelivery
+from shopify_roi.models.discount import DiscountCode
+from shopify_roi.models.link import Click, TrackedLink
+from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
+from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
+from shopify_roi.models.settings import ShopSettings
+from shopify_roi.models.shop import OAuthState, Shop
+from shopify_roi.models.spend import SpendEntry
 
 __all__ = [
     "AttributionPolicy",

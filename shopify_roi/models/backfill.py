@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
+from shopify_roi.db import Base, UTCDateTime, utcnow
 
 INSTALL, MANUAL, NIGHTLY = "install", "manual", "nightly"
 RUNNING, INGESTING, DONE, FAILED = "running", "ingesting", "done", "failed"

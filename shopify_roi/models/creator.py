@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, UTCDateTime, utcnow
-from ..money import Money
+from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.money import Money
 
 ACTIVE, ARCHIVED = "active", "archived"
 

@@ -4,7 +4,7 @@ Without `read_all_orders` the app sees only the last 60 days of orders, so a ret
 look new. Each customer whose first held order would count as a new customer is checked once against
 `Customer.numberOfOrders` (lifetime), and the count is kept with the moment it was read: while
 Shopify counted more orders up to then than the app holds from up to then, the customer has orders
-the app cannot see (services/customer_history.py). Only a count is kept, never personal data
+the app cannot see (services/orders/customer_checks.py). Only a count is kept, never personal data
 (customers/redact renames the id with the customer's orders, so the figures stay as they were).
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
+from shopify_roi.db import Base, UTCDateTime, utcnow
 
 
 class CustomerHistory(Base):

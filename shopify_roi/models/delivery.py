@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
+from shopify_roi.db import Base, UTCDateTime, utcnow
 
 RECEIVED, PROCESSED, FAILED, SKIPPED = "received", "processed", "failed", "skipped"
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
-from ..money import Money
+from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.money import Money
 
 # pending: row written, not yet confirmed in the shop; active/paused: live in the shop;
 # rotated: replaced by a newer code (deactivated in the shop, still attributes past orders);

@@ -12,8 +12,8 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
-from ..money import Money
+from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.money import Money
 
 CODE, LINK, NONE = "code", "link", "none"
 # Order.customer_id of a customer forgotten by customers/redact: this prefix + 16 random hex digits.

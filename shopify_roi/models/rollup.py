@@ -2,7 +2,7 @@
 and the same per calendar month, which long ranges read for their whole months.
 
 It is derived from `orders` and `clicks` alone: writers mark the days they touched dirty, and a day is
-recomputed from the base tables before anything reads it (services/rollups.py), so a figure read from it
+recomputed from the base tables before anything reads it (services/metrics/rollups.py), so a figure read from it
 is the figure the base tables give.
 """
 
@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
+from shopify_roi.db import Base
 
 COHORT_DAYS = (30, 90, 180, 365)
 UNATTRIBUTED = 0  # creator_key of orders without a creator
@@ -78,7 +78,7 @@ class OrderDay(OrderSums, Base):
 
 class OrderMonth(OrderSums, Base):
     """The days of one calendar month (local dates) summed: what a long range reads for its whole months,
-    kept equal to its days by services/rollups.py (refreshed with every day recomputed)."""
+    kept equal to its days by services/metrics/rollups.py (refreshed with every day recomputed)."""
 
     __tablename__ = "order_months"
     __table_args__ = (UniqueConstraint("shop_id", "month", "creator_key"),)

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base, UTCDateTime, utcnow
-from ..money import Money
+from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.money import Money
 
 FEE, SEEDING, OTHER = "fee", "seeding", "other"
 KINDS = (FEE, SEEDING, OTHER)

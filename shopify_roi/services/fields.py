@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..money import MAX_AMOUNT, in_range
+from shopify_roi.money import MAX_AMOUNT, in_range
 
 # C0 controls but tab, newline and carriage return; DEL and C1 controls; lone surrogates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import requests
 
-from .domains import graphql_url
+from shopify_roi.shopify_client.domains import graphql_url
 
 log = logging.getLogger(__name__)
 QUERIES = Path(__file__).parent / "queries"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import requests
 
-from . import bulk_jsonl
-from .admin import AdminClient, load_query
+from shopify_roi.shopify_client import bulk_jsonl
+from shopify_roi.shopify_client.admin import AdminClient, load_query
 
 
 @dataclass(frozen=True)

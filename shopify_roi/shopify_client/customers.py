@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .admin import AccessDenied, AdminClient, AdminError, load_query
+from shopify_roi.shopify_client.admin import AccessDenied, AdminClient, AdminError, load_query
 
 BATCH = 50  # ids per request: ~2 points each, far under the 1,000-point cap of one query
 CUSTOMER_ID = re.compile(r"^[0-9]{1,20}$")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from .admin import AdminClient, AdminError, load_query
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, load_query
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from .domains import shop_origin
+from shopify_roi.shopify_client.domains import shop_origin
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token"

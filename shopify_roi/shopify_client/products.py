@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .admin import AdminClient, AdminError, load_query
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, load_query
 
 VARIANT_GID = re.compile(r"^gid://shopify/ProductVariant/\d{1,20}$")
 

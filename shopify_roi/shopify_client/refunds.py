@@ -6,7 +6,7 @@ is a list while `Refund.refundLineItems` is a connection. No other bulk query re
 within the limits: the Admin API has no top-level refunds connection (only `refund(id:)`), and the
 path through connections (`orders > agreements > sales`) is three connections deep, where bulk
 queries stop at two. So the bulk query keeps `refunds { id createdAt }` and the lines come from
-ordinary queries, only for refunds the app does not hold already (see services/backfill_refunds.py).
+ordinary queries, only for refunds the app does not hold already (see services/orders/backfill_refunds.py).
 
 Cost (shopify.dev "GraphQL Admin API rate limits"): a single query may not exceed 1,000 points. A
 refund asked for with `refundLineItems(first: 10)` is requested at 1 (the refund) + 2 + 10 x 6 (the
@@ -19,7 +19,7 @@ charged is the actual cost (a refund of one line costs 1 + 2 + 6 = 9), at the sh
 
 from __future__ import annotations
 
-from .admin import AdminClient, AdminError, load_query
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, load_query
 
 REFUNDS_PER_REQUEST = 14
 LINES_FIRST_PAGE = 10

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import jwt
 from shopify import session_token as _st
 
-from .domains import valid_shop_domain
+from shopify_roi.shopify_client.domains import valid_shop_domain
 
 
 class InvalidSessionToken(Exception):

@@ -40,7 +40,7 @@ def _wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, links, pages, webhooks
+    from shopify_roi.web import api, auth, links, pages, webhooks
 
     # Before any rule is added: the converter is looked up when a rule is compiled.
     app.url_map.converters["int"] = IdConverter

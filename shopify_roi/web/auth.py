@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 
-from ..jobs.installs import sync_shop
-from ..services import installs
-from ..shopify_client.domains import admin_app_url
-from .guards import runtime
+from shopify_roi.jobs.installs import sync_shop
+from shopify_roi.services.shops import install as installs
+from shopify_roi.shopify_client.domains import admin_app_url
+from shopify_roi.web.guards import runtime
 
 bp = Blueprint("auth", __name__)
 

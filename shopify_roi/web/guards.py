@@ -8,10 +8,10 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest
 
-from ..runtime import Runtime
-from ..services.fields import has_bad_chars
-from ..services.installs import shop_by_domain
-from ..shopify_client.session_token import InvalidSessionToken, from_authorization_header
+from shopify_roi.runtime import Runtime
+from shopify_roi.services.fields import has_bad_chars
+from shopify_roi.services.shops.install import shop_by_domain
+from shopify_roi.shopify_client.session_token import InvalidSessionToken, from_authorization_header
 
 
 def runtime() -> Runtime:

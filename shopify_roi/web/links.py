@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import segno
 from flask import Blueprint, Response, abort, redirect, request
 
-from ..services import links
-from .guards import runtime
+from shopify_roi.services.creators import links
+from shopify_roi.web.guards import runtime
 
 bp = Blueprint("links", __name__, url_prefix="/l")
 log = logging.getLogger(__name__)

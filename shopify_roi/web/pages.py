@@ -12,13 +12,14 @@ from flask import (
     request,
 )
 
-from ..jobs.installs import sync_shop
-from ..services import inbox, installs
-from ..shopify_client import query_hmac
-from ..shopify_client.domains import admin_app_url, origin_root, valid_shop_domain
-from ..shopify_client.session_token import InvalidSessionToken, decode
-from . import session_bounce
-from .guards import runtime
+from shopify_roi.jobs.installs import sync_shop
+from shopify_roi.services.shops import install as installs
+from shopify_roi.services.webhooks import inbox
+from shopify_roi.shopify_client import query_hmac
+from shopify_roi.shopify_client.domains import admin_app_url, origin_root, valid_shop_domain
+from shopify_roi.shopify_client.session_token import InvalidSessionToken, decode
+from shopify_roi.web import session_bounce
+from shopify_roi.web.guards import runtime
 
 bp = Blueprint("pages", __name__)
 

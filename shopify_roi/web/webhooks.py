@@ -13,12 +13,13 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..jobs.deliveries import process_delivery
-from ..jobs.orders import drain_requests, request_drain
-from ..services import inbox, installs
-from ..shopify_client import webhook_hmac
-from ..shopify_client.domains import valid_shop_domain
-from .guards import runtime
+from shopify_roi.jobs.deliveries import process_delivery
+from shopify_roi.jobs.orders import drain_requests, request_drain
+from shopify_roi.services.shops import install as installs
+from shopify_roi.services.webhooks import inbox
+from shopify_roi.shopify_client import webhook_hmac
+from shopify_roi.shopify_client.domains import valid_shop_domain
+from shopify_roi.web.guards import runtime
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 

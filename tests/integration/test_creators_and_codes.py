@@ -151,8 +151,8 @@ def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(
     merchant, stand_in, shop_domain, runtime
 ):
     """The crash window: our row is pending, the shop already has the discount (with our tag)."""
-    from shopify_roi.services import creators as creators_svc
-    from shopify_roi.services import discounts
+    from shopify_roi.services.creators import codes as discounts
+    from shopify_roi.services.creators import profiles as creators_svc
 
     with runtime.db.session() as session:
         shop_id = _shop_id(runtime, shop_domain)

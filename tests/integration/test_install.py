@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 from support import API_KEY, API_SECRET, bearer, callback_params, install
 
 from shopify_roi.models import OAuthState, Shop
-from shopify_roi.services.tokens import ShopTokens, admin_client
+from shopify_roi.services.shops.tokens import ShopTokens, admin_client
 from shopify_roi.shopify_client.admin import ReauthorizeRequired, load_query
 
 
@@ -60,11 +60,7 @@ def test_install_stores_encrypted_token_and_serves_embedded_page_with_csp(
     raw_refresh = runtime.cipher.decrypt(shop.refresh_token_enc)
     assert raw_access.startswith("shpat_") and raw_refresh.startswith("shprt_")
     # Expiring offline token: about an hour.
-    assert (
-        timedelta(minutes=55)
-        < shop.access_token_expires_at - datetime.now(UTC)
-        <= timedelta(hours=1)
-    )
+    assert timedelta(minutes=55) < shop.access_token_expires_at - datetime.now(UTC) <= timedelta(hours=1)
     dump = _database_text(runtime.settings.database_url)
     assert raw_access not in dump and raw_refresh not in dump
 
@@ -263,7 +259,7 @@ def test_a_refresh_whose_answer_was_lost_is_asked_again_with_the_same_refresh_to
 def test_a_refreshed_pair_the_app_failed_to_store_is_recovered_with_the_old_refresh_token(
     app_server, runtime, stand_in, shop_domain, monkeypatch
 ):
-    from shopify_roi.services import tokens
+    from shopify_roi.services.shops import tokens
 
     install(app_server.url, shop_domain)
     before = _shop(runtime, shop_domain)
@@ -300,7 +296,7 @@ def test_a_refreshed_pair_the_app_failed_to_store_is_recovered_with_the_old_refr
 def test_no_answer_at_all_keeps_the_refresh_token_and_does_not_ask_for_a_reinstall(
     app_server, runtime, stand_in, shop_domain, monkeypatch
 ):
-    from shopify_roi.services import tokens
+    from shopify_roi.services.shops import tokens
     from shopify_roi.shopify_client.admin import AdminError
 
     monkeypatch.setattr(tokens, "TRANSIT_RETRY_PAUSES", (0, 0, 0))

@@ -11,7 +11,7 @@ from support import Merchant, install
 from test_order_pipeline import worked_example_3
 
 from shopify_roi.models import Creator, Order, Shop
-from shopify_roi.services.orders import refresh_facts
+from shopify_roi.services.orders.store import refresh_facts
 
 D = Decimal
 
@@ -604,7 +604,7 @@ def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, 
     from test_order_pipeline import _order
 
     from shopify_roi.models import CodeDay, OrderDay
-    from shopify_roi.services import rollups
+    from shopify_roi.services.metrics import rollups
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("the set-based rebuild is PostgreSQL's")
@@ -665,7 +665,8 @@ def test_long_ranges_read_from_month_rows_give_exactly_what_the_days_give(
     (dirty days recomputed, their months summed again)."""
     from datetime import date as day
 
-    from shopify_roi.services import metrics, rollups
+    from shopify_roi.services.metrics import rollups
+    from shopify_roi.services.metrics import table as metrics
 
     for handle, code in (("anna", "ANNA15"), ("ben", "BEN10"), ("chloe", "CHLOE20")):
         assert merchant.create_creator(handle, code, "10").status_code == 201

@@ -396,7 +396,7 @@ def test_a_value_the_database_refuses_fails_its_delivery_alone(
     """Should a value get past the parser that the database refuses (here a name longer than its column, forced in
     by a patched parser), the set-based write of the batch is undone and its deliveries are applied one by one:
     that delivery fails with the database's reason, the rest of the batch is stored."""
-    from shopify_roi.services import order_ingest
+    from shopify_roi.services.orders import ingest as order_ingest
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite does not enforce a column's length)")
@@ -497,8 +497,8 @@ def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime
     import time
     from datetime import timedelta
 
-    from shopify_roi.services import orders
-    from shopify_roi.services.order_facts import parse_order
+    from shopify_roi.services.orders import store as orders
+    from shopify_roi.services.orders.parse import parse_order
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite lets one writer in at a time: no race to lose)")

@@ -44,7 +44,7 @@ def test_every_app_operation_validates_against_the_admin_schema(schema, path):
 def test_an_operation_the_schema_rejects_fails_through_the_stand_in(
     app_server, runtime, stand_in, shop_domain
 ):
-    from shopify_roi.services.tokens import ShopTokens
+    from shopify_roi.services.shops.tokens import ShopTokens
 
     install(app_server.url, shop_domain)
     client = AdminClient(

@@ -28,7 +28,7 @@ def approval(stand_in):
 
 
 def _client(runtime, shop: str, sleeps: list | None = None) -> AdminClient:
-    from shopify_roi.services.tokens import ShopTokens
+    from shopify_roi.services.shops.tokens import ShopTokens
 
     def sleep(seconds: float) -> None:
         if sleeps is not None:

@@ -17,7 +17,7 @@ from support import API_SECRET
 
 from shopify_roi.jobs.orders import drain_flag
 from shopify_roi.models import WebhookDelivery
-from shopify_roi.services import inbox
+from shopify_roi.services.webhooks import inbox
 from shopify_roi.shopify_client.webhook_hmac import sign
 
 

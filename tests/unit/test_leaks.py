@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from shopify_roi.services.leaks import CodeOrder, assess, coupon_site
+from shopify_roi.services.metrics.leaks import CodeOrder, assess, coupon_site
 
 START, END = date(2026, 6, 1), date(2026, 8, 29)  # 90 days; the last 14 are 16-29 August
 

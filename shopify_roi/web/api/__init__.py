@@ -6,10 +6,12 @@ from datetime import date
 
 from flask import Blueprint, g, jsonify, request
 
-from ...services import backfill, inbox, orders
-from ...services.errors import Invalid, ServiceError
-from ...shopify_client.admin import ReauthorizeRequired
-from ..guards import reauthorize_response, runtime, session_token_required
+from shopify_roi.services.errors import Invalid, ServiceError
+from shopify_roi.services.orders import backfill
+from shopify_roi.services.orders import store as orders
+from shopify_roi.services.webhooks import inbox
+from shopify_roi.shopify_client.admin import ReauthorizeRequired
+from shopify_roi.web.guards import reauthorize_response, runtime, session_token_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -83,7 +85,7 @@ def get_policy():
 @session_token_required
 def set_policy():
     """`{"precedence": ["link", "code"]}`: the order of the rules; every held order is re-attributed."""
-    from ...jobs.orders import reattribute_shop
+    from shopify_roi.jobs.orders import reattribute_shop
 
     rt = runtime()
     with rt.db.session() as session:
@@ -98,7 +100,7 @@ def set_policy():
 @session_token_required
 def start_backfill_now():
     """On demand: `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}` (both optional) -> 202."""
-    from ...jobs.backfill import start_backfill
+    from shopify_roi.jobs.backfill import start_backfill
 
     data = request.get_json(silent=True) or {}
     try:
@@ -112,4 +114,4 @@ def start_backfill_now():
     return {"status": "queued"}, 202
 
 
-from . import campaigns, creators, history_access, metrics  # noqa: E402,F401 - routes register on bp
+from shopify_roi.web.api import campaigns, creators, history_access, metrics  # noqa: E402,F401 - routes register on bp

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import g, request
 
-from ...services import creators as creators_svc
-from ..guards import runtime, session_token_required
-from . import bp
-from .serializers import campaign_json
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.web.api import bp
+from shopify_roi.web.api.serializers import campaign_json
+from shopify_roi.web.guards import runtime, session_token_required
 
 
 @bp.get("/campaigns")

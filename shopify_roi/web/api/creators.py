@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
-from ...jobs.creators import complete_pending_codes, run_import, sync_discounts
-from ...jobs.orders import reattribute_shop
-from ...services import code_aliases, discounts, imports, links, onboarding
-from ...services import creators as creators_svc
-from ...services.errors import Invalid
-from ...services.tokens import admin_client
-from ...shopify_client.domains import shop_origin
-from ..guards import csv_upload, runtime, session_token_required
-from . import bp
-from .serializers import code_json, creator_json, link_json
+from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
+from shopify_roi.jobs.orders import reattribute_shop
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.creators import extra_codes as code_aliases
+from shopify_roi.services.creators import imports, links
+from shopify_roi.services.creators import onboard as onboarding
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Invalid
+from shopify_roi.services.shops.tokens import admin_client
+from shopify_roi.shopify_client.domains import shop_origin
+from shopify_roi.web.api import bp
+from shopify_roi.web.api.serializers import code_json, creator_json, link_json
+from shopify_roi.web.guards import csv_upload, runtime, session_token_required
 
 
 def _body() -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import g
 
-from ...services import history_access
-from ..guards import runtime, session_token_required
-from . import bp
+from shopify_roi.services.shops import history_access
+from shopify_roi.web.api import bp
+from shopify_roi.web.guards import runtime, session_token_required
 
 
 @bp.get("/history-access")
@@ -22,7 +22,7 @@ def get_history_access():
 def check_history_access():
     """After the merchant answered `shopify.scopes.request`: ask Shopify what it granted (a job),
     and load the full history if read_all_orders is now granted. 202 with the status as held now."""
-    from ...jobs.history_access import check_history_access as job
+    from shopify_roi.jobs.history_access import check_history_access as job
 
     rt = runtime()
     rt.jobs.enqueue(job, g.shop.domain)

@@ -7,13 +7,17 @@ from datetime import date
 from flask import Response, g, request
 from sqlalchemy import select
 
-from ...models import Campaign, Shop
-from ...services import creators as creators_svc
-from ...services import metrics, seeding_cost, series, shop_settings, spend
-from ...services.errors import Invalid
-from ...services.tokens import admin_client
-from ..guards import runtime, session_token_required
-from . import bp
+from shopify_roi.models import Campaign, Shop
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Invalid
+from shopify_roi.services.metrics import series
+from shopify_roi.services.metrics import table as metrics
+from shopify_roi.services.shops import settings as shop_settings
+from shopify_roi.services.shops.tokens import admin_client
+from shopify_roi.services.spend import ledger as spend
+from shopify_roi.services.spend import seeding_cost
+from shopify_roi.web.api import bp
+from shopify_roi.web.guards import runtime, session_token_required
 
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 

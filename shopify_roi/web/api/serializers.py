@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...models import Campaign, Creator, DiscountCode, TrackedLink
+from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink
 
 
 def _iso(value):

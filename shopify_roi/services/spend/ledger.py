@@ -9,12 +9,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Creator, SpendEntry
-from ..models.spend import KINDS, SEEDING
-from ..money import in_range
-from . import creators as creators_svc
-from . import fields
-from .errors import Invalid, NotFound
+from shopify_roi.models import Creator, SpendEntry
+from shopify_roi.models.spend import KINDS, SEEDING
+from shopify_roi.money import in_range
+from shopify_roi.services import fields
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Invalid, NotFound
 
 MAX_UNITS = 1_000_000
 

@@ -13,10 +13,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Campaign, Creator
-from ..models.creator import ACTIVE, ARCHIVED
-from . import fields
-from .errors import Invalid, NotFound
+from shopify_roi.models import Campaign, Creator
+from shopify_roi.models.creator import ACTIVE, ARCHIVED
+from shopify_roi.services import fields
+from shopify_roi.services.errors import Invalid, NotFound
 
 HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
 RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new"}

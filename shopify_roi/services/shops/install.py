@@ -9,12 +9,12 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..crypto import TokenCipher
-from ..db import Base, utcnow
-from ..models import OAuthState, Shop, WebhookDelivery
-from ..shopify_client import oauth, query_hmac
-from ..shopify_client.domains import valid_shop_domain
-from ..shopify_client.oauth import AppCredentials, TokenGrant
+from shopify_roi.crypto import TokenCipher
+from shopify_roi.db import Base, utcnow
+from shopify_roi.models import OAuthState, Shop, WebhookDelivery
+from shopify_roi.shopify_client import oauth, query_hmac
+from shopify_roi.shopify_client.domains import valid_shop_domain
+from shopify_roi.shopify_client.oauth import AppCredentials, TokenGrant
 
 STATE_TTL = timedelta(minutes=10)
 _NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import Database, utcnow
-from ..models import CreatorImport
-from ..models.creator_import import DONE, QUEUED, RUNNING
-from ..shopify_client.admin import AdminClient
-from . import creators as creators_svc
-from . import discounts, onboarding
-from .errors import Invalid, NotFound, ServiceError
+from shopify_roi.db import Database, utcnow
+from shopify_roi.models import CreatorImport
+from shopify_roi.models.creator_import import DONE, QUEUED, RUNNING
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.creators import onboard as onboarding
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Invalid, NotFound, ServiceError
+from shopify_roi.shopify_client.admin import AdminClient
 
 COLUMNS = (
     "name",

@@ -4,7 +4,7 @@ the same facts as the webhook bodies (order_facts.py), per METRICS.md.
 
 The bulk query cannot carry a refund's lines (Shopify refuses a connection within a list), so an order
 is parsed with the lines of its refunds given apart: those the app holds, read from the database, and
-the others read from Shopify (services/backfill_refunds.py).
+the others read from Shopify (services/orders/backfill_refunds.py).
 """
 
 from __future__ import annotations
@@ -12,8 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from .inbox import PayloadError
-from .order_facts import LineFacts, OrderFacts, RefundFacts, RefundLineFacts, _when, link_signals
+from shopify_roi.services.orders.parse import (
+    LineFacts,
+    OrderFacts,
+    RefundFacts,
+    RefundLineFacts,
+    _when,
+    link_signals,
+)
+from shopify_roi.services.webhooks.inbox import PayloadError
 
 
 def gid_number(gid, what: str) -> str:

@@ -1,5 +1,5 @@
 """Net revenue over time (attributed vs unattributed), by local day or week, from the daily rollup
-(services/rollups.py: the shop's local days, so days follow its time zone and DST)."""
+(services/metrics/rollups.py: the shop's local days, so days follow its time zone and DST)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Creator, OrderDay, Shop
-from ..models.rollup import UNATTRIBUTED
-from . import rollups
-from .metrics import _money
+from shopify_roi.models import Creator, OrderDay, Shop
+from shopify_roi.models.rollup import UNATTRIBUTED
+from shopify_roi.services.metrics import rollups
+from shopify_roi.services.metrics.table import _money
 
 WEEKLY_AFTER_DAYS = 92
 ATTRIBUTED, NONE, OTHER = 1, 0, 2

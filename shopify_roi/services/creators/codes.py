@@ -14,12 +14,12 @@ from decimal import Decimal
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
-from ..models import Creator, DiscountCode
-from ..models.discount import ACTIVE, DELETED, LIVE, PAUSED, PENDING, REMOVED, ROTATED
-from ..shopify_client.discounts import CodeSpec, RemoteDiscount
-from . import fields
-from .errors import Conflict, Invalid, NotFound
+from shopify_roi.db import utcnow
+from shopify_roi.models import Creator, DiscountCode
+from shopify_roi.models.discount import ACTIVE, DELETED, LIVE, PAUSED, PENDING, REMOVED, ROTATED
+from shopify_roi.services import fields
+from shopify_roi.services.errors import Conflict, Invalid, NotFound
+from shopify_roi.shopify_client.discounts import CodeSpec, RemoteDiscount
 
 CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{1,254}")
 APP_TAG = "creator-roi"

@@ -20,8 +20,8 @@ from sqlalchemy import BigInteger, case, delete, exists, func, select, type_coer
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import among, insert_new_rows, insert_rows, update_rows
-from ..models import (
+from shopify_roi.db import among, insert_new_rows, insert_rows, update_rows
+from shopify_roi.models import (
     AttributionPolicy,
     Creator,
     CustomerHistory,
@@ -32,11 +32,12 @@ from ..models import (
     RefundLine,
     Shop,
 )
-from ..models.discount import PENDING
-from ..models.order import REDACTED_PREFIX
-from ..models.rollup import COHORT_DAYS
-from . import attribution, leaks, rollups
-from .order_facts import OrderFacts, RefundFacts, anonymous_signals, signals_json
+from shopify_roi.models.discount import PENDING
+from shopify_roi.models.order import REDACTED_PREFIX
+from shopify_roi.models.rollup import COHORT_DAYS
+from shopify_roi.services.metrics import leaks, rollups
+from shopify_roi.services.orders import attribution
+from shopify_roi.services.orders.parse import OrderFacts, RefundFacts, anonymous_signals, signals_json
 
 SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
 
@@ -496,7 +497,7 @@ def shopify_counts(
     session: Session, shop_id: int, customer_ids: list[str]
 ) -> dict[str, tuple[int | None, datetime]]:
     """customer id -> (Shopify's lifetime order count, when it was read), for the checked ones among these
-    (services/customer_history.py)."""
+    (services/orders/customer_checks.py)."""
     return {
         c: (n, at)
         for c, n, at in session.execute(
@@ -647,7 +648,7 @@ def precedence_of(session: Session, shop_id: int) -> tuple[str, ...]:
 
 def set_precedence(session: Session, shop_id: int, steps) -> tuple[str, ...]:
     """Store the shop's rule order; it must name each of code and link once."""
-    from .errors import Invalid
+    from shopify_roi.services.errors import Invalid
 
     if (
         not isinstance(steps, list)

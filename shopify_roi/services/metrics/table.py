@@ -1,6 +1,6 @@
 """Per-creator figures over a date range, exactly as METRICS.md defines them.
 
-Sums happen in SQL on exact integer money (amount x 10,000), over the daily rollup (services/rollups.py:
+Sums happen in SQL on exact integer money (amount x 10,000), over the daily rollup (services/metrics/rollups.py:
 per creator and local day, recomputed from the orders before it is read), so a year costs ~365 rows
 per creator, not its orders. Cohorts come from the facts kept on each first order (gap to the next
 order, LTV-N): a first order's local day says whether it is mature as of `as_of`. Python only walks
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, case, false, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
-from ..models import (
+from shopify_roi.models import (
     Campaign,
     CodeDay,
     CodeMonth,
@@ -30,10 +30,12 @@ from ..models import (
     Shop,
     SpendEntry,
 )
-from ..models.rollup import COHORT_DAYS, SUM_COLUMNS, UNATTRIBUTED
-from ..models.spend import FEE, OTHER, SEEDING
-from ..money import SCALE
-from . import discounts, leaks, rollups, shop_settings
+from shopify_roi.models.rollup import COHORT_DAYS, SUM_COLUMNS, UNATTRIBUTED
+from shopify_roi.models.spend import FEE, OTHER, SEEDING
+from shopify_roi.money import SCALE
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.metrics import leaks, rollups
+from shopify_roi.services.shops import settings as shop_settings
 
 ADDITIVE = (
     "orders",

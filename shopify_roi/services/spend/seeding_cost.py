@@ -3,9 +3,9 @@ cost per item is read from Shopify (`InventoryItem.unitCost`), the merchant's ow
 
 from __future__ import annotations
 
-from ..shopify_client import products
-from ..shopify_client.admin import AdminClient
-from .errors import Invalid
+from shopify_roi.services.errors import Invalid
+from shopify_roi.shopify_client import products
+from shopify_roi.shopify_client.admin import AdminClient
 
 
 def needs_lookup(data) -> bool:

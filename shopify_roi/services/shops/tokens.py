@@ -20,12 +20,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..db import utcnow
-from ..models import Shop
-from ..runtime import Runtime
-from ..shopify_client import oauth
-from ..shopify_client.admin import AdminClient, AdminError, ReauthorizeRequired
-from .installs import save_grant
+from shopify_roi.db import utcnow
+from shopify_roi.models import Shop
+from shopify_roi.runtime import Runtime
+from shopify_roi.services.shops.install import save_grant
+from shopify_roi.shopify_client import oauth
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, ReauthorizeRequired
 
 REFRESH_MARGIN = timedelta(seconds=60)
 # Pauses before asking again when a refresh's answer did not arrive (same refresh token each time).
@@ -61,9 +61,7 @@ class ShopTokens:
             f"shopify-roi:token-refresh:{self.domain}", timeout=60, blocking_timeout=90
         )
         with lock, self.rt.db.session() as session:
-            query = (
-                select(Shop).where(Shop.domain == self.domain).execution_options(populate_existing=True)
-            )
+            query = select(Shop).where(Shop.domain == self.domain).execution_options(populate_existing=True)
             if session.bind.dialect.name == "postgresql":
                 query = query.with_for_update()
             shop = session.scalar(query)

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
-from ..models import Shop, WebhookDelivery
-from ..models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
-from . import orders
-from .inbox import PayloadError, parse_payload
-from .order_facts import OrderFacts, RefundFacts, parse_order, parse_refund, shopify_id
+from shopify_roi.db import utcnow
+from shopify_roi.models import Shop, WebhookDelivery
+from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
+from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders.parse import OrderFacts, RefundFacts, parse_order, parse_refund, shopify_id
+from shopify_roi.services.webhooks.inbox import PayloadError, parse_payload
 
 ORDER_TOPICS = (
     "orders/create",

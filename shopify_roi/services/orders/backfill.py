@@ -20,13 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import Database, utcnow
-from ..models import BackfillRun, Shop
-from ..models.backfill import DONE, FAILED, INGESTING, RUNNING
-from ..shopify_client import bulk
-from ..shopify_client.admin import AccessDenied, AdminClient
-from . import backfill_refunds, orders
-from .graphql_orders import parse_graphql_order
+from shopify_roi.db import Database, utcnow
+from shopify_roi.models import BackfillRun, Shop
+from shopify_roi.models.backfill import DONE, FAILED, INGESTING, RUNNING
+from shopify_roi.services.orders import backfill_refunds
+from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders.parse_bulk import parse_graphql_order
+from shopify_roi.shopify_client import bulk
+from shopify_roi.shopify_client.admin import AccessDenied, AdminClient
 
 BATCH = 500
 VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
@@ -229,7 +230,7 @@ def unfinished(session: Session, older_than_seconds: float = 30) -> list[tuple[i
 
 def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
     """`bulk_operations/finish` (lower-case status and type; no URL: the job asks for it)."""
-    from .inbox import PayloadError
+    from shopify_roi.services.webhooks.inbox import PayloadError
 
     gid = payload.get("admin_graphql_api_id")
     if not isinstance(gid, str) or not re.fullmatch(r"gid://shopify/BulkOperation/[0-9]{1,20}", gid):

@@ -23,12 +23,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..db import Database, utcnow
-from ..models import CustomerHistory, Order, Shop
-from ..models.order import REDACTED_PREFIX
-from ..shopify_client import customers
-from ..shopify_client.admin import AdminClient
-from . import orders
+from shopify_roi.db import Database, utcnow
+from shopify_roi.models import CustomerHistory, Order, Shop
+from shopify_roi.models.order import REDACTED_PREFIX
+from shopify_roi.services.orders import store as orders
+from shopify_roi.shopify_client import customers
+from shopify_roi.shopify_client.admin import AdminClient
 
 ROUND = 250  # customers per round of checks
 

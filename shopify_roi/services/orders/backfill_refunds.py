@@ -12,12 +12,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import Database, among
-from ..models import Refund, RefundLine
-from ..shopify_client import refunds
-from ..shopify_client.admin import AdminClient
-from .graphql_orders import refund_ids, refund_line_facts
-from .order_facts import RefundLineFacts
+from shopify_roi.db import Database, among
+from shopify_roi.models import Refund, RefundLine
+from shopify_roi.services.orders.parse import RefundLineFacts
+from shopify_roi.services.orders.parse_bulk import refund_ids, refund_line_facts
+from shopify_roi.shopify_client import refunds
+from shopify_roi.shopify_client.admin import AdminClient
 
 CHUNK = 500
 

@@ -10,13 +10,13 @@ import re
 
 from sqlalchemy import select
 
-from ..db import Database
-from ..models import DiscountCode
-from ..models.discount import ACTIVE, PAUSED, ROTATED
-from ..shopify_client import discounts as remote_api
-from ..shopify_client.admin import AdminClient
-from . import discounts
-from .inbox import PayloadError
+from shopify_roi.db import Database
+from shopify_roi.models import DiscountCode
+from shopify_roi.models.discount import ACTIVE, PAUSED, ROTATED
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.webhooks.inbox import PayloadError
+from shopify_roi.shopify_client import discounts as remote_api
+from shopify_roi.shopify_client.admin import AdminClient
 
 _GID_RE = re.compile(r"gid://shopify/[A-Za-z]{1,64}/[0-9]{1,20}")
 DISCOUNT_TOPICS = (

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..db import Database, utcnow
-from ..models import Creator, DiscountCode, Shop
-from ..models.discount import ACTIVE, PAUSED, PENDING, ROTATED
-from ..shopify_client import discounts as remote_api
-from ..shopify_client.admin import AdminClient, AdminError, UserErrors
-from . import creators as creators_svc
-from . import discounts
-from .errors import Conflict, Invalid, ShopifyUnavailable
+from shopify_roi.db import Database, utcnow
+from shopify_roi.models import Creator, DiscountCode, Shop
+from shopify_roi.models.discount import ACTIVE, PAUSED, PENDING, ROTATED
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Conflict, Invalid, ShopifyUnavailable
+from shopify_roi.shopify_client import discounts as remote_api
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, UserErrors
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def complete_pending(db: Database, client: AdminClient, shop_id: int) -> dict[st
     counts = {"completed": 0, "refused": 0, "still_pending": 0}
     for row_id, creator_id, alias_of in rows:
         if alias_of is not None:
-            from .code_aliases import finish_pending
+            from shopify_roi.services.creators.extra_codes import finish_pending
 
             try:
                 counts["completed" if finish_pending(db, client, row_id) == "completed" else "refused"] += 1

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ..db import Database
-from ..models import DiscountCode
-from ..models.discount import ACTIVE, PAUSED, PENDING
-from ..shopify_client import discounts as remote_api
-from ..shopify_client.admin import AdminClient, AdminError
-from . import creators as creators_svc
-from . import discounts
-from .errors import Invalid, ShopifyUnavailable
+from shopify_roi.db import Database
+from shopify_roi.models import DiscountCode
+from shopify_roi.models.discount import ACTIVE, PAUSED, PENDING
+from shopify_roi.services.creators import codes as discounts
+from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.errors import Invalid, ShopifyUnavailable
+from shopify_roi.shopify_client import discounts as remote_api
+from shopify_roi.shopify_client.admin import AdminClient, AdminError
 
 MAX_ALIASES = 20  # per discount; the code check reads 25 codes per discount
 

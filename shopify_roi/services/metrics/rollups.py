@@ -40,8 +40,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from ..models import Click, Order, Shop
-from ..models.rollup import (
+from shopify_roi.models import Click, Order, Shop
+from shopify_roi.models.rollup import (
     COHORT_DAYS,
     SUM_COLUMNS,
     UNATTRIBUTED,

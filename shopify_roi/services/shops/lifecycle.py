@@ -19,11 +19,11 @@ import secrets
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import CustomerHistory, Order, Shop, WebhookDelivery
-from ..models.order import REDACTED_PREFIX
-from . import installs
-from .inbox import PayloadError, parse_payload
-from .order_facts import anonymous_signals
+from shopify_roi.models import CustomerHistory, Order, Shop, WebhookDelivery
+from shopify_roi.models.order import REDACTED_PREFIX
+from shopify_roi.services.orders.parse import anonymous_signals
+from shopify_roi.services.shops import install as installs
+from shopify_roi.services.webhooks.inbox import PayloadError, parse_payload
 
 PRIVACY_TOPICS = ("customers/data_request", "customers/redact", "shop/redact")
 _ID_RE = re.compile(r"[0-9]{1,20}")
@@ -98,7 +98,12 @@ def _deliveries_mentioning(
         except PayloadError:
             continue  # not JSON: names nobody we can tell
         customer = body.get("customer")
-        if isinstance(customer, dict) and str(customer.get("id")) == customer_id or str(body.get("id")) in order_ids or str(body.get("order_id")) in order_ids:
+        if (
+            isinstance(customer, dict)
+            and str(customer.get("id")) == customer_id
+            or str(body.get("id")) in order_ids
+            or str(body.get("order_id")) in order_ids
+        ):
             found.append(row)
     return found
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qs, urlsplit
 
-from ..money import MAX_AMOUNT, in_range
-from .inbox import PayloadError
+from shopify_roi.money import MAX_AMOUNT, in_range
+from shopify_roi.services.webhooks.inbox import PayloadError
 
 MAX_QUANTITY = 1_000_000_000  # INTEGER columns; far above any real line
 _ID_RE = re.compile(r"[0-9]{1,20}")  # Shopify ids are unsigned 64-bit integers

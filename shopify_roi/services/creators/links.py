@@ -16,9 +16,9 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from ..models import Campaign, Click, Creator, TrackedLink
-from . import rollups
-from .errors import Invalid, NotFound
+from shopify_roi.models import Campaign, Click, Creator, TrackedLink
+from shopify_roi.services.errors import Invalid, NotFound
+from shopify_roi.services.metrics import rollups
 
 PLACEMENTS = ("post", "story", "reel", "video", "short", "live", "bio", "newsletter", "other")
 TARGETS = ("home", "product", "collection")

@@ -16,8 +16,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import BackfillRun, Shop
-from ..models.backfill import FAILED, INSTALL
+from shopify_roi.models import BackfillRun, Shop
+from shopify_roi.models.backfill import FAILED, INSTALL
 
 FULL_HISTORY_SCOPE = "read_all_orders"
 FULL_HISTORY = "full_history"  # BackfillRun.kind of the run started when the scope is granted

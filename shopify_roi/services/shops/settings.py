@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ShopSettings
-from .errors import Invalid
+from shopify_roi.models import ShopSettings
+from shopify_roi.services.errors import Invalid
 
 # METRICS.md: ROAS >= 3.0, conversion rate 1.5-5 %, redemption 2-10 %, AOV >= 70, 90-day repeat >= 15 %.
 DEFAULT_TARGETS: dict[str, Decimal] = {

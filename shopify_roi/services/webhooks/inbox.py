@@ -22,9 +22,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-from ..db import utcnow
-from ..models import WebhookDelivery
-from ..models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
+from shopify_roi.db import utcnow
+from shopify_roi.models import WebhookDelivery
+from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
 
 log = logging.getLogger(__name__)
 
