@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -14,10 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 from support import Merchant, install
-
-# METRICS.md worked example 3, placed in the stand-in exactly as the pipeline tests place it.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from test_order_pipeline import worked_example_3
+from worked_examples import attributed_creator, worked_example_3
 
 
 @pytest.fixture
@@ -474,12 +470,9 @@ def test_creators_without_orders_in_range_are_told_what_to_do(merchant, open_roi
 
 
 def test_worked_examples_1_and_2_read_as_metrics_md_says(merchant, runtime, shop_domain, open_roi):
-    from test_metrics import _fixture_creator
-
-    _fixture_creator(
-        runtime, shop_domain, "casestudy", 1560, Decimal("100.00"), "2026-02-10"
-    )  # revenue 156,000
-    _fixture_creator(runtime, shop_domain, "seedfour", 50, Decimal("100.00"), "2026-02-11")  # revenue 5,000
+    # revenue 1,560 x 100.00 = 156,000 and 50 x 100.00 = 5,000
+    attributed_creator(runtime.db, shop_domain, "casestudy", 1560, Decimal("100.00"), "2026-02-10")
+    attributed_creator(runtime.db, shop_domain, "seedfour", 50, Decimal("100.00"), "2026-02-11")
     merchant.post("/api/creators/casestudy/spend", {"kind": "fee", "date": "2026-02-01", "amount": "22500"})
     merchant.post("/api/creators/seedfour/spend", {"kind": "other", "date": "2026-02-01", "amount": "500"})
     runtime.jobs.drain()  # the install's shop sync (currency EUR) and backfill

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import factories
 import pytest
 from sqlalchemy import func, select
 from support import Merchant, install
@@ -155,15 +156,13 @@ def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(
     from shopify_roi.services.creators import profiles as creators_svc
 
     with runtime.db.session() as session:
-        shop_id = _shop_id(runtime, shop_domain)
-        creator = Creator(shop_id=shop_id, handle="anna", name="Anna")
-        session.add(creator)
-        session.flush()
+        shop = factories.shop_named(session, shop_domain)
+        creator = factories.creator(session, shop, handle="anna")
         creators_svc.apply_fields(
-            session, shop_id, creator, creators_svc.parse_creator({"name": "Anna", "handle": "anna"})
+            session, shop.id, creator, creators_svc.parse_creator({"name": "Anna", "handle": "anna"})
         )
         discounts.reserve(
-            session, shop_id, creator, discounts.parse_code({"code": "ANNA15", "percent_off": "15"})
+            session, shop.id, creator, discounts.parse_code({"code": "ANNA15", "percent_off": "15"})
         )
     stand_in.control.create_discount(
         shop_domain, "ANNA15", percentage=0.15, tags=["creator-roi", "creator-roi:anna"]
@@ -173,13 +172,6 @@ def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(
 
     assert resp.status_code == 201 and resp.json()["code"]["status"] == "active"
     assert len(stand_in.control.discounts(shop_domain)) == 1
-
-
-def _shop_id(runtime, domain):
-    from shopify_roi.models import Shop
-
-    with runtime.db.session() as session:
-        return session.scalar(select(Shop.id).where(Shop.domain == domain))
 
 
 def test_extra_codes_go_on_the_same_discount_and_clashes_are_reported_per_code(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 from support import Merchant, install
-from test_order_pipeline import worked_example_3
+from worked_examples import attributed_creator, worked_example_3
 
-from shopify_roi.models import Creator, Order, Shop
-from shopify_roi.services.orders.store import refresh_facts
+from shopify_roi.models import Creator, Shop
 
 D = Decimal
 
@@ -81,40 +79,11 @@ def test_worked_example_3_through_webhooks_gives_every_figure(merchant, runtime,
     assert body["unattributed"]["roas"] is None  # no spend: undefined, shown "—"
 
 
-def _fixture_creator(runtime, shop_domain, handle, orders: int, revenue_each: Decimal, day: str):
-    """A creator with attributed orders written straight into the facts (worked examples 1-2)."""
-    with runtime.db.session() as session:
-        shop = session.scalar(select(Shop).where(Shop.domain == shop_domain))
-        creator = Creator(shop_id=shop.id, handle=handle, name=handle.title())
-        session.add(creator)
-        session.flush()
-        at = datetime.fromisoformat(f"{day}T12:00:00+00:00").astimezone(UTC)
-        session.add_all(
-            Order(
-                shop_id=shop.id,
-                shopify_id=f"{creator.id}{i:06d}",
-                created_at=at,
-                shopify_updated_at=at,
-                counted=True,
-                revenue=revenue_each,
-                gross=revenue_each,
-                creator_id=creator.id,
-                rule="code",
-                customer_id=f"{creator.id}{i:06d}",
-            )
-            for i in range(orders)
-        )
-        session.flush()
-        refresh_facts(
-            session, shop.id, {f"{creator.id}{i:06d}" for i in range(orders)}
-        )  # as every batch does
-
-
 def test_worked_examples_1_and_2(merchant, runtime, shop_domain):
-    _fixture_creator(
-        runtime, shop_domain, "casestudy", 1560, D("100.00"), "2026-02-10"
+    attributed_creator(
+        runtime.db, shop_domain, "casestudy", 1560, D("100.00"), "2026-02-10"
     )  # 156,000 over 1,560 orders
-    _fixture_creator(runtime, shop_domain, "seedfour", 50, D("100.00"), "2026-02-11")  # 5,000
+    attributed_creator(runtime.db, shop_domain, "seedfour", 50, D("100.00"), "2026-02-11")  # 5,000
     merchant.post("/api/creators/casestudy/spend", {"kind": "fee", "date": "2026-02-01", "amount": "22500"})
     merchant.post("/api/creators/seedfour/spend", {"kind": "other", "date": "2026-02-01", "amount": "500"})
     body = merchant.get(
@@ -297,15 +266,13 @@ def test_net_revenue_over_time_by_local_day(merchant, runtime, stand_in, shop_do
 
 
 def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, runtime, stand_in, shop_domain):
-    from test_order_pipeline import _order
 
     merchant.create_creator("maya", "MAYA20", "20")
     code = {"code": "MAYA20", "type": "percentage", "value": "20.0"}
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
     # In June: 4 orders through Maya's link with her code. Then 12 with the code from coupon sites, no link.
     for day in range(1, 5):
-        _order(
-            stand_in,
+        stand_in.control.create_order(
             shop_domain,
             created_at=f"2026-06-{day:02d}T12:00:00+00:00",
             customer_id=5000 + day,
@@ -315,8 +282,7 @@ def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, ru
             referring_site="https://l.instagram.com/",
         )
     for i in range(12):
-        _order(
-            stand_in,
+        stand_in.control.create_order(
             shop_domain,
             created_at=f"2026-06-{10 + i:02d}T12:00:00+00:00",
             customer_id=6000 + i,
@@ -353,7 +319,6 @@ def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtim
     from datetime import date
 
     import requests
-    from test_order_pipeline import _order
 
     merchant.create_creator("anna", "ANNA15", "15")
     link = merchant.post("/api/creators/anna/links", {}).json()
@@ -367,15 +332,16 @@ def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtim
         )
     today = date.today().isoformat()
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at=f"{today}T10:00:00+00:00",
         customer_id=7001,
         line_items=item,
         landing_site="/?ref=anna&utm_content=anna",
     )
-    _order(stand_in, shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7002, line_items=item)
+    stand_in.control.create_order(
+        shop_domain, created_at=f"{today}T10:00:00+00:00", customer_id=7002, line_items=item
+    )
     runtime.jobs.drain()
     body = merchant.get("/api/metrics/creators", params={"from": today, "to": today}).json()
     anna = _row(body, "anna")
@@ -469,13 +435,11 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
 ):
     """The table is read from a daily rollup: what changes after a first read (a refund weeks later, the
     customer's repeat order, the shop moving to another time zone) shows on the next read."""
-    from test_order_pipeline import _order, _post
 
     merchant.create_creator("anna", "ANNA15", "15")
     item = [{"title": "Trail shoe", "price": "100.00", "quantity": 1}]
     code = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
-    first = _order(
-        stand_in,
+    first = stand_in.control.create_order(
         shop_domain,
         created_at="2026-03-03T12:00:00Z",
         customer_id=3001,
@@ -483,8 +447,7 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
         discount_code=code,
     )
     # 31 March 23:30 UTC is 1 April 01:30 in Berlin (the shop's zone): not in March, yet.
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at="2026-03-31T23:30:00Z",
         customer_id=3002,
@@ -498,17 +461,13 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
     assert (anna["mature_customers"], D(anna["repeat_rate_90d"]), D(anna["ltv_90d"])) == (1, 0, D("85.00"))
 
     # Three weeks later the shoe comes back; on 10 April the customer buys again (40.00, no code).
-    _post(
-        stand_in,
+    stand_in.control.refund_order(
         shop_domain,
-        f"{first['id']}/refunds",
-        {
-            "created_at": "2026-03-24T12:00:00Z",
-            "line_items": [{"line_item_id": first["line_items"][0]["id"], "quantity": 1}],
-        },
+        first["id"],
+        created_at="2026-03-24T12:00:00Z",
+        line_items=[{"line_item_id": first["line_items"][0]["id"], "quantity": 1}],
     )
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at="2026-04-10T12:00:00Z",
         customer_id=3001,
@@ -529,7 +488,6 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
 
 
 def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runtime, stand_in, shop_domain):
-    from test_order_pipeline import _order
 
     from shopify_roi.jobs.schedules import refresh_rollups
     from shopify_roi.models import DirtyDay, OrderDay
@@ -538,8 +496,7 @@ def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runti
     merchant.get(
         "/api/metrics/creators", params={"from": "2026-03-01", "to": "2026-03-31"}
     )  # the rollup exists
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at="2026-03-03T12:00:00Z",
         customer_id=3001,
@@ -575,13 +532,11 @@ def test_the_worker_recomputes_dirty_days_so_the_page_finds_none(merchant, runti
 
 
 def test_contested_revenue_is_the_revenue_another_creator_won(merchant, runtime, stand_in, shop_domain):
-    from test_order_pipeline import _order
 
     merchant.create_creator("anna", "ANNA15", "15")
     merchant.create_creator("ben", "BEN10", "10")
     # Anna's code and Ben's link on one order: the code wins (METRICS.md precedence), Ben's signal lost.
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at="2026-03-03T12:00:00Z",
         customer_id=6001,
@@ -601,8 +556,6 @@ def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, 
     recomputing each day does (the path SQLite and every dirty day take)."""
     from zoneinfo import ZoneInfo
 
-    from test_order_pipeline import _order
-
     from shopify_roi.models import CodeDay, OrderDay
     from shopify_roi.services.metrics import rollups
 
@@ -611,8 +564,7 @@ def test_the_set_based_rebuild_equals_recomputing_day_by_day(merchant, runtime, 
     merchant.create_creator("anna", "ANNA15", "15")
     merchant.create_creator("ben", "BEN10", "10")
     worked_example_3(stand_in, shop_domain)
-    _order(
-        stand_in,
+    stand_in.control.create_order(
         shop_domain,
         created_at="2026-03-31T23:30:00Z",
         customer_id=6001,

@@ -12,6 +12,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 from support import Merchant, install
+from worked_examples import worked_example_3
 
 from shopify_roi.models import Order, OrderLine, Refund, Shop, WebhookDelivery
 
@@ -35,62 +36,6 @@ def _post(stand_in, shop, path, spec) -> dict:
     resp = requests.post(f"{stand_in.url}/_devstore/shops/{shop}/orders/{path}", json=spec, timeout=30)
     assert resp.status_code == 200, resp.text
     return resp.json()
-
-
-def worked_example_3(stand_in, shop) -> dict[str, dict]:
-    """METRICS.md worked example 3, placed in the stand-in (which builds Shopify's payloads)."""
-    item = lambda price, qty=1: [{"title": "Trail shoe", "price": price, "quantity": qty}]  # noqa: E731
-    code = lambda text: {"code": text, "type": "percentage", "value": "15.0"}  # noqa: E731
-    orders = {
-        "jan": _order(
-            stand_in, shop, created_at="2026-01-15T12:00:00-05:00", customer_id=2002, line_items=item("50.00")
-        ),
-        "1001": _order(
-            stand_in,
-            shop,
-            created_at="2026-03-03T12:00:00-05:00",
-            customer_id=2001,
-            line_items=item("100.00"),
-            discount_code=code("anna15"),
-        ),
-        "1002": _order(
-            stand_in,
-            shop,
-            created_at="2026-03-04T12:00:00-05:00",
-            customer_id=2002,
-            line_items=item("40.00", 2),
-            discount_code=code("ANNA15"),
-        ),
-        "1003": _order(
-            stand_in,
-            shop,
-            created_at="2026-03-05T12:00:00-05:00",
-            customer_id=2003,
-            line_items=item("60.00"),
-            discount_code={"code": "WELCOME10", "type": "percentage", "value": "10.0"},
-            landing_site="/?ref=anna&utm_content=anna",
-        ),
-        "1004": _order(
-            stand_in,
-            shop,
-            created_at="2026-03-06T12:00:00-05:00",
-            customer_id=2004,
-            line_items=item("50.00"),
-            discount_code=code("ANNA15"),
-        ),
-        "1005": _order(
-            stand_in, shop, created_at="2026-05-01T12:00:00-04:00", customer_id=2001, line_items=item("70.00")
-        ),
-    }
-    line = orders["1002"]["line_items"][0]["id"]
-    _post(
-        stand_in,
-        shop,
-        f"{orders['1002']['id']}/refunds",
-        {"created_at": "2026-03-20T12:00:00-04:00", "line_items": [{"line_item_id": line, "quantity": 1}]},
-    )
-    _post(stand_in, shop, f"{orders['1004']['id']}/cancel", {"refund": True})
-    return orders
 
 
 def _facts(runtime, shop_domain):
