@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,17 +22,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import factories
 import pytest
 import requests
+from faults_support import REDIS, WORKER, free_port, start_redis, worker_env
 from sqlalchemy import func, select, text
 from support import API_KEY, API_SECRET, LiveServer, Merchant, app_totals_by_code, install
-from test_worker_killed_and_redis_restarted import _port, _start_redis
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
-from shopify_roi.models import Order, Shop, WebhookDelivery
+from shopify_roi.models import Order, WebhookDelivery
 
-REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed here")
 ORDERS = int(os.environ.get("FAULT_ORDERS", "1200"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +60,7 @@ def _count(database, model, shop_domain=None, **where) -> int:
     with database.session() as session:
         query = select(func.count()).select_from(model)
         if shop_domain:
-            shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
-            query = query.where(model.shop_id == shop_id)
+            query = query.where(model.shop_id == factories.shop_named(session, shop_domain).id)
         for key, value in where.items():
             query = query.where(getattr(model, key) == value)
         return session.scalar(query)
@@ -85,8 +82,8 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
     from shopify_roi.app import create_app
 
     on_postgres = settings.database_url.startswith("postgres")
-    redis_port = _port()
-    redis_proc = _start_redis(redis_port)
+    redis_port = free_port()
+    redis_proc = start_redis(redis_port)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     stand_config = DevstoreConfig(
         api_key=API_KEY,
@@ -111,22 +108,7 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
     server.app = slow
     shopify.set_app_url(server.url)
     shop = f"storm-{uuid.uuid4().hex[:8]}.myshopify.com"
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": redis_url,
-        "RQ_QUEUE": settings.queue_name,
-        "SHOPIFY_API_KEY": settings.api_key,
-        "SHOPIFY_API_SECRET": settings.api_secret,
-        "APP_URL": server.url,
-        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
-        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-        "SWEEP_INTERVAL_SECONDS": "0.5",
-        "INBOX_STALE_SECONDS": "2",
-        "LOG_LEVEL": "WARNING",
-        "ORDERS_BATCH": "200",
-    }
-    cli = [str(Path(sys.executable).with_name("shopify-roi")), "worker"]
+    env = worker_env(settings, inbox_stale_seconds="2", orders_batch="200")
     logs = [open(tmp_path / f"worker-{i}.log", "w") for i in range(3)]  # noqa: SIM115 - closed in finally
     workers: list[subprocess.Popen] = []
     faults = {"redis_restarts": 0, "workers_killed": 0, "postgres_connections_cut": 0}
@@ -141,7 +123,9 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         install(server.url, shop)
         merchant = Merchant(server.url, shopify, shop)
         assert merchant.create_creator("anna", "ANNA15").status_code == 201
-        workers = [subprocess.Popen(cli, env=env, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)]
+        workers = [
+            subprocess.Popen(WORKER, env=env, stdout=logs[i], stderr=subprocess.STDOUT) for i in range(2)
+        ]
         # Let the install backfill (an empty shop) finish, so the reconciliation below is the only other run.
         _until(
             lambda: all(
@@ -186,7 +170,7 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         _until(lambda: stored() >= ORDERS // 8, 120, "the first orders")
         redis_proc.terminate()  # every queued job, the drain flag and the started registry are gone
         redis_proc.wait(10)
-        redis_proc = _start_redis(redis_port)
+        redis_proc = start_redis(redis_port)
         faults["redis_restarts"] += 1
 
         _until(lambda: stored() >= ORDERS // 3, 180, "orders after the Redis restart")
@@ -195,7 +179,7 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         )  # mid-batch: its transaction rolls back, its job stays "started"
         workers[0].wait(10)
         faults["workers_killed"] += 1
-        workers.append(subprocess.Popen(cli, env=env, stdout=logs[2], stderr=subprocess.STDOUT))
+        workers.append(subprocess.Popen(WORKER, env=env, stdout=logs[2], stderr=subprocess.STDOUT))
 
         if on_postgres:
             _until(lambda: stored() >= ORDERS // 2, 180, "orders after the worker was killed")
@@ -250,12 +234,14 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
         failed = FailedJobRegistry(settings.queue_name, connection=runtime.jobs.redis)
         failed_webhooks = _count(runtime.db, WebhookDelivery, status="failed")
         print(
-            f"\nfault storm: {generated['orders']} orders generated; webhooks sent {stats['sent']}, duplicated "
-            f"{stats['duplicated']}, reordered {stats['reordered']}, dropped {stats['dropped']}, answered too slowly "
-            f"{slow.slowed} and retried by the stand-in {stats['retried']}; faults injected: Redis restarted "
-            f"{faults['redis_restarts']}, worker SIGKILLed {faults['workers_killed']}, PostgreSQL connections cut "
-            f"{faults['postgres_connections_cut'] if on_postgres else 'n/a (SQLite)'}; reconciliation repaired "
-            f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; "
+            f"\nfault storm: {generated['orders']} orders generated; webhooks sent {stats['sent']}, "
+            f"duplicated {stats['duplicated']}, reordered {stats['reordered']}, dropped {stats['dropped']}, "
+            f"answered too slowly {slow.slowed} and retried by the stand-in {stats['retried']}; "
+            f"faults injected: Redis restarted {faults['redis_restarts']}, "
+            f"worker SIGKILLed {faults['workers_killed']}, PostgreSQL connections cut "
+            f"{faults['postgres_connections_cut'] if on_postgres else 'n/a (SQLite)'}; "
+            f"reconciliation repaired {runs[0]['orders_repaired']} orders and "
+            f"{runs[0]['refunds_repaired']} refunds; "
             f"orders lost {lost}, double-counted {doubled}; jobs left started {started.count}, failed jobs "
             f"{failed.count}, failed webhooks {failed_webhooks}"
         )

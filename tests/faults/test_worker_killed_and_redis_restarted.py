@@ -7,52 +7,26 @@ the app and stand-in over HTTP; on PostgreSQL when DATABASE_URL names it (CI), e
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
+import factories
 import pytest
-import requests
+from faults_support import REDIS, WORKER, free_port, start_redis, worker_env
 from sqlalchemy import func, select
 from support import LiveServer, Merchant, install
 
-from shopify_roi.models import Order, Refund, Shop
+from shopify_roi.models import Order, Refund
 
-REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed here")
 ORDERS = 600
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_redis(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("redis-server did not start")
-
-
 def _stored(runtime, shop_domain) -> tuple[int, Decimal, Decimal]:
     with runtime.db.session() as session:
-        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        shop_id = factories.shop_named(session, shop_domain).id
         count, revenue = session.execute(
             select(func.count(), func.coalesce(func.sum(Order.revenue), 0)).where(Order.shop_id == shop_id)
         ).one()
@@ -67,8 +41,8 @@ def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(
 ):
     from shopify_roi.app import create_app
 
-    redis_port = _port()
-    redis_proc = _start_redis(redis_port)
+    redis_port = free_port()
+    redis_proc = start_redis(redis_port)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     server = LiveServer()
     settings = settings.with_(
@@ -97,40 +71,22 @@ def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(
             }
             if i % 3 == 0:
                 spec["discount_code"] = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
-            order = requests.post(
-                f"{stand_in.url}/_devstore/shops/{shop_domain}/orders", json=spec, timeout=30
-            ).json()
-            order = order.get("order", order)
+            order = stand_in.control.create_order(shop_domain, **spec)
             expected_revenue += Decimal(order["subtotal_price"])
             if i % 10 == 0:
-                refund = requests.post(
-                    f"{stand_in.url}/_devstore/shops/{shop_domain}/orders/{order['id']}/refunds",
-                    timeout=30,
-                    json={"line_items": [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]},
-                ).json()
+                refund = stand_in.control.refund_order(
+                    shop_domain,
+                    order["id"],
+                    line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
+                )
                 expected_returns += sum(
-                    Decimal(l["subtotal_set"]["shop_money"]["amount"])
-                    for l in refund["refund"]["refund_line_items"]
+                    Decimal(line["subtotal_set"]["shop_money"]["amount"])
+                    for line in refund["refund"]["refund_line_items"]
                 )
         assert runtime.jobs.depth() >= 1
 
-        env = {
-            **os.environ,
-            "DATABASE_URL": settings.database_url,
-            "REDIS_URL": redis_url,
-            "RQ_QUEUE": settings.queue_name,
-            "SHOPIFY_API_KEY": settings.api_key,
-            "SHOPIFY_API_SECRET": settings.api_secret,
-            "APP_URL": settings.app_url,
-            "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
-            "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-            "SWEEP_INTERVAL_SECONDS": "0.5",
-            "INBOX_STALE_SECONDS": "1",
-            "LOG_LEVEL": "WARNING",
-            "ORDERS_BATCH": "400",
-        }
-        cli = [str(Path(sys.executable).with_name("shopify-roi")), "worker"]
-        worker = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = worker_env(settings, inbox_stale_seconds="1", orders_batch="400")
+        worker = subprocess.Popen(WORKER, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while _stored(runtime, shop_domain)[0] == 0 and time.time() < deadline:
             time.sleep(0.01)
@@ -141,9 +97,9 @@ def test_worker_killed_mid_batch_and_redis_restarted_lose_and_double_nothing(
 
         redis_proc.terminate()  # Redis restarts empty: every queued job is gone
         redis_proc.wait(10)
-        redis_proc = _start_redis(redis_port)
+        redis_proc = start_redis(redis_port)
 
-        worker = subprocess.Popen(cli, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen(WORKER, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while _stored(runtime, shop_domain)[0] < ORDERS and time.time() < deadline:
             time.sleep(0.2)
