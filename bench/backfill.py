@@ -60,8 +60,8 @@ SLOT = re.compile(r'gid://shopify/(\w+)/(\d+)|"legacyResourceId":"(\d+)"|"(\d{4}
 def template() -> tuple[list[list], dict[int, dict]]:
     """The template shop: its JSONL blocks (`blocks`) and each refund's `RefundLines` node, by refund id, as
     the stand-in answers the app's query."""
-    from devstore import bulk
-    from devstore.admin_graphql import ResolverContext, prepare, run
+    from devstore.admin.bulk import operations
+    from devstore.admin.engine import ResolverContext, prepare, run
     from devstore.config import DevstoreConfig
     from shopify_roi.shopify_client.admin import load_query
     from shopify_roi.shopify_client.bulk import orders_query
@@ -71,7 +71,7 @@ def template() -> tuple[list[list], dict[int, dict]]:
         TEMPLATE_ORDERS, common.creator_profiles(20), start="2025-11-25", days=7, shop_domain=SHOP
     )
     context = ResolverContext(made["_store"], made["_shop"], DevstoreConfig(), "read_orders,read_all_orders")
-    text, _, _ = bulk.execute(prepare(orders_query("")), context, group=True)
+    text, _, _ = operations.execute(prepare(orders_query("")), context, group=True)
     refund_ids = sorted({int(m) for m in re.findall(r"gid://shopify/Refund/(\d+)", text)})
     nodes = {}
     for start in range(0, len(refund_ids), 100):

@@ -264,7 +264,7 @@ def install_shop(
 
 def session_token(shop: str, api_key: str = DEMO_KEY, secret: str = DEMO_SECRET, ttl: int = 3600) -> str:
     """An App Bridge session token (HS256, aud = API key, iss/dest = the shop), as the admin mints it."""
-    from devstore.session_tokens import mint
+    from devstore.oauth.session_tokens import mint
 
     return mint(shop, api_key, secret, ttl=ttl)
 
@@ -299,8 +299,8 @@ def generate_events(
     """Run the stand-in's generator in this process (its Store, no HTTP): every webhook event of `orders`
     orders in time order goes to `emit(topic, json_text)` (serialised at once: later events mutate the
     order). Returns the generator's counts."""
-    from devstore.generator import Generator
-    from devstore.state import Store
+    from devstore.generator.timeline import Generator
+    from devstore.store.state import Store
 
     store = Store()
     shop, _ = store.create_shop(

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from devstore import customer_data
+from devstore.admin import customer_data
 
 DEFAULT_API_KEY = "demo-api-key"
 DEFAULT_API_SECRET = "demo-api-secret-for-the-local-stand-in"

@@ -9,7 +9,7 @@ from flask import abort, current_app, jsonify, make_response
 from werkzeug.routing import BaseConverter
 
 from devstore.config import DevstoreConfig
-from devstore.state import Shop, Store
+from devstore.store.state import Shop, Store
 
 EXTENSION_KEY = "devstore"
 

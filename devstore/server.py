@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from flask import Flask
 
-from devstore import (
-    admin_api,
+from devstore.admin import engine
+from devstore.admin.bulk.operations import bp as bulk_results
+from devstore.admin.endpoint import bp as admin_graphql
+from devstore.app_bridge.admin_frame import bp as admin_frame
+from devstore.config import DevstoreConfig
+from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
+from devstore.control.admin_frame import bp as control_admin_frame
+from devstore.control.discounts import bp as control_discounts
+from devstore.control.grants import bp as control_grants
+from devstore.control.orders import bp as control_orders
+from devstore.control.products import bp as control_products
+from devstore.control.shops import bp as control_shops
+from devstore.control.store import bp as control_store
+from devstore.oauth.authorize import bp as oauth_authorize
+from devstore.oauth.token_endpoint import bp as oauth_token
+from devstore.store.state import Store
+
+BLUEPRINTS = (
+    oauth_authorize,
+    oauth_token,
     admin_graphql,
-    admin_ui,
-    bulk,
-    control,
-    control_admin_frame,
+    control_shops,
     control_discounts,
     control_grants,
     control_orders,
     control_store,
-    oauth,
-    products,
+    control_products,
+    bulk_results,
+    admin_frame,
+    control_admin_frame,
 )
-from devstore.config import DevstoreConfig
-from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
-from devstore.state import Store
 
 
 def create_app(config: DevstoreConfig | None = None, store: Store | None = None) -> Flask:
@@ -29,18 +43,9 @@ def create_app(config: DevstoreConfig | None = None, store: Store | None = None)
     app.url_map.converters["shop"] = ShopDomainConverter
     app.extensions[EXTENSION_KEY] = Runtime(config or DevstoreConfig(), store)
     app.json.sort_keys = False
-    app.register_blueprint(oauth.bp)
-    app.register_blueprint(admin_api.bp)
-    app.register_blueprint(control.bp)
-    app.register_blueprint(control_discounts.bp)
-    app.register_blueprint(control_grants.bp)
-    app.register_blueprint(control_orders.bp)
-    app.register_blueprint(control_store.bp)
-    app.register_blueprint(products.bp)
-    app.register_blueprint(bulk.bp)
-    app.register_blueprint(admin_ui.bp)
-    app.register_blueprint(control_admin_frame.bp)
-    admin_graphql.get_schema()
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    engine.get_schema()
     return app
 
 

@@ -10,9 +10,9 @@ from typing import Self
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from devstore import webhook_retries
 from devstore.config import DevstoreConfig
 from devstore.server import create_app, runtime_of
+from devstore.webhooks import retries
 
 
 class ControlError(Exception):
@@ -255,7 +255,7 @@ class DevstoreServer:
         return self
 
     def stop(self) -> None:
-        webhook_retries.cancel_all(self.store)  # no retry of this stand-in outlives it
+        retries.cancel_all(self.store)  # no retry of this stand-in outlives it
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

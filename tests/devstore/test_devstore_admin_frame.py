@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import jwt
 import requests
 
-from devstore.oauth import query_hmac
+from devstore.oauth.authorize import query_hmac
 
 
 def _frame_params(devstore, shop: str, path: str = "") -> tuple[str, dict]:

@@ -55,7 +55,7 @@ def test_authorize_redirect_hmac_verifies_by_hand(devstore, shop):
 def test_query_hmac_known_answer():
     # printf '%s' 'code=abc&shop=demo-shop.myshopify.com&state=xyz&timestamp=1700000000' \
     #   | openssl dgst -sha256 -hmac 'demo-api-secret' -hex
-    from devstore.oauth import query_hmac
+    from devstore.oauth.authorize import query_hmac
 
     params = {
         "timestamp": "1700000000",

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from devstore import payloads
-from devstore.state import Store
+from devstore.store.state import Store
+from devstore.webhooks import payloads
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "payloads" / "webhook-schemas"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "shopify" / "webhooks" / "2026-07" / "schemas"

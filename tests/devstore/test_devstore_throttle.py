@@ -5,10 +5,10 @@ from __future__ import annotations
 from graphql import parse
 from graphql.utilities import get_operation_ast
 
-from devstore.admin_graphql import get_schema
+from devstore.admin.engine import get_schema
+from devstore.admin.query_cost import actual_cost
+from devstore.admin.throttle import LeakyBucket, estimate_cost, plan_limits
 from devstore.config import DevstoreConfig, config_from_env
-from devstore.query_cost import actual_cost
-from devstore.throttle import LeakyBucket, estimate_cost, plan_limits
 
 
 def _cost(query: str, variables: dict | None = None) -> int:

@@ -16,8 +16,8 @@ from devstore_support import APP_TOML, SCOPES, SHOP
 from flask import Flask, request
 from werkzeug.serving import make_server
 
-from devstore import webhook_retries
 from devstore.testing import DevstoreServer
+from devstore.webhooks import retries
 
 
 class FlakyApp:
@@ -65,7 +65,7 @@ def _headers(app: FlakyApp, name: str) -> list[str]:
 
 
 def test_shopifys_schedule_is_8_retries_doubling_over_4_hours():
-    policy = webhook_retries.Policy(webhook_retries.RETRIES, webhook_retries.FIRST_WAIT_SECONDS)
+    policy = retries.Policy(retries.RETRIES, retries.FIRST_WAIT_SECONDS)
     waits = [policy.wait(n) for n in range(8)]
     # 14400 s / 255 = 56.47 s first; each wait doubles; 1 + 2 + 4 + ... + 128 = 255 of them = 4 hours
     assert waits[0] == pytest.approx(14400 / 255)
@@ -144,7 +144,7 @@ def test_the_stand_in_stopping_cancels_pending_retries(config):
     server.control.send_webhook(SHOP, "shop/redact")  # nothing listens on the app's port
     assert server.control.webhook_stats(SHOP)["retry_pending"] == 1
     server.stop()
-    assert webhook_retries.cancel_all(server.store) == 0  # already cancelled by stop()
+    assert retries.cancel_all(server.store) == 0  # already cancelled by stop()
 
 
 def test_an_unsupported_api_version_falls_forward_and_the_header_says_which(devstore, shop, receiver, config):

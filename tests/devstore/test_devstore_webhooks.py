@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from devstore_support import APP_TOML
 
-from devstore.webhooks import sign
+from devstore.webhooks.delivery import sign
 
 
 def test_sign_known_answer():
@@ -110,7 +110,8 @@ def test_token_exchange_falls_back_to_toml_scopes(devstore, receiver):
 def test_repository_app_toml_subscribes_the_builder_topics():
     from pathlib import Path
 
-    from devstore import app_toml, payloads
+    from devstore import app_toml
+    from devstore.webhooks import payloads
 
     path = Path(__file__).resolve().parents[2] / "shopify.app.toml"
     if not path.is_file():

@@ -60,11 +60,11 @@ def test_a_child_the_query_does_not_select_is_refused():
 
 
 def test_the_stand_ins_grouped_and_ungrouped_files_of_a_generated_shop_give_the_same_orders():
-    from devstore import bulk
-    from devstore.admin_graphql import ResolverContext, prepare
+    from devstore.admin.bulk import operations
+    from devstore.admin.engine import ResolverContext, prepare
     from devstore.config import DevstoreConfig
-    from devstore.generator import Generator
-    from devstore.state import Store
+    from devstore.generator.timeline import Generator
+    from devstore.store.state import Store
 
     store = Store()
     shop, _ = store.create_shop("jsonl.myshopify.com", scopes="read_orders,read_all_orders")
@@ -82,7 +82,7 @@ def test_the_stand_ins_grouped_and_ungrouped_files_of_a_generated_shop_give_the_
     ).run()
     context = ResolverContext(store, shop, DevstoreConfig(), "read_orders,read_all_orders")
     files = {
-        group: bulk.execute(prepare(orders_query("")), context, group=group, seed=42)[0]
+        group: operations.execute(prepare(orders_query("")), context, group=group, seed=42)[0]
         for group in (True, False)
     }
     assert files[True] != files[False] and sorted(files[True].splitlines()) == sorted(

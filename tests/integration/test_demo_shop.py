@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 from support import Merchant, install
 
-from devstore import demo_scenario
-from devstore.demo import allow_full_history
+from devstore.demo import scenario
+from devstore.demo.__main__ import allow_full_history
 
 ORDERS = 1200  # the demo makes 2,500; fewer keep the test quick, the profiles still show
 DEMO_SCOPES = "read_orders,write_discounts,read_customers"
@@ -50,7 +50,7 @@ def _install_done(runtime, merchant, seconds: float = 60) -> None:
 def test_the_demo_shop_adds_up_and_tells_each_creators_story(merchant, runtime, stand_in, shop_domain):
     _install_done(runtime, merchant)
     started = time.monotonic()
-    made = demo_scenario.seed(
+    made = scenario.seed(
         merchant.app_url,
         stand_in.url,
         shop_domain,
@@ -66,7 +66,7 @@ def test_the_demo_shop_adds_up_and_tells_each_creators_story(merchant, runtime, 
 
     today = date.today()
     params = {
-        "from": (today - timedelta(days=demo_scenario.DAYS + 2)).isoformat(),  # all of the history,
+        "from": (today - timedelta(days=scenario.DAYS + 2)).isoformat(),  # all of the history,
         "to": (today + timedelta(days=1)).isoformat(),  # whatever the shop's time zone
         "as_of": today.isoformat(),
     }

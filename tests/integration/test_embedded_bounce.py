@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import requests
 from support import API_SECRET, bearer, install
 
-from devstore.oauth import host_param, query_hmac
+from devstore.oauth.authorize import host_param, query_hmac
 
 
 class _Scripts(HTMLParser):

@@ -20,7 +20,7 @@ from shopify_roi.migrate import alembic_config
 from shopify_roi.shopify_client.admin import QUERIES, AdminClient, AdminError
 
 ROOT = Path(__file__).resolve().parents[2]
-VENDORED = ROOT / "devstore" / "schema" / "admin-schema-2026-10.json.gz"
+VENDORED = ROOT / "devstore" / "admin" / "schema" / "admin-schema-2026-10.json.gz"
 SHARED = ROOT.parent / "shared" / "shopify" / "admin-schema-2026-10.json.gz"
 
 
