@@ -7,6 +7,7 @@ postgresql://postgres@127.0.0.1:5432), named roi_bench_<script>..., dropped at t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -196,10 +197,8 @@ class RssSampler:
         total = self.proc.memory_info().rss
         if self.children:
             for child in self.proc.children(recursive=True):
-                try:
+                with contextlib.suppress(Exception):  # a child that just ended
                     total += child.memory_info().rss
-                except Exception:  # noqa: BLE001 - a child that just ended
-                    pass
         return total
 
     def _run(self) -> None:
@@ -273,7 +272,8 @@ def session_token(shop: str, api_key: str = DEMO_KEY, secret: str = DEMO_SECRET,
 
 
 def creator_profiles(n: int) -> list[dict]:
-    """`n` creators for the stand-in's generator: handles creator001..., codes C001..., a long tail of weights."""
+    """`n` creators for the stand-in's generator: handles creator001..., codes C001..., a long tail of
+    weights."""
     return [
         {
             "handle": f"creator{i:03d}",

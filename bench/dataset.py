@@ -38,7 +38,7 @@ class _Copy:
 
     def __init__(self, cur, table: str, columns: str):
         self.cur, self.sql, self.n = cur, f"COPY {table} ({columns}) FROM STDIN", 0
-        self.file = tempfile.TemporaryFile("w+")
+        self.file = tempfile.TemporaryFile("w+")  # noqa: SIM115 - written row by row, closed in close()
 
     def row(self, *values) -> None:
         self.file.write(
@@ -158,8 +158,8 @@ def load(
         for k in range(10):
             campaign_ids.append(
                 cur.execute(
-                    "INSERT INTO campaigns (shop_id, name, slug, status, created_at) VALUES (%s, %s, %s, 'active', now()) "
-                    "RETURNING id",
+                    "INSERT INTO campaigns (shop_id, name, slug, status, created_at) "
+                    "VALUES (%s, %s, %s, 'active', now()) RETURNING id",
                     (shop_id, f"Campaign {k}", f"campaign-{k}"),
                 ).fetchone()[0]
             )
@@ -193,7 +193,8 @@ def load(
                 day = (day + timedelta(days=32)).replace(day=1)
         sp.close()
         log(
-            f"    creators, codes, links, campaigns, {spend_rows} spend entries ({time.perf_counter() - started:.0f} s)"
+            f"    creators, codes, links, campaigns, {spend_rows} spend entries "
+            f"({time.perf_counter() - started:.0f} s)"
         )
 
         # Clicks --------------------------------------------------------------------------------------
@@ -230,8 +231,8 @@ def load(
             "orders",
             "id, shop_id, shopify_id, name, created_at, shopify_updated_at, cancelled_at, "
             "financial_status, test, seeding, counted, taxes_included, currency, customer_id, gross, "
-            "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, stored_at, "
-            "signal_code, signal_link, referrer_host",
+            "discounts, line_tax, revenue, signals, creator_id, rule, contested, is_first, source, "
+            "stored_at, signal_code, signal_link, referrer_host",
         )
         lc = _Copy(cur, "order_lines", "id, shop_id, order_id, shopify_id, quantity, price, discount, tax")
         rc = _Copy(
@@ -370,7 +371,7 @@ def load(
             if status == "refunded" or (counted and rng.random() < 0.08):
                 when = cancelled if status == "refunded" else created + rng.uniform(3, 25) * 86400
                 whole = status == "refunded" or rng.random() < 0.4
-                for lid, lsid, qty, price, d, t in lines if whole else [rng.choice(lines)]:
+                for _lid, lsid, qty, price, d, t in lines if whole else [rng.choice(lines)]:
                     q = qty if whole else 1
                     refund_lines.append((lsid, q, (price * q - d * q // qty), t * q // qty))
                 if when < now:
@@ -406,7 +407,8 @@ def load(
         conn.autocommit = False
         rollup_seconds = build_rollup(url, shop_id)
         log(
-            f"    daily rollup built by the app in {rollup_seconds:.1f} s ({time.perf_counter() - started:.0f} s)"
+            f"    daily rollup built by the app in {rollup_seconds:.1f} s "
+            f"({time.perf_counter() - started:.0f} s)"
         )
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
@@ -422,7 +424,8 @@ def load(
 
 
 def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], codes: list[str]) -> tuple:
-    """What orders.Attributor.leak_signals stores: the winner's code used, its link named, the referrer's host."""
+    """What orders.Attributor.leak_signals stores: the winner's code used, its link named, the referrer's
+    host."""
     from shopify_roi.services.metrics.leaks import host
 
     used = [c.upper() for c in signals["codes"]]
@@ -436,33 +439,37 @@ def _leak_signals(signals: dict, creator_idx: int | None, handles: list[str], co
 
 
 def _read_facts(cur, shop_id: int) -> None:
-    """The read facts orders.refresh_facts keeps, set-based: returns per order, then each first order's gap to
-    the customer's next counted order and net revenue within 30/90/180/365 days."""
+    """The read facts orders.refresh_facts keeps, set-based: returns per order, then each first order's gap
+    to the customer's next counted order and net revenue within 30/90/180/365 days."""
     cur.execute(
         """UPDATE orders o SET returns = r.net, refunded_lines = r.lines
-                   FROM (SELECT order_shopify_id, sum(subtotal) AS net, bool_or(has_lines) AS lines FROM refunds
-                         WHERE shop_id = %s GROUP BY order_shopify_id) r
+                   FROM (SELECT order_shopify_id, sum(subtotal) AS net, bool_or(has_lines) AS lines
+                         FROM refunds WHERE shop_id = %s GROUP BY order_shopify_id) r
                    WHERE o.shop_id = %s AND o.shopify_id = r.order_shopify_id""",
         (shop_id, shop_id),
     )  # prices exclude tax
     ltv = ", ".join(
-        f"sum(x.revenue - x.returns) FILTER (WHERE x.created_at <= f.created_at + interval '{n} days') AS l{n}"
+        f"sum(x.revenue - x.returns) FILTER (WHERE x.created_at <= f.created_at + interval '{n} days') "
+        f"AS l{n}"
         for n in (30, 90, 180, 365)
     )
     cur.execute(
-        f"""UPDATE orders o SET next_gap_us = a.gap, ltv_30 = a.l30, ltv_90 = a.l90, ltv_180 = a.l180, ltv_365 = a.l365
-                    FROM (SELECT f.id, (extract(epoch FROM min(x.created_at) FILTER (WHERE x.created_at > f.created_at)
-                                                 - f.created_at) * 1000000)::bigint AS gap, {ltv}
-                          FROM orders f JOIN orders x ON x.shop_id = f.shop_id AND x.customer_id = f.customer_id
-                                                     AND x.counted AND x.created_at >= f.created_at
-                          WHERE f.shop_id = %s AND f.is_first GROUP BY f.id) a
-                    WHERE o.id = a.id""",
+        f"""UPDATE orders o
+            SET next_gap_us = a.gap, ltv_30 = a.l30, ltv_90 = a.l90, ltv_180 = a.l180, ltv_365 = a.l365
+            FROM (SELECT f.id,
+                         (extract(epoch FROM min(x.created_at) FILTER (WHERE x.created_at > f.created_at)
+                                             - f.created_at) * 1000000)::bigint AS gap,
+                         {ltv}
+                  FROM orders f JOIN orders x ON x.shop_id = f.shop_id AND x.customer_id = f.customer_id
+                                             AND x.counted AND x.created_at >= f.created_at
+                  WHERE f.shop_id = %s AND f.is_first GROUP BY f.id) a
+            WHERE o.id = a.id""",
         (shop_id,),
     )
 
 
 def build_rollup(url: str, shop_id: int) -> float:
-    """The app's own first-read rebuild of the shop's daily rollup (services/rollups.ensure), timed."""
+    """The app's own first-read rebuild of the shop's daily rollup (services/metrics/rollups.refresh), timed."""
     from sqlalchemy.orm import Session
 
     from shopify_roi.db import make_engine
@@ -474,7 +481,7 @@ def build_rollup(url: str, shop_id: int) -> float:
     )
     started = time.perf_counter()
     with Session(engine) as session:
-        rollups.ensure(session, session.get(Shop, shop_id))
+        rollups.refresh(session, session.get(Shop, shop_id))
         session.commit()
     engine.dispose()
     return time.perf_counter() - started

@@ -198,7 +198,8 @@ def main() -> None:
                             conn.delete(bare_key)  # the bodies: ~7 KB each, do not keep them in Redis
                         results.setdefault(f"{name}-{mode}", []).append(stats)
                         print(
-                            f"  round {round_no + 1} {name:4s} {mode:5s}: {stats['per_s']:7.0f} acknowledged/s "
+                            f"  round {round_no + 1} {name:4s} {mode:5s}: "
+                            f"{stats['per_s']:7.0f} acknowledged/s "
                             f"(stored {stats['stored']}, wrk 2xx {stats['ok']}, errors {stats['errors']}), "
                             f"p50 {stats['p50'] / 1000:.1f} ms, p99 {stats['p99'] / 1000:.1f} ms",
                             flush=True,
@@ -231,11 +232,13 @@ def main() -> None:
         f" --worker-connections {args.worker_connections}" if args.worker_connections else ""
     )
     print(
-        f"ingest ({common.nproc()} cores, gunicorn {args.workers}x{args.threads} {kind}, ~{size / 1024:.1f} KB orders/create): "
+        f"ingest ({common.nproc()} cores, gunicorn {args.workers}x{args.threads} {kind}, "
+        f"~{size / 1024:.1f} KB orders/create): "
         f"full speed app {app['per_s']:.0f}/s p50 {app['p50'] / 1000:.1f} ms p99 {app['p99'] / 1000:.1f} ms, "
         f"bare {bare['per_s']:.0f}/s p50 {bare['p50'] / 1000:.1f} ms p99 {bare['p99'] / 1000:.1f} ms, "
         f"app/bare {app['per_s'] / bare['per_s']:.0%}; "
-        f"at {args.rate}/s app {app_p['per_s']:.0f}/s p50 {app_p['p50'] / 1000:.1f} ms p99 {app_p['p99'] / 1000:.1f} ms, "
+        f"at {args.rate}/s app {app_p['per_s']:.0f}/s "
+        f"p50 {app_p['p50'] / 1000:.1f} ms p99 {app_p['p99'] / 1000:.1f} ms, "
         f"bare {bare_p['per_s']:.0f}/s p50 {bare_p['p50'] / 1000:.1f} ms p99 {bare_p['p99'] / 1000:.1f} ms"
     )
 

@@ -15,7 +15,7 @@ Two shops:
 Run (PostgreSQL on 127.0.0.1; chromium at /usr/bin/chromium, driven by Playwright):
   python bench/page_load.py                          # both shops; builds its own 1M-order database (~4 min)
   python bench/page_load.py --shops demo             # the demo shop only (~1 min)
-  python bench/roi_queries.py --keep && python bench/page_load.py --db roi_bench_roi --reuse   # reuse its data
+  python bench/roi_queries.py --keep && python bench/page_load.py --db roi_bench_roi --reuse  # its data
 """
 
 from __future__ import annotations
@@ -56,10 +56,13 @@ MEASURE = """() => new Promise(resolve => {
     resolve({
       lcp: lcp ? lcp.startTime : null,
       lcp_element: el ? (el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                         (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : '')) : null,
+                         (el.className && typeof el.className === 'string'
+                            ? '.' + el.className.split(' ')[0] : '')) : null,
       nav_bytes: nav ? nav.transferSize : 0,
       res_bytes: res.reduce((a, r) => a + r.transferSize, 0),
-      resources: res.map(r => [r.name.replace(location.origin, ''), r.transferSize, Math.round(r.responseEnd)]),
+      resources: res.map(r => [
+        r.name.replace(location.origin, ''), r.transferSize, Math.round(r.responseEnd),
+      ]),
       time_origin: performance.timeOrigin,
       now: performance.now(),
     });
@@ -146,9 +149,10 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
     last = runs[-1]
     slowest = sorted(last["resources"], key=lambda r: -r[2])[:4]
     print(
-        f"  {label}: LCP {', '.join(f'{x:.2f}' for x in lcps)} s (element {last['lcp_element']}); ROI table rendered by "
-        f"{readies} s; LCP from the admin's start "
-        f"{statistics.median(r['lcp_from_admin'] for r in runs) / 1000:.2f} s; transfer {last['bytes'] / 1024:.0f} KB "
+        f"  {label}: LCP {', '.join(f'{x:.2f}' for x in lcps)} s (element {last['lcp_element']}); "
+        f"ROI table rendered by {readies} s; LCP from the admin's start "
+        f"{statistics.median(r['lcp_from_admin'] for r in runs) / 1000:.2f} s; "
+        f"transfer {last['bytes'] / 1024:.0f} KB "
         f"(document {last['nav_bytes'] / 1024:.0f} KB + {len(last['resources'])} resources); last responses: "
         + ", ".join(f"{name[:70]} at {end} ms" for name, _, end in slowest),
         flush=True,
@@ -188,31 +192,30 @@ def demo_shop(loads: int) -> dict:
         SHOPIFY_ROI_DATA_DIR=str(tmp),
         PYTHONPATH=str(common.ROOT),
     )
-    log = open(tmp / "demo.out", "w+")
-    proc = subprocess.Popen(
-        [str(common.BIN / "python"), "-m", "devstore.demo"],
-        env=env,
-        cwd=common.ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        started = time.time()
-        admin = None
-        while admin is None:
-            if proc.poll() is not None or time.time() - started > 600:
-                raise SystemExit("the demo did not start:\n" + (tmp / "demo.out").read_text()[-2000:])
-            match = re.search(
-                r"Open the embedded app in the stand-in admin:\s+(\S+)", (tmp / "demo.out").read_text()
-            )
-            admin = match.group(1) if match else None
-            time.sleep(0.5)
-        print(f"  demo ready in {time.time() - started:.0f} s", flush=True)
-        return measure("demo shop", admin, f"http://127.0.0.1:{app_port}", loads)
-    finally:
-        common.stop(proc, timeout=30)
-        log.close()
+    with open(tmp / "demo.out", "w+") as log:
+        proc = subprocess.Popen(
+            [str(common.BIN / "python"), "-m", "devstore.demo"],
+            env=env,
+            cwd=common.ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            started = time.time()
+            admin = None
+            while admin is None:
+                if proc.poll() is not None or time.time() - started > 600:
+                    raise SystemExit("the demo did not start:\n" + (tmp / "demo.out").read_text()[-2000:])
+                match = re.search(
+                    r"Open the embedded app in the stand-in admin:\s+(\S+)", (tmp / "demo.out").read_text()
+                )
+                admin = match.group(1) if match else None
+                time.sleep(0.5)
+            print(f"  demo ready in {time.time() - started:.0f} s", flush=True)
+            return measure("demo shop", admin, f"http://127.0.0.1:{app_port}", loads)
+        finally:
+            common.stop(proc, timeout=30)
         for path in sorted(tmp.rglob("*"), reverse=True):
             path.unlink() if path.is_file() else path.rmdir()
         tmp.rmdir()
@@ -279,8 +282,9 @@ def main() -> None:
     if "big" in args.shops:
         results["big"] = big_shop(args.loads, args.db, args.reuse, args.orders, args.keep)
     parts = [
-        f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), table rendered {r['ready_median']:.2f} s, "
-        f"transfer {r['bytes'] / 1024:.0f} KB, range change median {r['range_median']:.0f} ms (max {r['range_max']:.0f} ms), "
+        f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), "
+        f"table rendered {r['ready_median']:.2f} s, transfer {r['bytes'] / 1024:.0f} KB, "
+        f"range change median {r['range_median']:.0f} ms (max {r['range_max']:.0f} ms), "
         f"sort max {r['sort_max']:.0f} ms"
         for name, r in results.items()
     ]

@@ -36,10 +36,14 @@ class FakeApp:
         self.server.app = self._flask()
 
     def page(self, head: str, body: str = "") -> str:
-        return f'<!DOCTYPE html><html><head><meta charset="utf-8">{head}</head><body>{body}<p id="done">done</p></body></html>'
+        return (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8">{head}</head>'
+            f'<body>{body}<p id="done">done</p></body></html>'
+        )
 
     def bridge(self, attrs: str = "", src: str | None = None) -> str:
-        return f'<meta name="shopify-api-key" content="{API_KEY}"><script src="{src or self.shim}"{attrs}></script>'
+        key = f'<meta name="shopify-api-key" content="{API_KEY}">'
+        return f'{key}<script src="{src or self.shim}"{attrs}></script>'
 
     def _flask(self) -> Flask:
         app = Flask("fake_app")

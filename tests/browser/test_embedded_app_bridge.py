@@ -84,7 +84,8 @@ def _app_frame(page, app_url: str):
 
 
 def _wait_until_refused(app_url: str, token: str) -> None:
-    """Real time passes until the app refuses `token` (exp, plus the 10 s leeway Shopify's libraries allow)."""
+    """Real time passes until the app refuses `token` (exp, plus the 10 s leeway Shopify's libraries
+    allow)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if requests.get(app_url + "/api/shop", headers=bearer(token), timeout=10).status_code == 401:

@@ -1,4 +1,5 @@
-"""The embedded ROI page as the owner reads it inside the admin frame (App Bridge emulated by the stand-in)."""
+"""The embedded ROI page as the owner reads it inside the admin frame (App Bridge emulated by the
+stand-in)."""
 
 from __future__ import annotations
 
@@ -160,7 +161,8 @@ def test_worked_example_3_reads_as_metrics_md_says(
         "€40.50",
         "€76.50",
     ]
-    # Cohort as of 1 July: 90 days: 3 mature, 1 ordered again (33.3 %); LTV-90 = (85 + 70 + 54 + 0) / 3 = 69.67.
+    # Cohort as of 1 July: 90 days: 3 mature, 1 ordered again (33.3 %);
+    # LTV-90 = (85 + 70 + 54 + 0) / 3 = 69.67.
     ninety = frame.locator("#cohort-table tbody tr", has_text="90 days")
     assert [c.strip() for c in ninety.locator("td").all_inner_texts()] == [
         "90 days",
@@ -211,7 +213,8 @@ def test_worked_example_3_reads_as_metrics_md_says(
 def _shop_with_creators(merchant, runtime, stand_in, shop_domain) -> date:
     """Four creators and five months of orders from the stand-in's generator, delivered as webhooks.
 
-    Spend is set so their ROAS differ; dana has none, not even commission (no ROAS: left out of the chart, "—" in the table)."""
+    Spend is set so their ROAS differ; dana has none, not even commission (no ROAS: left out of the
+    chart, "—" in the table)."""
     today = datetime.now(UTC).date()
     for handle, code, pct, commission in (
         ("anna", "ANNA15", "15", "10"),
@@ -320,7 +323,8 @@ def test_range_change_sort_drill_down_and_csv_export(
     frame.select_option("#roi-range", "last_6_months")
     frame.locator("body[data-roi-range$='.." + today + "']").wait_for()
     frame.wait_for_function(
-        "() => !document.querySelector('#roi-body.loading') && document.querySelector('#roi-range').value === 'last_6_months'"
+        "() => !document.querySelector('#roi-body.loading')"
+        " && document.querySelector('#roi-range').value === 'last_6_months'"
     )
     fetched.clear()
     before = _ready(frame)
@@ -479,7 +483,8 @@ def test_worked_examples_1_and_2_read_as_metrics_md_says(merchant, runtime, shop
     frame = open_roi()
     _set_custom_range(frame, "2026-02-01", "2026-02-28")
     one = frame.locator("#roi-table tbody tr[data-handle=casestudy]")
-    # Example 1: ROAS 156,000 / 22,500 = 6.9333 -> 6.93; ROI 593.3 %; CPA 22,500 / 1,560 = 14.423 -> 14.42 (the seed's "CAC").
+    # Example 1: ROAS 156,000 / 22,500 = 6.9333 -> 6.93; ROI 593.3 %;
+    # CPA 22,500 / 1,560 = 14.423 -> 14.42 (the seed's "CAC").
     assert _cell(one, "roas")[0] == "6.93" and _cell(one, "roi") == ["593.3%"]
     assert "CPA €14.42" in _cell(one, "cac")
     two = frame.locator("#roi-table tbody tr[data-handle=seedfour]")

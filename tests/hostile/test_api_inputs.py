@@ -265,7 +265,8 @@ def test_unauthenticated_hostile_requests_are_401_whatever_the_body(hostile, see
 
 
 def _sign(claims: dict) -> str:
-    """An HS256 JWT signed with the app secret, whatever the claims hold (PyJWT refuses to encode odd ones)."""
+    """An HS256 JWT signed with the app secret, whatever the claims hold (PyJWT refuses to encode odd
+    ones)."""
 
     def b64(raw: bytes) -> str:
         return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
@@ -280,7 +281,8 @@ CLAIMS = ("iss", "dest", "aud", "sub", "exp", "nbf", "iat", "jti", "sid")
 @given(data=st.data())
 @hostile_settings(max_examples=60)
 def test_hostile_session_tokens_are_401(hostile, data):
-    """Garbage, JWT-shaped garbage, and tokens signed with the real secret whose claims are of the wrong kind."""
+    """Garbage, JWT-shaped garbage, and tokens signed with the real secret whose claims are of the wrong
+    kind."""
     now = int(time.time())
     kind = data.draw(st.sampled_from(["text", "jwt-shaped", "signed"]))
     if kind == "text":

@@ -139,8 +139,9 @@ def test_customer_redact_forgets_the_customer_and_changes_no_figure(hostile):
     shop, orders = _shop_with_orders(hostile, "forgetful")
     before = _metrics(hostile, shop)
     anna = before["creators"][0]
-    # Worked by hand: Anna's orders are C1 (100.00), C2 (80.00), C3 (60.00), each 15% off: revenue 85 + 68 + 51 = 204.00.
-    # New customers: C1 and C2 (C3 first bought in January). Of those, C1 ordered again within 90 days: repeat 1/2.
+    # Worked by hand: Anna's orders are C1 (100.00), C2 (80.00), C3 (60.00), each 15% off:
+    # revenue 85 + 68 + 51 = 204.00. New customers: C1 and C2 (C3 first bought in January).
+    # Of those, C1 ordered again within 90 days: repeat 1/2.
     assert (anna["orders"], Decimal(anna["revenue"]), anna["new_customers"]) == (3, Decimal("204.00"), 2)
     assert Decimal(anna["repeat_rate_90d"]) == Decimal("0.5")
     c1 = str(orders["c1-mar"]["customer"]["id"])

@@ -61,7 +61,8 @@ def test_a_client_over_the_limit_gets_429_with_retry_after_and_others_are_served
 
 
 def test_the_address_is_the_one_the_proxy_saw_not_one_the_client_made_up(limited):
-    # Behind one proxy (PROXY_HOPS=1), the proxy appends the real address: a forged first entry changes nothing.
+    # Behind one proxy (PROXY_HOPS=1), the proxy appends the real address: a forged first entry changes
+    # nothing.
     answers = [_follow(limited.link, f"10.0.0.{n}, 203.0.113.50") for n in range(LIMIT + 1)]
     assert [a.status_code for a in answers][-1] == 429
 

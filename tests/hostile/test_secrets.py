@@ -14,16 +14,14 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import factories
 import pytest
 import requests
 from click.testing import CliRunner
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from hostile_support import HostileServer, module_settings, session_token, truncate
-from sqlalchemy import select
 from support import API_SECRET, install
 from werkzeug.serving import WSGIRequestHandler, make_server
-
-from shopify_roi.models import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +47,7 @@ class LoggingServer:
 
 def _tokens(hostile) -> set[str]:
     with hostile.runtime.db.session() as session:
-        shop = session.scalar(select(Shop).where(Shop.domain == hostile.shop))
+        shop = factories.shop_named(session, hostile.shop)
         return {
             hostile.runtime.cipher.decrypt(shop.access_token_enc),
             hostile.runtime.cipher.decrypt(shop.refresh_token_enc),
@@ -164,8 +162,8 @@ def test_every_hmac_and_token_comparison_is_constant_time():
     for path in (ROOT / "shopify_roi").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
             if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops):
-                # A SQL condition on a model column (`OAuthState.nonce == nonce`) is a database lookup, reached
-                # only after the callback's HMAC was verified in constant time.
+                # A SQL condition on a model column (`OAuthState.nonce == nonce`) is a database lookup,
+                # reached only after the callback's HMAC was verified in constant time.
                 left = node.left
                 if (
                     isinstance(left, ast.Attribute)
@@ -207,10 +205,10 @@ def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, s
         assert "re-encrypted the tokens of 1 shops" in result.output
         # The new key alone now reads them, the old alone no longer does; the raw tokens are unchanged.
         with hostile.runtime.db.session() as session:
-            shop = session.scalar(select(Shop).where(Shop.domain == hostile.shop))
+            shop = factories.shop_named(session, hostile.shop)
             stored = (shop.access_token_enc, shop.refresh_token_enc)
         assert {Fernet(new_key).decrypt(c.encode()).decode() for c in stored} == before
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidToken):
             Fernet(old_key).decrypt(stored[0].encode())
         # The app restarted with only the new key works on, and the command is safe to run again.
         restarted = hostile.settings.with_(token_encryption_key=new_key)
@@ -245,7 +243,8 @@ def test_a_comma_separated_key_list_is_valid_configuration_and_a_bad_key_is_name
 
 
 def test_the_embedded_page_may_be_framed_only_by_its_own_shops_admin(database_url, redis_url, stand_in):
-    """With real Shopify's origins: frame-ancestors names https://{shop} and admin.shopify.com, nothing else."""
+    """With real Shopify's origins: frame-ancestors names https://{shop} and admin.shopify.com, nothing
+    else."""
     from shopify_roi.app import create_app
 
     truncate(database_url)
@@ -258,15 +257,7 @@ def test_the_embedded_page_may_be_framed_only_by_its_own_shops_admin(database_ur
         shops = ["anna-shop.myshopify.com", "ben-shop.myshopify.com"]
         with rt.db.session() as session:
             for domain in shops:
-                session.add(
-                    Shop(
-                        domain=domain,
-                        scopes="read_orders",
-                        token_generation=1,
-                        access_token_enc=rt.cipher.encrypt("t"),
-                        refresh_token_enc=rt.cipher.encrypt("r"),
-                    )
-                )
+                factories.shop(session, rt.cipher, domain=domain, scopes="read_orders")
         client = app.test_client()
         for domain in shops:
             page = client.get(

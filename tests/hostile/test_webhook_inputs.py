@@ -400,8 +400,9 @@ def test_a_10_mb_body_is_413_and_a_big_real_order_is_not(hostile, templates):
     resp, _ = post(hostile, "orders/create", raw)
     assert resp.status_code == 413 and "WEBHOOK_MAX_BODY_BYTES" in resp.json()["message"]
     assert hostile.stored.digest() == before
-    # A 1,500-line order fits: 1.5 MB in the stand-in's shape; Shopify's lines carry more (tax lines, properties,
-    # duties: 2-4 KB each), and refunds and fulfilments repeat them, so a big real order runs to several MB.
+    # A 1,500-line order fits: 1.5 MB in the stand-in's shape; Shopify's lines carry more (tax lines,
+    # properties, duties: 2-4 KB each), and refunds and fulfilments repeat them, so a big real order runs
+    # to several MB.
     order = copy.deepcopy(templates["orders/create"])
     line = order["line_items"][0]
     order["line_items"] = [{**copy.deepcopy(line), "id": 10**15 + i} for i in range(1500)]

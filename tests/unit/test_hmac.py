@@ -28,7 +28,8 @@ def test_previous_secret_is_accepted_during_rotation():
     assert webhook_hmac.verify(BODY, WEBHOOK_VECTOR, ["new-secret", "hush-0123456789"]).ok
 
 
-# printf '%s' 'code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com&state=0.6784241404160823&timestamp=1337178173' \
+# printf '%s' 'code=0907a61c0c8d55e99db179b68161bc00&shop=some-shop.myshopify.com'\
+# '&state=0.6784241404160823&timestamp=1337178173' \
 #   | openssl dgst -sha256 -hmac 'hush-0123456789'
 QUERY_VECTOR = "6ab1dc68fd7fe1258ab39b2cc89750fe70b40f7197b7e4cb130874c3a30d6c75"
 QUERY = {
