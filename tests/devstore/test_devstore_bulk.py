@@ -6,59 +6,14 @@ The validator's refusals are in test_devstore_bulk_rules.py."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import requests
+from devstore_bulk_support import INNER, RUN, RUN_GROUPED, gql, run_bulk
 from devstore_order_support import code, line
 from devstore_support import Api
 
-RUN = """mutation Run($q: String!) { bulkOperationRunQuery(query: $q) {
-  bulkOperation { id status } userErrors { field code message } } }"""
-RUN_GROUPED = """mutation Run($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) {
-  bulkOperation { id status } userErrors { field code message } } }"""
-POLL = """query Poll($id: ID!) { bulkOperation(id: $id) {
-  id status errorCode objectCount rootObjectCount fileSize url partialDataUrl createdAt completedAt query } }"""
 NODE = """query N($id: ID!) { node(id: $id) { ... on BulkOperation { id status url } } }"""
-INNER = """{
-  orders(query: "updated_at:>='2026-01-01T00:00:00Z' AND created_at:<=2026-12-31") {
-    edges { node {
-      id legacyResourceId name createdAt updatedAt processedAt cancelledAt test taxesIncluded
-      currencyCode presentmentCurrencyCode displayFinancialStatus discountCodes
-      customAttributes { key value } tags customer { id }
-      customerJourneySummary { lastVisit { landingPage referrerUrl } }
-      lineItems { edges { node {
-        id quantity originalUnitPriceSet { shopMoney { amount currencyCode } }
-        discountAllocations { allocatedAmountSet { shopMoney { amount } } }
-        taxLines { priceSet { shopMoney { amount } } } } } }
-      refunds { id createdAt }
-    } }
-  }
-}"""
-
-
-def gql(api, token, query, **variables) -> dict:
-    response = api.graphql(query, token, variables)
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return body["data"]
-
-
-def wait_done(api, token, op_id, timeout=10.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        op = gql(api, token, POLL, id=op_id)["bulkOperation"]
-        if op["status"] not in ("CREATED", "RUNNING"):
-            return op
-        time.sleep(0.05)
-    raise TimeoutError(op_id)
-
-
-def run_bulk(api, token, inner=INNER, run=RUN) -> dict:
-    answer = gql(api, token, run, q=inner)["bulkOperationRunQuery"]
-    assert answer["userErrors"] == [], answer
-    return wait_done(api, token, answer["bulkOperation"]["id"])
 
 
 def place_three(devstore, shop, when="2026-11-01T10:00:00-05:00") -> list[dict]:

@@ -7,7 +7,7 @@ the docs forbid without a published answer (top-level ``nodes``, two top-level f
 from __future__ import annotations
 
 import pytest
-from test_devstore_bulk import RUN, gql, run_bulk
+from devstore_bulk_support import RUN, gql, run_bulk
 
 ORDERS_QUERY_REFUSED_BY_SHOPIFY = """{
   orders(query: "created_at:>=2026-01-01") {

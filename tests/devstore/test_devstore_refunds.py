@@ -3,9 +3,9 @@ its order, null where the token may not see it."""
 
 from __future__ import annotations
 
+from devstore_bulk_support import gql
 from devstore_order_support import line
 from devstore_support import Api
-from test_devstore_bulk import gql
 
 LINES = """query Lines($ids: [ID!]!, $after: String) { nodes(ids: $ids) { __typename ... on Refund {
   id createdAt order { id }
