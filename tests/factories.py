@@ -119,7 +119,8 @@ def orders(
 
 
 def order(session: Session, shop: Shop, lines: Iterable[dict] = (), **overrides) -> Order:
-    """One order (see `orders`) with its lines: dicts of OrderLine columns (`price`, `quantity`, ...)."""
+    """One order (see `orders`) with its lines: dicts of OrderLine columns (`price`, `quantity`, ...);
+    its money columns are set apart (`revenue`, `gross`), not summed from the lines."""
     row = orders(session, shop, 1, **overrides)[0]
     for line in lines:
         _add(
@@ -130,7 +131,8 @@ def order(session: Session, shop: Shop, lines: Iterable[dict] = (), **overrides)
 
 
 def refund(session: Session, order: Order, lines: Iterable[dict] = (), **overrides) -> Refund:
-    """A refund of `order`; its subtotal and tax are the lines' sums unless given."""
+    """A refund of `order`; its subtotal and tax are the lines' sums unless given. The order's read facts
+    (its returns) are refreshed, as the worker's batch refreshes them."""
     lines = list(lines)
     fields = {
         "shop_id": order.shop_id,
@@ -145,6 +147,7 @@ def refund(session: Session, order: Order, lines: Iterable[dict] = (), **overrid
     for line in lines:
         defaults = {"shop_id": order.shop_id, "refund_id": row.id, "shopify_id": str(_next()), "quantity": 1}
         _add(session, RefundLine(**(defaults | line)))
+    refresh_facts(session, order.shop_id, set(), {order.shopify_id})
     return row
 
 
