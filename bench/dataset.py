@@ -469,7 +469,8 @@ def _read_facts(cur, shop_id: int) -> None:
 
 
 def build_rollup(url: str, shop_id: int) -> float:
-    """The app's own first-read rebuild of the shop's daily rollup (services/metrics/rollups.refresh), timed."""
+    """The app's own first-read rebuild of the shop's daily rollup (services/metrics/rollups.refresh),
+    timed."""
     from sqlalchemy.orm import Session
 
     from shopify_roi.db import make_engine

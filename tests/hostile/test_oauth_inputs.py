@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import API_SECRET, callback_params
 
-from devstore.oauth.authorize import query_hmac  # the stand-in's own signing (not the app's): an outside check
+# the stand-in's own signing (not the app's): an outside check
+from devstore.oauth.authorize import query_hmac
 
 FIELDS = (
     "shop",
