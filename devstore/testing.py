@@ -80,7 +80,8 @@ class ControlClient:
         return self._call("GET", f"/shops/{shop}/scopes")
 
     def request_scopes(self, shop: str, scopes: list[str]) -> dict:
-        """What ``shopify.scopes.request(scopes)`` reaches: the merchant answers (see ``answer_scope_requests``)."""
+        """What ``shopify.scopes.request(scopes)`` reaches: the merchant answers (see
+        ``answer_scope_requests``)."""
         return self._call("POST", f"/shops/{shop}/scopes/request", {"scopes": scopes})
 
     def revoke_scopes(self, shop: str, scopes: list[str]) -> dict:
@@ -99,7 +100,8 @@ class ControlClient:
         return self._call("POST", f"/shops/{shop}/faults", kw)
 
     def customer_data(self, level: int | None = None, fields: list[str] | None = None) -> dict:
-        """The app's protected customer data approval: {"level", "approved"}; sets it when ``level`` is given."""
+        """The app's protected customer data approval: {"level", "approved"}; sets it when ``level``
+        is given."""
         if level is None:
             return self._call("GET", "/app/customer-data")
         return self._call("POST", "/app/customer-data", {"level": level, "fields": fields or []})

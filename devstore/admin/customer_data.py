@@ -91,7 +91,8 @@ _PERSON_CONTAINERS = ("customer", "billing_address", "shipping_address", "defaul
 
 
 def parse_level(text: str | None) -> frozenset[str]:
-    """``"0"``, ``"1"``, ``"2"`` (every field) or ``"2:email,name"`` -> the approvals. ValueError otherwise."""
+    """``"0"``, ``"1"``, ``"2"`` (every field) or ``"2:email,name"`` -> the approvals. ValueError
+    otherwise."""
     raw = (text or "").strip()
     level, _, fields = raw.partition(":")
     if level not in ("0", "1", "2") or (fields and level != "2"):
@@ -113,7 +114,8 @@ def level_of(approved: frozenset[str]) -> int:
 def _not_approved(config, type_name: str) -> str:
     return (
         f"This app is not approved to access the {type_name} object. See "
-        f"https://partners.shopify.com/{config.partner_id}/apps/{config.app_id}/customer_data for more details."
+        f"https://partners.shopify.com/{config.partner_id}/apps/{config.app_id}/customer_data "
+        "for more details."
     )
 
 

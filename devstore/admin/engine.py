@@ -103,10 +103,7 @@ def get_schema() -> GraphQLSchema:
         if _schema is None:
             with gzip.open(SCHEMA_PATH) as fh:
                 schema = build_client_schema(json.load(fh)["data"])
-            for kind, root in (
-                ("query", schema.query_type),
-                ("mutation", schema.mutation_type),
-            ):
+            for root in (schema.query_type, schema.mutation_type):
                 for name, field in root.fields.items():
                     field.resolve = _not_implemented(name)
             _discover_resolvers()

@@ -59,7 +59,10 @@ def app_frame(shop_domain: str, api_key: str, sub: str = ""):
         return Response("<h1>App not found</h1>", 404, mimetype="text/html")
     if not shop.installed:
         install = f"{config.app_url}/auth?{urlencode({'shop': shop_domain})}"
-        body = f'<p>The app is not installed on {html.escape(shop_domain)}. <a href="{html.escape(install)}">Install it</a>.</p>'
+        body = (
+            f"<p>The app is not installed on {html.escape(shop_domain)}. "
+            f'<a href="{html.escape(install)}">Install it</a>.</p>'
+        )
         return Response(_chrome(shop.name or shop_domain, body), 200, mimetype="text/html")
     issued_at = runtime().store.clock() - id_token_age(shop)
     frame = app_frame_url(config.app_url, shop_domain, config.api_key, config.api_secret, sub, issued_at)
@@ -108,19 +111,25 @@ def admin_host():
 
 def _chrome(shop_name: str, body: str) -> str:
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(shop_name)} · Apps · Shopify (devstore)</title>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(shop_name)} · Apps · Shopify (devstore)</title>
 <style>
- body {{ margin:0; font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif; background:#1a1a1a; }}
- .top {{ height:44px; display:flex; align-items:center; gap:12px; padding:0 16px; color:#e3e3e3; font-size:13px; }}
+ body {{ margin:0; font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,sans-serif;
+   background:#1a1a1a; }}
+ .top {{ height:44px; display:flex; align-items:center; gap:12px; padding:0 16px; color:#e3e3e3;
+   font-size:13px; }}
  .top b {{ color:#fff; }} .tag {{ background:#303030; border-radius:6px; padding:2px 8px; }}
  #admin-loading {{ position:fixed; top:0; left:0; height:3px; width:60%; background:#36fba1; }}
  .shell {{ display:flex; height:calc(100vh - 44px); }}
- nav {{ width:200px; background:#ebebeb; padding:12px; font-size:13px; color:#303030; border-top-left-radius:12px; }}
+ nav {{ width:200px; background:#ebebeb; padding:12px; font-size:13px; color:#303030;
+   border-top-left-radius:12px; }}
  nav div {{ padding:6px 8px; border-radius:8px; }} nav .on {{ background:#fff; font-weight:600; }}
  main {{ flex:1; background:#f1f1f1; }} iframe {{ border:0; width:100%; height:100%; display:block; }}
  main p {{ padding:24px; }}
 </style></head>
 <body><div id="admin-loading" role="progressbar" aria-label="Loading" hidden></div>
-<div class="top"><b>shopify</b><span class="tag">devstore stand-in</span><span>{html.escape(shop_name)}</span></div>
-<div class="shell"><nav><div>Home</div><div>Orders</div><div>Products</div><div>Customers</div><div>Discounts</div>
+<div class="top"><b>shopify</b><span class="tag">devstore stand-in</span>
+<span>{html.escape(shop_name)}</span></div>
+<div class="shell"><nav><div>Home</div><div>Orders</div><div>Products</div><div>Customers</div>
+<div>Discounts</div>
 <div>Apps</div><div class="on">Creator ROI</div></nav><main>{body}</main></div></body></html>"""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 
 from devstore.context import runtime, shop_or_404
-from devstore.discounts import code_discounts
+from devstore.discounts import code_discounts, validation
 from devstore.store.state import Shop
 from devstore.webhooks import discount_events
 
@@ -113,7 +113,7 @@ def create_discount(shop_domain: str):
     store = runtime().store
     try:
         record, errors = code_discounts.create(store, shop, _input(_body()), created_by="admin")
-    except code_discounts.NotImplementedInput as exc:
+    except validation.NotImplementedInput as exc:
         return jsonify(error=str(exc)), 400
     if errors:
         return _refused(errors)
@@ -134,7 +134,7 @@ def edit_discount(shop_domain: str, discount_id: int):
     if data:
         try:
             record, errors, renamed = code_discounts.update(store, shop, discount_id, data)
-        except code_discounts.NotImplementedInput as exc:
+        except validation.NotImplementedInput as exc:
             return jsonify(error=str(exc)), 400
         if errors:
             return _refused(errors)

@@ -2,8 +2,9 @@
 
 - ``GET …/scopes``, ``POST …/scopes/request``, ``POST …/scopes/revoke``: what App Bridge's
   ``shopify.scopes.query/request/revoke`` reach (the admin frame's ``handlers.scopes`` in
-  ``static/admin-host.js`` calls them for the app, as Shopify's admin shows its grant modal); ``POST …/scopes/answer`` sets what the merchant answers
-  a request (``grant``, the default, or ``decline``). Rules in ``access_scopes``.
+  ``app_bridge/static/admin-host.js`` calls them for the app, as Shopify's admin shows its grant
+  modal); ``POST …/scopes/answer`` sets what the merchant answers a request (``grant``, the
+  default, or ``decline``). Rules in ``devstore.oauth.scopes``.
 - ``POST …/token-faults``: ``{"lose_answers": n}``: the next n token grants happen and then
   answer 502, as when a refresh's answer is lost in transit.
 - ``POST …/token-clock``: ``{"advance": seconds}`` moves this shop's token clock forward (token

@@ -31,12 +31,7 @@ def place(shop: Shop, spec: dict) -> tuple[dict, list]:
     """Build and store an order; return (record, events) with the bodies snapshotted."""
     store = runtime().store
     with store.lock:
-        number = len(shop.records.get(order_records.KIND, {})) + 1
-        record = order_records.build(store, shop, spec, number)
-        store.put_record(shop, order_records.KIND, record["id"], record)
-        events = [("orders/create", record["rest"])]
-        if record["rest"]["financial_status"] == "paid":
-            events.append(("orders/paid", record["rest"]))
+        record, events = order_records.place(store, shop, spec)
         return record, order_events.snapshot(events)
 
 
@@ -67,7 +62,7 @@ def create_order(shop_domain: str):
 @bp.get("/shops/<shop:shop_domain>/orders")
 def list_orders(shop_domain: str):
     shop = shop_or_404(shop_domain)
-    return jsonify([order_records.compact(r) for r in runtime().store.records(shop, order_records.KIND)])
+    return jsonify([_compact(r) for r in runtime().store.records(shop, order_records.KIND)])
 
 
 @bp.get("/shops/<shop:shop_domain>/orders/<int:order_id>")
@@ -132,3 +127,26 @@ def webhook_stats(shop_domain: str):
     shop, rt = shop_or_404(shop_domain), runtime()
     order_events.drain(rt.store, shop)
     return jsonify(order_events.stats(rt.store, shop))
+
+
+def _compact(record: dict) -> dict:
+    """The list view: the figures a human scans."""
+    rest = record["rest"]
+    return {
+        "id": rest["id"],
+        "admin_graphql_api_id": rest["admin_graphql_api_id"],
+        "name": rest["name"],
+        "created_at": rest["created_at"],
+        "updated_at": rest["updated_at"],
+        "financial_status": rest["financial_status"],
+        "cancelled_at": rest["cancelled_at"],
+        "test": rest["test"],
+        "customer_id": rest["customer"]["id"],
+        "discount_codes": [c["code"] for c in rest["discount_codes"]],
+        "currency": rest["currency"],
+        "presentment_currency": rest["presentment_currency"],
+        "subtotal_price": rest["subtotal_price"],
+        "total_price": rest["total_price"],
+        "current_total_price": rest["current_total_price"],
+        "refunds": len(rest["refunds"]),
+    }

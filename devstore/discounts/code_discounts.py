@@ -23,14 +23,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 
-from devstore.discounts.validation import (  # noqa: F401 - re-exported for resolvers and control
-    TAKEN_MESSAGE,
-    NotImplementedInput,
-    apply_input,
-    code_errors,
-    parse_time,
-    user_error,
-)
+from devstore.discounts.validation import apply_input, code_errors, user_error
 from devstore.store.state import Shop, Store
 
 KIND = "discounts"

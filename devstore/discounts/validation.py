@@ -71,39 +71,8 @@ def apply_input(record: dict, data: dict, taken: set[str], root: str = "basicCod
     NotImplementedInput for inputs devstore does not model (product/collection items,
     customer/segment/market contexts, discountOnQuantity, minimum quantity is fine).
     """
-    errors: list[dict] = []
-    if "code" in data:
-        errors += code_errors(data["code"], [root, "code"], taken)
-        if not errors:
-            if record["codes"]:
-                record["codes"][0]["code"] = data["code"]
-            else:
-                record["codes"].append({"id": None, "code": data["code"], "created_at": None})
-    elif not record["codes"]:
-        errors.append(user_error([root, "code"], "BLANK", "Code can't be blank"))
-    if "title" in data:
-        if data["title"] is not None and not str(data["title"]).strip():
-            errors.append(user_error([root, "title"], "BLANK", "Title can't be blank"))
-        record["title"] = data["title"]
-    for key, field in (("startsAt", "starts_at"), ("endsAt", "ends_at")):
-        if key in data:
-            try:
-                parsed = parse_time(data[key])
-            except ValueError:
-                errors.append(user_error([root, key], "INVALID", f"{key} is invalid"))
-                continue
-            if key == "startsAt" and parsed is None:
-                errors.append(user_error([root, key], "BLANK", "Starts at can't be blank"))
-                continue
-            record[field] = parsed
-    if record["ends_at"] is not None and record["ends_at"] < record["starts_at"]:
-        errors.append(
-            user_error(
-                [root, "endsAt"],
-                "END_DATE_BEFORE_START_DATE",
-                "Ends at needs to be after starts_at",
-            )
-        )
+    errors = _apply_code_and_title(record, data, taken, root)
+    errors += _apply_dates(record, data, root)
     if "usageLimit" in data:
         if data["usageLimit"] is not None and data["usageLimit"] < 1:
             errors.append(
@@ -130,6 +99,50 @@ def apply_input(record: dict, data: dict, taken: set[str], root: str = "basicCod
     if record["value"] is None and not gets_errors:
         errors.append(user_error([root, "customerGets"], "BLANK", "Customer gets can't be blank"))
     errors += _apply_minimum(record, data, root)
+    return errors
+
+
+def _apply_code_and_title(record: dict, data: dict, taken: set[str], root: str) -> list[dict]:
+    """``code`` (unique in the shop, case-insensitively: ``taken``) and ``title``."""
+    errors: list[dict] = []
+    if "code" in data:
+        errors += code_errors(data["code"], [root, "code"], taken)
+        if not errors:
+            if record["codes"]:
+                record["codes"][0]["code"] = data["code"]
+            else:
+                record["codes"].append({"id": None, "code": data["code"], "created_at": None})
+    elif not record["codes"]:
+        errors.append(user_error([root, "code"], "BLANK", "Code can't be blank"))
+    if "title" in data:
+        if data["title"] is not None and not str(data["title"]).strip():
+            errors.append(user_error([root, "title"], "BLANK", "Title can't be blank"))
+        record["title"] = data["title"]
+    return errors
+
+
+def _apply_dates(record: dict, data: dict, root: str) -> list[dict]:
+    """``startsAt`` and ``endsAt`` (epoch seconds in the record); the end may not precede the start."""
+    errors: list[dict] = []
+    for key, field in (("startsAt", "starts_at"), ("endsAt", "ends_at")):
+        if key in data:
+            try:
+                parsed = parse_time(data[key])
+            except ValueError:
+                errors.append(user_error([root, key], "INVALID", f"{key} is invalid"))
+                continue
+            if key == "startsAt" and parsed is None:
+                errors.append(user_error([root, key], "BLANK", "Starts at can't be blank"))
+                continue
+            record[field] = parsed
+    if record["ends_at"] is not None and record["ends_at"] < record["starts_at"]:
+        errors.append(
+            user_error(
+                [root, "endsAt"],
+                "END_DATE_BEFORE_START_DATE",
+                "Ends at needs to be after starts_at",
+            )
+        )
     return errors
 
 

@@ -12,8 +12,8 @@ import copy
 from datetime import datetime
 from decimal import Decimal
 
-from devstore.orders import order_records
-from devstore.orders.money import ZERO, amt, big_id, cents, dec, gid, local_iso, parse_time
+from devstore.orders import lines, totals
+from devstore.orders.money import ZERO, amt, big_id, cents, currency_of, dec, gid, local_iso, parse_time
 from devstore.store.state import Shop, Store
 
 PAID = ("paid", "partially_refunded")
@@ -106,9 +106,9 @@ def refund(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
 
 
 def _build_refund(store, record, items, shipping, when, note) -> dict:
-    rest, cur = record["rest"], order_records.currency_of(record)
+    rest, cur = record["rest"], currency_of(record)
     by_id = {li["id"]: li for li in rest["line_items"]}
-    refunded = order_records.refunded_by_line(rest)
+    refunded = totals.refunded_by_line(rest)
     refund_id = big_id(store)
     rlis = []
     for item in items:
@@ -120,7 +120,7 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
         if quantity < 1 or done["quantity"] + quantity > line["quantity"]:
             raise OrderError(f"line {line['id']}: {quantity} exceeds the refundable quantity")
         rlis.append(_refund_line(store, cur, line, quantity, done))
-    left = cents(record["meta"]["shipping"]) - order_records.refunded_shipping(rest)
+    left = cents(record["meta"]["shipping"]) - totals.refunded_shipping(rest)
     ship = left if shipping == "all" else cents(shipping or "0")
     if ship > left:
         raise OrderError(f"shipping {ship} exceeds the refundable {left}")
@@ -129,31 +129,7 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
     goods = sum((dec(r["subtotal_set"]["shop_money"]["amount"]) for r in rlis), ZERO)
     tax = sum((dec(r["total_tax_set"]["shop_money"]["amount"]) for r in rlis), ZERO)
     money = goods + ship + (ZERO if record["meta"]["taxes_included"] else tax)
-    ship_lines, adjustments = [], []
-    if ship > 0:
-        shipping_line = rest["shipping_lines"][0]
-        ship_lines.append(
-            {
-                "id": big_id(store),
-                "shipping_line_id": shipping_line["id"],
-                "subtotal_amount_set": cur.money_set(ship),
-                "tax_amount_set": cur.money_set(ZERO),
-                "shipping_line": copy.deepcopy(shipping_line),
-            }
-        )
-        adjustments.append(
-            {
-                "id": big_id(store),
-                "order_id": rest["id"],
-                "refund_id": refund_id,
-                "kind": "shipping_refund",
-                "reason": "Shipping refund",
-                "amount": amt(-ship),
-                "amount_set": cur.money_set(-ship),
-                "tax_amount": "0.00",
-                "tax_amount_set": cur.money_set(ZERO),
-            }
-        )
+    ship_lines, adjustments = _shipping_refund(store, rest, cur, ship, refund_id) if ship > 0 else ([], [])
     return {
         "id": refund_id,
         "order_id": rest["id"],
@@ -173,15 +149,39 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
     }
 
 
+def _shipping_refund(store: Store, rest: dict, cur, ship: Decimal, refund_id: int) -> tuple[list, list]:
+    """Refunded shipping as Shopify records it: a refund shipping line and an order adjustment."""
+    shipping_line = rest["shipping_lines"][0]
+    line = {
+        "id": big_id(store),
+        "shipping_line_id": shipping_line["id"],
+        "subtotal_amount_set": cur.money_set(ship),
+        "tax_amount_set": cur.money_set(ZERO),
+        "shipping_line": copy.deepcopy(shipping_line),
+    }
+    adjustment = {
+        "id": big_id(store),
+        "order_id": rest["id"],
+        "refund_id": refund_id,
+        "kind": "shipping_refund",
+        "reason": "Shipping refund",
+        "amount": amt(-ship),
+        "amount_set": cur.money_set(-ship),
+        "tax_amount": "0.00",
+        "tax_amount_set": cur.money_set(ZERO),
+    }
+    return [line], [adjustment]
+
+
 def _apply(record: dict, body: dict, when: str) -> None:
     rest = record["rest"]
     rest["refunds"].append(body)
     rest["updated_at"] = when
-    order_records.recompute(record)
+    totals.recompute(record)
     fully = all(li["current_quantity"] == 0 for li in rest["line_items"])
-    left_ship = cents(record["meta"]["shipping"]) - order_records.refunded_shipping(rest)
+    left_ship = cents(record["meta"]["shipping"]) - totals.refunded_shipping(rest)
     rest["financial_status"] = "refunded" if fully and left_ship <= 0 else "partially_refunded"
-    order_records.recompute(record)
+    totals.recompute(record)
 
 
 def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, dict]]:
@@ -199,7 +199,7 @@ def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
     if rest["financial_status"] in ("pending", "authorized", "partially_paid"):
         rest["financial_status"] = "voided"
     elif spec.get("refund") and rest["financial_status"] in PAID:
-        refunded = order_records.refunded_by_line(rest)
+        refunded = totals.refunded_by_line(rest)
         items = [
             {
                 "line_item_id": li["id"],
@@ -208,23 +208,23 @@ def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
             for li in rest["line_items"]
         ]
         items = [i for i in items if i["quantity"] > 0]
-        left = cents(record["meta"]["shipping"]) - order_records.refunded_shipping(rest)
+        left = cents(record["meta"]["shipping"]) - totals.refunded_shipping(rest)
         if items or left > 0:
             body = _build_refund(store, record, items, "all", when, "Order cancelled")
             _apply(record, body, when)
             events.append(("refunds/create", body))
-    order_records.recompute(record)
+    totals.recompute(record)
     return [("orders/cancelled", rest), *events, ("orders/updated", rest)]
 
 
 def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, dict]]:
     """Add lines (``add``: line specs, undiscounted) and remove lines (``remove``: ids; the
     line stays with ``quantity`` and ``current_quantity`` 0, no discount and no tax)."""
-    rest, cur = record["rest"], order_records.currency_of(record)
+    rest, cur = record["rest"], currency_of(record)
     if rest["cancelled_at"]:
         raise OrderError(f"order {rest['name']} is cancelled")
     by_id = {li["id"]: li for li in rest["line_items"]}
-    refunded = order_records.refunded_by_line(rest)
+    refunded = totals.refunded_by_line(rest)
     removals = []
     for raw in spec.get("remove") or []:
         line = by_id.get(int(raw))
@@ -234,7 +234,7 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
             raise OrderError(f"line {line['id']} has refunds; refund the rest instead")
         removals.append(line)
     when = local_iso(shop, _when(shop, store, spec))
-    additions = [order_records.make_line(store, cur, s, ZERO, record["meta"]) for s in spec.get("add") or []]
+    additions = [lines.make_line(store, cur, s, ZERO, record["meta"]) for s in spec.get("add") or []]
     if not additions and not removals:
         raise OrderError("an edit needs add or remove")
     edit_body = {
@@ -260,5 +260,5 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
         line.update(total_discount="0.00", total_discount_set=cur.money_set(ZERO))
     rest["line_items"].extend(additions)
     rest["updated_at"] = when
-    order_records.recompute(record)
+    totals.recompute(record)
     return [("orders/edited", {"order_edit": edit_body}), ("orders/updated", rest)]

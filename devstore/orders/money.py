@@ -108,3 +108,9 @@ def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
         parts[i] = cents(total * weights[i] / whole)
     parts[live[-1]] = cents(total) - sum(parts, ZERO)
     return parts
+
+
+def currency_of(record: dict) -> Currency:
+    """The currencies of a stored order record (its ``meta``)."""
+    meta = record["meta"]
+    return Currency(meta["currency"], meta["presentment"], dec(meta["rate"]))

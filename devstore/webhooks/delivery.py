@@ -22,9 +22,6 @@ https://shopify.dev/docs/api/usage/versioning) - the oldest version it serves.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import threading
 import uuid
@@ -37,7 +34,7 @@ from devstore import app_toml
 from devstore.admin import customer_data
 from devstore.config import DevstoreConfig
 from devstore.store.state import Shop, Store
-from devstore.webhooks import retries
+from devstore.webhooks import retries, signing
 
 
 @dataclass(frozen=True)
@@ -80,11 +77,6 @@ def missing_scope(shop: Shop, topic: str) -> str | None:
         if topic.startswith(prefix) and not granted & {scope, scope.replace("read_", "write_", 1)}:
             return scope
     return None
-
-
-def sign(body: bytes, secret: str) -> str:
-    """``X-Shopify-Hmac-Sha256``: base64 of HMAC-SHA256 over the raw body, keyed by the client secret."""
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def delivered_version(config: DevstoreConfig, requested: str | None) -> str:
@@ -190,16 +182,7 @@ def _resend(config, shop: Shop, previous: dict, store: Store, extra: dict | None
 def _post(config: DevstoreConfig, shop: Shop | str, entry: dict) -> Delivery:
     domain = shop.domain if isinstance(shop, Shop) else shop
     body = json.dumps(entry["payload"]).encode()
-    headers = {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": entry["topic"],
-        "X-Shopify-Hmac-Sha256": sign(body, config.api_secret),
-        "X-Shopify-Shop-Domain": domain,
-        "X-Shopify-API-Version": entry["api_version"],
-        "X-Shopify-Webhook-Id": entry["webhook_id"],
-        "X-Shopify-Event-Id": entry["event_id"],
-        "X-Shopify-Triggered-At": entry["triggered_at"],
-    }
+    headers = signing.headers(entry, domain, body, config.api_secret)
     try:
         response = requests.post(
             entry["url"], data=body, headers=headers, timeout=config.webhook_timeout, allow_redirects=False

@@ -42,21 +42,27 @@ ACTIVATE = (
     + "} userErrors { field code message } } }"
 )
 DEACTIVATE = ACTIVATE.replace("discountCodeActivate", "discountCodeDeactivate")
-DELETE = "mutation D($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field code message } } }"
+DELETE = (
+    "mutation D($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId"
+    " userErrors { field code message } } }"
+)
 NODES = (
     "query N($ids: [ID!]!) { nodes(ids: $ids) { __typename id"
     " ... on DiscountCodeNode { codeDiscount { ... on DiscountCodeBasic { title } } } } }"
 )
 DISCOUNT_NODE = (
-    "query DN($id: ID!) { discountNode(id: $id) { id discount { __typename ... on DiscountCodeBasic { title status } } }"
+    "query DN($id: ID!) { discountNode(id: $id) { id discount { __typename"
+    " ... on DiscountCodeBasic { title status } } }"
     " codeDiscountNode(id: $id) { id } }"
 )
 BULK_ADD = (
-    "mutation B($id: ID!, $codes: [DiscountRedeemCodeInput!]!) { discountRedeemCodeBulkAdd(discountId: $id, codes: $codes) {"
+    "mutation B($id: ID!, $codes: [DiscountRedeemCodeInput!]!) {"
+    " discountRedeemCodeBulkAdd(discountId: $id, codes: $codes) {"
     " bulkCreation { id done codesCount importedCount failedCount } userErrors { field code message } } }"
 )
 BULK_QUERY = (
-    "query C($id: ID!) { discountRedeemCodeBulkCreation(id: $id) { id done codesCount importedCount failedCount"
+    "query C($id: ID!) { discountRedeemCodeBulkCreation(id: $id) {"
+    " id done codesCount importedCount failedCount"
     " codes(first: 250) { nodes { code errors { field message code } discountRedeemCode { id code } } } } }"
 )
 

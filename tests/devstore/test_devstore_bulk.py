@@ -140,7 +140,8 @@ def test_at_most_five_running_and_bad_queries_are_user_errors(devstore, shop, ap
             {
                 "field": None,
                 "code": "OPERATION_IN_PROGRESS",
-                "message": f"A bulk query operation for this app and shop is already in progress: {', '.join(running)}.",
+                "message": "A bulk query operation for this app and shop is already in progress: "
+                f"{', '.join(running)}.",
             }
         ],
     }

@@ -44,14 +44,16 @@ def test_nodes_instead_of_edges_node_is_refused_naming_the_connections(api, toke
     assert refused(api, tokens, "{ orders { nodes { id } } }") == [
         invalid(
             "All connection fields in a bulk query must select their contents using 'edges' > 'node', e.g: "
-            "'orders { edges { node {'. Selecting via 'nodes' is not supported. Invalid connection fields: 'orders'."
+            "'orders { edges { node {'. Selecting via 'nodes' is not supported. "
+            "Invalid connection fields: 'orders'."
         )
     ]
     inner = "{ orders { edges { node { id lineItems { nodes { id } } } } } }"
     assert refused(api, tokens, inner) == [
         invalid(
             "All connection fields in a bulk query must select their contents using 'edges' > 'node', e.g: "
-            "'lineItems { edges { node {'. Selecting via 'nodes' is not supported. Invalid connection fields: 'lineItems'."
+            "'lineItems { edges { node {'. Selecting via 'nodes' is not supported. "
+            "Invalid connection fields: 'lineItems'."
         )
     ]
 
@@ -69,7 +71,8 @@ def test_a_nested_connection_whose_parent_has_no_id_is_refused(api, tokens):
 
 def test_more_than_five_connections_are_refused(api, tokens):
     six = (
-        "{ products { edges { node { id variants { edges { node { id } } } metafields { edges { node { id } } } "
+        "{ products { edges { node { id variants { edges { node { id } } } "
+        "metafields { edges { node { id } } } "
         "collections { edges { node { id } } } media { edges { node { id } } } "
         "sellingPlanGroups { edges { node { id } } } } } } }"
     )  # products + 5 nested = 6

@@ -267,8 +267,10 @@ def test_codes_connection_pages(admin):
     node = admin.create()
     admin(BULK_ADD, id=node["id"], codes=[{"code": f"PAGE{i}"} for i in range(4)])
     query = (
-        "query P($id: ID!, $after: String) { codeDiscountNode(id: $id) { codeDiscount { ... on DiscountCodeBasic {"
-        " codes(first: 2, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } } } } }"
+        "query P($id: ID!, $after: String) { codeDiscountNode(id: $id) { codeDiscount {"
+        " ... on DiscountCodeBasic {"
+        " codes(first: 2, after: $after) { edges { cursor node { code } }"
+        " pageInfo { hasNextPage endCursor } } } } } }"
     )
     seen, after = [], None
     while True:

@@ -319,8 +319,8 @@ def test_silent_before_stores_older_events_and_sends_later_ones(devstore, shop, 
     assert sent_refunds == {
         r["id"] for r in refunds if datetime.fromisoformat(r["created_at"]) >= silent_before
     }
-    # an order placed before silent_before and refunded after it: the refund is sent (Shopify sends what happens
-    # once the app is there), the order itself is not
+    # an order placed before silent_before and refunded after it: the refund is sent (Shopify sends what
+    # happens once the app is there), the order itself is not
     assert any(r["order_id"] not in created for r in refunds if r["id"] in sent_refunds)
     assert len(receiver.received) == len(bodies)
 

@@ -126,7 +126,10 @@ def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(api, toke
 
 
 def test_mutation_costs_ten(api, tokens):
-    query = 'mutation { discountCodeDeactivate(id: "gid://shopify/DiscountCodeNode/1") { userErrors { message } } }'
+    query = (
+        'mutation { discountCodeDeactivate(id: "gid://shopify/DiscountCodeNode/1")'
+        " { userErrors { message } } }"
+    )
     cost = api.graphql(query, tokens["access_token"]).json()["extensions"]["cost"]
     assert cost["requestedQueryCost"] == 10
 

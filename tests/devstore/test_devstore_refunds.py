@@ -10,7 +10,8 @@ from devstore_support import Api
 LINES = """query Lines($ids: [ID!]!, $after: String) { nodes(ids: $ids) { __typename ... on Refund {
   id createdAt order { id }
   refundLineItems(first: 10, after: $after) {
-    nodes { id quantity subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } } lineItem { id } }
+    nodes { id quantity subtotalSet { shopMoney { amount } } totalTaxSet { shopMoney { amount } }
+      lineItem { id } }
     pageInfo { hasNextPage endCursor } } } } }"""
 
 

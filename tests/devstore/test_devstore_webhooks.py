@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from devstore_support import APP_TOML
 
-from devstore.webhooks.delivery import sign
+from devstore.webhooks.signing import sign
 
 
 def test_sign_known_answer():

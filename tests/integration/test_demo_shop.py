@@ -1,4 +1,4 @@
-"""The demo shop (`devstore.demo_scenario`, what `make demo` shows) through the real pipeline: creators,
+"""The demo shop (`devstore.demo.scenario`, what `make demo` shows) through the real pipeline: creators,
 spend and links through the JSON API, five months of orders from the stand-in (the last two weeks as
 webhooks, the rest recovered by a reconciliation through bulk operations), then the ROI table. The
 figures must add up to the cent, match the stand-in's own truth, and tell the story each creator was
@@ -14,7 +14,7 @@ import pytest
 from support import Merchant, install
 
 from devstore.demo import scenario
-from devstore.demo.__main__ import allow_full_history
+from devstore.demo.merchant import allow_full_history
 
 ORDERS = 1200  # the demo makes 2,500; fewer keep the test quick, the profiles still show
 DEMO_SCOPES = "read_orders,write_discounts,read_customers"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from support import Merchant, install
 
-from devstore.demo.__main__ import allow_full_history
+from devstore.demo.merchant import allow_full_history
 from shopify_roi.models import Order
 
 D = Decimal

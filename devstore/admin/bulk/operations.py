@@ -141,7 +141,8 @@ def start(
     base_url: str,
     group: bool = False,
 ) -> dict:
-    """Create the operation (CREATED), run it on a thread; the record (stored). ``group``: ``groupObjects``."""
+    """Create the operation (CREATED), run it on a thread; the record (stored). ``group``:
+    ``groupObjects``."""
     op_id = store.next_id()
     op = {
         "id": op_id,

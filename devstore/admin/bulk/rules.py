@@ -46,7 +46,8 @@ MAX_DEPTH = 2
 OPERATION_TYPE = "Invalid operation type. Only `query` operations are supported."
 NODES_INSTEAD_OF_EDGES = (
     "All connection fields in a bulk query must select their contents using 'edges' > 'node', "
-    "e.g: '{first} {{ edges {{ node {{'. Selecting via 'nodes' is not supported. Invalid connection fields: {all}."
+    "e.g: '{first} {{ edges {{ node {{'. Selecting via 'nodes' is not supported. "
+    "Invalid connection fields: {all}."
 )
 TOP_LEVEL_NODE = "Bulk queries cannot contain a top level `node` field."
 TOO_DEEP = f"Bulk queries cannot contain connections with a nesting depth greater than {MAX_DEPTH}."

@@ -60,7 +60,8 @@ def resolve_run_query(_root, info, query, groupObjects=False):
                     {
                         "field": None,
                         "code": "OPERATION_IN_PROGRESS",
-                        "message": f"A bulk query operation for this app and shop is already in progress: {listed}.",
+                        "message": "A bulk query operation for this app and shop is already in progress: "
+                        f"{listed}.",
                     }
                 ]
             )

@@ -1,5 +1,5 @@
 """``node(id:)`` / ``nodes(ids:)`` for ``Customer`` GIDs: the customers the shop's orders made
-(``devstore.orders.customer_for``), with ``numberOfOrders``: every order the customer placed in the
+(``devstore.orders.customers.customer_for``), with ``numberOfOrders``: every order the customer placed in the
 shop, test orders left out, whatever its age (the 60-day window of ``read_all_orders`` limits
 *orders*, not this count). Needs ``read_customers`` (or ``write_customers``) and the app's level 1
 approval for protected customer data (``customer_data``).
@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from devstore.admin import customer_data
 from devstore.admin.resolvers.nodes import node_loader
-from devstore.orders import order_records
+from devstore.orders import customers, order_records
 
 
 def _granted(info) -> set[str]:
@@ -38,11 +38,12 @@ def load_customer(info, numeric_id: int) -> dict | None:
 
 
 def _orders_by_customer(ctx) -> dict[int, int]:
-    """customer id -> orders placed (test orders left out), counted once per request (``nodes`` asks for many)."""
+    """customer id -> orders placed (test orders left out), counted once per request (``nodes`` asks
+    for many)."""
     cached = getattr(ctx, "_orders_by_customer", None)
     if cached is None:
         with ctx.store.lock:
-            cached = {c["id"]: 0 for c in ctx.shop.records.get(order_records.CUSTOMERS, {}).values()}
+            cached = {c["id"]: 0 for c in ctx.shop.records.get(customers.CUSTOMERS, {}).values()}
         for record in ctx.store.records(ctx.shop, order_records.KIND):
             rest = record["rest"]
             if not rest["test"] and rest["customer"]["id"] in cached:

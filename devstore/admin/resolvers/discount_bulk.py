@@ -16,7 +16,7 @@ from devstore.admin.connections import connection
 from devstore.admin.engine import mutation, query
 from devstore.admin.resolvers.discounts import code_node, redeem_code, require_scope
 from devstore.admin.resolvers.nodes import node_loader
-from devstore.discounts import code_discounts
+from devstore.discounts import code_discounts, validation
 from devstore.webhooks import discount_events
 
 KIND = "discount_bulk_creations"
@@ -64,13 +64,13 @@ def resolve_bulk_add(_root, info, discountId, codes):
         message = f"Too many codes: at most {MAX_CODES} can be added per request"
         return {
             "bulkCreation": None,
-            "userErrors": [code_discounts.user_error(["codes"], "TOO_MANY_ARGUMENTS", message)],
+            "userErrors": [validation.user_error(["codes"], "TOO_MANY_ARGUMENTS", message)],
         }
     discount_id = code_discounts.parse_gid(discountId, "DiscountCodeNode")
     try:
         results = code_discounts.add_codes(store, shop, discount_id, [c["code"] for c in codes])
     except KeyError:
-        error = code_discounts.user_error(["discountId"], "INVALID", code_discounts.NOT_FOUND_MESSAGE)
+        error = validation.user_error(["discountId"], "INVALID", code_discounts.NOT_FOUND_MESSAGE)
         return {"bulkCreation": None, "userErrors": [error]}
     now = store.clock()
     creation = {

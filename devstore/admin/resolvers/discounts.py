@@ -14,7 +14,7 @@ from graphql import GraphQLError
 from devstore.admin.connections import connection
 from devstore.admin.engine import mutation, query
 from devstore.admin.resolvers.nodes import node_loader
-from devstore.discounts import code_discounts
+from devstore.discounts import code_discounts, validation
 from devstore.webhooks import discount_events
 
 ACCESS_DOCS = "https://shopify.dev/api/usage/access-scopes"
@@ -212,7 +212,7 @@ def load_discount_node(info, discount_id: int):
 def _checked(fn, *args):
     try:
         return fn(*args)
-    except code_discounts.NotImplementedInput as exc:
+    except validation.NotImplementedInput as exc:
         raise GraphQLError(str(exc)) from None
 
 
