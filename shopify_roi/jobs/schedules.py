@@ -18,13 +18,13 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.orders import drain_orders
-from shopify_roi.models import DirtyDay, RollupState, Shop
+from shopify_roi.models import Shop
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import imports
 from shopify_roi.services.metrics import rollups
@@ -134,25 +134,13 @@ def check_customers(rt: Runtime) -> int:
 
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
-    migrated, just installed) or with a new time zone rebuilt, so the ROI page never has to wait for
-    it; returns how many shops had work."""
+    migrated, just installed) or with a new time zone rebuilt, so the ROI page seldom has any left to
+    do; returns how many shops had work. A transaction per shop."""
     with rt.db.session() as session:
-        stale = (
-            select(Shop.id)
-            .outerjoin(RollupState, RollupState.shop_id == Shop.id)
-            .where(
-                Shop.uninstalled_at.is_(None),
-                (RollupState.tz.is_(None)) | (RollupState.tz != func.coalesce(Shop.iana_timezone, "UTC")),
-            )
-        )
-        shop_ids = sorted(
-            set(session.scalars(select(DirtyDay.shop_id).distinct())) | set(session.scalars(stale))
-        )
+        shop_ids = rollups.shops_to_refresh(session)
     for shop_id in shop_ids:
         with rt.db.session() as session:
-            shop = session.get(Shop, shop_id)
-            if shop is not None:
-                rollups.ensure(session, shop)
+            rollups.refresh_shop(session, shop_id)
     return len(shop_ids)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from shopify_roi.services.metrics.rollups import month_end, split
+from shopify_roi.services.metrics.rollup_months import month_end, split
 
 
 def test_month_end_handles_every_length():

@@ -149,7 +149,8 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
     if coupon_share >= COUPON_MEDIUM:
         named = ", ".join(s for s, _ in sites.most_common(3))
         evidence.append(
-            f"{from_coupons} of {total} orders with {code} ({_pct(from_coupons, total)}) came from coupon sites ({named})."
+            f"{from_coupons} of {total} orders with {code} ({_pct(from_coupons, total)}) "
+            f"came from coupon sites ({named})."
         )
     if no_link_share >= Decimal("0.5"):
         evidence.append(
@@ -157,29 +158,10 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
             f"(no ref or utm_content naming the creator)."
         )
 
-    surge = False
-    recent_from = end - timedelta(days=SURGE_DAYS - 1)
-    before_days = (recent_from - start).days
-    if before_days >= SURGE_DAYS:
-        recent = summary.recent
-        before = total - recent
-        quiet = last_activity is None or last_activity < recent_from - timedelta(days=QUIET_DAYS)
-        # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers
-        if (
-            recent >= SURGE_MIN_ORDERS
-            and quiet
-            and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS
-        ):
-            surge = True
-            since = (
-                f"the creator's last activity on {last_activity.isoformat()}"
-                if last_activity
-                else "any activity of the creator"
-            )
-            evidence.append(
-                f"{recent} orders with {code} in the last {SURGE_DAYS} days to {end.isoformat()} "
-                f"({_daily_factor(recent, before, before_days)}), long after {since}."
-            )
+    surge_evidence = _surge(code, summary, start, end, last_activity)
+    surge = surge_evidence is not None
+    if surge:
+        evidence.append(surge_evidence)
 
     if coupon_share >= COUPON_HIGH or (surge and no_link_share >= Decimal("0.8")):
         level = "high"
@@ -197,6 +179,34 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
         "coupon_sites": [s for s, _ in sites.most_common()],
         "surge": surge,
     }
+
+
+def _surge(code: str, summary: Summary, start: date, end: date, last_activity: date | None) -> str | None:
+    """The evidence of a surge: in the last SURGE_DAYS days of the range, at least SURGE_FACTOR times the
+    daily rate of code orders before, long after the creator's last activity; None without one."""
+    recent_from = end - timedelta(days=SURGE_DAYS - 1)
+    before_days = (recent_from - start).days
+    if before_days < SURGE_DAYS:
+        return None
+    recent = summary.recent
+    before = summary.total - recent
+    quiet = last_activity is None or last_activity < recent_from - timedelta(days=QUIET_DAYS)
+    # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers
+    if not (
+        recent >= SURGE_MIN_ORDERS
+        and quiet
+        and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS
+    ):
+        return None
+    since = (
+        f"the creator's last activity on {last_activity.isoformat()}"
+        if last_activity
+        else "any activity of the creator"
+    )
+    return (
+        f"{recent} orders with {code} in the last {SURGE_DAYS} days to {end.isoformat()} "
+        f"({_daily_factor(recent, before, before_days)}), long after {since}."
+    )
 
 
 def _daily_factor(recent: int, before: int, before_days: int) -> str:

@@ -1,5 +1,6 @@
 """Net revenue over time (attributed vs unattributed), by local day or week, from the daily rollup
-(services/metrics/rollups.py: the shop's local days, so days follow its time zone and DST)."""
+(the shop's local days, so days follow its time zone and DST). Reads only: the API refreshes the rollup
+first (reads.py)."""
 
 from __future__ import annotations
 
@@ -12,27 +13,16 @@ from sqlalchemy.orm import Session
 
 from shopify_roi.models import Creator, OrderDay, Shop
 from shopify_roi.models.rollup import UNATTRIBUTED
-from shopify_roi.services.metrics import rollups
-from shopify_roi.services.metrics.table import _money
+from shopify_roi.services.metrics.figures import money
 
 WEEKLY_AFTER_DAYS = 92
 ATTRIBUTED, NONE, OTHER = 1, 0, 2
 
 
-def net_revenue_series(
-    session: Session,
-    shop: Shop,
-    start: date,
-    end: date,
-    creator_ids: set[int] | None = None,
-    handle_creator: Creator | None = None,
-) -> dict:
-    """Every bucket of the range with net revenue of the creators' orders ("attributed"), of orders without a
-    creator ("unattributed"), and the number of orders counted in either. With `handle_creator`, only its orders
-    are "attributed" and "unattributed" is None. `creator_ids` limits the creators (a campaign's members)."""
-    rollups.ensure(session, shop)
-    # Each row of the rollup is attributed (a creator of the selection), unattributed, or neither (a creator
-    # outside the campaign): summed per day and kind in SQL, so a year is ~3 x 365 rows whatever the creators.
+def _kind(creator_ids: set[int] | None, handle_creator: Creator | None):
+    """Each row of the rollup as attributed (a creator of the selection), unattributed, or neither (a
+    creator outside the campaign, or not the creator asked for): summed per day and kind in SQL, so a
+    year is ~3 x 365 rows whatever the creators."""
     if handle_creator is not None:
         kind = case((OrderDay.creator_key == handle_creator.id, ATTRIBUTED), else_=OTHER)
     elif creator_ids is not None:
@@ -43,7 +33,22 @@ def net_revenue_series(
         )
     else:
         kind = case((OrderDay.creator_key == UNATTRIBUTED, NONE), else_=ATTRIBUTED)
-    kind = kind.label("kind")
+    return kind.label("kind")
+
+
+def net_revenue_series(
+    session: Session,
+    shop: Shop,
+    start: date,
+    end: date,
+    creator_ids: set[int] | None = None,
+    handle_creator: Creator | None = None,
+) -> dict:
+    """Every bucket of the range with net revenue of the creators' orders ("attributed"), of orders without
+    a creator ("unattributed"), and the number of orders counted in either. With `handle_creator`, only its
+    orders are "attributed" and "unattributed" is None. `creator_ids` limits the creators (a campaign's
+    members)."""
+    kind = _kind(creator_ids, handle_creator)
     query = (
         select(OrderDay.day, kind, func.sum(OrderDay.revenue - OrderDay.returns), func.sum(OrderDay.orders))
         .where(OrderDay.shop_id == shop.id, OrderDay.day >= start, OrderDay.day <= end)
@@ -62,7 +67,7 @@ def net_revenue_series(
         day = key(local_day)
         if what == OTHER:
             continue  # another campaign's creator, or not the creator asked for
-        (unattributed if what == NONE else attributed)[day] += _money(raw)
+        (unattributed if what == NONE else attributed)[day] += money(raw)
         orders[day] += int(n or 0)
     points, day = [], start
     while day <= end:

@@ -1,20 +1,29 @@
 """The spend ledger: dated fees, seeding (units x unit cost + shipping) and other costs per creator,
-optionally per campaign. Commission is not entered: metrics compute it from the creator's rate."""
+optionally per campaign. Commission is not entered: metrics compute it from the creator's rate.
+
+`add_entry` and `edit_entry` may ask Shopify for a seeding entry's cost (seeding_cost.py), so they commit
+their own transactions, none of them open while Shopify answers; the others flush in the caller's.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Creator, SpendEntry
+from shopify_roi.models import Shop, SpendEntry
 from shopify_roi.models.spend import KINDS, SEEDING
 from shopify_roi.money import in_range
 from shopify_roi.services import fields
-from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.creators import campaigns, profiles
 from shopify_roi.services.errors import Invalid, NotFound
+from shopify_roi.services.spend import seeding_cost
+
+if TYPE_CHECKING:
+    from shopify_roi.runtime import Runtime
 
 MAX_UNITS = 1_000_000
 
@@ -59,12 +68,14 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
         out["campaign_id"] = entry.campaign_id  # an edit that does not name a campaign keeps the entry's
     else:
         out["campaign_id"] = (
-            creators_svc.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
+            campaigns.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
         )
     return out
 
 
-def entries(session: Session, shop_id: int, creator: Creator) -> list[SpendEntry]:
+def entries(session: Session, shop_id: int, handle: str) -> list[SpendEntry]:
+    """The creator's entries, oldest first (404 for a handle the shop does not have)."""
+    creator = profiles.get_creator(session, shop_id, handle)
     return list(
         session.scalars(
             select(SpendEntry)
@@ -74,8 +85,28 @@ def entries(session: Session, shop_id: int, creator: Creator) -> list[SpendEntry
     )
 
 
+def add_entry(rt: Runtime, shop: Shop, handle: str, data) -> SpendEntry:
+    """Add an entry to the creator's ledger; a seeding entry naming a `variant_id` without a `unit_cost`
+    takes Shopify's cost per item. Commits (see above); another shop's handle is a 404 before anything is
+    asked of Shopify."""
+    with rt.db.session() as session:
+        profiles.get_creator(session, shop.id, handle)
+    data = seeding_cost.resolve(rt, shop, data)
+    with rt.db.session() as session:
+        return add(session, shop.id, handle, data)
+
+
+def edit_entry(rt: Runtime, shop: Shop, handle: str, entry_id: int, data) -> SpendEntry:
+    """Change an entry (fields not sent are kept), as `add_entry` does. Commits (see above)."""
+    with rt.db.session() as session:
+        profiles.get_creator(session, shop.id, handle)
+    data = seeding_cost.resolve(rt, shop, data)
+    with rt.db.session() as session:
+        return edit(session, shop.id, handle, entry_id, data)
+
+
 def add(session: Session, shop_id: int, handle: str, data: dict) -> SpendEntry:
-    creator = creators_svc.get_creator(session, shop_id, handle)
+    creator = profiles.get_creator(session, shop_id, handle)
     entry = SpendEntry(shop_id=shop_id, creator_id=creator.id, **parse(session, shop_id, data))
     session.add(entry)
     session.flush()
@@ -83,7 +114,7 @@ def add(session: Session, shop_id: int, handle: str, data: dict) -> SpendEntry:
 
 
 def get(session: Session, shop_id: int, handle: str, entry_id: int) -> SpendEntry:
-    creator = creators_svc.get_creator(session, shop_id, handle)
+    creator = profiles.get_creator(session, shop_id, handle)
     entry = session.scalar(
         select(SpendEntry).where(
             SpendEntry.shop_id == shop_id, SpendEntry.creator_id == creator.id, SpendEntry.id == entry_id

@@ -3,9 +3,24 @@ cost per item is read from Shopify (`InventoryItem.unitCost`), the merchant's ow
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from shopify_roi.models import Shop
 from shopify_roi.services.errors import Invalid
+from shopify_roi.services.shops.tokens import admin_client
 from shopify_roi.shopify_client import products
 from shopify_roi.shopify_client.admin import AdminClient
+
+if TYPE_CHECKING:
+    from shopify_roi.runtime import Runtime
+
+
+def resolve(rt: Runtime, shop: Shop, data):
+    """`data` as sent, or with Shopify's cost per item where a seeding entry names a `variant_id` without a
+    `unit_cost` (a call to Shopify: the caller holds no transaction open)."""
+    if not needs_lookup(data):
+        return data
+    return with_shopify_cost(admin_client(rt, shop.domain), data, shop.currency)
 
 
 def needs_lookup(data) -> bool:
@@ -31,7 +46,8 @@ def with_shopify_cost(client: AdminClient, data: dict, shop_currency: str | None
         raise Invalid(str(exc), {"unit_cost": "enter the cost per item"}) from None
     if shop_currency and cost.currency and cost.currency != shop_currency:
         raise Invalid(
-            f"Shopify's cost is in {cost.currency}, the shop's currency is {shop_currency}: enter the unit cost.",
+            f"Shopify's cost is in {cost.currency}, the shop's currency is {shop_currency}: "
+            "enter the unit cost.",
             {"unit_cost": "enter the cost per item"},
         )
     note = data.get("note") or f"{cost.name} at Shopify's cost per item"

@@ -1,0 +1,81 @@
+"""The baseline shown apart from attributed revenue (METRICS.md, incremental revenue): the shop's revenue
+in a period against the same days of the week just before it; and the note on what the app cannot see
+without read_all_orders. Reads only: the caller refreshes the rollup first."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from shopify_roi.models import Campaign, OrderDay, OrderMonth, Shop
+from shopify_roi.services.metrics.figures import money
+from shopify_roi.services.metrics.rollup_months import rows_covering
+
+
+def history_note(shop: Shop) -> str | None:
+    """What the figures rest on when Shopify shows the app only 60 days of orders; None with full history."""
+    if "read_all_orders" in shop.scope_set:
+        return None
+    return (
+        "Without the read_all_orders permission Shopify shows the app only the last 60 days of orders. "
+        "The app asks Shopify how many orders each customer it sees for the first time has placed in all, "
+        "and one with older orders is not counted as new: new customers, CAC and repeat rates rest on that "
+        "count (a customer is checked within minutes of their first order)."
+    )
+
+
+def baseline(
+    session: Session,
+    shop: Shop,
+    start: date,
+    end: date,
+    campaign: Campaign | None = None,
+    revenue: Decimal | None = None,
+) -> dict:
+    """Shop revenue in the period (the campaign's dates when it has both, else the range) against the same
+    days of the week just before it: the period moved back by whole weeks, at least its own length
+    (METRICS.md). `revenue`: the shop's revenue over `start`..`end` when the caller has summed it already
+    (the ROI table)."""
+    if (
+        campaign is not None
+        and campaign.starts_on
+        and campaign.ends_on
+        and campaign.starts_on <= campaign.ends_on
+    ):
+        start, end, revenue = campaign.starts_on, campaign.ends_on, None
+    length = (end - start).days + 1
+    shift = timedelta(days=-(-length // 7) * 7)
+    hi = end - shift if revenue is not None else end
+    # The prior period's last day and the day before the period split no month read whole
+    # (rollup_months.split).
+    source = rows_covering(
+        OrderDay,
+        OrderMonth,
+        shop.id,
+        start - shift,
+        hi,
+        [end - shift, start - timedelta(days=1)],
+        ["revenue"],
+    )
+    before, now = (
+        money(v)
+        for v in session.execute(
+            select(
+                func.sum(case((source.c.d <= end - shift, source.c.revenue), else_=0)),
+                func.sum(case((source.c.d >= start, source.c.revenue), else_=0)),
+            )
+        ).one()
+    )
+    now = revenue if revenue is not None else now
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "baseline_from": (start - shift).isoformat(),
+        "baseline_to": (end - shift).isoformat(),
+        "revenue": str(now),
+        "baseline_revenue": str(before),
+        "incremental_revenue": str(now - before),
+    }

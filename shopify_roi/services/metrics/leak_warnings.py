@@ -1,0 +1,112 @@
+"""The code-leak warnings of the ROI table: each creator's code orders in the range read from the code
+rollup (CodeDay, CodeMonth) and the creator's last activity from the daily rollup, judged by leaks.py
+(which reads no database). Reads only: the caller refreshes the rollup first."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from shopify_roi.models import CodeDay, CodeMonth, DiscountCode, OrderDay, Shop
+from shopify_roi.services.metrics import leaks
+from shopify_roi.services.metrics.rollup_months import rows_covering
+from shopify_roi.services.metrics.window import Window
+
+
+def leak_warnings(
+    session: Session, shop: Shop, window: Window, creators: list, every_creator: bool = False
+) -> dict[int, dict]:
+    """creator id -> its code-leak warning over the range (only creators with enough code orders);
+    `every_creator`: `creators` are all of the shop's (no filter on them in SQL)."""
+    if not creators:
+        return {}
+    handles = {c.id: c.handle.lower() for c in creators}
+    recent_from = window.end - timedelta(days=leaks.SURGE_DAYS - 1)
+    summaries, activity = _code_orders(session, shop.id, window, handles, recent_from, every_creator)
+    if not summaries:
+        return {}
+    _add_last_activity(session, shop.id, summaries, activity, recent_from)
+    code_ids = _code_ids(session, shop.id, list(handles))
+    out = {}
+    for cid, summary in summaries.items():
+        warning = leaks.judge(handles[cid], summary, window.start, window.end, activity.get(cid))
+        if warning is not None:
+            out[cid] = {**warning, "code_id": code_ids.get((cid, warning["code"]))}
+    return out
+
+
+def _code_ids(session: Session, shop_id: int, creator_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(creator id, code in upper case) -> the id of the newest row of that code (for pause and rotate)."""
+    code_ids: dict[tuple[int, str], int] = {}
+    for cid, code, code_id in session.execute(
+        select(DiscountCode.creator_id, DiscountCode.code, DiscountCode.id)
+        .where(DiscountCode.shop_id == shop_id, DiscountCode.creator_id.in_(creator_ids))
+        .order_by(DiscountCode.id)
+    ):
+        code_ids[(cid, code.strip().upper())] = code_id
+    return code_ids
+
+
+def _code_orders(
+    session: Session, shop_id: int, window: Window, handles: dict, recent_from: date, every_creator: bool
+) -> tuple[dict[int, leaks.Summary], dict[int, date]]:
+    """Each creator's code orders in the window, summed, and the last day in it with a code order that
+    carried the creator's link."""
+    source = rows_covering(
+        CodeDay,
+        CodeMonth,
+        shop_id,
+        window.start,
+        window.end,
+        [recent_from - timedelta(days=1)],
+        ["creator_key", "code", "has_link", "referrer_host", "orders", "last_day"],
+        day_extra={"last_day": CodeDay.day},
+    )
+    c = source.c
+    query = select(
+        c.creator_key,
+        c.code,
+        c.has_link,
+        c.referrer_host,
+        func.sum(c.orders),
+        func.sum(case((c.d >= recent_from, c.orders), else_=0)),
+        func.max(case((c.has_link.is_(True), c.last_day))),
+    ).group_by(c.creator_key, c.code, c.has_link, c.referrer_host)
+    if not every_creator:
+        query = query.where(c.creator_key.in_(list(handles)))
+    summaries: dict[int, leaks.Summary] = {}
+    activity: dict[int, date] = {}
+    for cid, code, has_link, host, n, recent, last_linked in session.execute(query):
+        if cid not in handles:
+            continue  # a creator deleted since (its days are recomputed without it)
+        summaries.setdefault(cid, leaks.Summary()).add(code, bool(has_link), host, int(n), int(recent or 0))
+        if last_linked is not None and (cid not in activity or last_linked > activity[cid]):
+            activity[cid] = last_linked
+    return summaries, activity
+
+
+def _add_last_activity(
+    session: Session, shop_id: int, summaries: dict, activity: dict[int, date], recent_from: date
+) -> None:
+    """The creators' last local day with a link order or a click: the last weeks first (a creator active
+    then is not quiet), all time for the rest."""
+    recent_enough = recent_from - timedelta(days=leaks.QUIET_DAYS)
+    for since in (recent_enough, None):
+        pending = [cid for cid in summaries if cid not in activity or activity[cid] < recent_enough]
+        if not pending:
+            break
+        last_active = (
+            select(OrderDay.creator_key, func.max(OrderDay.day))
+            .where(
+                OrderDay.shop_id == shop_id,
+                OrderDay.creator_key.in_(pending),
+                (OrderDay.link_orders > 0) | (OrderDay.clicks > 0),
+                *([OrderDay.day >= since] if since else []),
+            )
+            .group_by(OrderDay.creator_key)
+        )
+        for cid, day in session.execute(last_active):
+            if day is not None and (cid not in activity or day > activity[cid]):
+                activity[cid] = day

@@ -1,0 +1,57 @@
+"""The metric reads the API serves, one function per endpoint, each named `refresh_then_…`: it brings the
+shop's rollup up to date (a write: the days dirtied since the worker's last pass, or a rebuild after a new
+time zone) and then reads, so every figure is what the stored orders say. rollups.py says why a read
+refreshes rather than computing the dirty days on the fly.
+
+Each takes the query parameters as sent and validates them here (window.py), so the checks and their
+order (a handle of another shop is a 404 before any date is read) are the same for every caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from shopify_roi.models import Shop
+from shopify_roi.services.creators.profiles import get_creator
+from shopify_roi.services.metrics import detail, export_csv, rollups, series, table
+from shopify_roi.services.metrics.creator_sums import campaign_members
+from shopify_roi.services.metrics.window import parse_range
+
+
+def _refreshed_shop(session: Session, shop_id: int) -> Shop:
+    shop = session.get(Shop, shop_id)
+    rollups.refresh(session, shop)
+    return shop
+
+
+def refresh_then_table(session: Session, shop_id: int, args: Mapping[str, str]) -> dict:
+    """The ROI table (table.compute) for `from`, `to`, `as_of` and an optional `campaign`."""
+    start, end, as_of = parse_range(args)
+    shop = _refreshed_shop(session, shop_id)
+    return table.compute(session, shop, start, end, as_of, args.get("campaign") or None)
+
+
+def refresh_then_csv(session: Session, shop_id: int, args: Mapping[str, str]) -> tuple[str, str]:
+    """The same table as CSV: (file name, text)."""
+    body = refresh_then_table(session, shop_id, args)
+    return export_csv.file_name(body), export_csv.to_csv(body)
+
+
+def refresh_then_creator_detail(session: Session, shop_id: int, handle: str, args: Mapping[str, str]) -> dict:
+    """One creator's figures and cohort curve (detail.creator_detail) over `from`, `to`, `as_of`."""
+    creator = get_creator(session, shop_id, handle)  # another shop's handle: 404 before the dates
+    start, end, as_of = parse_range(args)
+    shop = _refreshed_shop(session, shop_id)
+    return detail.creator_detail(session, shop, creator, start, end, as_of)
+
+
+def refresh_then_series(session: Session, shop_id: int, args: Mapping[str, str]) -> dict:
+    """Net revenue over `from`..`to` (series.net_revenue_series); `handle`: one creator's, `campaign`: its
+    creators' (an unknown campaign has none)."""
+    start, end, _ = parse_range(args)
+    creator = get_creator(session, shop_id, args["handle"]) if args.get("handle") else None
+    members = campaign_members(session, shop_id, args["campaign"])[1] if args.get("campaign") else None
+    shop = _refreshed_shop(session, shop_id)
+    return series.net_revenue_series(session, shop, start, end, members, creator)
