@@ -11,13 +11,11 @@ import uuid
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from sqlalchemy import create_engine
-from support import API_KEY, API_SECRET, LiveServer, postgres_test_database
+from support import API_KEY, API_SECRET, LiveServer, app_settings, postgres_test_database
 
 from devstore.config import DevstoreConfig
 from devstore.testing import DevstoreServer
-from shopify_roi.config import Settings
 from shopify_roi.db import Base
 from shopify_roi.migrate import upgrade
 
@@ -87,18 +85,7 @@ def stand_in():
 
 @pytest.fixture
 def settings(clean_db, redis_url, stand_in):
-    return Settings(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        app_url="http://127.0.0.1:9",
-        database_url=clean_db,
-        redis_url=redis_url,
-        token_encryption_key=Fernet.generate_key().decode(),
-        origin_template=stand_in.origin_template,
-        queue_name=f"test-{uuid.uuid4().hex[:8]}",
-        run_inprocess_worker=False,
-        log_level="WARNING",
-    )
+    return app_settings(clean_db, redis_url, stand_in.origin_template)
 
 
 @pytest.fixture

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import requests
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from shopify_roi.config import Settings
 
 API_KEY = "test-api-key-0123456789"
 API_SECRET = "test-api-secret-0123456789abcdef0123456789"  # >= 32 bytes, as HS256 wants
@@ -40,6 +45,46 @@ def callback_params(app_url: str, shop: str) -> dict[str, str]:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def app_settings(database_url: str, redis_url: str, origin_template: str, **overrides) -> Settings:
+    """The app's settings for a test: this database and queue, the stand-in's origins, a fresh
+    encryption key and queue name, no in-process worker."""
+    values = dict(
+        api_key=API_KEY,
+        api_secret=API_SECRET,
+        app_url="http://127.0.0.1:9",
+        database_url=database_url,
+        redis_url=redis_url,
+        token_encryption_key=Fernet.generate_key().decode(),
+        origin_template=origin_template,
+        queue_name=f"test-{uuid.uuid4().hex[:8]}",
+        run_inprocess_worker=False,
+        log_level="WARNING",
+    )
+    return Settings(**(values | overrides))
+
+
+def session_claims(shop: str, **overrides) -> dict:
+    """The claims of an App Bridge session token for `shop`, valid for a minute (any claim overridden)."""
+    now = int(time.time())
+    claims = {
+        "iss": f"https://{shop}/admin",
+        "dest": f"https://{shop}",
+        "aud": API_KEY,
+        "sub": "42",
+        "exp": now + 60,
+        "nbf": now - 5,
+        "iat": now - 5,
+        "jti": uuid.uuid4().hex,
+        "sid": "s-1",
+    }
+    return claims | overrides
+
+
+def session_token(shop: str) -> str:
+    """A fresh session token for `shop`, signed here as the stand-in's admin signs it (no round trip)."""
+    return jwt.encode(session_claims(shop), API_SECRET, algorithm="HS256")
 
 
 class Merchant:

@@ -9,27 +9,13 @@ checks in Shopify/shopify-app-bridge issue #229).
 
 from __future__ import annotations
 
-import re
 import time
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+from browser_support import serve_app_bridge
 from support import Merchant, bearer, install
-
-
-def _serve_app_bridge(page, stand_in) -> None:
-    """Shopify's CDN URL answers with the stand-in's App Bridge (the app is configured with the CDN)."""
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(
-            status=200,
-            content_type="application/javascript",
-            body=shim,
-            headers={"Access-Control-Allow-Origin": "*"},
-        ),
-    )
 
 
 class ApiTraffic:
@@ -99,7 +85,7 @@ def test_the_app_starts_app_bridge_and_every_call_succeeds(
 ):
     """Fails when the template loads App Bridge `async`/`defer` or after another script: the
     stand-in's App Bridge then refuses to start, and the page can make no call at all."""
-    _serve_app_bridge(page, stand_in)
+    serve_app_bridge(page, stand_in)
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     traffic = ApiTraffic(page, app_server.url)
@@ -117,7 +103,7 @@ def test_the_app_starts_app_bridge_and_every_call_succeeds(
 def test_a_page_left_open_past_token_expiry_keeps_working(
     merchant, app_server, stand_in, shop_domain, settings, page, screenshots
 ):
-    _serve_app_bridge(page, stand_in)
+    serve_app_bridge(page, stand_in)
     # The admin opens the app with a token issued 55 s ago: dead 5 s later (+10 s leeway), so the
     # test need not wait a minute for the page-load token to die.
     stand_in.control.admin_frame(shop_domain, id_token_age=55)
@@ -157,7 +143,7 @@ def test_a_page_left_open_past_token_expiry_keeps_working(
 def test_opening_the_app_with_an_expired_token_bounces_to_the_working_page(
     merchant, app_server, stand_in, shop_domain, settings, page, screenshots
 ):
-    _serve_app_bridge(page, stand_in)
+    serve_app_bridge(page, stand_in)
     stand_in.control.admin_frame(shop_domain, id_token_age=300)  # the admin's token died four minutes ago
     documents: list[tuple[str, int]] = []
     page.on(

@@ -6,26 +6,11 @@ changes, the page says so and the button stays."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
-import requests
+from browser_support import serve_app_bridge
 from support import Merchant, install
-
-
-def _serve_app_bridge(page, stand_in) -> None:
-    """Shopify's CDN URL answers with the stand-in's App Bridge (the app is configured with the CDN)."""
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(
-            status=200,
-            content_type="application/javascript",
-            body=shim,
-            headers={"Access-Control-Allow-Origin": "*"},
-        ),
-    )
 
 
 @pytest.fixture
@@ -62,7 +47,7 @@ def _wait_until(predicate, seconds: float = 30, tick=None) -> None:
 def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(
     merchant, app_server, runtime, stand_in, shop_domain, settings, page, screenshots
 ):
-    _serve_app_bridge(page, stand_in)
+    serve_app_bridge(page, stand_in)
     card = _open_status(page, stand_in, shop_domain, settings)
     assert card.get_attribute("data-state") == "not-granted"
     assert "last 60 days" in card.inner_text()
@@ -86,7 +71,7 @@ def test_allowing_access_grants_read_all_orders_and_loads_the_full_history(
 def test_declining_changes_nothing_and_the_page_says_so(
     merchant, app_server, runtime, stand_in, shop_domain, settings, page, screenshots
 ):
-    _serve_app_bridge(page, stand_in)
+    serve_app_bridge(page, stand_in)
     stand_in.control.answer_scope_requests(shop_domain, "decline")
     card = _open_status(page, stand_in, shop_domain, settings)
 

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 import uuid
 
-import jwt
 import requests
-from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, select
-from support import API_KEY, API_SECRET, LiveServer, install
+from support import LiveServer, install, session_token
 
 from shopify_roi.config import Settings
 from shopify_roi.db import Base
@@ -70,42 +67,6 @@ class Stored:
             query = query.where(t.c[column] == value)
         with self.engine.connect() as conn:
             return [r._mapping for r in conn.execute(query).all()]
-
-
-def module_settings(database_url: str, redis_url: str, stand_in, **overrides) -> Settings:
-    values = dict(
-        api_key=API_KEY,
-        api_secret=API_SECRET,
-        app_url="http://127.0.0.1:9",
-        database_url=database_url,
-        redis_url=redis_url,
-        token_encryption_key=Fernet.generate_key().decode(),
-        origin_template=stand_in.origin_template,
-        queue_name=f"test-{uuid.uuid4().hex[:8]}",
-        run_inprocess_worker=False,
-        log_level="WARNING",
-    )
-    return Settings(**{**values, **overrides})
-
-
-def session_token(shop: str) -> str:
-    """A fresh App Bridge session token for `shop`, signed here as the stand-in does (no round trip)."""
-    now = int(time.time())
-    return jwt.encode(
-        {
-            "iss": f"https://{shop}/admin",
-            "dest": f"https://{shop}",
-            "aud": API_KEY,
-            "sub": "42",
-            "exp": now + 60,
-            "nbf": now - 5,
-            "iat": now - 5,
-            "jti": uuid.uuid4().hex,
-            "sid": "s-1",
-        },
-        API_SECRET,
-        algorithm="HS256",
-    )
 
 
 class HostileServer:

@@ -10,8 +10,7 @@ import uuid
 from decimal import Decimal
 
 import requests
-from hostile_support import session_token
-from support import install
+from support import install, session_token
 
 from shopify_roi.db import Base
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import redis
 import requests
-from hostile_support import HostileServer, module_settings, truncate
+from hostile_support import HostileServer, truncate
 from sqlalchemy import func, select
+from support import app_settings
 
 from shopify_roi.models import Click
 
@@ -21,8 +22,12 @@ LIMIT = 5
 def limited(database_url, redis_url, stand_in):
     truncate(database_url)
     server = HostileServer(
-        module_settings(
-            database_url, redis_url, stand_in, link_rate_limit=LIMIT, link_rate_window_seconds=3600
+        app_settings(
+            database_url,
+            redis_url,
+            stand_in.origin_template,
+            link_rate_limit=LIMIT,
+            link_rate_window_seconds=3600,
         ),
         stand_in,
     )  # one window for the whole module

@@ -19,8 +19,8 @@ import pytest
 import requests
 from click.testing import CliRunner
 from cryptography.fernet import Fernet, InvalidToken
-from hostile_support import HostileServer, module_settings, session_token, truncate
-from support import API_SECRET, install
+from hostile_support import HostileServer, truncate
+from support import API_SECRET, app_settings, install, session_token
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +89,7 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
     caplog.set_level(logging.DEBUG)
     truncate(database_url)
     hostile = HostileServer(
-        module_settings(database_url, redis_url, stand_in, log_level="DEBUG"),
+        app_settings(database_url, redis_url, stand_in.origin_template, log_level="DEBUG"),
         stand_in,
         server=LoggingServer(),
     )
@@ -185,7 +185,7 @@ def test_every_hmac_and_token_comparison_is_constant_time():
 
 def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, stand_in, monkeypatch):
     truncate(database_url)
-    hostile = HostileServer(module_settings(database_url, redis_url, stand_in), stand_in)
+    hostile = HostileServer(app_settings(database_url, redis_url, stand_in.origin_template), stand_in)
     try:
         old_key, new_key = hostile.settings.token_encryption_key, Fernet.generate_key().decode()
         before = _tokens(hostile)
@@ -248,7 +248,7 @@ def test_the_embedded_page_may_be_framed_only_by_its_own_shops_admin(database_ur
     from shopify_roi.app import create_app
 
     truncate(database_url)
-    settings = module_settings(database_url, redis_url, stand_in).with_(
+    settings = app_settings(database_url, redis_url, stand_in.origin_template).with_(
         origin_template="https://{shop}", app_url="https://creator-roi.example"
     )
     app = create_app(settings, start_worker=False)

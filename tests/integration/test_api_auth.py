@@ -8,24 +8,7 @@ import uuid
 import jwt
 import pytest
 import requests
-from support import API_KEY, API_SECRET, Merchant, bearer, install
-
-
-def _claims(shop: str, **overrides) -> dict:
-    now = int(time.time())
-    claims = {
-        "iss": f"https://{shop}/admin",
-        "dest": f"https://{shop}",
-        "aud": API_KEY,
-        "sub": "42",
-        "exp": now + 60,
-        "nbf": now - 5,
-        "iat": now - 5,
-        "jti": "j-1",
-        "sid": "s-1",
-    }
-    claims.update(overrides)
-    return claims
+from support import API_SECRET, Merchant, bearer, install, session_claims
 
 
 @pytest.fixture
@@ -59,31 +42,33 @@ def test_valid_session_token_reads_its_own_shop(app_server, stand_in, installed)
 def test_api_refuses_bad_session_tokens(app_server, installed, case):
     headers = {}
     if case == "not_bearer":
-        headers = {"Authorization": jwt.encode(_claims(installed), API_SECRET, algorithm="HS256")}
+        headers = {"Authorization": jwt.encode(session_claims(installed), API_SECRET, algorithm="HS256")}
     elif case == "expired":  # expired 60 s ago: beyond the 10 s leeway
         headers = bearer(
-            jwt.encode(_claims(installed, exp=int(time.time()) - 60), API_SECRET, algorithm="HS256")
+            jwt.encode(session_claims(installed, exp=int(time.time()) - 60), API_SECRET, algorithm="HS256")
         )
     elif case == "other_secret":
         headers = bearer(
-            jwt.encode(_claims(installed), "another-app-secret-0123456789abcdef", algorithm="HS256")
+            jwt.encode(session_claims(installed), "another-app-secret-0123456789abcdef", algorithm="HS256")
         )
     elif case == "other_app":
-        headers = bearer(jwt.encode(_claims(installed, aud="another-api-key"), API_SECRET, algorithm="HS256"))
+        headers = bearer(
+            jwt.encode(session_claims(installed, aud="another-api-key"), API_SECRET, algorithm="HS256")
+        )
     elif case == "iss_dest_mismatch":
         headers = bearer(
             jwt.encode(
-                _claims(installed, iss="https://other-shop.myshopify.com/admin"),
+                session_claims(installed, iss="https://other-shop.myshopify.com/admin"),
                 API_SECRET,
                 algorithm="HS256",
             )
         )
     elif case == "not_a_shop":
-        headers = bearer(jwt.encode(_claims("evil.com"), API_SECRET, algorithm="HS256"))
+        headers = bearer(jwt.encode(session_claims("evil.com"), API_SECRET, algorithm="HS256"))
     elif case == "garbage":
         headers = bearer("not.a.jwt")
     elif case == "alg_none":
-        headers = bearer(jwt.encode(_claims(installed), None, algorithm="none"))
+        headers = bearer(jwt.encode(session_claims(installed), None, algorithm="none"))
     resp = requests.get(f"{app_server.url}/api/shop", headers=headers, timeout=10)
     assert resp.status_code == 401
     assert installed not in resp.text
@@ -91,7 +76,7 @@ def test_api_refuses_bad_session_tokens(app_server, installed, case):
 
 def test_a_slightly_future_nbf_is_accepted(app_server, installed):
     # App Bridge sends a slightly future `nbf`: within the 10 s leeway it must pass.
-    token = jwt.encode(_claims(installed, nbf=int(time.time()) + 5), API_SECRET, algorithm="HS256")
+    token = jwt.encode(session_claims(installed, nbf=int(time.time()) + 5), API_SECRET, algorithm="HS256")
     assert requests.get(f"{app_server.url}/api/shop", headers=bearer(token), timeout=10).status_code == 200
 
 
