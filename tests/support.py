@@ -1,19 +1,26 @@
-"""Actions tests repeat, written the way a merchant's browser or Shopify would perform them."""
+"""What the tests share: actions written the way a merchant's browser or Shopify performs them
+(install, a merchant's API calls, session tokens), the app's test settings, a live loopback server,
+the app's totals per code to compare with the stand-in's, and a PostgreSQL database per run."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
+from collections import defaultdict
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+import factories
 import jwt
 import requests
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from shopify_roi.config import Settings
+from shopify_roi.models import Order, Refund
 
 API_KEY = "test-api-key-0123456789"
 API_SECRET = "test-api-secret-0123456789abcdef0123456789"  # >= 32 bytes, as HS256 wants
@@ -148,16 +155,8 @@ class LiveServer:
 def app_totals_by_code(database, shop_domain: str) -> dict[str, dict]:
     """The app's stored facts per first discount code (upper-cased; "" = none), counted orders only
     (METRICS.md): what the stand-in's `/totals` reports as `by_code`, to compare to the cent."""
-    import json
-    from collections import defaultdict
-    from decimal import Decimal
-
-    from sqlalchemy import select
-
-    from shopify_roi.models import Order, Refund, Shop
-
     with database.session() as session:
-        shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop_domain))
+        shop_id = factories.shop_named(session, shop_domain).id
         orders = session.execute(
             select(Order.shopify_id, Order.signals, Order.revenue, Order.taxes_included).where(
                 Order.shop_id == shop_id, Order.counted.is_(True)
