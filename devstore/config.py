@@ -31,9 +31,9 @@ class DevstoreConfig:
     code_ttl: int = 600
     webhook_timeout: tuple[float, float] = field(default=(1.0, 5.0))  # connect, read (Shopify: 1 s, 5 s)
     # Automatic webhook retries run on Shopify's schedule (8 tries over 4 hours, see
-    # webhook_retries) multiplied by this: 1 is real time, 0.001 fits the 4 hours in 14.4 s.
+    # devstore.webhooks.retries) multiplied by this: 1 is real time, 0.001 fits the 4 hours in 14.4 s.
     webhook_retry_scale: float = 1.0
-    # Protected customer data the app is approved for (customer_data.py): level 1 by default.
+    # Protected customer data the app is approved for (devstore.admin.customer_data): level 1 by default.
     customer_data: frozenset[str] = customer_data.DEFAULT
     partner_id: int = 3100001  # in Shopify's "not approved" message links
     app_id: int = 4100001

@@ -9,7 +9,7 @@ with ``restoreRate`` 100.0 (a standard shop) and 20000.0 with 1000.0 (a Plus sho
 seconds of restore, which the stand-in applies to every plan. "Before execution begins, an app's
 bucket must have enough capacity for the requested cost of a query. When execution is complete,
 the bucket is refunded the difference between the requested cost and the actual cost." The cost
-itself is computed in ``devstore.query_cost``.
+itself is computed in ``devstore.admin.query_cost``.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def cost_extension(requested: int | None, actual: int | None, bucket: LeakyBucke
 
 
 def estimate_cost(schema, operation, fragments: dict, variables: dict | None = None) -> int:
-    """The requested cost of a validated operation (``devstore.query_cost.requested_cost``)."""
+    """The requested cost of a validated operation (``devstore.admin.query_cost.requested_cost``)."""
     return requested_cost(schema, operation, fragments, variables)
 
 

@@ -1,7 +1,7 @@
 """Control API for discounts: what a merchant does "in the Shopify admin", outside the app.
 
 ``GET/POST /_devstore/shops/{shop}/discounts`` and ``PATCH/DELETE .../discounts/{id}``.
-Changes go through the same rules as the Admin API (``devstore.discounts``) and send the
+Changes go through the same rules as the Admin API (``devstore.discounts.code_discounts``) and send the
 same webhooks, inline: the answer carries the ``deliveries``.
 """
 
@@ -12,6 +12,7 @@ from flask import Blueprint, jsonify, request
 from devstore.context import runtime, shop_or_404
 from devstore.discounts import code_discounts, validation
 from devstore.store.state import Shop
+from devstore.store.times import utc_seconds
 from devstore.webhooks import discount_events
 
 bp = Blueprint("control_discounts", __name__, url_prefix="/_devstore")
@@ -39,16 +40,16 @@ def discount_json(record: dict, now: float) -> dict:
         "status": code_discounts.status(record, now),
         "codes": [c["code"] for c in record["codes"]],
         "value": dict(record["value"]),
-        "startsAt": code_discounts.iso(record["starts_at"]),
-        "endsAt": code_discounts.iso(record["ends_at"]),
+        "startsAt": utc_seconds(record["starts_at"]),
+        "endsAt": utc_seconds(record["ends_at"]),
         "usageLimit": record["usage_limit"],
         "appliesOncePerCustomer": record["applies_once_per_customer"],
         "combinesWith": dict(record["combines_with"]),
         "minimumSubtotal": minimum.get("subtotal"),
         "tags": list(record["tags"]),
         "createdBy": record["created_by"],
-        "createdAt": code_discounts.iso(record["created_at"]),
-        "updatedAt": code_discounts.iso(record["updated_at"]),
+        "createdAt": utc_seconds(record["created_at"]),
+        "updatedAt": utc_seconds(record["updated_at"]),
     }
 
 

@@ -31,6 +31,15 @@ def _refused(exc: Exception):
     return jsonify(error=str(exc)), 400
 
 
+def _change_scopes(shop_domain: str, change):
+    """Request or revoke the body's ``scopes`` with ``change``; its answer, or 400 when refused."""
+    shop, rt = shop_or_404(shop_domain), runtime()
+    try:
+        return jsonify(change(rt.store, rt.config, shop, _body().get("scopes")))
+    except (scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
+        return _refused(exc)
+
+
 @bp.get("/shops/<shop:shop_domain>/scopes")
 def query_scopes(shop_domain: str):
     """ScopesDetail: granted, required, optional."""
@@ -45,21 +54,13 @@ def query_scopes(shop_domain: str):
 @bp.post("/shops/<shop:shop_domain>/scopes/request")
 def request_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ScopesRequestResponse; 400 ``{"error"}`` when the request is refused."""
-    shop, rt = shop_or_404(shop_domain), runtime()
-    try:
-        return jsonify(scopes.request_scopes(rt.store, rt.config, shop, _body().get("scopes")))
-    except (scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
-        return _refused(exc)
+    return _change_scopes(shop_domain, scopes.request_scopes)
 
 
 @bp.post("/shops/<shop:shop_domain>/scopes/revoke")
 def revoke_scopes(shop_domain: str):
     """``{"scopes": [...]}`` -> ``{"detail"}``; 400 for a required or undeclared scope."""
-    shop, rt = shop_or_404(shop_domain), runtime()
-    try:
-        return jsonify(scopes.revoke_scopes(rt.store, rt.config, shop, _body().get("scopes")))
-    except (scopes.ScopeRequestError, app_toml.AppTomlError) as exc:
-        return _refused(exc)
+    return _change_scopes(shop_domain, scopes.revoke_scopes)
 
 
 @bp.post("/shops/<shop:shop_domain>/scopes/answer")

@@ -3,7 +3,7 @@
 ``POST /_devstore/shops/{shop}/orders`` places an order (``orders/create``, plus
 ``orders/paid`` when paid); ``.../orders/{id}/refunds``, ``/cancel`` and ``/edit`` change it
 (``refunds/create``, ``orders/cancelled``, ``orders/edited``, each followed by
-``orders/updated``). Webhooks go through the shop's order channel (``order_events``): sent
+``orders/updated``). Webhooks go through the shop's order channel (``devstore.webhooks.order_events``): sent
 before the answer, or queued with ``"async": true``; webhook faults apply.
 """
 

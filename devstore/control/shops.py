@@ -216,7 +216,7 @@ def expire_tokens(shop_domain: str):
 def set_faults(shop_domain: str):
     """Set any of fail_next, fail_every, status, throttle {maximum, restore_rate} (bucket
     refilled; setting fail_every restarts its request count) and webhooks {duplicate,
-    reorder, drop, seed} (order webhook faults, see ``order_events``)."""
+    reorder, drop, seed} (order webhook faults, see ``devstore.webhooks.order_events``)."""
     shop = shop_or_404(shop_domain)
     body, store = _body(), runtime().store
     if isinstance(body.get("webhooks"), dict):

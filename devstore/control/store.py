@@ -1,6 +1,6 @@
 """Control API for whole-store data: ``POST /_devstore/shops/{shop}/generate`` (a realistic,
 seeded store, see ``devstore.generator``), ``GET .../totals`` (the stand-in's own figures,
-see ``devstore.store_totals``) and ``POST .../clock`` (the "now" of the 60-day order window)."""
+see ``devstore.orders.store_totals``) and ``POST .../clock`` (the "now" of the 60-day order window)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from devstore.context import runtime, shop_or_404
 from devstore.generator.timeline import Generator
 from devstore.orders import store_totals
-from devstore.store import clock
+from devstore.store import times
 from devstore.webhooks import order_events
 
 bp = Blueprint("control_store", __name__, url_prefix="/_devstore")
@@ -26,9 +26,10 @@ def _body() -> dict:
 def generate(shop_domain: str):
     """``{seed, orders, start, days, until, creators: [{handle, code, percent, weight, ...profile}],
     sitewide_codes, deliver, async, silent_before, tax_rate, taxes_included, ...}`` (README:
-    *Generated stores*; the profile keys are ``generator.PROFILE_KEYS``) → the counts of what was
-    made. With ``deliver`` every webhook (except those dated before ``silent_before``) goes through
-    the shop's order channel (faults apply); the answer waits for the sending unless ``async``."""
+    *Generated stores*; the profile keys are ``devstore.generator.profiles.PROFILE_KEYS``) → the
+    counts of what was made. With ``deliver`` every webhook (except those dated before
+    ``silent_before``) goes through the shop's order channel (faults apply); the answer waits for the
+    sending unless ``async``."""
     shop, body, rt = shop_or_404(shop_domain), _body(), runtime()
     emit = None
     futures = []
@@ -60,4 +61,4 @@ def totals(shop_domain: str):
 def set_clock(shop_domain: str):
     """``{"now": "2026-10-01T00:00:00Z"}`` fixes the shop's "now"; ``{"now": null}`` unsets it."""
     shop, body = shop_or_404(shop_domain), _body()
-    return jsonify(now=clock.set_now(runtime().store, shop, body.get("now") or None))
+    return jsonify(now=times.set_now(runtime().store, shop, body.get("now") or None))

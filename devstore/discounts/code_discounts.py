@@ -1,5 +1,5 @@
 """A shop's code discounts (``DiscountCodeBasic``) as Shopify keeps them: the records and
-every state change (validation lives in ``devstore.discount_input``).
+every state change (validation lives in ``devstore.discounts.validation``).
 
 Both the GraphQL resolvers (the app's side) and the control API (the merchant's side, "in
 the Shopify admin") go through this module, so both see the same rules: a code is unique
@@ -21,7 +21,6 @@ Internal record keys (epoch seconds for times): ``id``, ``title``, ``active``,
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
 
 from devstore.discounts.validation import apply_input, code_errors, user_error
 from devstore.store.state import Shop, Store
@@ -44,13 +43,6 @@ def parse_gid(gid: str, *types: str) -> int | None:
     if not tail.isdigit() or prefix not in {f"gid://shopify/{t}" for t in types}:
         return None
     return int(tail)
-
-
-def iso(epoch: float | None) -> str | None:
-    """A GraphQL ``DateTime`` (UTC, whole seconds, ``Z``); None stays None."""
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def status(record: dict, now: float) -> str:

@@ -1,5 +1,5 @@
 """Shopify's validation of ``DiscountCodeBasicInput`` (and of redeem code texts), merged
-into devstore's discount records (keys described in ``devstore.discounts``).
+into devstore's discount records (keys described in ``devstore.discounts.code_discounts``).
 
 Failures are ``DiscountUserError`` dicts, as Shopify answers them in ``userErrors``; codes
 come from the schema's ``DiscountErrorCode`` enum.

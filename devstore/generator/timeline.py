@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from devstore.generator.order_specs import CATALOG, OrderSpecs
 from devstore.generator.profiles import Profiles
 from devstore.orders import changes, order_records, totals
-from devstore.orders.money import parse_time
 from devstore.store.state import Shop, Store
+from devstore.store.times import parse_time
 
 FULL_REFUND_SHARE = 0.4
 COMEBACK_DAYS = (7.0, 60.0)

@@ -8,7 +8,7 @@ Sources (each rule below names its own):
   3,600 s, a refresh token for 90 days, a refresh returns a new pair.
 - changelog "More resilient refreshes for expiring offline access tokens" (2026-08-28,
   https://shopify.dev/changelog/more-resilient-refreshes-for-expiring-offline-access-tokens).
-The migration of a legacy token is ``token_migration.py``.
+The migration of a legacy token is ``devstore.oauth.migration``.
 
 Every method runs under the store's lock. Time is the store's clock plus the shop's
 ``token_clock_offset`` (moved forward by the control API), so a test can live 31 days in a second.
@@ -85,7 +85,7 @@ class Tokens:
     codes: dict[str, AuthCode] = field(default_factory=dict)
     access: dict[str, AccessToken] = field(default_factory=dict)
     refresh: dict[str, RefreshToken] = field(default_factory=dict)
-    # legacy token -> its migration (token_migration.py)
+    # legacy token -> its migration (migration.py)
     migrations: dict[str, object] = field(default_factory=dict)
 
     def now(self, shop) -> float:

@@ -13,8 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from devstore.orders import lines, totals
-from devstore.orders.money import ZERO, amt, big_id, cents, currency_of, dec, gid, local_iso, parse_time
+from devstore.orders.money import ZERO, amt, big_id, cents, currency_of, dec, gid
 from devstore.store.state import Shop, Store
+from devstore.store.times import local_iso, parse_time
 
 PAID = ("paid", "partially_refunded")
 STAFF_USER_ID = 548380009  # the staff member who refunds, as in Shopify's example

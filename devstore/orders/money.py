@@ -1,4 +1,4 @@
-"""Money, ids and times for orders, as Shopify's REST order JSON writes them.
+"""Money and ids for orders, as Shopify's REST order JSON writes them (times: ``devstore.store.times``).
 
 Money is ``Decimal`` inside and a 2-decimal string outside, usually with a ``*_set`` twin
 ``{"shop_money": {...}, "presentment_money": {...}}``; the presentment side is the shop
@@ -9,11 +9,9 @@ objects are exact 64-bit integers above 2^53 (as real Shopify ids are), each mat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from devstore.store.state import Shop, Store
+from devstore.store.state import Store
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -70,30 +68,6 @@ class Currency:
     def present(self, value) -> str:
         """The presentment amount as a string."""
         return amt(cents(value) * self.rate)
-
-
-def zone(shop: Shop):
-    try:
-        return ZoneInfo(shop.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def parse_time(value, default_epoch: float) -> datetime:
-    """An aware datetime from ISO 8601 (``Z`` or an offset; a bare date is midnight UTC)."""
-    if not value:
-        return datetime.fromtimestamp(default_epoch, UTC)
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def local_iso(shop: Shop, moment: datetime) -> str:
-    """ISO 8601 with the shop's offset, seconds precision (``2026-03-03T10:00:00-05:00``)."""
-    return moment.astimezone(zone(shop)).isoformat(timespec="seconds")
-
-
-def epoch_of(iso: str) -> float:
-    return parse_time(iso, 0).timestamp()
 
 
 def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:

@@ -23,11 +23,10 @@ from devstore.orders.money import (
     currency_of,
     dec,
     gid,
-    local_iso,
-    parse_time,
 )
 from devstore.orders.totals import recompute
 from devstore.store.state import Shop, Store
+from devstore.store.times import local_iso, parse_time
 
 KIND = "orders"
 FIRST_ORDER_NUMBER = 1001

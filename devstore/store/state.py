@@ -86,7 +86,7 @@ class Store:
         self.clock = clock
         self.lock = threading.RLock()
         self._shops: dict[str, Shop] = {}
-        # codes and tokens (token_store.py: rotation, retries, migration, scopes)
+        # codes and tokens (devstore.oauth.token_store: rotation, retries, migration, scopes)
         self.tokens = Tokens(self.lock, clock)
         self._next_shop = SHOP_ID_BASE
         self._next_id = 1_000_000
@@ -135,7 +135,7 @@ class Store:
         with self.lock:
             return list(shop.records.get(kind, {}).values())
 
-    # tokens (see token_store.py) -------------------------------------------------------
+    # tokens (see devstore.oauth.token_store) -------------------------------------------------------
     def live_access_token(self, shop: Shop, token: str) -> AccessToken | None:
         """The token if it belongs to ``shop`` and is neither revoked nor expired."""
         return self.tokens.live_access_token(shop, token)

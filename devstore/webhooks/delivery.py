@@ -9,7 +9,7 @@ unique per delivery (one per subscription) and the same on every retry of it - t
 subscription and every topic one action causes (``orders/create`` and ``orders/paid`` of one
 checkout) carry the same one. Callers pass one ``event_id`` for the webhooks of one action.
 
-A delivery the app does not answer 2xx in time is retried automatically (``webhook_retries``).
+A delivery the app does not answer 2xx in time is retried automatically (``devstore.webhooks.retries``).
 A test can also re-deliver by hand by passing a ``webhook_id`` that was delivered before: the
 same delivery (ids, trigger time, version, body) is sent again to the same address.
 
@@ -25,8 +25,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass
 
 import requests
 
@@ -34,6 +33,7 @@ from devstore import app_toml
 from devstore.admin import customer_data
 from devstore.config import DevstoreConfig
 from devstore.store.state import Shop, Store
+from devstore.store.times import utc_millis
 from devstore.webhooks import retries, signing
 
 
@@ -48,12 +48,7 @@ class Delivery:
     error: str | None = None
 
     def to_json(self) -> dict:
-        return {
-            "webhook_id": self.webhook_id,
-            "status_code": self.status_code,
-            "url": self.url,
-            "error": self.error,
-        }
+        return asdict(self)
 
     @property
     def acknowledged(self) -> bool:
@@ -86,10 +81,6 @@ def delivered_version(config: DevstoreConfig, requested: str | None) -> str:
     return requested if requested in served else served[0]
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def deliver(
     config: DevstoreConfig,
     shop: Shop | str,
@@ -116,7 +107,7 @@ def deliver(
         "webhook_id": webhook_id or str(uuid.uuid4()),
         "event_id": event_id or str(uuid.uuid4()),
         "topic": topic,
-        "triggered_at": _now_iso(),
+        "triggered_at": utc_millis(),
         "api_version": delivered_version(config, toml.api_version),
         "subscription_api_version": toml.api_version,
         "payload": customer_data.redact(config.customer_data, topic, payload),
@@ -195,7 +186,7 @@ def _post(config: DevstoreConfig, shop: Shop | str, entry: dict) -> Delivery:
 def _attempt(config, shop, entry: dict, store: Store | None, retry_on_failure: bool = True) -> Delivery:
     """One POST, logged; an unacknowledged one is retried on Shopify's schedule."""
     result = _post(config, shop, entry)
-    logged = _record(store, shop, {**entry, "delivered_at": _now_iso()}, result, sent=True)
+    logged = _record(store, shop, {**entry, "delivered_at": utc_millis()}, result, sent=True)
     if retry_on_failure and not result.acknowledged and logged is not None:
         _retry_later(config, shop, entry, store, logged)
     return result
@@ -208,7 +199,7 @@ def _retry_later(config, shop: Shop, entry: dict, store: Store, logged: dict) ->
     def send_again(n: int) -> bool:
         again = {**base, "retry": n}
         result = _post(config, shop, again)
-        last[0] = _record(store, shop, {**again, "delivered_at": _now_iso()}, result, sent=True)
+        last[0] = _record(store, shop, {**again, "delivered_at": utc_millis()}, result, sent=True)
         return result.acknowledged
 
     def give_up() -> None:
@@ -227,7 +218,7 @@ def log_unsent(
         "webhook_id": str(uuid.uuid4()),
         "event_id": extra.pop("event_id", None) or str(uuid.uuid4()),
         "topic": topic,
-        "triggered_at": _now_iso(),
+        "triggered_at": utc_millis(),
         "payload": payload,
         **extra,
     }

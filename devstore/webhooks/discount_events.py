@@ -1,5 +1,5 @@
 """The webhooks a discount change causes, built from discount snapshots (see
-``devstore.discounts``) with the ``payloads`` builders, and their sending.
+``devstore.discounts.code_discounts``) with the ``payloads`` builders, and their sending.
 
 GraphQL mutations send in the background (Shopify delivers after the API call); the
 control API's admin-side edits send inline and return the deliveries."""

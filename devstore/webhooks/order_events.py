@@ -19,7 +19,7 @@ The events of one submission are one merchant action: they share one ``X-Shopify
 
 Retries: a delivery the app did not acknowledge in time with a 2xx (an error, a timeout, a refused
 connection) is sent again with the same webhook id, event id, trigger time and body on Shopify's
-schedule (``webhook_retries``: 8 retries over 4 hours, scaled by the stand-in's
+schedule (``devstore.webhooks.retries``: 8 retries over 4 hours, scaled by the stand-in's
 ``webhook_retry_scale``), on a timer (the channel goes on with the next events meanwhile). The
 faults ``retries`` (n) and ``retry_ms`` (first wait; then doubling) replace that schedule for the
 shop. Stats count ``retried``, ``retry_pending`` and ``failed`` (given up) over all its webhooks.
@@ -32,7 +32,7 @@ import random
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from devstore.config import DevstoreConfig
 from devstore.store.state import Shop, Store
@@ -53,15 +53,7 @@ class WebhookFaults:
     retry_ms: float | None = None  # None: Shopify's first wait (scaled)
 
     def to_json(self) -> dict:
-        return {
-            "duplicate": self.duplicate,
-            "reorder": self.reorder,
-            "drop": self.drop,
-            "seed": self.seed,
-            "delay_ms": self.delay_ms,
-            "retries": self.retries,
-            "retry_ms": self.retry_ms,
-        }
+        return asdict(self)
 
 
 @dataclass

@@ -10,12 +10,12 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from devstore.store.state import Shop
+from devstore.store.times import local_iso, utc_millis, zone
 
 EXAMPLES = Path(__file__).parent / "payload_examples"
 
@@ -31,27 +31,10 @@ def example(topic: str) -> dict:
     return copy.deepcopy(_example(topic))
 
 
-def _zone(shop: Shop):
-    try:
-        return ZoneInfo(shop.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
-def _local_iso(shop: Shop, epoch: float) -> str:
-    """ISO 8601 with the shop's UTC offset, as REST resources show times."""
-    return datetime.fromtimestamp(epoch, _zone(shop)).isoformat(timespec="seconds")
-
-
-def _utc_ms(epoch: float | None = None) -> str:
-    moment = datetime.now(UTC) if epoch is None else datetime.fromtimestamp(epoch, UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def app_uninstalled(shop: Shop) -> dict:
     """``app/uninstalled``: the REST Shop object (all 54 keys of Shopify's example)."""
     body = example("app/uninstalled")
-    offset = datetime.now(_zone(shop)).strftime("%z")
+    offset = datetime.now(zone(shop)).strftime("%z")
     body.update(
         id=shop.numeric_id,
         name=shop.name,
@@ -63,8 +46,8 @@ def app_uninstalled(shop: Shop) -> dict:
         enabled_presentment_currencies=[shop.currency],
         iana_timezone=shop.timezone,
         timezone=f"(GMT{offset[:3]}:{offset[3:]}) {shop.timezone}",
-        created_at=_local_iso(shop, shop.created_at),
-        updated_at=_local_iso(shop, shop.created_at),
+        created_at=local_iso(shop, shop.created_at),
+        updated_at=local_iso(shop, shop.created_at),
         plan_display_name=shop.plan_display_name,
         plan_name="partner_test"
         if shop.partner_development
@@ -88,7 +71,7 @@ def app_scopes_update(
         "shop_id": shop.gid,
         "previous": list(previous if previous is not None else granted),
         "current": list(current if current is not None else granted),
-        "updated_at": _utc_ms(),
+        "updated_at": utc_millis(),
     }
 
 
@@ -144,8 +127,8 @@ def discounts_create(
         "admin_graphql_api_id": admin_graphql_api_id,
         "title": title,
         "status": status.upper(),
-        "created_at": _local_iso(shop, created),
-        "updated_at": _local_iso(shop, created if updated_at is None else updated_at),
+        "created_at": local_iso(shop, created),
+        "updated_at": local_iso(shop, created if updated_at is None else updated_at),
     }
 
 
@@ -162,7 +145,7 @@ def discounts_delete(
     """``discounts/delete``: only the GID and ``deleted_at`` with the shop's offset."""
     return {
         "admin_graphql_api_id": admin_graphql_api_id,
-        "deleted_at": _local_iso(shop, shop.created_at if deleted_at is None else deleted_at),
+        "deleted_at": local_iso(shop, shop.created_at if deleted_at is None else deleted_at),
     }
 
 
@@ -178,7 +161,7 @@ def discounts_redeemcode_added(
     return {
         "admin_graphql_api_id": admin_graphql_api_id,
         "redeem_code": {"id": code["id"], "code": code["code"]},
-        "updated_at": _utc_ms(updated_at),
+        "updated_at": utc_millis(updated_at),
     }
 
 

@@ -6,8 +6,8 @@ stand-in's orders in the background and its result is written as Shopify's JSONL
 JSONL: one line per node of the top-level connection; the nodes of every nested connection
 each on their own line with ``"__parentId"`` = the ``id`` of the node that holds the connection,
 always somewhere after their parent; next to it only with ``groupObjects: true``, else away from it
-(``devstore.bulk_layout``). Lists that are not connections stay inline. What the validator refuses
-before an operation is created is in ``devstore.bulk_rules``.
+(``devstore.admin.bulk.layout``). Lists that are not connections stay inline. What the validator refuses
+before an operation is created is in ``devstore.admin.bulk.rules``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import json
 import threading
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort
 
@@ -24,8 +23,8 @@ from devstore.admin.bulk import layout
 from devstore.admin.engine import ResolverContext, get_schema, run
 from devstore.config import DevstoreConfig
 from devstore.context import runtime, shop_or_404
-from devstore.orders.money import local_iso
 from devstore.store.state import Shop, Store
+from devstore.store.times import local_iso, utc_seconds
 from devstore.webhooks import delivery
 
 KIND = "bulk_operations"
@@ -125,12 +124,6 @@ def execute(prepared, context: ResolverContext, group: bool = False, seed: int =
     return text, len(lines), roots
 
 
-def iso(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def start(
     store: Store,
     shop: Shop,
@@ -194,8 +187,8 @@ def _work(store, shop, config, context, prepared, op) -> None:
         op["completed_at"] = store.clock()
     body = {
         "admin_graphql_api_id": gid(op["id"]),
-        "completed_at": local_iso(shop, datetime.fromtimestamp(op["completed_at"], UTC)),
-        "created_at": local_iso(shop, datetime.fromtimestamp(op["created_at"], UTC)),
+        "completed_at": local_iso(shop, op["completed_at"]),
+        "created_at": local_iso(shop, op["created_at"]),
         "error_code": op["error_code"].lower() if op["error_code"] else None,
         "status": op["status"].lower(),
         "type": "query",
@@ -218,8 +211,8 @@ def graphql(op: dict) -> dict:
         "fileSize": str(op["file_size"]) if op["file_size"] is not None else None,
         "url": op["url"],
         "partialDataUrl": None,
-        "createdAt": iso(op["created_at"]),
-        "completedAt": iso(op["completed_at"]),
+        "createdAt": utc_seconds(op["created_at"]),
+        "completedAt": utc_seconds(op["completed_at"]),
         "query": op["query"],
         "type": "QUERY",
     }

@@ -6,7 +6,7 @@ Sources (read before modelling; the messages are Shopify's own, as captured from
   (https://shopify.dev/docs/apps/build/apis/graphql-admin/bulk-operations/queries), "Operation
   restrictions": at least one connection, at most five connections, nested connections at most two
   levels deep, no top-level ``node``/``nodes``; the query selects a single top-level field.
-- The 2026-10 schema's description of ``bulkOperationRunQuery`` (devstore/schema): "The query must
+- The 2026-10 schema's description of ``bulkOperationRunQuery`` (devstore/admin/schema): "The query must
   include at least one connection field and supports up to five connections with a maximum nesting
   depth of two levels."
 - The validator's messages: github airhorns/shopify-draft-proxy,
@@ -82,7 +82,7 @@ class _Analysis:
 
 def refusals(schema: GraphQLSchema, prepared) -> list[dict]:
     """Every userError Shopify's validator gives the (schema-valid) inner query, in Shopify's order;
-    [] when the query may run. ``prepared`` is ``admin_graphql.Prepared``."""
+    [] when the query may run. ``prepared`` is ``devstore.admin.engine.Prepared``."""
     operation = prepared.operation
     if operation.operation != OperationType.QUERY:
         return [user_error(OPERATION_TYPE)]

@@ -1,7 +1,7 @@
 """``bulkOperationRunQuery``, ``bulkOperation(id:)`` and ``node(id: BulkOperation GID)``.
 
 The inner query must be valid against the Admin schema and pass Shopify's bulk validator
-(``devstore.bulk_rules``: connections with ``edges { node }``, at most 5, nesting depth 2, none
+(``devstore.admin.bulk.rules``: connections with ``edges { node }``, at most 5, nesting depth 2, none
 within a list, an ``id`` on every parent of a nested connection, one top-level field); refusals are
 ``userErrors`` with ``field: ["query"]`` and ``code: INVALID``, and no operation is created. Only
 ``orders`` runs here (another valid root: ``devstore: bulk query of … is not implemented``).
@@ -12,7 +12,7 @@ operations per shop simultaneously"); a sixth is refused as Shopify answered it 
 github airhorns/shopify-draft-proxy ``…/bulk-operation-run-query-concurrency-limit.json``):
 ``field: null``, ``code: OPERATION_IN_PROGRESS``, "A bulk query operation for this app and shop is
 already in progress: <the running operations' GIDs>." ``groupObjects`` defaults to false
-(``devstore.bulk_layout``). See ``devstore.bulk`` for the run and the JSONL.
+(``devstore.admin.bulk.layout``). See ``devstore.admin.bulk.operations`` for the run and the JSONL.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from devstore.admin.resolvers.nodes import node_loader
 from devstore.admin.resolvers.orders import require_orders
 
 SUPPORTED_ROOTS = {"orders"}
-# Shopify's answer to an empty query (captured, see devstore.bulk_rules).
+# Shopify's answer to an empty query (captured, see devstore.admin.bulk.rules).
 EMPTY_QUERY = "Invalid bulk query: syntax error, unexpected end of file"
 
 

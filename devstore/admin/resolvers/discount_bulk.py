@@ -17,6 +17,7 @@ from devstore.admin.engine import mutation, query
 from devstore.admin.resolvers.discounts import code_node, redeem_code, require_scope
 from devstore.admin.resolvers.nodes import node_loader
 from devstore.discounts import code_discounts, validation
+from devstore.store.times import utc_seconds
 from devstore.webhooks import discount_events
 
 KIND = "discount_bulk_creations"
@@ -45,7 +46,7 @@ def render(info, creation: dict, done: bool) -> dict:
         "__typename": "DiscountRedeemCodeBulkCreation",
         "id": creation_gid(creation["id"]),
         "done": done,
-        "createdAt": code_discounts.iso(creation["created_at"]),
+        "createdAt": utc_seconds(creation["created_at"]),
         "codesCount": len(creation["results"]),
         "importedCount": sum(1 for r in results if r["id"]),
         "failedCount": sum(1 for r in results if not r["id"]),

@@ -15,6 +15,7 @@ from devstore.admin.connections import connection
 from devstore.admin.engine import mutation, query
 from devstore.admin.resolvers.nodes import node_loader
 from devstore.discounts import code_discounts, validation
+from devstore.store.times import utc_seconds
 from devstore.webhooks import discount_events
 
 ACCESS_DOCS = "https://shopify.dev/api/usage/access-scopes"
@@ -100,10 +101,10 @@ def code_basic(record: dict, shop, now: float) -> dict:
         "__typename": "DiscountCodeBasic",
         "title": record["title"],
         "status": code_discounts.status(record, now),
-        "startsAt": code_discounts.iso(record["starts_at"]),
-        "endsAt": code_discounts.iso(record["ends_at"]),
-        "createdAt": code_discounts.iso(record["created_at"]),
-        "updatedAt": code_discounts.iso(record["updated_at"]),
+        "startsAt": utc_seconds(record["starts_at"]),
+        "endsAt": utc_seconds(record["ends_at"]),
+        "createdAt": utc_seconds(record["created_at"]),
+        "updatedAt": utc_seconds(record["updated_at"]),
         "usageLimit": record["usage_limit"],
         "appliesOncePerCustomer": record["applies_once_per_customer"],
         "asyncUsageCount": 0,

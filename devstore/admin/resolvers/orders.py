@@ -1,8 +1,8 @@
 """``orders(...)``, ``node(id: Order GID)`` and the ``Order`` / ``LineItem`` / ``Refund``
-objects on the Admin API, rendered from the stored REST orders (``devstore.orders``).
+objects on the Admin API, rendered from the stored REST orders (``devstore.orders.order_records``).
 
 Access needs ``read_orders`` (or ``write_orders``); without ``read_all_orders`` only orders
-created in the last 60 days (by the shop's clock, see ``devstore.store.clock``) are visible.
+created in the last 60 days (by the shop's clock, see ``devstore.store.times``) are visible.
 ``query:`` supports ``created_at`` / ``updated_at`` with ``>= <= > < :`` joined by AND.
 Connections take ``first``/``last`` as usual; inside a bulk operation they return all nodes.
 """
@@ -19,8 +19,9 @@ from devstore.admin.connections import connection
 from devstore.admin.engine import query
 from devstore.admin.resolvers.nodes import node_loader
 from devstore.orders import order_records
-from devstore.orders.money import ZERO, dec, parse_time, zone
-from devstore.store import clock
+from devstore.orders.money import ZERO, dec
+from devstore.store import times
+from devstore.store.times import parse_time, zone
 
 WINDOW_DAYS = 60
 TERM = re.compile(r"^(created_at|updated_at):(>=|<=|>|<)?'?\"?([^'\"]+)'?\"?$")
@@ -87,7 +88,7 @@ def visible(info, text: str | None = None) -> list[dict]:
     terms = parse_query(text, ctx.shop)
     floor = None
     if "read_all_orders" not in _granted(info):
-        floor = clock.now(ctx.store, ctx.shop) - WINDOW_DAYS * 86400
+        floor = times.now(ctx.store, ctx.shop) - WINDOW_DAYS * 86400
     found = []
     for record in ctx.store.records(ctx.shop, order_records.KIND):
         rest = record["rest"]

@@ -1,5 +1,5 @@
 """``refund(id:)``, ``node(id: Refund GID)`` and ``nodes(ids: [Refund GIDs])``: a refund read on its own,
-in the shape of ``devstore.resolvers.orders.refund`` plus its ``order``.
+in the shape of ``devstore.admin.resolvers.orders.refund`` plus its ``order``.
 
 Access as for orders (``read_orders``); a refund of an order the token may not see (older than 60
 days without ``read_all_orders``) is null, like the order. ``refundLineItems`` is a connection: outside

@@ -1,6 +1,6 @@
 /* The admin's side of App Bridge in devstore's admin frame (/{shop}/admin/apps/{api_key}).
 
-   The app's App Bridge (devstore/static/app-bridge.js) posts {type: "devstore:app-bridge", id,
+   The app's App Bridge (devstore/app_bridge/static/app-bridge.js) posts {type: "devstore:app-bridge", id,
    action, payload} to this page; `handlers[action](payload)` answers and the reply goes back as
    {type: "devstore:app-bridge:reply", id, result | error}. Only the app frame, on the app's
    origin, is listened to. A new App Bridge API adds one handler to `window.devstoreAdmin.handlers`
@@ -37,7 +37,7 @@
   };
 
   // shopify.scopes.query/request/revoke (H3): the admin's grant modal, answered as the shop's
-  // control setting says (rules and sources in devstore/access_scopes.py).
+  // control setting says (rules and sources in devstore/oauth/scopes.py).
   handlers.scopes = async function (payload) {
     var method = payload.method;
     if (["query", "request", "revoke"].indexOf(method) < 0) { throw new Error("unknown scopes method " + method); }

@@ -72,7 +72,7 @@
 
   /* ---- 3. the admin host -----------------------------------------------------------------
      Real App Bridge talks to the admin over postMessage/MessagePort. The stand-in's admin frame
-     (devstore/static/admin-host.js) answers {type: "devstore:app-bridge", id, action, payload}
+     (devstore/app_bridge/static/admin-host.js) answers {type: "devstore:app-bridge", id, action, payload}
      with {type: "devstore:app-bridge:reply", id, result | error}. Only the parent window on the
      stand-in's origin is listened to. */
   function adminHost() {
@@ -156,7 +156,7 @@
   // shopify.dev "Scopes API" (docs/api/app-home/apis/scopes): query() -> ScopesDetail {granted,
   // required, optional}; request(scopes) opens the admin's grant modal and resolves to
   // {result: "granted-all" | "declined-all", detail}; revoke(scopes) -> {detail}. The admin frame
-  // answers; the rules (declared optional scopes only, app/scopes_update) are devstore/access_scopes.py.
+  // answers; the rules (declared optional scopes only, app/scopes_update) are devstore/oauth/scopes.py.
   feature("scopes", function (api, host) {
     function call(method, scopes) { return host.request("scopes", { method: method, scopes: scopes }); }
     api.scopes = {
