@@ -8,9 +8,9 @@ from flask import Flask
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shopify_roi import runtime as runtime_mod
+from shopify_roi import runtime, web
 from shopify_roi.config import Settings, from_env
-from shopify_roi.runtime import Runtime
+from shopify_roi.jobs.schedules import Ticker
 
 
 def create_app(settings: Settings | None = None, *, start_worker: bool | None = None) -> Flask:
@@ -47,16 +47,12 @@ def create_app(settings: Settings | None = None, *, start_worker: bool | None = 
         ],
     )
     Compress(app)
-    rt = runtime_mod.install(Runtime.build(settings))
+    rt = runtime.install(runtime.Runtime.build(settings))
     app.extensions["shopify_roi"] = rt
-
-    from shopify_roi import web
 
     web.register(app)
     should_start = settings.run_inprocess_worker if start_worker is None else start_worker
     if should_start and rt.jobs.in_process:
-        from shopify_roi.jobs.schedules import Ticker
-
         rt.jobs.start_thread()
         Ticker(rt).start()
     return app

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 
 import click
 from flask.cli import FlaskGroup
+from redis.exceptions import ConnectionError as RedisDown
+from redis.exceptions import TimeoutError as RedisTimeout
+from rich.progress import Progress
+from rq import SimpleWorker
+from werkzeug.serving import run_simple
 
+from shopify_roi.app import create_app
 from shopify_roi.config import from_env
+from shopify_roi.db import utcnow
+from shopify_roi.gc_tuning import settle
+from shopify_roi.jobs.schedules import Ticker
+from shopify_roi.jobs.shop_jobs import shop_id_of
+from shopify_roi.migrate import upgrade
+from shopify_roi.runtime import Runtime, install
+from shopify_roi.services.creators import imports
+from shopify_roi.services.errors import ServiceError
+from shopify_roi.services.orders import backfill
+from shopify_roi.services.shops.tokens import admin_client, rotate_encryption
 
 
 def _create_app():
-    from shopify_roi.app import create_app
-
     return create_app(start_worker=False)
 
 
@@ -30,8 +45,6 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Migrate DATABASE_URL to the latest schema (SQLite or PostgreSQL); safe to repeat."""
-    from shopify_roi.migrate import upgrade
-
     settings = from_env()
     upgrade(settings.database_url, revision)
     click.echo(f"database at {revision}: {settings.database_url.split('@')[-1]}")
@@ -45,20 +58,10 @@ def worker(burst: bool) -> None:
     A SimpleWorker (no fork per job): jobs are short database work, and forking costs more than
     the job (RQ's forking worker ran ~130 noop jobs/s here against ~325/s). Scale by adding processes.
     """
-    from rq import SimpleWorker
-
-    from shopify_roi.jobs.schedules import Ticker
-    from shopify_roi.runtime import Runtime, install
-
     rt = install(Runtime.build(from_env()))
     if rt.jobs.in_process:
         raise click.ClickException("REDIS_URL is not set: the web process runs the in-process worker itself")
-    from shopify_roi.gc_tuning import settle
-
     settle()
-    from redis.exceptions import ConnectionError as RedisDown
-    from redis.exceptions import TimeoutError as RedisTimeout
-
     ticker = Ticker(rt).start()
     wait = 0.5
     try:
@@ -89,11 +92,6 @@ def worker(burst: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Serve the app with its in-process worker (development and the demo; production uses gunicorn)."""
-    from werkzeug.serving import run_simple
-
-    from shopify_roi.app import create_app
-    from shopify_roi.gc_tuning import settle
-
     app = create_app()
     settle()
     click.echo(f"Creator ROI listening on http://{host}:{port}")
@@ -107,9 +105,6 @@ def rotate_keys() -> None:
     Rotate by putting a new key first (`NEW,OLD`), restarting every process, running this, then
     removing OLD. Safe to repeat and to run beside the web and worker processes.
     """
-    from shopify_roi.runtime import Runtime, install
-    from shopify_roi.services.shops.tokens import rotate_encryption
-
     rt = install(Runtime.build(from_env()))
     counts = rotate_encryption(rt)
     click.echo(
@@ -138,16 +133,8 @@ def creators() -> None:
 @click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
 def creators_import(shop: str, csv_file) -> None:
     """Import creators with their codes from CSV_FILE into SHOP (resumable; safe to run again)."""
-    from rich.progress import Progress
-
-    from shopify_roi.runtime import Runtime, install
-    from shopify_roi.services.creators import imports
-    from shopify_roi.services.creators import onboard as onboarding
-    from shopify_roi.services.errors import ServiceError
-    from shopify_roi.services.shops.tokens import admin_client
-
     rt = install(Runtime.build(from_env()))
-    shop_id = onboarding.shop_id_of(rt.db, shop)
+    shop_id = shop_id_of(rt, shop)
     if shop_id is None:
         raise click.ClickException(f"{shop} has not installed the app")
     try:
@@ -180,19 +167,8 @@ def creators_import(shop: str, csv_file) -> None:
 @click.option("--since-hours", type=float, help="reconcile: orders updated in the last N hours")
 def backfill_command(shop: str, start: str | None, end: str | None, since_hours: float | None) -> None:
     """Backfill or reconcile SHOP's orders through a bulk operation, with a progress bar."""
-    import time
-    from datetime import date, timedelta
-
-    from rich.progress import Progress
-
-    from shopify_roi.db import utcnow
-    from shopify_roi.runtime import Runtime, install
-    from shopify_roi.services.creators import onboard as onboarding
-    from shopify_roi.services.orders import backfill
-    from shopify_roi.services.shops.tokens import admin_client
-
     rt = install(Runtime.build(from_env()))
-    shop_id = onboarding.shop_id_of(rt.db, shop)
+    shop_id = shop_id_of(rt, shop)
     if shop_id is None:
         raise click.ClickException(f"{shop} has not installed the app")
     client = admin_client(rt, shop)

@@ -15,6 +15,8 @@ from rq import Queue, Retry, SimpleWorker
 from rq.registry import FailedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
+from shopify_roi.timefmt import iso
+
 log = logging.getLogger(__name__)
 # One fake server per process, so the web threads and the worker thread share one queue.
 _FAKE_SERVER = fakeredis.FakeServer()
@@ -109,7 +111,7 @@ def failed_reasons(queue: Queue, limit: int = 20) -> list[dict]:
                 "job": job.func_name.rsplit(".", 1)[-1],
                 "args": [str(a) for a in job.args][:3],
                 "reason": info[-1] if info else "unknown",
-                "ended_at": job.ended_at.isoformat() if job.ended_at else None,
+                "ended_at": iso(job.ended_at),
             }
         )
     return out

@@ -4,10 +4,7 @@ and start the full-history backfill once it is granted. They take domains."""
 from __future__ import annotations
 
 from shopify_roi.jobs.shop_jobs import for_shop
-from shopify_roi.services.orders import backfill
 from shopify_roi.services.shops import history_access
-from shopify_roi.services.shops import install as installs
-from shopify_roi.shopify_client.admin import load_query
 
 
 def start_full_history(shop_domain: str) -> int | str:
@@ -21,12 +18,7 @@ def start_full_history(shop_domain: str) -> int | str:
             f"shopify-roi:full-history:{shop_domain}", timeout=120, blocking_timeout=150
         )
         with lock:
-            with rt.db.session() as session:
-                shop = installs.shop_by_domain(session, shop_domain)
-                wanted = shop is not None and history_access.needs_full_history(session, shop)
-            if not wanted:
-                return "nothing to do: read_all_orders not granted, or the full history is already loaded"
-            return backfill.start(rt.db, client, shop_id, history_access.FULL_HISTORY)
+            return history_access.start_full_history(rt.db, client, shop_id)
 
     return for_shop(shop_domain, work)
 
@@ -37,13 +29,7 @@ def check_history_access(shop_domain: str) -> int | str:
     page, before or without the `app/scopes_update` webhook)."""
 
     def work(rt, client, shop_id: int):
-        data = client.execute(load_query("shop_info"), operation_name="ShopInfo")
-        installation = data.get("currentAppInstallation")
-        if isinstance(installation, dict) and isinstance(installation.get("accessScopes"), list):
-            with rt.db.session() as session:
-                installs.apply_scopes_update(
-                    session, shop_domain, [s["handle"] for s in installation["accessScopes"]]
-                )
+        history_access.record_granted_scopes(rt.db, client, shop_domain)
         return start_full_history(shop_domain)
 
     return for_shop(shop_domain, work)

@@ -18,19 +18,16 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
-
+from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_backfill
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.orders import drain_orders
-from shopify_roi.models import Shop
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import imports
 from shopify_roi.services.metrics import rollups
-from shopify_roi.services.orders import backfill
-from shopify_roi.services.orders import customer_checks as customer_history
-from shopify_roi.services.orders import ingest as order_ingest
+from shopify_roi.services.orders import backfill, customer_checks, ingest
+from shopify_roi.services.shops import lookup
 from shopify_roi.services.webhooks import inbox
 
 log = logging.getLogger(__name__)
@@ -46,38 +43,36 @@ def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue deliveries still unprocessed after `older_than`; returns how many."""
     with rt.db.session() as session:
         stale = inbox.stale_received(session, older_than)
-    order_rows = [i for i, topic in stale if topic in order_ingest.ORDER_TOPICS]
+    order_rows = [i for i, topic in stale if topic in ingest.ORDER_TOPICS]
     if order_rows:
         rt.jobs.enqueue(drain_orders)  # one batched drain takes them all
     for delivery_id, topic in stale:
-        if topic not in order_ingest.ORDER_TOPICS:
+        if topic not in ingest.ORDER_TOPICS:
             rt.jobs.enqueue(process_delivery, delivery_id)
     if stale:
         log.info("sweeper re-enqueued %d webhook deliveries", len(stale))
     return len(stale)
 
 
-def resume_imports(rt: Runtime) -> int:
+def _requeue(rt: Runtime, unfinished, job) -> int:
+    """Queue `job(shop domain, id)` for each (shop id, id) that `unfinished(session)` lists; how many."""
     with rt.db.session() as session:
-        stalled = imports.unfinished(session)
-        domains = dict(session.execute(select(Shop.id, Shop.domain)).all())
-    for shop_id, import_id in stalled:
-        rt.jobs.enqueue(run_import, domains[shop_id], import_id, job_timeout=3600)
-    return len(stalled)
+        waiting = unfinished(session)
+        domains = lookup.domains_by_id(session)
+    for shop_id, item_id in waiting:
+        rt.jobs.enqueue(job, domains[shop_id], item_id, job_timeout=3600)
+    return len(waiting)
+
+
+def resume_imports(rt: Runtime) -> int:
+    """Resume imports with no progress for a while (their worker died)."""
+    return _requeue(rt, imports.unfinished, run_import)
 
 
 def reconcile_nightly(rt: Runtime) -> int:
     """Queue a reconciliation of every installed shop: orders updated since the last one."""
-    from shopify_roi.jobs.backfill import nightly_since, start_backfill
-
     with rt.db.session() as session:
-        shops = list(
-            session.execute(
-                select(Shop.id, Shop.domain).where(
-                    Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)
-                )
-            ).all()
-        )
+        shops = lookup.installed_shops(session)
         lookback = {
             sid: nightly_since(
                 run.started_at if (run := backfill.last_reconciliation(session, sid)) else None
@@ -91,24 +86,13 @@ def reconcile_nightly(rt: Runtime) -> int:
 
 def poll_backfills(rt: Runtime) -> int:
     """Ingest runs whose finish webhook never came (polling is the fallback)."""
-    from shopify_roi.jobs.backfill import ingest_backfill
-
-    with rt.db.session() as session:
-        waiting = backfill.unfinished(session)
-        domains = dict(session.execute(select(Shop.id, Shop.domain)).all())
-    for shop_id, run_id in waiting:
-        rt.jobs.enqueue(ingest_backfill, domains[shop_id], run_id, job_timeout=3600)
-    return len(waiting)
+    return _requeue(rt, backfill.unfinished, ingest_backfill)
 
 
 def check_codes(rt: Runtime) -> int:
     """Queue the discount check and pending-code completion for every installed shop."""
     with rt.db.session() as session:
-        domains = list(
-            session.scalars(
-                select(Shop.domain).where(Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None))
-            )
-        )
+        domains = [domain for _, domain in lookup.installed_shops(session)]
     for domain in domains:
         rt.jobs.enqueue(complete_pending_codes, domain)
         rt.jobs.enqueue(sync_discounts, domain)
@@ -119,16 +103,8 @@ def check_customers(rt: Runtime) -> int:
     """Queue the new-customer check of every installed shop without read_all_orders (a request the
     drain made may have been lost)."""
     with rt.db.session() as session:
-        domains = customer_history.shops_to_check(
-            session,
-            set(
-                session.scalars(
-                    select(Shop.domain).where(
-                        Shop.uninstalled_at.is_(None), Shop.access_token_enc.is_not(None)
-                    )
-                )
-            ),
-        )
+        installed = {domain for _, domain in lookup.installed_shops(session)}
+        domains = customer_checks.shops_to_check(session, installed)
     return sum(request_customer_check(rt, domain) for domain in domains)
 
 

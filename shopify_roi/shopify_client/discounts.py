@@ -20,7 +20,7 @@ class CodeSpec:
     code: str
     value_type: str
     value: Decimal
-    title: str
+    title: str = ""
     tags: tuple[str, ...] = ()
     starts_at: datetime | None = None
     ends_at: datetime | None = None

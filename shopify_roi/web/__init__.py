@@ -12,6 +12,8 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from shopify_roi.web import api, auth, links, pages, webhooks
+
 log = logging.getLogger(__name__)
 ID_MAX = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
 
@@ -40,8 +42,6 @@ def _wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
-    from shopify_roi.web import api, auth, links, pages, webhooks
-
     # Before any rule is added: the converter is looked up when a rule is compiled.
     app.url_map.converters["int"] = IdConverter
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.fields import has_bad_chars
-from shopify_roi.services.shops.install import shop_by_domain
+from shopify_roi.services.shops.lookup import shop_by_domain
 from shopify_roi.shopify_client.session_token import InvalidSessionToken, from_authorization_header
 
 

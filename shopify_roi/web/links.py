@@ -10,12 +10,11 @@ from __future__ import annotations
 import io
 import logging
 import time
-from datetime import UTC, datetime
 
 import segno
 from flask import Blueprint, Response, abort, redirect, request
 
-from shopify_roi.services.creators import links
+from shopify_roi.services.creators import clicks
 from shopify_roi.web.guards import runtime
 
 bp = Blueprint("links", __name__, url_prefix="/l")
@@ -56,58 +55,54 @@ def rate_limit():
     return resp
 
 
-def _live(short_id: str):
+def _valid_short(short_id: str) -> None:
+    """A short id is 4-16 letters and digits; anything else is a 404 before any query."""
     if not (4 <= len(short_id) <= 16 and short_id.isalnum()):
         abort(404)
-    with runtime().db.session() as session:
-        found = links.resolve_short(session, short_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/<short_id>")
 def follow(short_id: str):
     rt = runtime()
-    if not (4 <= len(short_id) <= 16 and short_id.isalnum()):
-        abort(404)
-    user_agent = request.headers.get("User-Agent", "")
+    _valid_short(short_id)
     with rt.db.session() as session:
-        found = links.resolve_short(session, short_id)
-        if found is None:
-            abort(404)
-        klass = links.agent_class(user_agent)
-        if klass is not None:
-            ip = request.remote_addr or ""  # the client as the trusted proxies saw it (PROXY_HOPS)
-            day = datetime.now(UTC).date().isoformat()
-            links.record_click(
-                session, found, klass, links.visitor_hash(rt.settings.api_secret, ip, user_agent, day)
-            )
-    resp = redirect(found[3], code=302)
+        destination = clicks.follow(
+            session,
+            short_id,
+            request.headers.get("User-Agent", ""),
+            request.remote_addr or "",  # the client as the trusted proxies saw it (PROXY_HOPS)
+            rt.settings.api_secret,
+        )
+    if destination is None:
+        abort(404)
+    resp = redirect(destination, code=302)
     resp.headers["Cache-Control"] = "no-store"  # every click must reach us
     resp.headers["Referrer-Policy"] = "no-referrer-when-downgrade"
     return resp
 
 
-@bp.get("/<short_id>/qr.svg")
-def qr_svg(short_id: str):
-    _live(short_id)
+def _qr(short_id: str, kind: str) -> bytes:
+    """The QR code of a live short link's URL (404 for another)."""
+    _valid_short(short_id)
+    with runtime().db.session() as session:
+        if clicks.resolve_short(session, short_id) is None:
+            abort(404)
     out = io.BytesIO()
     segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(
-        out, kind="svg", scale=8, border=2
+        out, kind=kind, scale=8, border=2
     )
-    return Response(out.getvalue(), mimetype="image/svg+xml")
+    return out.getvalue()
+
+
+@bp.get("/<short_id>/qr.svg")
+def qr_svg(short_id: str):
+    return Response(_qr(short_id, "svg"), mimetype="image/svg+xml")
 
 
 @bp.get("/<short_id>/qr.png")
 def qr_png(short_id: str):
-    _live(short_id)
-    out = io.BytesIO()
-    segno.make(f"{runtime().settings.app_url}/l/{short_id}", error="m").save(
-        out, kind="png", scale=8, border=2
-    )
     return Response(
-        out.getvalue(),
+        _qr(short_id, "png"),
         mimetype="image/png",
         headers={"Content-Disposition": f"inline; filename=creator-link-{short_id}.png"},
     )

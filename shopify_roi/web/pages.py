@@ -13,8 +13,8 @@ from flask import (
 )
 
 from shopify_roi.jobs.installs import sync_shop
-from shopify_roi.services.shops import install as installs
-from shopify_roi.services.webhooks import inbox
+from shopify_roi.services.shops import embedded
+from shopify_roi.services.shops.install import InstallError
 from shopify_roi.shopify_client import query_hmac
 from shopify_roi.shopify_client.domains import admin_app_url, origin_root, valid_shop_domain
 from shopify_roi.shopify_client.session_token import InvalidSessionToken, decode
@@ -45,17 +45,30 @@ def healthz():
 def index():
     """The embedded page. Authenticated by the session token in `id_token` (the admin's load) or,
     on App Bridge's bounce, in `Authorization`; a missing or expired one bounces (session_bounce)."""
-    rt = runtime()
     args = request.args
     header_token = session_bounce.bearer_token(request.headers.get("Authorization"))
     if not args.get("shop") and not args.get("id_token") and not header_token:
         return _page("install.html", error=None)
-    verdict = (
-        query_hmac.check(args.to_dict(flat=False), rt.secrets) if "hmac" in args else query_hmac.Verdict.VALID
-    )
     shop_param = valid_shop_domain(args.get("shop")) if args.get("shop") else None
-    embedded = args.get("embedded") == "1" and shop_param is not None
-    if verdict is query_hmac.Verdict.STALE and embedded and not header_token:
+    framed = args.get("embedded") == "1" and shop_param is not None  # in the admin's frame
+    refused = _refuse_link(shop_param, framed, header_token)
+    if refused is not None:
+        return refused
+    raw_token = header_token or args.get("id_token")
+    if not raw_token:
+        return _without_token(shop_param, framed)
+    return _open(raw_token, shop_param, framed and not header_token)
+
+
+def _refuse_link(shop_param: str | None, framed: bool, header_token: str | None) -> Response | None:
+    """The answer to a link whose signature or shop is not valid, else None."""
+    args = request.args
+    verdict = (
+        query_hmac.check(args.to_dict(flat=False), runtime().secrets)
+        if "hmac" in args
+        else query_hmac.Verdict.VALID
+    )
+    if verdict is query_hmac.Verdict.STALE and framed and not header_token:
         return _bounce()  # an old admin URL (a restored tab): App Bridge reloads it with fresh parameters
     if verdict is not query_hmac.Verdict.VALID:
         return _page(
@@ -65,22 +78,31 @@ def index():
         )
     if args.get("shop") and not shop_param:
         return _page("install.html", 400, error="That is not a myshopify.com shop domain.")
-    raw_token = header_token or args.get("id_token")
-    if not raw_token:
-        if embedded:  # in the admin's frame without a token: App Bridge gets one (Shopify's libraries)
-            return _bounce()
-        with rt.db.session() as session:
-            shop = installs.shop_by_domain(session, shop_param)
-            installed = bool(shop and shop.is_installed)
-        if not installed:
-            return redirect(f"/auth?shop={shop_param}", code=302)
-        return redirect(admin_app_url(rt.settings.origin_template, shop_param, rt.settings.api_key), code=302)
+    return None
+
+
+def _without_token(shop_param: str, framed: bool) -> Response:
+    """A load without a session token: in the admin's frame App Bridge gets one (Shopify's libraries);
+    outside it, the install for a new shop, else the app in the shop's admin."""
+    rt = runtime()
+    if framed:
+        return _bounce()
+    with rt.db.session() as session:
+        installed = embedded.is_installed(session, shop_param)
+    if not installed:
+        return redirect(f"/auth?shop={shop_param}", code=302)
+    return redirect(admin_app_url(rt.settings.origin_template, shop_param, rt.settings.api_key), code=302)
+
+
+def _open(raw_token: str, shop_param: str | None, may_bounce: bool) -> Response:
+    """The page for a session token: verified, its shop installed on first open."""
+    rt = runtime()
     try:
         token = decode(raw_token, rt.settings.api_key, rt.secrets)
     except InvalidSessionToken as exc:
         # A token from the URL that only outlived its minute is replaced by a fresh one; one sent by
         # App Bridge's bounce that fails is final (no loop), and so is a forged one.
-        if exc.expired and embedded and not header_token:
+        if exc.expired and may_bounce:
             return _bounce()
         return _page(
             "install.html",
@@ -91,28 +113,21 @@ def index():
         return _page("install.html", 400, error="The shop in the link does not match your session.")
     try:
         with rt.db.session() as session:
-            shop = installs.shop_by_domain(session, token.shop)
-            newly_installed = not (shop and shop.is_installed)
-            if newly_installed:
-                shop = installs.install_from_session_token(
-                    session, rt.credentials, rt.cipher, token.shop, raw_token
-                )
-            deliveries = inbox.recent(session, token.shop, limit=10)
-            session.expunge_all()
-    except installs.InstallError as exc:
+            opened = embedded.open_shop(session, rt.credentials, rt.cipher, token.shop, raw_token)
+    except InstallError as exc:
         return _page(
             "install.html", exc.status, error=f"Creator ROI could not be authorised for this shop: {exc}"
         )
-    if newly_installed:
+    if opened.newly_installed:
         rt.jobs.enqueue(sync_shop, token.shop)
-    g.shop = shop
+    g.shop = opened.shop
     return _page(
         "app.html",
-        shop=shop,
-        shop_domain=shop.domain,
-        deliveries=deliveries,
+        shop=opened.shop,
+        shop_domain=opened.shop.domain,
+        deliveries=opened.deliveries,
         settings=rt.settings,
-        newly_installed=newly_installed,
+        newly_installed=opened.newly_installed,
     )
 
 

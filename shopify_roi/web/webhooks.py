@@ -15,7 +15,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.orders import drain_requests, request_drain
-from shopify_roi.services.shops import install as installs
+from shopify_roi.services.creators import code_sync
+from shopify_roi.services.orders import ingest
+from shopify_roi.services.shops import lifecycle, privacy
 from shopify_roi.services.webhooks import inbox
 from shopify_roi.shopify_client import webhook_hmac
 from shopify_roi.shopify_client.domains import valid_shop_domain
@@ -24,24 +26,11 @@ from shopify_roi.web.guards import runtime
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 TOPICS = {
-    "app": {"app/uninstalled", "app/scopes_update"},
-    "compliance": {"customers/data_request", "customers/redact", "shop/redact"},
-    "orders": {
-        "orders/create",
-        "orders/updated",
-        "orders/paid",
-        "orders/cancelled",
-        "orders/edited",
-        "refunds/create",
-    },
+    "app": set(lifecycle.HANDLERS),
+    "compliance": set(privacy.PRIVACY_TOPICS),
+    "orders": set(ingest.ORDER_TOPICS),
     "bulk": {"bulk_operations/finish"},
-    "discounts": {
-        "discounts/create",
-        "discounts/update",
-        "discounts/delete",
-        "discounts/redeemcode_added",
-        "discounts/redeemcode_removed",
-    },
+    "discounts": set(code_sync.DISCOUNT_TOPICS),
 }
 
 
@@ -73,11 +62,7 @@ def _store(rt, fields: dict, uninstall: bool) -> inbox.Receipt:
         with rt.db.autocommit() as conn:
             return inbox.receive(conn, **fields)
     with rt.db.session() as session:
-        receipt = inbox.receive(session, **fields)
-        if not receipt.duplicate:
-            # Stop at once: the tokens are already revoked by Shopify (no parsing needed).
-            installs.mark_uninstalled(session, fields["shop_domain"])
-        return receipt
+        return lifecycle.receive_uninstall(session, **fields)
 
 
 def receive(path_key: str):

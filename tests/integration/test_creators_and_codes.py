@@ -152,17 +152,16 @@ def test_a_run_killed_after_shopify_made_the_code_is_finished_by_adopting_it(
     merchant, stand_in, shop_domain, runtime
 ):
     """The crash window: our row is pending, the shop already has the discount (with our tag)."""
-    from shopify_roi.services.creators import codes as discounts
-    from shopify_roi.services.creators import profiles as creators_svc
+    from shopify_roi.services.creators import code_input, codes, profiles
 
     with runtime.db.session() as session:
         shop = factories.shop_named(session, shop_domain)
         creator = factories.creator(session, shop, handle="anna")
-        creators_svc.apply_fields(
-            session, shop.id, creator, creators_svc.parse_creator({"name": "Anna", "handle": "anna"})
+        profiles.apply_fields(
+            session, shop.id, creator, profiles.parse_creator({"name": "Anna", "handle": "anna"})
         )
-        discounts.reserve(
-            session, shop.id, creator, discounts.parse_code({"code": "ANNA15", "percent_off": "15"})
+        codes.reserve(
+            session, shop.id, creator, code_input.parse_code({"code": "ANNA15", "percent_off": "15"})
         )
     stand_in.control.create_discount(
         shop_domain, "ANNA15", percentage=0.15, tags=["creator-roi", "creator-roi:anna"]

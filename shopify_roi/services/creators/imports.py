@@ -1,8 +1,8 @@
 """CSV import of creators with their codes: validated up front, run row by row, resumable.
 
-Each row goes through `onboarding.onboard`, which is idempotent for the same handle and code, and
+Each row goes through `onboard.onboard`, which is idempotent for the same handle and code, and
 the import commits its progress after every row. A run that dies half-way is resumed from its
-last committed row (the row in flight is finished by onboarding's own resume); importing the
+last committed row (the row in flight is finished by onboard's own resume); importing the
 same file again reports every row `unchanged` and creates nothing.
 """
 
@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +20,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.db import Database, utcnow
 from shopify_roi.models import CreatorImport
 from shopify_roi.models.creator_import import DONE, QUEUED, RUNNING
-from shopify_roi.services.creators import codes as discounts
-from shopify_roi.services.creators import onboard as onboarding
-from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.creators import code_input, codes, onboard, profiles
 from shopify_roi.services.errors import Invalid, NotFound, ServiceError
 from shopify_roi.shopify_client.admin import AdminClient
 
@@ -46,7 +45,8 @@ MAX_ROWS = 5000
 TEMPLATE = (
     ",".join(COLUMNS)
     + "\r\n"
-    + "Jamie Lee,jamie,instagram,48000,10,JAMIE15,15,,2026-03-01,,,no,Spring launch,Reels about trail shoes\r\n"
+    + "Jamie Lee,jamie,instagram,48000,10,JAMIE15,15,,2026-03-01,,,no,Spring launch,"
+    + "Reels about trail shoes\r\n"
     + "Ben Okafor,ben,tiktok,120000,12.5,BEN10,,10.00,,,500,yes,Spring launch|Summer,\r\n"
 )
 
@@ -77,12 +77,12 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
             continue
         entry = {
             "line": number,
-            "handle": creators_svc.normalise_handle(row.get("handle", "")),
+            "handle": profiles.normalise_handle(row.get("handle", "")),
             "code": row.get("code", ""),
         }
         try:
-            creators_svc.parse_creator({k: row.get(k) for k in CREATOR_FIELDS})
-            discounts.parse_code(row)
+            profiles.parse_creator({k: row.get(k) for k in CREATOR_FIELDS})
+            code_input.parse_code(row)
         except Invalid as exc:
             invalid.append(
                 {
@@ -92,7 +92,7 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
                 }
             )
             continue
-        key = discounts.code_key(row["code"])
+        key = codes.code_key(row["code"])
         if entry["handle"] in seen_handles or key in seen_codes:
             invalid.append(
                 {
@@ -166,11 +166,11 @@ def run(
             continue
         entry = {
             "line": row["line"],
-            "handle": creators_svc.normalise_handle(row["handle"]),
+            "handle": profiles.normalise_handle(row["handle"]),
             "code": row["code"],
         }
         try:
-            outcome = onboarding.onboard(
+            outcome = onboard.onboard(
                 db, client, shop_id, {k: row.get(k) for k in CREATOR_FIELDS}, row, repeat_ok=True
             )
             entry.update(status=outcome.status, message="")
@@ -197,8 +197,6 @@ def run(
 
 def unfinished(session: Session, older_than_seconds: int = 120) -> list[tuple[int, int]]:
     """(shop id, import id) of runs queued or running with no progress for a while (a dead worker)."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     return [
         (r.shop_id, r.id)

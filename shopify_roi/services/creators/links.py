@@ -2,34 +2,29 @@
 
 UTMs: utm_source = platform, utm_medium = placement, utm_campaign = campaign, utm_content =
 handle, plus ref = handle (METRICS.md attributes on `ref`/`utm_content`, never on the others).
+Following a short link and counting its clicks is clicks.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Campaign, Click, Creator, TrackedLink
-from shopify_roi.services.errors import Invalid, NotFound
-from shopify_roi.services.metrics import rollups
+from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink
+from shopify_roi.models.discount import ACTIVE
+from shopify_roi.services.creators import codes, profiles
+from shopify_roi.services.creators.campaigns import campaign_by_name
+from shopify_roi.services.errors import Invalid
 
 PLACEMENTS = ("post", "story", "reel", "video", "short", "live", "bio", "newsletter", "other")
 TARGETS = ("home", "product", "collection")
 HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9\-]{0,254}")
 SHORT_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-BOT_RE = re.compile(
-    r"bot|crawl|spider|slurp|facebookexternalhit|facebookcatalog|embedly|preview|scan|monitor|"
-    r"curl|wget|python-requests|httpclient|okhttp|go-http|headlesschrome|phantomjs|lighthouse|"
-    r"whatsapp|telegrambot|discordbot|slackbot|twitterbot|linkedinbot|pinterestbot|bingpreview",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +32,25 @@ class LinkSet:
     storefront: str
     auto_apply: str | None
     utm: dict
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """Where a link leads and how it is tagged, as the merchant asks (query string or JSON body)."""
+
+    target: str = "home"
+    target_handle: str = ""
+    placement: str = "post"
+    campaign: str | None = None  # a campaign's name
+
+    @classmethod
+    def of(cls, data) -> LinkRequest:
+        return cls(
+            data.get("target", "home"),
+            data.get("target_handle", ""),
+            data.get("placement", "post"),
+            data.get("campaign") or None,
+        )
 
 
 def utm_params(creator: Creator, placement: str, campaign: Campaign | None) -> dict:
@@ -86,16 +100,32 @@ def build(
     return LinkSet(storefront=storefront, auto_apply=auto_apply, utm=params)
 
 
+def auto_apply_code(in_use: DiscountCode | None) -> str | None:
+    """The code an auto-apply link carries: the creator's code in use, while it is active."""
+    return in_use.code if in_use and in_use.status == ACTIVE else None
+
+
+def _build_for(
+    session: Session, shop_id: int, origin: str, creator: Creator, ask: LinkRequest
+) -> tuple[LinkSet, Campaign | None]:
+    campaign = campaign_by_name(session, shop_id, ask.campaign) if ask.campaign else None
+    code = auto_apply_code(codes.current_code(session, shop_id, creator.id))
+    built = build(origin, creator, code, ask.target, ask.target_handle, ask.placement, campaign)
+    return built, campaign
+
+
+def preview(session: Session, shop_id: int, origin: str, handle: str, ask: LinkRequest) -> LinkSet:
+    """The creator's storefront and auto-apply links for a target and placement; nothing is saved."""
+    creator = profiles.get_creator(session, shop_id, handle)
+    return _build_for(session, shop_id, origin, creator, ask)[0]
+
+
 def create_tracked(
-    session: Session,
-    shop_id: int,
-    creator: Creator,
-    destination: str,
-    target: str,
-    target_handle: str,
-    placement: str,
-    campaign: Campaign | None,
-) -> TrackedLink:
+    session: Session, shop_id: int, origin: str, handle: str, ask: LinkRequest
+) -> tuple[TrackedLink, Campaign | None]:
+    """A tracked short link to the auto-apply URL (the storefront link while the code is not active)."""
+    creator = profiles.get_creator(session, shop_id, handle)
+    built, campaign = _build_for(session, shop_id, origin, creator, ask)
     for _ in range(5):
         short = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(8))
         if session.scalar(select(TrackedLink.id).where(TrackedLink.short_id == short)) is None:
@@ -105,14 +135,14 @@ def create_tracked(
         creator_id=creator.id,
         campaign_id=campaign.id if campaign else None,
         short_id=short,
-        target=target,
-        target_handle=target_handle or "",
-        placement=placement,
-        destination_url=destination,
+        target=ask.target,
+        target_handle=ask.target_handle or "",
+        placement=ask.placement,
+        destination_url=built.auto_apply or built.storefront,
     )
     session.add(link)
     session.flush()
-    return link
+    return link, campaign
 
 
 def links_of(session: Session, shop_id: int, creator_id: int) -> list[TrackedLink]:
@@ -129,68 +159,8 @@ def links_of(session: Session, shop_id: int, creator_id: int) -> list[TrackedLin
     )
 
 
-def get_link(session: Session, shop_id: int, creator_id: int, link_id: int) -> TrackedLink:
-    link = session.scalar(
-        select(TrackedLink).where(
-            TrackedLink.shop_id == shop_id, TrackedLink.creator_id == creator_id, TrackedLink.id == link_id
-        )
-    )
-    if link is None:
-        raise NotFound("No such link for this creator.")
-    return link
-
-
-def resolve_short(session: Session, short_id: str) -> tuple[int, int, int, str] | None:
-    """(link id, shop id, creator id, destination) of a live short link, in one indexed read."""
-    row = session.execute(
-        select(
-            TrackedLink.id, TrackedLink.shop_id, TrackedLink.creator_id, TrackedLink.destination_url
-        ).where(TrackedLink.short_id == short_id, TrackedLink.archived.is_(False))
-    ).first()
-    return tuple(row) if row else None
-
-
-def agent_class(user_agent: str | None) -> str | None:
-    """mobile / tablet / desktop / other, or None for a known bot or link previewer (not counted)."""
-    ua = user_agent or ""
-    if not ua.strip() or BOT_RE.search(ua):
-        return None
-    lowered = ua.lower()
-    if "ipad" in lowered or "tablet" in lowered:
-        return "tablet"
-    if "mobi" in lowered or "iphone" in lowered or "android" in lowered:
-        return "mobile"
-    if "windows" in lowered or "macintosh" in lowered or "x11" in lowered or "linux" in lowered:
-        return "desktop"
-    return "other"
-
-
-def visitor_hash(secret: str, ip: str, user_agent: str, day: str) -> str:
-    """A daily-rotating pseudonym for a visitor: no IP address is stored."""
-    return hashlib.sha256(f"{secret}|{day}|{ip}|{user_agent}".encode()).hexdigest()[:32]
-
-
-def record_click(session: Session, link: tuple[int, int, int, str], klass: str, visitor: str) -> None:
-    """Two cheap statements (the click, its day marked for the rollup), no ORM unit of work on the redirect path."""
-    link_id, shop_id, creator_id, _ = link
-    now = datetime.now(UTC)
-    session.execute(
-        insert(Click).values(
-            shop_id=shop_id,
-            creator_id=creator_id,
-            link_id=link_id,
-            clicked_at=now,
-            visitor_hash=visitor,
-            agent_class=klass,
-        )
-    )
-    rollups.mark_instants(session, shop_id, [now])  # the ROI table's click counts
-
-
-def click_counts(session: Session, shop_id: int, by: str = "creator") -> dict[int, int]:
-    """Counted clicks per creator id (or per link id with by='link'), in one grouped query."""
-    from sqlalchemy import func
-
-    column = Click.creator_id if by == "creator" else Click.link_id
-    rows = session.execute(select(column, func.count()).where(Click.shop_id == shop_id).group_by(column))
-    return {key: count for key, count in rows}
+def archive(session: Session, shop_id: int, handle: str, link_id: int) -> None:
+    """Archive one of the creator's tracked links: it stops redirecting; its clicks are kept."""
+    creator = profiles.get_creator(session, shop_id, handle)
+    missing = "No such link for this creator."
+    profiles.creator_row(session, TrackedLink, shop_id, creator.id, link_id, missing).archived = True

@@ -20,15 +20,17 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from shopify_roi.db import Database, utcnow
-from shopify_roi.models import Creator, DiscountCode, Shop
-from shopify_roi.models.discount import ACTIVE, PAUSED, PENDING, ROTATED
-from shopify_roi.services.creators import codes as discounts
-from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.db import Database
+from shopify_roi.models import Creator, DiscountCode
+from shopify_roi.models.discount import PENDING
+from shopify_roi.services.creators import code_input, codes, extra_codes, profiles
+from shopify_roi.services.creators.profiles import CreatorFields
 from shopify_roi.services.errors import Conflict, Invalid, ShopifyUnavailable
-from shopify_roi.shopify_client import discounts as remote_api
+from shopify_roi.shopify_client import discounts
 from shopify_roi.shopify_client.admin import AdminClient, AdminError, UserErrors
+from shopify_roi.shopify_client.discounts import CodeSpec
 
 log = logging.getLogger(__name__)
 
@@ -54,82 +56,84 @@ def onboard(
     A half-made earlier attempt (pending code) is always finished. An existing creator with the
     same code is `unchanged` when `repeat_ok` (an import run again), otherwise a 409.
     """
-    fields = creators_svc.parse_creator(creator_data)
-    code_in = discounts.parse_code(code_data)
-    created_creator = False
+    fields = profiles.parse_creator(creator_data)
+    spec = code_input.parse_code(code_data)
     with db.session() as session:
-        creator = creators_svc.find_creator(session, shop_id, fields.handle)
-        if creator is not None:
-            row = discounts.live_code(session, shop_id, code_in.code)
-            if row is not None and row.creator_id == creator.id:
-                if row.status != PENDING:
-                    if repeat_ok:
-                        return Outcome(creator.handle, row.code, "unchanged", row.id)
-                    raise Conflict(
-                        f"@{creator.handle} already exists with the code {row.code}.", {"handle": "is taken"}
-                    )
-                row_id = row.id  # a run that stopped half-way: finish it below
-            elif discounts.current_code(session, shop_id, creator.id) is not None:
-                raise Conflict(
-                    f"@{creator.handle} already exists with another code. Rotate the code on the creator's page.",
-                    {"handle": "is taken"},
-                )
-            else:
-                row_id = discounts.reserve(session, shop_id, creator, code_in).id
+        creator = profiles.find_creator(session, shop_id, fields.handle)
+        if creator is None:
+            creator = _new_creator(session, shop_id, fields)
+            row_id, created_creator = codes.reserve(session, shop_id, creator, spec).id, True
         else:
-            creator = Creator(shop_id=shop_id, handle=fields.handle, name=fields.name)
-            session.add(creator)
-            try:
-                session.flush()
-            except IntegrityError as exc:  # another request created it a moment ago
+            row = _earlier_attempt(session, shop_id, creator, spec)
+            if row is not None and row.status != PENDING and repeat_ok:
+                return Outcome(creator.handle, row.code, "unchanged", row.id)
+            if row is not None and row.status != PENDING:
                 raise Conflict(
-                    f"@{fields.handle} was just created by someone else.", {"handle": "is taken"}
-                ) from exc
-            creators_svc.apply_fields(session, shop_id, creator, fields)
-            row_id = discounts.reserve(session, shop_id, creator, code_in).id
-            created_creator = True
-        handle, name = creator.handle, creator.name
-    status = _push(db, client, shop_id, row_id, handle, name, code_in, drop_creator=created_creator)
-    return Outcome(handle, code_in.code, status, row_id)
+                    f"@{creator.handle} already exists with the code {row.code}.", {"handle": "is taken"}
+                )
+            # a run that stopped half-way is finished below
+            row_id = row.id if row is not None else codes.reserve(session, shop_id, creator, spec).id
+            created_creator = False
+        handle = creator.handle
+    status = create_in_shop(db, client, row_id, handle, spec, drop_creator=created_creator)
+    return Outcome(handle, spec.code, status, row_id)
 
 
-def _push(
-    db: Database,
-    client: AdminClient,
-    shop_id: int,
-    row_id: int,
-    handle: str,
-    name: str,
-    code_in: discounts.CodeInput,
-    drop_creator: bool,
-) -> str:
-    """Steps 2-3 for a pending row; returns created/resumed/pending."""
+def _new_creator(session: Session, shop_id: int, fields: CreatorFields) -> Creator:
+    creator = Creator(shop_id=shop_id, handle=fields.handle, name=fields.name)
+    session.add(creator)
     try:
-        existing = remote_api.find_by_code(client, code_in.code)
-        if existing is not None and not discounts.is_ours(existing, handle):
+        session.flush()
+    except IntegrityError as exc:  # another request created it a moment ago
+        raise Conflict(f"@{fields.handle} was just created by someone else.", {"handle": "is taken"}) from exc
+    return profiles.apply_fields(session, shop_id, creator, fields)
+
+
+def _earlier_attempt(session: Session, shop_id: int, creator: Creator, spec: CodeSpec) -> DiscountCode | None:
+    """The creator's row for this very code (an earlier run of the same request), or None when the
+    creator has no code in use; a creator with another code in use is a 409."""
+    row = codes.live_code(session, shop_id, spec.code)
+    if row is not None and row.creator_id == creator.id:
+        return row
+    if codes.current_code(session, shop_id, creator.id) is not None:
+        raise Conflict(
+            f"@{creator.handle} already exists with another code. Rotate the code on the creator's page.",
+            {"handle": "is taken"},
+        )
+    return None
+
+
+def create_in_shop(
+    db: Database, client: AdminClient, row_id: int, handle: str, spec: CodeSpec, drop_creator: bool
+) -> str:
+    """Steps 2-3 for a pending row; returns created/resumed. A refusal releases the row (and the
+    creator with `drop_creator`); no answer from Shopify leaves it pending (ShopifyUnavailable)."""
+    try:
+        existing = discounts.find_by_code(client, spec.code)
+        if existing is not None and not code_input.is_ours(existing, handle):
             _release(db, row_id, drop_creator)
-            clash = existing.first_code[1] or code_in.code
+            clash = existing.first_code[1] or spec.code
             raise Conflict(
-                f"{code_in.code} clashes with {clash}, the code of the discount \u201c{existing.title}\u201d that already "
-                "exists in your Shopify admin (codes are compared ignoring letter case). Choose another code.",
+                f"{spec.code} clashes with {clash}, the code of the discount "
+                f"\u201c{existing.title}\u201d that already exists in your Shopify admin "
+                "(codes are compared ignoring letter case). Choose another code.",
                 {"code": "exists in Shopify"},
             )
         resumed = existing is not None
-        made = existing or remote_api.create(client, code_in.spec(handle, name))
+        made = existing or discounts.create(client, code_input.labelled(spec, handle))
     except UserErrors as exc:
         _release(db, row_id, drop_creator)
         taken = any(e.get("code") in ("TAKEN", "DUPLICATE") for e in exc.errors)
         if taken:
-            raise Conflict(f"Shopify refused {code_in.code}: {exc}", {"code": "exists in Shopify"}) from exc
+            raise Conflict(f"Shopify refused {spec.code}: {exc}", {"code": "exists in Shopify"}) from exc
         raise Invalid(f"Shopify refused the code: {exc}", {"code": str(exc)}) from exc
     except AdminError as exc:
-        log.warning("code %s for @%s left pending: %s", code_in.code, handle, exc)
+        log.warning("code %s for @%s left pending: %s", spec.code, handle, exc)
         raise ShopifyUnavailable(
-            f"Shopify did not answer; {code_in.code} is saved as pending and will be completed automatically."
+            f"Shopify did not answer; {spec.code} is saved as pending and will be completed automatically."
         ) from exc
     with db.session() as session:
-        row = session.get(DiscountCode, row_id)
-        discounts.confirm(row, made)
+        codes.confirm(session.get(DiscountCode, row_id), made)
     return "resumed" if resumed else "created"
 
 
@@ -161,147 +165,25 @@ def complete_pending(db: Database, client: AdminClient, shop_id: int) -> dict[st
         ]
     counts = {"completed": 0, "refused": 0, "still_pending": 0}
     for row_id, creator_id, alias_of in rows:
-        if alias_of is not None:
-            from shopify_roi.services.creators.extra_codes import finish_pending
-
-            try:
-                counts["completed" if finish_pending(db, client, row_id) == "completed" else "refused"] += 1
-            except AdminError:
-                counts["still_pending"] += 1
-            continue
-        with db.session() as session:
-            row = session.get(DiscountCode, row_id)
-            creator = session.get(Creator, creator_id)
-            data = discounts.CodeInput(
-                code=row.code,
-                value_type=row.value_type,
-                value=row.value,
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-                usage_limit=row.usage_limit,
-                once_per_customer=row.once_per_customer,
-                combines_with_order=row.combines_with_order,
-                combines_with_product=row.combines_with_product,
-                combines_with_shipping=row.combines_with_shipping,
-                min_subtotal=row.min_subtotal,
-            )
-            only_code = len(discounts.codes_of(session, shop_id, creator_id)) == 1
-            handle, name = creator.handle, creator.name
-        try:
-            _push(db, client, shop_id, row_id, handle, name, data, drop_creator=only_code)
-            counts["completed"] += 1
-        except (Conflict, Invalid):
-            counts["refused"] += 1
-        except ShopifyUnavailable:
-            counts["still_pending"] += 1
+        counts[_complete(db, client, shop_id, row_id, creator_id, alias_of)] += 1
     return counts
 
 
-def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_data: dict) -> Outcome:
-    """Give the creator a new code (same settings unless given), then deactivate the old one.
-
-    The old code keeps attributing the orders that used it; the history is kept.
-    """
-    with db.session() as session:
-        creator = creators_svc.get_creator(session, shop_id, handle)
-        old = discounts.current_code(session, shop_id, creator.id)
-        if old is None or old.status == PENDING:
-            raise Invalid("This creator has no live code to rotate.")
-        merged = {
-            "percent_off": str(old.value * 100) if old.value_type == "percentage" else None,
-            "amount_off": str(old.value) if old.value_type == "fixed_amount" else None,
-            "usage_limit": old.usage_limit,
-            "once_per_customer": old.once_per_customer,
-            "combines_with_order": old.combines_with_order,
-            "combines_with_product": old.combines_with_product,
-            "combines_with_shipping": old.combines_with_shipping,
-            "min_subtotal": old.min_subtotal,
-        }
-        merged.update({k: v for k, v in code_data.items() if v not in (None, "")})
-        if "percent_off" in code_data:
-            merged["amount_off"] = None
-        code_in = discounts.parse_code(merged)
-        new_id = discounts.reserve(session, shop_id, creator, code_in).id
-        old_discount, name = old.shopify_discount_id, creator.name
-    status = _push(db, client, shop_id, new_id, handle, name, code_in, drop_creator=False)
-    try:
-        remote_api.set_active(client, old_discount, False)
-    except AdminError as exc:
-        log.warning("rotated %s but could not deactivate the old code: %s", handle, exc)
-    with db.session() as session:
-        for old in session.scalars(
-            select(DiscountCode).where(
-                DiscountCode.shop_id == shop_id,
-                DiscountCode.shopify_discount_id == old_discount,
-                DiscountCode.status.in_((ACTIVE, PAUSED)),
-            )
-        ):
-            old.status, old.replaced_by_id, old.note, old.updated_at = (
-                ROTATED,
-                new_id,
-                f"replaced by {code_in.code}",
-                utcnow(),
-            )
-    return Outcome(handle, code_in.code, status, new_id)
-
-
-def set_paused(
-    db: Database, client: AdminClient, shop_id: int, handle: str, code_id: int, paused: bool
+def _complete(
+    db: Database, client: AdminClient, shop_id: int, row_id: int, creator_id: int, alias_of: int | None
 ) -> str:
-    """Pause (deactivate in the shop) or resume a creator's code."""
-    with db.session() as session:
-        creator = creators_svc.get_creator(session, shop_id, handle)
-        row = discounts.get_code(session, shop_id, creator, code_id)
-        if row.status not in (ACTIVE, PAUSED):
-            raise Invalid(
-                f"{row.code} is {row.status}; only an active or paused code can be paused or resumed."
-            )
-        discount_id = row.shopify_discount_id
-    status = remote_api.set_active(client, discount_id, not paused)
-    with db.session() as session:
-        # the main code and its extra codes share the discount: they pause and resume together
-        for row in session.scalars(
-            select(DiscountCode).where(
-                DiscountCode.shop_id == shop_id,
-                DiscountCode.shopify_discount_id == discount_id,
-                DiscountCode.status.in_((ACTIVE, PAUSED)),
-            )
-        ):
-            row.status, row.shopify_status, row.note = (
-                (PAUSED if paused else ACTIVE),
-                status,
-                ("paused" if paused else "resumed"),
-            )
-        return PAUSED if paused else ACTIVE
-
-
-def delete_code(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: int) -> None:
-    """Delete the code in the shop; the row stays (status deleted) so past orders keep their creator."""
-    with db.session() as session:
-        creator = creators_svc.get_creator(session, shop_id, handle)
-        row = discounts.get_code(session, shop_id, creator, code_id)
-        if row.status in (PENDING,) or not row.shopify_discount_id:
-            raise Invalid("This code is not in the shop yet.")
-        if row.alias_of_id is not None:
-            raise Invalid("Extra codes go with their main code: delete the main code.")
-        discount_id = row.shopify_discount_id
-    if row.status != "deleted" and row.code_key is not None:
-        try:
-            remote_api.delete(client, discount_id)
-        except UserErrors as exc:
-            if not any(e.get("code") in ("NOT_FOUND", "INVALID") for e in exc.errors):
-                raise Invalid(f"Shopify refused: {exc}") from exc
-    with db.session() as session:
-        for row in session.scalars(
-            select(DiscountCode).where(
-                DiscountCode.shop_id == shop_id,
-                DiscountCode.shopify_discount_id == discount_id,
-                DiscountCode.code_key.is_not(None),
-            )
-        ):
-            discounts.deleted(row)
-
-
-def shop_id_of(db: Database, domain: str) -> int:
-    with db.session() as session:
-        return session.scalar(select(Shop.id).where(Shop.domain == domain))
+    """Finish one pending code; returns completed, refused or still_pending."""
+    try:
+        if alias_of is not None:
+            done = extra_codes.finish_pending(db, client, row_id) == "completed"
+            return "completed" if done else "refused"
+        with db.session() as session:
+            row = session.get(DiscountCode, row_id)
+            spec, handle = codes.spec_of(row), session.get(Creator, creator_id).handle
+            only_code = len(codes.codes_of(session, shop_id, creator_id)) == 1
+        create_in_shop(db, client, row_id, handle, spec, drop_creator=only_code)
+        return "completed"
+    except (Conflict, Invalid):
+        return "refused"
+    except (ShopifyUnavailable, AdminError):
+        return "still_pending"

@@ -1,21 +1,21 @@
-"""Creators and campaigns of a shop: validation, listing, editing, archiving.
+"""A shop's creators: their fields checked, listing, editing, archiving.
 
-Creating a creator together with its code is `onboarding.py`; this module owns the fields.
+Creating a creator together with its code is onboard.py; campaigns are campaigns.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Campaign, Creator
+from shopify_roi.models import Creator
 from shopify_roi.models.creator import ACTIVE, ARCHIVED
 from shopify_roi.services import fields
+from shopify_roi.services.creators.campaigns import campaign_by_name
 from shopify_roi.services.errors import Invalid, NotFound
 
 HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
@@ -130,6 +130,17 @@ def find_creator(session: Session, shop_id: int, handle: str) -> Creator | None:
     return session.scalar(select(Creator).where(Creator.shop_id == shop_id, Creator.handle == key))
 
 
+def creator_row(session: Session, model, shop_id: int, creator_id: int, row_id: int, missing: str):
+    """The row of `model` (a code, a link, a spend entry) with this id that belongs to this creator of
+    this shop; NotFound(`missing`) for any other id, another creator's or another shop's included."""
+    row = session.scalar(
+        select(model).where(model.shop_id == shop_id, model.creator_id == creator_id, model.id == row_id)
+    )
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 def list_creators(session: Session, shop_id: int, include_archived: bool = False) -> list[Creator]:
     query = select(Creator).where(Creator.shop_id == shop_id).order_by(Creator.name, Creator.handle)
     if not include_archived:
@@ -161,83 +172,3 @@ def set_archived(session: Session, shop_id: int, handle: str, archived: bool) ->
     creator.status = ARCHIVED if archived else ACTIVE
     session.flush()
     return creator
-
-
-# -- campaigns ------------------------------------------------------------------------------------
-def slugify(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "campaign"
-
-
-def campaign_by_name(session: Session, shop_id: int, name: str, create: bool = False) -> Campaign:
-    if not isinstance(name, str) or not name or len(name) > 255 or fields.has_bad_chars(name):
-        raise NotFound(f"No campaign named {str(name)[:64]!r}.")
-    campaign = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
-    if campaign is None:
-        if not create:
-            raise NotFound(f"No campaign named {name!r}.")
-        campaign = Campaign(shop_id=shop_id, name=name, slug=slugify(name))
-        session.add(campaign)
-        session.flush()
-    return campaign
-
-
-def _date(value, name: str, errors: dict) -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = "must be a date YYYY-MM-DD"
-        return None
-
-
-def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int | None = None) -> Campaign:
-    """Create or edit a campaign (name, starts_on, ends_on, target_roas, target_revenue)."""
-    if not isinstance(data, dict):
-        raise Invalid("Send a JSON object.")
-    errors: dict[str, str] = {}
-    campaign = None
-    if campaign_id is not None:
-        campaign = session.scalar(
-            select(Campaign).where(Campaign.shop_id == shop_id, Campaign.id == campaign_id)
-        )
-        if campaign is None:
-            raise NotFound("No such campaign in this shop.")
-    name = fields.text(
-        data.get("name", campaign.name if campaign else ""), "name", errors, max_len=255, required=True
-    )
-    starts = _date(data.get("starts_on"), "starts_on", errors)
-    ends = _date(data.get("ends_on"), "ends_on", errors)
-    if starts and ends and ends < starts:
-        errors["ends_on"] = "is before the start"
-    targets = {}
-    for key in ("target_roas", "target_revenue"):
-        number = fields.amount(data.get(key), key, errors)
-        if number is not None:
-            targets[key] = number
-    if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
-    clash = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
-    if clash is not None and clash is not campaign:
-        raise Invalid("A campaign with that name exists.", {"name": "is taken"})
-    if campaign is None:
-        campaign = Campaign(shop_id=shop_id, name=name, slug=slugify(name))
-        session.add(campaign)
-    campaign.name = name
-    campaign.starts_on, campaign.ends_on = starts, ends
-    campaign.target_roas = targets.get("target_roas", campaign.target_roas)
-    campaign.target_revenue = targets.get("target_revenue", campaign.target_revenue)
-    session.flush()
-    return campaign
-
-
-def list_campaigns(session: Session, shop_id: int) -> list[Campaign]:
-    return list(
-        session.scalars(
-            select(Campaign)
-            .where(Campaign.shop_id == shop_id)
-            .order_by(Campaign.starts_on.desc(), Campaign.name)
-        )
-    )

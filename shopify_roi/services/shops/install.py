@@ -1,4 +1,5 @@
-"""Installing, re-authorising and uninstalling a shop (shopify-platform.md section 1)."""
+"""Installing, re-authorising and uninstalling a shop, and what the app records of it (shopify-platform.md
+section 1). Erasing a shop (`shop/redact`) is privacy.py."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopify_roi.crypto import TokenCipher
-from shopify_roi.db import Base, utcnow
-from shopify_roi.models import OAuthState, Shop, WebhookDelivery
-from shopify_roi.shopify_client import oauth, query_hmac
+from shopify_roi.db import Database, utcnow
+from shopify_roi.models import OAuthState, Shop
+from shopify_roi.services.shops.lookup import shop_by_domain
+from shopify_roi.shopify_client import oauth, query_hmac, shop_info
+from shopify_roi.shopify_client.admin import AdminClient
 from shopify_roi.shopify_client.domains import valid_shop_domain
 from shopify_roi.shopify_client.oauth import AppCredentials, TokenGrant
 
@@ -26,10 +29,6 @@ class InstallError(Exception):
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.status = status
-
-
-def shop_by_domain(session: Session, domain: str) -> Shop | None:
-    return session.scalar(select(Shop).where(Shop.domain == domain))
 
 
 def begin_install(
@@ -137,52 +136,15 @@ def apply_scopes_update(session: Session, domain: str, current_scopes: list[str]
     return True
 
 
-def update_shop_details(
-    session: Session,
-    domain: str,
-    *,
-    name: str | None,
-    currency: str | None,
-    timezone: str | None,
-    shopify_id: str | None,
-    scopes: list[str] | None,
-) -> None:
-    shop = shop_by_domain(session, domain)
-    if shop is None:
-        return
-    shop.name, shop.currency, shop.iana_timezone, shop.shopify_id = name, currency, timezone, shopify_id
-    if scopes is not None:
-        shop.scopes = ",".join(scopes)
-    session.flush()
-
-
-def redact_shop(session: Session, domain: str, keep_delivery_id: int | None = None) -> dict:
-    """`shop/redact`: erase everything the app holds for the shop. Idempotent.
-
-    `keep_delivery_id` spares the redaction request's own receipt (it holds no personal data),
-    so a repeated delivery of it is still recognised as a duplicate.
-    """
-    deliveries = delete(WebhookDelivery).where(WebhookDelivery.shop_domain == domain)
-    if keep_delivery_id is not None:
-        deliveries = deliveries.where(WebhookDelivery.id != keep_delivery_id)
-    counts = {
-        "webhook_deliveries": session.execute(deliveries).rowcount,
-        "oauth_states": session.execute(delete(OAuthState).where(OAuthState.shop_domain == domain)).rowcount,
-    }
-    shop_id = session.scalar(select(Shop.id).where(Shop.domain == domain))
-    if shop_id is not None:
-        # Every table that holds a shop_id, children first, named here rather than left to ON DELETE
-        # CASCADE: a table added later without the cascade is still erased.
-        creators = Base.metadata.tables["creators"]
-        links = Base.metadata.tables["creator_campaigns"]
-        counts["creator_campaigns"] = session.execute(
-            delete(links).where(
-                links.c.creator_id.in_(select(creators.c.id).where(creators.c.shop_id == shop_id))
-            )
-        ).rowcount
-        for table in reversed(Base.metadata.sorted_tables):
-            if "shop_id" in table.c:
-                counts[table.name] = session.execute(delete(table).where(table.c.shop_id == shop_id)).rowcount
-    counts["shops"] = session.execute(delete(Shop).where(Shop.domain == domain)).rowcount
-    session.flush()
-    return {table: n for table, n in counts.items() if n}
+def sync_details(db: Database, client: AdminClient, domain: str) -> None:
+    """Ask Shopify for the shop's name, currency, time zone, id and granted scopes, and record them
+    (the scopes only when Shopify listed some). Nothing is held open across the call to Shopify."""
+    info = shop_info.fetch(client)
+    with db.session() as session:
+        shop = shop_by_domain(session, domain)
+        if shop is None:
+            return
+        shop.name, shop.currency = info.name, info.currency
+        shop.iana_timezone, shop.shopify_id = info.timezone, info.shopify_id
+        if info.scopes:
+            shop.scopes = ",".join(info.scopes)

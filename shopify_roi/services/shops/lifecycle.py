@@ -1,38 +1,34 @@
-"""Handlers for the app-lifecycle and privacy topics (shopify-platform.md 2.4).
+"""The app-lifecycle topics: `app/uninstalled` and `app/scopes_update` (shopify-platform.md 2.4).
 
-Each takes (session, delivery, payload) and returns a readable result. The app stores, per shop:
-its tokens and settings, and the webhook inbox. Customer facts arrive with the order pipeline:
-Shopify's customer id on each order (to find a customer's first order and repeat orders) and the
-order's attribution signals (codes, the landing page's UTMs, the referrer, note attributes).
-
-`customers/redact` keeps the orders as anonymous facts: the customer id becomes a random
-placeholder shared by that customer's orders only, so first-order and repeat figures are
-unchanged, and the signals keep only what attribution reads.
+Each handler takes (session, delivery, payload) and returns a readable result; the privacy topics
+are privacy.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import CustomerHistory, Order, Shop, WebhookDelivery
-from shopify_roi.models.order import REDACTED_PREFIX
-from shopify_roi.services.orders.parse import anonymous_signals
-from shopify_roi.services.shops import install as installs
-from shopify_roi.services.webhooks.inbox import PayloadError, parse_payload
+from shopify_roi.models import WebhookDelivery
+from shopify_roi.services.shops import install
+from shopify_roi.services.webhooks import inbox
+from shopify_roi.services.webhooks.inbox import PayloadError
 
-PRIVACY_TOPICS = ("customers/data_request", "customers/redact", "shop/redact")
-_ID_RE = re.compile(r"[0-9]{1,20}")
 _SCOPE_RE = re.compile(r"[a-z_]{1,64}")
-MAX_IDS = 10_000
+
+
+def receive_uninstall(session: Session, **delivery) -> inbox.Receipt:
+    """Store an `app/uninstalled` delivery (inbox.receive) and, unless it is a repeat, stop the shop in
+    the same transaction: Shopify has already revoked the tokens, so nothing waits for the worker."""
+    receipt = inbox.receive(session, **delivery)
+    if not receipt.duplicate:
+        install.mark_uninstalled(session, delivery["shop_domain"])
+    return receipt
 
 
 def on_uninstalled(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
-    installs.mark_uninstalled(session, delivery.shop_domain)
+    install.mark_uninstalled(session, delivery.shop_domain)
     return "tokens dropped, shop marked uninstalled"
 
 
@@ -42,172 +38,11 @@ def on_scopes_update(session: Session, delivery: WebhookDelivery, payload: dict)
         isinstance(s, str) and _SCOPE_RE.fullmatch(s) for s in current
     ):
         raise PayloadError("`current` must be a list of scope names")
-    installs.apply_scopes_update(session, delivery.shop_domain, current)
+    install.apply_scopes_update(session, delivery.shop_domain, current)
     return "granted scopes now " + ",".join(current)
-
-
-def _is_id(value) -> bool:
-    return (
-        not isinstance(value, bool) and isinstance(value, (int, str)) and bool(_ID_RE.fullmatch(str(value)))
-    )
-
-
-def _customer_id(payload: dict) -> str:
-    customer = payload.get("customer")
-    if not isinstance(customer, dict) or customer.get("id") in (None, ""):
-        raise PayloadError("`customer.id` is missing")
-    if not _is_id(customer["id"]):
-        raise PayloadError("`customer.id` must be an integer id")
-    return str(customer["id"])
-
-
-def _order_ids(payload: dict, key: str) -> list[str]:
-    """`orders_to_redact` / `orders_requested`: a list of order ids (absent: none)."""
-    raw = payload.get(key)
-    if raw is None:
-        return []
-    if not isinstance(raw, list) or len(raw) > MAX_IDS or not all(_is_id(v) for v in raw):
-        raise PayloadError(f"`{key}` must be a list of order ids")
-    return sorted({str(v) for v in raw})
-
-
-def _deliveries_mentioning(
-    session: Session, shop: str, customer_id: str, order_ids: list[str] = ()
-) -> list[WebhookDelivery]:
-    """Stored webhook bodies of this shop that name the customer (by id) or one of these orders."""
-    needles = [customer_id, *order_ids]
-    rows: dict[int, WebhookDelivery] = {}
-    for start in range(0, len(needles), 50):  # a text search per id: a bounded OR per query
-        rows.update(
-            (row.id, row)
-            for row in session.scalars(
-                select(WebhookDelivery)
-                .where(
-                    WebhookDelivery.shop_domain == shop,
-                    WebhookDelivery.payload.is_not(None),
-                    WebhookDelivery.topic.not_in(PRIVACY_TOPICS),
-                    or_(*(WebhookDelivery.payload.contains(n) for n in needles[start : start + 50])),
-                )
-                .order_by(WebhookDelivery.id)
-            )
-        )
-    found = []
-    for row in rows.values():
-        try:
-            body = parse_payload(row.payload)
-        except PayloadError:
-            continue  # not JSON: names nobody we can tell
-        customer = body.get("customer")
-        if (
-            isinstance(customer, dict)
-            and str(customer.get("id")) == customer_id
-            or str(body.get("id")) in order_ids
-            or str(body.get("order_id")) in order_ids
-        ):
-            found.append(row)
-    return found
-
-
-def _shop_id(session: Session, domain: str) -> int | None:
-    return session.scalar(select(Shop.id).where(Shop.domain == domain))
-
-
-def _orders_of(session: Session, shop_domain: str, customer_id: str, order_ids: list[str]) -> list[Order]:
-    shop_id = _shop_id(session, shop_domain)
-    if shop_id is None:
-        return []
-    found = {
-        o.id: o
-        for o in session.scalars(
-            select(Order).where(Order.shop_id == shop_id, Order.customer_id == customer_id)
-        )
-    }
-    for start in range(0, len(order_ids), 500):
-        found.update(
-            (o.id, o)
-            for o in session.scalars(
-                select(Order).where(
-                    Order.shop_id == shop_id, Order.shopify_id.in_(order_ids[start : start + 500])
-                )
-            )
-        )
-    return sorted(found.values(), key=lambda o: (o.created_at, o.id))
-
-
-def on_customer_data_request(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
-    """Report what the app holds on the customer (the merchant forwards it): their orders with the
-    facts kept about each, and the stored webhooks naming them."""
-    customer_id = _customer_id(payload)
-    requested = _order_ids(payload, "orders_requested")
-    held = _deliveries_mentioning(session, delivery.shop_domain, customer_id, requested)
-    orders = [
-        o
-        for o in _orders_of(session, delivery.shop_domain, customer_id, requested)
-        if o.customer_id == customer_id or not (o.customer_id or "").startswith(REDACTED_PREFIX)
-    ]
-    report = {
-        "customer_id": customer_id,
-        "orders": [
-            {
-                "order_id": o.shopify_id,
-                "name": o.name,
-                "created_at": o.created_at.isoformat(),
-                "revenue": str(o.revenue),
-                "currency": o.currency,
-                "first_order": bool(o.is_first),
-                "attribution_signals": json.loads(o.signals or "{}"),
-            }
-            for o in orders
-        ],
-        "stored_webhooks": [{"topic": d.topic, "received_at": d.received_at.isoformat()} for d in held],
-    }
-    return json.dumps(report)
-
-
-def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
-    """Forget the customer. Their orders stay as anonymous facts: the customer id becomes one random
-    placeholder for all of them (first-order and repeat figures do not change) and the signals keep
-    only what attribution reads. Stored webhook bodies naming them or their orders are erased."""
-    customer_id = _customer_id(payload)
-    order_ids = _order_ids(payload, "orders_to_redact")
-    held = _deliveries_mentioning(session, delivery.shop_domain, customer_id, order_ids)
-    for row in held:
-        row.payload = None
-    placeholder = REDACTED_PREFIX + secrets.token_hex(8)
-    orders = _orders_of(session, delivery.shop_domain, customer_id, order_ids)
-    for order in orders:
-        if order.customer_id == customer_id:
-            order.customer_id = placeholder
-        order.signals = anonymous_signals(order.signals)
-    shop_id = _shop_id(session, delivery.shop_domain)
-    if (
-        shop_id is not None
-    ):  # what Shopify counted of their history goes with their orders (a returning customer stays one)
-        session.execute(
-            update(CustomerHistory)
-            .where(CustomerHistory.shop_id == shop_id, CustomerHistory.customer_id == customer_id)
-            .values(customer_id=placeholder)
-        )
-    session.flush()
-    return f"erased {len(held)} stored webhook bodies and anonymised {len(orders)} orders of a customer"
-
-
-def on_shop_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
-    """Erase the shop's data. Shopify sends this 48 hours after an uninstall and not at all after a
-    reinstall, so a shop installed again (since the request was triggered) keeps what it has."""
-    shop = installs.shop_by_domain(session, delivery.shop_domain)
-    if shop is not None and shop.is_installed:
-        return "not erased: the shop has installed the app again"
-    counts = installs.redact_shop(session, delivery.shop_domain, keep_delivery_id=delivery.id)
-    return "erased " + (
-        ", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing (nothing was held)"
-    )
 
 
 HANDLERS = {
     "app/uninstalled": on_uninstalled,
     "app/scopes_update": on_scopes_update,
-    "customers/data_request": on_customer_data_request,
-    "customers/redact": on_customer_redact,
-    "shop/redact": on_shop_redact,
 }

@@ -65,7 +65,8 @@ def _decimal(value, name: str, errors: dict, low: Decimal, high: Decimal) -> Dec
 
 
 def update(session: Session, shop_id: int, data) -> Settings:
-    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null}`: all or nothing (400 names each bad field)."""
+    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null}`: all or nothing (a 400 names each
+    bad field)."""
     if not isinstance(data, dict):
         raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}

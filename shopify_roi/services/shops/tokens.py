@@ -18,12 +18,13 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shopify_roi.db import utcnow
 from shopify_roi.models import Shop
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.shops.install import save_grant
+from shopify_roi.services.shops.lookup import shop_by_domain
 from shopify_roi.shopify_client import oauth
 from shopify_roi.shopify_client.admin import AdminClient, AdminError, ReauthorizeRequired
 
@@ -48,7 +49,7 @@ class ShopTokens:
 
     def __call__(self, force_refresh: bool = False) -> str:
         with self.rt.db.session() as session:
-            shop = session.scalar(select(Shop).where(Shop.domain == self.domain))
+            shop = shop_by_domain(session, self.domain)
             if shop is None or not shop.is_installed:
                 raise ReauthorizeRequired(f"{self.domain} is not installed")
             if not force_refresh and not _expiring_soon(shop):
@@ -61,10 +62,7 @@ class ShopTokens:
             f"shopify-roi:token-refresh:{self.domain}", timeout=60, blocking_timeout=90
         )
         with lock, self.rt.db.session() as session:
-            query = select(Shop).where(Shop.domain == self.domain).execution_options(populate_existing=True)
-            if session.bind.dialect.name == "postgresql":
-                query = query.with_for_update()
-            shop = session.scalar(query)
+            shop = shop_by_domain(session, self.domain, lock=True)
             if shop is None or not shop.is_installed:
                 raise ReauthorizeRequired(f"{self.domain} is not installed")
             if shop.token_generation != seen_generation and not _expiring_soon(shop):
@@ -113,8 +111,6 @@ def rotate_encryption(rt: Runtime) -> dict:
     refresh that wrote a new pair meanwhile (already with the newest key) is never overwritten.
     Rows no key can decrypt are reported, not touched.
     """
-    from sqlalchemy import update
-
     counts = {"rotated": 0, "changed_meanwhile": 0, "unreadable": []}
     with rt.db.session() as session:
         rows = session.execute(

@@ -3,7 +3,7 @@
 Receiving is the only work on the request path: one INSERT ... ON CONFLICT DO NOTHING keyed by
 (shop, X-Shopify-Webhook-Id), a Core statement built and compiled once. On the webhook path it runs in
 autocommit (one round trip, committed when it returns); in a Session it joins its transaction.
-Parsing and every rule run later, in a worker.
+Parsing and every rule run later, in a worker. What the merchant sees of the inbox is registry.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -221,7 +221,8 @@ def _finish(
 
 
 def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
-    """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (lost queue entries)."""
+    """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (their queue
+    entries were lost)."""
     cutoff = utcnow() - older_than
     return [
         tuple(r)
@@ -232,54 +233,3 @@ def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -
             .limit(limit)
         )
     ]
-
-
-def scrub_payload(session: Session, delivery_id: int) -> None:
-    """Forget a processed delivery's body (compliance payloads carry e-mail and phone)."""
-    session.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id).values(payload=None))
-
-
-def recent(session: Session, shop_domain: str, limit: int = 20) -> list[WebhookDelivery]:
-    return list(
-        session.scalars(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.shop_domain == shop_domain)
-            .order_by(WebhookDelivery.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def freshness(session: Session, shop_domain: str) -> dict:
-    """Last webhook received, and the failed deliveries with their reasons (the visible registry)."""
-    from sqlalchemy import func
-
-    last = session.scalar(
-        select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_domain == shop_domain)
-    )
-    failed = list(
-        session.scalars(
-            select(WebhookDelivery)
-            .where(WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == FAILED)
-            .order_by(WebhookDelivery.id.desc())
-            .limit(20)
-        )
-    )
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(WebhookDelivery)
-        .where(WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == RECEIVED)
-    )
-    return {
-        "last_webhook_at": last.isoformat() if last else None,
-        "webhooks_waiting": waiting,
-        "failed_webhooks": [
-            {
-                "topic": d.topic,
-                "webhook_id": d.webhook_id,
-                "received_at": d.received_at.isoformat(),
-                "error": d.error,
-            }
-            for d in failed
-        ],
-    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.creators import campaigns
 from shopify_roi.web.api import bp
 from shopify_roi.web.api.serializers import campaign_json
 from shopify_roi.web.guards import runtime, session_token_required
@@ -14,14 +14,14 @@ from shopify_roi.web.guards import runtime, session_token_required
 @session_token_required
 def list_campaigns():
     with runtime().db.session() as session:
-        return {"campaigns": [campaign_json(c) for c in creators_svc.list_campaigns(session, g.shop.id)]}
+        return {"campaigns": [campaign_json(c) for c in campaigns.list_campaigns(session, g.shop.id)]}
 
 
 @bp.post("/campaigns")
 @session_token_required
 def create_campaign():
     with runtime().db.session() as session:
-        campaign = creators_svc.save_campaign(session, g.shop.id, request.get_json(silent=True) or {})
+        campaign = campaigns.save_campaign(session, g.shop.id, request.get_json(silent=True) or {})
         return campaign_json(campaign), 201
 
 
@@ -29,7 +29,7 @@ def create_campaign():
 @session_token_required
 def edit_campaign(campaign_id: int):
     with runtime().db.session() as session:
-        campaign = creators_svc.save_campaign(
+        campaign = campaigns.save_campaign(
             session, g.shop.id, request.get_json(silent=True) or {}, campaign_id
         )
         return campaign_json(campaign)

@@ -6,16 +6,22 @@ from flask import Response, g, request
 
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.orders import reattribute_shop
-from shopify_roi.services.creators import codes as discounts
-from shopify_roi.services.creators import extra_codes as code_aliases
-from shopify_roi.services.creators import imports, links
-from shopify_roi.services.creators import onboard as onboarding
-from shopify_roi.services.creators import profiles as creators_svc
+from shopify_roi.services.creators import (
+    code_changes,
+    extra_codes,
+    imports,
+    links,
+    onboard,
+    overview,
+    profiles,
+)
+from shopify_roi.services.creators.links import LinkRequest
 from shopify_roi.services.errors import Invalid
 from shopify_roi.services.shops.tokens import admin_client
+from shopify_roi.shopify_client.admin import AdminClient
 from shopify_roi.shopify_client.domains import shop_origin
 from shopify_roi.web.api import bp
-from shopify_roi.web.api.serializers import code_json, creator_json, link_json
+from shopify_roi.web.api.serializers import creator_detail_json, creator_json, link_json, links_json
 from shopify_roi.web.guards import csv_upload, runtime, session_token_required
 
 
@@ -26,55 +32,42 @@ def _body() -> dict:
     return data
 
 
+def _origin() -> str:
+    """The shop's storefront origin, which a creator's links lead to."""
+    return shop_origin(runtime().settings.origin_template, g.shop.domain)
+
+
+def _client() -> AdminClient:
+    return admin_client(runtime(), g.shop.domain)
+
+
 def _detail(handle: str) -> dict:
+    """The creator's page as it is now (the answer of every route that changes a creator)."""
     rt = runtime()
     with rt.db.session() as session:
-        creator = creators_svc.get_creator(session, g.shop.id, handle)
-        code = discounts.current_code(session, g.shop.id, creator.id)
-        history = discounts.codes_of(session, g.shop.id, creator.id)
-        link_clicks = links.click_counts(session, g.shop.id, by="link")
-        tracked = links.links_of(session, g.shop.id, creator.id)
-        campaign = creator.campaigns[0] if creator.campaigns else None
-        built = links.build(
-            shop_origin(rt.settings.origin_template, g.shop.domain),
-            creator,
-            code.code if code and code.status == "active" else None,
-            campaign=campaign,
+        return creator_detail_json(
+            overview.detail(session, g.shop.id, _origin(), handle), rt.settings.app_url
         )
-        body = creator_json(creator, code, sum(link_clicks.get(link.id, 0) for link in tracked))
-        body["codes"] = [code_json(c) for c in history]
-        body["links"] = {
-            "storefront": built.storefront,
-            "auto_apply": built.auto_apply,
-            "utm": built.utm,
-            "tracked": [
-                link_json(link, rt.settings.app_url, link_clicks.get(link.id, 0)) for link in tracked
-            ],
-        }
-    return body
 
 
 @bp.get("/creators")
 @session_token_required
 def list_creators():
     with runtime().db.session() as session:
-        rows = creators_svc.list_creators(
+        rows = overview.listing(
             session, g.shop.id, include_archived=request.args.get("include_archived") == "1"
         )
-        codes = discounts.current_codes(session, g.shop.id)
-        clicks = links.click_counts(session, g.shop.id)
-        return {"creators": [creator_json(c, codes.get(c.id), clicks.get(c.id, 0)) for c in rows]}
+        return {"creators": [creator_json(r.creator, r.code, r.clicks) for r in rows]}
 
 
 @bp.post("/creators")
 @session_token_required
 def create_creator():
     """Create a creator and its discount code together (409 on any code clash, nothing created)."""
-    rt = runtime()
     data = _body()
     code_data = data.get("discount") if isinstance(data.get("discount"), dict) else {}
-    outcome = onboarding.onboard(rt.db, admin_client(rt, g.shop.domain), g.shop.id, data, code_data)
-    rt.jobs.enqueue(reattribute_shop, g.shop.id)  # orders already held may carry the code or the handle
+    outcome = onboard.onboard(runtime().db, _client(), g.shop.id, data, code_data)
+    runtime().jobs.enqueue(reattribute_shop, g.shop.id)  # orders already held may carry the code or handle
     return _detail(outcome.handle), (200 if outcome.status == "unchanged" else 201)
 
 
@@ -88,56 +81,54 @@ def get_creator(handle: str):
 @session_token_required
 def edit_creator(handle: str):
     with runtime().db.session() as session:
-        creators_svc.update_creator(session, g.shop.id, handle, _body())
+        profiles.update_creator(session, g.shop.id, handle, _body())
+    return _detail(handle)
+
+
+def _set_archived(handle: str, archived: bool) -> dict:
+    with runtime().db.session() as session:
+        profiles.set_archived(session, g.shop.id, handle, archived)
     return _detail(handle)
 
 
 @bp.post("/creators/<handle>/archive")
 @session_token_required
 def archive_creator(handle: str):
-    with runtime().db.session() as session:
-        creators_svc.set_archived(session, g.shop.id, handle, True)
-    return _detail(handle)
+    return _set_archived(handle, True)
 
 
 @bp.post("/creators/<handle>/unarchive")
 @session_token_required
 def unarchive_creator(handle: str):
-    with runtime().db.session() as session:
-        creators_svc.set_archived(session, g.shop.id, handle, False)
-    return _detail(handle)
+    return _set_archived(handle, False)
 
 
 @bp.post("/creators/<handle>/codes/rotate")
 @session_token_required
 def rotate_code(handle: str):
-    rt = runtime()
-    onboarding.rotate(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, _body())
-    rt.jobs.enqueue(reattribute_shop, g.shop.id)
+    code_changes.rotate(runtime().db, _client(), g.shop.id, handle, _body())
+    runtime().jobs.enqueue(reattribute_shop, g.shop.id)
     return _detail(handle)
 
 
 @bp.post("/creators/<handle>/codes/<int:code_id>/pause")
 @session_token_required
 def pause_code(handle: str, code_id: int):
-    rt = runtime()
-    onboarding.set_paused(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id, True)
+    code_changes.set_paused(runtime().db, _client(), g.shop.id, handle, code_id, True)
     return _detail(handle)
 
 
 @bp.post("/creators/<handle>/codes/<int:code_id>/resume")
 @session_token_required
 def resume_code(handle: str, code_id: int):
-    rt = runtime()
-    onboarding.set_paused(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id, False)
+    code_changes.set_paused(runtime().db, _client(), g.shop.id, handle, code_id, False)
     return _detail(handle)
 
 
 @bp.delete("/creators/<handle>/codes/<int:code_id>")
 @session_token_required
 def delete_code(handle: str, code_id: int):
-    rt = runtime()
-    onboarding.delete_code(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id)
+    code_changes.delete_code(runtime().db, _client(), g.shop.id, handle, code_id)
     return _detail(handle)
 
 
@@ -145,9 +136,8 @@ def delete_code(handle: str, code_id: int):
 @session_token_required
 def add_extra_codes(handle: str, code_id: int):
     """More codes on the same discount: `{"codes": ["ANNA-TIKTOK", ...]}` -> a result per code."""
-    rt = runtime()
     codes = (request.get_json(silent=True) or {}).get("codes")
-    results = code_aliases.add(rt.db, admin_client(rt, g.shop.domain), g.shop.id, handle, code_id, codes)
+    results = extra_codes.add(runtime().db, _client(), g.shop.id, handle, code_id, codes)
     return {"results": results, "creator": _detail(handle)}
 
 
@@ -155,26 +145,9 @@ def add_extra_codes(handle: str, code_id: int):
 @session_token_required
 def preview_links(handle: str):
     """UTM and auto-apply links for a target and placement, without saving anything."""
-    rt = runtime()
-    args = request.args
-    with rt.db.session() as session:
-        creator = creators_svc.get_creator(session, g.shop.id, handle)
-        code = discounts.current_code(session, g.shop.id, creator.id)
-        campaign = (
-            creators_svc.campaign_by_name(session, g.shop.id, args["campaign"])
-            if args.get("campaign")
-            else None
-        )
-        built = links.build(
-            shop_origin(rt.settings.origin_template, g.shop.domain),
-            creator,
-            code.code if code and code.status == "active" else None,
-            args.get("target", "home"),
-            args.get("target_handle", ""),
-            args.get("placement", "post"),
-            campaign,
-        )
-    return {"storefront": built.storefront, "auto_apply": built.auto_apply, "utm": built.utm}
+    with runtime().db.session() as session:
+        built = links.preview(session, g.shop.id, _origin(), handle, LinkRequest.of(request.args))
+    return links_json(built)
 
 
 @bp.post("/creators/<handle>/links")
@@ -182,39 +155,8 @@ def preview_links(handle: str):
 def create_link(handle: str):
     """A tracked short link to the auto-apply URL (or the storefront link when the code is not active)."""
     rt = runtime()
-    data = _body()
     with rt.db.session() as session:
-        creator = creators_svc.get_creator(session, g.shop.id, handle)
-        code = discounts.current_code(session, g.shop.id, creator.id)
-        campaign = (
-            creators_svc.campaign_by_name(session, g.shop.id, data["campaign"])
-            if data.get("campaign")
-            else None
-        )
-        target, target_handle, placement = (
-            data.get("target", "home"),
-            data.get("target_handle", ""),
-            data.get("placement", "post"),
-        )
-        built = links.build(
-            shop_origin(rt.settings.origin_template, g.shop.domain),
-            creator,
-            code.code if code and code.status == "active" else None,
-            target,
-            target_handle,
-            placement,
-            campaign,
-        )
-        link = links.create_tracked(
-            session,
-            g.shop.id,
-            creator,
-            built.auto_apply or built.storefront,
-            target,
-            target_handle,
-            placement,
-            campaign,
-        )
+        link, campaign = links.create_tracked(session, g.shop.id, _origin(), handle, LinkRequest.of(_body()))
         return link_json(link, rt.settings.app_url, 0, campaign.name if campaign else None), 201
 
 
@@ -222,8 +164,7 @@ def create_link(handle: str):
 @session_token_required
 def archive_link(handle: str, link_id: int):
     with runtime().db.session() as session:
-        creator = creators_svc.get_creator(session, g.shop.id, handle)
-        links.get_link(session, g.shop.id, creator.id, link_id).archived = True
+        links.archive(session, g.shop.id, handle, link_id)
     return _detail(handle)
 
 
@@ -237,20 +178,23 @@ def csv_template():
     )
 
 
+def _csv_text() -> str:
+    """The CSV of an import: a text/csv body, a `file` upload, or JSON {"csv": ...}."""
+    if request.mimetype == "application/json":
+        return str((request.get_json(silent=True) or {}).get("csv") or "")
+    if request.files.get("file"):
+        return request.files["file"].read().decode("utf-8-sig", errors="replace")
+    return request.get_data(as_text=True)
+
+
 @bp.post("/creators/import")
 @session_token_required
 @csv_upload
 def start_import():
     """Validate a CSV (text/csv body, or JSON {"csv": ...}) and queue the import; 202 with its id."""
     rt = runtime()
-    if request.mimetype == "application/json":
-        text = str((request.get_json(silent=True) or {}).get("csv") or "")
-    elif request.files.get("file"):
-        text = request.files["file"].read().decode("utf-8-sig", errors="replace")
-    else:
-        text = request.get_data(as_text=True)
     with rt.db.session() as session:
-        run = imports.start(session, g.shop.id, text)
+        run = imports.start(session, g.shop.id, _csv_text())
         run_id, status = run.id, run.status
         body = imports.summary(run)
     if status != "done":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g
 
+from shopify_roi.jobs.history_access import check_history_access
 from shopify_roi.services.shops import history_access
 from shopify_roi.web.api import bp
 from shopify_roi.web.guards import runtime, session_token_required
@@ -19,12 +20,10 @@ def get_history_access():
 
 @bp.post("/history-access")
 @session_token_required
-def check_history_access():
+def ask_for_history_access():
     """After the merchant answered `shopify.scopes.request`: ask Shopify what it granted (a job),
     and load the full history if read_all_orders is now granted. 202 with the status as held now."""
-    from shopify_roi.jobs.history_access import check_history_access as job
-
     rt = runtime()
-    rt.jobs.enqueue(job, g.shop.domain)
+    rt.jobs.enqueue(check_history_access, g.shop.domain)
     with rt.db.session() as session:
         return {**history_access.status(session, g.shop), "check": "queued"}, 202

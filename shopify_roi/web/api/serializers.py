@@ -1,14 +1,17 @@
-"""JSON shapes of creators, codes, links and campaigns (money and rates as exact decimal strings)."""
+"""JSON shapes of creators, codes, links, campaigns and webhook deliveries (money and rates as exact
+decimal strings, times in ISO 8601)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink
+from shopify_roi.timefmt import iso
 
-
-def _iso(value):
-    return value.isoformat() if value else None
+if TYPE_CHECKING:  # views read the rows services return; they never query models themselves
+    from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink, WebhookDelivery
+    from shopify_roi.services.creators.links import LinkSet
+    from shopify_roi.services.creators.overview import CreatorDetail
 
 
 def percent(fraction: Decimal | None) -> str | None:
@@ -29,8 +32,8 @@ def code_json(row: DiscountCode | None) -> dict | None:
         "value_type": row.value_type,
         "percent_off": percent(row.value) if row.value_type == "percentage" else None,
         "amount_off": str(row.value) if row.value_type == "fixed_amount" else None,
-        "starts_at": _iso(row.starts_at),
-        "ends_at": _iso(row.ends_at),
+        "starts_at": iso(row.starts_at),
+        "ends_at": iso(row.ends_at),
         "usage_limit": row.usage_limit,
         "once_per_customer": row.once_per_customer,
         "combines_with": {
@@ -44,7 +47,7 @@ def code_json(row: DiscountCode | None) -> dict | None:
         "note": row.note,
         "replaced_by_id": row.replaced_by_id,
         "alias_of_id": row.alias_of_id,
-        "created_at": _iso(row.created_at),
+        "created_at": iso(row.created_at),
     }
 
 
@@ -60,8 +63,23 @@ def creator_json(creator: Creator, code: DiscountCode | None = None, clicks: int
         "campaigns": sorted(c.name for c in creator.campaigns),
         "code": code_json(code),
         "clicks": clicks,
-        "created_at": _iso(creator.created_at),
+        "created_at": iso(creator.created_at),
     }
+
+
+def creator_detail_json(detail: CreatorDetail, app_url: str) -> dict:
+    """A creator's page: its fields and code in use, every code it had, its links."""
+    body = creator_json(detail.creator, detail.code, detail.clicks)
+    body["codes"] = [code_json(c) for c in detail.history]
+    body["links"] = {
+        **links_json(detail.links),
+        "tracked": [link_json(link, app_url, clicks) for link, clicks in detail.tracked],
+    }
+    return body
+
+
+def links_json(built: LinkSet) -> dict:
+    return {"storefront": built.storefront, "auto_apply": built.auto_apply, "utm": built.utm}
 
 
 def link_json(link: TrackedLink, app_url: str, clicks: int = 0, campaign: str | None = None) -> dict:
@@ -77,7 +95,7 @@ def link_json(link: TrackedLink, app_url: str, clicks: int = 0, campaign: str | 
         "placement": link.placement,
         "campaign": campaign,
         "clicks": clicks,
-        "created_at": _iso(link.created_at),
+        "created_at": iso(link.created_at),
     }
 
 
@@ -86,10 +104,19 @@ def campaign_json(campaign: Campaign) -> dict:
         "id": campaign.id,
         "name": campaign.name,
         "slug": campaign.slug,
-        "starts_on": _iso(campaign.starts_on),
-        "ends_on": _iso(campaign.ends_on),
+        "starts_on": iso(campaign.starts_on),
+        "ends_on": iso(campaign.ends_on),
         "target_roas": str(campaign.target_roas) if campaign.target_roas is not None else None,
         "target_revenue": str(campaign.target_revenue) if campaign.target_revenue is not None else None,
         "creators": sorted(c.handle for c in campaign.creators),
         "status": campaign.status,
+    }
+
+
+def delivery_json(delivery: WebhookDelivery) -> dict:
+    return {
+        "topic": delivery.topic,
+        "status": delivery.status,
+        "received_at": iso(delivery.received_at),
+        "error": delivery.error,
     }
