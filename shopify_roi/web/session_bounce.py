@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 
 BOUNCE_PATH = "/auth/session-token"
 RELOAD_PARAM = "shopify-reload"
-BOUNCE_HEADER = "X-Shopify-Bounce"
 _DROPPED = ("id_token", "hmac", RELOAD_PARAM)
 
 
