@@ -1,17 +1,18 @@
 """Backfill: a bulk-operation JSONL of N orders (line items, refund ids, in the stand-in's JSONL shape)
-ingested by the app's backfill code path (`services.backfill.ingest`: the file streamed over HTTP by
-`shopify_client.bulk.stream_raw_lines`, spilled to a temporary SQLite file and read back as orders
-(`bulk_jsonl`), the lines of refunds read through the Admin API, orders parsed and upserted in batches
-of 500): orders/s and the process's peak resident memory, sampled every 0.25 s over the run (it must
-stay flat: the file is streamed and spilled, never loaded).
+ingested by the app's backfill code path (`services.orders.backfill.ingest`: the file streamed over
+HTTP by `shopify_client.bulk.stream_raw_lines`, spilled to a temporary SQLite file and read back as
+orders (`bulk_jsonl`), the lines of refunds read through the Admin API, orders parsed and written in
+batches of 500 by the one write path, `services.orders.store.apply_batch`): orders/s and the process's
+peak resident memory, sampled every 0.25 s over the run (it must stay flat: the file is streamed and
+spilled, never loaded).
 
 The JSONL, fast path for large N: the stand-in's generator makes a template shop (2,000 orders over 7
 days, 20 creators, with its refunds, cancellations, edits, test orders and foreign currencies) and the
-stand-in's bulk operation (devstore.bulk.execute, the app's own orders_bulk query, grouped) turns it
-into JSONL; that JSONL is then repeated, each copy with its ids moved (orders, lines, refunds: all new;
-customers shared by every 150th copy: repeat customers) and its times moved by 365/copies days, until N
-orders (a year of history). As Shopify writes it since `groupObjects` defaults to false, the line items
-are not next to their order: a quarter of the orders' items go to the end of the file, the others
+stand-in's bulk operation (devstore.admin.bulk.operations.execute, the app's orders_bulk query, grouped)
+turns it into JSONL; that JSONL is then repeated, each copy with its ids moved (orders, lines, refunds:
+all new; customers shared by every 150th copy: repeat customers) and its times moved by 365/copies days,
+until N orders (a year of history). As Shopify writes it since `groupObjects` defaults to false, the line
+items are not next to their order: a quarter of the orders' items go to the end of the file, the others
 after one to three later orders (`--grouped` writes them next to their order). The file (~1 KB per
 order) is served by `python -m http.server` on loopback, as Shopify serves it from its storage URL;
 the app sees a COMPLETED operation with that URL, and its refund-line requests (`RefundLines`) are
@@ -193,7 +194,7 @@ class StubShopify:
             moved = int(gid.rsplit("/", 1)[1])
             shift = (moved - self.base) // STRIDE * STRIDE
             text = json.dumps(self.refunds[moved - shift])
-            node = json.loads(GID.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", text))
+            node = json.loads(GID.sub(lambda m, shift=shift: f"{m.group(1)}{int(m.group(2)) + shift}", text))
             # the actual cost of what came back: the refund 1 + its connection 2 + 6 a line
             self.actual_points += 3 + 6 * len(node["refundLineItems"]["nodes"])
             nodes.append(node)
@@ -282,10 +283,8 @@ def main() -> None:
             decile = seen * 10 // args.orders
             if decile not in marks:
                 marks[decile] = sampler.rss()
-                print(
-                    f"    {seen} orders in {time.perf_counter() - began:.0f} s, RSS {common.mb(marks[decile])}",
-                    flush=True,
-                )
+                rss = common.mb(marks[decile])
+                print(f"    {seen} orders in {time.perf_counter() - began:.0f} s, RSS {rss}", flush=True)
 
         spy = (
             common.pyspy_start(__import__("os").getpid(), Path(args.profile) / "backfill.txt", 20, gil=False)
@@ -316,9 +315,9 @@ def main() -> None:
             tmp.rmdir()
     trace = ", ".join(f"{d * 10}% {common.mb(r)}" for d, r in sorted(marks.items()))
     print(
-        f"  run: {figures['status']}, orders seen {figures['orders_seen']}, repaired {figures['orders_repaired']}, "
-        f"refunds {figures['refunds_repaired']}; stored {stored} orders, {lines_stored} lines, {refunds} refunds "
-        f"({refund_lines} refund lines)",
+        f"  run: {figures['status']}, orders seen {figures['orders_seen']}, "
+        f"repaired {figures['orders_repaired']}, refunds {figures['refunds_repaired']}; "
+        f"stored {stored} orders, {lines_stored} lines, {refunds} refunds ({refund_lines} refund lines)",
         flush=True,
     )
     print(f"  RSS by progress: {trace}")
@@ -335,8 +334,9 @@ def main() -> None:
     settled = marks.get(1, before)
     layout = "grouped" if args.grouped else "ungrouped"
     print(
-        f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) in {elapsed:.0f} s = "
-        f"{args.orders / elapsed:.0f} orders/s (1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
+        f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) "
+        f"in {elapsed:.0f} s = {args.orders / elapsed:.0f} orders/s "
+        f"(1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
         f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
         f"(+{common.mb(sampler.peak - settled)} after 10 %)"
     )

@@ -8,29 +8,28 @@ runtime from the environment and opens its own database connection, as such a wo
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from shopify_roi.db import utcnow
-from shopify_roi.models import Shop, WebhookDelivery
+from shopify_roi.db_connections import is_transient
+from shopify_roi.models import WebhookDelivery
 from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED
 from shopify_roi.runtime import current
-from shopify_roi.services.orders import ingest as order_ingest
-from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders import read_facts, store
+from shopify_roi.services.orders.parse_webhook import parse_delivery
+from shopify_roi.services.shops.lookup import shop_by_domain
 from shopify_roi.services.webhooks.inbox import PayloadError
-
-TRANSIENT = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
 def process_one(delivery_id: int) -> str:
     """Apply one delivery; two workers racing on one order (orders/create and orders/paid arrive together)
-    make the loser's INSERT fail, or deadlock on a customer both touch: it tries again, as RQ's retry
-    would (later, and slower), and as the app's drain does with a deadlocked batch."""
+    may deadlock on a customer both touch: it tries again, as RQ's retry would (later, and slower), and
+    as the app's drain does with a deadlocked batch."""
     for attempt in range(5):
         try:
             return _process(delivery_id)
         except DBAPIError as exc:
-            transient = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in TRANSIENT
-            if not transient or attempt == 4:
+            if not is_transient(exc) or attempt == 4:
                 raise
     return "unreachable"
 
@@ -43,22 +42,22 @@ def _process(delivery_id: int) -> str:
         )
         if delivery is None or delivery.status != RECEIVED:
             return "done before"
-        shop = session.scalar(select(Shop).where(Shop.domain == delivery.shop_domain))
+        shop = shop_by_domain(session, delivery.shop_domain)
         delivery.attempts += 1
         delivery.processed_at = utcnow()
         try:
-            facts = order_ingest.parse_delivery(delivery.topic, delivery.payload)
+            facts = parse_delivery(delivery.topic, delivery.payload)
         except PayloadError as exc:
             delivery.status, delivery.error = FAILED, str(exc)
             return FAILED
         if delivery.topic == "refunds/create":
-            outcome = orders.apply_refund(session, shop.id, facts)
-            orders.refresh_facts(session, shop.id, set(), {facts.order_shopify_id})
+            outcome = store.apply_refund(session, shop.id, facts)
         elif delivery.topic == "orders/edited":
             outcome = "noted"
         else:
-            outcome = orders.apply_order(session, shop.id, facts, orders.Attributor(session, shop.id))
-            orders.refresh_facts(session, shop.id, {facts.customer_id}, {facts.shopify_id})
+            outcome = store.apply_order(session, shop.id, facts)
+        if facts is not None:
+            read_facts.refresh_for(session, shop.id, [facts])
         delivery.status, delivery.result = PROCESSED, outcome
         return outcome
 

@@ -52,7 +52,8 @@ COLUMNS = (
 
 
 def fill_template(name: str, webhooks: int) -> dict:
-    """The template database: migrated, an installed shop with the generator's creators, `webhooks` deliveries."""
+    """The template database: migrated, an installed shop with the generator's creators, `webhooks`
+    deliveries."""
     from datetime import datetime
 
     url = common.create_db(name)
@@ -85,7 +86,7 @@ def fill_template(name: str, webhooks: int) -> dict:
                     )
                 )
 
-            # ~2.3 webhooks per order with the generator's defaults: enough orders, the extra events are not copied
+            # ~2.3 webhooks per order with the generator's defaults: enough orders; extra events not copied
             made = common.generate_events(int(webhooks / 2.0) + 100, profiles, shop_domain=SHOP, emit=emit)
             if sum(topics.values()) < webhooks:
                 raise SystemExit(f"the generator made only {sum(topics.values())} webhooks")
@@ -150,7 +151,8 @@ def wait_workers(queue, count: int, seconds: float = 60) -> None:
 def run_app(
     url: str, redis_url: str, workers: int, total: int, timeout: float, log_dir, profile: str | None = None
 ) -> dict:
-    """`workers` shopify-roi worker processes drain the inbox; seconds from the first drain job queued to empty."""
+    """`workers` shopify-roi worker processes drain the inbox; seconds from the first drain job queued to
+    empty."""
     import redis
     from rq import Queue
     from rq.registry import FailedJobRegistry
@@ -222,7 +224,8 @@ def run_naive(
     preload: bool = True,
     simple: bool = False,
 ) -> dict:
-    """`workers` plain forking `rq worker` processes, one job per delivery, over the first `sample` deliveries."""
+    """`workers` plain forking `rq worker` processes, one job per delivery, over the first `sample`
+    deliveries."""
     import redis
     from rq import Queue, Retry
     from rq.registry import FailedJobRegistry
@@ -260,7 +263,7 @@ def run_naive(
         started = time.perf_counter()
         with analyzing(url):
             for i in range(0, len(ids), 1000):
-                # retried like the app's jobs (a job that lost a deadlock would otherwise leave its webhook behind)
+                # retried like the app's jobs (a job that lost a deadlock would leave its webhook behind)
                 queue.enqueue_many(
                     [
                         Queue.prepare_data(
@@ -310,8 +313,9 @@ def main() -> None:
     else:
         made = fill_template(template, args.webhooks)
     print(
-        f"  inbox: {args.webhooks} deliveries ({made['topics']}) from {made['orders_generated']} generated orders, "
-        f"mean {made['mean_bytes'] / 1024:.1f} KB, filled in {made['seconds']:.0f} s",
+        f"  inbox: {args.webhooks} deliveries ({made['topics']}) "
+        f"from {made['orders_generated']} generated orders, mean {made['mean_bytes'] / 1024:.1f} KB, "
+        f"filled in {made['seconds']:.0f} s",
         flush=True,
     )
     results = {}
@@ -340,8 +344,9 @@ def main() -> None:
                 common.drop_db(db)
             results[phase] = res
             print(
-                f"  {phase}: {res['per_s']:.0f} webhooks/s ({res['seconds']:.1f} s; deliveries {res['statuses']}, "
-                f"orders {res['orders']}, refunds {res['refunds']}, failed jobs {res['failed_jobs']}, "
+                f"  {phase}: {res['per_s']:.0f} webhooks/s "
+                f"({res['seconds']:.1f} s; deliveries {res['statuses']}, orders {res['orders']}, "
+                f"refunds {res['refunds']}, failed jobs {res['failed_jobs']}, "
                 f"job attempts that raised {res.get('job_errors', 0)} {res.get('error_kinds', '')})",
                 flush=True,
             )
@@ -350,7 +355,8 @@ def main() -> None:
                     raw = Path(args.profile) / f"pipeline-{phase}-{i}.txt"
                     if raw.exists():
                         print(
-                            f"  py-spy (wall clock) of worker {i} in {phase}, first 10 s, % of drain_orders (inclusive, self):"
+                            f"  py-spy (wall clock) of worker {i} in {phase}, first 10 s, "
+                            "% of drain_orders (inclusive, self):"
                         )
                         for frame, inc, own in common.pyspy_summary(
                             raw,

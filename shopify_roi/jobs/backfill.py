@@ -6,9 +6,8 @@ from datetime import date, datetime, timedelta
 
 from shopify_roi.db import utcnow
 from shopify_roi.jobs.customers import request_customer_check
-from shopify_roi.jobs.shop_jobs import for_shop
+from shopify_roi.jobs.shop_jobs import for_shop, shop_id_of
 from shopify_roi.runtime import current
-from shopify_roi.services.creators import onboard as onboarding
 from shopify_roi.services.orders import backfill
 
 
@@ -36,9 +35,8 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     def work(rt, client, shop_id: int):
         figures = backfill.ingest(rt.db, client, shop_id, run_id)
         if isinstance(figures, dict) and figures.get("status") == "done":
-            request_customer_check(
-                rt, shop_domain
-            )  # the history brings customers to check (without read_all_orders)
+            # The history brings customers to check (without read_all_orders).
+            request_customer_check(rt, shop_domain)
         return figures
 
     return for_shop(shop_domain, work)
@@ -46,12 +44,11 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
 
 def on_bulk_finished(shop_domain: str, operation_id: str) -> str:
     rt = current()
-    shop_id = onboarding.shop_id_of(rt.db, shop_domain)
+    shop_id = shop_id_of(rt, shop_domain)
     if shop_id is None:
         return "skipped: shop gone"
     with rt.db.session() as session:
-        run = backfill.run_for_operation(session, shop_id, operation_id)
-        run_id = run.id if run else None
+        run_id = backfill.run_id_for_operation(session, shop_id, operation_id)
     if run_id is None:
         return "not one of ours"
     rt.jobs.enqueue(ingest_backfill, shop_domain, run_id, job_timeout=3600)

@@ -6,7 +6,7 @@ import logging
 
 from shopify_roi.jobs.shop_jobs import for_shop
 from shopify_roi.runtime import Runtime
-from shopify_roi.services.orders import customer_checks as customer_history
+from shopify_roi.services.orders import customer_checks
 from shopify_roi.shopify_client.customers import CustomersUnavailable
 
 CHECK_FLAG = "shopify-roi:customer-check-requested"
@@ -32,7 +32,7 @@ def check_new_customers(shop_domain: str) -> dict | str:
     def work(rt: Runtime, client, shop_id: int):
         rt.jobs.redis.delete(_flag(rt, shop_domain))  # a request made from now on queues another job
         try:
-            result = customer_history.check(rt.db, client, shop_id)
+            result = customer_checks.check(rt.db, client, shop_id)
         except CustomersUnavailable as exc:
             # Not a failure to retry (a scope or an approval the merchant or Shopify must give): the
             # reason is the job's result and a warning in the log.

@@ -11,20 +11,18 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError
-
+from shopify_roi.db_connections import is_transient
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.runtime import Runtime, current
-from shopify_roi.services.orders import customer_checks as customer_history
-from shopify_roi.services.orders import ingest as order_ingest
-from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders import attribution_policy, customer_checks, ingest
 
 log = logging.getLogger(__name__)
 DRAIN_FLAG = "shopify-roi:orders-drain-requested"
 
 
 def drain_flag(rt: Runtime) -> str:
-    """The flag of this app's queue: two apps (or test runs) sharing a Redis database do not block each other."""
+    """The flag of this app's queue: two apps (or test runs) sharing a Redis database never block each
+    other."""
     return f"{DRAIN_FLAG}:{rt.settings.queue_name}"
 
 
@@ -139,7 +137,6 @@ def request_drain(rt: Runtime) -> None:
 
 
 DRAIN_BUDGET_SECONDS = 120.0  # under RQ's default job timeout (180 s): a longer backlog goes on in a new job
-TRANSIENT = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
 MAX_TRANSIENT_RETRIES = 5
 
 
@@ -162,14 +159,14 @@ def drain_orders(batch_size: int | None = None) -> dict:
             total["continued_in_a_new_job"] += 1
             break
         try:
-            with rt.db.session() as session:
-                batch = order_ingest.claim(session, batch_size)
-                if not batch:
-                    break
-                total.update(order_ingest.process(session, batch))
-                domains.update(d.shop_domain for d in batch)
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) not in TRANSIENT or retries >= MAX_TRANSIENT_RETRIES:
+            with rt.db.session() as session:  # a transaction per batch
+                drained = ingest.drain_batch(session, batch_size)
+            if drained is None:
+                break
+            total.update(drained[0])
+            domains.update(drained[1])
+        except Exception as exc:
+            if not is_transient(exc) or retries >= MAX_TRANSIENT_RETRIES:
                 raise
             retries += 1
             total["batches_retried"] += 1
@@ -184,7 +181,7 @@ def _request_customer_checks(rt: Runtime, domains: set[str]) -> None:
         return
     try:
         with rt.db.session() as session:
-            todo = customer_history.shops_to_check(session, domains)
+            todo = customer_checks.shops_to_check(session, domains)
         for domain in todo:
             request_customer_check(rt, domain)
     except Exception as exc:  # noqa: BLE001 - the periodic check queues it later
@@ -195,11 +192,11 @@ def process_order_deliveries(ids: list[int]) -> dict:
     """Process the given deliveries (the sweeper's path for one stuck row)."""
     rt = current()
     with rt.db.session() as session:
-        return dict(order_ingest.process(session, order_ingest.claim(session, len(ids), ids)))
+        return dict(ingest.process_ids(session, ids))
 
 
 def reattribute_shop(shop_id: int) -> int:
     """Recompute attribution for every order of the shop (a code or the policy changed)."""
     rt = current()
     with rt.db.session() as session:
-        return orders.reattribute(session, shop_id)
+        return attribution_policy.reattribute(session, shop_id)

@@ -10,7 +10,6 @@ lines are not in it (`refunds.refund_lines` reads them).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -62,12 +61,6 @@ def stream_raw_lines(url: str, http: requests.Session | None = None) -> Iterator
         for line in resp.iter_lines():
             if line:
                 yield line
-
-
-def stream_lines(url: str, http: requests.Session | None = None) -> Iterator[dict]:
-    """Each JSON object of the result file, read line by line from the network."""
-    for line in stream_raw_lines(url, http):
-        yield json.loads(line)
 
 
 def assemble_orders(raw_lines: Iterator[bytes]) -> Iterator[dict]:

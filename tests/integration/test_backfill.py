@@ -127,8 +127,9 @@ def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_i
     expected = stand_in.control.totals(shop_domain)["by_code"]
     after = app_totals_by_code(runtime.db, shop_domain)
     print(
-        f"\nreconcile: {generated['orders']} orders generated; webhooks {stats['sent']} sent, {stats['duplicated']} "
-        f"duplicated, {stats['reordered']} reordered, {stats['dropped']} dropped; reconciliation repaired "
+        f"\nreconcile: {generated['orders']} orders generated; webhooks {stats['sent']} sent, "
+        f"{stats['duplicated']} duplicated, {stats['reordered']} reordered, {stats['dropped']} dropped; "
+        "reconciliation repaired "
         f"{runs[0]['orders_repaired']} orders and {runs[0]['refunds_repaired']} refunds; orders lost 0"
     )
     assert stats["dropped"] > 0 and stats["duplicated"] > 0 and stats["reordered"] > 0

@@ -39,7 +39,8 @@ def test_line_items_after_other_orders_and_at_the_end_give_the_orders_of_the_gro
     grouped = jsonl(
         order(1), item(11, 1), item(12, 1), order(2), item(21, 2), order(3), order(4), item(41, 4)
     )
-    # order 1's items after order 2 (one of them after order 3), order 2's at the very end, order 4's before order 2's
+    # order 1's items after order 2 (one of them after order 3), order 2's at the very end, order 4's before
+    # order 2's
     scattered = jsonl(
         order(1), order(2), item(11, 1), order(3), item(12, 1), order(4), item(41, 4), item(21, 2)
     )

@@ -211,8 +211,9 @@ def test_an_older_version_after_a_newer_one_changes_nothing(merchant, runtime, s
 def test_an_orders_later_versions_and_refund_in_one_batch_store_the_newest_once(
     merchant, runtime, stand_in, shop_domain
 ):
-    """The order is held from an earlier drain; its edit, its refund and every later version then come in one batch,
-    newest first: the newest version is stored with its lines, the refund once, each delivery says what it did."""
+    """The order is held from an earlier drain; its edit, its refund and every later version then come in one
+    batch, newest first: the newest version is stored with its lines, the refund once, each delivery says what
+    it did."""
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 1})
     order = _order(
         stand_in,
@@ -269,8 +270,9 @@ def test_an_orders_later_versions_and_refund_in_one_batch_store_the_newest_once(
                 )
             ).all()
         )
-    # Each version's own outcome, against what is stored after the batch: the newest "replaced" (a second delivery
-    # of that same version "unchanged"), every older one "stale" (the one at the version held before, too).
+    # Each version's own outcome, against what is stored after the batch: the newest "replaced" (a second
+    # delivery of that same version "unchanged"), every older one "stale" (the one at the version held before,
+    # too).
     at = {
         d["webhook_id"]: datetime.fromisoformat(d["payload"]["updated_at"])
         for d in stand_in.control.deliveries(shop_domain)
@@ -338,10 +340,11 @@ def test_malformed_or_truncated_order_payload_fails_readably_and_changes_no_fact
 def test_a_value_the_database_refuses_fails_its_delivery_alone(
     merchant, runtime, stand_in, shop_domain, monkeypatch
 ):
-    """Should a value get past the parser that the database refuses (here a name longer than its column, forced in
-    by a patched parser), the set-based write of the batch is undone and its deliveries are applied one by one:
-    that delivery fails with the database's reason, the rest of the batch is stored."""
-    from shopify_roi.services.orders import ingest as order_ingest
+    """Should a value get past the parser that the database refuses (here a name longer than its column,
+    forced in by a patched parser), the set-based write of the batch is undone and each delivery is applied
+    alone, as a batch of one: that delivery fails with the database's reason, the rest of the batch is
+    stored."""
+    from shopify_roi.services.orders import ingest
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite does not enforce a column's length)")
@@ -366,7 +369,7 @@ def test_a_value_the_database_refuses_fails_its_delivery_alone(
         if d["topic"] == "orders/create"
     ]
     stand_in.control.reset_faults(shop_domain)
-    real = order_ingest.parse_body
+    real = ingest.parse_body
 
     def parse(topic, body):
         facts = real(topic, body)
@@ -374,7 +377,7 @@ def test_a_value_the_database_refuses_fails_its_delivery_alone(
             replace(facts, name="#" * 100) if getattr(facts, "shopify_id", None) == str(bad["id"]) else facts
         )
 
-    monkeypatch.setattr(order_ingest, "parse_body", parse)
+    monkeypatch.setattr(ingest, "parse_body", parse)
     for topic, webhook_id, _ in held:
         stand_in.control.send_webhook(shop_domain, topic, webhook_id=webhook_id)
     runtime.jobs.drain()
@@ -442,8 +445,9 @@ def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime
     import time
     from datetime import timedelta
 
-    from shopify_roi.services.orders import store as orders
-    from shopify_roi.services.orders.parse import parse_order
+    from shopify_roi.services.orders import store
+    from shopify_roi.services.orders.attribution_policy import Attributor
+    from shopify_roi.services.orders.parse_webhook import parse_order
 
     if runtime.db.engine.dialect.name != "postgresql":
         pytest.skip("needs PostgreSQL (SQLite lets one writer in at a time: no race to lose)")
@@ -467,7 +471,7 @@ def test_two_workers_inserting_the_same_new_order_both_succeed(merchant, runtime
         with runtime.db.session() as session:
             if wait_for is not None:
                 wait_for.wait(10)
-            outcomes[name] = orders.apply_order(session, shop_id, facts, orders.Attributor(session, shop_id))
+            outcomes[name] = store.apply_order(session, shop_id, facts, Attributor(session, shop_id))
             if name == "create":
                 first_applied.set()
                 time.sleep(0.5)  # still uncommitted while the other worker inserts the same order
@@ -515,7 +519,7 @@ def test_a_deadlocked_batch_is_claimed_again_and_a_long_drain_goes_on_in_a_new_j
     class DeadlockDetected(Exception):
         sqlstate = "40P01"
 
-    real, calls = order_jobs.order_ingest.process, []
+    real, calls = order_jobs.ingest.process, []
 
     def deadlocking_once(session, batch):
         calls.append(len(batch))
@@ -525,7 +529,7 @@ def test_a_deadlocked_batch_is_claimed_again_and_a_long_drain_goes_on_in_a_new_j
         return counts
 
     monkeypatch.setattr(order_jobs, "DRAIN_BUDGET_SECONDS", 120.0)
-    monkeypatch.setattr(order_jobs.order_ingest, "process", deadlocking_once)
+    monkeypatch.setattr(order_jobs.ingest, "process", deadlocking_once)
     result = order_jobs.drain_orders()
     assert (
         result["batches_retried"] == 1 and len(calls) == 2 and calls[0] == calls[1]

@@ -172,12 +172,12 @@ def test_only_a_disconnect_is_retried(runtime):
 def test_autocommit_connections_are_reused_and_a_pinged_pooled_one_can_become_one(runtime, monkeypatch):
     if not _on_postgres(runtime):
         pytest.skip("PostgreSQL only (DATABASE_URL)")
-    from shopify_roi import db as db_module
+    from shopify_roi import db_connections
     from shopify_roi.db import Database
 
     database = Database(runtime.db.url)
     try:
-        monkeypatch.setattr(db_module, "PING_IDLE_SECONDS", -1.0)  # every checkout pings
+        monkeypatch.setattr(db_connections, "PING_IDLE_SECONDS", -1.0)  # every checkout pings
         with database.session() as session:  # leaves an idle connection in the pool
             session.execute(text("SELECT 1"))
         with database.autocommit() as first:  # made from that pooled connection, pinged on checkout

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shopify_roi.services.orders.attribution import attribute, parse_precedence
-from shopify_roi.services.orders.parse import link_signals
+from shopify_roi.services.orders.signals import link_signals
 
 CODES = {"ANNA15": 1, "BEN10": 2}
 HANDLES = {"anna": 1, "ben": 2, "cleo": 3}

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from shopify_roi.services.orders.store import is_returning
+from shopify_roi.services.orders.cohorts import is_returning
 
 CHECKED = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -23,41 +24,40 @@ from sqlalchemy.orm import Session
 from shopify_roi.db import Database, utcnow
 from shopify_roi.models import BackfillRun, Shop
 from shopify_roi.models.backfill import DONE, FAILED, INGESTING, RUNNING
-from shopify_roi.services.orders import backfill_refunds
-from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders import backfill_refunds, read_facts, store
 from shopify_roi.services.orders.parse_bulk import parse_graphql_order
+from shopify_roi.services.webhooks.inbox import PayloadError
 from shopify_roi.shopify_client import bulk
 from shopify_roi.shopify_client.admin import AccessDenied, AdminClient
+from shopify_roi.timefmt import iso
 
 BATCH = 500
 VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
 
 
-def _iso(moment: datetime) -> str:
+def _search_time(moment: datetime) -> str:
+    """A moment as Shopify's search syntax takes it (UTC, seconds, `Z`)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def plan(
-    shop: Shop,
-    kind: str,
-    start: date | None = None,
-    end: date | None = None,
-    updated_since: datetime | None = None,
+    shop: Shop, start: date | None = None, end: date | None = None, updated_since: datetime | None = None
 ) -> tuple[str, str]:
     """(orders search, note for the merchant) of a run."""
     parts, note = [], ""
     if updated_since is not None:
-        parts.append(f"updated_at:>='{_iso(updated_since)}'")
+        parts.append(f"updated_at:>='{_search_time(updated_since)}'")
     if start is not None:
-        parts.append(f"created_at:>='{_iso(datetime.combine(start, time(0), UTC))}'")
+        parts.append(f"created_at:>='{_search_time(datetime.combine(start, time(0), UTC))}'")
     if end is not None:
-        parts.append(f"created_at:<='{_iso(datetime.combine(end, time(23, 59, 59), UTC))}'")
+        parts.append(f"created_at:<='{_search_time(datetime.combine(end, time(23, 59, 59), UTC))}'")
     if "read_all_orders" not in shop.scope_set:
         earliest = (utcnow() - timedelta(days=VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS)).date()
         if start is None or start < earliest:
             note = (
                 f"Shopify shows this app only the last {VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS} days of orders "
-                f"(since {earliest.isoformat()}) without the read_all_orders permission; older history is not included."
+                f"(since {earliest.isoformat()}) without the read_all_orders permission; "
+                "older history is not included."
             )
     return " AND ".join(parts), note
 
@@ -66,7 +66,7 @@ def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) 
     """Start a bulk query and record the run; returns the run id."""
     with db.session() as session:
         shop = session.get(Shop, shop_id)
-        search, note = plan(shop, kind, **window)
+        search, note = plan(shop, **window)
     try:
         operation_id = bulk.start(client, bulk.orders_query(search))
     except AccessDenied as exc:
@@ -103,9 +103,10 @@ def _refused(exc: AccessDenied) -> str:
     return f"Shopify refused to show this app the shop's orders: {exc}"
 
 
-def run_for_operation(session: Session, shop_id: int, operation_id: str) -> BackfillRun | None:
+def run_id_for_operation(session: Session, shop_id: int, operation_id: str) -> int | None:
+    """The shop's run waiting for this bulk operation, or None (an operation the app did not start)."""
     return session.scalar(
-        select(BackfillRun).where(
+        select(BackfillRun.id).where(
             BackfillRun.shop_id == shop_id, BackfillRun.bulk_operation_id == operation_id
         )
     )
@@ -118,79 +119,79 @@ def ingest(
     run_id: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
-    """If the bulk operation finished, stream its result into facts. Idempotent; returns the run's figures."""
+    """If the bulk operation finished, stream its result into facts, BATCH orders a transaction (a batch
+    job commits per batch). Idempotent; returns the run's figures."""
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         if run.status in (DONE, FAILED):
             return _figures(run)
         operation_id = run.bulk_operation_id
-    state = bulk.status(client, operation_id)
-    if state.status in ("FAILED", "CANCELED", "EXPIRED"):
-        with db.session() as session:
-            run = session.get(BackfillRun, run_id)
-            run.status, run.error, run.finished_at = (
-                FAILED,
-                f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(),
-                utcnow(),
-            )
-            return _figures(run)
+    state = bulk.status(client, operation_id)  # a Shopify call: no transaction open
     if state.status != "COMPLETED":
-        return {"status": RUNNING}
+        return _not_completed(db, run_id, state)
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         run.status, run.object_count = INGESTING, state.object_count
-    seen = repaired = refunds_repaired = 0
-    nodes: list[dict] = []
-
-    def flush() -> None:
-        nonlocal repaired, refunds_repaired
-        refund_lines = backfill_refunds.lines_of(
-            db, client, shop_id, nodes
-        )  # Shopify calls: no transaction open
-        batch = [parse_graphql_order(node, refund_lines) for node in nodes]
-        nodes.clear()
-        with db.session() as session:
-            attributor = orders.Attributor(session, shop_id)
-            known = orders.Known(
-                session,
-                shop_id,
-                [f.shopify_id for f in batch],
-                [r.shopify_id for f in batch for r in f.refunds],
-            )
-            customers = set()
-            fresh = orders.insert_new_orders(session, shop_id, batch, attributor, "backfill", known)
-            repaired += len(fresh)
-            refunds_repaired += len(
-                orders.insert_new_refunds(
-                    session, shop_id, [r for f in fresh.values() for r in f.refunds], known
-                )
-            )
-            for facts in batch:
-                if facts.shopify_id not in fresh:
-                    before = {r.shopify_id for r in facts.refunds} & known.refunds
-                    if orders.apply_order(
-                        session, shop_id, facts, attributor, source="backfill", known=known
-                    ) in ("inserted", "replaced"):
-                        repaired += 1
-                    refunds_repaired += len({r.shopify_id for r in facts.refunds} - before)
-                customers.add(facts.customer_id)
-            orders.refresh_facts(session, shop_id, customers, {f.shopify_id for f in batch})
-            run = session.get(BackfillRun, run_id)
-            run.orders_seen, run.orders_repaired, run.refunds_repaired = seen, repaired, refunds_repaired
-        if progress:
-            progress(seen, state.object_count)
-
+    tally, nodes = _Tally(), []
     if state.url:  # an operation that matched nothing has no file
         for node in bulk.assemble_orders(bulk.stream_raw_lines(state.url)):
             nodes.append(node)
-            seen += 1
+            tally.seen += 1
             if len(nodes) >= BATCH:
-                flush()
-    flush()
+                _ingest_batch(db, client, shop_id, run_id, nodes, tally)
+                nodes = []
+                if progress:
+                    progress(tally.seen, state.object_count)
+    _ingest_batch(db, client, shop_id, run_id, nodes, tally)
+    if progress:
+        progress(tally.seen, state.object_count)
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         run.status, run.finished_at = DONE, utcnow()
         return _figures(run)
+
+
+def _not_completed(db: Database, run_id: int, state: bulk.BulkStatus) -> dict:
+    """A run's figures while its bulk operation runs, or once Shopify ended it without a result."""
+    if state.status not in ("FAILED", "CANCELED", "EXPIRED"):
+        return {"status": RUNNING}
+    with db.session() as session:
+        run = session.get(BackfillRun, run_id)
+        run.status, run.error, run.finished_at = (
+            FAILED,
+            f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(),
+            utcnow(),
+        )
+        return _figures(run)
+
+
+@dataclass
+class _Tally:
+    """A run's counts so far: orders read, orders and refunds the run stored (what webhooks missed)."""
+
+    seen: int = 0
+    repaired: int = 0
+    refunds_repaired: int = 0
+
+
+def _ingest_batch(
+    db: Database, client: AdminClient, shop_id: int, run_id: int, nodes: list[dict], tally: _Tally
+) -> None:
+    """Write a batch of bulk orders through the one write path (store.apply_batch) and count what it
+    repaired; the refund lines it lacks are read from Shopify first, outside any transaction."""
+    refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes)
+    batch = [parse_graphql_order(node, refund_lines) for node in nodes]
+    with db.session() as session:
+        written = store.apply_batch(session, shop_id, batch, source="backfill")
+        read_facts.refresh_for(session, shop_id, batch)
+        tally.repaired += written.orders_repaired
+        tally.refunds_repaired += len(written.carried_refunds)
+        run = session.get(BackfillRun, run_id)
+        run.orders_seen, run.orders_repaired, run.refunds_repaired = (
+            tally.seen,
+            tally.repaired,
+            tally.refunds_repaired,
+        )
 
 
 def _figures(run: BackfillRun) -> dict:
@@ -203,8 +204,8 @@ def _figures(run: BackfillRun) -> dict:
         "refunds_repaired": run.refunds_repaired,
         "note": run.range_note,
         "error": run.error,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
     }
 
 
@@ -217,21 +218,15 @@ def latest(session: Session, shop_id: int, limit: int = 5) -> list[dict]:
 
 def unfinished(session: Session, older_than_seconds: float = 30) -> list[tuple[int, int]]:
     """(shop id, run id) of runs still waiting or ingesting (a lost webhook, a dead worker)."""
-    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    return [
-        (r.shop_id, r.id)
-        for r in session.scalars(
-            select(BackfillRun).where(
-                BackfillRun.status.in_((RUNNING, INGESTING)), BackfillRun.started_at < cutoff
-            )
-        )
-    ]
+    stalled = select(BackfillRun.shop_id, BackfillRun.id).where(
+        BackfillRun.status.in_((RUNNING, INGESTING)),
+        BackfillRun.started_at < utcnow() - timedelta(seconds=older_than_seconds),
+    )
+    return [(shop_id, run_id) for shop_id, run_id in session.execute(stalled)]
 
 
 def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
     """`bulk_operations/finish` (lower-case status and type; no URL: the job asks for it)."""
-    from shopify_roi.services.webhooks.inbox import PayloadError
-
     gid = payload.get("admin_graphql_api_id")
     if not isinstance(gid, str) or not re.fullmatch(r"gid://shopify/BulkOperation/[0-9]{1,20}", gid):
         raise PayloadError("`admin_graphql_api_id` is not a BulkOperation GID")

@@ -12,21 +12,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.db import Database, among
+from shopify_roi.db import Database
+from shopify_roi.db_rows import among, chunked
 from shopify_roi.models import Refund, RefundLine
-from shopify_roi.services.orders.parse import RefundLineFacts
+from shopify_roi.services.orders.facts import RefundLineFacts
 from shopify_roi.services.orders.parse_bulk import refund_ids, refund_line_facts
 from shopify_roi.shopify_client import refunds
 from shopify_roi.shopify_client.admin import AdminClient
-
-CHUNK = 500
 
 
 def held_lines(session: Session, shop_id: int, ids: list[str]) -> dict[str, list[RefundLineFacts]]:
     """Refund id -> its stored lines, for the refunds of `ids` the shop's database holds."""
     found: dict[str, list[RefundLineFacts]] = {}
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
+    for chunk in chunked(sorted(set(ids))):
         rows = session.execute(
             select(
                 Refund.shopify_id,
@@ -37,9 +35,7 @@ def held_lines(session: Session, shop_id: int, ids: list[str]) -> dict[str, list
                 RefundLine.tax,
             )
             .outerjoin(RefundLine, RefundLine.refund_id == Refund.id)
-            .where(
-                Refund.shop_id == shop_id, among(session, Refund.shopify_id, ordered[start : start + CHUNK])
-            )
+            .where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, chunk))
             .order_by(Refund.shopify_id, RefundLine.id)
         )
         for refund_id, line_id, line_of, quantity, subtotal, tax in rows:

@@ -5,7 +5,7 @@ the last 60 days, so a customer whose earlier orders are older looks new. For su
 customer with a first order is checked once against Shopify's lifetime count (`numberOfOrders`), kept
 with the moment it was read. While Shopify counted more orders up to that moment than the app holds
 from up to then, the customer has orders the app cannot see: they are returning, none of their held
-orders is a first order, and they are in no creator's cohort (`orders.refresh_facts`).
+orders is a first order, and they are in no creator's cohort (cohorts.py).
 
 The comparison is made again whenever the customer's orders change, so an order the app had merely
 not received yet (a webhook on its way, one lost and repaired by the reconciliation) only delays the
@@ -20,13 +20,13 @@ import time
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database, utcnow
+from shopify_roi.db_rows import insert_or_ignore
 from shopify_roi.models import CustomerHistory, Order, Shop
 from shopify_roi.models.order import REDACTED_PREFIX
-from shopify_roi.services.orders import store as orders
+from shopify_roi.services.orders import cohorts, read_facts
 from shopify_roi.shopify_client import customers
 from shopify_roi.shopify_client.admin import AdminClient
 
@@ -68,24 +68,13 @@ def record(
     returns how many of them are returning."""
     if not found:
         return 0
-    insert_ = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert_(CustomerHistory)
-        .values(
-            [
-                {
-                    "shop_id": shop_id,
-                    "customer_id": c,
-                    "shopify_orders": a.number_of_orders,
-                    "checked_at": checked_at,
-                }
-                for c, a in found.items()
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["shop_id", "customer_id"])
-    )
-    orders.refresh_facts(session, shop_id, set(found))
-    return len(orders.returning_customers(session, shop_id, sorted(found)))
+    rows = [
+        {"shop_id": shop_id, "customer_id": c, "shopify_orders": a.number_of_orders, "checked_at": checked_at}
+        for c, a in found.items()
+    ]
+    insert_or_ignore(session, CustomerHistory.__table__, rows, ["shop_id", "customer_id"])
+    read_facts.refresh_facts(session, shop_id, set(found))
+    return len(cohorts.returning_customers(session, shop_id, sorted(found)))
 
 
 def check(db: Database, client: AdminClient, shop_id: int, budget_seconds: float = 120.0) -> dict:

@@ -1,91 +1,68 @@
-"""Order and refund webhook bodies (REST shapes) turned into facts, per METRICS.md.
+"""The order parser core: a neutral order (or refund) mapping turned into facts, with all the validation.
 
-Money comes only from the `shop_money` side of `*_set` fields, as Decimal; the presentment side
-and bare amount fields are never summed. Ids are kept as the exact digits sent.
+Webhook bodies (REST JSON, services/orders/parse_webhook.py) and bulk results (GraphQL JSONL,
+services/orders/parse_bulk.py) only map their field names onto the neutral mapping; every check is
+made here, the same for both (METRICS.md for what the figures mean):
+
+- ids: Shopify's unsigned 64-bit integers, kept as their exact digits (at most 20);
+- money: the shop-currency amount only (never the presentment side), a decimal string or an integer
+  made Decimal; a float is refused, never rounded; 0 to MAX_AMOUNT with at most 4 decimals; a line's
+  price x quantity, discounts and taxes, the order's figures and a refund's totals within MAX_AMOUNT;
+- counts: quantities are whole numbers from 0 to MAX_QUANTITY (INTEGER columns);
+- times: ISO 8601 with a UTC offset, within the calendar in UTC;
+- text: labels without control characters, cut to their columns (name 64, financial status 32); the
+  currency an ISO 4217 code.
+
+The neutral order: `id, name, created_at, updated_at, cancelled_at, financial_status, test,
+taxes_included, currency, customer_id` (None: a guest), `tags` (a list), `codes, landing_site,
+referring_site, note_attributes` ((name, value) pairs) and `lines` (a list, or None when the source has
+none), each `{id, quantity, current_quantity, price, discounts: [amount], taxes: [amount]}`. A refund:
+`{id, order_id, created_at}` with its lines made by `refund_line_facts` from `{id, line_item_id,
+quantity, subtotal, tax}`. An amount is the raw value sent, MISSING when the source's money object has
+none (a refund line's `tax` None: no tax). `labels` say how the source spells each field in messages.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from urllib.parse import parse_qs, urlsplit
 
 from shopify_roi.money import MAX_AMOUNT, in_range
+from shopify_roi.services.orders.facts import LineFacts, OrderFacts, RefundFacts, RefundLineFacts
+from shopify_roi.services.orders.signals import order_signals
 from shopify_roi.services.webhooks.inbox import PayloadError
 
 MAX_QUANTITY = 1_000_000_000  # INTEGER columns; far above any real line
+MAX_NAME, MAX_STATUS = 64, 32  # the orders table's name and financial_status columns
+MISSING = object()  # an amount the source's money object does not carry
 _ID_RE = re.compile(r"[0-9]{1,20}")  # Shopify ids are unsigned 64-bit integers
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-LINK_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "ref")
+_SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, ArithmeticError, RecursionError)
 
 
-@dataclass
-class LineFacts:
-    shopify_id: str
-    quantity: int
-    price: Decimal
-    discount: Decimal
-    tax: Decimal
+@contextmanager
+def shape_errors() -> Iterator[None]:
+    """PayloadError for whatever else reading an untrusted source raises: a list where an object belongs,
+    a string where a number does, must fail that order (or delivery) readably and never its batch."""
+    try:
+        yield
+    except PayloadError:
+        raise
+    except _SHAPE_ERRORS as exc:
+        raise PayloadError(f"unexpected shape ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
-@dataclass
-class OrderFacts:
-    shopify_id: str
-    name: str
-    created_at: datetime
-    updated_at: datetime
-    cancelled_at: datetime | None
-    financial_status: str
-    test: bool
-    taxes_included: bool
-    currency: str
-    customer_id: str | None
-    tags: list[str]
-    lines: list[LineFacts]
-    signals: dict
-    refunds: list[RefundFacts] = field(default_factory=list)
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((l.price * l.quantity for l in self.lines), Decimal(0))
-
-    @property
-    def discounts(self) -> Decimal:
-        return sum((l.discount for l in self.lines), Decimal(0))
-
-    @property
-    def line_tax(self) -> Decimal:
-        return sum((l.tax for l in self.lines), Decimal(0))
-
-    @property
-    def revenue(self) -> Decimal:
-        """Goods net of discounts and, where prices include tax, of the tax on the lines."""
-        return self.gross - self.discounts - (self.line_tax if self.taxes_included else Decimal(0))
-
-    @property
-    def voided(self) -> bool:
-        return self.financial_status == "voided"
-
-
-@dataclass
-class RefundLineFacts:
-    shopify_id: str
-    line_shopify_id: str
-    quantity: int
-    subtotal: Decimal
-    tax: Decimal
-
-
-@dataclass
-class RefundFacts:
-    shopify_id: str
-    order_shopify_id: str
-    created_at: datetime
-    lines: list[RefundLineFacts]
+def amount_in(money, side: str):
+    """The amount of the `side` of a money object (`{side: {"amount": …}}`) as sent; MISSING if none."""
+    try:
+        return money[side]["amount"]
+    except (TypeError, KeyError):
+        return MISSING
 
 
 def shopify_id(value) -> str | None:
@@ -93,6 +70,105 @@ def shopify_id(value) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not _ID_RE.fullmatch(str(value)):
         return None
     return str(value)
+
+
+def order_facts(
+    order: Mapping, refunds: list[RefundFacts], labels: Mapping[str, str], line_id: Callable | None = None
+) -> OrderFacts:
+    """The facts of a neutral order (see the module's docstring) with its refunds, already parsed (a refund
+    is a return, never an edit: its quantities are added back to the lines). The lines are the source's
+    own line items, read by its names (`labels`); `line_id`, if given, turns a line's id as sent into the
+    value checked as a Shopify id (a GID into its number). Raises PayloadError."""
+    if not isinstance(order["lines"], list):
+        raise PayloadError(f"`{labels['lines']}` is missing")
+    refunded: Counter = Counter()
+    for refund in refunds:
+        for line in refund.lines:
+            refunded[line.line_shopify_id] += line.quantity
+    lines = [
+        _line(item, f"{labels['lines']}[{i}]", refunded, labels, line_id)
+        for i, item in enumerate(order["lines"])
+    ]
+    currency = order["currency"] or ""
+    if currency and not (isinstance(currency, str) and _CURRENCY_RE.fullmatch(currency)):
+        raise PayloadError(f"`{labels['currency']}` is not an ISO 4217 code")
+    customer = order["customer_id"]
+    facts = OrderFacts(
+        shopify_id=_id(order["id"], labels["id"]),
+        name=_plain(order["name"], MAX_NAME),
+        created_at=_when(order["created_at"], labels["created_at"]),
+        updated_at=_when(order["updated_at"], labels["updated_at"]),
+        cancelled_at=_when(order["cancelled_at"], labels["cancelled_at"], required=False),
+        financial_status=_plain(order["financial_status"], MAX_STATUS),
+        test=bool(order["test"]),
+        taxes_included=bool(order["taxes_included"]),
+        currency=str(currency),
+        customer_id=None if customer is None else _id(customer, labels["customer_id"]),
+        tags=[tag for tag in (str(t).strip() for t in order["tags"]) if tag],
+        lines=lines,
+        signals=order_signals(
+            order["codes"], order["landing_site"], order["referring_site"], order["note_attributes"]
+        ),
+        refunds=refunds,
+    )
+    for figure in ("gross", "discounts", "line_tax", "revenue"):
+        _total(getattr(facts, figure), f"the order's {figure}")
+    return facts
+
+
+def _line(item, at: str, refunded: Counter, labels: Mapping[str, str], line_id: Callable | None) -> LineFacts:
+    """A line item read by the source's names (`labels`): its id, quantities and shop-currency amounts."""
+    if not isinstance(item, Mapping):
+        raise PayloadError(f"{at} is not an object")
+    sent_id = item.get(labels["line_id"])
+    shopify_line_id = _id(sent_id if line_id is None else line_id(sent_id), f"{at}.{labels['line_id']}")
+    ordered = _quantity(item.get(labels["quantity"]), f"{at}.{labels['quantity']}")
+    # The current quantity drops with edits AND with refunds; a refund is a return, never an edit
+    # (METRICS.md), so the quantity sold is what is left plus what was refunded.
+    current = item.get(labels["current_quantity"])
+    if current is not None and not isinstance(current, bool):
+        current = _quantity(current, f"{at}.{labels['current_quantity']}")
+    quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded[shopify_line_id])
+    discount = _sum_of(item, labels["discounts"], at, labels["money"])
+    if quantity < ordered:  # removed by an edit: its share of the discount goes with it
+        discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
+    tax = _sum_of(item, labels["taxes"], at, labels["money"])
+    price = _amount(amount_in(item.get(labels["price"]), labels["money"]), f"{at}.{labels['price']}")
+    _total(price * quantity, f"{at} price x quantity")
+    _total(discount, f"{at} discounts")
+    _total(tax, f"{at} taxes")
+    return LineFacts(shopify_line_id, quantity, price, discount, tax)
+
+
+def _sum_of(item: Mapping, path: str, at: str, side: str) -> Decimal:
+    """The sum of the amounts a line's list holds (`path`: "list.money field", e.g. its tax lines' prices)."""
+    field, money = path.split(".")
+    amounts = (_amount(amount_in(entry.get(money), side), f"{at}.{path}") for entry in item.get(field) or [])
+    return sum(amounts, Decimal(0))
+
+
+def refund_line_facts(line: Mapping, at: str, labels: Mapping[str, str]) -> RefundLineFacts:
+    """A refund's line from `{id, line_item_id, quantity, subtotal, tax}` (`at`: where it is, for messages):
+    returns are its subtotal, tax apart."""
+    return RefundLineFacts(
+        _id(line["id"], f"{at}.{labels['refund_line_id']}"),
+        _id(line["line_item_id"], f"{at}.{labels['line_item_id']}"),
+        _quantity(line["quantity"], f"{at}.{labels['quantity']}"),
+        _amount(line["subtotal"], f"{at}.{labels['subtotal']}"),
+        Decimal(0) if line["tax"] is None else _amount(line["tax"], f"{at}.{labels['tax']}"),
+    )
+
+
+def refund_facts(refund: Mapping, lines: list[RefundLineFacts], labels: Mapping[str, str]) -> RefundFacts:
+    """A refund from `{id, order_id, created_at}` and its lines (`refund_line_facts`)."""
+    _total(sum((line.subtotal for line in lines), Decimal(0)), "the refund's subtotal")
+    _total(sum((line.tax for line in lines), Decimal(0)), "the refund's taxes")
+    return RefundFacts(
+        _id(refund["id"], labels["refund_id"]),
+        _id(refund["order_id"], labels["order_id"]),
+        _when(refund["created_at"], labels["refund_created_at"]),
+        lines,
+    )
 
 
 def _id(value, what: str) -> str:
@@ -139,12 +215,10 @@ def _when(value, what: str, required: bool = True) -> datetime | None:
         raise PayloadError(f"`{what}` is outside the calendar in UTC") from exc
 
 
-def shop_money(money_set, what: str) -> Decimal:
-    """The shop-currency amount of a `*_set` field (a decimal string)."""
-    try:
-        amount = money_set["shop_money"]["amount"]
-    except (TypeError, KeyError) as exc:
-        raise PayloadError(f"`{what}` has no shop_money amount") from exc
+def _amount(amount, what: str) -> Decimal:
+    """A shop-currency amount as sent (`amount_in`)."""
+    if amount is MISSING:
+        raise PayloadError(f"`{what}` has no shop-currency amount")
     if isinstance(amount, float):
         raise PayloadError(f"`{what}` is a float; Shopify sends decimal strings")
     if isinstance(amount, bool) or not isinstance(amount, (str, int)):
@@ -156,161 +230,3 @@ def shop_money(money_set, what: str) -> Decimal:
     if not in_range(value):
         raise PayloadError(f"`{what}` must be an amount from 0 to {MAX_AMOUNT:,} with at most 4 decimals")
     return value
-
-
-def link_signals(landing_site: str | None) -> dict:
-    """utm_* and ref from the landing page's query string (the other parameters are ignored)."""
-    if not landing_site:
-        return {}
-    query = parse_qs(urlsplit(str(landing_site)).query)
-    return {k: query[k][0].strip() for k in LINK_PARAMS if query.get(k) and query[k][0].strip()}
-
-
-def parse_order(body: dict) -> OrderFacts:
-    """A full order body (orders/create, updated, paid, cancelled). Raises PayloadError."""
-    if not isinstance(body.get("line_items"), list):
-        raise PayloadError("`line_items` is missing")
-    refunded: dict[str, int] = {}
-    for refund in body.get("refunds") or []:
-        for r in (refund.get("refund_line_items") or []) if isinstance(refund, dict) else []:
-            if isinstance(r, dict) and isinstance(r.get("quantity"), int):
-                refunded[str(r.get("line_item_id"))] = (
-                    refunded.get(str(r.get("line_item_id")), 0) + r["quantity"]
-                )
-    lines = []
-    for i, item in enumerate(body["line_items"]):
-        if not isinstance(item, dict):
-            raise PayloadError(f"line_items[{i}] is not an object")
-        ordered = _quantity(item.get("quantity"), f"line_items[{i}].quantity")
-        # `current_quantity` drops with edits AND with refunds; a refund is a return, never an edit
-        # (METRICS.md), so the quantity sold is what is left plus what was refunded.
-        current = item.get("current_quantity")
-        if current is not None and not isinstance(current, bool):
-            current = _quantity(current, f"line_items[{i}].current_quantity")
-        quantity = (
-            ordered
-            if not isinstance(current, int)
-            else min(ordered, current + refunded.get(str(item.get("id")), 0))
-        )
-        if quantity < 0:
-            raise PayloadError(f"line_items[{i}] has more refunded than left")
-        discount = sum(
-            (
-                shop_money(a.get("amount_set"), f"line_items[{i}].discount_allocations.amount_set")
-                for a in item.get("discount_allocations") or []
-            ),
-            Decimal(0),
-        )
-        if quantity < ordered:  # removed by an edit: its share of the discount goes with it
-            discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-        tax = sum(
-            (
-                shop_money(t.get("price_set"), f"line_items[{i}].tax_lines.price_set")
-                for t in item.get("tax_lines") or []
-            ),
-            Decimal(0),
-        )
-        price = shop_money(item.get("price_set"), f"line_items[{i}].price_set")
-        _total(price * quantity, f"line_items[{i}] price x quantity")
-        _total(discount, f"line_items[{i}] discounts")
-        _total(tax, f"line_items[{i}] taxes")
-        lines.append(LineFacts(_id(item.get("id"), f"line_items[{i}].id"), quantity, price, discount, tax))
-    customer = body.get("customer") if isinstance(body.get("customer"), dict) else None
-    signals = {
-        "codes": [str(d.get("code", "")) for d in body.get("discount_codes") or [] if isinstance(d, dict)],
-        "landing_site": body.get("landing_site"),
-        "referring_site": body.get("referring_site"),
-        "note_attributes": [
-            {"name": a.get("name"), "value": a.get("value")}
-            for a in body.get("note_attributes") or []
-            if isinstance(a, dict)
-        ],
-        **link_signals(body.get("landing_site")),
-    }
-    currency = (
-        ((body.get("total_price_set") or {}).get("shop_money") or {}).get("currency_code")
-        or body.get("currency")
-        or ""
-    )
-    if currency and not (isinstance(currency, str) and _CURRENCY_RE.fullmatch(currency)):
-        raise PayloadError("`currency` is not an ISO 4217 code")
-    tags = [t.strip() for t in str(body.get("tags") or "").split(",") if t.strip()]
-    facts = OrderFacts(
-        shopify_id=_id(body.get("id"), "id"),
-        name=_plain(body.get("name"), 64),
-        created_at=_when(body.get("created_at"), "created_at"),
-        updated_at=_when(body.get("updated_at") or body.get("created_at"), "updated_at"),
-        cancelled_at=_when(body.get("cancelled_at"), "cancelled_at", required=False),
-        financial_status=_plain(body.get("financial_status"), 32),
-        test=bool(body.get("test")),
-        taxes_included=bool(body.get("taxes_included")),
-        currency=str(currency),
-        customer_id=_id(customer["id"], "customer.id")
-        if customer and customer.get("id") is not None
-        else None,
-        tags=tags,
-        lines=lines,
-        signals=signals,
-    )
-    facts.refunds = [
-        parse_refund({**r, "order_id": r.get("order_id", body.get("id"))}) for r in body.get("refunds") or []
-    ]
-    for figure in ("gross", "discounts", "line_tax", "revenue"):
-        _total(getattr(facts, figure), f"the order's {figure}")
-    return facts
-
-
-def parse_refund(body: dict) -> RefundFacts:
-    """A refunds/create body: returns are the refunded lines' `subtotal_set` (tax apart)."""
-    lines = []
-    for i, item in enumerate(body.get("refund_line_items") or []):
-        if not isinstance(item, dict):
-            raise PayloadError(f"refund_line_items[{i}] is not an object")
-        quantity = _quantity(item.get("quantity"), f"refund_line_items[{i}].quantity")
-        lines.append(
-            RefundLineFacts(
-                _id(item.get("id"), f"refund_line_items[{i}].id"),
-                _id(item.get("line_item_id"), f"refund_line_items[{i}].line_item_id"),
-                quantity,
-                shop_money(item.get("subtotal_set"), f"refund_line_items[{i}].subtotal_set"),
-                shop_money(item.get("total_tax_set"), f"refund_line_items[{i}].total_tax_set")
-                if item.get("total_tax_set")
-                else Decimal(0),
-            )
-        )
-    _total(sum((line.subtotal for line in lines), Decimal(0)), "the refund's subtotal")
-    _total(sum((line.tax for line in lines), Decimal(0)), "the refund's taxes")
-    return RefundFacts(
-        _id(body.get("id"), "id"),
-        _id(body.get("order_id"), "order_id"),
-        _when(body.get("created_at"), "created_at"),
-        lines,
-    )
-
-
-def signals_json(signals: dict) -> str:
-    return json.dumps(signals, sort_keys=True)
-
-
-def anonymous_signals(signals_json: str) -> str:
-    """The signals attribution and the leak check read (codes, UTMs and ref, the referrer's host), nothing else."""
-    try:
-        signals = json.loads(signals_json or "{}")
-    except ValueError:
-        signals = {}
-    if not isinstance(signals, dict):
-        signals = {}
-    landing = signals.get("landing_site")
-    referrer = urlsplit(str(signals.get("referring_site") or ""))
-    kept = {
-        "codes": [str(c) for c in signals.get("codes") or []]
-        if isinstance(signals.get("codes"), list)
-        else [],
-        "landing_site": None,
-        "note_attributes": [],
-        "referring_site": f"{referrer.scheme}://{referrer.netloc}/"
-        if referrer.scheme and referrer.netloc
-        else None,
-        **link_signals(landing if isinstance(landing, str) else None),
-    }
-    return json.dumps(kept, sort_keys=True)

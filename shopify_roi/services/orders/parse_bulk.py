@@ -1,26 +1,44 @@
 """Orders as the bulk query returns them (shopify_client/queries/orders_bulk.graphql, line items
-assembled) and refund lines as `nodes(ids:)` returns them (queries/refund_lines.graphql), turned into
-the same facts as the webhook bodies (order_facts.py), per METRICS.md.
+assembled) and refund lines as `nodes(ids:)` returns them (queries/refund_lines.graphql), mapped onto
+the order parser core (parse.py): the same facts and the same checks as webhook bodies.
 
-The bulk query cannot carry a refund's lines (Shopify refuses a connection within a list), so an order
-is parsed with the lines of its refunds given apart: those the app holds, read from the database, and
-the others read from Shopify (services/orders/backfill_refunds.py).
+Only field names are mapped here: GIDs become their numeric ids, money is read from the `shopMoney`
+side of each MoneyBag. The bulk query cannot carry a refund's lines (Shopify refuses a connection within
+a list), so an order is parsed with the lines of its refunds given apart: those the app holds, read from
+the database, and the others read from Shopify (services/orders/backfill_refunds.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 
-from shopify_roi.services.orders.parse import (
-    LineFacts,
-    OrderFacts,
-    RefundFacts,
-    RefundLineFacts,
-    _when,
-    link_signals,
-)
+from shopify_roi.services.orders import parse
+from shopify_roi.services.orders.facts import OrderFacts, RefundLineFacts
 from shopify_roi.services.webhooks.inbox import PayloadError
+
+LABELS = {
+    "id": "id",
+    "created_at": "createdAt",
+    "updated_at": "updatedAt",
+    "cancelled_at": "cancelledAt",
+    "customer_id": "customer.id",
+    "currency": "currencyCode",
+    "lines": "lineItems",
+    "line_id": "id",
+    "quantity": "quantity",
+    "current_quantity": "currentQuantity",
+    "price": "originalUnitPriceSet",
+    "discounts": "discountAllocations.allocatedAmountSet",
+    "taxes": "taxLines.priceSet",
+    "refund_id": "refunds.id",
+    "order_id": "refunds.order",
+    "refund_created_at": "refunds.createdAt",
+    "refund_line_id": "id",
+    "line_item_id": "lineItem.id",
+    "subtotal": "subtotalSet",
+    "tax": "totalTaxSet",
+    "money": "shopMoney",  # the shop-currency side of a money object
+}
 
 
 def gid_number(gid, what: str) -> str:
@@ -32,103 +50,68 @@ def gid_number(gid, what: str) -> str:
     return tail
 
 
-def _money_v2(bag, what: str) -> Decimal:
-    try:
-        return Decimal(str(bag["shopMoney"]["amount"]))
-    except (TypeError, KeyError, InvalidOperation) as exc:
-        raise PayloadError(f"`{what}` has no shopMoney amount") from exc
-
-
-def refund_line_facts(items: list[dict]) -> list[RefundLineFacts]:
-    """A refund's `RefundLineItem` nodes: returns are their `subtotalSet` (tax apart)."""
-    return [
-        RefundLineFacts(
-            gid_number(item.get("id"), "refundLineItems.id"),
-            gid_number((item.get("lineItem") or {}).get("id"), "refundLineItems.lineItem.id"),
-            int(item.get("quantity") or 0),
-            _money_v2(item.get("subtotalSet"), "subtotalSet"),
-            _money_v2(item.get("totalTaxSet"), "totalTaxSet") if item.get("totalTaxSet") else Decimal(0),
-        )
-        for item in items
-    ]
-
-
 def refund_ids(node: dict) -> list[str]:
     """The numeric ids of the refunds a bulk order carries (`refunds { id createdAt }`)."""
     return [gid_number(r.get("id"), "refunds.id") for r in node.get("refunds") or []]
 
 
+def refund_line_facts(items: list[dict]) -> list[RefundLineFacts]:
+    """A refund's `RefundLineItem` nodes: returns are their `subtotalSet` (tax apart)."""
+    with parse.shape_errors():
+        return [
+            parse.refund_line_facts(
+                {
+                    "id": gid_number(item.get("id"), "refundLineItems.id"),
+                    "line_item_id": gid_number(
+                        (item.get("lineItem") or {}).get("id"), "refundLineItems.lineItem.id"
+                    ),
+                    "quantity": item.get("quantity"),
+                    "subtotal": parse.amount_in(item.get("subtotalSet"), LABELS["money"]),
+                    "tax": parse.amount_in(item["totalTaxSet"], LABELS["money"])
+                    if item.get("totalTaxSet")
+                    else None,
+                },
+                f"refundLineItems[{i}]",
+                LABELS,
+            )
+            for i, item in enumerate(items)
+        ]
+
+
 def parse_graphql_order(node: dict, refund_lines: Mapping[str, list[RefundLineFacts]]) -> OrderFacts:
     """An order of the bulk result with its `lineItems` assembled; `refund_lines`: refund id -> its lines,
     for every refund the order carries (PayloadError when one is missing)."""
-    order_id = gid_number(node.get("id"), "id")
-    refunded: dict[str, int] = {}
-    refunds = []
-    for refund in node.get("refunds") or []:
-        refund_id = gid_number(refund.get("id"), "refunds.id")
-        if refund_id not in refund_lines:
-            raise PayloadError(f"the lines of refund {refund_id} were not read")
-        lines = refund_lines[refund_id]
-        for line in lines:
-            refunded[line.line_shopify_id] = refunded.get(line.line_shopify_id, 0) + line.quantity
-        refunds.append(
-            RefundFacts(refund_id, order_id, _when(refund.get("createdAt"), "refunds.createdAt"), list(lines))
-        )
-    lines = []
-    for item in node.get("lineItems") or []:
-        line_id = gid_number(item.get("id"), "lineItems.id")
-        ordered, current = int(item.get("quantity") or 0), item.get("currentQuantity")
-        # `currentQuantity` drops with edits AND refunds; a refund is a return, never an edit (METRICS.md).
-        quantity = (
-            ordered if not isinstance(current, int) else min(ordered, current + refunded.get(line_id, 0))
-        )
-        discount = sum(
-            (
-                _money_v2(a.get("allocatedAmountSet"), "allocatedAmountSet")
-                for a in item.get("discountAllocations") or []
-            ),
-            Decimal(0),
-        )
-        if quantity < ordered:
-            discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-        tax = sum(
-            (_money_v2(t.get("priceSet"), "taxLines.priceSet") for t in item.get("taxLines") or []),
-            Decimal(0),
-        )
-        lines.append(
-            LineFacts(
-                line_id,
-                quantity,
-                _money_v2(item.get("originalUnitPriceSet"), "originalUnitPriceSet"),
-                discount,
-                tax,
-            )
-        )
-    visit = (node.get("customerJourneySummary") or {}).get("lastVisit") or {}
-    signals = {
-        "codes": [str(c) for c in node.get("discountCodes") or []],
-        "landing_site": visit.get("landingPage"),
-        "referring_site": visit.get("referrerUrl"),
-        "note_attributes": [
-            {"name": a.get("key"), "value": a.get("value")} for a in node.get("customAttributes") or []
-        ],
-        **link_signals(visit.get("landingPage")),
-    }
-    status = str(node.get("displayFinancialStatus") or "").lower()
-    customer = node.get("customer") or {}
-    return OrderFacts(
-        shopify_id=order_id,
-        name=str(node.get("name") or ""),
-        created_at=_when(node.get("createdAt"), "createdAt"),
-        updated_at=_when(node.get("updatedAt") or node.get("createdAt"), "updatedAt"),
-        cancelled_at=_when(node.get("cancelledAt"), "cancelledAt", required=False),
-        financial_status=status,
-        test=bool(node.get("test")),
-        taxes_included=bool(node.get("taxesIncluded")),
-        currency=str(node.get("currencyCode") or ""),
-        customer_id=gid_number(customer["id"], "customer.id") if customer.get("id") else None,
-        tags=[str(t) for t in node.get("tags") or []],
-        lines=lines,
-        signals=signals,
-        refunds=refunds,
-    )
+    with parse.shape_errors():
+        order_id = gid_number(node.get("id"), "id")
+        refunds = []
+        for refund in node.get("refunds") or []:
+            refund_id = gid_number(refund.get("id"), "refunds.id")
+            if refund_id not in refund_lines:
+                raise PayloadError(f"the lines of refund {refund_id} were not read")
+            head = {"id": refund_id, "order_id": order_id, "created_at": refund.get("createdAt")}
+            refunds.append(parse.refund_facts(head, list(refund_lines[refund_id]), LABELS))
+        visit = (node.get("customerJourneySummary") or {}).get("lastVisit") or {}
+        customer = node.get("customer") or {}
+        order = {
+            "id": order_id,
+            "name": node.get("name"),
+            "created_at": node.get("createdAt"),
+            "updated_at": node.get("updatedAt") or node.get("createdAt"),
+            "cancelled_at": node.get("cancelledAt"),
+            "financial_status": str(node.get("displayFinancialStatus") or "").lower(),
+            "test": node.get("test"),
+            "taxes_included": node.get("taxesIncluded"),
+            "currency": node.get("currencyCode"),
+            "customer_id": gid_number(customer["id"], "customer.id") if customer.get("id") else None,
+            "tags": node.get("tags") or [],
+            "codes": node.get("discountCodes") or [],
+            "landing_site": visit.get("landingPage"),
+            "referring_site": visit.get("referrerUrl"),
+            "note_attributes": [(a.get("key"), a.get("value")) for a in node.get("customAttributes") or []],
+            "lines": node.get("lineItems") or [],
+        }
+        return parse.order_facts(order, refunds, LABELS, line_id=_line_id)
+
+
+def _line_id(gid) -> str:
+    return gid_number(gid, "lineItems.id")

@@ -1,0 +1,125 @@
+"""Each customer's first counted order and its cohort facts (METRICS.md "New customer order", "90-day
+repeat rate", "LTV"): the gap to the customer's next counted order and their net revenue within 30, 90,
+180 and 365 days, kept on the first order's row so the ROI table reads no customer's history.
+
+A customer Shopify counted more orders for than the app holds (customer_checks.py: the app sees only 60
+days without read_all_orders) is returning: none of their held orders is a first order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopify_roi.db_rows import among, update_rows
+from shopify_roi.models import CustomerHistory, Order
+from shopify_roi.models.rollup import COHORT_DAYS
+
+NOT_FIRST = (False, None, None, None, None, None)
+_FIRST_ORDER_FACTS = (
+    Order.is_first,
+    Order.next_gap_us,
+    Order.ltv_30,
+    Order.ltv_90,
+    Order.ltv_180,
+    Order.ltv_365,
+)
+
+
+def cohort_facts(history: list[tuple]) -> dict[int, tuple]:
+    """One customer's orders as (id, created_at, counted, net) -> {first order id: (True, gap to the next
+    counted order in microseconds or None, net revenue within 30, 90, 180, 365 days, the first included)}.
+    A repeat is a counted order strictly after the first; LTV-N takes every counted order at most N days
+    after it (METRICS.md)."""
+    counted = sorted((created, oid, net) for oid, created, is_counted, net in history if is_counted)
+    if not counted:
+        return {}
+    first_at, first_id, _ = counted[0]
+    later = [created for created, _, _ in counted if created > first_at]
+    gap = (later[0] - first_at) // timedelta(microseconds=1) if later else None
+    ltv = tuple(
+        sum((net for created, _, net in counted if created <= first_at + timedelta(days=n)), Decimal(0))
+        for n in COHORT_DAYS
+    )
+    return {first_id: (True, gap, *ltv)}
+
+
+def refresh_first_orders(session: Session, shop_id: int, customer_ids: list[str]) -> list[datetime]:
+    """Mark these customers' first counted orders (by created_at, then id) with their cohort facts and
+    unmark the rest, writing only rows that change; returns the created_at of the rows written (their
+    rollup days changed). Rows are locked in id order first, so two workers refreshing the same customers
+    wait for each other instead of deadlocking."""
+    rows = session.execute(
+        select(Order.id, Order.customer_id, Order.created_at, Order.counted, Order.revenue, Order.returns)
+        .add_columns(*_FIRST_ORDER_FACTS)
+        .where(Order.shop_id == shop_id, among(session, Order.customer_id, customer_ids))
+        .order_by(Order.id)
+        .with_for_update()
+    ).all()
+    by_customer: dict[str, list] = {}
+    for row in rows:
+        by_customer.setdefault(row.customer_id, []).append(row)
+    counted_by_shopify = shopify_counts(session, shop_id, customer_ids)
+    changes, moments = [], []
+    for customer, history in by_customer.items():
+        returning = customer in counted_by_shopify and is_returning(
+            *counted_by_shopify[customer], [r.created_at for r in history]
+        )
+        wanted = (
+            {}
+            if returning
+            else cohort_facts(
+                [(r.id, r.created_at, r.counted, r.revenue - (r.returns or 0)) for r in history]
+            )
+        )
+        for row in history:
+            facts = wanted.get(row.id, NOT_FIRST)
+            if tuple(row[6:]) != facts:
+                changes.append(
+                    {"id": row.id, **dict(zip((c.key for c in _FIRST_ORDER_FACTS), facts, strict=True))}
+                )
+                moments.append(row.created_at)
+    update_rows(session, Order.__table__, changes)
+    return moments
+
+
+def shopify_counts(
+    session: Session, shop_id: int, customer_ids: list[str]
+) -> dict[str, tuple[int | None, datetime]]:
+    """customer id -> (Shopify's lifetime order count, when it was read), for the checked ones among these
+    (customer_checks.py)."""
+    return {
+        c: (n, at)
+        for c, n, at in session.execute(
+            select(
+                CustomerHistory.customer_id, CustomerHistory.shopify_orders, CustomerHistory.checked_at
+            ).where(
+                CustomerHistory.shop_id == shop_id, among(session, CustomerHistory.customer_id, customer_ids)
+            )
+        )
+    }
+
+
+def is_returning(shopify_orders: int | None, checked_at: datetime, held_created: list[datetime]) -> bool:
+    """A customer has orders the app cannot see (older than its 60 days) while Shopify counted more of
+    their orders up to `checked_at` than the app holds from up to then; none of their held orders is
+    then a first order (METRICS.md: "New customer order")."""
+    return shopify_orders is not None and shopify_orders > sum(
+        1 for created in held_created if created <= checked_at
+    )
+
+
+def returning_customers(session: Session, shop_id: int, customer_ids: list[str]) -> set[str]:
+    """Of these customers, the checked ones that are returning by `is_returning`."""
+    counts = shopify_counts(session, shop_id, customer_ids)
+    held: dict[str, list[datetime]] = {}
+    for customer, created in session.execute(
+        select(Order.customer_id, Order.created_at).where(
+            Order.shop_id == shop_id, among(session, Order.customer_id, counts)
+        )
+    ):
+        held.setdefault(customer, []).append(created)
+    return {c for c, (n, at) in counts.items() if is_returning(n, at, held.get(c, []))}
