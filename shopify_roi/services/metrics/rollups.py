@@ -35,19 +35,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import Click, Order, Shop
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from shopify_roi.services.metrics import rollup_days, rollup_months
 
 MARK_BATCH = 500  # days marked per statement in a rebuild
-
-
-def _insert(session: Session):
-    """The dialect's INSERT, which has ON CONFLICT on both databases."""
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def local_days(tz: ZoneInfo, instants: Iterable[datetime]) -> set[date]:
@@ -59,7 +54,9 @@ def mark(session: Session, shop_id: int, days: Iterable[date]) -> None:
     days = sorted(set(days))
     if not days:
         return
-    stmt = _insert(session)(DirtyDay).values([{"shop_id": shop_id, "day": d, "version": 1} for d in days])
+    stmt = dialect_insert(session)(DirtyDay).values(
+        [{"shop_id": shop_id, "day": d, "version": 1} for d in days]
+    )
     session.execute(
         stmt.on_conflict_do_update(index_elements=["shop_id", "day"], set_={"version": DirtyDay.version + 1})
     )
@@ -139,7 +136,7 @@ def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
     # An upsert: on SQLite two first reads may both get here (FOR UPDATE is PostgreSQL's); rebuilding
     # twice is harmless.
     session.execute(
-        _insert(session)(RollupState)
+        dialect_insert(session)(RollupState)
         .values(shop_id=shop.id, tz=tz_name)
         .on_conflict_do_update(index_elements=["shop_id"], set_={"tz": tz_name})
     )
