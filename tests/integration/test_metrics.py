@@ -139,14 +139,16 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
     runtime.jobs.drain()
     params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
     anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")
-    # Acquired: C1 (3 Mar, net 85.00; again 1 May, 70.00, 59 days later), C3 (5 Mar, 54.00), C4 (6 Mar, 42.50 - 42.50 = 0).
+    # Acquired: C1 (3 Mar, net 85.00; again 1 May, 70.00, 59 days later), C3 (5 Mar, 54.00),
+    # C4 (6 Mar, 42.50 - 42.50 = 0).
     # As of 1 July all three are at least 117 days old: mature at 30 and 90 days, not at 180 or 365.
     assert D(anna["ltv_30d"]) == (D("85.00") + D("54.00") + D(0)) / 3  # within 30 days: first orders only
     assert D(anna["ltv_90d"]) == (D("85.00") + D("70.00") + D("54.00") + D(0)) / 3
     assert anna["ltv_180d"] is None and anna["ltv_365d"] is None  # nobody mature: "—"
     assert anna["mature_customers"] == 3 and anna["immature_customers"] == 0
     assert D(anna["breakeven_cac"]) == D("0.6") * D("249.50") / 4  # gross margin x AOV
-    # Scorecard, default targets: ROAS 0.495 < 3.0 poor; AOV 62.375 < 70 poor; repeat 33.3 % >= 15 % good; no clicks.
+    # Scorecard, default targets: ROAS 0.495 < 3.0 poor; AOV 62.375 < 70 poor; repeat 33.3 % >= 15 % good;
+    # no clicks.
     assert anna["scores"] == {
         "roas": "poor",
         "conversion_rate": None,
@@ -175,7 +177,8 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
         None,
     )
 
-    # A raised target flips the score; an unknown target or a margin above 100 % is refused and changes nothing.
+    # A raised target flips the score; an unknown target or a margin above 100 % is refused and changes
+    # nothing.
     assert merchant.put("/api/settings", {"targets": {"aov_min": "60"}}).json()["targets"]["aov_min"] == "60"
     bad = merchant.put("/api/settings", {"targets": {"aov_min": "-1", "nope": "1"}, "gross_margin": "1.5"})
     assert bad.status_code == 400 and set(bad.json()["fields"]) == {
@@ -315,14 +318,18 @@ def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, ru
 
 
 def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtime, stand_in, shop_domain):
-    """Clicks exist only on creators' links: the all-orders row does not divide unattributed orders by them."""
+    """Clicks exist only on creators' links: the all-orders row does not divide unattributed orders by
+    them."""
     from datetime import date
 
     import requests
 
     merchant.create_creator("anna", "ANNA15", "15")
     link = merchant.post("/api/creators/anna/links", {}).json()
-    browser = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile Safari/604.1"
+    browser = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 "
+        "Mobile Safari/604.1"
+    )
     for i in range(4):
         requests.get(
             link["short_url"],
@@ -480,7 +487,8 @@ def test_figures_follow_late_refunds_repeat_orders_and_a_new_time_zone(
     series = merchant.get("/api/metrics/timeseries", params={"from": "2026-03-01", "to": "2026-03-31"}).json()
     assert {p["date"]: D(p["attributed"]) for p in series["points"] if p["orders"]} == {"2026-03-03": 0}
 
-    # The shop moves to Los Angeles (as a shop/update would record): 31 March 23:30 UTC is 16:30 on 31 March there.
+    # The shop moves to Los Angeles (as a shop/update would record): 31 March 23:30 UTC is 16:30 on 31 March
+    # there.
     with runtime.db.session() as session:
         session.scalar(select(Shop).where(Shop.domain == shop_domain)).iana_timezone = "America/Los_Angeles"
     anna = _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")

@@ -50,7 +50,8 @@ def test_most_orders_without_the_creators_link_is_a_medium_warning():
     )
     assert got["level"] == "medium" and got["no_signal_share"] == "0.95" and not got["surge"]
     assert got["evidence"] == [
-        "19 of 20 orders with MAYA20 (95.0%) carry no link of @maya (no ref or utm_content naming the creator)."
+        "19 of 20 orders with MAYA20 (95.0%) carry no link of @maya "
+        "(no ref or utm_content naming the creator)."
     ]
 
 
@@ -58,7 +59,8 @@ def test_a_surge_long_after_the_last_activity():
     quiet = orders(10, START, step_days=7)  # 10 orders over 76 days before the window
     surge = orders(12, date(2026, 8, 16), link=False)  # 12 in the last 14 days, no link
     got = assess("maya", quiet + surge, START, END, date(2026, 6, 20))
-    # Daily rate: 12 / 14 against 10 / 76 before: 6.5 times. Last activity 20 June, more than 30 days before 16 August.
+    # Daily rate: 12 / 14 against 10 / 76 before: 6.5 times. Last activity 20 June, more than 30 days before
+    # 16 August.
     assert got["surge"] and got["level"] == "medium"  # 12 of 22 link-less (54.5 %): surge alone is medium
     assert got["evidence"][-1] == (
         "12 orders with MAYA20 in the last 14 days to 2026-08-29 (6.5× the daily rate before), "

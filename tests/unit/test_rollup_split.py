@@ -24,7 +24,8 @@ def test_a_range_of_whole_months_has_no_days():
 
 
 def test_a_month_a_cutoff_falls_inside_is_read_by_its_days():
-    # as_of 2026-06-15: the 30-day cutoff is 16 May, inside May; 31 March is March's last day (March stays whole)
+    # as_of 2026-06-15: the 30-day cutoff is 16 May, inside May; 31 March is March's last day
+    # (March stays whole)
     intervals, months = split(
         date(2026, 1, 1), date(2026, 6, 15), cutoffs=[date(2026, 5, 16), date(2026, 3, 31)]
     )
