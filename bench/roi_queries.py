@@ -2,7 +2,8 @@
 `GET /api/metrics/creators/{handle}` (creator detail, the creator with the most orders) and of
 `GET /api/metrics/timeseries`, each for the last 7, 90 and 365 days, through the app over HTTP (gunicorn
 as the Procfile runs it, 2 workers x 4 threads) with an App Bridge session token (HS256 with the API
-secret, aud = API key, iss/dest = the shop), sequential requests after one warm-up each (a third as many where the warm-up took over 2 s).
+secret, aud = API key, iss/dest = the shop), sequential requests after one warm-up each (a third as many
+where the warm-up took over 2 s).
 
 The shop: 1,000,000 orders over 400 days, 500 creators, 300,000 customers, 3,000,000 clicks, refunds on
 ~8 % of orders, bulk-inserted with COPY (bench/dataset.py says how they are distributed).
@@ -52,8 +53,9 @@ def prepare(db_name: str, args) -> tuple[str, int]:
         log=lambda line: print(line, flush=True),
     )
     print(
-        f"  loaded {made['orders']} orders, {made['lines']} lines, {made['refunds']} refunds, {made['customers']} "
-        f"customers, {made['clicks']} clicks, {made['creators']} creators in {made['seconds']:.0f} s",
+        f"  loaded {made['orders']} orders, {made['lines']} lines, {made['refunds']} refunds, "
+        f"{made['customers']} customers, {made['clicks']} clicks, {made['creators']} creators "
+        f"in {made['seconds']:.0f} s",
         flush=True,
     )
     return url, shop_id
@@ -63,7 +65,8 @@ def paths(handle: str) -> list[tuple[str, str, str]]:
     today = date.today()
     out = []
     for days in (7, 90, 365):
-        q = f"from={(today - timedelta(days=days - 1)).isoformat()}&to={today.isoformat()}&as_of={today.isoformat()}"
+        start = (today - timedelta(days=days - 1)).isoformat()
+        q = f"from={start}&to={today.isoformat()}&as_of={today.isoformat()}"
         out += [
             ("creators", f"{days}d", f"/api/metrics/creators?{q}"),
             ("detail", f"{days}d", f"/api/metrics/creators/{handle}?{q}"),
@@ -92,7 +95,8 @@ def measure(app_url: str, token: str, path: str, repeat: int) -> list[float]:
 
 
 def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -> None:
-    """Each slow request once in-process: SQL statements timed, EXPLAIN ANALYZE of the slowest, pyinstrument."""
+    """Each slow request once in-process: SQL statements timed, EXPLAIN ANALYZE of the slowest,
+    pyinstrument."""
     import os
 
     from pyinstrument import Profiler
@@ -132,7 +136,8 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
         report = profiler.output_text(unicode=False, color=False, show_all=False)
         (out / f"{tag}.pyinstrument.txt").write_text(report)
         print(
-            f"\n  == {name} {span}: {total:.0f} ms in-process, {len(statements)} SQL statements = {sql_ms:.0f} ms "
+            f"\n  == {name} {span}: {total:.0f} ms in-process, {len(statements)} SQL statements "
+            f"= {sql_ms:.0f} ms "
             f"({sql_ms / total:.0%}), Python {total - sql_ms:.0f} ms"
         )
         groups: dict[str, list] = {}
@@ -142,7 +147,8 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
         heavy = sorted(groups.values(), key=lambda g: -sum(x[0] for x in g))
         for group in heavy[:4]:
             print(
-                f"    {len(group):4d} x  {sum(x[0] for x in group):7.0f} ms  {' '.join(group[0][1].split())[:150]}"
+                f"    {len(group):4d} x  {sum(x[0] for x in group):7.0f} ms  "
+                f"{' '.join(group[0][1].split())[:150]}"
             )
         picks = [max(group, key=lambda x: x[0]) for group in heavy[:3]]
         explained = []
@@ -214,8 +220,8 @@ def main() -> None:
             timings = measure(app_url, token, path, args.repeat)
             results[(name, span)] = (common.pct(timings, 0.5), common.pct(timings, 0.95), path)
             print(
-                f"  {name:10s} {span:>4s}: p50 {results[(name, span)][0]:7.0f} ms, p95 {results[(name, span)][1]:7.0f} ms "
-                f"(n={len(timings)})",
+                f"  {name:10s} {span:>4s}: p50 {results[(name, span)][0]:7.0f} ms, "
+                f"p95 {results[(name, span)][1]:7.0f} ms (n={len(timings)})",
                 flush=True,
             )
     finally:
@@ -238,7 +244,8 @@ def main() -> None:
     )
     met = all(p95 <= TARGET_MS for _, p95, _ in results.values())
     print(
-        f"roi queries ({common.nproc()} cores, {args.orders} orders, {args.creators} creators, {args.customers} customers; "
+        f"roi queries ({common.nproc()} cores, {args.orders} orders, {args.creators} creators, "
+        f"{args.customers} customers; "
         f"p50/p95 ms): {figures}; target p95 <= {TARGET_MS} ms {'met' if met else 'missed'}"
     )
 
