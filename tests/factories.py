@@ -31,7 +31,7 @@ from shopify_roi.models import (
     TrackedLink,
     WebhookDelivery,
 )
-from shopify_roi.services.orders.store import refresh_facts
+from shopify_roi.services.orders.read_facts import refresh_facts
 
 _serial = itertools.count(1)
 
