@@ -13,7 +13,7 @@ from support import postgres_test_database
 
 from shopify_roi.migrate import upgrade
 from shopify_roi.models import Order
-from shopify_roi.services.orders.store import refresh_facts
+from shopify_roi.services.orders.read_facts import refresh_facts
 
 D = Decimal
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
