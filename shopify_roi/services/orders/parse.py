@@ -79,16 +79,14 @@ def order_facts(
     is a return, never an edit: its quantities are added back to the lines). The lines are the source's
     own line items, read by its names (`labels`); `line_id`, if given, turns a line's id as sent into the
     value checked as a Shopify id (a GID into its number). Raises PayloadError."""
-    if not isinstance(order["lines"], list):
+    items = order["lines"]
+    if not isinstance(items, list):
         raise PayloadError(f"`{labels['lines']}` is missing")
     refunded: Counter = Counter()
     for refund in refunds:
         for line in refund.lines:
             refunded[line.line_shopify_id] += line.quantity
-    lines = [
-        _line(item, f"{labels['lines']}[{i}]", refunded, labels, line_id)
-        for i, item in enumerate(order["lines"])
-    ]
+    lines = [_line(item, (labels["lines"], i), refunded, labels, line_id) for i, item in enumerate(items)]
     currency = order["currency"] or ""
     if currency and not (isinstance(currency, str) and _CURRENCY_RE.fullmatch(currency)):
         raise PayloadError(f"`{labels['currency']}` is not an ISO 4217 code")
@@ -111,58 +109,80 @@ def order_facts(
         ),
         refunds=refunds,
     )
-    for figure in ("gross", "discounts", "line_tax", "revenue"):
-        _total(getattr(facts, figure), f"the order's {figure}")
+    _check_totals(facts)
     return facts
 
 
-def _line(item, at: str, refunded: Counter, labels: Mapping[str, str], line_id: Callable | None) -> LineFacts:
-    """A line item read by the source's names (`labels`): its id, quantities and shop-currency amounts."""
+def _check_totals(facts: OrderFacts) -> None:
+    """The order's figures (OrderFacts' sums, in one pass) stay within what the Money column holds."""
+    gross = discounts = line_tax = Decimal(0)
+    for line in facts.lines:
+        gross += line.price * line.quantity
+        discounts += line.discount
+        line_tax += line.tax
+    revenue = gross - discounts - (line_tax if facts.taxes_included else Decimal(0))
+    for figure, value in (
+        ("gross", gross),
+        ("discounts", discounts),
+        ("line_tax", line_tax),
+        ("revenue", revenue),
+    ):
+        _total(value, "the order's", figure)
+
+
+def _line(
+    item, at: tuple, refunded: Counter, labels: Mapping[str, str], line_id: Callable | None
+) -> LineFacts:
+    """A line item read by the source's names (`labels`): its id, quantities and shop-currency amounts;
+    `at`: (the lines' name, its index), for messages."""
     if not isinstance(item, Mapping):
-        raise PayloadError(f"{at} is not an object")
+        raise PayloadError(f"{_place(at)} is not an object")
     sent_id = item.get(labels["line_id"])
-    shopify_line_id = _id(sent_id if line_id is None else line_id(sent_id), f"{at}.{labels['line_id']}")
-    ordered = _quantity(item.get(labels["quantity"]), f"{at}.{labels['quantity']}")
+    shopify_line_id = _id(sent_id if line_id is None else line_id(sent_id), at, labels["line_id"])
+    ordered = _quantity(item.get(labels["quantity"]), at, labels["quantity"])
     # The current quantity drops with edits AND with refunds; a refund is a return, never an edit
     # (METRICS.md), so the quantity sold is what is left plus what was refunded.
     current = item.get(labels["current_quantity"])
     if current is not None and not isinstance(current, bool):
-        current = _quantity(current, f"{at}.{labels['current_quantity']}")
+        current = _quantity(current, at, labels["current_quantity"])
     quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded[shopify_line_id])
-    discount = _sum_of(item, labels["discounts"], at, labels["money"])
+    side = labels["money"]
+    discount = _sum_of(item, labels["discounts"], at, side)
     if quantity < ordered:  # removed by an edit: its share of the discount goes with it
         discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-    tax = _sum_of(item, labels["taxes"], at, labels["money"])
-    price = _amount(amount_in(item.get(labels["price"]), labels["money"]), f"{at}.{labels['price']}")
-    _total(price * quantity, f"{at} price x quantity")
-    _total(discount, f"{at} discounts")
-    _total(tax, f"{at} taxes")
+    tax = _sum_of(item, labels["taxes"], at, side)
+    price = _amount(amount_in(item.get(labels["price"]), side), at, labels["price"])
+    _total(price * quantity, at, "price x quantity")
+    _total(discount, at, "discounts")
+    _total(tax, at, "taxes")
     return LineFacts(shopify_line_id, quantity, price, discount, tax)
 
 
-def _sum_of(item: Mapping, path: str, at: str, side: str) -> Decimal:
+def _sum_of(item: Mapping, path: str, at: tuple, side: str) -> Decimal:
     """The sum of the amounts a line's list holds (`path`: "list.money field", e.g. its tax lines' prices)."""
     field, money = path.split(".")
-    amounts = (_amount(amount_in(entry.get(money), side), f"{at}.{path}") for entry in item.get(field) or [])
-    return sum(amounts, Decimal(0))
+    total = Decimal(0)
+    for entry in item.get(field) or []:
+        total += _amount(amount_in(entry.get(money), side), at, path)
+    return total
 
 
 def refund_line_facts(line: Mapping, at: str, labels: Mapping[str, str]) -> RefundLineFacts:
     """A refund's line from `{id, line_item_id, quantity, subtotal, tax}` (`at`: where it is, for messages):
     returns are its subtotal, tax apart."""
     return RefundLineFacts(
-        _id(line["id"], f"{at}.{labels['refund_line_id']}"),
-        _id(line["line_item_id"], f"{at}.{labels['line_item_id']}"),
-        _quantity(line["quantity"], f"{at}.{labels['quantity']}"),
-        _amount(line["subtotal"], f"{at}.{labels['subtotal']}"),
-        Decimal(0) if line["tax"] is None else _amount(line["tax"], f"{at}.{labels['tax']}"),
+        _id(line["id"], at, labels["refund_line_id"]),
+        _id(line["line_item_id"], at, labels["line_item_id"]),
+        _quantity(line["quantity"], at, labels["quantity"]),
+        _amount(line["subtotal"], at, labels["subtotal"]),
+        Decimal(0) if line["tax"] is None else _amount(line["tax"], at, labels["tax"]),
     )
 
 
 def refund_facts(refund: Mapping, lines: list[RefundLineFacts], labels: Mapping[str, str]) -> RefundFacts:
     """A refund from `{id, order_id, created_at}` and its lines (`refund_line_facts`)."""
-    _total(sum((line.subtotal for line in lines), Decimal(0)), "the refund's subtotal")
-    _total(sum((line.tax for line in lines), Decimal(0)), "the refund's taxes")
+    _total(sum((line.subtotal for line in lines), Decimal(0)), "the refund's", "subtotal")
+    _total(sum((line.tax for line in lines), Decimal(0)), "the refund's", "taxes")
     return RefundFacts(
         _id(refund["id"], labels["refund_id"]),
         _id(refund["order_id"], labels["order_id"]),
@@ -171,10 +191,22 @@ def refund_facts(refund: Mapping, lines: list[RefundLineFacts], labels: Mapping[
     )
 
 
-def _id(value, what: str) -> str:
+# The checks. `what` names the field for the message, in parts joined only when a check fails (a line's
+# place is (the lines' name, its index)): most values pass, and the message costs more than the check.
+
+
+def _place(at) -> str:
+    return f"{at[0]}[{at[1]}]" if isinstance(at, tuple) else at
+
+
+def _name(what: tuple) -> str:
+    return ".".join(_place(part) for part in what)
+
+
+def _id(value, *what) -> str:
     out = shopify_id(value)
     if out is None:
-        raise PayloadError(f"`{what}` must be an integer id")
+        raise PayloadError(f"`{_name(what)}` must be an integer id")
     return out
 
 
@@ -183,16 +215,16 @@ def _plain(value, max_len: int) -> str:
     return _CONTROL_RE.sub("", str(value or ""))[:max_len]
 
 
-def _quantity(value, what: str) -> int:
+def _quantity(value, *what) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_QUANTITY:
-        raise PayloadError(f"`{what}` must be a whole number from 0 to {MAX_QUANTITY:,}")
+        raise PayloadError(f"`{_name(what)}` must be a whole number from 0 to {MAX_QUANTITY:,}")
     return value
 
 
-def _total(value: Decimal, what: str) -> Decimal:
+def _total(value: Decimal, *what) -> Decimal:
     """A computed figure (line total, order revenue) must stay within what the Money column holds."""
     if abs(value) > MAX_AMOUNT:
-        raise PayloadError(f"{what} is beyond {MAX_AMOUNT:,}")
+        raise PayloadError(f"{' '.join(_place(part) for part in what)} is beyond {MAX_AMOUNT:,}")
     return value
 
 
@@ -215,18 +247,20 @@ def _when(value, what: str, required: bool = True) -> datetime | None:
         raise PayloadError(f"`{what}` is outside the calendar in UTC") from exc
 
 
-def _amount(amount, what: str) -> Decimal:
-    """A shop-currency amount as sent (`amount_in`)."""
+def _amount(amount, *what) -> Decimal:
+    """A shop-currency amount as sent (`amount_in`): a decimal string or an integer, never a float."""
     if amount is MISSING:
-        raise PayloadError(f"`{what}` has no shop-currency amount")
+        raise PayloadError(f"`{_name(what)}` has no shop-currency amount")
     if isinstance(amount, float):
-        raise PayloadError(f"`{what}` is a float; Shopify sends decimal strings")
+        raise PayloadError(f"`{_name(what)}` is a float; Shopify sends decimal strings")
     if isinstance(amount, bool) or not isinstance(amount, (str, int)):
-        raise PayloadError(f"`{what}` is not an amount")
+        raise PayloadError(f"`{_name(what)}` is not an amount")
     try:
-        value = Decimal(str(amount).strip())
+        value = Decimal(amount)  # Decimal ignores surrounding whitespace itself
     except InvalidOperation as exc:
-        raise PayloadError(f"`{what}` is not an amount") from exc
+        raise PayloadError(f"`{_name(what)}` is not an amount") from exc
     if not in_range(value):
-        raise PayloadError(f"`{what}` must be an amount from 0 to {MAX_AMOUNT:,} with at most 4 decimals")
+        raise PayloadError(
+            f"`{_name(what)}` must be an amount from 0 to {MAX_AMOUNT:,} with at most 4 decimals"
+        )
     return value
