@@ -2,8 +2,8 @@
 and the same per calendar month, which long ranges read for their whole months.
 
 It is derived from `orders` and `clicks` alone: writers mark the days they touched dirty, and a day is
-recomputed from the base tables before anything reads it (services/metrics/rollups.py), so a figure read from it
-is the figure the base tables give.
+recomputed from the base tables before anything reads it (services/metrics/rollups.py), so a figure
+read from it is the figure the base tables give.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ class OrderSums:
     """The sums a rollup row keeps (per day in OrderDay, per calendar month in OrderMonth)."""
 
     creator_key: Mapped[int] = mapped_column(Integer)  # the creator's id, UNATTRIBUTED for none
-    # counted orders: how many, money in raw units (amount x 10,000), refunds with lines, first orders, code orders
+    # counted orders: how many, money in raw units (amount x 10,000), refunds with lines, first orders,
+    # code orders
     orders: Mapped[int] = mapped_column(Integer, default=0)
     revenue: Mapped[int] = mapped_column(BigInteger, default=0)
     discounts: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -2,7 +2,8 @@
 
 Without `read_all_orders` the app sees only the last 60 days of orders, but `numberOfOrders` counts
 them all: it is how the app learns that a customer it sees for the first time is not new (METRICS.md,
-"New customer order"). Needs `read_customers` and the app's approval for protected customer data (level 1; no protected field is read).
+"New customer order"). Needs `read_customers` and the app's approval for protected customer data (level 1;
+no protected field is read).
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def order_counts(client: AdminClient, customer_ids: list[str]) -> dict[str, Cust
         except AccessDenied as exc:
             if exc.protected_customer_data:
                 raise CustomersUnavailable(
-                    "Shopify has not approved Creator ROI for protected customer data (level 1, requested in the "
-                    "Partner Dashboard), so it will not say how many orders a customer placed: new-customer figures "
+                    "Shopify has not approved Creator ROI for protected customer data (level 1, requested in "
+                    "the Partner Dashboard), so it will not say how many orders a customer placed: "
+                    "new-customer figures "
                     f"rest on the orders the app can see. Shopify said: {exc}"
                 ) from exc
             if "read_customers" in str(exc):

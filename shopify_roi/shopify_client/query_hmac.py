@@ -47,8 +47,9 @@ def sign(args: Mapping[str, Sequence[str]], secret: str) -> str:
 
 
 def check(args: Mapping[str, Sequence[str]], secrets: list[str], now: float | None = None) -> Verdict:
-    """Verdict.VALID when `hmac` matches under one of the secrets and `timestamp` is within 90 s of now; STALE
-    when it matches but the timestamp is older or newer than that; INVALID otherwise. Constant-time compare."""
+    """Verdict.VALID when `hmac` matches under one of the secrets and `timestamp` is within 90 s of now;
+    STALE when it matches but the timestamp is older or newer than that; INVALID otherwise. Constant-time
+    compare."""
     given = (list(args.get("hmac") or []) or [""])[0]
     if not isinstance(given, str) or not given:
         return Verdict.INVALID
