@@ -22,18 +22,17 @@ class TokenCipher:
         return self._fernet.encrypt(plaintext.encode()).decode()
 
     def decrypt(self, ciphertext: str | None) -> str | None:
-        if ciphertext is None:
-            return None
-        try:
-            return self._fernet.decrypt(ciphertext.encode()).decode()
-        except InvalidToken as exc:
-            raise ValueError("stored token cannot be decrypted with TOKEN_ENCRYPTION_KEY") from exc
+        return self._apply(self._fernet.decrypt, ciphertext, "TOKEN_ENCRYPTION_KEY")
 
     def rotate(self, ciphertext: str | None) -> str | None:
         """The same token encrypted with the newest key (ValueError if no key decrypts it)."""
+        return self._apply(self._fernet.rotate, ciphertext, "any key of TOKEN_ENCRYPTION_KEY")
+
+    @staticmethod
+    def _apply(operation, ciphertext: str | None, keys: str) -> str | None:
         if ciphertext is None:
             return None
         try:
-            return self._fernet.rotate(ciphertext.encode()).decode()
+            return operation(ciphertext.encode()).decode()
         except InvalidToken as exc:
-            raise ValueError("stored token cannot be decrypted with any key of TOKEN_ENCRYPTION_KEY") from exc
+            raise ValueError(f"stored token cannot be decrypted with {keys}") from exc

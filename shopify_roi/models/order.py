@@ -60,7 +60,7 @@ class Order(Base):
     rule: Mapped[str] = mapped_column(String(8), default=NONE)
     contested: Mapped[str] = mapped_column(Text, default="[]")  # creator ids with a losing signal, JSON
     is_first: Mapped[bool | None] = mapped_column(Boolean)  # the customer's first counted order
-    # Read facts, kept current by orders.refresh_facts after every batch so the ROI table is one scan:
+    # Read facts, kept current by services/orders/read_facts.py after every batch (the ROI table: one scan):
     # returns (refunded subtotals, less their tax where prices include tax) and whether a refund has lines;
     returns: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     refunded_lines: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -89,36 +89,35 @@ class OrderMonth(OrderSums, Base):
     month: Mapped[date] = mapped_column(Date)  # its first day
 
 
-class CodeDay(Base):
+class _CodeOrders:
+    """The columns CodeDay and CodeMonth share: a creator's code orders grouped by what the code-leak
+    check reads of them (the code used, whether a link of the creator came with it, the referrer)."""
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    creator_key: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(64))
+    has_link: Mapped[bool] = mapped_column(Boolean)
+    referrer_host: Mapped[str] = mapped_column(String(255))
+    orders: Mapped[int] = mapped_column(Integer)
+
+
+class CodeDay(_CodeOrders, Base):
     """The code orders of a local day per creator, by what the code-leak check reads of them."""
 
     __tablename__ = "code_days"
     __table_args__ = (Index("ix_code_days_shop_id_day", "shop_id", "day"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     day: Mapped[date] = mapped_column(Date)
-    creator_key: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(64))
-    has_link: Mapped[bool] = mapped_column(Boolean)
-    referrer_host: Mapped[str] = mapped_column(String(255))
-    orders: Mapped[int] = mapped_column(Integer)
 
 
-class CodeMonth(Base):
+class CodeMonth(_CodeOrders, Base):
     """CodeDay's rows of one calendar month summed, with the last day that had such orders."""
 
     __tablename__ = "code_months"
     __table_args__ = (Index("ix_code_months_shop_id_month", "shop_id", "month"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
     month: Mapped[date] = mapped_column(Date)
-    creator_key: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(64))
-    has_link: Mapped[bool] = mapped_column(Boolean)
-    referrer_host: Mapped[str] = mapped_column(String(255))
-    orders: Mapped[int] = mapped_column(Integer)
     last_day: Mapped[date] = mapped_column(Date)
 
 
