@@ -71,12 +71,15 @@ def utcnow() -> datetime:
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys on."""
+    """Create the engine; SQLite gets WAL, a busy timeout and foreign keys on. Errors carry no statement
+    parameters (`hide_parameters`): they reach logs, and the values are orders' and customers'."""
     if database_url.startswith("sqlite"):
         path = database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            database_url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
@@ -95,7 +98,11 @@ def make_engine(database_url: str) -> Engine:
     # wall time). A pooled connection is checked without a round trip instead (db_connections.py),
     # connections are renewed after 30 minutes, and the webhook path retries once on a disconnect.
     engine = create_engine(
-        database_url, pool_size=10, max_overflow=10, pool_recycle=db_connections.RECYCLE_SECONDS
+        database_url,
+        pool_size=10,
+        max_overflow=10,
+        pool_recycle=db_connections.RECYCLE_SECONDS,
+        hide_parameters=True,  # an error's message names no order's or customer's values (redaction.py)
     )
     db_connections.check_on_checkout(engine)
     event.listen(engine, "connect", db_connections.prefer_lz4)
