@@ -10,7 +10,6 @@ from flask.cli import FlaskGroup
 from redis.exceptions import ConnectionError as RedisDown
 from redis.exceptions import TimeoutError as RedisTimeout
 from rich.progress import Progress
-from rq import SimpleWorker
 from werkzeug.serving import run_simple
 
 from shopify_roi.app import create_app
@@ -20,6 +19,7 @@ from shopify_roi.gc_tuning import settle
 from shopify_roi.jobs.schedules import Ticker
 from shopify_roi.jobs.shop_jobs import shop_id_of
 from shopify_roi.migrate import upgrade
+from shopify_roi.queueing import AppWorker
 from shopify_roi.runtime import Runtime, install
 from shopify_roi.services.creators import imports
 from shopify_roi.services.errors import ServiceError
@@ -57,6 +57,7 @@ def worker(burst: bool) -> None:
 
     A SimpleWorker (no fork per job): jobs are short database work, and forking costs more than
     the job (RQ's forking worker ran ~130 noop jobs/s here against ~325/s). Scale by adding processes.
+    SIGTERM or SIGINT stops it (after the job under way) with RQ's scheduler process.
     """
     rt = install(Runtime.build(from_env()))
     if rt.jobs.in_process:
@@ -67,16 +68,20 @@ def worker(burst: bool) -> None:
     try:
         while True:
             started = time.monotonic()
+            rq_worker = None
             try:
-                rq_worker = SimpleWorker([rt.jobs.queue], connection=rt.jobs.redis)
+                rq_worker = AppWorker([rt.jobs.queue], connection=rt.jobs.redis)
                 rq_worker.work(burst=burst, with_scheduler=True)
-                if burst or rq_worker._stop_requested:  # done, or SIGTERM/SIGINT (a warm shutdown)
+                if burst or rq_worker.stop_requested:  # done, or SIGTERM/SIGINT (a warm shutdown)
                     return
                 # RQ returns from work() after it logged "found an unhandled exception, quitting": Redis
                 # went away while it finished a job (seen in the fault suite). Start again, as below.
                 reason = "the worker stopped on an error logged above"
             except (RedisDown, RedisTimeout) as exc:
                 reason = f"Redis unavailable ({exc})"
+            finally:
+                if rq_worker is not None:
+                    rq_worker.stop_scheduler_process()  # never two schedulers, never one left behind
             # Redis restarting (a deploy, a failover): wait and start a fresh worker instead of dying.
             # Nothing is lost meanwhile: webhooks sit in the database inbox and the sweeper re-queues them.
             wait = 0.5 if time.monotonic() - started > 60 else wait

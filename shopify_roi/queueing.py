@@ -1,7 +1,8 @@
 """The job queue: RQ on Redis, or RQ on an in-process fakeredis with a worker thread (the demo).
 
 `JobQueue.enqueue` is the one way work is queued. A lost enqueue is never fatal: what a job does
-is recorded in the database first (the webhook inbox), and the sweeper re-enqueues it.
+is recorded in the database first (the webhook inbox), and the sweeper re-enqueues it. Each job
+records the shop it works for (its meta), so a shop is shown its own failed jobs only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rq import Queue, Retry, SimpleWorker
 from rq.registry import FailedJobRegistry
 from rq.timeouts import TimerDeathPenalty
 
+from shopify_roi.shopify_client.domains import valid_shop_domain
 from shopify_roi.timefmt import iso
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,38 @@ class ThreadWorker(SimpleWorker):
         pass
 
 
+class AppWorker(SimpleWorker):
+    """RQ's SimpleWorker as `shopify-roi worker` runs it (with RQ's scheduler in a child process).
+
+    Two things RQ 3 with redis-py 8 get wrong on a SIGTERM (a deploy, a scale-down): RQ reports a
+    stop only when it came mid-job (`stop_requested` also knows an idle worker was told to stop), and
+    stopping the worker's pub/sub thread waited out the thread's 60-second poll. A stopped worker hung
+    for a minute, so its supervisor killed it and RQ's scheduler process was orphaned, holding the
+    worker's database and Redis connections.
+    """
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested or self._shutdown_requested_date is not None
+
+    def unsubscribe(self):
+        thread = self.pubsub_thread
+        if thread is None:
+            return
+        self.pubsub.unsubscribe()
+        try:
+            thread.stop(timeout=1)  # redis-py >= 8: bounded; the daemon thread ends with the process
+        except TypeError:  # redis-py < 8: stop() does not wait
+            thread.stop()
+        self.pubsub_thread = None
+
+    def stop_scheduler_process(self) -> None:
+        """Stop RQ's scheduler process if it is still running (work() may have ended on an error)."""
+        process = getattr(self.scheduler, "_process", None)
+        if process is not None and process.is_alive():
+            self.stop_scheduler()
+
+
 class JobQueue:
     def __init__(self, redis_url: str, name: str = "default"):
         if redis_url:
@@ -43,10 +77,26 @@ class JobQueue:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
-    def enqueue(self, func, *args, job_id: str | None = None, retry: Retry | None = DEFAULT_RETRY, **kwargs):
-        """Queue `func(*args)`; returns the job, or None when the queue is unreachable (logged)."""
+    def enqueue(
+        self,
+        func,
+        *args,
+        shop: str | None = None,
+        job_id: str | None = None,
+        retry: Retry | None = DEFAULT_RETRY,
+        **kwargs,
+    ):
+        """Queue `func(*args)`; returns the job, or None when the queue is unreachable (logged).
+
+        `shop` (a domain) is the shop the job works for, kept in the job's meta. A per-shop job takes
+        the shop's domain first (jobs/shop_jobs.py), and that is its shop unless another is given; a job
+        taking other ids (a delivery's, a shop's id) is given its shop; a job for every shop has none.
+        """
+        if shop is None and args and isinstance(args[0], str) and valid_shop_domain(args[0]):
+            shop = args[0]
+        meta = {"shop": shop} if shop else None
         try:
-            return self.queue.enqueue(func, *args, job_id=job_id, retry=retry, **kwargs)
+            return self.queue.enqueue(func, *args, job_id=job_id, retry=retry, meta=meta, **kwargs)
         except redis.RedisError as exc:
             log.error(
                 "could not enqueue %s%s: %s (the sweeper will retry)",
@@ -87,9 +137,6 @@ class JobQueue:
     def depth(self) -> int:
         return self.queue.count
 
-    def failed(self) -> int:
-        return FailedJobRegistry(queue=self.queue).count
-
     def failed_jobs(self, limit: int = 20) -> list[dict]:
         try:
             return failed_reasons(self.queue, limit)
@@ -98,7 +145,8 @@ class JobQueue:
 
 
 def failed_reasons(queue: Queue, limit: int = 20) -> list[dict]:
-    """The newest failed jobs with a readable reason (the exception's last line)."""
+    """The newest failed jobs with a readable reason (the exception's last line) and the shop each was
+    queued for (None: no one shop)."""
     registry = FailedJobRegistry(queue=queue)
     out = []
     for job_id in registry.get_job_ids()[-limit:][::-1]:
@@ -112,6 +160,7 @@ def failed_reasons(queue: Queue, limit: int = 20) -> list[dict]:
                 "args": [str(a) for a in job.args][:3],
                 "reason": info[-1] if info else "unknown",
                 "ended_at": iso(job.ended_at),
+                "shop": (job.meta or {}).get("shop"),
             }
         )
     return out

@@ -12,7 +12,7 @@ def run_import(shop_domain: str, import_id: int) -> dict | str:
 
     def work(rt, client, shop_id):
         summary = imports.run(rt.db, client, shop_id, import_id)
-        rt.jobs.enqueue(reattribute_shop, shop_id)
+        rt.jobs.enqueue(reattribute_shop, shop_id, shop=shop_domain)
         return summary
 
     return for_shop(shop_domain, work)

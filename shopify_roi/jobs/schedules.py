@@ -8,7 +8,10 @@
 - every ten minutes, each shop without read_all_orders has its new customers checked against Shopify's
   lifetime order counts (the drain asks for it too; this catches a lost request);
 - every 30 seconds, the days of the daily rollup that new orders, refunds and clicks made dirty are
-  recomputed, so the ROI page seldom has any left to recompute when it is opened.
+  recomputed, so the ROI page seldom has any left to recompute when it is opened;
+- nightly, each installed shop is reconciled: orders updated since the last reconciliation, or since the
+  oldest late order delivery received meanwhile (services/webhooks/late_deliveries.py);
+- every ten minutes, expired OAuth states are deleted (services/shops/oauth_states.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import threading
 import time
 from datetime import timedelta
 
+from shopify_roi.db import utcnow
 from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_backfill
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
@@ -27,8 +31,8 @@ from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import imports
 from shopify_roi.services.metrics import rollups
 from shopify_roi.services.orders import backfill, customer_checks, ingest
-from shopify_roi.services.shops import lookup
-from shopify_roi.services.webhooks import inbox
+from shopify_roi.services.shops import lookup, oauth_states
+from shopify_roi.services.webhooks import inbox, late_deliveries, registry
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
@@ -37,18 +41,23 @@ RECONCILE_EVERY = timedelta(hours=24)  # nightly by default
 POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 ROLLUPS_EVERY = timedelta(seconds=30)
 CUSTOMERS_EVERY = timedelta(minutes=10)
+OAUTH_STATES_EVERY = timedelta(minutes=10)
+# How far back a late delivery can make the nightly reconciliation look: Shopify shows 60 days of orders
+# without read_all_orders, and an older replayed body must not make every night a full backfill.
+LATE_LOOKBACK_MAX_HOURS = 60 * 24
 
 
 def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue deliveries still unprocessed after `older_than`; returns how many."""
     with rt.db.session() as session:
         stale = inbox.stale_received(session, older_than)
+        shops = registry.shops_of(session, [i for i, topic in stale if topic not in ingest.ORDER_TOPICS])
     order_rows = [i for i, topic in stale if topic in ingest.ORDER_TOPICS]
     if order_rows:
         rt.jobs.enqueue(drain_orders)  # one batched drain takes them all
     for delivery_id, topic in stale:
         if topic not in ingest.ORDER_TOPICS:
-            rt.jobs.enqueue(process_delivery, delivery_id)
+            rt.jobs.enqueue(process_delivery, delivery_id, shop=shops.get(delivery_id))
     if stale:
         log.info("sweeper re-enqueued %d webhook deliveries", len(stale))
     return len(stale)
@@ -69,19 +78,34 @@ def resume_imports(rt: Runtime) -> int:
     return _requeue(rt, imports.unfinished, run_import)
 
 
+def _lookback_hours(rt: Runtime, session, shop_id: int, domain: str) -> float:
+    """Hours a shop's nightly reconciliation looks back: since its last reconciliation, and at least to
+    the oldest late order delivery received since then (with an hour's margin), at most 60 days."""
+    run = backfill.last_reconciliation(session, shop_id)
+    since = run.started_at if run else None
+    hours = nightly_since(since)
+    window = rt.settings.webhook_replay_window_hours
+    late = late_deliveries.oldest_order_trigger(session, domain, window, since)
+    if late is not None:
+        hours = max(hours, min((utcnow() - late).total_seconds() / 3600 + 1, LATE_LOOKBACK_MAX_HOURS))
+    return hours
+
+
 def reconcile_nightly(rt: Runtime) -> int:
-    """Queue a reconciliation of every installed shop: orders updated since the last one."""
+    """Queue a reconciliation of every installed shop: orders updated since the last one, or since the
+    oldest late order delivery received meanwhile."""
     with rt.db.session() as session:
         shops = lookup.installed_shops(session)
-        lookback = {
-            sid: nightly_since(
-                run.started_at if (run := backfill.last_reconciliation(session, sid)) else None
-            )
-            for sid, _ in shops
-        }
+        lookback = {sid: _lookback_hours(rt, session, sid, domain) for sid, domain in shops}
     for shop_id, domain in shops:
         rt.jobs.enqueue(start_backfill, domain, "nightly", None, None, lookback[shop_id])
     return len(shops)
+
+
+def purge_oauth_states(rt: Runtime) -> int:
+    """Delete expired OAuth states (they are also purged whenever /auth writes one); returns how many."""
+    with rt.db.session() as session:
+        return oauth_states.purge_expired(session)
 
 
 def poll_backfills(rt: Runtime) -> int:
@@ -153,6 +177,7 @@ class Ticker:
             "poll": 0.0,
             "rollups": 0.0,
             "customers": time.monotonic(),
+            "oauth_states": 0.0,
         }
         due = {
             "codes": CODE_CHECK_EVERY,
@@ -160,6 +185,7 @@ class Ticker:
             "poll": POLL_BACKFILLS_EVERY,
             "rollups": ROLLUPS_EVERY,
             "customers": CUSTOMERS_EVERY,
+            "oauth_states": OAUTH_STATES_EVERY,
         }
         work = {
             "codes": check_codes,
@@ -167,6 +193,7 @@ class Ticker:
             "poll": poll_backfills,
             "rollups": refresh_rollups,
             "customers": check_customers,
+            "oauth_states": purge_oauth_states,
         }
         while not self._stop.wait(self.interval):
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -27,6 +27,10 @@ class Shop(Base):
     token_generation: Mapped[int] = mapped_column(BigInteger, default=0)
     scopes: Mapped[str] = mapped_column(Text, default="")
     installed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the merchant last granted access (install, reinstall, re-authorisation, token exchange; not a
+    # token refresh): lifecycle events triggered before it belong to an earlier install
+    # (services/shops/install_generations.py).
+    granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -44,9 +48,16 @@ class OAuthState(Base):
     """A single-use nonce for one authorization-code attempt."""
 
     __tablename__ = "oauth_states"
+    __table_args__ = (
+        Index("ix_oauth_states_expires_at", "expires_at"),
+        Index("ix_oauth_states_shop_domain", "shop_domain"),
+        Index("ix_oauth_states_client_key", "client_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     shop_domain: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who asked: a keyed hash of the client's address (no address is stored), to cap live states per client.
+    client_key: Mapped[str | None] = mapped_column(String(32))

@@ -15,7 +15,8 @@ bp = Blueprint("auth", __name__)
 @bp.errorhandler(install.InstallError)
 def _refused(exc: install.InstallError):
     """A refused install step: the install page says why (nothing was stored)."""
-    return render_template("install.html", error=str(exc)), exc.status
+    headers = {"Retry-After": "600"} if exc.status == 429 else {}  # a state lives ten minutes
+    return render_template("install.html", error=str(exc)), exc.status, headers
 
 
 @bp.get("/auth")
@@ -28,6 +29,7 @@ def begin():
             request.args.get("shop"),
             rt.settings.scopes,
             f"{rt.settings.app_url}/auth/callback",
+            request.remote_addr or "",  # as the trusted proxies saw it (PROXY_HOPS)
         )
     return redirect(url, code=302)
 

@@ -105,7 +105,7 @@ def receive(path_key: str):
     if path_key == "orders":
         request_drain(rt)  # batched: one drain job serves a burst of deliveries
     else:
-        rt.jobs.enqueue(process_delivery, receipt.delivery_id)
+        rt.jobs.enqueue(process_delivery, receipt.delivery_id, shop=shop)
     return _answer(200, "queued")
 
 

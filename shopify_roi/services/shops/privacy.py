@@ -24,7 +24,9 @@ from shopify_roi.db import Base
 from shopify_roi.models import CustomerHistory, OAuthState, Order, Shop, WebhookDelivery
 from shopify_roi.models.order import REDACTED_PREFIX
 from shopify_roi.services.orders.signals import anonymous_signals
+from shopify_roi.services.shops import install_generations
 from shopify_roi.services.shops.lookup import shop_by_domain
+from shopify_roi.services.shops.named_shop import require_same_shop
 from shopify_roi.services.webhooks.inbox import PayloadError, parse_payload
 from shopify_roi.timefmt import iso
 
@@ -121,6 +123,7 @@ def _orders_of(session: Session, shop_domain: str, customer_id: str, order_ids: 
 def on_customer_data_request(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
     """Report what the app holds on the customer (the merchant forwards it): their orders with the
     facts kept about each, and the stored webhooks naming them."""
+    require_same_shop(payload, "shop_domain", delivery.shop_domain)
     customer_id = _customer_id(payload)
     requested = _order_ids(payload, "orders_requested")
     held = _deliveries_mentioning(session, delivery.shop_domain, customer_id, requested)
@@ -152,6 +155,7 @@ def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dic
     """Forget the customer. Their orders stay as anonymous facts: the customer id becomes one random
     placeholder for all of them (first-order and repeat figures do not change) and the signals keep
     only what attribution reads. Stored webhook bodies naming them or their orders are erased."""
+    require_same_shop(payload, "shop_domain", delivery.shop_domain)
     customer_id = _customer_id(payload)
     order_ids = _order_ids(payload, "orders_to_redact")
     held = _deliveries_mentioning(session, delivery.shop_domain, customer_id, order_ids)
@@ -179,9 +183,13 @@ def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dic
 def on_shop_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
     """Erase the shop's data. Shopify sends this 48 hours after an uninstall and not at all after a
     reinstall, so a shop installed again (since the request was triggered) keeps what it has."""
+    require_same_shop(payload, "shop_domain", delivery.shop_domain)
     shop = shop_by_domain(session, delivery.shop_domain)
     if shop is not None and shop.is_installed:
         return "not erased: the shop has installed the app again"
+    stale = install_generations.superseded(shop, delivery.triggered_at)
+    if stale:
+        return "not erased: " + stale  # a request of an earlier install (the shop came back since)
     counts = redact_shop(session, delivery.shop_domain, keep_delivery_id=delivery.id)
     return "erased " + (
         ", ".join(f"{n} {table}" for table, n in counts.items()) or "nothing (nothing was held)"

@@ -26,5 +26,5 @@ def set_policy():
         steps = attribution_policy.set_precedence(
             session, g.shop.id, (request.get_json(silent=True) or {}).get("precedence")
         )
-    rt.jobs.enqueue(reattribute_shop, g.shop.id)
+    rt.jobs.enqueue(reattribute_shop, g.shop.id, shop=g.shop.domain)
     return {"precedence": list(steps), "reattribution": "queued"}

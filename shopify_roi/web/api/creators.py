@@ -67,7 +67,8 @@ def create_creator():
     data = _body()
     code_data = data.get("discount") if isinstance(data.get("discount"), dict) else {}
     outcome = onboard.onboard(runtime().db, _client(), g.shop.id, data, code_data)
-    runtime().jobs.enqueue(reattribute_shop, g.shop.id)  # orders already held may carry the code or handle
+    # Orders already held may carry the code or handle.
+    runtime().jobs.enqueue(reattribute_shop, g.shop.id, shop=g.shop.domain)
     return _detail(outcome.handle), (200 if outcome.status == "unchanged" else 201)
 
 
@@ -107,7 +108,7 @@ def unarchive_creator(handle: str):
 @session_token_required
 def rotate_code(handle: str):
     code_changes.rotate(runtime().db, _client(), g.shop.id, handle, _body())
-    runtime().jobs.enqueue(reattribute_shop, g.shop.id)
+    runtime().jobs.enqueue(reattribute_shop, g.shop.id, shop=g.shop.domain)
     return _detail(handle)
 
 

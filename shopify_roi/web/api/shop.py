@@ -38,16 +38,24 @@ def webhooks():
     rt = runtime()
     with rt.db.session() as session:
         items = [delivery_json(d) for d in registry.recent(session, g.shop.domain, limit=50)]
-    return {"deliveries": items, "queue_depth": rt.jobs.depth(), "failed_jobs": rt.jobs.failed()}
+    failed = freshness.shop_failed_jobs(g.shop, rt.jobs.failed_jobs(100))
+    return {"deliveries": items, "queue_depth": rt.jobs.depth(), "failed_jobs": len(failed)}
 
 
 @bp.get("/freshness")
 @session_token_required
 def freshness_report():
-    """Can the numbers be trusted now: last webhook, last reconciliation and what it repaired, the queue."""
+    """Can the numbers be trusted now: last webhook, late and failed ones, last reconciliation and what it
+    repaired, the queue."""
     rt = runtime()
     with rt.db.session() as session:
-        return freshness.report(session, g.shop, rt.jobs.failed_jobs(100), rt.jobs.depth())
+        return freshness.report(
+            session,
+            g.shop,
+            rt.jobs.failed_jobs(100),
+            rt.jobs.depth(),
+            rt.settings.webhook_replay_window_hours,
+        )
 
 
 def _day(data: dict, key: str) -> str | None:

@@ -121,8 +121,9 @@
     var fresh = await api("/api/freshness");
     document.getElementById("freshness-summary").textContent = (fresh.last_webhook_at ? "Last webhook " + fresh.last_webhook_at : "No webhooks yet") +
       " · waiting " + fresh.webhooks_waiting + " · queue depth " + fresh.queue_depth + " · failed jobs " + fresh.failed_jobs +
-      " · failed webhooks " + fresh.failed_webhooks.length;
+      " · failed webhooks " + fresh.failed_webhooks.length + " · late webhooks " + fresh.late_webhooks.length;
     var problems = fresh.failed_webhooks.map(function (f) { return "Webhook " + f.topic + " (" + f.received_at.slice(0, 16) + "): " + f.error; })
+      .concat(fresh.late_webhooks.map(function (l) { return "Late webhook " + l.topic + " (received " + l.received_at.slice(0, 16) + "): " + l.reason; }))
       .concat(fresh.failed_job_reasons.map(function (j) { return "Job " + j.job + ": " + j.reason; }));
     var list = document.getElementById("failures");
     if (!list) { list = h("ul.muted", { id: "failures" }); document.getElementById("freshness-summary").after(list); }
