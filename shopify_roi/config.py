@@ -59,8 +59,9 @@ class Settings:
     # Tracked-link redirects per client IP per window (0: no limit).
     link_rate_limit: int = 300
     link_rate_window_seconds: int = 60
-    # Proxies in front of the app that append to X-Forwarded-For (Heroku's router: 1; none: 0).
-    proxy_hops: int = 1
+    # Proxies in front of the app that append to X-Forwarded-For (none: 0, the default; Heroku's router or
+    # Fly's proxy: 1). Trusting more hops than there are lets a client choose its own address.
+    proxy_hops: int = 0
 
     @property
     def uses_real_shopify(self) -> bool:

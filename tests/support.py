@@ -56,7 +56,8 @@ def bearer(token: str) -> dict[str, str]:
 
 def app_settings(database_url: str, redis_url: str, origin_template: str, **overrides) -> Settings:
     """The app's settings for a test: this database and queue, the stand-in's origins, a fresh
-    encryption key and queue name, no in-process worker."""
+    encryption key and queue name, no in-process worker. The tests play the one proxy in front of the
+    app (PROXY_HOPS=1), so `X-Forwarded-For` names a visitor; test_forwarded_for.py checks the default."""
     values = dict(
         api_key=API_KEY,
         api_secret=API_SECRET,
@@ -68,6 +69,7 @@ def app_settings(database_url: str, redis_url: str, origin_template: str, **over
         queue_name=f"test-{uuid.uuid4().hex[:8]}",
         run_inprocess_worker=False,
         log_level="WARNING",
+        proxy_hops=1,
     )
     return Settings(**(values | overrides))
 

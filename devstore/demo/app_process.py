@@ -84,6 +84,8 @@ def app_environment(environ: dict, config: DevstoreConfig, stand_in: str) -> dic
     )
     # the demo is one command: its app runs its own worker, even on Redis
     env.setdefault("INPROCESS_WORKER", "1")
+    # the demo's visitors reach the app as if through one proxy: X-Forwarded-For names each of them
+    env.setdefault("PROXY_HOPS", "1")
     env["DATABASE_URL"] = fresh_database(env)
     return env
 

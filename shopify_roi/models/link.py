@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -27,11 +27,15 @@ class TrackedLink(Base):
 
 
 class Click(Base):
+    """A counted click: one per visitor per link per day (the visitor hash rotates daily, so a link and a
+    hash name one day's visitor)."""
+
     __tablename__ = "clicks"
     __table_args__ = (
         Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
-        Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),
-    )  # a day's clicks (the rollup)
+        Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),  # a day's clicks (the rollup)
+        UniqueConstraint("link_id", "visitor_hash"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))

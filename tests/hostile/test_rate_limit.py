@@ -48,14 +48,15 @@ def _clicks(server) -> int:
         return session.scalar(select(func.count()).select_from(Click))
 
 
-def _follow(url: str, client: str):
+def _follow(url: str, client: str, agent: str = BROWSER):
     return requests.get(
-        url, headers={"User-Agent": BROWSER, "X-Forwarded-For": client}, allow_redirects=False, timeout=10
+        url, headers={"User-Agent": agent, "X-Forwarded-For": client}, allow_redirects=False, timeout=10
     )
 
 
 def test_a_client_over_the_limit_gets_429_with_retry_after_and_others_are_served(limited):
-    answers = [_follow(limited.link, "198.51.100.7") for _ in range(LIMIT + 2)]
+    # One address, a browser each time (several people behind one address: each is a visitor).
+    answers = [_follow(limited.link, "198.51.100.7", f"{BROWSER} n{n}") for n in range(LIMIT + 2)]
     assert [a.status_code for a in answers] == [302] * LIMIT + [429, 429]
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 3600
     assert answers[-1].headers["Cache-Control"] == "no-store"

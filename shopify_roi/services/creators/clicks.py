@@ -1,8 +1,10 @@
 """Clicks on tracked short links: following a link (count the click, give the destination), and the
 counts the creators pages show.
 
-A click is counted once per request from a person: bots and link previewers are redirected but not
-counted, and no IP address is stored (a daily-rotating visitor hash instead).
+A click is counted once per visitor per link per day: the visitor is a daily-rotating hash of the
+client's address and browser (no IP address is stored), and a visitor's repeated clicks of a day all
+redirect but only the first counts (a refresh, a double tap, or a script, are not new interest). Bots
+and link previewers are redirected but not counted.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import Click, TrackedLink
 from shopify_roi.services.metrics import rollups
 
@@ -57,8 +60,8 @@ def visitor_hash(secret: str, ip: str, user_agent: str, day: str) -> str:
 
 def follow(session: Session, short_id: str, user_agent: str, ip: str, secret: str) -> str | None:
     """The destination of a live short link (None for an unknown or archived one), the click counted
-    unless it comes from a bot: one indexed read and two cheap statements, no ORM unit of work (the
-    redirect path)."""
+    unless it comes from a bot or this visitor already clicked the link today: one indexed read and
+    two cheap statements, no ORM unit of work (the redirect path)."""
     found = resolve_short(session, short_id)
     if found is None:
         return None
@@ -66,8 +69,9 @@ def follow(session: Session, short_id: str, user_agent: str, ip: str, secret: st
     if klass is not None:
         now = datetime.now(UTC)
         link_id, shop_id, creator_id, _ = found
-        session.execute(
-            insert(Click).values(
+        counted = session.execute(
+            dialect_insert(session)(Click)
+            .values(
                 shop_id=shop_id,
                 creator_id=creator_id,
                 link_id=link_id,
@@ -75,8 +79,11 @@ def follow(session: Session, short_id: str, user_agent: str, ip: str, secret: st
                 visitor_hash=visitor_hash(secret, ip, user_agent, now.date().isoformat()),
                 agent_class=klass,
             )
-        )
-        rollups.mark_instants(session, shop_id, [now])  # the ROI table's click counts
+            .on_conflict_do_nothing(index_elements=["link_id", "visitor_hash"])
+            .returning(Click.id)
+        ).scalar()
+        if counted is not None:
+            rollups.mark_instants(session, shop_id, [now])  # the ROI table's click counts
     return found[3]
 
 

@@ -102,7 +102,7 @@
     cpa: "Cost per order: spend ÷ orders. Not the same as CAC.",
     repeat_rate_90d: "Of the customers the creator acquired at least 90 days before the as-of date, the share who ordered again within 90 days of their first order. Customers acquired more recently are counted apart as \"not yet mature\", never in the rate.",
     ltv: "For mature acquired customers: the average net revenue of all their orders within N days of their first order, the first included.",
-    clicks: "Clicks on the creator's tracked links in the range (bots excluded).",
+    clicks: "Clicks on the creator's tracked links in the range: one per visitor per link per day (a visitor's repeated clicks count once; bots excluded).",
     conversion_rate: "Attributed orders ÷ clicks on the creator's tracked links.",
     redemption_rate: "Orders using the creator's code ÷ clicks.",
     discounts_given: "Discounts on the creator's attributed orders. Already out of revenue, so never added to spend.",
