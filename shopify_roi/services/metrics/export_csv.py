@@ -1,9 +1,11 @@
-"""The ROI table as CSV: one row per creator, then unattributed and totals, every figure exact."""
+"""The ROI table as CSV: one row per creator, then unattributed and totals, every figure exact. Names
+are written so that no spreadsheet runs them as formulas (services/csv_cells.py)."""
 
 from __future__ import annotations
 
-import csv
 import io
+
+from shopify_roi.services import csv_cells
 
 CSV_FIGURES = (
     "orders",
@@ -43,14 +45,14 @@ CSV_FIGURES = (
 def to_csv(table: dict) -> str:
     """The table (table.compute's) as CSV text: creators, then unattributed and totals (exact values)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_cells.writer(out)
     writer.writerow(["handle", "name", *CSV_FIGURES])
     for row in [*table["creators"], table["unattributed"], table["totals"]]:
         writer.writerow(
             [
-                row.get("handle") or "",
-                row.get("name") or "",
-                *("" if row[k] is None else row[k] for k in CSV_FIGURES),
+                csv_cells.text(row.get("handle")),
+                csv_cells.text(row.get("name")),
+                *(csv_cells.figure(row[k]) for k in CSV_FIGURES),
             ]
         )
     return out.getvalue()
