@@ -2,7 +2,10 @@
 
 Request lines carry secrets in their query strings (`/auth/callback?code=…&hmac=…&state=…`,
 the embedded page's `?id_token=…&session=…`), and so do Referer headers in access logs;
-exception texts may quote a token. A log-record factory (not a handler filter) redacts them, so
+exception texts may quote a token. A database error quotes the values it refused (PostgreSQL's
+`DETAIL:  Key (shop_id, shopify_id)=(5, 5550001234) already exists.`, `invalid input syntax for type
+integer: "…"`): orders' and customers' values, masked too (the engines already hide the statement's
+parameters: db.py). A log-record factory (not a handler filter) redacts them, so
 every handler sees the redacted record: the root logger's, werkzeug's request lines,
 gunicorn's access and error logs and pytest's capture alike.
 """
@@ -33,6 +36,18 @@ _BEARER_RE = re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+")
 _JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]+")
 _SHOPIFY_TOKEN_RE = re.compile(r"\bshp(?:at|rt|ua|ca|ss|pa|tka)_[A-Za-z0-9]+")
 _FERNET_RE = re.compile(r"\bgAAAAA[A-Za-z0-9_=-]{20,}")  # an encrypted token is not for logs either
+# PostgreSQL's words around a refused value (its error fields DETAIL, CONTEXT and the primary message).
+_DB_VALUE_RES = (
+    re.compile(
+        r"(Key \([^)\n]*\)=\().*?"
+        r"(\)(?: already exists| is not present| is still referenced| conflicts|\.|$))",
+        re.M,
+    ),
+    re.compile(r"(Failing row contains \().*(\))"),
+    re.compile(r"(parameter \$\d+ = ).*"),
+    re.compile(r"(invalid input (?:syntax|value) for (?:type|enum) [^:\n]*: )\".*?\"(?=$|\s)", re.M),
+    re.compile(r"(value )\".*?\"( is out of range)"),
+)
 
 _lock = threading.Lock()
 _literals: set[str] = set()
@@ -40,7 +55,8 @@ _installed = False
 
 
 def redact(text: str) -> str:
-    """`text` with secret query values, bearer tokens, JWTs, Shopify tokens and known secrets masked."""
+    """`text` with secret query values, bearer tokens, JWTs, Shopify tokens, known secrets and the values
+    a database error quotes masked."""
     if not text:
         return text
     for secret in _literals:
@@ -50,6 +66,8 @@ def redact(text: str) -> str:
     text = _BEARER_RE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _JWT_RE.sub(REDACTED, text)
     text = _SHOPIFY_TOKEN_RE.sub(REDACTED, text)
+    for pattern in _DB_VALUE_RES:
+        text = pattern.sub(lambda m: m.group(1) + REDACTED + (m.group(2) if m.lastindex == 2 else ""), text)
     return _FERNET_RE.sub(REDACTED, text)
 
 
