@@ -1,7 +1,8 @@
 """Blueprints: thin views that parse, authorise, call one service and shape the response.
 
 `register` also sets what every route shares: ids in URLs fit the id columns, request bodies
-have a size limit per kind of route, and errors under `/api/` and `/webhooks/` answer JSON.
+have a size limit per kind of route, errors under `/api/` and `/webhooks/` answer JSON, and every
+response carries the security headers (headers.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from shopify_roi.web import api, auth, links, pages, webhooks
+from shopify_roi.web import api, auth, headers, links, pages, webhooks
 
 log = logging.getLogger(__name__)
 ID_MAX = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
@@ -44,6 +45,7 @@ def _wants_json() -> bool:
 def register(app: Flask) -> None:
     # Before any rule is added: the converter is looked up when a rule is compiled.
     app.url_map.converters["int"] = IdConverter
+    headers.register(app)
 
     @app.before_request
     def limit_body():
