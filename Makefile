@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test setup clean
+.PHONY: demo test fuzz setup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: $(VENV)/.test-installed
 	    || echo "npm ci in tests/contract failed: the contract test installs it again or is skipped"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The fuzzing net's long profile (bench/fuzz.py): FUZZ_STORMS storms of FUZZ_DELIVERIES signed, fuzzed webhook
+## deliveries each, random draws, on PostgreSQL and Redis on 127.0.0.1 (FUZZ_ARGS=--sqlite: none needed).
+## The suite runs its short profile.
+FUZZ_STORMS ?= 200
+FUZZ_DELIVERIES ?= 100
+fuzz: $(VENV)/.test-installed
+	$(BIN)/python bench/fuzz.py --storms $(FUZZ_STORMS) --deliveries $(FUZZ_DELIVERIES) $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) instance test-artifacts tests/contract/node_modules
