@@ -80,15 +80,7 @@ def make_engine(database_url: str) -> Engine:
         engine = create_engine(
             database_url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
         )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
+        db_connections.sqlite_transactions(engine)  # WAL, a busy timeout, foreign keys, real transactions
         return engine
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://") :]
@@ -117,6 +109,8 @@ class Database:
         self.url = database_url
         self.engine = make_engine(database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(**{db_connections.SQLITE_BEGIN: "DEFERRED"})
+        self.read_sessions = sessionmaker(reader, expire_on_commit=False)
         # The webhook path's idle autocommit connections (`autocommit`): (connection, created, last used).
         self._idle: list[tuple[Any, float, float]] = []
         # A forked child (gunicorn, RQ's forking worker) must not reuse the parent's connections.
@@ -134,6 +128,14 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session that only reads: on SQLite its transaction begins DEFERRED, reading a snapshot without
+        waiting for a writer's lock (every other transaction there takes the lock when it begins:
+        db_connections.sqlite_transactions); on PostgreSQL it is `session`. It must not write."""
+        with self.read_sessions() as session, session.begin():
+            yield session
+
     IDLE_AUTOCOMMIT_MAX = 8  # idle autocommit connections kept per process (gunicorn: a worker's threads)
 
     @contextmanager
@@ -146,11 +148,13 @@ class Database:
         are (db_connections.py: pinged only when the server wrote to it while idle or it idled longer
         than PING_IDLE_SECONDS) and renewed after RECYCLE_SECONDS. A disconnect raises a
         DBAPIError with `connection_invalidated` (see `retrying`). Elsewhere (SQLite) it is a Core
-        Connection in AUTOCOMMIT.
+        Connection whose transaction commits when the block ends.
         """
         if self.engine.dialect.name != "postgresql":
-            with self.engine.connect() as conn:
-                yield conn.execution_options(isolation_level="AUTOCOMMIT")
+            # SQLite: a transaction of its one statement (SQLAlchemy's AUTOCOMMIT would undo the BEGIN
+            # that db_connections.sqlite_transactions takes over from pysqlite).
+            with self.engine.begin() as conn:
+                yield conn
             return
         dialect = self.engine.dialect
         conn, created = self._take_autocommit()

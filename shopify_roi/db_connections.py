@@ -1,11 +1,14 @@
-"""The app's PostgreSQL connections: what each new one is set to (custom plans, lz4 compression), how a
+"""The app's database connections: what each new one is set to (PostgreSQL: custom plans, lz4 compression;
+SQLite: WAL, a busy timeout, foreign keys and transactions that begin where SQLAlchemy begins them), how a
 pooled or idle one is checked on checkout without a round trip, and how a failed statement is told apart
-(a dead connection, a transaction the server chose to roll back)."""
+(a dead connection, a transaction the database chose to roll back, the database failing rather than the
+data)."""
 
 from __future__ import annotations
 
 import logging
 import select
+import sqlite3
 import time
 
 from sqlalchemy import event, exc
@@ -99,5 +102,56 @@ def is_disconnect(error: BaseException) -> bool:
 
 def is_transient(error: BaseException) -> bool:
     """The database rolled the transaction back to resolve a conflict with another (a deadlock, a
-    serialization failure): the same work run again in a new transaction can succeed."""
-    return isinstance(error, exc.DBAPIError) and getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+    serialization failure; SQLite: the write lock still held by another writer after the busy timeout):
+    the same work run again in a new transaction can succeed."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if getattr(error.orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return isinstance(error.orig, sqlite3.OperationalError) and "database is locked" in str(error.orig)
+
+
+def is_database_failure(error: BaseException) -> bool:
+    """The database failed the statement, not the values in it: a lost connection, a lock, a deadlock, a
+    full disk (DBAPI's OperationalError, InterfaceError, InternalError). Such work is run again whole,
+    never charged to one delivery or row. A value refused (DataError, IntegrityError) is the data's."""
+    return isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.InternalError)) or is_disconnect(
+        error
+    )
+
+
+def sqlite_transactions(engine: Engine) -> None:
+    """SQLite connections: WAL, foreign keys, a 30 s busy timeout, and transactions begun by SQLAlchemy.
+
+    pysqlite's legacy transaction control emits BEGIN only before INSERT/UPDATE/DELETE, never before a
+    SAVEPOINT: a savepoint opened first was then the transaction itself, and releasing it committed, so a
+    drain batch that failed after its savepoint left its orders stored while its deliveries stayed
+    `received`. SQLAlchemy's SQLite dialect documentation gives the cure ("Transactions with SQLite and
+    the sqlite3 driver", once "Serializable isolation / Savepoints / Transactional DDL"): turn pysqlite's
+    control off (`isolation_level = None`) when connecting and emit BEGIN in the engine's "begin" event.
+
+    The BEGIN is IMMEDIATE: a transaction takes the write lock when it begins, waiting up to the busy
+    timeout for it. A deferred transaction that read first and wrote later failed at once with `database
+    is locked` (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits for) whenever another connection had
+    committed since its first read: the drain, whose savepoint's reads came first, against the web
+    process storing webhooks. One writer at a time is what SQLite allows anyway; a transaction that only
+    reads and must not wait for a writer is a read session (Database.read_session: BEGIN DEFERRED)."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # pysqlite emits no BEGIN (nor COMMIT before DDL) of its own
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # A read-only session (Database.read_session) begins DEFERRED: in WAL it reads a snapshot and never
+        # waits for the writer; it must not write.
+        mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SQLITE_BEGIN = "sqlite_begin"  # an execution option: how a SQLite transaction begins (IMMEDIATE, DEFERRED)

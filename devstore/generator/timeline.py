@@ -26,7 +26,7 @@ from devstore.generator.order_specs import CATALOG, OrderSpecs
 from devstore.generator.profiles import Profiles
 from devstore.orders import changes, order_records, totals
 from devstore.store.state import Shop, Store
-from devstore.store.times import parse_time
+from devstore.store.times import now, parse_time
 
 FULL_REFUND_SHARE = 0.4
 COMEBACK_DAYS = (7.0, 60.0)
@@ -50,7 +50,8 @@ class Generator:
         # Events dated before it are stored but not sent (the app recovers them by reconciliation).
         self.silent_before = parse_time(body["silent_before"], 0) if body.get("silent_before") else None
         # Nothing is dated after it: what would happen later (a refund, a comeback) has not happened yet.
-        self.until = parse_time(body["until"], 0) if body.get("until") else None
+        # By default the shop's clock: Shopify dates nothing ahead of its own now.
+        self.until = parse_time(body["until"], 0) if body.get("until") else parse_time(None, now(store, shop))
         self.full_refund_share: dict[int, float] = {}  # order id -> its creator's full_refund_share
         self.queue: list = []
         self.seq = 0

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from shopify_roi.db_connections import is_transient
+from shopify_roi.db_connections import is_database_failure, is_transient
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.runtime import Runtime, current
 from shopify_roi.services.orders import attribution_policy, customer_checks, ingest
@@ -145,7 +145,9 @@ def drain_orders(batch_size: int | None = None) -> dict:
     budget is spent: then a new drain job takes the rest).
 
     Two workers draining side by side may deadlock on a customer both batches touch; the database
-    rolls one batch back, and it is claimed and processed again at once (not failed to RQ's retry).
+    rolls one batch back, and it is claimed and processed again at once (not failed to RQ's retry). A
+    batch that raises anything else goes one delivery at a time (`_one_by_one`): one delivery never
+    stops the drain, whichever its place in line.
     """
     rt = current()
     batch_size = batch_size or rt.settings.orders_batch
@@ -161,18 +163,46 @@ def drain_orders(batch_size: int | None = None) -> dict:
         try:
             with rt.db.session() as session:  # a transaction per batch
                 drained = ingest.drain_batch(session, batch_size)
-            if drained is None:
-                break
-            total.update(drained[0])
-            domains.update(drained[1])
         except Exception as exc:
-            if not is_transient(exc) or retries >= MAX_TRANSIENT_RETRIES:
+            if is_transient(exc) and retries < MAX_TRANSIENT_RETRIES:
+                retries += 1
+                total["batches_retried"] += 1
+                log.warning("order batch rolled back (%s), claiming it again", type(exc.orig).__name__)
+                continue
+            if is_database_failure(exc) or is_transient(exc):
                 raise
-            retries += 1
-            total["batches_retried"] += 1
-            log.warning("order batch rolled back (%s), claiming it again", type(exc.orig).__name__)
+            drained = _one_by_one(rt, batch_size, exc)
+        if drained is None:
+            break
+        total.update(drained[0])
+        domains.update(drained[1])
     _request_customer_checks(rt, domains)
     return dict(total)
+
+
+def _one_by_one(rt: Runtime, batch_size: int, exc: Exception) -> tuple[Counter, set[str]] | None:
+    """The batch raised outside any one delivery's steps (ingest.py isolates those): each of its
+    deliveries again, alone, in a transaction of its own, so only the one that raises fails (a failed
+    attempt: tried again later, then quarantined) and the drain goes on."""
+    log.warning("order batch failed (%s); its deliveries go one by one", type(exc).__name__)
+    with rt.db.session() as session:
+        ids = [d.id for d in ingest.claim(session, batch_size)]
+    if not ids:
+        return None
+    counts: Counter = Counter()
+    domains: set[str] = set()
+    for delivery_id in ids:
+        try:
+            with rt.db.session() as session:
+                drained = ingest.drain_ids(session, [delivery_id])
+            counts.update(drained[0])
+            domains.update(drained[1])
+        except Exception as alone:
+            if is_database_failure(alone) or is_transient(alone):
+                raise
+            with rt.db.session() as session:
+                counts[ingest.fail_attempt(session, delivery_id, alone)] += 1
+    return counts, domains
 
 
 def _request_customer_checks(rt: Runtime, domains: set[str]) -> None:

@@ -2,6 +2,11 @@
 
 A row is written before the 200 is sent, so an acknowledged webhook survives a lost queue: a
 sweeper re-enqueues rows still `received` (see jobs/schedules.py).
+
+Statuses: `received` (waiting; after an unexpected failure, not before `retry_at`), `processed`,
+`skipped` (not to apply: an uninstalled shop, a replay), `failed` (a body the app cannot use, with its
+reason) and `quarantined` (it failed unexpectedly on every attempt: set aside with its reason, tried no
+more; services/webhooks/inbox.py).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shopify_roi.db import Base, UTCDateTime, utcnow
 
 RECEIVED, PROCESSED, FAILED, SKIPPED = "received", "processed", "failed", "skipped"
+QUARANTINED = "quarantined"
 
 
 class WebhookDelivery(Base):
@@ -37,3 +43,4 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)  # what processing did, in words or JSON
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a failed attempt's next one

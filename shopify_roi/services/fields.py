@@ -8,6 +8,7 @@ hostile input (objects where text belongs, NaN, 1e999, control characters) is ju
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from shopify_roi.money import MAX_AMOUNT, in_range
@@ -82,6 +83,27 @@ def amount(
         errors[name] = f"has more than {places} decimals"
         return None
     return number
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # a merchant's dates: campaigns, spend
+
+
+def day(value, name: str, errors: dict) -> date | None:
+    """A date YYYY-MM-DD from FIRST_DAY to LAST_DAY (a year 1 or 9999 moved every figure read from it out
+    of the calendar); None when absent or refused."""
+    if value is None or value == "":
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        out = date.fromisoformat(value)
+    except ValueError:
+        errors[name] = "must be a date YYYY-MM-DD"
+        return None
+    if not FIRST_DAY <= out <= LAST_DAY:
+        errors[name] = f"must be a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+        return None
+    return out
 
 
 def whole(value, name: str, errors: dict, *, low: int = 0, high: int = MAX_WHOLE) -> int | None:

@@ -338,6 +338,19 @@ def test_until_stops_the_story_at_now(devstore, shop):
     assert max(datetime.fromisoformat(m) for m in moments) <= until
 
 
+def test_by_default_nothing_is_dated_after_the_shops_clock(devstore, shop):
+    """Shopify dates no order, refund or cancellation ahead of its own now (the app refuses such times)."""
+    now = datetime(2026, 7, 1, tzinfo=UTC)
+    devstore.control.set_clock(shop, now.isoformat())
+    creators = [{**CREATORS[0], "return_rate": 0.5, "comeback_rate": 0.5}]
+    start = now - timedelta(days=20)
+    devstore.control.generate(shop, seed=9, orders=300, start=start.isoformat(), days=20, creators=creators)
+    full = _full_orders(devstore, shop)
+    moments = [o["created_at"] for o in full] + [r["created_at"] for o in full for r in o["refunds"]]
+    moments += [o["cancelled_at"] for o in full if o["cancelled_at"]]
+    assert full and max(datetime.fromisoformat(m) for m in moments) <= now
+
+
 def test_unknown_profile_keys_are_refused(devstore, shop):
     with pytest.raises(ControlError) as failed:
         devstore.control.generate(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -121,6 +122,8 @@ def test_the_same_order_from_a_webhook_and_from_a_bulk_result_gives_the_same_fac
 
 
 LINE_REST, LINE_GRAPHQL = ("line_items", 0), ("lineItems", 0)
+WINDOW = "must be from 2000-01-01 to 3 days from now (UTC)"
+MONTH_AHEAD = (datetime.now(UTC) + timedelta(days=30)).isoformat(timespec="seconds")
 BAD_VALUES = [
     # (what, path in the webhook body, path in the bulk order, the bad value, the reason)
     (
@@ -186,6 +189,35 @@ BAD_VALUES = [
         "0001-01-01T00:00:00+05:00",
         "FIELD is outside the calendar in UTC",
     ),
+    # #16: a year-1 or year-9999 order stopped every shop's drain (OverflowError in the rollups).
+    (
+        "a time in year 1",
+        ("created_at",),
+        ("createdAt",),
+        "0001-01-01T05:00:00Z",
+        f"FIELD (0001-01-01) {WINDOW}",
+    ),
+    (
+        "a time in year 9999",
+        ("updated_at",),
+        ("updatedAt",),
+        "9999-12-31T23:30:00Z",
+        f"FIELD (9999-12-31) {WINDOW}",
+    ),
+    (
+        "the last second of 1999",
+        ("created_at",),
+        ("createdAt",),
+        "1999-12-31T23:59:59Z",
+        f"FIELD (1999-12-31) {WINDOW}",
+    ),
+    (
+        "a cancellation a month ahead",
+        ("cancelled_at",),
+        ("cancelledAt",),
+        MONTH_AHEAD,
+        f"FIELD ({MONTH_AHEAD[:10]}) {WINDOW}",
+    ),
     ("a date that is no time", ("created_at",), ("createdAt",), "yesterday", "FIELD is not an ISO 8601 time"),
     ("a currency that is no code", ("currency",), ("currencyCode",), "usd", "FIELD is not an ISO 4217 code"),
 ]
@@ -227,3 +259,21 @@ def test_a_refund_line_float_is_refused_from_both_sources():
         == _reason(from_bulk.value)
         == "FIELD is a float; Shopify sends decimal strings"
     )
+
+
+def test_a_refund_dated_outside_the_window_is_refused_from_both_sources():
+    refund = {"id": 1, "order_id": 2, "created_at": "9999-12-31T23:30:00Z", "refund_line_items": []}
+    with pytest.raises(PayloadError) as from_webhook:
+        parse_refund(refund)
+    bulk = _with(BULK, ("refunds",), [{"id": "gid://shopify/Refund/1", "createdAt": "9999-12-31T23:30:00Z"}])
+    with pytest.raises(PayloadError) as from_bulk:
+        parse_graphql_order(bulk, {"1": []})
+    assert _reason(from_webhook.value) == _reason(from_bulk.value) == f"FIELD (9999-12-31) {WINDOW}"
+
+
+def test_the_first_moment_of_2000_and_two_days_ahead_are_accepted():
+    two_days_ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat(timespec="seconds")
+    body = _with(_with(WEBHOOK, ("created_at",), "2000-01-01T00:00:00Z"), ("updated_at",), two_days_ahead)
+    facts = parse_order(body)
+    assert facts.created_at == datetime(2000, 1, 1, tzinfo=UTC)
+    assert facts.updated_at == datetime.fromisoformat(two_days_ahead)

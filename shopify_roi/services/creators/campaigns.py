@@ -4,7 +4,6 @@ dates and targets, listed."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import Campaign
 from shopify_roi.services import fields
 from shopify_roi.services.errors import Invalid, NotFound
+from shopify_roi.services.metrics.window import MAX_RANGE_DAYS
 
 
 def slugify(name: str) -> str:
@@ -31,18 +31,6 @@ def campaign_by_name(session: Session, shop_id: int, name: str, create: bool = F
     return campaign
 
 
-def _date(value, name: str, errors: dict) -> date | None:
-    if value is None or value == "":
-        return None
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        errors[name] = "must be a date YYYY-MM-DD"
-        return None
-
-
 def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int | None = None) -> Campaign:
     """Create or edit a campaign (name, starts_on, ends_on, target_roas, target_revenue)."""
     if not isinstance(data, dict):
@@ -58,10 +46,12 @@ def save_campaign(session: Session, shop_id: int, data: dict, campaign_id: int |
     name = fields.text(
         data.get("name", campaign.name if campaign else ""), "name", errors, max_len=255, required=True
     )
-    starts = _date(data.get("starts_on"), "starts_on", errors)
-    ends = _date(data.get("ends_on"), "ends_on", errors)
+    starts = fields.day(data.get("starts_on"), "starts_on", errors)
+    ends = fields.day(data.get("ends_on"), "ends_on", errors)
     if starts and ends and ends < starts:
         errors["ends_on"] = "is before the start"
+    elif starts and ends and (ends - starts).days > MAX_RANGE_DAYS:
+        errors["ends_on"] = "is more than ten years after the start"
     targets = {}
     for key in ("target_roas", "target_revenue"):
         number = fields.amount(data.get(key), key, errors)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import Campaign, OrderDay, OrderMonth, Shop
 from shopify_roi.services.metrics.figures import money
 from shopify_roi.services.metrics.rollup_months import rows_covering
+from shopify_roi.services.metrics.window import readable
 
 
 def history_note(shop: Shop) -> str | None:
@@ -35,15 +36,15 @@ def baseline(
     campaign: Campaign | None = None,
     revenue: Decimal | None = None,
 ) -> dict:
-    """Shop revenue in the period (the campaign's dates when it has both, else the range) against the same
-    days of the week just before it: the period moved back by whole weeks, at least its own length
-    (METRICS.md). `revenue`: the shop's revenue over `start`..`end` when the caller has summed it already
-    (the ROI table)."""
+    """Shop revenue in the period (the campaign's dates when it has both and they are a readable range,
+    else the range asked for) against the same days of the week just before it: the period moved back by
+    whole weeks, at least its own length (METRICS.md). `revenue`: the shop's revenue over `start`..`end`
+    when the caller has summed it already (the ROI table)."""
     if (
         campaign is not None
         and campaign.starts_on
         and campaign.ends_on
-        and campaign.starts_on <= campaign.ends_on
+        and readable(campaign.starts_on, campaign.ends_on)  # else the range (read_warnings.py says so)
     ):
         start, end, revenue = campaign.starts_on, campaign.ends_on, None
     length = (end - start).days + 1

@@ -4,7 +4,8 @@ time zone) and then reads, so every figure is what the stored orders say. rollup
 refreshes rather than computing the dirty days on the fly.
 
 Each takes the query parameters as sent and validates them here (window.py), so the checks and their
-order (a handle of another shop is a 404 before any date is read) are the same for every caller.
+order (a handle of another shop is a 404 before any date is read) are the same for every caller. The
+JSON reads carry `warnings`: what the figures leave out rather than fail on (read_warnings.py).
 """
 
 from __future__ import annotations
@@ -15,22 +16,26 @@ from sqlalchemy.orm import Session
 
 from shopify_roi.models import Shop
 from shopify_roi.services.creators.profiles import get_creator
-from shopify_roi.services.metrics import detail, export_csv, rollups, series, table
+from shopify_roi.services.metrics import detail, export_csv, read_warnings, rollups, series, table
 from shopify_roi.services.metrics.creator_sums import campaign_members
 from shopify_roi.services.metrics.window import parse_range
 
 
-def _refreshed_shop(session: Session, shop_id: int) -> Shop:
+def _refreshed_shop(session: Session, shop_id: int) -> tuple[Shop, list[str]]:
+    """The shop with its rollup made current, and the warnings of what the figures leave out
+    (read_warnings.py): no stored row makes a read fail."""
     shop = session.get(Shop, shop_id)
-    rollups.refresh(session, shop)
-    return shop
+    warnings = rollups.refresh(session, shop)
+    return shop, read_warnings.orders_left_out(session, shop_id) + warnings
 
 
 def refresh_then_table(session: Session, shop_id: int, args: Mapping[str, str]) -> dict:
-    """The ROI table (table.compute) for `from`, `to`, `as_of` and an optional `campaign`."""
+    """The ROI table (table.compute) for `from`, `to`, `as_of` and an optional `campaign`, with `warnings`."""
     start, end, as_of = parse_range(args)
-    shop = _refreshed_shop(session, shop_id)
-    return table.compute(session, shop, start, end, as_of, args.get("campaign") or None)
+    shop, warnings = _refreshed_shop(session, shop_id)
+    campaign = args.get("campaign") or None
+    body = table.compute(session, shop, start, end, as_of, campaign)
+    return {**body, "warnings": warnings + read_warnings.campaign_dates(session, shop_id, campaign)}
 
 
 def refresh_then_csv(session: Session, shop_id: int, args: Mapping[str, str]) -> tuple[str, str]:
@@ -43,8 +48,8 @@ def refresh_then_creator_detail(session: Session, shop_id: int, handle: str, arg
     """One creator's figures and cohort curve (detail.creator_detail) over `from`, `to`, `as_of`."""
     creator = get_creator(session, shop_id, handle)  # another shop's handle: 404 before the dates
     start, end, as_of = parse_range(args)
-    shop = _refreshed_shop(session, shop_id)
-    return detail.creator_detail(session, shop, creator, start, end, as_of)
+    shop, warnings = _refreshed_shop(session, shop_id)
+    return {**detail.creator_detail(session, shop, creator, start, end, as_of), "warnings": warnings}
 
 
 def refresh_then_series(session: Session, shop_id: int, args: Mapping[str, str]) -> dict:
@@ -53,5 +58,5 @@ def refresh_then_series(session: Session, shop_id: int, args: Mapping[str, str])
     start, end, _ = parse_range(args)
     creator = get_creator(session, shop_id, args["handle"]) if args.get("handle") else None
     members = campaign_members(session, shop_id, args["campaign"])[1] if args.get("campaign") else None
-    shop = _refreshed_shop(session, shop_id)
-    return series.net_revenue_series(session, shop, start, end, members, creator)
+    shop, warnings = _refreshed_shop(session, shop_id)
+    return {**series.net_revenue_series(session, shop, start, end, members, creator), "warnings": warnings}

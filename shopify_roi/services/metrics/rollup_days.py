@@ -1,6 +1,6 @@
 """A day's rollup rows (OrderDay, CodeDay) computed from the counted orders and the clicks of that local
 day: one day at a time (`recompute`, every dirty day), or every day of a shop at once on PostgreSQL
-(`fill_all_days`, a rebuild), by the same sums (`order_sums`)."""
+(`fill_all_days`, a rebuild), by the same sums (`order_sums`) over the same orders (`counted_orders`)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from shopify_roi.models import Click, Order
-from shopify_roi.models.rollup import COHORT_DAYS, UNATTRIBUTED, CodeDay, OrderDay
+from shopify_roi.models.rollup import COHORT_DAYS, UNATTRIBUTED, CodeDay, CodeMonth, OrderDay, OrderMonth
 from shopify_roi.services.metrics.window import local_midnight
+from shopify_roi.services.orders import order_times
 
 US_PER_DAY = 86_400_000_000
 # The code orders the code-leak check reads, and what it groups them by.
@@ -66,15 +67,21 @@ def order_sums() -> dict:
     return columns
 
 
+def counted_orders(shop_id: int) -> tuple:
+    """The orders the rollup counts: counted ones (METRICS.md) at times an order may carry (order_times.py:
+    one stored before they were checked is left out, and named in the reads' warnings)."""
+    return (
+        Order.shop_id == shop_id,
+        Order.counted.is_(True),
+        Order.created_at >= order_times.EARLIEST,
+        Order.created_at <= order_times.latest(),
+    )
+
+
 def recompute(session: Session, shop_id: int, tz: ZoneInfo, day: date) -> None:
     """The day's rows again, from the counted orders and the clicks of that local day."""
     lo, hi = local_midnight(tz, day), local_midnight(tz, day + timedelta(days=1))
-    of_day = (
-        Order.shop_id == shop_id,
-        Order.counted.is_(True),
-        Order.created_at >= lo,
-        Order.created_at < hi,
-    )
+    of_day = (*counted_orders(shop_id), Order.created_at >= lo, Order.created_at < hi)
     rows = _day_sums(session, of_day)
     for creator_id, n in session.execute(
         select(Click.creator_id, func.count())
@@ -110,6 +117,19 @@ def recompute(session: Session, shop_id: int, tz: ZoneInfo, day: date) -> None:
         session.execute(insert(CodeDay), code_rows)
 
 
+def forget(session: Session, shop_id: int, day: date) -> None:
+    """Remove a day no order may fall on from the rollup (its rows, its month's rows): one marked, or
+    rebuilt, before order_times.py checked orders."""
+    month = day.replace(day=1)
+    for table, column, value in (
+        (OrderDay, OrderDay.day, day),
+        (CodeDay, CodeDay.day, day),
+        (OrderMonth, OrderMonth.month, month),
+        (CodeMonth, CodeMonth.month, month),
+    ):
+        session.execute(delete(table).where(table.shop_id == shop_id, column == value))
+
+
 def _day_sums(session: Session, of_day: tuple) -> dict[int, dict]:
     """creator key -> the day's order sums, and the revenue each creator contested but did not win."""
     columns = order_sums()
@@ -134,7 +154,7 @@ def fill_all_days(session: Session, shop_id: int, tz_name: str) -> None:
         if c.name not in ("id", "shop_id", "day", "creator_key")
     }
     order_day = cast(func.timezone(tz_name, Order.created_at), Date)
-    counted = (Order.shop_id == shop_id, Order.counted.is_(True))
+    counted = counted_orders(shop_id)
 
     def fill(day, key, values: dict, where, update: str | None = None):
         """Insert a row per (day, key) with `values`, zero elsewhere; `update`: what an existing row takes."""
@@ -154,7 +174,8 @@ def fill_all_days(session: Session, shop_id: int, tz_name: str) -> None:
 
     fill(order_day, func.coalesce(Order.creator_id, UNATTRIBUTED), order_sums(), counted)
     click_day = cast(func.timezone(tz_name, Click.clicked_at), Date)
-    fill(click_day, Click.creator_id, {"clicks": func.count()}, (Click.shop_id == shop_id,), update="clicks")
+    clicks = (Click.shop_id == shop_id, Click.clicked_at >= order_times.EARLIEST)
+    fill(click_day, Click.creator_id, {"clicks": func.count()}, clicks, update="clicks")
     _fill_contested(session, shop_id, order_day, counted, zero)
     codes = (
         select(literal(shop_id), order_day, *CODE_GROUP, func.count())

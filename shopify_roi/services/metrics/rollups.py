@@ -30,23 +30,35 @@ orders are not committed yet, so the recomputation could not see them) and then 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from shopify_roi.db import utcnow
+from shopify_roi.db_connections import is_database_failure
 from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import Click, Order, Shop
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from shopify_roi.services.metrics import rollup_days, rollup_months
+from shopify_roi.services.orders import order_times
 
+log = logging.getLogger(__name__)
 MARK_BATCH = 500  # days marked per statement in a rebuild
 
 
 def local_days(tz: ZoneInfo, instants: Iterable[datetime]) -> set[date]:
-    return {moment.astimezone(tz).date() for moment in instants if moment is not None}
+    """The local days of these instants; an instant outside the times an order may carry (order_times.py:
+    an order stored before they were checked) is on no day the rollup counts."""
+    now = utcnow()
+    return {
+        moment.astimezone(tz).date()
+        for moment in instants
+        if moment is not None and order_times.allowed(moment, now)
+    }
 
 
 def mark(session: Session, shop_id: int, days: Iterable[date]) -> None:
@@ -71,37 +83,69 @@ def mark_instants(
         mark(session, shop_id, local_days(tz, instants))
         return
     days = set()
-    for moment in instants:
-        utc_day = moment.astimezone(UTC).date()
+    for utc_day in local_days(ZoneInfo("UTC"), instants):
         days |= {utc_day - timedelta(days=1), utc_day, utc_day + timedelta(days=1)}
     mark(session, shop_id, days)
 
 
-def refresh(session: Session, shop: Shop) -> None:
+def refresh(session: Session, shop: Shop) -> list[str]:
     """Make the shop's rollup current (writes): rebuilt for a new time zone, every dirty day recomputed,
-    their months summed again."""
+    their months summed again. Nothing stored stops it: a day outside the days orders may fall on (one
+    marked before order_times.py checked orders) is forgotten, and a day whose recomputation raises stays
+    marked and is named in the warnings returned (the reads show them), the other days brought current."""
     tz_name = shop.iana_timezone or "UTC"
     state = session.get(RollupState, shop.id, populate_existing=True)
     if state is None or state.tz != tz_name:
         _rebuild(session, shop, tz_name)
     tz = ZoneInfo(tz_name)
-    months = set()
-    for day in list(
+    days = list(
         session.scalars(select(DirtyDay.day).where(DirtyDay.shop_id == shop.id).order_by(DirtyDay.day))
-    ):
+    )
+    if not days:
+        return []
+    try:
+        with session.begin_nested():  # all at once; day by day only when one of them raises
+            _recompute(session, shop.id, tz, days)
+        return []
+    except Exception as exc:  # noqa: BLE001 - judged: the database's failure is raised again
+        if is_database_failure(exc):
+            raise
+    warnings = []
+    for day in days:
+        try:
+            with session.begin_nested():
+                _recompute(session, shop.id, tz, [day])
+        except Exception as exc:  # noqa: BLE001 - judged: the database's failure is raised again
+            if is_database_failure(exc):
+                raise
+            log.warning("rollup day %s of shop %s not recomputed: %r", day, shop.id, exc)
+            reason = f"{type(exc).__name__}: {str(exc)[:200]}"
+            warnings.append(f"The figures of {day.isoformat()} could not be brought up to date ({reason}).")
+    return warnings
+
+
+def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -> None:
+    """Recompute these dirty days (each locked, then unmarked if no writer marked it again meanwhile) and
+    sum their months again; a day no order may fall on is forgotten instead."""
+    first, last = order_times.local_days_span()
+    months = set()
+    for day in days:
         version = session.scalar(
-            select(DirtyDay.version).where(DirtyDay.shop_id == shop.id, DirtyDay.day == day).with_for_update()
+            select(DirtyDay.version).where(DirtyDay.shop_id == shop_id, DirtyDay.day == day).with_for_update()
         )
         if version is None:
             continue  # another process recomputed it meanwhile
-        rollup_days.recompute(session, shop.id, tz, day)
-        months.add(day.replace(day=1))
+        if first <= day <= last:
+            rollup_days.recompute(session, shop_id, tz, day)
+            months.add(day.replace(day=1))
+        else:
+            rollup_days.forget(session, shop_id, day)
         session.execute(
             delete(DirtyDay).where(
-                DirtyDay.shop_id == shop.id, DirtyDay.day == day, DirtyDay.version == version
+                DirtyDay.shop_id == shop_id, DirtyDay.day == day, DirtyDay.version == version
             )
         )
-    rollup_months.refresh_months(session, shop.id, months)
+    rollup_months.refresh_months(session, shop_id, months)
 
 
 def shops_to_refresh(session: Session) -> list[int]:
@@ -118,11 +162,10 @@ def shops_to_refresh(session: Session) -> list[int]:
     return sorted(set(session.scalars(select(DirtyDay.shop_id).distinct())) | set(session.scalars(stale)))
 
 
-def refresh_shop(session: Session, shop_id: int) -> None:
-    """`refresh` for the shop with this id (gone since: nothing)."""
+def refresh_shop(session: Session, shop_id: int) -> list[str]:
+    """`refresh` for the shop with this id (gone since: nothing); its warnings."""
     shop = session.get(Shop, shop_id)
-    if shop is not None:
-        refresh(session, shop)
+    return refresh(session, shop) if shop is not None else []
 
 
 def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
@@ -153,13 +196,20 @@ def _rebuild(session: Session, shop: Shop, tz_name: str) -> None:
 
 
 def _mark_every_day(session: Session, shop_id: int, tz: ZoneInfo) -> None:
-    """Mark every local day from the shop's first order or click to its last (recomputed one by one)."""
+    """Mark every local day from the shop's first order or click to its last (recomputed one by one),
+    among those at times an order may carry (order_times.py: one stored year 1 or 9999 would otherwise
+    make millions of days)."""
+    lo, hi = order_times.EARLIEST, order_times.latest()
     span = [
         session.execute(
-            select(func.min(Order.created_at), func.max(Order.created_at)).where(Order.shop_id == shop_id)
+            select(func.min(Order.created_at), func.max(Order.created_at)).where(
+                Order.shop_id == shop_id, Order.created_at >= lo, Order.created_at <= hi
+            )
         ).one(),
         session.execute(
-            select(func.min(Click.clicked_at), func.max(Click.clicked_at)).where(Click.shop_id == shop_id)
+            select(func.min(Click.clicked_at), func.max(Click.clicked_at)).where(
+                Click.shop_id == shop_id, Click.clicked_at >= lo, Click.clicked_at <= hi
+            )
         ).one(),
     ]
     moments = [m for pair in span for m in pair if m is not None]

@@ -59,6 +59,12 @@ def parse_day(args: Mapping[str, str], name: str, default: date | None = None) -
     return day
 
 
+def readable(start: date, end: date) -> bool:
+    """Whether `start`..`end` is a range the metrics read (the checks of `parse_range`): a stored campaign
+    outside them (dated before #16 checked its dates) is read by the range asked for instead."""
+    return EARLIEST <= start <= end <= LATEST and (end - start).days <= MAX_RANGE_DAYS
+
+
 def parse_range(args: Mapping[str, str]) -> tuple[date, date, date]:
     """`from`, `to` (at most ten years apart, in order) and `as_of` (today when absent)."""
     start, end = parse_day(args, "from"), parse_day(args, "to")

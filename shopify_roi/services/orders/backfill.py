@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -172,6 +172,7 @@ class _Tally:
     seen: int = 0
     repaired: int = 0
     refunds_repaired: int = 0
+    refused: list[str] = field(default_factory=list)  # the orders the parser refused, with their reasons
 
 
 def _ingest_batch(
@@ -180,7 +181,12 @@ def _ingest_batch(
     """Write a batch of bulk orders through the one write path (store.apply_batch) and count what it
     repaired; the refund lines it lacks are read from Shopify first, outside any transaction."""
     refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes)
-    batch = [parse_graphql_order(node, refund_lines) for node in nodes]
+    batch = []
+    for node in nodes:  # an order the parser refuses is skipped with its reason, never the whole run
+        try:
+            batch.append(parse_graphql_order(node, refund_lines))
+        except PayloadError as exc:
+            tally.refused.append(f"{str(node.get('id'))[:64]}: {exc}")
     with db.session() as session:
         written = store.apply_batch(session, shop_id, batch, source="backfill")
         read_facts.refresh_for(session, shop_id, batch)
@@ -192,6 +198,8 @@ def _ingest_batch(
             tally.repaired,
             tally.refunds_repaired,
         )
+        if tally.refused:
+            run.error = f"{len(tally.refused)} orders refused and skipped: " + "; ".join(tally.refused[:3])
 
 
 def _figures(run: BackfillRun) -> dict:

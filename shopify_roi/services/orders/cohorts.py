@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.db_rows import among, update_rows
 from shopify_roi.models import CustomerHistory, Order
 from shopify_roi.models.rollup import COHORT_DAYS
+from shopify_roi.services.orders import order_times
 
 NOT_FIRST = (False, None, None, None, None, None)
 _FIRST_ORDER_FACTS = (
@@ -33,15 +34,20 @@ def cohort_facts(history: list[tuple]) -> dict[int, tuple]:
     """One customer's orders as (id, created_at, counted, net) -> {first order id: (True, gap to the next
     counted order in microseconds or None, net revenue within 30, 90, 180, 365 days, the first included)}.
     A repeat is a counted order strictly after the first; LTV-N takes every counted order at most N days
-    after it (METRICS.md)."""
-    counted = sorted((created, oid, net) for oid, created, is_counted, net in history if is_counted)
+    after it (METRICS.md). An order at a time no order may carry (order_times.py: stored before it was
+    checked) counts in no cohort, as in no figure."""
+    counted = sorted(
+        (created, oid, net)
+        for oid, created, is_counted, net in history
+        if is_counted and order_times.allowed(created)
+    )
     if not counted:
         return {}
     first_at, first_id, _ = counted[0]
     later = [created for created, _, _ in counted if created > first_at]
     gap = (later[0] - first_at) // timedelta(microseconds=1) if later else None
     ltv = tuple(
-        sum((net for created, _, net in counted if created <= first_at + timedelta(days=n)), Decimal(0))
+        sum((net for created, _, net in counted if created - first_at <= timedelta(days=n)), Decimal(0))
         for n in COHORT_DAYS
     )
     return {first_id: (True, gap, *ltv)}

@@ -1,11 +1,17 @@
 """Order webhooks from the inbox into facts, in batches (one transaction per batch, the caller's).
 
-Workers claim received deliveries with FOR UPDATE SKIP LOCKED (PostgreSQL), so several workers drain the
-inbox side by side without taking the same row. A batch goes through named steps: its bodies decoded,
-what the database holds of them read (`_prefetch`), parsed (a bad body fails alone, with its reason and
-no fact changed), written per shop as one batch (store.apply_batch) and, only when the database refuses
-a value in that, written again one delivery at a time (each a batch of one in its own savepoint) so the
-bad one fails alone; then each delivery is finished with its outcome, and the read facts refreshed.
+Workers claim received deliveries whose attempt is due, oldest first, with FOR UPDATE SKIP LOCKED
+(PostgreSQL), so several workers drain the inbox side by side without taking the same row. A batch goes
+through named steps: its bodies decoded, what the database holds of them read (`_prefetch`), each shop's
+rules read (`_attributors`), parsed (a bad body fails alone, with its reason and no fact changed), written
+with their read facts per shop as one batch and, only where that raised, one delivery at a time, each in
+its own savepoint (ingest_writes.py); then each delivery is finished with its outcome.
+
+One delivery never fails its batch, nor holds back the deliveries after it: a body the app cannot use is
+`failed` with its reason; a delivery whose step raised anything else (its shop's rules, its parse, its
+write) has nothing of it stored, and is tried again alone later, then quarantined with its reason
+(services/webhooks/retries.py). Only the database failing (a lost connection, a deadlock) fails the batch,
+which is rolled back whole and claimed again.
 """
 
 from __future__ import annotations
@@ -14,17 +20,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, WebhookDelivery
-from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
-from shopify_roi.services.orders import read_facts, store
+from shopify_roi.models.delivery import FAILED, PROCESSED, QUARANTINED, RECEIVED, SKIPPED
+from shopify_roi.services.orders import ingest_writes, store
 from shopify_roi.services.orders.attribution_policy import Attributor
 from shopify_roi.services.orders.facts import OrderFacts, RefundFacts
 from shopify_roi.services.orders.parse import shopify_id
 from shopify_roi.services.orders.parse_webhook import parse_body
+from shopify_roi.services.webhooks import retries
 from shopify_roi.services.webhooks.inbox import PayloadError, parse_payload
 
 ORDER_TOPICS = (
@@ -46,6 +52,7 @@ class _Item:
     body: dict | PayloadError | None = None
     facts: OrderFacts | RefundFacts | PayloadError | None = None
     key: tuple = ()
+    failure: ingest_writes.Attempt | None = None  # what made its attempt fail before its write
 
     @property
     def installed(self) -> bool:
@@ -53,10 +60,15 @@ class _Item:
 
 
 def claim(session: Session, limit: int, ids: list[int] | None = None) -> list[WebhookDelivery]:
-    """Up to `limit` received order deliveries (of `ids` only, when given), locked for this transaction."""
+    """Up to `limit` received order deliveries whose attempt is due (of `ids` only, when given), oldest
+    first, locked for this transaction."""
     query = (
         select(WebhookDelivery)
-        .where(WebhookDelivery.status == RECEIVED, WebhookDelivery.topic.in_(ORDER_TOPICS))
+        .where(
+            WebhookDelivery.status == RECEIVED,
+            WebhookDelivery.topic.in_(ORDER_TOPICS),
+            retries.due(utcnow()),
+        )
         .order_by(WebhookDelivery.id)
         .limit(limit)
     )
@@ -75,9 +87,15 @@ def drain_batch(session: Session, limit: int) -> tuple[Counter, set[str]] | None
     return process(session, batch), {d.shop_domain for d in batch}
 
 
+def drain_ids(session: Session, ids: list[int]) -> tuple[Counter, set[str]]:
+    """Process these deliveries if they are still received and due: outcome counts and shop domains."""
+    batch = claim(session, len(ids), ids)
+    return process(session, batch), {d.shop_domain for d in batch}
+
+
 def process_ids(session: Session, ids: list[int]) -> Counter:
-    """Process these deliveries if they are still received (the sweeper's path for a stuck row)."""
-    return process(session, claim(session, len(ids), ids))
+    """Process these deliveries if they are still received and due (the path of a single delivery)."""
+    return drain_ids(session, ids)[0]
 
 
 def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
@@ -95,23 +113,36 @@ def process(session: Session, deliveries: list[WebhookDelivery]) -> Counter:
     # that share orders (an order's create in one, its paid in the next) then take those orders' locks in
     # the same order and wait for each other instead of deadlocking.
     items.sort(key=lambda it: it.key)
+    attributors = _attributors(session, items)
+    for item in items:
+        if item.installed and item.failure is None:
+            item.facts = _parse(item)
+    batch: dict[int, list] = {}
+    for item in items:
+        if _set_based(item):
+            batch.setdefault(item.shop.id, []).append(item.facts)
+    written = ingest_writes.write_set_based(session, batch, attributors, known)
+    counts: Counter = Counter()
+    for item in items:
+        counts[_finish_item(session, item, written, attributors, known)] += 1
+    return counts
+
+
+def _attributors(session: Session, items: list[_Item]) -> dict[int, Attributor]:
+    """Each installed shop's Attributor, made once per batch; a shop whose rules cannot be read fails its
+    own deliveries (each a failed attempt), never another shop's."""
     attributors: dict[int, Attributor] = {}
     for item in items:
-        if item.installed:
-            if item.shop.id not in attributors:  # once per shop and batch
-                attributors[item.shop.id] = Attributor(session, item.shop.id)
-            item.facts = _parse(item)
-    written = _write_set_based(session, items, attributors, known)
-    counts: Counter = Counter()
-    applied: dict[int, list] = {}
-    for item in items:
-        outcome = _finish_item(session, item, written, attributors, known)
-        counts[outcome] += 1
-        if outcome not in ("skipped", "failed", "noted"):
-            applied.setdefault(item.shop.id, []).append(item.facts)
-    for shop_id in sorted(applied):
-        read_facts.refresh_for(session, shop_id, applied[shop_id])
-    return counts
+        if not item.installed or item.shop.id in attributors:
+            continue
+        try:
+            attributors[item.shop.id] = Attributor(session, item.shop.id)
+        except Exception as exc:  # noqa: BLE001 - judged: the database's failure is raised again
+            attempt = ingest_writes.attempt_of(exc)
+            for other in items:
+                if other.shop is item.shop:
+                    other.failure = attempt
+    return attributors
 
 
 def _parse(item: _Item) -> OrderFacts | RefundFacts | PayloadError | None:
@@ -121,46 +152,30 @@ def _parse(item: _Item) -> OrderFacts | RefundFacts | PayloadError | None:
         return parse_body(item.delivery.topic, item.body)
     except PayloadError as exc:
         return exc
-
-
-def _write_set_based(session: Session, items: list[_Item], attributors: dict, known: dict) -> dict | None:
-    """Every shop's orders and refunds as one batch each (store.apply_batch), in one savepoint: shop id ->
-    what was written; None when the database refused a value (the savepoint undid it all)."""
-    orders: dict[int, list[OrderFacts]] = {}
-    refunds: dict[int, list[RefundFacts]] = {}
-    for item in items:
-        if isinstance(item.facts, (OrderFacts, RefundFacts)):
-            into = orders if isinstance(item.facts, OrderFacts) else refunds
-            into.setdefault(item.shop.id, []).append(item.facts)
-    shop_ids = sorted(set(orders) | set(refunds))
-    if not shop_ids:
-        return {}
-    try:
-        with session.begin_nested():
-            return {
-                shop_id: store.apply_batch(
-                    session,
-                    shop_id,
-                    orders.get(shop_id, []),
-                    refunds.get(shop_id, []),
-                    attributors[shop_id],
-                    "webhook",
-                    known.setdefault(shop_id, store.Known(session, shop_id, [], [])),
-                )
-                for shop_id in shop_ids
-            }
-    except DataError:
-        for shop_id in shop_ids:
-            known.pop(shop_id, None)  # the savepoint undid what it noted
+    except Exception as exc:  # noqa: BLE001 - judged: a bug in parsing is a failed attempt
+        item.failure = ingest_writes.attempt_of(exc)
         return None
 
 
+def _set_based(item: _Item) -> bool:
+    """Written with its batch: a first attempt with facts to write (a delivery tried again goes alone)."""
+    return (
+        item.installed
+        and item.failure is None
+        and isinstance(item.facts, (OrderFacts, RefundFacts))
+        and item.delivery.attempts == 0
+    )
+
+
 def _finish_item(session: Session, item: _Item, written: dict | None, attributors: dict, known: dict) -> str:
-    """Finish the item's delivery with its outcome (applied alone first when the batch was refused)."""
+    """Finish the item's delivery with its outcome (written alone first when it was not in the batch's
+    set-based write, or that write failed)."""
     delivery, facts = item.delivery, item.facts
     if not item.installed:
         _finish(delivery, SKIPPED, result="shop not installed")
         return "skipped"
+    if item.failure is not None:
+        return _failed(delivery, item.failure)
     if isinstance(facts, PayloadError):
         _finish(delivery, FAILED, error=f"{delivery.topic}: {facts}")
         return "failed"
@@ -170,29 +185,33 @@ def _finish_item(session: Session, item: _Item, written: dict | None, attributor
         _finish(delivery, PROCESSED, result="noted")
         return "noted"
     shop_id = item.shop.id
-    if written is None:  # the batch was refused: this delivery alone, as a batch of one
-        try:
-            written = {
-                shop_id: _apply_alone(session, shop_id, facts, attributors[shop_id], known.get(shop_id))
-            }
-        except DataError as exc:
-            # A value the database refuses (too long, out of range) that parsing let through; the savepoint
-            # undid this delivery's writes, the rest of the batch goes on.
-            known.pop(shop_id, None)  # it may hold rows the savepoint undid: read from the database again
-            _finish(delivery, FAILED, error=f"{delivery.topic}: a value the database refuses ({exc.orig})")
-            return "failed"
-    done = written[shop_id]
-    outcome = done.outcome(facts) if isinstance(facts, OrderFacts) else done.refund_outcome(facts)
+    if written is not None and _set_based(item):
+        outcome = ingest_writes.outcome_of(written[shop_id], facts)
+    else:
+        outcome = ingest_writes.write_alone(session, shop_id, facts, attributors[shop_id], known)
+        if isinstance(outcome, ingest_writes.Attempt):
+            return _failed(delivery, outcome)
     _finish(delivery, PROCESSED, result=outcome)
     return outcome
 
 
-def _apply_alone(
-    session: Session, shop_id: int, facts, attributor: Attributor, known: store.Known | None
-) -> store.Written:
-    orders, refunds = ([facts], []) if isinstance(facts, OrderFacts) else ([], [facts])
-    with session.begin_nested():
-        return store.apply_batch(session, shop_id, orders, refunds, attributor, "webhook", known)
+def _failed(delivery: WebhookDelivery, attempt: ingest_writes.Attempt) -> str:
+    """A delivery whose write failed: refused at once, or tried again later (then quarantined)."""
+    if attempt.kind == "refused":
+        _finish(delivery, FAILED, error=f"{delivery.topic}: {attempt.reason}")
+        return "failed"
+    return "quarantined" if retries.retry_later(delivery, attempt.reason) == QUARANTINED else "retried"
+
+
+def fail_attempt(session: Session, delivery_id: int, exc: Exception) -> str:
+    """Count a failed attempt of a delivery whose processing raised `exc` outside its own steps (the
+    drain's last resort, after its batch failed and each delivery was tried alone); the database's own
+    failure is raised again. Returns its status."""
+    attempt = ingest_writes.attempt_of(exc)
+    found = claim(session, 1, [delivery_id])
+    if not found:
+        return "gone"
+    return _failed(found[0], attempt)
 
 
 def _finish(
@@ -200,7 +219,7 @@ def _finish(
 ) -> None:
     delivery.status, delivery.result, delivery.error = status, result, error
     delivery.attempts += 1
-    delivery.processed_at = utcnow()
+    delivery.processed_at, delivery.retry_at = utcnow(), None
 
 
 def _prefetch(session: Session, items: list[_Item]) -> dict[int, store.Known]:

@@ -9,7 +9,7 @@ made here, the same for both (METRICS.md for what the figures mean):
   made Decimal; a float is refused, never rounded; 0 to MAX_AMOUNT with at most 4 decimals; a line's
   price x quantity, discounts and taxes, the order's figures and a refund's totals within MAX_AMOUNT;
 - counts: quantities are whole numbers from 0 to MAX_QUANTITY (INTEGER columns);
-- times: ISO 8601 with a UTC offset, within the calendar in UTC;
+- times: ISO 8601 with a UTC offset, from 2000-01-01 to a few days past now (order_times.py);
 - text: labels without control characters, cut to their columns (name 64, financial status 32); the
   currency an ISO 4217 code.
 
@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from shopify_roi.money import MAX_AMOUNT, in_range
+from shopify_roi.services.orders import order_times
 from shopify_roi.services.orders.facts import LineFacts, OrderFacts, RefundFacts, RefundLineFacts
 from shopify_roi.services.orders.signals import order_signals
 from shopify_roi.services.webhooks.inbox import PayloadError
@@ -242,9 +243,12 @@ def _when(value, what: str, required: bool = True) -> datetime | None:
     if moment.tzinfo is None:
         raise PayloadError(f"`{what}` has no UTC offset")
     try:
-        return moment.astimezone(UTC)
+        moment = moment.astimezone(UTC)
     except OverflowError as exc:
         raise PayloadError(f"`{what}` is outside the calendar in UTC") from exc
+    if not order_times.allowed(moment):  # year 1 or 9999 broke every local day and month computed from it
+        raise PayloadError(f"`{what}` ({moment.date().isoformat()}) must be {order_times.window_text()}")
+    return moment
 
 
 def _amount(amount, *what) -> Decimal:

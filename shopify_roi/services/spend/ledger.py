@@ -7,7 +7,6 @@ their own transactions, none of them open while Shopify answers; the others flus
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -36,11 +35,9 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
     kind = data.get("kind", entry.kind if entry else "")
     if kind not in KINDS:
         errors["kind"] = "one of " + ", ".join(KINDS)
-    try:
-        spent_on = date.fromisoformat(data.get("date", entry.spent_on.isoformat() if entry else ""))
-    except (TypeError, ValueError):
+    spent_on = fields.day(data.get("date", entry.spent_on.isoformat() if entry else ""), "date", errors)
+    if spent_on is None and "date" not in errors:
         errors["date"] = "must be a date YYYY-MM-DD"
-        spent_on = None
     out = {
         "kind": kind,
         "spent_on": spent_on,

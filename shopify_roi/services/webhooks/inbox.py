@@ -25,6 +25,7 @@ from sqlalchemy.sql.dml import Insert
 from shopify_roi.db import utcnow
 from shopify_roi.models import WebhookDelivery
 from shopify_roi.models.delivery import FAILED, PROCESSED, RECEIVED, SKIPPED
+from shopify_roi.services.webhooks import retries
 
 log = logging.getLogger(__name__)
 
@@ -222,13 +223,17 @@ def _finish(
 
 def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
     """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (their queue
-    entries were lost)."""
-    cutoff = utcnow() - older_than
+    entries were lost, or a failed attempt's retry is due); none whose retry is still to come."""
+    now = utcnow()
     return [
         tuple(r)
         for r in session.execute(
             select(WebhookDelivery.id, WebhookDelivery.topic)
-            .where(WebhookDelivery.status == RECEIVED, WebhookDelivery.received_at < cutoff)
+            .where(
+                WebhookDelivery.status == RECEIVED,
+                WebhookDelivery.received_at < now - older_than,
+                retries.due(now),
+            )
             .order_by(WebhookDelivery.id)
             .limit(limit)
         )

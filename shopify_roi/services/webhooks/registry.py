@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.models import WebhookDelivery
-from shopify_roi.models.delivery import FAILED, RECEIVED
+from shopify_roi.models.delivery import FAILED, QUARANTINED, RECEIVED
 from shopify_roi.timefmt import iso
 
 
@@ -24,14 +24,18 @@ def recent(session: Session, shop_domain: str, limit: int = 20) -> list[WebhookD
 
 
 def freshness(session: Session, shop_domain: str) -> dict:
-    """Last webhook received, how many wait, and the failed deliveries with their reasons."""
+    """Last webhook received, how many wait, and the failed and quarantined deliveries with their
+    reasons."""
     last = session.scalar(
         select(func.max(WebhookDelivery.received_at)).where(WebhookDelivery.shop_domain == shop_domain)
     )
     failed = list(
         session.scalars(
             select(WebhookDelivery)
-            .where(WebhookDelivery.shop_domain == shop_domain, WebhookDelivery.status == FAILED)
+            .where(
+                WebhookDelivery.shop_domain == shop_domain,
+                WebhookDelivery.status.in_([FAILED, QUARANTINED]),  # set aside with its reason
+            )
             .order_by(WebhookDelivery.id.desc())
             .limit(20)
         )
@@ -49,6 +53,7 @@ def freshness(session: Session, shop_domain: str) -> dict:
                 "topic": d.topic,
                 "webhook_id": d.webhook_id,
                 "received_at": iso(d.received_at),
+                "status": d.status,
                 "error": d.error,
             }
             for d in failed

@@ -498,7 +498,8 @@
       var t0 = performance.now();
       setCurrency(data.currency);
       el.querySelector("#roi-range-label").textContent = rangeLabel(data.from, data.to) + (data.campaign ? " · " + data.campaign : "") + (data.currency ? " · " + data.currency : "");
-      notes.replaceChildren.apply(notes, data.history_note ? [h("p.history-note", { role: "note" }, h("strong", "New customers: "), data.history_note)] : []);
+      notes.replaceChildren.apply(notes, (data.history_note ? [h("p.history-note", { role: "note" }, h("strong", "New customers: "), data.history_note)] : [])
+        .concat((data.warnings || []).map(function (w) { return h("p.history-note.data-warning", { role: "alert" }, h("strong", "Left out: "), w); })));
       leaks.replaceChildren.apply(leaks, data.creators.filter(function (r) { return r.leak_warning; })
         .map(function (r) { return leakBanner(r, refresh); }));
       if (!data.creators.length) {
