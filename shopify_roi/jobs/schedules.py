@@ -11,7 +11,9 @@
   recomputed, so the ROI page seldom has any left to recompute when it is opened;
 - nightly, each installed shop is reconciled: orders updated since the last reconciliation, or since the
   oldest late order delivery received meanwhile (services/webhooks/late_deliveries.py);
-- every ten minutes, expired OAuth states are deleted (services/shops/oauth_states.py).
+- every ten minutes, expired OAuth states are deleted (services/shops/oauth_states.py);
+- every five minutes, an install of the last day with no history import since it (its `sync_shop` job
+  was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_back
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
+from shopify_roi.jobs.installs import sync_shop
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import imports
@@ -42,6 +45,9 @@ POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 ROLLUPS_EVERY = timedelta(seconds=30)
 CUSTOMERS_EVERY = timedelta(minutes=10)
 OAUTH_STATES_EVERY = timedelta(minutes=10)
+INSTALLS_EVERY = timedelta(minutes=5)
+INSTALL_SETTLE = timedelta(minutes=2)  # an install's own sync_shop job normally runs within seconds
+INSTALL_WITHIN = timedelta(days=1)  # older: the nightly reconciliation covers the shop
 # How far back a late delivery can make the nightly reconciliation look: Shopify shows 60 days of orders
 # without read_all_orders, and an older replayed body must not make every night a full backfill.
 LATE_LOOKBACK_MAX_HOURS = 60 * 24
@@ -106,6 +112,16 @@ def purge_oauth_states(rt: Runtime) -> int:
     """Delete expired OAuth states (they are also purged whenever /auth writes one); returns how many."""
     with rt.db.session() as session:
         return oauth_states.purge_expired(session)
+
+
+def finish_installs(rt: Runtime) -> int:
+    """Queue `sync_shop` again for recent installs whose follow-up job was lost; returns how many."""
+    with rt.db.session() as session:
+        domains = lookup.installs_not_synced(session, utcnow(), INSTALL_SETTLE, INSTALL_WITHIN)
+    for domain in domains:
+        log.warning("install of %s has no history import: its sync job is queued again", domain)
+        rt.jobs.enqueue(sync_shop, domain)
+    return len(domains)
 
 
 def poll_backfills(rt: Runtime) -> int:
@@ -178,6 +194,7 @@ class Ticker:
             "rollups": 0.0,
             "customers": time.monotonic(),
             "oauth_states": 0.0,
+            "installs": 0.0,
         }
         due = {
             "codes": CODE_CHECK_EVERY,
@@ -186,6 +203,7 @@ class Ticker:
             "rollups": ROLLUPS_EVERY,
             "customers": CUSTOMERS_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
+            "installs": INSTALLS_EVERY,
         }
         work = {
             "codes": check_codes,
@@ -194,6 +212,7 @@ class Ticker:
             "rollups": refresh_rollups,
             "customers": check_customers,
             "oauth_states": purge_oauth_states,
+            "installs": finish_installs,
         }
         while not self._stop.wait(self.interval):
             try:

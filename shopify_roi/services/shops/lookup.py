@@ -3,10 +3,12 @@ installed ones (what periodic work goes through)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Shop
+from shopify_roi.models import BackfillRun, Shop
 
 
 def shop_by_domain(session: Session, domain: str, *, lock: bool = False) -> Shop | None:
@@ -32,3 +34,20 @@ def installed_shops(session: Session) -> list[tuple[int, str]]:
 def domains_by_id(session: Session) -> dict[int, str]:
     """Every shop's domain by its id (installed or not: work already queued for it decides)."""
     return dict(session.execute(select(Shop.id, Shop.domain)).all())
+
+
+def installs_not_synced(session: Session, now: datetime, settle: timedelta, within: timedelta) -> list[str]:
+    """Domains of installed shops whose install (`installed_at`) is older than `settle` and younger than
+    `within` and has no history import run since: its follow-up job (jobs/installs.sync_shop) was lost."""
+    since_install = exists().where(
+        BackfillRun.shop_id == Shop.id, BackfillRun.started_at >= Shop.installed_at
+    )
+    query = select(Shop.domain).where(
+        Shop.uninstalled_at.is_(None),
+        Shop.access_token_enc.is_not(None),
+        Shop.installed_at.is_not(None),
+        Shop.installed_at <= now - settle,
+        Shop.installed_at > now - within,
+        ~since_install,
+    )
+    return list(session.scalars(query.order_by(Shop.id)))
