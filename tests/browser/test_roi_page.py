@@ -428,6 +428,10 @@ def test_code_leak_warning_and_rotating_the_code(
     banner.wait_for()
     assert "MAYA20" in banner.inner_text() and "retailmenot" in banner.inner_text()
     assert banner.locator("li").count() >= 1  # the evidence, in sentences
+    # The ROAS chart marks maya (spend 400.00, so she has a ROAS) as a possible leak, and noah not.
+    chart = frame.locator("#roas-chart")
+    assert chart.locator("[data-flag=maya]").count() == 1 and chart.locator("[data-flag=noah]").count() == 0
+    assert "possible code leak" in chart.locator(".legend").inner_text()
     page.screenshot(path=str(screenshots / "roi-code-leak-warning.png"))
 
     banner.locator("button", has_text="Rotate code").click()
@@ -490,3 +494,80 @@ def test_worked_examples_1_and_2_read_as_metrics_md_says(merchant, runtime, shop
     two = frame.locator("#roi-table tbody tr[data-handle=seedfour]")
     # Example 2: 5,000 on 500 -> ROAS 10.00, ROI 900 %.
     assert _cell(two, "roas")[0] == "10.00" and _cell(two, "roi") == ["900.0%"]
+
+
+def test_no_baseline_before_the_first_order_blended_totals_and_a_rate_above_its_range(
+    merchant, runtime, stand_in, shop_domain, open_roi, page, screenshots
+):
+    """Issue #17: the baseline is "—" with its reason when the app holds no orders from its first day;
+    the Total row's ROAS, ROI, CAC and CPA say they are blended; 25 % conversion is above 1.5-5 %."""
+    assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="0").status_code == 201
+    today = datetime.now(UTC).date()
+    merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": today.isoformat(), "amount": "40.00"})
+    short = merchant.post("/api/creators/anna/links", {}).json()["short_url"]
+    for n in range(4):
+        requests.get(
+            short,
+            allow_redirects=False,
+            timeout=10,
+            headers={
+                "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1",
+                "X-Forwarded-For": f"10.7.0.{n}",
+            },
+        )
+    item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
+    at = f"{today.isoformat()}T12:00:00+00:00"
+    # The only orders the app holds, both today: anna's through her link, and an unattributed one.
+    stand_in.control.create_order(
+        shop_domain,
+        created_at=at,
+        customer_id=9101,
+        line_items=item,
+        landing_site="/?ref=anna&utm_content=anna",
+    )
+    stand_in.control.create_order(shop_domain, created_at=at, customer_id=9102, line_items=item)
+    runtime.jobs.drain()
+
+    frame = open_roi()  # the last 6 months: its baseline starts months before today's first order
+    anna = frame.locator("#roi-table tbody tr[data-handle=anna]")
+    # anna: net revenue 80.00 on spend 40.00 -> ROAS 2.00, ROI 100.0 %; 1 order / 4 clicks = 25.0 %.
+    assert _cell(anna, "roas") == ["2.00", "gross 2.00"] and _cell(anna, "roi") == ["100.0%"]
+    conversion = anna.locator("td[data-col=conversion_rate]")
+    assert _cell(anna, "conversion_rate") == ["25.0%", "4 clicks"]
+    assert "score-above" in conversion.get_attribute("class")
+    assert "score-good" not in conversion.get_attribute("class")
+    assert "Target: conversion 1.5%–5.0% (above the target range" in conversion.get_attribute("title")
+
+    # Total: all orders (80.00 + 80.00 = 160.00 net, 2 orders, 2 new customers) over anna's 40.00:
+    # blended ROAS 160 / 40 = 4.00, ROI (160 - 40) / 40 = 300.0 %, CAC 40 / 2 = 20.00, CPA 40 / 2 = 20.00.
+    total = frame.locator("#roi-table tfoot tr[data-row=total]")
+    assert _cell(total, "roas") == ["4.00", "blended · gross 4.00"]
+    assert _cell(total, "roi") == ["300.0%", "blended"]
+    assert _cell(total, "cac") == ["€20.00", "blended · CPA €20.00"]
+    assert (
+        total.locator("td[data-col=roas]")
+        .get_attribute("title")
+        .startswith("Blended ROAS: net revenue of all counted orders")
+    )
+    cac_title = total.locator("td[data-col=cac]").get_attribute("title")
+    assert "Blended CAC" in cac_title and "Blended CPA" in cac_title
+    assert "blended" in total.locator("th").inner_text()
+    # The creators' subtotal is not blended: anna's own figures.
+    assert _cell(frame.locator("#roi-table tfoot tr[data-row=subtotal]"), "roas") == ["2.00", "gross 2.00"]
+
+    # The baseline: shop revenue 160.00 is known; the baseline and the incremental revenue are not.
+    base = frame.locator("#roi-baseline")
+    assert base.locator("[data-figure=shop_revenue] strong").inner_text() == "€160.00"
+    assert base.locator("[data-figure=baseline_revenue] strong").inner_text() == "—"
+    assert base.locator("[data-figure=incremental_revenue] strong").inner_text() == "—"
+    assert "€0.00" not in base.inner_text() and "+€160.00" not in base.inner_text()
+    reason = frame.locator("#roi-baseline-unknown").inner_text()
+    assert "read_all_orders" in reason and "60 days" in reason
+    assert today.strftime("%B %Y") in reason and f"{today.day} " in reason
+
+    for width, height in ((1280, 1500), (1024, 1600), (375, 1400)):
+        page.set_viewport_size({"width": width, "height": height})
+        frame.locator("#roi-table tfoot tr[data-row=total]").scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots / f"roi-baseline-blended-{width}.png"))
+    frame.locator("#roi-baseline").scroll_into_view_if_needed()  # at 375 px it is further down
+    page.screenshot(path=str(screenshots / "roi-baseline-blended-375-baseline.png"))

@@ -207,16 +207,19 @@ def test_baseline_is_the_same_weekdays_just_before_and_shown_apart(merchant, run
     merchant.create_creator("anna", "ANNA15", "15")
     worked_example_3(stand_in, shop_domain)
     runtime.jobs.drain()
-    # 10 Feb - 16 Mar is 35 days (5 weeks): the baseline is the 35 days before, 6 Jan - 9 Feb, same weekdays.
-    body = merchant.get("/api/metrics/creators", params={"from": "2026-02-10", "to": "2026-03-16"}).json()
+    # 19 Feb - 25 Mar is 35 days (5 weeks): the baseline is the 35 days before, 15 Jan - 18 Feb, same
+    # weekdays, starting on the day of the first order the app holds (C2's, 15 Jan; an earlier start is
+    # unknown: test_baseline_blended_targets.py).
+    body = merchant.get("/api/metrics/creators", params={"from": "2026-02-19", "to": "2026-03-25"}).json()
     assert body["baseline"] == {
-        "from": "2026-02-10",
-        "to": "2026-03-16",
-        "baseline_from": "2026-01-06",
-        "baseline_to": "2026-02-09",
+        "from": "2026-02-19",
+        "to": "2026-03-25",
+        "baseline_from": "2026-01-15",
+        "baseline_to": "2026-02-18",
         "revenue": "249.5",
         "baseline_revenue": "50",
         "incremental_revenue": "199.5",
+        "unknown_reason": None,
     }  # 85 + 68 + 54 + 42.50 against C2's January 50.00
     assert (
         body["attributed_totals"]["revenue"] == "249.5"

@@ -10,10 +10,11 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Campaign, OrderDay, OrderMonth, Shop
+from shopify_roi.models import Campaign, Order, OrderDay, OrderMonth, Shop
 from shopify_roi.services.metrics.figures import money
 from shopify_roi.services.metrics.rollup_months import rows_covering
-from shopify_roi.services.metrics.window import readable
+from shopify_roi.services.metrics.window import readable, shop_zone
+from shopify_roi.services.orders import order_times
 
 
 def history_note(shop: Shop) -> str | None:
@@ -71,12 +72,54 @@ def baseline(
         ).one()
     )
     now = revenue if revenue is not None else now
+    unknown = unknown_reason(shop, start - shift, first_order_day(session, shop))
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
         "baseline_from": (start - shift).isoformat(),
         "baseline_to": (end - shift).isoformat(),
         "revenue": str(now),
-        "baseline_revenue": str(before),
-        "incremental_revenue": str(now - before),
+        "baseline_revenue": None if unknown else str(before),
+        "incremental_revenue": None if unknown else str(now - before),
+        "unknown_reason": unknown,
     }
+
+
+def first_order_day(session: Session, shop: Shop) -> date | None:
+    """The local date of the earliest counted order the app holds (of those the figures read:
+    read_warnings.py names the others), None without any."""
+    first = session.scalar(
+        select(func.min(Order.created_at)).where(
+            Order.shop_id == shop.id,
+            Order.counted.is_(True),
+            Order.created_at >= order_times.EARLIEST,
+            Order.created_at <= order_times.latest(),
+        )
+    )
+    return first.astimezone(shop_zone(shop)).date() if first is not None else None
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def unknown_reason(shop: Shop, baseline_from: date, first: date | None) -> str | None:
+    """Why the baseline is unknown, in plain words; None when the app holds orders from its first day on
+    (METRICS.md: a baseline starting before the earliest counted order held is unknown, never 0)."""
+    if first is not None and baseline_from >= first:
+        return None
+    held = (
+        "The app holds no orders yet"
+        if first is None
+        else f"The app's order history starts on {_day(first)}, its earliest order"
+    )
+    access = (
+        "Orders older than 60 days need the read_all_orders permission: allow access to all orders on the "
+        "Store connection tab and the app imports your history."
+        if "read_all_orders" not in shop.scope_set
+        else "Run a history import on the Store connection tab to bring in older orders."
+    )
+    return (
+        f"{held}, so the shop's revenue from {_day(baseline_from)} is unknown: there is no baseline to "
+        f"compare with yet. {access} (A shop newer than the baseline period has none.)"
+    )

@@ -42,6 +42,13 @@ CSV_FIGURES = (
 )
 
 
+def row_name(row: dict) -> str | None:
+    """The row's name; the totals row says its ROAS, ROI, CAC and CPA are blended (METRICS.md, Totals)."""
+    if not row.get("blended"):
+        return row.get("name")
+    return f"{row.get('name')} (blended ROAS, ROI, CAC and CPA: all counted orders over creators' spend)"
+
+
 def to_csv(table: dict) -> str:
     """The table (table.compute's) as CSV text: creators, then unattributed and totals (exact values)."""
     out = io.StringIO()
@@ -51,7 +58,7 @@ def to_csv(table: dict) -> str:
         writer.writerow(
             [
                 csv_cells.text(row.get("handle")),
-                csv_cells.text(row.get("name")),
+                csv_cells.text(row_name(row)),
                 *(csv_cells.figure(row[k]) for k in CSV_FIGURES),
             ]
         )

@@ -20,9 +20,18 @@ from shopify_roi.services.metrics.baseline import baseline, history_note
 from shopify_roi.services.metrics.creator_sums import creator_sums
 from shopify_roi.services.metrics.figures import as_text, creator_row, div, finish, total
 from shopify_roi.services.metrics.leak_warnings import leak_warnings
-from shopify_roi.services.metrics.scorecard import scores
+from shopify_roi.services.metrics.scorecard import judge
 from shopify_roi.services.metrics.window import window_of
 from shopify_roi.services.shops import settings
+
+# METRICS.md, Totals: the all-orders row divides every counted order (creators' and unattributed) by the
+# creators' spend, so its ROAS, ROI, CAC and CPA are blended, and say so wherever they are shown.
+BLENDED = {
+    "roas": "Blended ROAS: net revenue of all counted orders, creators' and unattributed, ÷ creators' spend.",
+    "roi": "Blended ROI: (net revenue of all counted orders − creators' spend) ÷ creators' spend.",
+    "cac": "Blended CAC: creators' spend ÷ new customers from all counted orders.",
+    "cpa": "Blended CPA: creators' spend ÷ all counted orders.",
+}
 
 
 def compute(
@@ -73,13 +82,11 @@ def _totals(rows: dict, ids: list[int], config: settings.Settings) -> dict:
     # takes the creators' rate, not all orders (unattributed ones included) over the creators' clicks.
     conversion = div(attributed["orders"], attributed["clicks"])
     totals["conversion_rate"] = as_text(conversion)
-    totals["scores"]["conversion_rate"] = scores(
-        {
-            **{k: None for k in ("roas", "redemption_rate", "aov", "repeat_rate_90d")},
-            "conversion_rate": conversion,
-        },
-        config.targets,
-    )["conversion_rate"]
+    targets = config.targets
+    totals["scores"]["conversion_rate"] = judge(
+        conversion, targets["conversion_rate_min"], targets["conversion_rate_max"]
+    )
+    totals["blended"] = BLENDED
     return {
         "unattributed": finish(
             rows[None], {"handle": None, "name": "Unattributed"}, with_spend=False, config=config

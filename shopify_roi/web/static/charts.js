@@ -34,7 +34,8 @@
     return out.length > 1 ? out : [0, step];
   }
 
-  /* Horizontal bars, one per row {label, value (number), text, score}, with a dashed line at `target`. */
+  /* Horizontal bars, one per row {label, value (number), text, score, note?, flag?}, with a dashed line at
+     `target`; a row with a `flag` gets a ⚠ mark (data-flag) at its left. */
   function bars(rows, options) {
     var labelW = 130, valueW = 48, rowH = 26, top = 26, bottom = 24, width = 460;
     var height = top + rows.length * rowH + bottom;
@@ -49,6 +50,9 @@
     rows.forEach(function (r, i) {
       var y = top + i * rowH;
       out.appendChild(s("text", { x: labelW - 8, y: y + 16, "text-anchor": "end", class: "label" }, r.label));
+      if (r.flag) {  /* a mark before the label: e.g. a creator whose code may have leaked */
+        out.appendChild(s("text", { x: 2, y: y + 16, class: "flag", "data-flag": r.flag }, "⚠", s("title", {}, r.label + ": " + r.note)));
+      }
       out.appendChild(s("rect", { x: labelW, y: y + 4, width: Math.max(2, x(r.value) - labelW), height: 16, rx: 3,
         class: "bar " + (r.score || "unscored") }, s("title", {}, r.label + ": " + r.text + (r.note ? " (" + r.note + ")" : ""))));
       out.appendChild(s("text", { x: x(r.value) + 6, y: y + 16, class: "value" }, r.text));

@@ -111,6 +111,7 @@
     commission: "The creator's commission rate × net revenue of the attributed orders, recomputed when refunds arrive.",
     baseline: "Shop revenue (all orders, attributed or not) in the range, against the same days of week in the period of equal length just before it. A shop-wide comparison, not revenue attributed to creators.",
     incremental_revenue: "Shop revenue in the range − baseline revenue.",
+    blended: "Total row: all counted orders (creators' and unattributed) over the creators' spend, so its ROAS, ROI, CAC and CPA are blended, not any creator's.",
   };
   function targetText(key, t) {
     if (!t) { return ""; }
@@ -123,11 +124,13 @@
     }
     return "";
   }
-  /* The tint and tooltip of a scored figure: good = green, poor = red, no data = plain. */
+  /* The tint and tooltip of a scored figure: good = green, poor = red, above a range target = amber
+     (judged against both ends: 77.5% conversion is above 1.5–5%, not on target), no data = plain. */
+  var VERDICTS = { good: "meets the target", poor: "misses the target", above: "above the target range: check the clicks and orders behind it" };
   function scored(row, key, targets) {
     var score = row && row.scores ? row.scores[key] : null, target = targetText(key, targets);
-    var verdict = score === "good" ? "meets the target" : score === "poor" ? "misses the target" : "not enough data to judge";
-    return { cls: score === "good" ? "score-good" : score === "poor" ? "score-poor" : "", note: target ? target + " (" + verdict + ")" : "" };
+    var verdict = VERDICTS[score] || "not enough data to judge";
+    return { cls: VERDICTS[score] ? "score-" + score : "", note: target ? target + " (" + verdict + ")" : "" };
   }
 
   /* -- range and hash state ---------------------------------------------------------------------- */
@@ -342,10 +345,10 @@
     { key: "spend", label: "Spend", fmt: "money", title: function (r) {
       return r.spend === null || r.spend === undefined ? "" : "Fees " + F.money(r.fees) + " · seeding " + F.money(r.seeding) + " · commission " + F.money(r.commission) + " · other " + F.money(r.other_costs);
     } },
-    { key: "roas", label: "ROAS", fmt: "ratio", score: "roas", sub: function (r) { return r.gross_roas === null || r.gross_roas === undefined ? "" : "gross " + F.ratio(r.gross_roas); } },
-    { key: "roi", label: "ROI", fmt: "pct" },
+    { key: "roas", label: "ROAS", fmt: "ratio", score: "roas", blended: true, sub: function (r) { return r.gross_roas === null || r.gross_roas === undefined ? "" : "gross " + F.ratio(r.gross_roas); } },
+    { key: "roi", label: "ROI", fmt: "pct", blended: true },
     { key: "new_customers", label: "New customers", fmt: "int" },
-    { key: "cac", label: "CAC", fmt: "money", sub: function (r) { return r.cpa === null || r.cpa === undefined ? "" : "CPA " + F.money(r.cpa); } },
+    { key: "cac", label: "CAC", fmt: "money", blended: true, sub: function (r) { return r.cpa === null || r.cpa === undefined ? "" : "CPA " + F.money(r.cpa); } },
     { key: "repeat_rate_90d", label: "Repeat 90 d", fmt: "pct", score: "repeat_rate_90d", wrap: true,
       sub: function (r) { return r.immature_customers ? F.int(r.immature_customers) + " not yet mature" : ""; } },
     { key: "aov", label: "AOV", fmt: "money", score: "aov" },
@@ -354,12 +357,21 @@
       title: function (r) { return "Redemption rate (code orders ÷ clicks): " + F.pct(r.redemption_rate); } },
   ];
 
+  /* The totals row's ROAS, ROI, CAC and CPA are blended (METRICS.md, Totals): labelled so, with the
+     definition the API sends (`blended`) in place of the creators' one. */
+  function blendedNote(col, row) {
+    var defs = col.blended && row.blended ? row.blended : null;
+    if (!defs) { return null; }
+    return [defs[col.key], col.key === "cac" ? defs.cpa : ""].filter(Boolean).join("\n");
+  }
   function cellOf(col, row, targets, isTotal) {
     var value = col.show ? col.show(row) : F[col.fmt](row[col.key]);
     var sc = col.score && !isTotal ? scored(row, col.score, targets) : { cls: "", note: "" };
-    var title = [DEF[col.def || col.key], col.title ? col.title(row) : "", sc.note].filter(Boolean).join("\n");
+    var blended = blendedNote(col, row);
+    var title = [blended || DEF[col.def || col.key], col.title ? col.title(row) : "", sc.note].filter(Boolean).join("\n");
     var sub = col.sub ? col.sub(row) : "";
-    return h("td.num" + (sc.cls ? "." + sc.cls : ""), { title: title, dataset: { col: col.key } }, value, sub ? h("span.sub" + (col.wrap ? ".wrap" : ""), sub) : null);
+    if (blended) { sub = "blended" + (sub ? " · " + sub : ""); }
+    return h("td.num" + (sc.cls ? "." + sc.cls : "") + (blended ? ".blended" : ""), { title: title, dataset: { col: col.key } }, value, sub ? h("span.sub" + (col.wrap ? ".wrap" : ""), sub) : null);
   }
   function creatorCell(row, st) {
     var href = "#/roi/" + encodeURIComponent(row.handle) + "?" + queryOf(st);
@@ -393,7 +405,7 @@
       } }, creatorCell(row, st), COLUMNS.slice(1).map(function (col) { return cellOf(col, row, data.targets, false); }));
     });
     function footRow(row, label, sub, cls) {
-      return h("tr." + cls, { dataset: { row: cls } }, h("th", { scope: "row" }, label, h("span.sub", sub)),
+      return h("tr." + cls, { dataset: { row: cls } }, h("th", { scope: "row", title: row.blended ? DEF.blended : null }, label, h("span.sub", sub)),
         COLUMNS.slice(1).map(function (col) { return cellOf(col, row, data.targets, true); }));
     }
     return h("table.data-table.roi-table", { id: "roi-table" },
@@ -402,7 +414,7 @@
       h("tfoot",
         footRow(data.attributed_totals, "All creators", "sum of the rows above", "subtotal"),
         footRow(data.unattributed, "Unattributed", "no creator's code or link", "unattributed"),
-        footRow(data.totals, "Total", "all counted orders", "total")));
+        footRow(data.totals, "Total", "all counted orders; ROAS, ROI, CAC and CPA blended", "total")));
   }
 
   /* -- headline cards and the baseline, apart ---------------------------------------------------- */
@@ -419,7 +431,8 @@
   }
   function baselineCard(b) {
     if (!b) { return h("section.baseline", { id: "roi-baseline" }, h("strong", "Shop-wide baseline"), h("p.muted", "The baseline comparison is not available.")); }
-    var change = isZero(b.baseline_revenue) ? null : (function () {
+    var unknown = b.baseline_revenue === null || b.baseline_revenue === undefined;
+    var change = unknown || isZero(b.baseline_revenue) ? null : (function () {
       var base = scaled(b.baseline_revenue), inc = scaled(b.incremental_revenue);
       return base && inc !== null ? round(String(inc * BigInt(10) ** BigInt(12) / base) + "e-12", 12) : null;
     })();
@@ -430,9 +443,13 @@
       h("div.baseline-head", h("strong", "Shop-wide baseline"), h("span.badge", "not attributed")),
       h("div.baseline-figures",
         fig("shop_revenue", "Shop revenue", F.money(b.revenue), rangeLabel(b.from, b.to)),
-        fig("baseline_revenue", "Baseline", F.money(b.baseline_revenue), "same weekdays, " + rangeLabel(b.baseline_from, b.baseline_to)),
+        fig("baseline_revenue", "Baseline", F.money(b.baseline_revenue), (unknown ? "unknown: " : "same weekdays, ") + rangeLabel(b.baseline_from, b.baseline_to),
+          unknown ? b.unknown_reason : null),
         fig("incremental_revenue", "Incremental", F.signedMoney(b.incremental_revenue),
-          change !== null ? (change.charAt(0) === "-" ? "" : "+") + F.pct(change) + " on the baseline" : "no baseline revenue", DEF.incremental_revenue)),
+          unknown ? "unknown without a baseline" : change !== null ? (change.charAt(0) === "-" ? "" : "+") + F.pct(change) + " on the baseline" : "no baseline revenue",
+          unknown ? DEF.incremental_revenue + "\n" + b.unknown_reason : DEF.incremental_revenue)),
+      unknown ? h("p.history-note.baseline-unknown", { id: "roi-baseline-unknown", role: "note" }, h("strong", "No baseline yet: "), b.unknown_reason, " ",
+        h("a", { href: "#/status" }, "Store connection")) : null,
       h("p.footnote", "All of the shop's orders against the same days of the week just before this range: a shop-wide comparison, not revenue attributed to creators."));
   }
 
@@ -449,11 +466,12 @@
     return h("section.card", { id: "roas-chart" }, h("h2", { title: DEF.roas }, "ROAS by creator"),
       shown.length ? C.bars(shown.map(function (r) {
         return { label: r.name, value: parseFloat(r.roas), text: F.ratio(r.roas), score: r.scores && r.scores.roas ? r.scores.roas : null,
-          note: "gross " + F.ratio(r.gross_roas) };
+          note: "gross " + F.ratio(r.gross_roas) + (r.leak_warning ? "; possible code leak" : ""), flag: r.leak_warning ? r.handle : null };
       }), { title: "ROAS by creator" + (target ? ", target " + data.targets.roas_min : ""), target: target,
         targetLabel: target ? "target " + data.targets.roas_min : "", tick: function (t) { return String(Math.round(t * 10) / 10); } })
         : h("p.muted", "No creator has spend recorded in this range. Add fees or seeding on a creator's page to see ROAS."),
-      h("div.legend", h("span", h("i.swatch.good"), "meets target"), h("span", h("i.swatch.poor"), "below target"), h("span", h("i.swatch.unscored"), "not judged")),
+      h("div.legend", h("span", h("i.swatch.good"), "meets target"), h("span", h("i.swatch.poor"), "below target"), h("span", h("i.swatch.unscored"), "not judged"),
+        shown.some(function (r) { return r.leak_warning; }) ? h("span.leak-key", { title: "Its code's orders look like a coupon site's: see the warning above the table." }, h("i.leak-mark", "⚠"), "possible code leak: ROAS may include revenue not earned") : null),
       notes.length ? h("p.footnote", notes.join(" ")) : null);
   }
 
