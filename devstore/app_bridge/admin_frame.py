@@ -126,6 +126,9 @@ def _chrome(shop_name: str, body: str) -> str:
  nav div {{ padding:6px 8px; border-radius:8px; }} nav .on {{ background:#fff; font-weight:600; }}
  main {{ flex:1; background:#f1f1f1; }} iframe {{ border:0; width:100%; height:100%; display:block; }}
  main p {{ padding:24px; }}
+ /* Shopify's admin below Polaris' md breakpoint (768px): the navigation folds into a menu and the app's
+    frame takes the whole width (Polaris tokens, breakpoints-md; the admin on a phone). */
+ @media (max-width: 767.98px) {{ nav {{ display:none; }} }}
 </style></head>
 <body><div id="admin-loading" role="progressbar" aria-label="Loading" hidden></div>
 <div class="top"><b>shopify</b><span class="tag">devstore stand-in</span>

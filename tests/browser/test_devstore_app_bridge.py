@@ -303,3 +303,18 @@ def test_the_bounce_refuses_a_reload_url_on_another_origin(shopify, fake_app, pa
     frame.locator("#done").wait_for(timeout=20_000)
     assert frame.locator("text=bouncing").is_visible()  # nothing was fetched, nothing replaced
     assert elsewhere == [] and fake_app.seen == []
+
+
+@pytest.mark.parametrize("width, nav_shown", [(1280, True), (1024, True), (375, False)])
+def test_the_admin_gives_the_app_the_whole_width_on_a_phone(shopify, fake_app, browser, width, nav_shown):
+    """Below Polaris' md breakpoint (768 px) Shopify's admin folds its navigation away and the app's
+    frame is as wide as the screen; wider, the navigation takes its 200 px beside the frame."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        _open(page, shopify, fake_app, "variant/good")
+        frame_width = page.evaluate("document.getElementById('app-frame').getBoundingClientRect().width")
+        assert page.locator("nav").is_visible() is nav_shown
+        assert (frame_width == width) is not nav_shown, (width, frame_width)
+    finally:
+        context.close()
