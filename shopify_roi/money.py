@@ -34,10 +34,11 @@ def in_range(amount: Decimal, *, allow_negative: bool = False) -> bool:
 
 
 def display(value: Decimal | None, places: int = 2) -> str | None:
-    """Round half up (away from zero for negatives) for display; None stays None."""
+    """Round half up (away from zero for negatives) for display, in plain digits (never `0E-12`); None
+    stays None."""
     if value is None:
         return None
-    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
 
 
 class Money(TypeDecorator):

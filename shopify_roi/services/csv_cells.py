@@ -24,15 +24,25 @@ def text(value) -> str:
     return "'" + out if out.startswith(FORMULA_STARTS) else out
 
 
+class PlainDecimal(Decimal):
+    """A Decimal the csv writer writes in plain digits: str(Decimal("0.000")) is `0E-3`, which a
+    spreadsheet reads as text or as a formula's exponent, never as the 0 it is."""
+
+    def __str__(self) -> str:
+        return format(self, "f")
+
+
 def figure(value) -> Decimal | int | str:
-    """A figure cell: an exact number (an int, a Decimal, a decimal string) as a number, None as empty,
-    anything else as text."""
+    """A figure cell: an exact number (an int, a Decimal, a decimal string) as a number in plain digits,
+    None as empty, anything else as text."""
     if value is None:
         return ""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, Decimal):
+        return PlainDecimal(value)
     if isinstance(value, str) and _NUMBER_RE.fullmatch(value):
-        return Decimal(value)  # written back as the same digits, unquoted
+        return PlainDecimal(value)  # written back as the same digits, unquoted
     return text(value)
 
 

@@ -717,3 +717,52 @@ def _place(stand_in, shop_domain, when: str, code: str) -> dict:
         line_items=[{"title": "Trail shoe", "price": "120.00", "quantity": 1}],
         discount_code={"code": code, "type": "percentage", "value": "10"},
     )
+
+
+def test_the_csv_export_reads_as_the_page_in_plain_decimals_with_the_exact_values_beside(
+    merchant, runtime, stand_in, shop_domain
+):
+    """#17 item 8: a spreadsheet reads every figure as a number in plain decimals (never `0E+2`); money and
+    ratios are rounded as on the page (METRICS.md worked example 3's shown values), and each ratio's exact
+    value is kept in its own `_exact` column."""
+    import csv
+    import io
+    import re
+
+    merchant.create_creator("anna", "ANNA15", "15", commission_percent="10")
+    merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"})
+    merchant.post("/api/creators/anna/spend", {"kind": "seeding", "date": "2026-03-02", "amount": "32.00"})
+    worked_example_3(stand_in, shop_domain)
+    runtime.jobs.drain()
+    params = {"from": "2026-03-01", "to": "2026-03-31", "as_of": "2026-07-01"}
+    text = merchant.get("/api/metrics/creators.csv", params=params).text
+    assert "E+" not in text and "E-" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    anna = rows[0]
+    # METRICS.md example 3, as the page shows it: AOV 62.38, ROAS 0.50, gross ROAS 0.71, ROI -50.5 %,
+    # CAC 116.43, CPA 87.33, return rate 30.7 %, repeat rate 33.3 %; percentages as fractions of 1.
+    shown = {
+        "aov": "62.38",
+        "roas": "0.50",
+        "gross_roas": "0.71",
+        "roi": "-0.505",
+        "cac": "116.43",
+        "cpa": "87.33",
+        "return_rate": "0.307",
+        "repeat_rate_90d": "0.333",
+        "net_revenue": "173.00",
+        "commission": "17.30",
+        "spend": "349.30",
+    }
+    assert {k: anna[k] for k in shown} == shown
+    from decimal import ROUND_HALF_UP
+
+    spend, places = D("349.30"), D(1).scaleb(-12)  # 300.00 + 32.00 + 17.30; exact to 12 decimals
+    assert D(anna["roas_exact"]) == (D("173.00") / spend).quantize(places, rounding=ROUND_HALF_UP)
+    assert D(anna["roi_exact"]) == ((D("173.00") - spend) / spend).quantize(places, rounding=ROUND_HALF_UP)
+    assert D(anna["cac_exact"]) == (spend / 3).quantize(places, rounding=ROUND_HALF_UP)
+    for row in rows:  # every figure a plain number or empty (undefined: "—" on the page)
+        for key, value in row.items():
+            if key not in ("handle", "name"):
+                assert value == "" or re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value), (key, value)
+    assert rows[1]["roas"] == "" and rows[1]["roas_exact"] == ""  # unattributed: no spend
