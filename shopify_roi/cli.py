@@ -6,14 +6,14 @@ import time
 from datetime import date, timedelta
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 from redis.exceptions import ConnectionError as RedisDown
 from redis.exceptions import TimeoutError as RedisTimeout
 from rich.progress import Progress
 from werkzeug.serving import run_simple
 
 from shopify_roi.app import create_app
-from shopify_roi.config import from_env
+from shopify_roi.config import ConfigError, from_env
 from shopify_roi.db import utcnow
 from shopify_roi.gc_tuning import settle
 from shopify_roi.jobs.schedules import Ticker
@@ -26,12 +26,32 @@ from shopify_roi.services.errors import ServiceError
 from shopify_roi.services.orders import backfill
 from shopify_roi.services.shops.tokens import admin_client, rotate_encryption
 
+CONFIG_HELP = (
+    "Set these variables in the environment (README.md, Configuration, lists every one); `make demo` runs "
+    "everything locally with the stand-in's settings."
+)
+
 
 def _create_app():
-    return create_app(start_worker=False)
+    try:
+        return create_app(start_worker=False)
+    except ConfigError as exc:  # Flask prints a NoAppException's message without a traceback
+        raise NoAppException(f"{exc}\n{CONFIG_HELP}") from None
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class _Commands(FlaskGroup):
+    """Flask's group, with a missing or invalid configuration said in words (which variables) instead of
+    a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, NoAppException) as exc:
+            message = str(exc) if CONFIG_HELP in str(exc) else f"{exc}\n{CONFIG_HELP}"
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Creator ROI: the embedded Shopify app's commands."""
 
