@@ -10,6 +10,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -442,6 +443,22 @@ def test_code_leak_warning_and_rotating_the_code(
     assert "MAYA-NEW25" in frame.locator("#flash").inner_text()
     assert merchant.get("/api/creators/maya").json()["code"]["code"] == "MAYA-NEW25"
     assert "MAYA-NEW25" in frame.locator("#roi-table tbody tr[data-handle=maya]").inner_text()
+    # #17 item 6: the banner says what was done at once, and after a reload, with no action left to take.
+    local = datetime.now(ZoneInfo("Europe/Berlin")).date()  # the shop's day (its time zone)
+    day = f"{local.day} {local.strftime('%b')} {local.year}"
+
+    def acted(frame) -> None:
+        banner = frame.locator("[data-leak=maya]")
+        banner.wait_for()
+        text = banner.inner_text()
+        assert f"MAYA20 of Maya (@maya) looked leaked: replaced by MAYA-NEW25 on {day}." in text, text
+        assert banner.get_attribute("data-acted") == "rotated"
+        assert banner.locator("button", has_text="Pause code").count() == 0
+        assert banner.locator("button", has_text="Rotate code").count() == 0
+
+    acted(frame)
+    acted(open_roi())
+    page.screenshot(path=str(screenshots / "roi-code-leak-acted.png"))
 
 
 def test_a_freshly_installed_shop_is_told_what_to_do_next(merchant, open_roi, page, screenshots):

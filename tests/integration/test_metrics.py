@@ -309,15 +309,21 @@ def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, ru
     assert D(warning["no_signal_share"]) == D(12) / 16
     assert warning["coupon_sites"] == ["www.retailmenot.com", "joinhoney.com"]  # 8 and 4 orders
     assert "12 of 16 orders with MAYA20 (75.0%) came from coupon sites" in warning["evidence"][0]
-    # Pausing the code from the warning is the existing pause; old orders still count for Maya.
+    assert (warning["code_status"], warning["acted_on"], warning["replaced_by"]) == ("active", None, None)
+    # Pausing the code from the warning is the existing pause; old orders still count for Maya, and the
+    # warning says the code is paused (#17 item 6: the page then shows "paused on ..." without the actions).
     assert merchant.post(f"/api/creators/maya/codes/{warning['code_id']}/pause", {}).status_code == 200
-    assert (
-        _row(
-            merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(),
-            "maya",
-        )["orders"]
-        == 16
+    after = _row(
+        merchant.get("/api/metrics/creators", params={"from": "2026-06-01", "to": "2026-06-30"}).json(),
+        "maya",
     )
+    assert after["orders"] == 16
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()  # the shop's day (its time zone)
+    paused = after["leak_warning"]
+    assert (paused["code_status"], paused["acted_on"], paused["replaced_by"]) == ("paused", today, None)
 
 
 def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtime, stand_in, shop_domain):

@@ -5,11 +5,13 @@ rollup (CodeDay, CodeMonth) and the creator's last activity from the daily rollu
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.models import CodeDay, CodeMonth, DiscountCode, OrderDay, Shop
+from shopify_roi.models.discount import DELETED, PAUSED, REMOVED, ROTATED
 from shopify_roi.services.metrics import leaks
 from shopify_roi.services.metrics.rollup_months import rows_covering
 from shopify_roi.services.metrics.window import Window
@@ -28,25 +30,53 @@ def leak_warnings(
     if not summaries:
         return {}
     _add_last_activity(session, shop.id, summaries, activity, recent_from)
-    code_ids = _code_ids(session, shop.id, list(handles))
+    codes = _codes(session, shop.id, list(handles))
     out = {}
     for cid, summary in summaries.items():
         warning = leaks.judge(handles[cid], summary, window.start, window.end, activity.get(cid))
         if warning is not None:
-            out[cid] = {**warning, "code_id": code_ids.get((cid, warning["code"]))}
+            code = codes.get((cid, warning["code"]), {})
+            out[cid] = {**warning, "code_id": code.get("code_id"), **_acted_on(code, codes, shop)}
     return out
 
 
-def _code_ids(session: Session, shop_id: int, creator_ids: list[int]) -> dict[tuple[int, str], int]:
-    """(creator id, code in upper case) -> the id of the newest row of that code (for pause and rotate)."""
-    code_ids: dict[tuple[int, str], int] = {}
-    for cid, code, code_id in session.execute(
-        select(DiscountCode.creator_id, DiscountCode.code, DiscountCode.id)
+def _codes(session: Session, shop_id: int, creator_ids: list[int]) -> dict:
+    """(creator id, code in upper case) -> the newest row of that code: its id (for pause and rotate), its
+    status, when it last changed and the row that replaced it; also id -> the code's text."""
+    codes: dict = {}
+    for cid, code, code_id, status, changed, replaced_by in session.execute(
+        select(
+            DiscountCode.creator_id,
+            DiscountCode.code,
+            DiscountCode.id,
+            DiscountCode.status,
+            DiscountCode.updated_at,
+            DiscountCode.replaced_by_id,
+        )
         .where(DiscountCode.shop_id == shop_id, DiscountCode.creator_id.in_(creator_ids))
         .order_by(DiscountCode.id)
     ):
-        code_ids[(cid, code.strip().upper())] = code_id
-    return code_ids
+        codes[(cid, code.strip().upper())] = {
+            "code_id": code_id,
+            "status": status,
+            "changed": changed,
+            "replaced_by": replaced_by,
+        }
+        codes[code_id] = code
+    return codes
+
+
+def _acted_on(code: dict, codes: dict, shop: Shop) -> dict:
+    """What staff already did about the warned code: `code_status` (paused, rotated, deleted, ...) and,
+    once it is no longer live in the shop as it was, `acted_on` (the shop's local date it changed) and
+    `replaced_by` (the new code of a rotation); the page then says so instead of offering the actions."""
+    status = code.get("status")
+    out = {"code_status": status, "acted_on": None, "replaced_by": None}
+    if status in (PAUSED, ROTATED, DELETED, REMOVED) and code.get("changed") is not None:
+        tz = ZoneInfo(shop.iana_timezone or "UTC")
+        out["acted_on"] = code["changed"].astimezone(tz).date().isoformat()
+        out["replaced_by"] = codes.get(code["replaced_by"]) if code.get("replaced_by") else None
+    return out
 
 
 def _code_orders(

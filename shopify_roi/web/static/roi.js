@@ -241,6 +241,14 @@
   }
   function leakBanner(row, onDone) {
     var w = row.leak_warning, base = "/api/creators/" + encodeURIComponent(row.handle);
+    var seeOrders = location.hash.indexOf("#/roi/") === 0 ? null : h("a.button.plain.small", { href: "#/roi/" + encodeURIComponent(row.handle) + "?" + queryOf(readState(splitQuery())) }, "See the orders");
+    if (w.acted_on) {  // already paused or replaced: say so, no actions left to take
+      var done = w.replaced_by ? "replaced by " + w.replaced_by : (w.code_status === "paused" ? "paused" : "turned off (" + w.code_status + ")");
+      return h("div.banner.info", { role: "status", dataset: { leak: row.handle, acted: w.code_status } },
+        h("strong", "Code " + w.code + " of " + row.name + " (@" + row.handle + ") looked leaked: " + done + " on " + dateLabel(w.acted_on, true) + "."),
+        h("p", "Its orders in this range still count for " + row.name + "; new orders can no longer use it."),
+        h("div.actions", seeOrders));
+    }
     var input = h("input", { type: "text", "aria-label": "New code for @" + row.handle, placeholder: "New code, e.g. " + (row.handle || "").toUpperCase() + "25" });
     var form = h("form.inline-form", { hidden: true }, input,
       h("button.button.primary.small", { type: "submit" }, "Rotate"),
@@ -269,7 +277,7 @@
       h("ul", (w.evidence || []).map(function (e) { return h("li", e); })),
       shares.length && !(w.evidence || []).length ? h("p.sub", shares.join(" · ")) : null,
       h("div.actions", pause, h("button.button.secondary.small", { type: "button", onclick: function () { form.hidden = false; input.focus(); } }, "Rotate code"), form,
-        location.hash.indexOf("#/roi/") === 0 ? null : h("a.button.plain.small", { href: "#/roi/" + encodeURIComponent(row.handle) + "?" + queryOf(readState(splitQuery())) }, "See the orders")));
+        seeOrders));
   }
   function seriesChart(body, titleText, single) {
     var points = (body.points || []).map(function (p) {
