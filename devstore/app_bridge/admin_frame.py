@@ -75,6 +75,20 @@ def app_frame(shop_domain: str, api_key: str, sub: str = ""):
     return Response(_chrome(shop.name or shop_domain, body), 200, mimetype="text/html")
 
 
+@bp.get("/<shop:shop_domain>/admin/orders/<int:order_id>")
+def admin_order(shop_domain: str, order_id: int):
+    """The admin's page of one order (where the Navigation API's `shopify://admin/orders/{id}` leads): its
+    name and id, or "not found" for an id the shop does not hold."""
+    shop = shop_or_404(shop_domain)
+    record = shop.records.get("orders", {}).get(order_id)
+    if record is None:
+        body = f'<p id="admin-order" data-order-id="{order_id}">Order {order_id} was not found.</p>'
+        return Response(_chrome(shop.name or shop_domain, body), 404, mimetype="text/html")
+    name = html.escape(str(record["rest"].get("name") or order_id))
+    body = f'<p id="admin-order" data-order-id="{order_id}">Order {name}</p>'
+    return Response(_chrome(shop.name or shop_domain, body), 200, mimetype="text/html")
+
+
 @bp.post("/<shop:shop_domain>/admin/app-bridge/id-token")
 def id_token(shop_domain: str):
     """A fresh session token for the app open in this shop's admin (what `shopify.idToken()` gets):

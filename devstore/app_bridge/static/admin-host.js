@@ -36,6 +36,14 @@
     return {};
   };
 
+  // The Navigation API's `shopify://admin/{path}` links: the admin (the top window) opens its own page.
+  handlers.navigateAdmin = function (payload) {
+    var path = String(payload.path || "");
+    if (!/^[A-Za-z0-9_\-\/]*$/.test(path)) { throw new Error("refused admin path " + path); }
+    window.location.assign("/" + location.pathname.split("/")[1] + "/admin/" + path);
+    return {};
+  };
+
   // shopify.scopes.query/request/revoke (H3): the admin's grant modal, answered as the shop's
   // control setting says (rules and sources in devstore/oauth/scopes.py).
   handlers.scopes = async function (payload) {

@@ -166,6 +166,20 @@
     };
   });
 
+  // shopify.dev "Navigation API" (docs/api/app-home/apis/navigation): an anchor whose href is
+  // `shopify://admin/{path}` (or `shopify:admin/{path}`) opens that page of the Shopify admin (index pages
+  // like orders, or one resource: orders/{id}); the admin, not the app's frame, navigates.
+  feature("navigation", function (api, host) {
+    document.addEventListener("click", function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link) { return; }
+      var match = /^shopify:(?:\/\/)?admin\/(.*)$/.exec(link.getAttribute("href"));
+      if (!match) { return; }
+      event.preventDefault();
+      host.request("navigateAdmin", { path: match[1] });
+    }, true);
+  });
+
   /* ---- 5. start --------------------------------------------------------------------------- */
   var script = document.currentScript;
   var problem = loaderProblem(script);

@@ -186,7 +186,7 @@
     var counted = orders.filter(function (o) { return o.attributed && o.counted; });
     var sum = function (key) { return F.money(X.sumDec(counted.map(function (o) { return o[key]; }))); };
     var RULES = { code: "code", link: "link", none: "none" };
-    return h("section.card", { id: "orders-card" }, h("h2", "Orders behind the numbers"),
+    return h("section.card", { id: "orders-card", tabindex: "-1" }, h("h2", "Orders behind the numbers"),
       h("p.muted.small", "Every order attributed to this creator in the range, and those where their code or link lost to another creator (contested)."),
       orders.length ? h("div.table-scroll", h("table.data-table.compact", { id: "creator-orders" },
         h("thead", h("tr", ["Order", "Date", "Revenue", "Discounts", "Returns", "New customer", "Rule", "Signals", ""].map(function (t, i) {
@@ -197,7 +197,7 @@
           if (!o.attributed && o.contested_by_this_creator) { flags.push(h("span.badge.paused", { title: DEF.contested_revenue }, "contested, won by another")); }
           if (!o.counted) { flags.push(h("span.badge.archived", { title: "Test, voided or gifting order: never counted." }, "not counted")); }
           return h("tr" + (o.attributed ? "" : ".outside"), { dataset: { order: o.order_id } },
-            h("td", o.name || o.order_id), h("td.date", X.dateLabel(o.local_date, true)), h("td.num", F.money(o.revenue)), h("td.num", F.money(o.discounts)),
+            h("td", h("a", { href: "shopify://admin/orders/" + encodeURIComponent(o.order_id), target: "_top", title: "Open this order in the Shopify admin" }, o.name || o.order_id)), h("td.date", X.dateLabel(o.local_date, true)), h("td.num", F.money(o.revenue)), h("td.num", F.money(o.discounts)),
             h("td.num", X.isZero(o.returns) ? F.money(o.returns) : h("span.neg", F.money(o.returns))), h("td", o.new_customer ? "Yes" : "No"),
             h("td", h("span.badge.rule-" + (RULES[o.rule] || "none"), o.rule)), h("td.signals", { title: JSON.stringify(o.signals) }, signalsText(o.signals || {})), h("td", flags));
         })),
@@ -270,8 +270,18 @@
         try { if (!(await load(next))) { return; } } finally { body.classList.remove("loading"); }
       }
       render();
+      showOrders(q);
     };
+    // "See the orders" (?show=orders): the page opens at the orders behind the numbers, once it is shown.
+    function showOrders(q) {
+      if (q.get("show") !== "orders") { return; }
+      setTimeout(function () {
+        var target = document.getElementById("orders-card");
+        if (target) { target.scrollIntoView({ block: "start" }); target.focus({ preventScroll: true }); }
+      }, 0);
+    }
     render();
+    showOrders(query);
     return el;
   });
 })();

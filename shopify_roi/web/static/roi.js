@@ -241,7 +241,7 @@
   }
   function leakBanner(row, onDone) {
     var w = row.leak_warning, base = "/api/creators/" + encodeURIComponent(row.handle);
-    var seeOrders = location.hash.indexOf("#/roi/") === 0 ? null : h("a.button.plain.small", { href: "#/roi/" + encodeURIComponent(row.handle) + "?" + queryOf(readState(splitQuery())) }, "See the orders");
+    var seeOrders = location.hash.indexOf("#/roi/") === 0 ? null : h("a.button.plain.small", { href: "#/roi/" + encodeURIComponent(row.handle) + "?" + queryOf(readState(splitQuery())) + "&show=orders" }, "See the orders");
     if (w.acted_on) {  // already paused or replaced: say so, no actions left to take
       var done = w.replaced_by ? "replaced by " + w.replaced_by : (w.code_status === "paused" ? "paused" : "turned off (" + w.code_status + ")");
       return h("div.banner.info", { role: "status", dataset: { leak: row.handle, acted: w.code_status } },
@@ -280,21 +280,28 @@
         seeOrders));
   }
   function seriesChart(body, titleText, single) {
-    var points = (body.points || []).map(function (p) {
+    var raw = body.points || [], first = 0;
+    // The chart starts at the first day (or week) with data: days before any sale are not a trend.
+    while (first < raw.length && X0(raw[first].attributed) && X0(raw[first].unattributed)) { first++; }
+    var points = raw.slice(first).map(function (p) {
       return { date: p.date, values: { attributed: parseFloat(p.attributed || "0"), unattributed: parseFloat(p.unattributed || "0") },
         texts: { attributed: F.money(p.attributed || "0"), unattributed: F.money(p.unattributed || "0"),
           total: single ? null : F.money(sumDec([p.attributed, p.unattributed])) } };
     });
     var series = single ? [{ key: "attributed", label: "Net revenue", cls: "attributed" }]
       : [{ key: "attributed", label: "Creators", cls: "attributed" }, { key: "unattributed", label: "Unattributed", cls: "unattributed" }];
-    var total = (body.points || []).reduce(function (sum, p) { return sum + Math.abs(parseFloat(p.attributed || 0)) + Math.abs(parseFloat(p.unattributed || 0)); }, 0);
+    if (!points.length) {  // an empty state, never a $0–$1 chart
+      return h("div", { id: single ? "creator-series" : "revenue-series" },
+        h("p.muted.chart-empty", { role: "status" }, "No net revenue in this range: the chart appears with the first sale."));
+    }
     var chart = C.areas(points, series, { title: titleText, money: F.axisMoney,
       dateLabel: function (d) { return dateLabel(d); }, interval: body.interval });
     return h("div", { id: single ? "creator-series" : "revenue-series" },
       h("div.legend", series.map(function (sr) { return h("span", h("i.swatch." + sr.cls), sr.label); }),
-        h("span.muted", (body.interval === "week" ? "weekly" : "daily") + " net revenue")),
-      total === 0 ? h("p.muted.chart-empty", "No net revenue in this range.") : null, chart);
+        h("span.muted", (body.interval === "week" ? "weekly" : "daily") + " net revenue" +
+          (first > 0 ? ", from " + dateLabel(raw[first].date, true) + " (the first day with a sale)" : ""))), chart);
   }
+  function X0(value) { return !value || parseFloat(value) === 0; }
   var readyCount = 0;
   function ready(st) {
     document.body.dataset.roiRange = st.from + ".." + st.to;
