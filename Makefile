@@ -24,12 +24,14 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/python -m devstore.demo
 
 ## Set up and run the whole test suite (SQLite + in-process queue unless DATABASE_URL/REDIS_URL are set).
-## With node on the machine, tests/contract's pinned @shopify/shopify-api is installed first (npm ci),
-## so the contract test runs; without node that one test is skipped.
+## With node on the machine, tests/contract's pinned @shopify/shopify-api and tests/browser's axe-core and
+## web-vitals are installed first (npm ci), so the contract test runs; without node that one test is skipped.
 test: $(VENV)/.test-installed
 	@if command -v node >/dev/null 2>&1; then \
 	  npm ci --prefix tests/contract --no-audit --no-fund --loglevel=error >/dev/null \
 	    || echo "npm ci in tests/contract failed: the contract test installs it again or is skipped"; \
+	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null \
+	    || echo "npm ci in tests/browser failed: the accessibility scan installs it again"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
