@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import Campaign, Creator, OrderDay, OrderMonth, Shop, SpendEntry
 from shopify_roi.models.rollup import COHORT_DAYS, SUM_COLUMNS, UNATTRIBUTED
 from shopify_roi.models.spend import FEE, OTHER, SEEDING
+from shopify_roi.services.metrics.campaign_orders import campaign_orders, campaign_window
 from shopify_roi.services.metrics.figures import empty_row, money
 from shopify_roi.services.metrics.rollup_months import rows_covering
 from shopify_roi.services.metrics.window import Window
@@ -45,7 +46,10 @@ def creator_sums(
     rows: dict[int | None, dict] = {c.id: empty_row() for c in creators}
     rows[None] = empty_row()
     rows[None]["shop_revenue"] = Decimal(0)
-    _add_rollup_sums(session, shop.id, window, rows, only)
+    if campaign_row is None:
+        _add_rollup_sums(session, shop.id, window, rows, only)
+    elif creators:
+        _add_campaign_sums(session, shop.id, window, rows, campaign_row, only)
     _add_spend(session, shop.id, window, rows, campaign_id)
     for creator in creators:
         row = rows[creator.id]
@@ -144,6 +148,41 @@ def _add_rollup_sums(
             row[f"mature_{days}"] += int(mature or 0)
             row[f"repeaters_{days}"] += int(repeaters or 0)
             row[f"ltv_{days}_sum"] += money(ltv)
+
+
+def _add_campaign_sums(
+    session: Session, shop_id: int, window: Window, rows: dict, campaign: Campaign, only: Creator | None
+) -> None:
+    """The campaign's orders one by one (campaign_orders.py: inside its dates, its own orders only); clicks
+    and contested revenue, which belong to no order of the creator's, from the rollup over the campaign's
+    days of the range."""
+    start, end = campaign_window(window, campaign)
+    if start > end:
+        return
+    days = Window(start, end, window.as_of, window.tz)
+    scratch: dict = {cid: empty_row() for cid in rows}
+    scratch[None]["shop_revenue"] = Decimal(0)
+    _add_rollup_sums(session, shop_id, days, scratch, only)
+    for cid in rows:
+        if cid is not None:
+            rows[cid]["clicks"] = scratch[cid]["clicks"]
+            rows[cid]["contested_revenue"] = scratch[cid]["contested_revenue"]
+    ids = {cid for cid in rows if cid is not None}
+    for order in campaign_orders(session, shop_id, window, campaign, ids):
+        row, s = rows[order.creator_id], order.sums
+        row["orders"] += s["orders"]
+        for key, column in (("revenue", "revenue"), ("discounts_given", "discounts"), ("returns", "returns")):
+            row[key] += money(s[column])
+        row["orders_with_refund"] += s["with_refund"]
+        row["new_customers"] += s["firsts"]
+        row["code_orders"] += s["code_orders"]
+        row["acquired"] += s["acquired"]
+        row["immature_customers"] += s["acquired"] if order.day > window.as_of - timedelta(days=90) else 0
+        for n in COHORT_DAYS:
+            if order.day <= window.as_of - timedelta(days=n):  # mature (METRICS.md)
+                row[f"mature_{n}"] += s["acquired"]
+                row[f"repeaters_{n}"] += s[f"repeat_{n}"]
+                row[f"ltv_{n}_sum"] += money(s[f"ltv_{n}"])
 
 
 def _add_spend(session: Session, shop_id: int, window: Window, rows: dict, campaign_id: int | None) -> None:

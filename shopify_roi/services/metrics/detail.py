@@ -12,19 +12,26 @@ from shopify_roi.models import Creator, Shop
 from shopify_roi.models.rollup import COHORT_DAYS
 from shopify_roi.services.creators.codes import current_code
 from shopify_roi.services.metrics.creator_sums import creator_sums
-from shopify_roi.services.metrics.figures import as_text, creator_row, div
+from shopify_roi.services.metrics.figures import as_text, creator_row, div, empty_row
 from shopify_roi.services.metrics.leak_warnings import leak_warnings
 from shopify_roi.services.metrics.window import window_of
 from shopify_roi.services.shops import settings
 
 
 def creator_detail(
-    session: Session, shop: Shop, creator: Creator, start: date, end: date, as_of: date
+    session: Session,
+    shop: Shop,
+    creator: Creator,
+    start: date,
+    end: date,
+    as_of: date,
+    campaign: str | None = None,
 ) -> dict:
     """One creator's row (same figures as the table) and its cohort curve: repeat share and LTV at
-    30/90/180/365 days."""
+    30/90/180/365 days; with `campaign`, that campaign's orders and spend only (empty for a non-member)."""
     window = window_of(shop, start, end, as_of)
-    _, rows, _ = creator_sums(session, shop, window, None, only=creator)
+    _, found, _ = creator_sums(session, shop, window, campaign, only=creator)
+    rows = {creator.id: empty_row(), **found}
     config = settings.load(session, shop.id)
     code = current_code(session, shop.id, creator.id)
     warning = leak_warnings(session, shop, window, [creator]).get(creator.id)
@@ -34,6 +41,7 @@ def creator_detail(
         "from": start.isoformat(),
         "to": end.isoformat(),
         "as_of": as_of.isoformat(),
+        "campaign": campaign,
         "creator": creator_row(creator, row, code, warning, config),
         "targets": config.as_json()["targets"],
         "gross_margin": config.as_json()["gross_margin"],

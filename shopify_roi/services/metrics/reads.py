@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import Shop
 from shopify_roi.services.creators.profiles import get_creator
 from shopify_roi.services.metrics import detail, export_csv, read_warnings, rollups, series, table
-from shopify_roi.services.metrics.creator_sums import campaign_members
 from shopify_roi.services.metrics.window import parse_range
 
 
@@ -49,14 +48,20 @@ def refresh_then_creator_detail(session: Session, shop_id: int, handle: str, arg
     creator = get_creator(session, shop_id, handle)  # another shop's handle: 404 before the dates
     start, end, as_of = parse_range(args)
     shop, warnings = _refreshed_shop(session, shop_id)
-    return {**detail.creator_detail(session, shop, creator, start, end, as_of), "warnings": warnings}
+    campaign = args.get("campaign") or None
+    body = detail.creator_detail(session, shop, creator, start, end, as_of, campaign)
+    return {**body, "warnings": warnings + read_warnings.campaign_dates(session, shop_id, campaign)}
 
 
 def refresh_then_series(session: Session, shop_id: int, args: Mapping[str, str]) -> dict:
     """Net revenue over `from`..`to` (series.net_revenue_series); `handle`: one creator's, `campaign`: its
-    creators' (an unknown campaign has none)."""
+    orders (series.campaign_series: inside its dates, its own orders; an unknown campaign has none)."""
     start, end, _ = parse_range(args)
     creator = get_creator(session, shop_id, args["handle"]) if args.get("handle") else None
-    members = campaign_members(session, shop_id, args["campaign"])[1] if args.get("campaign") else None
+    campaign = args.get("campaign") or None
     shop, warnings = _refreshed_shop(session, shop_id)
-    return {**series.net_revenue_series(session, shop, start, end, members, creator), "warnings": warnings}
+    if campaign:
+        body = series.campaign_series(session, shop, start, end, campaign, creator)
+    else:
+        body = series.net_revenue_series(session, shop, start, end, None, creator)
+    return {**body, "warnings": warnings}

@@ -208,7 +208,7 @@
     var asOf = h("input", { type: "date", id: "roi-as-of", "aria-label": "Cohorts as of",
       title: "Repeat rate and LTV count a customer once their first order is at least N days before this date." });
     var asOfField = h("label.as-of", "Cohorts as of ", asOf);
-    var campaign = h("select", { id: "roi-campaign", "aria-label": "Campaign" }, h("option", { value: "" }, "All creators"),
+    var campaign = h("select", { id: "roi-campaign", "aria-label": "Campaign" }, h("option", { value: "" }, "All campaigns"),
       campaignList.map(function (c) { return h("option", { value: c.name }, c.name); }));
     var state = st;
     function sync(next) {
@@ -537,7 +537,7 @@
         .map(function (r) { return leakBanner(r, refresh); }));
       if (!data.creators.length) {
         body.replaceChildren(data.campaign ? h("section.card.empty-state", h("h2", "No creators in " + data.campaign),
-          h("p.muted", "Add creators to this campaign on their page, or choose All creators."), h("a.button.secondary", { href: "#/campaigns" }, "Campaigns"))
+          h("p.muted", "Add creators to this campaign on their page, or choose All campaigns."), h("a.button.secondary", { href: "#/campaigns" }, "Campaigns"))
           : emptyNoCreators());
         el.querySelector("#roi-export").hidden = true;
       } else {
