@@ -28,6 +28,7 @@ per-batch lookups become whole-table scans and the run slows down as it goes (27
 Run (PostgreSQL on 127.0.0.1; makes and drops its own database):
   python bench/backfill.py                    # 100,000 orders (~3 minutes)
   python bench/backfill.py --orders 1000000   # the full size
+  python bench/backfill.py --smoke            # CI's smoke size: 2,000 orders (one copy of the template)
 """
 
 from __future__ import annotations
@@ -223,7 +224,12 @@ def main() -> None:
     parser.add_argument(
         "--grouped", action="store_true", help="each order's line items right after it (groupObjects: true)"
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI's smoke size (2,000 orders): it must run, figures not judged"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.orders = TEMPLATE_ORDERS
 
     from shopify_roi.db import Database
     from shopify_roi.models import BackfillRun
@@ -240,10 +246,14 @@ def main() -> None:
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    db_name = "roi_bench_backfill"
+    db_name = common.smoke_name("roi_bench_backfill", args.smoke)
     url = common.create_db(db_name)
-    common.migrate(common.app_env(url))
-    shop_id = common.seed_shop(url, SHOP, common.creator_profiles(20))
+    try:
+        common.migrate(common.app_env(url))
+        shop_id = common.seed_shop(url, SHOP, common.creator_profiles(20))
+    except BaseException:
+        common.drop_db(db_name)
+        raise
     port = common.free_port()
     server = subprocess.Popen(
         [
@@ -313,6 +323,8 @@ def main() -> None:
             common.drop_db(db_name)
             jsonl.unlink()
             tmp.rmdir()
+    common.smoke_require(args.smoke, stored > 0 and elapsed > 0, f"no orders stored ({figures})")
+    common.smoke_require(args.smoke, figures["status"] == "done", f"the backfill run ended {figures}")
     trace = ", ".join(f"{d * 10}% {common.mb(r)}" for d, r in sorted(marks.items()))
     print(
         f"  run: {figures['status']}, orders seen {figures['orders_seen']}, "
@@ -340,6 +352,7 @@ def main() -> None:
         f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "
         f"(+{common.mb(sampler.peak - settled)} after 10 %)"
     )
+    common.smoke_leftovers(args.smoke)
 
 
 if __name__ == "__main__":

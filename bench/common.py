@@ -505,3 +505,42 @@ class Analyzer:
 def autovacuum_on(url: str) -> bool:
     with connect(url) as conn:
         return conn.execute("SHOW autovacuum").fetchone()[0] == "on"
+
+
+# Smoke runs (CI: every script at its smoke size; the figures are not judged, only that it ran) -------
+
+
+def smoke_name(name: str, smoke: bool) -> str:
+    """A database name of its own for a smoke run (CI may run beside a by-hand run of the same script)."""
+    return f"{name}_smoke_{os.getpid()}" if smoke else name
+
+
+def smoke_require(smoke: bool, ok: bool, what: str) -> None:
+    """In a smoke run, a phase that produced no measurement fails the run (non-zero exit)."""
+    if smoke and not ok:
+        raise SystemExit(f"smoke run failed: {what}")
+
+
+def smoke_leftovers(smoke: bool, grace: float = 10, pg: str = PG) -> None:
+    """In a smoke run, fail if a process this script started is still running at its end, or one of its
+    databases (smoke_name) is left."""
+    if not smoke:
+        return
+    with _admin(pg) as conn:
+        left = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"%\\_smoke\\_{os.getpid()}",)
+        ).fetchall()
+    if left:
+        raise SystemExit(f"smoke run failed: databases left: {', '.join(r[0] for r in left)}")
+    import psutil
+
+    deadline = time.time() + grace
+    while True:
+        alive = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
+        alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+        if not alive or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    if alive:
+        names = ", ".join(f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in alive)
+        raise SystemExit(f"smoke run failed: processes left running: {names}")

@@ -11,6 +11,7 @@ On PostgreSQL and Redis by default (BENCH_PG, BENCH_REDIS; a database made and d
 fixtures, Redis database --redis-db); `--sqlite` runs on SQLite and the in-process queue. A failure prints
 Hypothesis's `@reproduce_failure` blob and the delivery that broke the rule; `--seed` replays a run's draws.
 The last line: `fuzz: N fuzzed deliveries, {...}; healthy shop {...}` and the time taken.
+`--smoke` (CI): 2 storms of 24 deliveries and 10 healthy orders.
 """
 
 from __future__ import annotations
@@ -32,7 +33,12 @@ def main() -> int:
     parser.add_argument("--sqlite", action="store_true", help="SQLite and the in-process queue")
     parser.add_argument("--seed", type=int, help="Hypothesis's seed (replays a run's draws)")
     parser.add_argument("--redis-db", type=int, default=9)
+    parser.add_argument(
+        "--smoke", action="store_true", help="CI's smoke size: 2 storms of 24 deliveries, 10 healthy orders"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.storms, args.deliveries, args.orders = 2, 24, 10
     env = dict(
         os.environ,
         FUZZ_EXAMPLES=str(args.storms),
@@ -52,6 +58,7 @@ def main() -> int:
         f"{'SQLite' if args.sqlite else 'PostgreSQL and Redis'}: "
         f"{'passed' if done.returncode == 0 else 'FAILED'} in {time.monotonic() - started:.0f} s"
     )
+    common.smoke_leftovers(args.smoke)
     return done.returncode
 
 

@@ -15,6 +15,7 @@ clock when the request is written, after the delay.
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own database, Redis db 7):
   python bench/ingest.py [--duration 15] [--rate 500] [--workers 2 --threads 4 --worker-connections 32]
   quick looks: --servers app --modes paced --duration 10; --profile DIR py-spies the workers at full speed
+  --smoke (CI): every server and mode, one round of 2 s wrk runs (it must run; the figures are not judged)
 
 gunicorn: the Procfile's 2 workers x 4 threads (gthread) for 2 cores with --worker-connections 32.
 Without a cap (default 1000) one worker may accept most of wrk's keep-alive connections and the
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import tempfile
@@ -127,6 +129,11 @@ def main() -> None:
     parser.add_argument("--modes", default="full,paced", help="which of full,paced to run")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's smoke size: 2 s wrk runs (app and bare, full and paced, one round); figures not judged",
+    )
+    parser.add_argument(
         "--profile",
         metavar="DIR",
         help="py-spy the gunicorn workers during the full-speed runs; "
@@ -137,20 +144,21 @@ def main() -> None:
     import redis
     from rq import Queue
 
-    db_name = "roi_bench_ingest"
-    database_url = common.create_db(db_name)
+    if args.smoke:
+        args.duration, args.rounds, args.servers, args.modes = 2, 1, "app,bare", "full,paced"
+    db_name = common.smoke_name("roi_bench_ingest", args.smoke)
     redis_url = f"{common.REDIS}/{args.redis_db}"
-    queue_name = f"bench-ingest-{int(time.time())}"
+    queue_name = f"bench-ingest-{os.getpid()}-{int(time.time())}"
     bare_key = f"bench:bare-webhooks:{queue_name}"
     conn = redis.Redis.from_url(redis_url)
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_ingest_"))
     manifest, size = make_bodies(tmp, 64, common.DEMO_SECRET)
+    database_url = common.create_db(db_name)
     port = common.free_port()
     env = common.app_env(
         database_url, redis_url, app_url=f"http://127.0.0.1:{port}", RQ_QUEUE=queue_name, BARE_LIST=bare_key
     )
     env["PYTHONPATH"] = f"{common.BENCH}:{env['PYTHONPATH']}"
-    common.migrate(env)
     url = f"http://127.0.0.1:{port}"
     results: dict[str, list[dict]] = {}
     servers = {
@@ -166,6 +174,7 @@ def main() -> None:
     profiles: dict[str, list] = {}
     gunicorn_extra = ["--worker-connections", str(args.worker_connections)] if args.worker_connections else []
     try:
+        common.migrate(env)
         for round_no in range(args.rounds):
             for name, spec in servers.items():
                 proc = common.gunicorn(
@@ -174,7 +183,13 @@ def main() -> None:
                 try:
                     common.wait_http(f"{url}/healthz")
                     run_wrk(
-                        url, manifest, 0, f"warm-{name}-{round_no}", args.wrk_threads, args.connections, 3
+                        url,
+                        manifest,
+                        0,
+                        f"warm-{name}-{round_no}",
+                        args.wrk_threads,
+                        args.connections,
+                        min(3, args.duration),
                     )
                     conn.delete(bare_key)
                     for mode, rate, conns in modes:
@@ -197,6 +212,11 @@ def main() -> None:
                             stats["stored"] = conn.llen(bare_key)
                             conn.delete(bare_key)  # the bodies: ~7 KB each, do not keep them in Redis
                         results.setdefault(f"{name}-{mode}", []).append(stats)
+                        common.smoke_require(
+                            args.smoke,
+                            stats["ok"] > 0 and stats["stored"] > 0,
+                            f"{name} {mode}: nothing acknowledged or stored ({stats})",
+                        )
                         print(
                             f"  round {round_no + 1} {name:4s} {mode:5s}: "
                             f"{stats['per_s']:7.0f} acknowledged/s "
@@ -225,7 +245,9 @@ def main() -> None:
         runs = sorted(results[key], key=lambda s: s["per_s"])
         return runs[len(runs) // 2]
 
+    common.smoke_leftovers(args.smoke)
     if len(results) < 4:  # --servers/--modes: the rounds above are the figures
+        common.smoke_require(args.smoke, False, f"only {sorted(results)} measured")
         return
     app, bare, app_p, bare_p = best("app-full"), best("bare-full"), best("app-paced"), best("bare-paced")
     kind = (args.worker_class or ("gthread" if args.threads > 1 else "sync")) + (

@@ -20,6 +20,7 @@ autoanalyze would (the orders table grows from empty during the drain).
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own databases; Redis db 8, emptied at the end):
   python bench/pipeline.py                     # 100,000 webhooks, naive baseline on the first 1,000
   python bench/pipeline.py --webhooks 20000    # a quick run
+  python bench/pipeline.py --smoke             # CI's smoke size: 300 webhooks, naive on the first 50
 """
 
 from __future__ import annotations
@@ -305,13 +306,24 @@ def main() -> None:
         metavar="DIR",
         help="py-spy (wall clock) the app's workers for 10 s; print the heaviest frames",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's smoke size: 300 webhooks, naive on the first 50, every default phase; figures not judged",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.webhooks, args.naive, args.timeout, args.reuse = 300, 50, 300, False
     redis_url = f"{common.REDIS}/{args.redis_db}"
-    template = "roi_bench_pipeline_tpl"
+    template = common.smoke_name("roi_bench_pipeline_tpl", args.smoke)
     if args.reuse and common.db_exists(template):
         made = {"topics": "reused", "orders_generated": "?", "mean_bytes": 0, "seconds": 0}
     else:
-        made = fill_template(template, args.webhooks)
+        try:
+            made = fill_template(template, args.webhooks)
+        except BaseException:
+            common.drop_db(template)
+            raise
     print(
         f"  inbox: {args.webhooks} deliveries ({made['topics']}) "
         f"from {made['orders_generated']} generated orders, mean {made['mean_bytes'] / 1024:.1f} KB, "
@@ -322,7 +334,7 @@ def main() -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="roi_bench_pipeline_"))
     try:
         for phase in args.phases.split(","):
-            db = f"roi_bench_pipeline_{phase}"
+            db = common.smoke_name(f"roi_bench_pipeline_{phase}", args.smoke)
             url = common.create_db(db, template=template)
             try:
                 workers = int(
@@ -343,6 +355,11 @@ def main() -> None:
             finally:
                 common.drop_db(db)
             results[phase] = res
+            common.smoke_require(
+                args.smoke,
+                res["per_s"] > 0 and res["statuses"].get("processed", 0) > 0,
+                f"{phase}: nothing processed ({res})",
+            )
             print(
                 f"  {phase}: {res['per_s']:.0f} webhooks/s "
                 f"({res['seconds']:.1f} s; deliveries {res['statuses']}, orders {res['orders']}, "
@@ -390,6 +407,8 @@ def main() -> None:
     if "app2" in results and "naive2" in results:
         parts.append(f"2w/naive {results['app2']['per_s'] / results['naive2']['per_s']:.1f}x")
     print("processing (" + parts[0] + "): " + ", ".join(parts[1:]))
+    common.smoke_require(args.smoke, len(results) == len(args.phases.split(",")), "a phase is missing")
+    common.smoke_leftovers(args.smoke)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 Starts the stand-in and the app (gunicorn unless --werkzeug) on loopback, installs a shop, makes a
 creator with a tracked link, then fires N sequential browser-like requests and prints p50/p95/p99.
 Run: .venv/bin/python bench/redirect.py [--requests 2000] [--database-url postgresql://...]
+`--smoke` (CI): 50 requests on a PostgreSQL database of its own (made and dropped) and Redis database 10
+(emptied at the end).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -45,8 +48,34 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default="")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's smoke size: 50 requests on PostgreSQL and Redis (its own database, Redis db 10)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    db_name = None
+    if args.smoke:
+        import common
+
+        args.requests = 50
+        db_name = common.smoke_name("roi_bench_redirect", True)
+        args.database_url = common.create_db(db_name)
+        args.redis_url = f"{common.REDIS}/10"
+    try:
+        run(args)
+    finally:
+        if db_name:
+            import redis
+
+            common.drop_db(db_name)
+            redis.Redis.from_url(args.redis_url).flushdb()  # the smoke run's own Redis database
+    if args.smoke:
+        common.smoke_leftovers(True)
+
+
+def run(args) -> None:
     from devstore.config import DevstoreConfig
     from devstore.testing import DevstoreServer
 
@@ -111,8 +140,13 @@ def main() -> None:
         )
     finally:
         app.terminate()
-        app.wait(10)
+        try:
+            app.wait(10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait(5)
         stand_in.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,14 @@ Run (PostgreSQL on 127.0.0.1; makes its own database, dropped at the end unless 
   python bench/roi_queries.py                      # 1,000,000 orders (~4 min to load), 10 requests each
   python bench/roi_queries.py --orders 200000      # a quicker run
   python bench/roi_queries.py --keep; python bench/roi_queries.py --reuse --profile /tmp/roi-profile
+  python bench/roi_queries.py --smoke              # CI's smoke size: 3,000 orders, 2 requests each
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -202,17 +205,36 @@ def main() -> None:
         help="only these, e.g. creators-90d,timeseries-365d (names: creators, detail, "
         "timeseries; spans: 7d, 90d, 365d)",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="CI's smoke size: 3,000 orders, 20 creators, 900 customers, 9,000 clicks, 2 requests each, "
+        "then the --profile pass over the three 7-day requests; figures not judged",
+    )
     args = parser.parse_args()
+    smoke_profile = None
+    if args.smoke:
+        args.orders, args.creators, args.customers, args.clicks, args.repeat = 3000, 20, 900, 9000, 2
+        args.keep = args.reuse = False
+        args.endpoints = None
+        if not args.profile:  # the profiling pass too (the 7-day requests count as slow below)
+            args.profile = smoke_profile = tempfile.mkdtemp(prefix="roi_bench_profile_")
 
-    db_name = "roi_bench_roi"
-    url, shop_id = prepare(db_name, args)
-    handle = dataset.top_creator(url, shop_id)
+    db_name = common.smoke_name("roi_bench_roi", args.smoke)
+    web = None
+    try:
+        url, shop_id = prepare(db_name, args)
+        handle = dataset.top_creator(url, shop_id)
+    except BaseException:
+        if not args.keep:
+            common.drop_db(db_name)
+        raise
     port = common.free_port()
     app_url = f"http://127.0.0.1:{port}"
-    web = common.gunicorn("shopify_roi.wsgi:app", port, common.app_env(url, app_url=app_url))
     token = common.session_token(SHOP)
     results = {}
     try:
+        web = common.gunicorn("shopify_roi.wsgi:app", port, common.app_env(url, app_url=app_url))
         common.wait_http(f"{app_url}/healthz")
         for name, span, path in paths(handle):
             if args.endpoints and f"{name}-{span}" not in args.endpoints.split(","):
@@ -227,12 +249,18 @@ def main() -> None:
     finally:
         common.stop(web)
     try:
-        slow = [(name, span, path) for (name, span), (_, p95, path) in results.items() if p95 > TARGET_MS]
+        common.smoke_require(args.smoke, len(results) == 9, f"only {sorted(results)} measured")
+        limit = 0 if args.smoke else TARGET_MS  # a smoke run profiles one request of each kind
+        slow = [(name, span, path) for (name, span), (_, p95, path) in results.items() if p95 > limit]
+        if args.smoke:
+            slow = [s for s in slow if s[1] == "7d"]
         if args.profile and slow:
             profile(url, token, slow, Path(args.profile))
     finally:
         if not args.keep:
             common.drop_db(db_name)
+        if smoke_profile:
+            shutil.rmtree(smoke_profile, ignore_errors=True)
     figures = "; ".join(
         f"{name} "
         + ", ".join(
@@ -248,6 +276,7 @@ def main() -> None:
         f"{args.customers} customers; "
         f"p50/p95 ms): {figures}; target p95 <= {TARGET_MS} ms {'met' if met else 'missed'}"
     )
+    common.smoke_leftovers(args.smoke)
 
 
 if __name__ == "__main__":
