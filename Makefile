@@ -32,6 +32,8 @@ test: $(VENV)/.test-installed
 	    || echo "npm ci in tests/contract failed: the contract test installs it again or is skipped"; \
 	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null \
 	    || echo "npm ci in tests/browser failed: the accessibility scan installs it again"; \
+	  npm ci --prefix web-assets --no-audit --no-fund --loglevel=error >/dev/null \
+	    || echo "npm ci in web-assets failed: the vendored-styles test installs it again"; \
 	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
