@@ -1,4 +1,5 @@
-"""What a creator cost: dated spend entries (fees, seeding at cost, other). Commission is computed."""
+"""What a creator cost: spend entries (fees, seeding at cost, other), dated or over a period. Commission
+is computed."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class SpendEntry(Base):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))
     spent_on: Mapped[date] = mapped_column(Date)  # a calendar date: counts when it lies in the range
+    # or a period, both days included: the amount is spread evenly over its days (services/spend/periods.py)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money)  # for seeding: units x unit cost + shipping
     units: Mapped[int | None] = mapped_column(Integer)
     unit_cost: Mapped[Decimal | None] = mapped_column(Money)

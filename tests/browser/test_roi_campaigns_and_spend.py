@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal as D
 
 import pytest
 import requests
@@ -27,7 +28,7 @@ def _open(page, app_server, stand_in, shop_domain, settings):
     return next(f for f in page.frames if f.url.startswith(app_server.url))
 
 
-def test_the_campaign_filter_offers_all_campaigns(
+def test_the_campaign_filter_offers_all_campaigns_and_a_creator_without_spend_is_noted(
     merchant, runtime, stand_in, shop_domain, app_server, page, settings
 ):
     assert merchant.create_creator("anna", "ANNA15", "15", campaigns=["Spring"]).status_code == 201
@@ -43,3 +44,25 @@ def test_the_campaign_filter_offers_all_campaigns(
     frame = _open(page, app_server, stand_in, shop_domain, settings)
     options = frame.locator("#roi-campaign option").all_inner_texts()
     assert options == ["All campaigns", "Spring"]
+    # anna sold yesterday and has no fee, seeding or other cost: her ROAS is commission only, and the page
+    # says so in words.
+    note = frame.locator("#roi-no-spend").inner_text()
+    assert "1 creator has sales in this range but no spend dated in it (@anna)" in note
+    assert "commission only" in note
+
+    # On anna's page a retainer is entered for a month: February 2026 runs 1-28 Feb (2026 is no leap year).
+    before = frame.evaluate("document.body.dataset.roiReady")
+    frame.locator("#roi-table tbody tr[data-handle=anna] td.creator a").click()
+    frame.wait_for_function("n => document.body.dataset.roiReady !== n", arg=before, timeout=30_000)
+    add = frame.locator("#spend-card form.spend-form").last
+    add.locator("select[name=period]").select_option("month")
+    add.locator("input[name=month]").fill("2026-02")
+    add.locator("input[name=amount]").fill("2800.00")
+    add.get_by_role("button", name="Add spend").click()
+    frame.locator("#spend-lines tbody tr[data-entry]", has_text="spread over").wait_for(timeout=30_000)
+    entry = merchant.get("/api/creators/anna/spend").json()["entries"][0]
+    assert (entry["period_start"], entry["period_end"], D(entry["amount"])) == (
+        "2026-02-01",
+        "2026-02-28",
+        D("2800.00"),
+    )

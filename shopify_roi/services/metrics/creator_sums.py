@@ -9,8 +9,10 @@ refreshes the rollup first (rollups.py says why reads do).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -22,6 +24,7 @@ from shopify_roi.services.metrics.campaign_orders import campaign_orders, campai
 from shopify_roi.services.metrics.figures import empty_row, money
 from shopify_roi.services.metrics.rollup_months import rows_covering
 from shopify_roi.services.metrics.window import Window
+from shopify_roi.services.spend import periods
 
 SPEND_SUMS = {FEE: "fees", SEEDING: "seeding", OTHER: "other_costs"}
 
@@ -186,15 +189,42 @@ def _add_campaign_sums(
 
 
 def _add_spend(session: Session, shop_id: int, window: Window, rows: dict, campaign_id: int | None) -> None:
-    """Fees, seeding and other costs dated in the window (the campaign's entries only when one is named)."""
-    spend = select(
-        SpendEntry.creator_id, SpendEntry.kind, func.sum(type_coerce(SpendEntry.amount, BigInteger))
-    )
-    spend = spend.where(
-        SpendEntry.shop_id == shop_id, SpendEntry.spent_on >= window.start, SpendEntry.spent_on <= window.end
-    )
+    """Fees, seeding and other costs in the window (the campaign's entries only when one is named): an
+    entry without a period on its date, summed in SQL; one with a period by the share of its days inside
+    the window (periods.py), summed exactly as Fractions and only then made Decimals."""
+    of_shop = [SpendEntry.shop_id == shop_id]
     if campaign_id is not None:
-        spend = spend.where(SpendEntry.campaign_id == campaign_id)
-    for cid, kind, raw in session.execute(spend.group_by(SpendEntry.creator_id, SpendEntry.kind)):
+        of_shop.append(SpendEntry.campaign_id == campaign_id)
+    dated = (
+        select(SpendEntry.creator_id, SpendEntry.kind, func.sum(type_coerce(SpendEntry.amount, BigInteger)))
+        .where(*of_shop, SpendEntry.period_start.is_(None))
+        .where(SpendEntry.spent_on >= window.start, SpendEntry.spent_on <= window.end)
+        .group_by(SpendEntry.creator_id, SpendEntry.kind)
+    )
+    for cid, kind, raw in session.execute(dated):
         if cid in rows:
             rows[cid][SPEND_SUMS[kind]] += money(raw)
+    spread = select(
+        SpendEntry.creator_id,
+        SpendEntry.kind,
+        SpendEntry.amount,
+        SpendEntry.period_start,
+        SpendEntry.period_end,
+    ).where(*of_shop, SpendEntry.period_start <= window.end, SpendEntry.period_end >= window.start)
+    shares: dict[tuple, Fraction] = defaultdict(Fraction)
+    for cid, kind, amount, start, end in session.execute(spread):
+        if cid in rows:
+            shares[cid, kind] += periods.share(amount, start, end, window.start, window.end)
+    for (cid, kind), value in shares.items():
+        rows[cid][SPEND_SUMS[kind]] += periods.as_decimal(value)
+
+
+def no_spend_in_range(creators: list, rows: dict) -> list[str]:
+    """Handles of the creators with orders in the range but no fee, seeding or other cost in it: their
+    spend is commission alone (the page says so)."""
+    return [
+        c.handle
+        for c in creators
+        if rows[c.id]["orders"]
+        and not (rows[c.id]["fees"] or rows[c.id]["seeding"] or rows[c.id]["other_costs"])
+    ]

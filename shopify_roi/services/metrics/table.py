@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import Shop
 from shopify_roi.services.creators.codes import current_code_refs
 from shopify_roi.services.metrics.baseline import baseline, history_note
-from shopify_roi.services.metrics.creator_sums import creator_sums
+from shopify_roi.services.metrics.creator_sums import creator_sums, no_spend_in_range
 from shopify_roi.services.metrics.figures import as_text, creator_row, div, finish, total
 from shopify_roi.services.metrics.leak_warnings import leak_warnings
 from shopify_roi.services.metrics.scorecard import judge
@@ -66,6 +66,7 @@ def compute(
             revenue=rows[None]["shop_revenue"] if campaign is None else None,
         ),
         "history_note": history_note(shop),
+        "no_spend_in_range": no_spend_in_range(creators, rows),
     }
 
 

@@ -1,5 +1,6 @@
-"""The spend ledger: dated fees, seeding (units x unit cost + shipping) and other costs per creator,
-optionally per campaign. Commission is not entered: metrics compute it from the creator's rate.
+"""The spend ledger: fees, seeding (units x unit cost + shipping) and other costs per creator,
+optionally per campaign, each on a date or over a period (periods.py). Commission is not entered: metrics
+compute it from the creator's rate.
 
 `add_entry` and `edit_entry` may ask Shopify for a seeding entry's cost (seeding_cost.py), so they commit
 their own transactions, none of them open while Shopify answers; the others flush in the caller's.
@@ -19,7 +20,7 @@ from shopify_roi.money import in_range
 from shopify_roi.services import fields
 from shopify_roi.services.creators import campaigns, profiles
 from shopify_roi.services.errors import Invalid, NotFound
-from shopify_roi.services.spend import seeding_cost
+from shopify_roi.services.spend import periods, seeding_cost
 
 if TYPE_CHECKING:
     from shopify_roi.runtime import Runtime
@@ -28,7 +29,8 @@ MAX_UNITS = 1_000_000
 
 
 def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None = None) -> dict:
-    """Validate an entry: kind, date, and amount (or, for seeding, units, unit cost and shipping)."""
+    """Validate an entry: kind, date or period (periods.py), and amount (or, for seeding, units, unit cost
+    and shipping)."""
     if not isinstance(data, dict):
         raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}
@@ -36,8 +38,6 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
     if kind not in KINDS:
         errors["kind"] = "one of " + ", ".join(KINDS)
     spent_on = fields.day(data.get("date", entry.spent_on.isoformat() if entry else ""), "date", errors)
-    if spent_on is None and "date" not in errors:
-        errors["date"] = "must be a date YYYY-MM-DD"
     out = {
         "kind": kind,
         "spent_on": spent_on,
@@ -67,6 +67,14 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
         out["campaign_id"] = (
             campaigns.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
         )
+    out["period_start"], out["period_end"] = periods.parse_period(
+        session, data, entry, out["campaign_id"], errors
+    )
+    out["spent_on"] = spent_on or out["period_start"]  # a period's entry is dated by its first day
+    if out["spent_on"] is None and not errors:
+        errors["date"] = "must be a date YYYY-MM-DD (or give a period)"
+    if errors:
+        raise Invalid("Please correct the spend entry.", errors)
     return out
 
 

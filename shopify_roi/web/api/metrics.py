@@ -83,6 +83,8 @@ def _entry_json(entry) -> dict:
         "shipping": str(entry.shipping) if entry.shipping is not None else None,
         "note": entry.note,
         "campaign_id": entry.campaign_id,
+        "period_start": entry.period_start.isoformat() if entry.period_start else None,
+        "period_end": entry.period_end.isoformat() if entry.period_end else None,
     }
 
 

@@ -5,6 +5,7 @@
   "use strict";
   var R = window.CreatorROI, h = R.h, api = R.api, C = R.charts, X = R.roi, F = X.F, DEF = X.DEF;
   var KINDS = [["fee", "Fee"], ["seeding", "Seeding"], ["other", "Other"]];
+  var PERIODS = [["date", "On its date"], ["dates", "Spread over dates"], ["month", "Over a month (retainer)"], ["campaign", "Covers its campaign's dates"]];
 
   function figures(r, targets) {
     var card = X.card, s = function (key) { return X.scored(r, key, targets); };
@@ -68,19 +69,29 @@
       note: h("input", { name: "note", "aria-label": "Note", placeholder: "note (optional)", value: v.note || "" }),
       campaign: h("select", { name: "campaign", "aria-label": "Campaign" }, h("option", { value: "" }, "no campaign"),
         campaigns.map(function (c) { return h("option", { value: c.name, selected: c.name === campaignName }, c.name); })),
+      period: h("select", { name: "period", "aria-label": "Counts", title: "A fee over a period is spread evenly over its days: a range takes the share of its days inside it." },
+        PERIODS.map(function (p) { return h("option", { value: p[0], selected: p[0] === (v.period_start ? "dates" : "date") }, p[1]); })),
+      period_start: h("input", { name: "period_start", type: "date", "aria-label": "Period from", value: v.period_start || "" }),
+      period_end: h("input", { name: "period_end", type: "date", "aria-label": "Period to", value: v.period_end || "" }),
+      month: h("input", { name: "month", type: "month", "aria-label": "Month", value: (v.period_start || "").slice(0, 7) }),
     };
     var seeding = h("span.seeding-fields", f.units, h("span.muted", "×"), f.unit_cost, f.variant_id, h("span.muted", "+"), f.shipping);
     var banner = h("div.form-banner");
-    function toggle() { var s = f.kind.value === "seeding"; seeding.hidden = !s; f.amount.hidden = s; }
-    f.kind.addEventListener("change", toggle);
+    var span = h("span.period-fields", f.period_start, h("span.muted", "–"), f.period_end);
+    function toggle() {
+      var s = f.kind.value === "seeding"; seeding.hidden = !s; f.amount.hidden = s;
+      var p = f.period.value; f.date.hidden = p !== "date"; span.hidden = p !== "dates"; f.month.hidden = p !== "month";
+    }
+    f.kind.addEventListener("change", toggle); f.period.addEventListener("change", toggle);
     var form = h("form.spend-form", { novalidate: true }, banner,
-      h("div.form-line", f.kind, f.date, f.amount, seeding, f.note, campaigns.length ? f.campaign : null,
+      h("div.form-line", f.kind, f.period, f.date, span, f.month, f.amount, seeding, f.note, campaigns.length ? f.campaign : null,
         h("button.button.primary.small", { type: "submit" }, entry ? "Save" : "Add spend"),
         onCancel ? h("button.button.secondary.small", { type: "button", onclick: onCancel }, "Cancel") : null));
     toggle();
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
-      var body = { kind: f.kind.value, date: f.date.value, note: f.note.value.trim(), campaign: f.campaign.value || null };
+      var body = { kind: f.kind.value, note: f.note.value.trim(), campaign: f.campaign.value || null };
+      Object.assign(body, periodOf(f));
       if (body.kind === "seeding") {
         body.units = f.units.value.trim(); body.unit_cost = f.unit_cost.value.trim(); body.shipping = f.shipping.value.trim();
         if (!body.unit_cost && f.variant_id.value.trim()) { body.variant_id = f.variant_id.value.trim(); }
@@ -100,14 +111,32 @@
     return form;
   }
 
+  /* What the form's "Counts" choice sends: a date, a period's ends, a month's first and last days, or the
+     campaign's dates (covers_campaign). */
+  function periodOf(f) {
+    var p = f.period.value;
+    if (p === "dates") { return { period_start: f.period_start.value, period_end: f.period_end.value }; }
+    if (p === "campaign") { return { covers_campaign: true }; }
+    if (p === "month") {
+      var m = /^(\d{4})-(\d{2})$/.exec(f.month.value);
+      if (!m) { return { period_start: "", period_end: "" }; }
+      var last = new Date(Date.UTC(+m[1], +m[2], 0)).getUTCDate();
+      return { period_start: m[0] + "-01", period_end: m[0] + "-" + String(last).padStart(2, "0") };
+    }
+    return { date: f.date.value, period_start: null, period_end: null };
+  }
+
   function spendCard(ctx) {
     var r = ctx.row, base = "/api/creators/" + encodeURIComponent(ctx.handle) + "/spend";
-    var inRange = function (e) { return e.date >= ctx.st.from && e.date <= ctx.st.to; };
+    var inRange = function (e) {
+      return e.period_start ? e.period_start <= ctx.st.to && e.period_end >= ctx.st.from : e.date >= ctx.st.from && e.date <= ctx.st.to;
+    };
     function detail(e) {
       var parts = [];
       if (e.kind === "seeding" && e.units !== null && e.units !== undefined) {
         parts.push(e.units + " × " + F.money(e.unit_cost) + (X.isZero(e.shipping) ? "" : " + " + F.money(e.shipping) + " shipping"));
       }
+      if (e.period_start) { parts.push("spread over " + X.dateLabel(e.period_start, true) + " – " + X.dateLabel(e.period_end, true)); }
       var campaign = ctx.campaigns.filter(function (c) { return c.id === e.campaign_id; })[0];
       if (campaign) { parts.push(campaign.name); }
       if (e.note) { parts.push(e.note); }
@@ -142,7 +171,7 @@
         await api(base, { json: body });
         R.flash("Spend entry added."); await ctx.changed();
       }),
-      h("p.footnote", "Seeding is units × unit cost + shipping; give a product variant's id instead of the unit cost to use its cost per item from Shopify. Discounts the code gives are not spend: they are already out of revenue."));
+      h("p.footnote", "An entry spread over a period (dates, a month, or its campaign's dates) counts in a range by the share of its days inside it: 3,000.00 over 30 days counts 1,000.00 in a range holding 10 of them. Seeding is units × unit cost + shipping; give a product variant's id instead of the unit cost to use its cost per item from Shopify. Discounts the code gives are not spend: they are already out of revenue."));
   }
 
   /* -- codes and links --------------------------------------------------------------------------- */

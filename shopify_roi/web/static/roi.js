@@ -93,7 +93,7 @@
     net_revenue: "Return-adjusted revenue: revenue minus returns.",
     return_rate: "Returns ÷ revenue. Also shown: orders with any refund ÷ orders.",
     aov: "Average order value: revenue ÷ orders.",
-    spend: "Fees + seeding (product cost and shipping) + commission + other costs dated in the range. Discounts given are not added: they are already out of revenue.",
+    spend: "Fees + seeding (product cost and shipping) + commission + other costs dated in the range; a cost spread over a period (a campaign's dates, a month) counts by the share of its days inside the range. With a campaign chosen, only that campaign's orders (inside its dates) and its costs. Discounts given are not added: they are already out of revenue.",
     roas: "Return-adjusted net revenue ÷ spend. Gross ROAS (revenue ÷ spend) shown beside it. \"—\" when no spend is recorded.",
     gross_roas: "Revenue before returns ÷ spend.",
     roi: "(Net revenue − spend) ÷ spend, which is ROAS − 1: a ROAS of 5.78 is an ROI of 478%, not 578%.",
@@ -511,6 +511,14 @@
       h("div.actions", wider, h("a.button.secondary.small", { href: "#/creators" }, "Creators' links")));
   }
 
+  /* Creators with sales in the range but no fee, seeding or other cost in it (METRICS.md "Spend"). */
+  function noSpendNote(handles) {
+    if (!handles.length) { return []; }
+    var who = handles.length === 1 ? "1 creator has" : handles.length + " creators have";
+    return [h("p.history-note", { id: "roi-no-spend", role: "note" }, h("strong", "Spend: "),
+      who + " sales in this range but no spend dated in it (" + handles.map(function (x) { return "@" + x; }).join(", ") +
+      "): their ROAS counts commission only. Enter their fees, or give a fee a period (a campaign's dates, a month) so each range takes its share.")];
+  }
   R.route(/^\/roi$/, async function (query) {
     var st = readState(query);
     var list = await campaigns();
@@ -532,6 +540,7 @@
       setCurrency(data.currency);
       el.querySelector("#roi-range-label").textContent = rangeLabel(data.from, data.to) + (data.campaign ? " · " + data.campaign : "") + (data.currency ? " · " + data.currency : "");
       notes.replaceChildren.apply(notes, (data.history_note ? [h("p.history-note", { role: "note" }, h("strong", "New customers: "), data.history_note)] : [])
+        .concat(noSpendNote(data.no_spend_in_range || []))
         .concat((data.warnings || []).map(function (w) { return h("p.history-note.data-warning", { role: "alert" }, h("strong", "Left out: "), w); })));
       leaks.replaceChildren.apply(leaks, data.creators.filter(function (r) { return r.leak_warning; })
         .map(function (r) { return leakBanner(r, refresh); }));
