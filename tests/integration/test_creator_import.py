@@ -80,10 +80,57 @@ def test_import_reports_bad_rows_and_clashes_per_row(merchant, runtime, stand_in
     }
     assert rows[2]["status"] == "created"
     assert rows[3]["status"] == "invalid" and "code" in rows[3]["message"]
-    assert rows[4]["status"] == "conflict" and "TAKEN10" in rows[4]["message"].upper()
+    assert rows[4]["status"] == "clash" and "TAKEN10" in rows[4]["message"].upper()
     assert rows[5]["status"] == "invalid" and "earlier in the file" in rows[5]["message"]
     assert sorted(_shop_codes(stand_in, shop_domain)) == ["GOOD10", "TAKEN10"]
     assert [c["handle"] for c in merchant.get("/api/creators").json()["creators"]] == ["good"]
+
+
+def _report(merchant, runtime, text: str) -> dict:
+    started = merchant.post("/api/creators/import", data=text)
+    assert started.status_code == 202, started.text
+    runtime.jobs.drain()
+    return merchant.get(f"/api/creators/imports/{started.json()['id']}").json()
+
+
+def test_a_csv_with_only_the_required_columns_imports_with_the_stated_default_discount(
+    merchant, runtime, stand_in, shop_domain
+):
+    report = _report(merchant, runtime, "name,handle,code\nJamie Lee,jamie,JAMIE10\n")
+
+    assert report["status"] == "done" and report["counts"] == {"created": 1}
+    (row,) = report["rows"]
+    assert row["status"] == "created" and "10% off" in row["message"]  # the default, said on the row
+    (discount,) = stand_in.control.discounts(shop_domain)
+    assert _shop_codes(stand_in, shop_domain) == ["JAMIE10"]
+    assert discount["value"] == {"percentage": 0.1}  # README: no percent_off or amount_off -> 10 % off
+    assert [c["handle"] for c in merchant.get("/api/creators").json()["creators"]] == ["jamie"]
+
+
+def test_an_invalid_row_reports_invalid_with_its_reason_and_creates_nothing(
+    merchant, runtime, stand_in, shop_domain
+):
+    report = _report(merchant, runtime, "name,handle,code,percent_off\nJamie Lee,jamie,JAMIE150,150\n")
+
+    (row,) = report["rows"]
+    assert row["status"] == "invalid"
+    assert "percent_off" in row["message"] and "between 0 and 100" in row["message"]
+    assert stand_in.control.discounts(shop_domain) == []
+    assert merchant.get("/api/creators").json()["creators"] == []
+
+
+def test_a_code_already_in_the_shop_reports_clash_and_creates_nothing(
+    merchant, runtime, stand_in, shop_domain
+):
+    stand_in.control.create_discount(shop_domain, "TAKEN10", percentage=0.1)
+
+    report = _report(merchant, runtime, "name,handle,code\nTaken,taken,taken10\n")
+
+    (row,) = report["rows"]
+    assert row["status"] == "clash" and "TAKEN10" in row["message"].upper()
+    assert report["counts"] == {"clash": 1}
+    assert _shop_codes(stand_in, shop_domain) == ["TAKEN10"]
+    assert merchant.get("/api/creators").json()["creators"] == []
 
 
 def test_import_killed_half_way_and_run_again_creates_nothing_twice(

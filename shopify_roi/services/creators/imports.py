@@ -42,6 +42,13 @@ COLUMNS = (
 )
 CREATOR_FIELDS = ("name", "handle", "platform", "followers", "commission_percent", "campaigns", "notes")
 MAX_ROWS = 5000
+# A row with neither `percent_off` nor `amount_off` gets this (README "HTTP interface", the import tab):
+# `name, handle, code` are enough, and the row's report says the default was used.
+DEFAULT_PERCENT_OFF = "10"
+DEFAULT_NOTE = f"no percent_off or amount_off: made at {DEFAULT_PERCENT_OFF}% off (the default)"
+# How a row ended, as the report and the import tab's badges name it: a code Shopify or the app already
+# holds is a clash (ServiceError 409); a Shopify outage leaves the row pending (503).
+OUTCOME_BY_STATUS = {409: "clash", 503: "pending"}
 TEMPLATE = (
     ",".join(COLUMNS)
     + "\r\n"
@@ -80,6 +87,8 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
             "handle": profiles.normalise_handle(row.get("handle", "")),
             "code": row.get("code", ""),
         }
+        if not row.get("percent_off") and not row.get("amount_off"):
+            row.update(percent_off=DEFAULT_PERCENT_OFF, discount_note=DEFAULT_NOTE)
         try:
             profiles.parse_creator({k: row.get(k) for k in CREATOR_FIELDS})
             code_input.parse_code(row)
@@ -173,9 +182,9 @@ def run(
             outcome = onboard.onboard(
                 db, client, shop_id, {k: row.get(k) for k in CREATOR_FIELDS}, row, repeat_ok=True
             )
-            entry.update(status=outcome.status, message="")
+            entry.update(status=outcome.status, message=row.get("discount_note", ""))
         except ServiceError as exc:
-            kind = {409: "conflict", 503: "pending"}.get(exc.status, "invalid")
+            kind = OUTCOME_BY_STATUS.get(exc.status, "invalid")
             entry.update(status=kind, message=exc.message)
         with db.session() as session:
             record = get(session, shop_id, import_id)

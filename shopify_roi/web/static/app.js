@@ -89,7 +89,11 @@
     document.querySelectorAll(".tabs a").forEach(function (a) { a.classList.toggle("on", a.dataset.tab === tab); });
     status.hidden = tab !== "status";
     view.hidden = tab === "status";
-    if (tab === "status") { current = null; return; }
+    if (tab === "status") {
+      current = null;
+      if (document.body.dataset.apiReady) { refreshStatus().catch(function () {}); }  // ticks what was done since
+      return;
+    }
     if (force !== true && current && current.path === hash && typeof current.el.update === "function" && view.contains(current.el)) {
       try { await current.el.update(where.query); } catch (err) { flash((err.body && err.body.message) || String(err.message || err), "critical"); }
       return;
@@ -114,36 +118,90 @@
     location.hash = "#/roi";
   }
 
+  /* A time for the merchant: "just now", "N min ago" within the hour, else "5 Dec 2026, 14:03" in the
+     shop's time zone (the page's shop-timezone meta; the browser's own if the shop has none yet). */
+  function when(iso) {
+    if (!iso) { return "—"; }
+    var at = new Date(iso), minutes = (Date.now() - at.getTime()) / 60000;
+    if (isNaN(at.getTime())) { return "—"; }
+    if (minutes >= -1 && minutes < 1) { return "just now"; }
+    if (minutes >= 1 && minutes < 60) { return Math.floor(minutes) + " min ago"; }
+    var meta = document.querySelector('meta[name="shop-timezone"]'), zone = (meta && meta.content) || undefined;
+    var options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone };
+    try { return new Intl.DateTimeFormat("en-GB", options).format(at); }
+    catch (e) { delete options.timeZone; return new Intl.DateTimeFormat("en-GB", options).format(at); }
+  }
+
+  function writeTimes(root) {
+    root.querySelectorAll("time[data-when]").forEach(function (t) { t.textContent = when(t.getAttribute("datetime")); t.title = t.getAttribute("datetime"); });
+  }
+
+  var RUN_NAMES = { install: "History import", full_history: "Full history import", nightly: "Nightly check", manual: "Check you asked for" };
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function timeEl(iso) { return h("time", { datetime: iso || "" }, when(iso)); }
+
+  /* What the latest finished run did, in words: an import of the history, or a check that brought in
+     what the live updates (webhooks) had missed. */
+  function runSummary(runs) {
+    var done = runs.filter(function (r) { return r.status === "done"; })[0];
+    if (!done) { return runs.length ? "Your order history is being imported." : "Your order history is imported on install."; }
+    if (done.kind === "install" || done.kind === "full_history") {
+      return "History imported " + when(done.finished_at) + ": " + plural(done.orders_seen, "order") + ".";
+    }
+    var missed = done.orders_repaired + done.refunds_repaired;
+    return "Last checked " + when(done.finished_at) + ": " + plural(done.orders_seen, "order") + " checked; " +
+      (missed ? plural(done.orders_repaired, "order") + " and " + plural(done.refunds_repaired, "refund") + " the live updates had missed were brought in."
+        : "the live updates had missed nothing.");
+  }
+
+  function showSetup(steps) {
+    document.querySelectorAll("#setup-steps li[data-step]").forEach(function (li) {
+      var done = steps[li.dataset.step] === true, state = li.querySelector(".step-state");
+      li.classList.toggle("done", done);
+      if (state) { state.textContent = done ? "Done" : ""; }
+    });
+  }
+
+  function showFreshness(fresh) {
+    var troubles = fresh.failed_webhooks.length + fresh.late_webhooks.length + fresh.failed_jobs;
+    document.getElementById("freshness-summary").textContent = (fresh.last_webhook_at
+      ? "Last update from Shopify " + when(fresh.last_webhook_at) + "." : "No updates from Shopify yet: they come as orders are placed.") +
+      (troubles ? " " + plural(troubles, "update") + " could not be applied: the nightly check brings the orders in. Details below." : " Everything Shopify sent was applied.");
+    var problems = fresh.failed_webhooks.map(function (f) { return "Webhook " + f.topic + " (" + when(f.received_at) + "): " + f.error; })
+      .concat(fresh.late_webhooks.map(function (l) { return "Late webhook " + l.topic + " (received " + when(l.received_at) + "): " + l.reason; }))
+      .concat(fresh.failed_job_reasons.map(function (j) { return "Job " + j.job + ": " + j.reason; }));
+    var internals = document.getElementById("connection-internals");
+    internals.textContent = "Webhooks waiting " + fresh.webhooks_waiting + " · queue depth " + fresh.queue_depth + " · failed jobs " + fresh.failed_jobs +
+      " · failed webhooks " + fresh.failed_webhooks.length + " · late webhooks " + fresh.late_webhooks.length + " · " + internals.dataset.api;
+    var list = document.getElementById("failures");
+    if (!list) { list = h("ul.muted", { id: "failures" }); internals.after(list); }
+    list.replaceChildren.apply(list, problems.map(function (p) { return h("li", p); }));
+  }
+
   async function refreshStatus() {
     var shop = await api("/api/shop");
     var set = function (field, value) { var el = document.querySelector('[data-field="' + field + '"]'); if (el && value) { el.textContent = value; } };
     set("currency", shop.currency); set("timezone", shop.timezone); set("scopes", shop.scopes.join(", "));
+    var meta = document.querySelector('meta[name="shop-timezone"]');
+    if (meta && shop.timezone && !meta.content) { meta.content = shop.timezone; }
     var fresh = await api("/api/freshness");
-    document.getElementById("freshness-summary").textContent = (fresh.last_webhook_at ? "Last webhook " + fresh.last_webhook_at : "No webhooks yet") +
-      " · waiting " + fresh.webhooks_waiting + " · queue depth " + fresh.queue_depth + " · failed jobs " + fresh.failed_jobs +
-      " · failed webhooks " + fresh.failed_webhooks.length + " · late webhooks " + fresh.late_webhooks.length;
-    var problems = fresh.failed_webhooks.map(function (f) { return "Webhook " + f.topic + " (" + f.received_at.slice(0, 16) + "): " + f.error; })
-      .concat(fresh.late_webhooks.map(function (l) { return "Late webhook " + l.topic + " (received " + l.received_at.slice(0, 16) + "): " + l.reason; }))
-      .concat(fresh.failed_job_reasons.map(function (j) { return "Job " + j.job + ": " + j.reason; }));
-    var list = document.getElementById("failures");
-    if (!list) { list = h("ul.muted", { id: "failures" }); document.getElementById("freshness-summary").after(list); }
-    list.replaceChildren.apply(list, problems.map(function (p) { return h("li", p); }));
-    var done = fresh.backfills.filter(function (r) { return r.status === "done"; })[0];
-    document.getElementById("reconcile-summary").textContent = done
-      ? "Last reconciliation " + (done.finished_at || "").slice(0, 16).replace("T", " ") + " UTC: " + done.orders_seen +
-        " orders checked, " + done.orders_repaired + " orders and " + done.refunds_repaired + " refunds the webhooks had missed were repaired."
-      : "The first backfill of your order history is running.";
-    document.querySelector("#backfill-runs tbody").replaceChildren.apply(document.querySelector("#backfill-runs tbody"),
-      fresh.backfills.map(function (r) {
-        return h("tr", h("td", r.kind), h("td", h("span.badge." + (r.status === "done" ? "processed" : r.status === "failed" ? "failed" : "pending"), r.status)),
-          h("td", String(r.orders_seen)), h("td", String(r.orders_repaired)), h("td", (r.started_at || "").slice(0, 16).replace("T", " ")));
-      }));
+    var internals = document.getElementById("connection-internals");
+    if (!internals.dataset.api) { internals.dataset.api = internals.textContent; }
+    showFreshness(fresh);
+    showSetup(fresh.setup || {});
+    document.getElementById("reconcile-summary").textContent = runSummary(fresh.backfills);
+    var body = document.querySelector("#backfill-runs tbody");
+    body.replaceChildren.apply(body, fresh.backfills.map(function (r) {
+      return h("tr", h("td", RUN_NAMES[r.kind] || r.kind), h("td", h("span.badge." + (r.status === "done" ? "processed" : r.status === "failed" ? "failed" : "pending"), r.status === "ingesting" ? "running" : r.status)),
+        h("td", String(r.orders_seen)), h("td", String(r.orders_repaired)), h("td", timeEl(r.started_at)));
+    }));
     var note = fresh.backfills.length ? fresh.backfills[0].note : "";
     document.getElementById("backfill-note").textContent = note || "";
+    writeTimes(document.getElementById("status-view"));
     document.body.dataset.apiReady = "1";
   }
 
-  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken };
+  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken, when: when };
   window.creatorRoiApi = api;
 
   function start() {
@@ -154,8 +212,8 @@
     }
     window.addEventListener("hashchange", function () { navigate(); });
     document.getElementById("reconcile-now").addEventListener("click", async function () {
-      try { await api("/api/backfill", { json: {} }); flash("Reconciliation started: results appear here in a few minutes."); }
-      catch (err) { flash((err.body && err.body.message) || "Could not start the reconciliation.", "critical"); }
+      try { await api("/api/backfill", { json: {} }); flash("Check started: what it finds appears here in a few minutes."); }
+      catch (err) { flash((err.body && err.body.message) || "Could not start the check.", "critical"); }
     });
     navigate();
     refreshStatus().catch(function (err) { document.body.dataset.apiError = JSON.stringify(err); });

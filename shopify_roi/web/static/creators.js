@@ -219,21 +219,27 @@
     var counts = Object.keys(run.counts).map(function (k) { return run.counts[k] + " " + k; }).join(" · ");
     return h("section.card", { id: "import-report" }, h("h2", "Import " + run.id + ": " + run.status),
       h("p.muted", run.processed + " of " + run.total + " rows" + (counts ? " · " + counts : "")),
-      h("table.data-table", h("thead", h("tr", ["Line", "Handle", "Code", "Result", "Detail"].map(function (t) { return h("th", t); }))),
-        h("tbody", run.rows.map(function (r) { return h("tr", h("td", String(r.line)), h("td", "@" + r.handle), h("td", r.code), h("td", badge(r.status === "created" || r.status === "unchanged" || r.status === "resumed" ? "active" : "paused"), " ", r.status), h("td", r.message || "")); }))));
+      h("div.table-scroll", { tabindex: "0", role: "region", "aria-label": "Rows imported" }, h("table.data-table", h("thead", h("tr", ["Line", "Handle", "Code", "Result", "Detail"].map(function (t) { return h("th", t); }))),
+        h("tbody", run.rows.map(function (r) {
+          return h("tr", { dataset: { line: String(r.line) } }, h("td", String(r.line)), h("td", "@" + r.handle), h("td", r.code),
+            h("td", h("span.badge." + (IMPORT_BADGE[r.status] || "pending"), { dataset: { result: r.status } }, r.status)), h("td", r.message || ""));
+        })))));
   }
+  /* Each row's badge names what happened to it (imports.py): its colour only says good, neutral or not. */
+  var IMPORT_BADGE = { created: "active", resumed: "active", unchanged: "archived", pending: "pending", clash: "failed", conflict: "failed", invalid: "failed" };
 
   R.route(/^\/import(?:\/(\d+))?$/, async function (runId) {
     var out = h("div");
-    var file = h("input", { type: "file", accept: ".csv,text/csv", id: "import-file" });
-    var text = h("textarea", { id: "import-text", placeholder: "…or paste the CSV here", rows: 6 });
+    var file = h("input", { type: "file", accept: ".csv,text/csv", id: "import-file", "aria-label": "CSV file" });
+    var text = h("textarea", { id: "import-text", placeholder: "…or paste the CSV here", "aria-label": "CSV text", rows: 6 });
     async function poll(id) {
       var run = await api("/api/creators/imports/" + id);
       out.replaceChildren(report(run));
       if (run.status !== "done") { setTimeout(function () { if (location.hash === "#/import/" + id) { poll(id); } }, 1000); }
     }
     var form = h("form.card.stack", h("div.form-banner"), h("h2", "Import creators from a CSV"),
-      h("p.muted", "One row per creator with their code. Every code is checked against your shop first; a row that clashes is reported and skipped, and importing the same file again creates nothing twice."),
+      h("p.muted", { id: "import-help" }, "One row per creator with their code. The columns name, handle and code are enough: a row with neither percent_off nor amount_off gets a code at 10% off. " +
+        "Each row then says what happened: created, unchanged (imported before), invalid (with the reason; nothing made) or clash (the code or handle is already taken; nothing made). Importing the same file again creates nothing twice."),
       h("div.actions", h("button.button.secondary", { type: "button", onclick: async function () {
         var csv = await api("/api/creators/template.csv");
         var link = h("a", { href: URL.createObjectURL(new Blob([csv], { type: "text/csv" })), download: "creators-template.csv" });
