@@ -204,7 +204,35 @@
   window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken, when: when };
   window.creatorRoiApi = api;
 
+  /* Every data table of a view scrolls sideways inside its own box, never the page, and that box can be
+     focused and scrolled from the keyboard (WCAG 2.1.1; axe "scrollable-region-focusable"): a table a view
+     draws outside a .table-scroll is wrapped in one, named after its card's heading. */
+  function wrapTables(root) {
+    root.querySelectorAll("table.data-table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("table-scroll")) {
+        if (parent && !parent.hasAttribute("tabindex")) { label(parent, table); }
+        return;
+      }
+      var box = h("div.table-scroll");
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+      label(box, table);
+    });
+  }
+  function label(box, table) {
+    var card = table.closest("section, .card"), heading = card && card.querySelector("h2, h3");
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", (heading && heading.textContent.trim()) || table.getAttribute("aria-label") || "Table");
+  }
+  function watchTables(view) {
+    wrapTables(view);
+    new MutationObserver(function () { wrapTables(view); }).observe(view, { childList: true, subtree: true });
+  }
+
   function start() {
+    watchTables(document.getElementById("view"));
     if (!appBridge()) {
       document.getElementById("no-app-bridge").hidden = false;
       document.body.dataset.appBridge = "missing";
