@@ -172,7 +172,8 @@ class ControlClient:
         return self._call("POST", f"/shops/{shop}/orders/{order_id}/cancel", body)
 
     def edit_order(self, shop: str, order_id: int, **body) -> dict:
-        """body: add [line specs], remove [line_item_id]. Returns {order, order_edit, deliveries}."""
+        """body: add [line specs], remove [line_item_id or {line_item_id, quantity}]. Returns
+        {order, order_edit, deliveries}."""
         return self._call("POST", f"/shops/{shop}/orders/{order_id}/edit", body)
 
     def flush_webhooks(self, shop: str) -> dict:

@@ -110,7 +110,7 @@ def cancel_order(shop_domain: str, order_id: int):
 
 @bp.post("/shops/<shop:shop_domain>/orders/<int:order_id>/edit")
 def edit_order(shop_domain: str, order_id: int):
-    """``{add?: [line specs], remove?: [line_item_id], created_at?}``."""
+    """``{add?: [line specs], remove?: [line_item_id | {line_item_id, quantity}], created_at?}``."""
     return _change(shop_domain, order_id, changes.edit, ("orders/edited", "order_edit"))
 
 

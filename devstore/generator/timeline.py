@@ -144,11 +144,8 @@ class Generator:
 
     def _refund(self, when: datetime, oid: int) -> None:
         rest = self.shop.records[order_records.KIND][oid]["rest"]
-        done = totals.refunded_by_line(rest)
-        open_lines = [
-            (li["id"], li["quantity"] - done.get(li["id"], {}).get("quantity", 0))
-            for li in rest["line_items"]
-        ]
+        # current_quantity: the units neither refunded nor removed by an edit
+        open_lines = [(li["id"], li["current_quantity"]) for li in rest["line_items"]]
         open_lines = [(i, q) for i, q in open_lines if q > 0]
         if not open_lines:
             return
@@ -168,8 +165,10 @@ class Generator:
             self.counts["full_refunds"] += full
 
     def _edit(self, when: datetime, oid: int) -> None:
-        rest = self.shop.records[order_records.KIND][oid]["rest"]
-        live = [li["id"] for li in rest["line_items"] if li["quantity"] > 0]
+        record = self.shop.records[order_records.KIND][oid]
+        rest = record["rest"]
+        removed = totals.removed_by_line(record)
+        live = [li["id"] for li in rest["line_items"] if li["quantity"] > removed.get(li["id"], 0)]
         if len(live) > 1 and self.rng.random() < 0.5:
             body = {"remove": [self.rng.choice(live)]}
         else:

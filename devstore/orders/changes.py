@@ -60,16 +60,18 @@ def _transaction(store: Store, rest: dict, amount: Decimal, cur, when: str) -> d
     }
 
 
-def _refund_line(store: Store, cur, line: dict, quantity: int, done: dict) -> dict:
-    """Refund ``quantity`` of ``line``: its discounted price × quantity (the last units take
-    whatever is left, so a line refunded in parts adds up to exactly its discounted total)."""
+def _refund_line(store: Store, cur, line: dict, quantity: int, done: dict, live: int) -> dict:
+    """Refund ``quantity`` of ``line`` (``live``: its units not removed by an edit): its discounted
+    price × quantity and that share of its tax (the last units take whatever is left of the live
+    units' share, so a line refunded in parts adds up to exactly its discounted total)."""
     qty = line["quantity"]
     net = dec(line["price"]) * qty - sum(
         (dec(a["amount_set"]["shop_money"]["amount"]) for a in line["discount_allocations"]), ZERO
     )
     tax = sum((dec(t["price_set"]["shop_money"]["amount"]) for t in line["tax_lines"]), ZERO)
-    if done["quantity"] + quantity >= qty:
-        subtotal, total_tax = net - done["subtotal"], tax - done["tax"]
+    if done["quantity"] + quantity >= live:
+        subtotal = totals.share(net, live, qty) - done["subtotal"]
+        total_tax = totals.share(tax, live, qty) - done["tax"]
     else:
         subtotal, total_tax = cents(net * quantity / qty), cents(tax * quantity / qty)
     done["quantity"] += quantity
@@ -110,6 +112,7 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
     rest, cur = record["rest"], currency_of(record)
     by_id = {li["id"]: li for li in rest["line_items"]}
     refunded = totals.refunded_by_line(rest)
+    removed = totals.removed_by_line(record)
     refund_id = big_id(store)
     rlis = []
     for item in items:
@@ -118,9 +121,10 @@ def _build_refund(store, record, items, shipping, when, note) -> dict:
             raise OrderError(f"unknown line_item_id {item.get('line_item_id')}")
         done = refunded.setdefault(line["id"], {"quantity": 0, "subtotal": ZERO, "tax": ZERO})
         quantity = int(item.get("quantity", 1))
-        if quantity < 1 or done["quantity"] + quantity > line["quantity"]:
+        live = line["quantity"] - removed.get(line["id"], 0)
+        if quantity < 1 or done["quantity"] + quantity > live:
             raise OrderError(f"line {line['id']}: {quantity} exceeds the refundable quantity")
-        rlis.append(_refund_line(store, cur, line, quantity, done))
+        rlis.append(_refund_line(store, cur, line, quantity, done, live))
     left = cents(record["meta"]["shipping"]) - totals.refunded_shipping(rest)
     ship = left if shipping == "all" else cents(shipping or "0")
     if ship > left:
@@ -200,14 +204,7 @@ def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
     if rest["financial_status"] in ("pending", "authorized", "partially_paid"):
         rest["financial_status"] = "voided"
     elif spec.get("refund") and rest["financial_status"] in PAID:
-        refunded = totals.refunded_by_line(rest)
-        items = [
-            {
-                "line_item_id": li["id"],
-                "quantity": li["quantity"] - refunded.get(li["id"], {}).get("quantity", 0),
-            }
-            for li in rest["line_items"]
-        ]
+        items = [{"line_item_id": li["id"], "quantity": li["current_quantity"]} for li in rest["line_items"]]
         items = [i for i in items if i["quantity"] > 0]
         left = cents(record["meta"]["shipping"]) - totals.refunded_shipping(rest)
         if items or left > 0:
@@ -219,21 +216,29 @@ def cancel(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str
 
 
 def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, dict]]:
-    """Add lines (``add``: line specs, undiscounted) and remove lines (``remove``: ids; the
-    line stays with ``quantity`` and ``current_quantity`` 0, no discount and no tax)."""
+    """Add lines (``add``: line specs, undiscounted) and remove units (``remove``: line ids, each
+    removing all its units left, or ``{line_item_id, quantity}``). As in Shopify, a line keeps
+    ``quantity`` (the units ordered), its discount allocations and tax lines (they include removed
+    units); its ``current_quantity`` drops (totals.py)."""
     rest, cur = record["rest"], currency_of(record)
     if rest["cancelled_at"]:
         raise OrderError(f"order {rest['name']} is cancelled")
     by_id = {li["id"]: li for li in rest["line_items"]}
     refunded = totals.refunded_by_line(rest)
-    removals = []
+    removed = totals.removed_by_line(record)
+    removals: dict[int, int] = {}
     for raw in spec.get("remove") or []:
-        line = by_id.get(int(raw))
-        if line is None or line["quantity"] == 0:
-            raise OrderError(f"unknown or already removed line_item_id {raw}")
+        wanted = raw if isinstance(raw, dict) else {"line_item_id": raw}
+        line = by_id.get(int(wanted.get("line_item_id", 0)))
+        if line is None:
+            raise OrderError(f"unknown line_item_id {wanted.get('line_item_id')}")
         if line["id"] in refunded:
             raise OrderError(f"line {line['id']} has refunds; refund the rest instead")
-        removals.append(line)
+        left = line["quantity"] - removed.get(line["id"], 0) - removals.get(line["id"], 0)
+        units = int(wanted.get("quantity", left))
+        if left == 0 or not 1 <= units <= left:
+            raise OrderError(f"line {line['id']}: cannot remove {units} of the {left} units left")
+        removals[line["id"]] = removals.get(line["id"], 0) + units
     when = local_iso(shop, _when(shop, store, spec))
     additions = [lines.make_line(store, cur, s, ZERO, record["meta"]) for s in spec.get("add") or []]
     if not additions and not removals:
@@ -249,16 +254,14 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
         "user_id": None,
         "line_items": {
             "additions": [{"id": li["id"], "delta": li["quantity"]} for li in additions],
-            "removals": [{"id": li["id"], "delta": li["quantity"]} for li in removals],
+            "removals": [{"id": line_id, "delta": units} for line_id, units in removals.items()],
         },
         "discounts": {"line_item": {"additions": [], "removals": []}},
         "shipping_lines": {"additions": [], "removals": []},
     }
-    for line in removals:
-        line.update(
-            quantity=0, current_quantity=0, fulfillable_quantity=0, discount_allocations=[], tax_lines=[]
-        )
-        line.update(total_discount="0.00", total_discount_set=cur.money_set(ZERO))
+    kept = record["meta"].setdefault("removed", {})
+    for line_id, units in removals.items():
+        kept[str(line_id)] = kept.get(str(line_id), 0) + units
     rest["line_items"].extend(additions)
     rest["updated_at"] = when
     totals.recompute(record)

@@ -3,7 +3,8 @@ test can compare the app's numbers with what really happened.
 
 Counted orders: not test, not voided (cancelled before payment). Per order, in shop money:
 revenue = Σ line price × quantity − Σ line discount allocations (minus the line tax when
-prices include tax; a line removed by an edit has quantity 0); returns = Σ refund line items'
+prices include tax), each line as the edits left it: the units not removed, with their share of
+the line's discount and tax (totals.py); returns = Σ refund line items'
 ``subtotal_set`` (minus their tax when prices include tax; refunded shipping and tax never
 count). Grouped by the order's first discount code, upper-cased and trimmed.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from devstore.orders import order_records
+from devstore.orders import totals as order_totals
 from devstore.orders.money import ZERO, dec
 from devstore.store.state import Shop, Store
 
@@ -23,14 +25,17 @@ def _shop(node: dict) -> Decimal:
     return dec(node["shop_money"]["amount"])
 
 
-def order_figures(rest: dict) -> dict:
-    """revenue, discounts, returns of one order (shop money, exact)."""
+def order_figures(record: dict) -> dict:
+    """revenue, discounts, returns of one order record (shop money, exact)."""
+    rest = record["rest"]
     included = rest["taxes_included"]
+    removed = order_totals.removed_by_line(record)
     gross = discounts = tax = ZERO
     for li in rest["line_items"]:
-        gross += _shop(li["price_set"]) * li["quantity"]
-        discounts += sum((_shop(a["amount_set"]) for a in li["discount_allocations"]), ZERO)
-        tax += sum((_shop(t["price_set"]) for t in li["tax_lines"]), ZERO)
+        units, discount, line_tax = order_totals.edited_line(li, removed)
+        gross += _shop(li["price_set"]) * units
+        discounts += discount
+        tax += line_tax
     returns = ZERO
     for refund in rest["refunds"]:
         for rli in refund["refund_line_items"]:
@@ -58,7 +63,7 @@ def totals(store: Store, shop: Shop) -> dict:
                 continue
             codes = rest["discount_codes"]
             key = codes[0]["code"].strip().upper() if codes else NO_CODE
-            figures = order_figures(rest)
+            figures = order_figures(record)
             for group in (overall, groups.setdefault(key, _empty())):
                 group["orders"] += 1
                 group["orders_with_refunds"] += any(r["refund_line_items"] for r in rest["refunds"])

@@ -3,8 +3,14 @@
 - ``total_line_items_price`` = Σ price × quantity; ``total_discounts`` = Σ discount allocations;
   ``subtotal_price`` = the difference; ``total_tax`` = Σ line tax lines;
   ``total_price`` = subtotal + shipping (+ tax unless ``taxes_included``).
-- An edit changes the order itself (a removed line has ``quantity`` and ``current_quantity`` 0);
-  ``current_*`` are those figures minus what refunds took back.
+- An edit changes the order itself, as in Shopify: a line keeps ``quantity`` (the units ordered),
+  its discount allocations and its tax lines, which cover removed units too ("The number of units
+  ordered, including refunded and removed units"; discountAllocations and taxLines "including ...
+  refunded and removed quantities": Admin GraphQL LineItem,
+  https://shopify.dev/docs/api/admin-graphql/latest/objects/LineItem), while ``current_quantity``
+  drops ("excluding refunded and removed units"). The removed units are kept in the record's
+  ``meta["removed"]``; the totals count the units an edit left, with that share of each line's
+  discount and tax, and ``current_*`` are those figures minus what refunds took back.
 """
 
 from __future__ import annotations
@@ -31,6 +37,26 @@ def refunded_by_line(rest: dict) -> dict[int, dict]:
     return out
 
 
+def removed_by_line(record: dict) -> dict[int, int]:
+    """Per line item id: the units order edits removed."""
+    return {int(k): v for k, v in record["meta"].get("removed", {}).items()}
+
+
+def share(amount: Decimal, units: int, quantity: int) -> Decimal:
+    """The part of a line's ``amount`` (for ``quantity`` units) that ``units`` of them carry, in cents."""
+    if units >= quantity:
+        return amount
+    return cents(amount * units / quantity) if units > 0 else ZERO
+
+
+def edited_line(li: dict, removed: dict[int, int]) -> tuple[int, Decimal, Decimal]:
+    """A line as the edits left it: (units, their discount, their tax), in shop money."""
+    units = li["quantity"] - removed.get(li["id"], 0)
+    discount = _sum_set(li["discount_allocations"], "amount_set")
+    tax = _sum_set(li["tax_lines"], "price_set")
+    return units, share(discount, units, li["quantity"]), share(tax, units, li["quantity"])
+
+
 def refunded_shipping(rest: dict) -> Decimal:
     return sum((_sum_set(r["refund_shipping_lines"], "subtotal_amount_set") for r in rest["refunds"]), ZERO)
 
@@ -39,9 +65,11 @@ def recompute(record: dict) -> None:
     """Set every total and ``current_*`` field of ``record["rest"]`` from its lines and refunds."""
     rest, meta, cur = record["rest"], record["meta"], currency_of(record)
     lines = rest["line_items"]
-    gross = sum((dec(li["price"]) * li["quantity"] for li in lines), ZERO)
-    discounts = sum((_sum_set(li["discount_allocations"], "amount_set") for li in lines), ZERO)
-    tax = sum((_sum_set(li["tax_lines"], "price_set") for li in lines), ZERO)
+    removed = removed_by_line(record)
+    edited = {li["id"]: edited_line(li, removed) for li in lines}
+    gross = sum((dec(li["price"]) * edited[li["id"]][0] for li in lines), ZERO)
+    discounts = sum((e[1] for e in edited.values()), ZERO)
+    tax = sum((e[2] for e in edited.values()), ZERO)
     shipping = cents(meta["shipping"])
     included = meta["taxes_included"]
     subtotal = gross - discounts
@@ -53,9 +81,9 @@ def recompute(record: dict) -> None:
     back_gross = ZERO
     for li in lines:
         done = refunded.get(li["id"], {}).get("quantity", 0)
-        li["current_quantity"] = max(li["quantity"] - done, 0)
+        li["current_quantity"] = max(edited[li["id"]][0] - done, 0)
         li["fulfillable_quantity"] = 0 if rest["cancelled_at"] else li["current_quantity"]
-        back_gross += dec(li["price"]) * min(done, li["quantity"])
+        back_gross += dec(li["price"]) * min(done, edited[li["id"]][0])
     cur_sub, cur_tax, cur_ship = subtotal - back_sub, tax - back_tax, shipping - back_ship
     figures = {
         "total_line_items_price": gross,
@@ -82,8 +110,10 @@ def recompute(record: dict) -> None:
     rest["total_outstanding"] = amt(total if unpaid else ZERO)
     by_rate: dict[str, Decimal] = {}
     for li in lines:
+        units = edited[li["id"]][0]
         for t in li["tax_lines"]:
-            by_rate[repr(t["rate"])] = by_rate.get(repr(t["rate"]), ZERO) + dec(t["price"])
+            part = share(dec(t["price"]), units, li["quantity"])
+            by_rate[repr(t["rate"])] = by_rate.get(repr(t["rate"]), ZERO) + part
     rest["tax_lines"] = [tax_line(cur, v, dec(k)) for k, v in by_rate.items()]
     for code in rest["discount_codes"]:
         code["amount"] = amt(discounts)

@@ -174,7 +174,8 @@ def test_edit_adds_and_removes_lines(devstore, installed, receiver):
     answer = devstore.control.edit_order(installed, order["id"], add=[line("Sock", "5.00", 2)], remove=[cap])
     after = answer["order"]
     removed = next(li for li in after["line_items"] if li["id"] == cap)
-    assert removed["quantity"] == 0 and removed["current_quantity"] == 0
+    # Shopify keeps the units ordered in `quantity`; only `current_quantity` drops (LineItem docs)
+    assert removed["quantity"] == 1 and removed["current_quantity"] == 0
     assert after["total_line_items_price"] == "50.00" and after["current_total_price"] == "50.00"
     assert after["updated_at"] != order["updated_at"]
     edit = answer["order_edit"]
@@ -183,6 +184,51 @@ def test_edit_adds_and_removes_lines(devstore, installed, receiver):
     topic, body = received(receiver)[-2]
     assert topic == "orders/edited" and set(body) == {"order_edit"}
     assert schema_errors("orders/edited", body) == []
+
+
+def test_an_edit_removing_units_keeps_the_lines_amounts_and_lowers_what_is_current(devstore, installed):
+    """VAT 20 % inside the prices, 10 % off: Tee 60.00 x 2 and Cap 30.00 x 1; the edit takes one Tee
+    and the Cap away. As in Shopify, each line keeps `quantity`, its discount allocation and its tax
+    line (they cover removed units too); `current_quantity` and the order's totals drop."""
+    order = devstore.control.create_order(
+        installed,
+        line_items=[line("Tee", "60.00", 2), line("Cap", "30.00", 1)],
+        discount_code=code("ANNA10", "10.0"),
+        tax_rate="0.20",
+        taxes_included=True,
+    )
+    tee, cap = (li["id"] for li in order["line_items"])
+    answer = devstore.control.edit_order(
+        installed, order["id"], remove=[{"line_item_id": tee, "quantity": 1}, cap]
+    )
+    after = {li["id"]: li for li in answer["order"]["line_items"]}
+    # Tee: 10 % of 120.00 = 12.00 off; tax inside 108.00 = 108.00 / 1.2 x 0.2 = 18.00
+    # Cap: 10 % of 30.00 = 3.00 off; tax inside 27.00 = 27.00 / 1.2 x 0.2 = 4.50
+    assert (after[tee]["quantity"], after[tee]["current_quantity"]) == (2, 1)
+    assert (after[cap]["quantity"], after[cap]["current_quantity"]) == (1, 0)
+    assert money(after[tee]["discount_allocations"][0]["amount_set"]) == "12.00"
+    assert money(after[tee]["tax_lines"][0]["price_set"]) == "18.00"
+    assert money(after[cap]["tax_lines"][0]["price_set"]) == "4.50"
+    assert answer["order_edit"]["line_items"]["removals"] == [
+        {"id": tee, "delta": 1},
+        {"id": cap, "delta": 1},
+    ]
+    # What is left: one Tee, 60.00 less 6.00 = 54.00, of which 9.00 tax
+    assert answer["order"]["current_subtotal_price"] == "54.00"
+    assert answer["order"]["current_total_tax"] == "9.00"
+    assert answer["order"]["current_total_price"] == "54.00"
+    with pytest.raises(ControlError):  # one Tee left: two cannot be refunded
+        devstore.control.refund_order(
+            installed, order["id"], line_items=[{"line_item_id": tee, "quantity": 2}]
+        )
+    refund = devstore.control.refund_order(
+        installed, order["id"], line_items=[{"line_item_id": tee, "quantity": 1}]
+    )["refund"]["refund_line_items"][0]
+    # the last Tee: 108.00 / 2 = 54.00 back, 18.00 / 2 = 9.00 of it tax
+    assert (money(refund["subtotal_set"]), money(refund["total_tax_set"])) == ("54.00", "9.00")
+    totals = devstore.control.totals(installed)["overall"]
+    # revenue 54.00 - 9.00 = 45.00; returns 54.00 - 9.00 = 45.00
+    assert (totals["revenue"], totals["returns"], totals["net_revenue"]) == ("45.00", "45.00", "0.00")
 
 
 def test_every_order_webhook_validates_and_is_signed_for_the_orders_endpoint(devstore, installed, receiver):

@@ -121,6 +121,18 @@ def test_the_same_order_from_a_webhook_and_from_a_bulk_result_gives_the_same_fac
     ).lines == refund_line_facts([REFUND_LINE_GRAPHQL])
 
 
+def test_an_edited_line_in_a_tax_inclusive_shop_keeps_the_share_of_its_discount_and_tax_left_from_either():
+    """An edit left 1 of the 2 units: Shopify keeps the line's allocations and tax lines for both."""
+    webhook = _with(_with(WEBHOOK, ("taxes_included",), True), (*LINE_REST, "current_quantity"), 1)
+    bulk = _with(_with(BULK, ("taxesIncluded",), True), (*LINE_GRAPHQL, "currentQuantity"), 1)
+    from_webhook, from_bulk = parse_order(webhook), parse_graphql_order(bulk, {})
+    assert from_webhook == from_bulk
+    (line,) = from_webhook.lines
+    # half of each: discount 1.50 / 2 = 0.75, tax 0.80 / 2 = 0.40; revenue 20.00 - 0.75 - 0.40 = 18.85
+    assert (line.quantity, str(line.discount), str(line.tax)) == (1, "0.75", "0.40")
+    assert str(from_webhook.revenue) == "18.85"
+
+
 LINE_REST, LINE_GRAPHQL = ("line_items", 0), ("lineItems", 0)
 WINDOW = "must be from 2000-01-01 to 3 days from now (UTC)"
 MONTH_AHEAD = (datetime.now(UTC) + timedelta(days=30)).isoformat(timespec="seconds")

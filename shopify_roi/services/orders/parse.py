@@ -10,6 +10,8 @@ made here, the same for both (METRICS.md for what the figures mean):
   price x quantity, discounts and taxes, the order's figures and a refund's totals within MAX_AMOUNT;
 - counts: quantities are whole numbers from 0 to MAX_QUANTITY (INTEGER columns);
 - times: ISO 8601 with a UTC offset, from 2000-01-01 to a few days past now (order_times.py);
+- edits: a line's discount and tax follow the quantity an edit left on it (its current quantity plus
+  the refunded units: a refund is a return, never an edit), as a share of the amounts for all units;
 - text: labels without control characters, cut to their columns (name 64, financial status 32); the
   currency an ISO 4217 code.
 
@@ -29,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from shopify_roi.money import MAX_AMOUNT, in_range
 from shopify_roi.services.orders import order_times
@@ -148,15 +150,28 @@ def _line(
         current = _quantity(current, at, labels["current_quantity"])
     quantity = ordered if not isinstance(current, int) else min(ordered, current + refunded[shopify_line_id])
     side = labels["money"]
-    discount = _sum_of(item, labels["discounts"], at, side)
-    if quantity < ordered:  # removed by an edit: its share of the discount goes with it
-        discount = (discount * quantity / ordered).quantize(Decimal("0.01")) if quantity else Decimal(0)
-    tax = _sum_of(item, labels["taxes"], at, side)
+    # A line's discount allocations and tax lines cover every unit ordered, removed ones included
+    # (Admin GraphQL LineItem.discountAllocations and .taxLines, "including ... refunded and removed
+    # quantities"; neither the REST line item nor the bulk query has a current amount per line), so
+    # units removed by an edit take their share of both with them (METRICS.md: a line's amounts follow
+    # the quantity left on it; the tax counts where prices include tax).
+    discount = _kept(_sum_of(item, labels["discounts"], at, side), quantity, ordered)
+    tax = _kept(_sum_of(item, labels["taxes"], at, side), quantity, ordered)
     price = _amount(amount_in(item.get(labels["price"]), side), at, labels["price"])
     _total(price * quantity, at, "price x quantity")
     _total(discount, at, "discounts")
     _total(tax, at, "taxes")
     return LineFacts(shopify_line_id, quantity, price, discount, tax)
+
+
+def _kept(amount: Decimal, quantity: int, ordered: int) -> Decimal:
+    """The share of a line's `amount` (for `ordered` units) that `quantity` units keep, to the cent
+    rounded half-up (the stand-in's and a refund's rounding of a part of a line)."""
+    if quantity >= ordered:
+        return amount
+    if not quantity:
+        return Decimal(0)
+    return (amount * quantity / ordered).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _sum_of(item: Mapping, path: str, at: tuple, side: str) -> Decimal:
