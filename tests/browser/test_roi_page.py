@@ -588,3 +588,22 @@ def test_no_baseline_before_the_first_order_blended_totals_and_a_rate_above_its_
         page.screenshot(path=str(screenshots / f"roi-baseline-blended-{width}.png"))
     frame.locator("#roi-baseline").scroll_into_view_if_needed()  # at 375 px it is further down
     page.screenshot(path=str(screenshots / "roi-baseline-blended-375-baseline.png"))
+
+
+def test_the_freshness_line_says_the_history_was_imported_not_repaired(merchant, runtime, open_roi):
+    """#17 item 10 on the ROI page too: the install's run is the history imported, in words and the shop's
+    time, never "N missed orders repaired" nor an ISO stamp."""
+    deadline = time.time() + 60
+    while time.time() < deadline:  # the install's history import (an empty shop) finishes
+        runtime.jobs.drain()
+        runs = merchant.get("/api/freshness").json()["backfills"]
+        if runs and all(r["status"] == "done" for r in runs):
+            break
+        time.sleep(0.2)
+    frame = open_roi()
+    run = frame.locator("#roi-freshness [data-fresh=run]")
+    run.wait_for()
+    text = run.inner_text()
+    assert text.startswith("History imported ") and text.endswith(" · 0 orders"), text
+    line = frame.locator("#roi-freshness").inner_text()
+    assert "repaired" not in line and not re.search(r"\d{4}-\d{2}-\d{2}T", line), line

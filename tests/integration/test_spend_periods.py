@@ -157,3 +157,7 @@ def test_periods_are_validated_and_edited(merchant, runtime):
         {"amount": "310.00", "period_start": None, "period_end": None},
     ).json()
     assert (cleared["period_start"], cleared["period_end"]) == (None, None)
+    # An edit that does not send the amount keeps it, as every other field not sent (it was a 400).
+    noted = merchant.patch(f"/api/creators/anna/spend/{entry['id']}", {"note": "July retainer"})
+    assert noted.status_code == 200, noted.text
+    assert (Decimal(noted.json()["amount"]), noted.json()["note"]) == (Decimal("310.00"), "July retainer")

@@ -54,6 +54,9 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
             out["amount"] = out["units"] * out["unit_cost"] + out["shipping"]
             if not in_range(out["amount"]):
                 errors["units"] = "units x unit cost + shipping is beyond the largest amount accepted"
+    elif entry is not None and "amount" not in data and "units" not in data and kind == entry.kind:
+        # An edit that sends no amount keeps the entry's (and a seeding entry's units, cost and shipping).
+        out.update(amount=entry.amount, units=entry.units, unit_cost=entry.unit_cost, shipping=entry.shipping)
     else:
         out["amount"] = fields.amount(data.get("amount"), "amount", errors, required=True)
     campaign = data.get("campaign")

@@ -325,6 +325,17 @@
   }
 
   /* Freshness: last webhook, waiting, failed, last reconciliation (fetched once per visit). */
+  /* The latest finished run in words, as the Store connection tab says it: the history import, or the
+     nightly check and what it brought in that the live updates (webhooks) had missed. */
+  function freshRun(done) {
+    if (!done) { return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "History "), "not imported yet"); }
+    if (done.kind === "install" || done.kind === "full_history") {
+      return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "History imported "), when(done.finished_at) + " · " + F.int(done.orders_seen) + " orders");
+    }
+    var missed = done.orders_repaired + (done.refunds_repaired || 0);
+    return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "Last check "), when(done.finished_at) + " · " +
+      (missed ? F.int(done.orders_repaired) + " orders the live updates had missed brought in" : "nothing missed"));
+  }
   function freshnessPanel() {
     var el = h("div.freshness", { id: "roi-freshness", role: "group", "aria-label": "Data freshness" }, h("span.muted", "Checking data freshness…"));
     api("/api/freshness").then(function (f) {
@@ -332,12 +343,11 @@
       var done = (f.backfills || []).filter(function (b) { return b.status === "done"; })[0];
       var running = (f.backfills || []).filter(function (b) { return b.status !== "done" && b.status !== "failed"; })[0];
       el.replaceChildren(
-        h("span.fresh-item", { title: f.last_webhook_at || "" }, h("span.muted", "Last webhook "), f.last_webhook_at ? when(f.last_webhook_at) : "none yet"),
+        h("span.fresh-item", h("span.muted", "Last webhook "), f.last_webhook_at ? when(f.last_webhook_at) : "none yet"),
         h("span.fresh-item", h("span.muted", "Waiting "), F.int(f.webhooks_waiting)),
         h("span.fresh-item" + (failed ? ".bad" : ""), h("span.muted", "Failed "), F.int(failed)),
         running ? h("span.fresh-item", h("span.muted", "Importing history "), F.int(running.orders_seen) + " orders so far")
-          : h("span.fresh-item", { title: done ? done.finished_at : "" }, h("span.muted", "Last reconciliation "),
-            done ? when(done.finished_at) + (done.orders_repaired ? " · " + done.orders_repaired + " missed orders repaired" : " · nothing missed") : "not yet"),
+          : freshRun(done),
         h("a", { href: "#/status" }, "Store connection"));
     }, function () { el.replaceChildren(h("span.muted", "Freshness is unavailable right now."), h("a", { href: "#/status" }, "Store connection")); });
     return el;
