@@ -2,61 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
+from demo_support import run_demo
 from support import install
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def demo(tmp_path):
     """`python -m devstore.demo` (what `make demo` runs) on free ports, on its embedded defaults."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["SHOPIFY_ROI_DATA_DIR"] = str(tmp_path)
-    cmd = [
-        sys.executable,
-        "-m",
-        "devstore.demo",
-        "--port",
-        str(_free_port()),
-        "--app-port",
-        str(_free_port()),
-    ]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url, seen, deadline = None, [], time.time() + 180
-    while time.time() < deadline and url is None:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        seen.append(line)
-        match = re.search(r"(http://127\.0\.0\.1:\d+/demo-shop\.myshopify\.com/admin/apps/\S+)", line)
-        url = match.group(1) if match else None
-    if url is None:
-        proc.kill()
-        pytest.fail("demo printed no URL:\n" + "".join(seen[-30:]))
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with run_demo(tmp_path) as url:
+        yield url
 
 
 def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
