@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
+from browser_support import open_admin, rendered_after, serve_app_bridge
 from support import Merchant, install
 
 
@@ -21,19 +21,11 @@ def merchant(app_server, stand_in, shop_domain):
 
 @pytest.fixture
 def open_app(app_server, stand_in, shop_domain, page, settings):
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
-    )
+    serve_app_bridge(page, stand_in)
 
     def go(hash_path: str):
-        page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
-        page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=30_000)
-        frame = next(f for f in page.frames if f.url.startswith(app_server.url))
-        before = frame.evaluate("document.body.dataset.roiReady")
-        frame.evaluate("h => { location.hash = h; }", hash_path)
-        frame.wait_for_function("n => document.body.dataset.roiReady !== n", arg=before, timeout=30_000)
+        frame = open_admin(page, stand_in, shop_domain, settings.api_key, app_server.url)
+        rendered_after(frame, lambda: frame.evaluate("h => { location.hash = h; }", hash_path))
         return frame
 
     return go

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from browser_support import open_admin, serve_app_bridge
 from support import Merchant, install
 from worked_examples import attributed_creator, worked_example_3
 
@@ -27,18 +28,8 @@ def merchant(app_server, stand_in, shop_domain):
 @pytest.fixture
 def open_roi(app_server, stand_in, shop_domain, page, settings):
     """Open the app from the shop's admin; returns the app's frame once the ROI page has rendered."""
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
-    )
-
-    def go():
-        page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
-        page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=30_000)
-        return next(f for f in page.frames if f.url.startswith(app_server.url))
-
-    return go
+    serve_app_bridge(page, stand_in)
+    return lambda: open_admin(page, stand_in, shop_domain, settings.api_key, app_server.url)
 
 
 def _ready(frame) -> str:

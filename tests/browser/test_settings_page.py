@@ -4,10 +4,8 @@ refused one names the field in red beside it and changes nothing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-import requests
+from browser_support import open_app
 from support import Merchant, install
 
 
@@ -15,14 +13,7 @@ from support import Merchant, install
 def settings_page(app_server, runtime, stand_in, shop_domain, page, settings):
     install(app_server.url, shop_domain)
     runtime.jobs.drain()  # the shop's details (currency, time zone) synced from the stand-in
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
-    )
-    page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
-    page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=30_000)
-    frame = next(f for f in page.frames if f.url.startswith(app_server.url))
+    frame = open_app(page, stand_in, shop_domain, settings.api_key, app_server.url)
     frame.locator(".tabs a", has_text="Settings").click()
     frame.locator("#settings-form").wait_for()
     return frame, Merchant(app_server.url, stand_in, shop_domain)
