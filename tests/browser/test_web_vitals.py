@@ -1,18 +1,25 @@
-"""#17 item 13: the ROI page's web vitals measured in the browser (LCP, CLS, INP) on a shop with creators
-and orders, at 1280 px, and written to test-artifacts/web-vitals.json; the figures are judged in
-bench/page_load.py (demo and 1M-order shops), not here. Here: each was measured, and the page did not
-shift while it loaded (CLS at load within Shopify's bar). A range change may move what is below the notes
-when the notes above the table change with the range; CLS over the interactions is reported, not judged."""
+"""#17 item 13: the ROI page's web vitals measured in the browser (LCP, CLS, INP) with Google's web-vitals
+library, at 1280 px, and written to test-artifacts/web-vitals*.json. At load: each was measured and the
+page did not shift while it loaded. Then what a merchant does on the page: change the date range so the
+code-leak warnings above the table come and go, filter by a campaign, switch tabs, each answered after
+more than 500 ms (CLS leaves out only the shifts within 500 ms of an input, so a slow shop's late redraw
+counts); none may move what is on the page: CLS and INP within Shopify's bar (Built for Shopify, p75:
+CLS <= 0.1, INP <= 200 ms) and this app's goal (CLS <= 0.05, INP <= 100 ms). How fast the page loads is
+judged in bench/page_load.py (demo and 1M-order shops), not here."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
-import requests
+import pytest
 import vitals_support
+from browser_support import open_app, rendered_after
 from support import Merchant, install
+
+SLOW_S = 0.7  # each /api/metrics answer is held this long: past CLS's 500 ms input exemption
 
 
 def test_the_roi_pages_web_vitals_are_measured(
@@ -33,14 +40,7 @@ def test_the_roi_pages_web_vitals_are_measured(
             discount_code={"code": code, "type": "percentage", "value": "15.0"},
         )
     runtime.jobs.drain()
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
-    page.route(
-        re.compile(r"https://cdn\.shopify\.com/.*"),
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),
-    )
-    page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
-    page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=30_000)
-    frame = next(f for f in page.frames if f.url.startswith(app_server.url))
+    frame = open_app(page, stand_in, shop_domain, settings.api_key, app_server.url)
     vitals_support.start(frame)
     presets = frame.locator("#roi-range option").evaluate_all("os => os.map(o => o.value)")
     current = frame.locator("#roi-range").input_value()
@@ -49,13 +49,8 @@ def test_the_roi_pages_web_vitals_are_measured(
     page.wait_for_timeout(300)
     loaded = vitals_support.read(frame)
     for column, preset in zip((2, 3), others, strict=True):
-        for action in (
-            lambda c=column: frame.locator("#roi-table thead button.sort").nth(c).click(),
-            lambda p=preset: frame.locator("#roi-range").select_option(p),
-        ):
-            before = frame.evaluate("document.body.dataset.roiReady")
-            action()
-            frame.wait_for_function("n => document.body.dataset.roiReady !== n", arg=before, timeout=30_000)
+        rendered_after(frame, lambda c=column: frame.locator("#roi-table thead button.sort").nth(c).click())
+        rendered_after(frame, lambda p=preset: frame.locator("#roi-range").select_option(p))
     page.wait_for_timeout(500)
     vitals = {**vitals_support.read(frame), "cls_at_load": loaded.get("cls")}
     screenshots.parent.joinpath("web-vitals.json").write_text(json.dumps(vitals, indent=2))
@@ -66,3 +61,137 @@ def test_the_roi_pages_web_vitals_are_measured(
     )
     assert vitals.get("lcp_ms") is not None and vitals.get("cls") is not None
     assert vitals["cls_at_load"] <= vitals_support.SHOPIFY_BAR["cls"]  # nothing moved while it loaded
+
+
+@pytest.fixture
+def leaky_shop(app_server, runtime, stand_in, shop_domain):
+    """maya's code is on coupon sites 120 to 93 days ago (a leak warning in the last 6 and 12 months, none
+    in the last 90 days); noah, in the campaign Spring launch, sold in the last 20 days, with no spend."""
+    install(app_server.url, shop_domain)
+    merchant = Merchant(app_server.url, stand_in, shop_domain)
+    assert merchant.create_creator("maya", "MAYA20", "20").status_code == 201
+    assert merchant.create_creator("noah", "NOAH10", "10", campaigns=["Spring launch"]).status_code == 201
+    today = datetime.now(UTC).date()
+    merchant.post(
+        "/api/creators/maya/spend",
+        {"kind": "fee", "date": (today - timedelta(days=110)).isoformat(), "amount": "400.00"},
+    )
+    stand_in.control.generate(
+        shop_domain,
+        seed=5,
+        orders=90,
+        start=datetime.combine(today - timedelta(days=120), datetime.min.time(), UTC).isoformat(),
+        days=27,
+        deliver=True,
+        creator_share=0.6,
+        until=datetime.now(UTC).isoformat(),
+        creators=[
+            {
+                "handle": "maya",
+                "code": "MAYA20",
+                "percent": "20",
+                "weight": 3,
+                "link_share": 0.0,
+                "no_link_share": 1.0,
+                "referrers": ["https://www.retailmenot.com/"],
+            },
+        ],
+    )
+    now = datetime.now(UTC)
+    for i in range(6):
+        stand_in.control.create_order(
+            shop_domain,
+            created_at=(now - timedelta(days=3 * i + 1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            customer_id=6600 + i,
+            line_items=[{"title": "Trail shoe", "price": "80.00", "quantity": 1}],
+            discount_code={"code": "NOAH10", "type": "percentage", "value": "10.0"},
+        )
+    runtime.jobs.drain()
+    return merchant
+
+
+def _slow_metrics(page) -> None:
+    """Every figures request answered SLOW_S late, as a big shop's may be."""
+
+    def hold(route):
+        time.sleep(SLOW_S)
+        route.continue_()
+
+    page.route(re.compile(r".*/api/metrics/.*"), hold)
+
+
+def _leaks(frame) -> int:
+    return frame.locator("[data-leak=maya]").count()
+
+
+def _key(frame, select: str, key: str) -> None:
+    """A merchant's key press on a select (a trusted input, so CLS leaves out what moves within 500 ms),
+    then the redraw with the new figures."""
+    rendered_after(frame, lambda: frame.locator(select).press(key))
+    frame.locator("#roi-body:not(.loading)").wait_for()
+
+
+def _tab(frame, name: str, view: str) -> None:
+    frame.locator(".tabs a", has_text=name).click()
+    frame.wait_for_function(
+        "v => document.body.dataset.view === v"
+        " && !document.querySelector('#view .loading, #view [aria-busy=true]')",
+        arg=view,
+        timeout=30_000,
+    )
+
+
+def _range_changes(frame) -> None:
+    assert frame.locator("#roi-range").input_value() == "last_6_months" and _leaks(frame) == 1
+    _key(frame, "#roi-range", "ArrowUp")
+    assert frame.locator("#roi-range").input_value() == "last_90_days" and _leaks(frame) == 0  # gone
+    _key(frame, "#roi-range", "ArrowDown")
+    assert frame.locator("#roi-range").input_value() == "last_6_months" and _leaks(frame) == 1  # back
+    _key(frame, "#roi-range", "ArrowDown")
+    assert frame.locator("#roi-range").input_value() == "last_12_months" and _leaks(frame) == 1
+
+
+def _campaign_changes(frame) -> None:
+    assert _leaks(frame) == 1
+    _key(frame, "#roi-campaign", "ArrowDown")
+    assert frame.locator("#roi-campaign").input_value() == "Spring launch" and _leaks(frame) == 0
+    _key(frame, "#roi-campaign", "ArrowUp")
+    assert frame.locator("#roi-campaign").input_value() == "" and _leaks(frame) == 1
+
+
+def _tab_switches(frame) -> None:
+    for name, view in (("Creators", "creators"), ("Campaigns", "campaigns"), ("Settings", "settings")):
+        _tab(frame, name, view)
+    _tab(frame, "ROI", "roi")
+    assert _leaks(frame) == 1
+
+
+@pytest.mark.parametrize(
+    "what, act",
+    [("range", _range_changes), ("campaign", _campaign_changes), ("tabs", _tab_switches)],
+)
+def test_changing_range_campaign_or_tab_moves_nothing_on_the_page(
+    leaky_shop, app_server, stand_in, shop_domain, page, settings, screenshots, what, act
+):
+    frame = open_app(page, stand_in, shop_domain, settings.api_key, app_server.url)
+    vitals_support.start(frame)
+    _slow_metrics(page)
+    act(frame)
+    page.wait_for_timeout(1200)  # the last session window of shifts closes (1 s without one)
+    vitals, shifts = vitals_support.read(frame), vitals_support.shifts(frame)
+    counted = [s for s in shifts if not s["after_input"]]
+    screenshots.parent.joinpath(f"web-vitals-{what}.json").write_text(
+        json.dumps({**vitals, "shifts": shifts}, indent=2)
+    )
+    print(
+        f"\nweb vitals ({what} changes, each answered {SLOW_S * 1000:.0f} ms late): CLS {vitals.get('cls')}, "
+        f"INP {vitals.get('inp_ms', '< 16')} ms; shifts counted: {counted}"
+    )
+    if what == "range":
+        for width, height in ((1280, 800), (1024, 768), (375, 800)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(screenshots / f"roi-leak-after-range-change-{width}.png"))
+    cls, inp = vitals.get("cls", 0), vitals.get("inp_ms", 0)  # INP absent: every interaction < 16 ms
+    assert cls <= vitals_support.SHOPIFY_BAR["cls"] and cls <= vitals_support.GOAL["cls"], counted
+    assert inp <= vitals_support.SHOPIFY_BAR["inp_ms"] and inp <= vitals_support.GOAL["inp_ms"], vitals

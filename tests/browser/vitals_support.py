@@ -1,7 +1,9 @@
 """Web vitals of a page of the app, measured in the browser with Google's web-vitals library (npm, pinned in
 tests/browser/package.json): LCP and CLS from the buffered performance entries of the frame's load, INP from
 the interactions made after it. Evaluated through the DevTools protocol (the app's Content-Security-Policy
-does not apply; the page never loads it). Measured and reported, never asserted: speed is judged in bench/."""
+does not apply; the page never loads it). Also used by bench/page_load.py (it puts this folder on its path).
+Each layout shift is kept too (its score, whether input came just before it, what moved), to say what moved
+when CLS is over a bar."""
 
 from __future__ import annotations
 
@@ -17,10 +19,19 @@ GOAL = {"lcp_ms": 1000, "cls": 0.05, "inp_ms": 100}
 
 START = """() => {
   window.__vitals = {};
+  window.__shifts = [];
   const keep = name => metric => { window.__vitals[name] = metric.value; };
   webVitals.onLCP(keep('lcp_ms'), { reportAllChanges: true });
   webVitals.onCLS(keep('cls'), { reportAllChanges: true });
   webVitals.onINP(keep('inp_ms'), { reportAllChanges: true, durationThreshold: 16 });
+  const name = n => !n ? '?' : n.nodeType !== 1 ? '#text' : n.tagName.toLowerCase() +
+    (n.id ? '#' + n.id : '') + (n.classList.length ? '.' + [...n.classList].join('.') : '');
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) {
+      window.__shifts.push({ value: e.value, after_input: e.hadRecentInput, at_ms: Math.round(e.startTime),
+        moved: (e.sources || []).map(s => name(s.node)) });
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
 }"""
 
 
@@ -42,3 +53,9 @@ def start(frame) -> None:
 def read(frame) -> dict:
     """What was measured: lcp_ms, cls, inp_ms (absent when no interaction lasted 16 ms or more)."""
     return frame.evaluate("() => Object.assign({}, window.__vitals)")
+
+
+def shifts(frame) -> list[dict]:
+    """Every layout shift since the load: value, after_input (within 500 ms of input: not in CLS), at_ms,
+    moved (the elements that moved)."""
+    return frame.evaluate("() => window.__shifts.slice()")

@@ -537,9 +537,16 @@
 
     var exportButton = h("button.button.secondary", { type: "button", id: "roi-export", onclick: function () { exportCsv(st, exportButton); } }, "Export CSV");
     var bar = rangeToolbar("/roi", st, list, exportButton);
-    var notes = h("div", { id: "roi-notes" }), leaks = h("div", { id: "roi-leaks" }), body = h("div.stack", { id: "roi-body" });
+    // #17 item 13: the notes, the code-leak warnings and the figures below them are one region, drawn anew in
+    // one update when the figures arrive; what is above it (title, range label, controls) never changes size
+    // with the data, so nothing the merchant sees moves, however late a slow shop's figures come
+    // (CLS leaves out only what moves within 500 ms of an input).
+    var body = h("div.stack", { id: "roi-body" });
     var el = h("div.stack.roi", { id: "roi-page" }, h("div.toolbar", h("h2", "Return on creators"), h("span.muted", { id: "roi-range-label" })),
-      h("section.card.controls", bar, freshnessPanel(), notes), leaks, body);
+      h("section.card.controls", bar, freshnessPanel()), body);
+    function label(from, to, campaign) {
+      el.querySelector("#roi-range-label").textContent = rangeLabel(from, to) + (campaign ? " · " + campaign : "") + (data.currency ? " · " + data.currency : "");
+    }
 
     var tableHolder = null;
     function sortedTable() {
@@ -548,20 +555,20 @@
     function render() {
       var t0 = performance.now();
       setCurrency(data.currency);
-      el.querySelector("#roi-range-label").textContent = rangeLabel(data.from, data.to) + (data.campaign ? " · " + data.campaign : "") + (data.currency ? " · " + data.currency : "");
-      notes.replaceChildren.apply(notes, (data.history_note ? [h("p.history-note", { role: "note" }, h("strong", "New customers: "), data.history_note)] : [])
+      label(data.from, data.to, data.campaign);
+      var notes = h("div", { id: "roi-notes" }, (data.history_note ? [h("p.history-note", { role: "note" }, h("strong", "New customers: "), data.history_note)] : [])
         .concat(noSpendNote(data.no_spend_in_range || []))
         .concat((data.warnings || []).map(function (w) { return h("p.history-note.data-warning", { role: "alert" }, h("strong", "Left out: "), w); })));
-      leaks.replaceChildren.apply(leaks, data.creators.filter(function (r) { return r.leak_warning; })
+      var leaks = h("div", { id: "roi-leaks" }, data.creators.filter(function (r) { return r.leak_warning; })
         .map(function (r) { return leakBanner(r, refresh); }));
       if (!data.creators.length) {
-        body.replaceChildren(data.campaign ? h("section.card.empty-state", h("h2", "No creators in " + data.campaign),
+        body.replaceChildren(notes, leaks, data.campaign ? h("section.card.empty-state", h("h2", "No creators in " + data.campaign),
           h("p.muted", "Add creators to this campaign on their page, or choose All campaigns."), h("a.button.secondary", { href: "#/campaigns" }, "Campaigns"))
           : emptyNoCreators());
         el.querySelector("#roi-export").hidden = true;
       } else {
         el.querySelector("#roi-export").hidden = false;
-        body.replaceChildren(
+        body.replaceChildren(notes, leaks,
           data.attributed_totals.orders === 0 ? emptyNoOrders(st, function (patch) { go("/roi", Object.assign({}, st, patch)); }) : "",
           headline(data),
           h("section.card.table-card", tableHolder = h("div.table-scroll", sortedTable()),
@@ -588,6 +595,7 @@
       var refetch = fetchKey(next) !== key;
       st = next;
       if (refetch) {
+        label(next.from, next.to, next.campaign);  // at once, as the merchant chose it: not moved later
         body.classList.add("loading");
         try { if (!(await load(next))) { return; } } finally { body.classList.remove("loading"); }
       } else if (tableHolder && tableHolder.isConnected) {
