@@ -34,6 +34,7 @@ def seed(
     clicks: bool = True,
     click_scale: float = 1.0,
     wait: bool = True,
+    reconcile: bool = True,
     tick=None,
     timeout: float = 300,
     log=None,
@@ -68,8 +69,10 @@ def seed(
     click_counts = plan_clicks(profs, orders, click_scale) if clicks else {}
     if clicks:
         _visit(links, click_counts, random_seed, timings, say)
-    # A reconciliation brings in everything older than two weeks (bulk operations).
-    run = _reconcile(merchant, wait, timeout, tick, timings, say)
+    # A reconciliation brings in everything older than two weeks (bulk operations). Without
+    # ``reconcile`` the caller brings it in (the demo: the merchant's full-history import, as a shop
+    # whose history was there before the app reads it).
+    run = _reconcile(merchant, wait, timeout, tick, timings, say) if reconcile else None
     timings["total"] = time.monotonic() - began
     return {
         "roles": roles(),

@@ -77,6 +77,11 @@ def test_the_history_import_ends_and_the_roi_page_shows(demo, page):
     frame = open_app(page, demo)
     frame.locator("body[data-roi-ready]").wait_for(timeout=30_000)
     wait_history_imported(frame)
+    # Item 10: the demo's history reads as what it is, an import, not orders the webhooks had missed.
+    frame = open_app(page, demo)
+    run = frame.locator("#roi-freshness [data-fresh='run']")
+    run.wait_for(timeout=30_000)
+    assert run.inner_text().startswith("History imported") and "missed" not in run.inner_text()
 
 
 def test_01_spend_over_periods(demo, page, screenshots):
