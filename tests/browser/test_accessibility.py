@@ -19,6 +19,7 @@ PAGES = (
     "#/creators/new",
     "#/creators/anna",
     "#/campaigns",
+    "#/campaigns/{campaign_id}",
     "#/import",
     "#/status",
     "#/settings",
@@ -45,6 +46,7 @@ def shop_with_data(app_server, runtime, stand_in, shop_domain):
             discount_code={"code": "ANNA15", "type": "percentage", "value": "15.0"},
         )
     runtime.jobs.drain()
+    merchant.campaign_id = merchant.get("/api/campaigns").json()["campaigns"][0]["id"]
     return merchant
 
 
@@ -56,7 +58,7 @@ OVERFLOW = """() => {
 }"""
 
 
-def _each_page(app_server, stand_in, shop_domain, browser, settings, width, height, check) -> dict:
+def _each_page(app_server, stand_in, shop_domain, browser, settings, width, height, check, ids) -> dict:
     """Open the app at this size and run `check(frame)` on every page; page -> what it found (if any)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
@@ -71,7 +73,7 @@ def _each_page(app_server, stand_in, shop_domain, browser, settings, width, heig
         page.frame_locator("#app-frame").locator("body[data-roi-ready]").wait_for(timeout=30_000)
         frame = next(f for f in page.frames if f.url.startswith(app_server.url))
         for path in PAGES:
-            frame.evaluate("h => { location.hash = h; }", path)
+            frame.evaluate("h => { location.hash = h; }", path.format(**ids))
             frame.wait_for_load_state()
             frame.wait_for_function("() => !document.querySelector('#view .loading, #view [aria-busy=true]')")
             page.wait_for_timeout(300)  # the view's data rendered
@@ -87,7 +89,8 @@ def _each_page(app_server, stand_in, shop_domain, browser, settings, width, heig
 def test_every_page_has_no_serious_or_critical_accessibility_violation(
     shop_with_data, app_server, stand_in, shop_domain, browser, settings, width, height
 ):
-    found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, height, scan)
+    ids = {"campaign_id": shop_with_data.campaign_id}
+    found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, height, scan, ids)
     assert found == {}, found
 
 
@@ -99,5 +102,6 @@ def test_no_page_scrolls_sideways_and_no_headline_figure_overflows_its_card(
         got = frame.evaluate(OVERFLOW)
         return got if got["page"] or got["figures"] else None
 
-    found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, 800, overflow)
+    ids = {"campaign_id": shop_with_data.campaign_id}
+    found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, 800, overflow, ids)
     assert found == {}, found

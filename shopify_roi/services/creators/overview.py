@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Creator, DiscountCode, TrackedLink
+from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink
 from shopify_roi.services.creators import clicks, codes, links, profiles
 
 
@@ -26,6 +27,7 @@ class CreatorDetail:
     links: links.LinkSet  # to the home page, tagged with the creator's first campaign
     tracked: list[tuple[TrackedLink, int]]  # live tracked links, newest first, with their clicks
     clicks: int  # on its live tracked links
+    link_campaigns: dict[int, str]  # campaign id -> name, for the tracked links that name one
 
 
 def listing(session: Session, shop_id: int, include_archived: bool = False) -> list[CreatorRow]:
@@ -46,4 +48,7 @@ def detail(session: Session, shop_id: int, origin: str, handle: str) -> CreatorD
     tracked = [(link, link_clicks.get(link.id, 0)) for link in links.links_of(session, shop_id, creator.id)]
     campaign = creator.campaigns[0] if creator.campaigns else None
     built = links.build(origin, creator, links.auto_apply_code(code), campaign=campaign)
-    return CreatorDetail(creator, code, history, built, tracked, sum(n for _, n in tracked))
+    ids = {link.campaign_id for link, _ in tracked if link.campaign_id is not None}
+    query = select(Campaign.id, Campaign.name).where(Campaign.shop_id == shop_id, Campaign.id.in_(ids))
+    names = {row.id: row.name for row in session.execute(query)} if ids else {}
+    return CreatorDetail(creator, code, history, built, tracked, sum(n for _, n in tracked), names)

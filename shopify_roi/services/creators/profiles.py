@@ -47,6 +47,7 @@ class CreatorFields:
     notes: str | None = None
     campaigns: list[str] | None = None
     present: set[str] = field(default_factory=set)
+    cleared: set[str] = field(default_factory=set)  # sent empty on an edit: followers unknown again
 
 
 def normalise_handle(value: str) -> str:
@@ -94,6 +95,8 @@ def parse_creator(data: dict, *, partial: bool = False) -> CreatorFields:
             errors["platform"] = "must be one of " + ", ".join(PLATFORMS)
     if data.get("followers") not in (None, ""):
         out.followers = fields.whole(data["followers"], "followers", errors)
+    elif partial and "followers" in data:
+        out.cleared.add("followers")
     if "commission_rate" in data or "commission_percent" in data or not partial:
         out.commission_rate = _percent(
             data.get("commission_percent", data.get("commission_rate")), "commission_percent", errors
@@ -154,6 +157,8 @@ def apply_fields(session: Session, shop_id: int, creator: Creator, fields: Creat
         value = getattr(fields, name)
         if value is not None or name in fields.present:
             setattr(creator, name, value if value is not None else getattr(creator, name))
+    for name in fields.cleared:
+        setattr(creator, name, None)
     if fields.campaigns is not None:
         creator.campaigns = [campaign_by_name(session, shop_id, n, create=True) for n in fields.campaigns]
     session.flush()

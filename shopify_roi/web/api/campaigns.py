@@ -1,4 +1,4 @@
-"""`/api/campaigns`: list, create and edit campaigns."""
+"""`/api/campaigns`: list, create, read and edit campaigns (with their members)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,19 @@ def create_campaign():
         return campaign_json(campaign), 201
 
 
+@bp.get("/campaigns/<int:campaign_id>")
+@session_token_required
+def get_campaign(campaign_id: int):
+    """One campaign of this shop (404 for any other id); its results are the ROI table's with its filter."""
+    with runtime().db.session() as session:
+        return campaign_json(campaigns.get_campaign(session, g.shop.id, campaign_id))
+
+
 @bp.patch("/campaigns/<int:campaign_id>")
 @session_token_required
 def edit_campaign(campaign_id: int):
+    """Any of name, starts_on, ends_on, target_roas, target_revenue, creators (handles: the members);
+    fields not sent are kept; 400 names every bad field and changes nothing."""
     with runtime().db.session() as session:
         campaign = campaigns.save_campaign(
             session, g.shop.id, request.get_json(silent=True) or {}, campaign_id

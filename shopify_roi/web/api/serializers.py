@@ -73,7 +73,10 @@ def creator_detail_json(detail: CreatorDetail, app_url: str) -> dict:
     body["codes"] = [code_json(c) for c in detail.history]
     body["links"] = {
         **links_json(detail.links),
-        "tracked": [link_json(link, app_url, clicks) for link, clicks in detail.tracked],
+        "tracked": [
+            link_json(link, app_url, clicks, detail.link_campaigns.get(link.campaign_id))
+            for link, clicks in detail.tracked
+        ],
     }
     return body
 

@@ -1,4 +1,5 @@
-/* Creators, their codes and links; campaigns; CSV import. Views for the tab router in app.js. */
+/* Creators, their codes and links (and the form that edits a creator); CSV import. Views for the tab router
+   in app.js. Campaigns are campaigns.js. */
 (function () {
   "use strict";
   var R = window.CreatorROI, h = R.h, api = R.api;
@@ -28,6 +29,32 @@
     banner.replaceChildren(h("div.banner.critical", { role: "alert" }, h("strong", err.status === 409 ? "That code can't be used. " : "Not saved. "), errorText(err)));
     banner.scrollIntoView({ block: "start" });
   }
+  /* Settings' pattern (settings.js): each refused field red with its reason beside it, a banner above. */
+  function clearFieldErrors(form) {
+    form.querySelectorAll(".field").forEach(function (f) { f.classList.remove("error"); var t = f.querySelector(".error-text"); if (t) { t.remove(); } });
+    form.querySelector(".form-banner").replaceChildren();
+  }
+  function showFieldErrors(form, err) {
+    clearFieldErrors(form);
+    var fields = (err.body && err.body.fields) || {};
+    Object.keys(fields).forEach(function (key) {
+      var f = form.querySelector('[data-field="' + key + '"]');
+      if (f) { f.classList.add("error"); f.appendChild(h("div.error-text", { role: "alert" }, fields[key])); }
+    });
+    form.querySelector(".form-banner").replaceChildren(h("div.banner.critical", { role: "alert" }, h("strong", "Not saved. "), errorText(err)));
+  }
+  /* The page's title with its way back: App Bridge's header where app.js offers it, a plain link otherwise. */
+  function pageHeader(title, back, actions, sub) {
+    if (typeof R.pageHeader === "function") {
+      var head = R.pageHeader(title, { back: { href: back.href, label: back.parent }, actions: actions });
+      return sub ? h("div.page-head", head, sub) : head;
+    }
+    return h("div.page-head", h("a.back", { href: back.href }, "← " + back.label),
+      h("div.toolbar", h("h2", title), actions && actions.length ? h("div.actions", actions) : null), sub || null);
+  }
+  R.forms = { field: field, input: input, select: select, errorText: errorText, badge: badge,
+    showFieldErrors: showFieldErrors, clearFieldErrors: clearFieldErrors, pageHeader: pageHeader };
+
   function copyRow(label, text) {
     if (!text) { return h("div.copy-row", h("span.label", label), h("span.muted", "available when the code is active")); }
     var button = h("button.button.secondary.small", { type: "button", onclick: function () { R.copy(text, button); } }, "Copy");
@@ -112,8 +139,66 @@
     try { await api(path, options); R.flash(done); R.navigate(); } catch (err) { R.flash(errorText(err), "critical"); }
   }
 
+  /* The Edit card: every field PATCH /api/creators/<handle> takes (profiles.parse_creator). The handle is
+     shown, not edited: links and UTMs already shared carry it. Fees are spend entries (ROI page). */
+  function editForm(c, campaigns) {
+    var id = function (n) { return "e-" + n; };
+    function row(name, label, control, help) {
+      return h("div.field", { dataset: { field: name } }, h("label", { for: id(name) }, label), control,
+        help ? h("div.help", { id: id(name) + "-help" }, help) : null);
+    }
+    function box(name, attrs) { return h("input", Object.assign({ id: id(name), name: name, "aria-describedby": id(name) + "-help" }, attrs || {})); }
+    var mine = {};
+    c.campaigns.forEach(function (n) { mine[n] = true; });
+    var checks = campaigns.length ? h("div.checks.campaign-checks", { role: "group", "aria-label": "Campaigns" }, campaigns.map(function (k) {
+      return h("label", h("input", { type: "checkbox", name: "campaign", value: k.name, checked: !!mine[k.name] }), k.name);
+    })) : h("p.muted.small", "No campaigns yet.");
+    var form = h("form.card.stack", { id: "creator-edit", novalidate: true },
+      h("div.form-banner"),
+      h("h2", "Edit creator"),
+      h("div.form-grid",
+        row("name", "Name", box("name", { value: c.name, required: true })),
+        row("handle", "Handle", box("handle", { value: c.handle, readonly: true, "aria-readonly": "true" }),
+          "Can't be renamed: links, QR codes and UTMs already shared carry @" + c.handle + ". Add a new creator for a new handle."),
+        row("platform", "Platform", h("select", { id: id("platform"), name: "platform" }, PLATFORMS.map(function (o) { return h("option", { value: o, selected: o === c.platform }, o); }))),
+        row("followers", "Followers", box("followers", { inputmode: "numeric", value: c.followers === null ? "" : String(c.followers), placeholder: "unknown" })),
+        row("commission_percent", "Commission %", box("commission_percent", { inputmode: "decimal", value: c.commission_percent || "0" }),
+          "Of return-adjusted revenue, recomputed when refunds arrive."),
+        h("div.field", { dataset: { field: "fees" } }, h("span.label", "Fees and retainers"),
+          h("p.help", "A fee is a spend entry: dated, or spread over a month or a campaign's dates. ",
+            h("a", { href: "#/roi/" + encodeURIComponent(c.handle) + "?show=spend", id: "e-fees-link" }, "Add or edit fees on the ROI page"))),
+        h("div.full", row("campaigns", "Campaigns", h("div", checks,
+          h("div.new-campaign", h("label", { for: id("new_campaign") }, "Or a new campaign"), box("new_campaign", { placeholder: "Campaign name" }))),
+          "The campaigns this creator belongs to. A new name creates the campaign; give it dates on its page.")),
+        h("div.full", row("notes", "Notes", h("textarea", { id: id("notes"), name: "notes" }, c.notes || "")))),
+      h("div.actions", h("button.button.primary", { type: "submit" }, "Save"),
+        h("button.button.secondary", { type: "reset" }, "Discard changes")));
+    form.addEventListener("reset", function () { setTimeout(function () { clearFieldErrors(form); }, 0); });
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var v = function (n) { return form.elements[n].value.trim(); };
+      var names = Array.prototype.filter.call(form.querySelectorAll('input[name="campaign"]'), function (x) { return x.checked; })
+        .map(function (x) { return x.value; });
+      if (v("new_campaign")) { names.push(v("new_campaign")); }
+      var body = { name: v("name"), platform: v("platform"), followers: v("followers"), commission_percent: v("commission_percent"),
+        notes: form.elements.notes.value, campaigns: names };
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      try {
+        await api("/api/creators/" + encodeURIComponent(c.handle), { method: "PATCH", json: body });
+        if (R.saved) { R.saved(form); }
+        R.flash("@" + c.handle + " saved.");
+        R.navigate(true);
+      } catch (err) { showFieldErrors(form, err); if (R.notSaved) { R.notSaved(form); } }
+      finally { button.disabled = false; }
+    });
+    return form;
+  }
+
   R.route(/^\/creators\/([^/]+)$/, async function (handle) {
-    var c = await api("/api/creators/" + encodeURIComponent(handle));
+    var got = await Promise.all([api("/api/creators/" + encodeURIComponent(handle)),
+      api("/api/campaigns").then(function (b) { return b.campaigns; }, function () { return []; })]);
+    var c = got[0], campaignList = got[1];
     var base = "/api/creators/" + encodeURIComponent(c.handle);
     var code = c.code;
     var codeActions = code ? h("div.actions",
@@ -170,17 +255,23 @@
           h("td", h("button.button.secondary.small", { onclick: function () { act(base + "/links/" + l.id, { method: "DELETE" }, "Link archived."); } }, "Archive")));
       }))) : h("p.muted", "No tracked links yet. A tracked link counts clicks (bots excluded) and opens the shop with the code applied.");
 
+    var edit = editForm(c, campaignList);
+    if (typeof R.saveBar === "function") { R.saveBar(edit); }
+    var archive = h("button.button.secondary", { type: "button", onclick: function () { act(base + (c.status === "archived" ? "/unarchive" : "/archive"), { method: "POST" }, c.status === "archived" ? "Restored." : "Archived."); } },
+      c.status === "archived" ? "Restore" : "Archive");
     return h("div.stack",
-      h("div.toolbar", h("h2", c.name + " ", h("span.muted", "@" + c.handle), " ", badge(c.status)),
-        h("div.actions", h("a.button.secondary", { href: "#/creators" }, "All creators"),
-          h("button.button.secondary", { onclick: function () { act(base + (c.status === "archived" ? "/unarchive" : "/archive"), { method: "POST" }, c.status === "archived" ? "Restored." : "Archived."); } },
-            c.status === "archived" ? "Restore" : "Archive"))),
+      pageHeader(c.name, { href: "#/creators", label: "All creators", parent: "Creators" }, [archive],
+        h("p.page-sub", h("span.muted", "@" + c.handle + " · " + c.platform), " ", badge(c.status))),
       h("div.layout",
         h("section.card", h("h2", "Discount code"), code ? h("p", h("strong", code.code), " ", badge(code.status), " · ", codeValue(code),
           code.usage_limit ? " · " + code.usage_limit + " uses" : "", code.once_per_customer ? " · once per customer" : "") : h("p.muted", "No live code."),
           extras.length ? h("p.muted", "Extra codes on the same discount: " + extras.map(function (k) { return k.code; }).join(", ")) : null, codeActions),
-        h("section.card", h("h2", "Creator"), h("dl.facts", h("dt", "Platform"), h("dd", c.platform), h("dt", "Followers"), h("dd", c.followers === null ? "—" : Number(c.followers).toLocaleString()),
-          h("dt", "Commission"), h("dd", c.commission_percent + "% of return-adjusted revenue"), h("dt", "Campaigns"), h("dd", c.campaigns.join(", ") || "—"), h("dt", "Clicks"), h("dd", String(c.clicks))))),
+        h("section.card", h("h2", "Creator"), h("dl.facts", { id: "creator-facts" }, h("dt", "Platform"), h("dd", c.platform), h("dt", "Followers"), h("dd", c.followers === null ? "—" : Number(c.followers).toLocaleString()),
+          h("dt", "Commission"), h("dd", c.commission_percent + "% of return-adjusted revenue"), h("dt", "Campaigns"), h("dd", c.campaigns.length ? c.campaigns.map(function (n, i) {
+            var k = campaignList.filter(function (x) { return x.name === n; })[0];
+            return [i ? ", " : "", k ? h("a", { href: "#/campaigns/" + k.id }, n) : n];
+          }) : "—"), h("dt", "Clicks"), h("dd", String(c.clicks))))),
+      edit,
       h("section.card", { id: "links-panel" }, h("h2", "Links to share"),
         copyRow("Storefront", c.links.storefront), copyRow("Auto-apply", c.links.auto_apply),
         h("h2", "Tracked links"), tracked),
@@ -190,28 +281,6 @@
           field("placement", "Placement (utm_medium)", placement), field("campaign", "Campaign (utm_campaign)", campaign)),
         h("h2", "Preview"), builderOut, h("div.actions", makeLink)),
       h("section.card", h("h2", "Code history"), history));
-  });
-
-  /* -- campaigns -------------------------------------------------------------------------- */
-  R.route(/^\/campaigns$/, async function () {
-    var data = await api("/api/campaigns");
-    var form = h("form.card.stack", h("div.form-banner"), h("h2", "New campaign"), h("div.form-grid",
-      field("name", "Name", input("name", { required: true, placeholder: "Spring launch" })),
-      field("target_roas", "Target ROAS", input("target_roas", { inputmode: "decimal", placeholder: "3.0" })),
-      field("starts_on", "Starts", input("starts_on", { type: "date" })), field("ends_on", "Ends", input("ends_on", { type: "date" }))),
-      h("div.actions", h("button.button.primary", { type: "submit" }, "Add campaign")));
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      var v = function (n) { return form.elements[n].value.trim(); };
-      try { await api("/api/campaigns", { json: { name: v("name"), target_roas: v("target_roas"), starts_on: v("starts_on"), ends_on: v("ends_on") } }); R.flash("Campaign added."); R.navigate(); }
-      catch (err) { showErrors(form, err); }
-    });
-    var table = data.campaigns.length ? h("section.card", h("table.data-table", h("thead", h("tr", ["Campaign", "Dates", "Target ROAS", "Creators", "utm_campaign"].map(function (t) { return h("th", t); }))),
-      h("tbody", data.campaigns.map(function (k) {
-        return h("tr", h("td", h("strong", k.name)), h("td", (k.starts_on || "…") + " – " + (k.ends_on || "…")), h("td", k.target_roas || "—"),
-          h("td", k.creators.map(function (x) { return "@" + x; }).join(", ") || "—"), h("td", h("code", k.slug)));
-      })))) : h("section.card.empty-state", h("h2", "No campaigns yet"), h("p.muted", "Group creators into campaigns to compare them and set targets."));
-    return h("div.stack", h("div.toolbar", h("h2", "Campaigns")), table, form);
   });
 
   /* -- import ----------------------------------------------------------------------------- */

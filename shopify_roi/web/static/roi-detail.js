@@ -180,6 +180,14 @@
     var button = h("button.button.secondary.small", { type: "button", onclick: function () { R.copy(text, button); } }, "Copy");
     return h("div.copy-row", h("span.label", label), h("code", { title: text }, text), button);
   }
+  /* A tracked link in words: its placement (utm_medium), campaign (utm_campaign) and where it leads. */
+  var PLACED = { post: "In a post", story: "In a story", reel: "In a reel", video: "In a video", short: "In a short", live: "In a live stream",
+    bio: "In the bio", newsletter: "In a newsletter", other: "Elsewhere" };
+  function linkWords(l) {
+    var where = l.target === "product" ? "product " + l.target_handle : l.target === "collection" ? "collection " + l.target_handle : "the home page";
+    return (PLACED[l.placement] || "Placement " + l.placement) + " (" + l.placement + ")" +
+      (l.campaign ? " · campaign " + l.campaign : " · no campaign") + " · opens " + where;
+  }
   function codesCard(c) {
     if (!c) { return h("section.card", { id: "codes-card" }, h("h2", "Codes and links"), h("p.muted", "Unavailable right now.")); }
     var links = c.links || { tracked: [] };
@@ -190,7 +198,8 @@
       copyRow("Storefront", links.storefront), copyRow("Auto-apply", links.auto_apply),
       (links.tracked || []).map(function (l) {
         var button = h("button.button.secondary.small", { type: "button", onclick: function () { R.copy(l.short_url, button); } }, "Copy");
-        return h("div.copy-row", h("span.label", "Tracked · " + F.int(l.clicks) + " clicks"), h("code", { title: l.destination || l.short_url }, l.short_url), button);
+        return h("div.copy-row.tracked-link", { dataset: { link: l.id } }, h("span.label", "Tracked link"), h("code", { title: l.destination || l.short_url }, l.short_url), button,
+          h("span.link-words", linkWords(l) + " · " + F.int(l.clicks) + (l.clicks === 1 ? " click" : " clicks")));
       }),
       (c.codes || []).length > 1 ? h("table.data-table.compact", { id: "code-history" },
         h("thead", h("tr", h("th", "Code history"), h("th", "Status"), h("th", "Since"), h("th", "Note"))),
@@ -301,11 +310,13 @@
       render();
       showOrders(q);
     };
-    // "See the orders" (?show=orders): the page opens at the orders behind the numbers, once it is shown.
+    // "See the orders" (?show=orders): the page opens at the orders behind the numbers, once it is shown;
+    // ?show=spend (the creator's Edit form, for fees) opens it at the spend lines.
+    var SHOWN = { orders: "orders-card", spend: "spend-card" };
     function showOrders(q) {
-      if (q.get("show") !== "orders") { return; }
+      if (!SHOWN[q.get("show")]) { return; }
       setTimeout(function () {
-        var target = document.getElementById("orders-card");
+        var target = document.getElementById(SHOWN[q.get("show")]);
         if (target) { target.scrollIntoView({ block: "start" }); target.focus({ preventScroll: true }); }
       }, 0);
     }
