@@ -6,6 +6,13 @@ calls; App Bridge comes from another origin without Timing-Allow-Origin and coun
 is loaded until it says it has rendered the ROI table (body[data-roi-ready]), then LCP is read. Then, in
 one more load, six range presets and five sorts, each timed from the action to the next render.
 
+Web vitals (#17 item 13), in each cold load: Google's web-vitals library (npm, pinned in
+tests/browser/package.json) injected into the app's frame by tests/browser/vitals_support.py, as the browser
+tests do; LCP and CLS of the load, then a merchant's first interactions (a range change by key press, a sort
+by click, the Creators tab and back to ROI, each until it has rendered) for INP and the CLS they add. The
+p75 over the loads (nearest rank) is printed beside Shopify's bar (LCP <= 2.5 s, CLS <= 0.1, INP <= 200 ms)
+and this app's goal (LCP <= 1.0 s, CLS <= 0.05, INP <= 100 ms); printed, never asserted.
+
 Two shops:
 - demo: `python -m devstore.demo` started in the background (its own SQLite file and ports; stopped at
   the end): ~2,700 orders, a dozen creators; the app runs as the demo runs it (`shopify-roi serve`).
@@ -27,12 +34,16 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import common
 import dataset
+
+sys.path.insert(0, str(common.ROOT / "tests" / "browser"))
+import vitals_support  # noqa: E402  (tests/browser: the same injection and bars as the browser tests)
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -92,9 +103,66 @@ def load_once(browser, admin_url: str, app_url: str) -> dict:
         got["ready_wall_s"] = ready_wall
         got["ready"] = ready_ms
         got["bytes"] = got["nav_bytes"] + got["res_bytes"]
+        got["vitals"] = web_vitals(frame)
         return got
     finally:
         context.close()
+
+
+def _until_rendered(frame, action) -> None:
+    before = frame.evaluate("document.body.dataset.roiReady")
+    action()
+    frame.wait_for_function(
+        "n => document.body.dataset.roiReady !== n && !document.querySelector('#roi-body.loading')",
+        arg=before,
+        timeout=300_000,
+    )
+
+
+def web_vitals(frame) -> dict:
+    """lcp_ms and cls of this load (buffered entries), then a merchant's first interactions, each until it
+    has rendered: the range one preset further by key press (new figures fetched), a sort by click, the
+    Creators tab and back to ROI; inp_ms (None: no interaction lasted 16 ms) and cls after them."""
+    vitals_support.start(frame)
+    frame.wait_for_timeout(300)  # the buffered entries reported
+    loaded = vitals_support.read(frame)
+    _until_rendered(frame, lambda: frame.locator("#roi-range").press("ArrowDown"))
+    _until_rendered(frame, lambda: frame.locator("th[data-col=roas] button").click())
+    frame.locator(".tabs a", has_text="Creators").click()
+    frame.wait_for_function("() => document.body.dataset.view === 'creators'", timeout=300_000)
+    _until_rendered(frame, lambda: frame.locator(".tabs a", has_text="ROI").click())
+    frame.wait_for_timeout(300)  # the last layout shift and interaction reported
+    got = vitals_support.read(frame)
+    return {
+        "lcp_ms": got.get("lcp_ms"),
+        "cls_load": loaded.get("cls", 0),
+        "cls": got.get("cls", 0),
+        "inp_ms": got.get("inp_ms"),
+    }
+
+
+def vitals_p75(runs: list[dict]) -> dict:
+    """p75 (nearest rank) over the loads of each vital; INP counts a load without a 16 ms interaction as 0."""
+    vitals = [r["vitals"] for r in runs]
+    return {
+        "lcp_ms": common.pct([v["lcp_ms"] for v in vitals if v["lcp_ms"] is not None], 0.75),
+        "cls_load": common.pct([v["cls_load"] for v in vitals], 0.75),
+        "cls": common.pct([v["cls"] for v in vitals], 0.75),
+        "inp_ms": common.pct([v["inp_ms"] or 0 for v in vitals], 0.75),
+    }
+
+
+def vitals_text(v: dict) -> str:
+    bar, goal = vitals_support.SHOPIFY_BAR, vitals_support.GOAL
+    met = [
+        name
+        for name, limits in (("Shopify's bar", bar), ("our goal", goal))
+        if v["lcp_ms"] <= limits["lcp_ms"] and v["cls"] <= limits["cls"] and v["inp_ms"] <= limits["inp_ms"]
+    ]
+    return (
+        f"LCP {v['lcp_ms']:.0f} ms, CLS {v['cls']:.3f} (load {v['cls_load']:.3f}), "
+        f"INP {v['inp_ms']:.0f} ms ({' and '.join(met) + ' met' if met else 'bars missed'})"
+    )
 
 
 PRESETS = ("last_7_days", "last_30_days", "last_90_days", "last_12_months", "last_month", "last_6_months")
@@ -159,6 +227,16 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
         + ", ".join(f"{name[:70]} at {end} ms" for name, _, end in slowest),
         flush=True,
     )
+    vitals = vitals_p75(runs)
+    print(
+        f"  {label}: web vitals p75 of {len(runs)} loads: {vitals_text(vitals)}; "
+        "each load (LCP ms, CLS, INP ms): "
+        + ", ".join(
+            f"({r['vitals']['lcp_ms']}, {r['vitals']['cls']:.3f}, {r['vitals']['inp_ms'] or '<16'})"
+            for r in runs
+        ),
+        flush=True,
+    )
     print(
         f"  {label}: range change ("
         + ", ".join(PRESETS)
@@ -179,6 +257,7 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
         "sort_max": max(acted["sorts"]),
         "ready_median": statistics.median(r["ready"] for r in runs) / 1000,
         "bytes": statistics.median(r["bytes"] for r in runs),
+        "vitals": vitals,
         "runs": runs,
     }
 
@@ -300,7 +379,7 @@ def main() -> None:
         f"{name} shop LCP median {r['lcp_median']:.2f} s (max {r['lcp_max']:.2f} s), "
         f"table rendered {r['ready_median']:.2f} s, transfer {r['bytes'] / 1024:.0f} KB, "
         f"range change median {r['range_median']:.0f} ms (max {r['range_max']:.0f} ms), "
-        f"sort max {r['sort_max']:.0f} ms"
+        f"sort max {r['sort_max']:.0f} ms, web vitals p75 {vitals_text(r['vitals'])}"
         for name, r in results.items()
     ]
     met = all(r["lcp_max"] <= TARGET_S for r in results.values())
