@@ -1,5 +1,11 @@
 """Reading the app's ``shopify.app.toml`` (Shopify CLI app configuration), as Shopify does
-when the app is deployed: webhook API version, subscriptions, required and optional scopes.
+when the app is deployed: webhook API version, subscriptions, required and optional scopes, and the
+app-owned metafield definitions it declares (``[order.metafields.app.<key>]``,
+``[customer.metafields.app.<key>]``: "Declarative custom data definitions",
+https://shopify.dev/docs/beta/next-gen-dev-platform/declarative-custom-data-definitions; the
+``capabilities.analytics_queryable`` key: changelog "Enable the analytics queryable capability on
+metafield and metaobject definitions from your app's TOML",
+https://shopify.dev/changelog/make-metafield-definitions-analytics-queryable-from-app-s-toml).
 
 ``[access_scopes]``: ``scopes`` is a comma-separated string (or ``required_scopes`` a list) and
 ``optional_scopes`` a list of strings, as Shopify CLI's app_access schema declares them (github
@@ -27,12 +33,38 @@ class AppTomlError(ValueError):
     """The configuration is not one Shopify CLI would deploy."""
 
 
+# TOML owner key -> MetafieldOwnerType; the owners analytics_queryable supports (changelog "New
+# analyticsQueryable capability for Metafield Definitions": PRODUCT, PRODUCTVARIANT, ORDER, CUSTOMER).
+OWNERS = {"order": "ORDER", "customer": "CUSTOMER", "product": "PRODUCT", "variant": "PRODUCTVARIANT"}
+# The metafield types the stand-in validates values of (``devstore.admin.metafield_values``).
+TYPES = ("single_line_text_field", "multi_line_text_field", "number_integer", "date", "date_time", "boolean")
+ADMIN_ACCESS = ("merchant_read", "merchant_read_write")
+
+
+@dataclass(frozen=True)
+class MetafieldDefinition:
+    """One app-owned definition (namespace ``$app``), created in every shop the app is installed in."""
+
+    owner_type: str  # MetafieldOwnerType: ORDER, CUSTOMER, ...
+    key: str
+    type: str
+    name: str
+    description: str = ""
+    admin_access: str = "merchant_read"
+    analytics_queryable: bool = False
+
+
 @dataclass(frozen=True)
 class AppToml:
     api_version: str | None
     scopes: str  # the required scopes, comma-separated
     subscriptions: tuple[Subscription, ...]
     optional_scopes: tuple[str, ...] = ()
+    metafields: tuple[MetafieldDefinition, ...] = ()
+
+    def definition(self, owner_type: str, key: str) -> MetafieldDefinition | None:
+        """The declared ``$app`` definition of ``key`` on ``owner_type``, or None."""
+        return next((d for d in self.metafields if d.owner_type == owner_type and d.key == key), None)
 
     @property
     def required(self) -> list[str]:
@@ -77,6 +109,37 @@ def _access_scopes(data: dict) -> tuple[str, tuple[str, ...]]:
     return ",".join(required_list), tuple(split_scopes(",".join(optional)))
 
 
+def _definitions(data: dict) -> tuple[MetafieldDefinition, ...]:
+    """``[<owner>.metafields.app.<key>]`` tables; a key the CLI would refuse raises AppTomlError."""
+    found = []
+    for owner, owner_type in OWNERS.items():
+        section = ((data.get(owner) or {}).get("metafields") or {}).get("app") or {}
+        for key, spec in section.items():
+            where = f"[{owner}.metafields.app.{key}]"
+            if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or not spec["name"]:
+                raise AppTomlError(f"{where} needs a name")
+            if spec.get("type") not in TYPES:
+                raise AppTomlError(f"{where} type must be one of {', '.join(TYPES)}")
+            access = (spec.get("access") or {}).get("admin", "merchant_read")
+            if access not in ADMIN_ACCESS:
+                raise AppTomlError(f"{where} access.admin must be one of {', '.join(ADMIN_ACCESS)}")
+            queryable = (spec.get("capabilities") or {}).get("analytics_queryable", False)
+            if not isinstance(queryable, bool):
+                raise AppTomlError(f"{where} capabilities.analytics_queryable must be true or false")
+            found.append(
+                MetafieldDefinition(
+                    owner_type,
+                    key,
+                    spec["type"],
+                    spec["name"],
+                    str(spec.get("description", "")),
+                    access,
+                    queryable,
+                )
+            )
+    return tuple(found)
+
+
 def load(path: Path | str | None) -> AppToml:
     """Parse the TOML file at ``path`` (read afresh each call, so edits apply); EMPTY if absent."""
     if path is None or not Path(path).is_file():
@@ -95,4 +158,5 @@ def load(path: Path | str | None) -> AppToml:
         scopes=scopes,
         subscriptions=tuple(subs),
         optional_scopes=optional,
+        metafields=_definitions(data),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 
 from devstore.admin import customer_data
+from devstore.admin.resolvers import metafields
 from devstore.admin.resolvers.nodes import node_loader
 from devstore.orders import customers, order_records
 
@@ -34,6 +35,7 @@ def load_customer(info, numeric_id: int) -> dict | None:
         "id": f"gid://shopify/Customer/{numeric_id}",
         "legacyResourceId": str(numeric_id),
         "numberOfOrders": str(placed[numeric_id]),
+        "metafield": metafields.reader(f"gid://shopify/Customer/{numeric_id}"),
     }
 
 

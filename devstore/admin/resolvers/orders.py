@@ -17,6 +17,7 @@ from graphql import GraphQLError
 from devstore.admin import customer_data
 from devstore.admin.connections import connection
 from devstore.admin.engine import query
+from devstore.admin.resolvers import metafields
 from devstore.admin.resolvers.nodes import node_loader
 from devstore.orders import order_records
 from devstore.orders.money import ZERO, dec
@@ -233,6 +234,7 @@ def order_node(rest: dict, domain: str) -> dict:
         "totalShippingPriceSet": bag(rest["total_shipping_price_set"]),
         "lineItems": conn([line_item(li) for li in rest["line_items"]]),
         "refunds": lambda _info, first=None: [refund(r, rest) for r in rest["refunds"]][:first],
+        "metafield": metafields.reader(rest["admin_graphql_api_id"]),
     }
 
 
