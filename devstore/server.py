@@ -13,6 +13,7 @@ from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
 from devstore.control.admin_frame import bp as control_admin_frame
 from devstore.control.discounts import bp as control_discounts
 from devstore.control.grants import bp as control_grants
+from devstore.control.metafields import bp as control_metafields
 from devstore.control.orders import bp as control_orders
 from devstore.control.products import bp as control_products
 from devstore.control.shops import bp as control_shops
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     control_orders,
     control_store,
     control_products,
+    control_metafields,
     bulk_results,
     admin_frame,
     control_admin_frame,

@@ -159,6 +159,10 @@ class ControlClient:
     def orders(self, shop: str) -> list[dict]:
         return self._call("GET", f"/shops/{shop}/orders")
 
+    def metafields(self, shop: str) -> list[dict]:
+        """Every metafield the shop holds (``ownerId``, ``namespace``, ``key``, ``type``, ``value``)."""
+        return self._call("GET", f"/shops/{shop}/metafields")["metafields"]
+
     def order(self, shop: str, order_id: int) -> dict:
         return self._call("GET", f"/shops/{shop}/orders/{order_id}")
 

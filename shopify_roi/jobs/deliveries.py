@@ -5,6 +5,7 @@ from __future__ import annotations
 from shopify_roi.jobs.backfill import on_bulk_finished
 from shopify_roi.jobs.creators import sync_discounts
 from shopify_roi.jobs.history_access import start_full_history
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import process_order_deliveries
 from shopify_roi.runtime import current
 from shopify_roi.services.orders import ingest
@@ -27,4 +28,6 @@ def process_delivery(delivery_id: int) -> str:
         rt.jobs.enqueue(on_bulk_finished, done.shop_domain, done.bulk_finished)
     if done.scopes_changed:  # once; the job checks
         rt.jobs.enqueue(start_full_history, done.shop_domain)
+    if done.metafields_due:  # the job finds whether the shop writes them
+        request_metafield_write(rt, done.shop_domain)
     return done.status

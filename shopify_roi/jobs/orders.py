@@ -13,8 +13,9 @@ from contextlib import contextmanager
 
 from shopify_roi.db_connections import is_database_failure, is_transient
 from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.runtime import Runtime, current
-from shopify_roi.services.orders import attribution_policy, customer_checks, ingest
+from shopify_roi.services.orders import attribution_policy, customer_checks, ingest, metafield_sync
 
 log = logging.getLogger(__name__)
 DRAIN_FLAG = "shopify-roi:orders-drain-requested"
@@ -177,6 +178,7 @@ def drain_orders(batch_size: int | None = None) -> dict:
         total.update(drained[0])
         domains.update(drained[1])
     _request_customer_checks(rt, domains)
+    _request_metafield_writes(rt, domains)
     return dict(total)
 
 
@@ -229,4 +231,22 @@ def reattribute_shop(shop_id: int) -> int:
     """Recompute attribution for every order of the shop (a code or the policy changed)."""
     rt = current()
     with rt.db.session() as session:
-        return attribution_policy.reattribute(session, shop_id)
+        changed = attribution_policy.reattribute(session, shop_id)
+    with rt.db.session() as session:
+        domains = metafield_sync.shops_writing(session, shop_id=shop_id)
+    for domain in domains:  # the new attribution goes to Shopify's metafields too
+        request_metafield_write(rt, domain)
+    return changed
+
+
+def _request_metafield_writes(rt: Runtime, domains: set[str]) -> None:
+    """New and changed attributions go to Shopify's metafields (shops that turned it on)."""
+    if not domains:
+        return
+    try:
+        with rt.db.session() as session:
+            todo = metafield_sync.shops_writing(session, domains)
+        for domain in todo:
+            request_metafield_write(rt, domain)
+    except Exception as exc:  # noqa: BLE001 - the periodic write queues it later
+        log.warning("could not request a metafield write: %s", exc)

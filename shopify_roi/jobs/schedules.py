@@ -12,6 +12,8 @@
 - nightly, each installed shop is reconciled: orders updated since the last reconciliation, or since the
   oldest late order delivery received meanwhile (services/webhooks/late_deliveries.py);
 - every ten minutes, expired OAuth states are deleted (services/shops/oauth_states.py);
+- every ten minutes, each shop that writes the creator metafields has them brought up to date (the drain
+  asks for it too; this catches a lost request, a failed write and a customers/redact);
 - every five minutes, an install of the last day with no history import since it (its `sync_shop` job
   was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
@@ -29,11 +31,12 @@ from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_d
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.installs import sync_shop
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import imports
 from shopify_roi.services.metrics import rollups
-from shopify_roi.services.orders import backfill, customer_checks, ingest
+from shopify_roi.services.orders import backfill, customer_checks, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
 from shopify_roi.services.webhooks import inbox, late_deliveries, registry
 
@@ -44,6 +47,7 @@ RECONCILE_EVERY = timedelta(hours=24)  # nightly by default
 POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 ROLLUPS_EVERY = timedelta(seconds=30)
 CUSTOMERS_EVERY = timedelta(minutes=10)
+METAFIELDS_EVERY = timedelta(minutes=10)
 OAUTH_STATES_EVERY = timedelta(minutes=10)
 INSTALLS_EVERY = timedelta(minutes=5)
 INSTALL_SETTLE = timedelta(minutes=2)  # an install's own sync_shop job normally runs within seconds
@@ -148,6 +152,13 @@ def check_customers(rt: Runtime) -> int:
     return sum(request_customer_check(rt, domain) for domain in domains)
 
 
+def write_metafields(rt: Runtime) -> int:
+    """Queue the creator metafield write of every shop that turned it on; how many were queued."""
+    with rt.db.session() as session:
+        domains = metafield_sync.shops_writing(session)
+    return sum(request_metafield_write(rt, domain) for domain in domains)
+
+
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
     migrated, just installed) or with a new time zone rebuilt, so the ROI page seldom has any left to
@@ -193,6 +204,7 @@ class Ticker:
             "poll": 0.0,
             "rollups": 0.0,
             "customers": time.monotonic(),
+            "metafields": time.monotonic(),
             "oauth_states": 0.0,
             "installs": 0.0,
         }
@@ -202,6 +214,7 @@ class Ticker:
             "poll": POLL_BACKFILLS_EVERY,
             "rollups": ROLLUPS_EVERY,
             "customers": CUSTOMERS_EVERY,
+            "metafields": METAFIELDS_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
             "installs": INSTALLS_EVERY,
         }
@@ -211,6 +224,7 @@ class Ticker:
             "poll": poll_backfills,
             "rollups": refresh_rollups,
             "customers": check_customers,
+            "metafields": write_metafields,
             "oauth_states": purge_oauth_states,
             "installs": finish_installs,
         }

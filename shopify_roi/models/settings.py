@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -19,4 +19,7 @@ class ShopSettings(Base):
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), unique=True)
     targets: Mapped[str] = mapped_column(Text, default="{}")  # JSON: only the targets the merchant changed
     gross_margin: Mapped[Decimal | None] = mapped_column(Money)  # fraction of revenue; None = COGS unknown
+    # Write the creator metafields on orders and customers (off until the merchant turns it on: it needs
+    # the optional write_orders and write_customers scopes).
+    metafields: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -154,7 +154,9 @@ def on_customer_data_request(session: Session, delivery: WebhookDelivery, payloa
 def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
     """Forget the customer. Their orders stay as anonymous facts: the customer id becomes one random
     placeholder for all of them (first-order and repeat figures do not change) and the signals keep
-    only what attribution reads. Stored webhook bodies naming them or their orders are erased."""
+    only what attribution reads. Stored webhook bodies naming them or their orders are erased. The creator
+    metafields the app wrote on the customer in Shopify are deleted by the metafield job this delivery
+    queues (services/orders/metafield_sync.py: the customer no longer has attributed orders)."""
     require_same_shop(payload, "shop_domain", delivery.shop_domain)
     customer_id = _customer_id(payload)
     order_ids = _order_ids(payload, "orders_to_redact")

@@ -1,4 +1,6 @@
-"""A shop's scorecard targets (defaults from METRICS.md) and gross margin (for breakeven CAC)."""
+"""A shop's scorecard targets (defaults from METRICS.md), gross margin (for breakeven CAC) and whether the
+app writes the creator metafields to Shopify (`creator_metafields`: off until the merchant turns it on;
+it needs the optional write_orders and write_customers scopes, listed as `missing_scopes` until granted)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import ShopSettings
+from shopify_roi.models import Shop, ShopSettings
 from shopify_roi.services.errors import Invalid
 
 # METRICS.md: ROAS >= 3.0, conversion rate 1.5-5 %, redemption 2-10 %, AOV >= 70, 90-day repeat >= 15 %.
@@ -28,15 +30,40 @@ LIMIT = Decimal("1000000")
 class Settings:
     """What the metrics need: every target (merchant's or default) and the margin (None = unknown)."""
 
-    def __init__(self, targets: dict[str, Decimal], gross_margin: Decimal | None):
+    def __init__(
+        self, targets: dict[str, Decimal], gross_margin: Decimal | None, metafields: bool = False, missing=()
+    ):
         self.targets = targets
         self.gross_margin = gross_margin
+        self.metafields = metafields
+        self.missing_scopes = list(missing)
 
     def as_json(self) -> dict:
         return {
             "targets": {k: str(v) for k, v in self.targets.items()},
             "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None,
+            "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
         }
+
+
+METAFIELD_SCOPES = ("write_orders", "write_customers")
+
+
+def _missing_scopes(session: Session, shop_id: int) -> list[str]:
+    shop = session.get(Shop, shop_id)
+    granted = shop.scope_set if shop is not None else set()
+    return [s for s in METAFIELD_SCOPES if s not in granted]
+
+
+def _metafields_choice(data: dict, current: bool, errors: dict) -> bool:
+    """`"creator_metafields": {"enabled": true|false}` (absent: unchanged)."""
+    if "creator_metafields" not in data:
+        return current
+    given = data["creator_metafields"]
+    if not isinstance(given, dict) or not isinstance(given.get("enabled"), bool):
+        errors["creator_metafields"] = 'must be {"enabled": true} or {"enabled": false}'
+        return current
+    return given["enabled"]
 
 
 def load(session: Session, shop_id: int) -> Settings:
@@ -46,7 +73,10 @@ def load(session: Session, shop_id: int) -> Settings:
         targets.update(
             {k: Decimal(v) for k, v in json.loads(row.targets or "{}").items() if k in DEFAULT_TARGETS}
         )
-    return Settings(targets, row.gross_margin if row is not None else None)
+    on = bool(row is not None and row.metafields)
+    return Settings(
+        targets, row.gross_margin if row is not None else None, on, _missing_scopes(session, shop_id)
+    )
 
 
 def _decimal(value, name: str, errors: dict, low: Decimal, high: Decimal) -> Decimal | None:
@@ -95,6 +125,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
     if "gross_margin" in data:
         raw = data["gross_margin"]
         margin = None if raw in (None, "") else _decimal(raw, "gross_margin", errors, Decimal(0), Decimal(1))
+    metafields = _metafields_choice(data, current.metafields, errors)
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -105,5 +136,6 @@ def update(session: Session, shop_id: int, data) -> Settings:
         {k: str(v) for k, v in targets.items() if v != DEFAULT_TARGETS[k]}, sort_keys=True
     )
     row.gross_margin = margin
+    row.metafields = metafields
     session.flush()
-    return Settings(targets, margin)
+    return Settings(targets, margin, metafields, current.missing_scopes)

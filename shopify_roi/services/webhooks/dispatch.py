@@ -36,6 +36,7 @@ class Processed:
     discount_to_sync: str | None = None
     bulk_finished: str | None = None
     scopes_changed: bool = False
+    metafields_due: bool = False  # a write scope granted, or a customer to erase from Shopify's metafields
 
 
 def topic_of(session: Session, delivery_id: int) -> str | None:
@@ -66,4 +67,5 @@ def process(session: Session, delivery_id: int) -> Processed:
         discount_to_sync=gid if sync else None,
         bulk_finished=gid if finished else None,
         scopes_changed=topic == "app/scopes_update",  # read_all_orders may be granted: the whole history
+        metafields_due=topic in ("app/scopes_update", "customers/redact"),
     )
