@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from shopify_roi.db import utcnow
 from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.shop_jobs import for_shop, shop_id_of
 from shopify_roi.runtime import current
 from shopify_roi.services.orders import backfill
@@ -37,6 +38,9 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
         if isinstance(figures, dict) and figures.get("status") == "done":
             # The history brings customers to check (without read_all_orders).
             request_customer_check(rt, shop_domain)
+            request_metafield_write(
+                rt, shop_domain
+            )  # and attributed orders (the job skips a shop that is off)
         return figures
 
     return for_shop(shop_domain, work)

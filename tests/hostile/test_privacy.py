@@ -268,7 +268,11 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         ).status_code
         == 202
     )
-    assert _api(hostile, shop, "PUT", "/api/settings", json={"gross_margin": "0.5"}).status_code == 200
+    settings = {"gross_margin": "0.5", "creator_metafields": {"enabled": True}}
+    assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
+    # the creator metafields written to Shopify (metafield_writes), once the write scopes are granted
+    hostile.stand_in.control.request_scopes(shop, ["write_orders", "write_customers"])
+    hostile.stand_in.control.wait_deliveries(shop, "app/scopes_update")
     assert (
         _api(
             hostile, shop, "PUT", "/api/attribution-policy", json={"precedence": ["link", "code"]}

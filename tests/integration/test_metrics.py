@@ -197,6 +197,7 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
             "repeat_rate_90d_min": "0.15",
         },
         "gross_margin": "0.6",
+        "creator_metafields": {"enabled": False, "missing_scopes": ["write_orders", "write_customers"]},
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"

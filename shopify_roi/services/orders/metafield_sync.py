@@ -175,10 +175,24 @@ def _delete_dropped(client: AdminClient, changes: list[Change], failed: dict, co
                 failed[id(change)] = f"delete refused: {exc}"
 
 
+def _customers_written(db, shop_id: int) -> bool:
+    with db.session() as session:
+        return (
+            session.scalar(
+                select(MetafieldWrite.id)
+                .where(MetafieldWrite.shop_id == shop_id, MetafieldWrite.owner == CUSTOMER)
+                .limit(1)
+            )
+            is not None
+        )
+
+
 def sync(db, client: AdminClient, shop_id: int) -> dict:
     """Bring the shop's creator metafields in line with the attribution; what was done, by count."""
     on, granted = enabled(db, shop_id)
     missing = sorted(set(SCOPES.values()) - granted)
+    if not on and not _customers_written(db, shop_id):
+        return {"skipped": "turned off in the settings"}
     changes = plan(db, shop_id, granted)
     if not on:  # turned off: nothing is written, but a customer forgotten by customers/redact is still erased
         changes = [c for c in changes if c.owner == CUSTOMER and not c.values]
