@@ -278,3 +278,33 @@ def test_customers_redact_erases_the_customers_metafields_and_the_apps_record(
     with runtime.db.session() as session:
         owners = set(session.scalars(select(MetafieldWrite.shopify_id)))
     assert str(order["customer"]["id"]) not in owners
+
+
+def test_a_customer_forgotten_after_the_writing_was_turned_off_is_still_erased(
+    merchant, runtime, stand_in, shop_domain
+):
+    assert merchant.create_creator("maya", "MAYA15").status_code == 201
+    _turn_on(merchant, runtime, stand_in, shop_domain)
+    order = _order(stand_in, shop_domain, "ines", discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    assert merchant.put("/api/settings", {"creator_metafields": {"enabled": False}}).status_code == 200
+    later = _order(stand_in, shop_domain, "jo", discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    customer = order["customer"]["admin_graphql_api_id"]
+    held = _held(stand_in, shop_domain)
+    assert held[(customer, "acquired_by")] == "maya"  # written while on: stays
+    assert not [k for k in held if k[0] == later["admin_graphql_api_id"]]  # off: nothing new is written
+
+    stand_in.control.send_webhook(
+        shop_domain,
+        "customers/redact",
+        payload={"shop_id": 1, "shop_domain": shop_domain, "customer": {"id": order["customer"]["id"]}},
+    )
+    _settle(runtime, stand_in, shop_domain)
+    held = _held(stand_in, shop_domain)
+    assert [k for k in held if k[0] == customer] == []
+    assert held[(order["admin_graphql_api_id"], "creator")] == "maya"
+    # Turned on again (the scopes are still granted): what was left out is written at once.
+    assert merchant.put("/api/settings", {"creator_metafields": {"enabled": True}}).status_code == 200
+    _settle(runtime, stand_in, shop_domain)
+    assert _held(stand_in, shop_domain)[(later["admin_graphql_api_id"], "creator")] == "maya"

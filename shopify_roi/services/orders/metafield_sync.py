@@ -159,7 +159,6 @@ def _record(db, shop_id: int, changes: list[Change], failed: dict) -> None:
             row.error = reason or ""
             if reason is None:
                 row.written = json.dumps(change.values, sort_keys=True)
-        session.commit()
 
 
 def _delete_dropped(client: AdminClient, changes: list[Change], failed: dict, counts: dict) -> None:

@@ -1,10 +1,12 @@
 """`/api/metrics/…` (the ROI table, its CSV, a creator's figures and orders, net revenue over time),
-`/api/settings` (targets and margin) and the spend ledger `/api/creators/{handle}/spend`."""
+`/api/settings` (targets, margin, the creator metafields switch) and the spend ledger
+`/api/creators/{handle}/spend`."""
 
 from __future__ import annotations
 
 from flask import Response, g, request
 
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.metrics import orders_behind, reads
 from shopify_roi.services.shops import settings
 from shopify_roi.services.spend import ledger
@@ -48,10 +50,15 @@ def get_settings():
 @bp.put("/settings")
 @session_token_required
 def put_settings():
-    """`{"targets": {"roas_min": "3.0", ...}, "gross_margin": "0.55" | null}` (partial; 400 names every
-    bad field)."""
-    with runtime().db.session() as session:
-        return settings.update(session, g.shop.id, request.get_json(silent=True)).as_json()
+    """`{"targets": {"roas_min": "3.0", ...}, "gross_margin": "0.55" | null, "creator_metafields":
+    {"enabled": true}}` (partial; 400 names every bad field). Turned on, the creator metafields are written
+    at once (once the write scopes are granted)."""
+    rt = runtime()
+    with rt.db.session() as session:
+        saved = settings.update(session, g.shop.id, request.get_json(silent=True))
+    if saved.metafields and not saved.missing_scopes:
+        request_metafield_write(rt, g.shop.domain)
+    return saved.as_json()
 
 
 @bp.get("/metrics/creators.csv")
