@@ -91,7 +91,7 @@ def plan(db, shop_id: int, granted: set[str]) -> list[Change]:
         return changes
 
 
-def _batches(changes: list[Change]) -> list[list[Change]]:
+def batches(changes: list[Change]) -> list[list[Change]]:
     """Whole owners, at most 25 metafields a call; an owner refused before goes alone."""
     batches: list[list[Change]] = []
     current: list[Change] = []
@@ -202,7 +202,7 @@ def sync(db, client: AdminClient, shop_id: int) -> dict:
     done: list[Change] = []
     _delete_dropped(client, changes, failed, counts)
     done += [c for c in changes if not c.values]
-    for batch in _batches([c for c in changes if id(c) not in failed]):
+    for batch in batches([c for c in changes if id(c) not in failed]):
         if counts["calls"] >= MAX_CALLS:
             counts["more"] = 1
             break
