@@ -60,8 +60,11 @@ def _held(stand_in, shop_domain) -> dict[tuple[str, str], str]:
 
 
 def _sets(stand_in, shop_domain) -> list[dict]:
+    """The metafieldsSet calls Shopify ran (a throttled attempt runs nothing)."""
     return [
-        e for e in stand_in.control.graphql_log(shop_domain) if e.get("operation_name") == "MetafieldsSet"
+        e
+        for e in stand_in.control.graphql_log(shop_domain)
+        if e.get("operation_name") == "MetafieldsSet" and "THROTTLED" not in str(e.get("errors"))
     ]
 
 
@@ -182,7 +185,11 @@ def test_thirteen_orders_of_one_customer_go_in_two_calls_of_at_most_25(
             discount_code=MAYA,
         )
     _settle(runtime, stand_in, shop_domain)  # attributed before the writing is turned on
+    # A bucket of 12 points restoring 20 a second: the second call (10 points) waits for the points it lacks.
+    stand_in.control.faults(shop_domain, throttle={"maximum": 12, "restore_rate": 20})
     _turn_on(merchant, runtime, stand_in, shop_domain)
+    throttled = [e for e in stand_in.control.graphql_log(shop_domain) if "THROTTLED" in str(e.get("errors"))]
+    assert [e["operation_name"] for e in throttled] == ["MetafieldsSet"]
     # 13 orders x 2 metafields (no campaign) + the customer's 2 = 28: 24 in the first call (the customer and
     # 11 orders, an order never split), then 2 orders (4).
     sizes = [len(e["variables"]["metafields"]) for e in _sets(stand_in, shop_domain)]
