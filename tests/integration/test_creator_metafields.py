@@ -5,6 +5,7 @@ attribution, written 25 at most per call, never twice, and erased for a forgotte
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from support import Merchant, install
 
 from shopify_roi.jobs.metafields import write_metafields
-from shopify_roi.models import MetafieldWrite
+from shopify_roi.models import MetafieldWrite, WebhookDelivery
 
 MAYA = {"code": "MAYA15", "type": "percentage", "value": "15"}
 NAMESPACE = "app--4100001"  # $app: the stand-in's app id
@@ -266,6 +267,27 @@ def test_customers_redact_erases_the_customers_metafields_and_the_apps_record(
     _settle(runtime, stand_in, shop_domain)
     customer = order["customer"]["admin_graphql_api_id"]
     assert _held(stand_in, shop_domain)[(customer, "acquired_by")] == "maya"
+    asked = stand_in.control.send_webhook(
+        shop_domain,
+        "customers/data_request",
+        payload={
+            "shop_id": 1,
+            "shop_domain": shop_domain,
+            "customer": {"id": order["customer"]["id"]},
+            "orders_requested": [],
+            "data_request": {"id": 1},
+        },
+    )
+    _settle(runtime, stand_in, shop_domain)
+    with runtime.db.session() as session:
+        report = session.scalar(
+            select(WebhookDelivery.result).where(WebhookDelivery.webhook_id == asked["webhook_id"])
+        )
+    # the data request reports what the app wrote about them in Shopify
+    assert json.loads(report)["shopify_metafields"] == {
+        "acquired_by": "maya",
+        "first_order_date": "2026-12-01",
+    }
 
     sent = stand_in.control.send_webhook(
         shop_domain,

@@ -21,7 +21,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Base
-from shopify_roi.models import CustomerHistory, OAuthState, Order, Shop, WebhookDelivery
+from shopify_roi.models import CustomerHistory, MetafieldWrite, OAuthState, Order, Shop, WebhookDelivery
+from shopify_roi.models.metafield import CUSTOMER
 from shopify_roi.models.order import REDACTED_PREFIX
 from shopify_roi.services.orders.signals import anonymous_signals
 from shopify_roi.services.shops import install_generations
@@ -147,8 +148,22 @@ def on_customer_data_request(session: Session, delivery: WebhookDelivery, payloa
             for o in orders
         ],
         "stored_webhooks": [{"topic": d.topic, "received_at": iso(d.received_at)} for d in held],
+        "shopify_metafields": _metafields_written(session, delivery.shop_domain, customer_id),
     }
     return json.dumps(report)
+
+
+def _metafields_written(session: Session, shop_domain: str, customer_id: str) -> dict:
+    """What the app wrote to the customer's own metafields in Shopify (acquired_by, first_order_date)."""
+    shop = shop_by_domain(session, shop_domain)
+    row = shop and session.scalar(
+        select(MetafieldWrite).where(
+            MetafieldWrite.shop_id == shop.id,
+            MetafieldWrite.owner == CUSTOMER,
+            MetafieldWrite.shopify_id == customer_id,
+        )
+    )
+    return json.loads(row.written) if row is not None else {}
 
 
 def on_customer_redact(session: Session, delivery: WebhookDelivery, payload: dict) -> str:
