@@ -4,6 +4,8 @@ deleted with metafieldsDelete, and the owner's write scope required."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from devstore_order_support import line
 from devstore_support import APP_TOML, Api
@@ -203,3 +205,39 @@ def test_a_metafield_read_costs_one_point_and_a_set_ten(api, token, owners):
     assert read["extensions"]["cost"]["requestedQueryCost"] == 4
     done = api.graphql(SET, token, {"m": [{"ownerId": order, "key": "creator", "value": "maya"}]}).json()
     assert done["extensions"]["cost"]["requestedQueryCost"] == 10  # "Mutation | 10"
+
+
+DEFINITIONS_QUERY = """query Defs($owner: MetafieldOwnerType!) {
+  metafieldDefinitions(ownerType: $owner, namespace: "$app", first: 10) {
+    nodes { namespace key name type { name } access { admin }
+            capabilities { analyticsQueryable { enabled eligible } } } } }"""
+
+
+def test_the_apps_own_definitions_are_in_the_shop_and_queryable_in_analytics(api, config, token):
+    """The app's real shopify.app.toml: what a merchant can group reports by and segment on."""
+    repo_toml = Path(__file__).resolve().parents[2] / "shopify.app.toml"
+    config.app_toml.write_text(repo_toml.read_text())
+
+    def listed(owner: str) -> list[tuple]:
+        body = api.graphql(DEFINITIONS_QUERY, token, {"owner": owner}).json()
+        return [
+            (
+                n["namespace"],
+                n["key"],
+                n["type"]["name"],
+                n["access"]["admin"],
+                n["capabilities"]["analyticsQueryable"],
+            )
+            for n in body["data"]["metafieldDefinitions"]["nodes"]
+        ]
+
+    queryable = {"enabled": True, "eligible": True}
+    assert listed("ORDER") == [
+        (APP_NAMESPACE, "creator", "single_line_text_field", "MERCHANT_READ", queryable),
+        (APP_NAMESPACE, "campaign", "single_line_text_field", "MERCHANT_READ", queryable),
+        (APP_NAMESPACE, "attribution_rule", "single_line_text_field", "MERCHANT_READ", queryable),
+    ]
+    assert listed("CUSTOMER") == [
+        (APP_NAMESPACE, "acquired_by", "single_line_text_field", "MERCHANT_READ", queryable),
+        (APP_NAMESPACE, "first_order_date", "date", "MERCHANT_READ", queryable),
+    ]
