@@ -31,9 +31,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('shop_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('metafields', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('metafields_checked_at', shopify_roi.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('shop_settings', schema=None) as batch_op:
+        batch_op.drop_column('metafields_checked_at')
         batch_op.drop_column('metafields')
     op.drop_table('metafield_writes')

@@ -235,7 +235,7 @@ def reattribute_shop(shop_id: int) -> int:
     with rt.db.session() as session:
         domains = metafield_sync.shops_writing(session, shop_id=shop_id)
     for domain in domains:  # the new attribution goes to Shopify's metafields too
-        request_metafield_write(rt, domain)
+        request_metafield_write(rt, domain, full=False)
     return changed
 
 
@@ -247,6 +247,6 @@ def _request_metafield_writes(rt: Runtime, domains: set[str]) -> None:
         with rt.db.session() as session:
             todo = metafield_sync.shops_writing(session, domains)
         for domain in todo:
-            request_metafield_write(rt, domain)
+            request_metafield_write(rt, domain, full=False)
     except Exception as exc:  # noqa: BLE001 - the periodic write queues it later
         log.warning("could not request a metafield write: %s", exc)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from support import Merchant, install
 
+from shopify_roi.jobs import schedules
 from shopify_roi.jobs.metafields import write_metafields
-from shopify_roi.models import MetafieldWrite, WebhookDelivery
+from shopify_roi.models import Campaign, MetafieldWrite, Order, WebhookDelivery
 
 MAYA = {"code": "MAYA15", "type": "percentage", "value": "15"}
 NAMESPACE = "app--4100001"  # $app: the stand-in's app id
@@ -337,3 +339,40 @@ def test_a_customer_forgotten_after_the_writing_was_turned_off_is_still_erased(
     assert merchant.put("/api/settings", {"creator_metafields": {"enabled": True}}).status_code == 200
     _settle(runtime, stand_in, shop_domain)
     assert _held(stand_in, shop_domain)[(later["admin_graphql_api_id"], "creator")] == "maya"
+
+
+def test_a_renamed_campaign_is_rewritten_and_a_new_order_written_alone(
+    merchant, runtime, stand_in, shop_domain
+):
+    made = merchant.post(
+        "/api/campaigns", {"name": "Winter drop", "starts_on": "2026-11-01", "ends_on": "2026-12-31"}
+    )
+    assert made.status_code == 201, made.text
+    assert merchant.create_creator("maya", "MAYA15", campaigns=["Winter drop"]).status_code == 201
+    _turn_on(merchant, runtime, stand_in, shop_domain)
+    first = _order(stand_in, shop_domain, "ines", discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+
+    # The orders do not change when their campaign is renamed: the edit asks for a full run.
+    assert merchant.patch(f"/api/campaigns/{made.json()['id']}", {"name": "Holiday drop"}).status_code == 200
+    _settle(runtime, stand_in, shop_domain)
+    assert _held(stand_in, shop_domain)[(first["admin_graphql_api_id"], "campaign")] == "Holiday drop"
+
+    # A rename no run was asked for (written straight to the database), then a new order: the drain's run
+    # looks only at the orders changed since the last run and writes the new one alone; the periodic full
+    # run catches the rest.
+    with runtime.db.session() as session:
+        session.execute(update(Campaign).values(name="Spring drop"))
+        # the first order was stored yesterday (a run looks 10 minutes further back than its last start)
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        session.execute(update(Order).values(stored_at=yesterday))
+    calls = len(_sets(stand_in, shop_domain))
+    second = _order(stand_in, shop_domain, "jo", discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    (call,) = _sets(stand_in, shop_domain)[calls:]
+    owners = {m["ownerId"] for m in call["variables"]["metafields"]}
+    assert owners == {second["admin_graphql_api_id"], second["customer"]["admin_graphql_api_id"]}
+    assert _held(stand_in, shop_domain)[(first["admin_graphql_api_id"], "campaign")] == "Holiday drop"
+    assert schedules.write_metafields(runtime) == 1
+    _settle(runtime, stand_in, shop_domain)
+    assert _held(stand_in, shop_domain)[(first["admin_graphql_api_id"], "campaign")] == "Spring drop"

@@ -9,6 +9,11 @@ https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet); the 
 Shopify refuses an input the others are sent again without it, and the refused owner keeps its old values
 with the reason in `error`; it is sent alone from then on, so it never holds others back.
 
+A full run compares every attributed order; the drain's and a re-attribution's runs look only at the
+orders stored since the last run began (less `MARGIN`), their customers and the refused owners. Edits that
+change no order (a campaign renamed, a creator's handle or campaigns) ask for a full run, and a full run
+comes every ten minutes anyway (jobs/schedules.py).
+
 Transactions: this service calls Shopify, so it commits before each call and after it (CONVENTIONS.md).
 """
 
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from shopify_roi.db import utcnow
 from shopify_roi.models import MetafieldWrite, Shop, ShopSettings
 from shopify_roi.models.metafield import CUSTOMER, ORDER
 from shopify_roi.services.orders import metafield_values
@@ -28,6 +35,10 @@ from shopify_roi.shopify_client.admin import AdminClient, AdminError
 TYPES = {"first_order_date": "date"}  # every other key is a single_line_text_field (shopify.app.toml)
 SCOPES = {ORDER: "write_orders", CUSTOMER: "write_customers"}
 MAX_CALLS = 200  # a longer backlog goes on in the next run
+INCREMENTAL_MAX = 2000  # owners an incremental run looks at; more: a full run
+# An incremental run looks at orders stored since the last run began, less this: a transaction still open
+# when that run began commits its orders with an earlier `stored_at` (the periodic full run covers the rest).
+MARGIN = timedelta(minutes=10)
 
 
 @dataclass
@@ -50,12 +61,14 @@ class Change:
         return [{"ownerId": gid, "key": k} for k in sorted(set(self.old) - set(self.values))]
 
 
-def enabled(db, shop_id: int) -> tuple[bool, set[str]]:
-    """Whether the merchant turned the writing on, and the write scopes the shop has granted."""
+def enabled(db, shop_id: int) -> tuple[bool, set[str], datetime | None]:
+    """Whether the merchant turned the writing on, the write scopes the shop has granted, and when the
+    last complete run began."""
     with db.session() as session:
-        on = session.scalar(select(ShopSettings.metafields).where(ShopSettings.shop_id == shop_id))
+        row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
         shop = session.get(Shop, shop_id)
-        return bool(on), shop.scope_set & set(SCOPES.values()) if shop else set()
+        granted = shop.scope_set & set(SCOPES.values()) if shop else set()
+        return bool(row and row.metafields), granted, row.metafields_checked_at if row else None
 
 
 def shops_writing(session, domains: set[str] | None = None, shop_id: int | None = None) -> list[str]:
@@ -72,15 +85,37 @@ def shops_writing(session, domains: set[str] | None = None, shop_id: int | None 
     return sorted(s.domain for s in session.scalars(query) if s.is_installed)
 
 
-def plan(db, shop_id: int, granted: set[str]) -> list[Change]:
+def _scope(session, shop_id: int, since: datetime) -> tuple[set[str], set[str]] | None:
+    """The owners to look at in an incremental run: orders changed since `since`, their customers, and every
+    owner whose last write was refused; None when there are too many (a full run is as cheap)."""
+    orders, customers = metafield_values.changed_since(session, shop_id, since)
+    for owner, shopify_id in session.execute(
+        select(MetafieldWrite.owner, MetafieldWrite.shopify_id).where(
+            MetafieldWrite.shop_id == shop_id, MetafieldWrite.error != ""
+        )
+    ):
+        (orders if owner == ORDER else customers).add(shopify_id)
+    return (orders, customers) if len(orders) + len(customers) <= INCREMENTAL_MAX else None
+
+
+def _rows(session, shop_id: int, scope) -> dict[tuple[str, str], MetafieldWrite]:
+    query = select(MetafieldWrite).where(MetafieldWrite.shop_id == shop_id)
+    if scope is None:
+        return {(r.owner, r.shopify_id): r for r in session.scalars(query)}
+    found = {}
+    for owner, ids in ((ORDER, scope[0]), (CUSTOMER, scope[1])):
+        picked = query.where(MetafieldWrite.owner == owner, MetafieldWrite.shopify_id.in_(ids))
+        found.update(((r.owner, r.shopify_id), r) for r in session.scalars(picked))
+    return found
+
+
+def plan(db, shop_id: int, granted: set[str], since: datetime | None = None) -> list[Change]:
     """The owners whose metafields differ from what was last written, for the owners the shop's scopes
-    let the app write."""
+    let the app write: all of them, or (`since`) those whose orders changed since then."""
     with db.session() as session:
-        want = metafield_values.wanted(session, shop_id)
-        rows = {
-            (r.owner, r.shopify_id): r
-            for r in session.scalars(select(MetafieldWrite).where(MetafieldWrite.shop_id == shop_id))
-        }
+        scope = _scope(session, shop_id, since) if since is not None else None
+        want = metafield_values.wanted(session, shop_id, *(scope or ()))
+        rows = _rows(session, shop_id, scope)
         changes = []
         for key in sorted(set(want) | set(rows)):
             row = rows.get(key)
@@ -186,17 +221,8 @@ def _customers_written(db, shop_id: int) -> bool:
         )
 
 
-def sync(db, client: AdminClient, shop_id: int) -> dict:
-    """Bring the shop's creator metafields in line with the attribution; what was done, by count."""
-    on, granted = enabled(db, shop_id)
-    missing = sorted(set(SCOPES.values()) - granted)
-    if not on and not _customers_written(db, shop_id):
-        return {"skipped": "turned off in the settings"}
-    changes = plan(db, shop_id, granted)
-    if not on:  # turned off: nothing is written, but a customer forgotten by customers/redact is still erased
-        changes = [c for c in changes if c.owner == CUSTOMER and not c.values]
-        if not changes:
-            return {"skipped": "turned off in the settings"}
+def _write(db, client: AdminClient, shop_id: int, changes: list[Change]) -> dict:
+    """Delete, then set in batches, recording each batch after its call; what was done, by count."""
     failed: dict[int, str] = {}
     counts = {"calls": 0}
     done: list[Change] = []
@@ -216,13 +242,36 @@ def sync(db, client: AdminClient, shop_id: int) -> dict:
     sent = {id(c) for c in done}
     _record(db, shop_id, [c for c in changes if id(c) not in sent and id(c) in failed], failed)
     _record(db, shop_id, [c for c in done if not c.values], failed)
-    written = sum(1 for c in done if c.values and id(c) not in failed)
-    result = {
+    return {
         **counts,
-        "written": written,
+        "written": sum(1 for c in done if c.values and id(c) not in failed),
         "deleted": sum(1 for c in done if not c.values and id(c) not in failed),
+        "refused": len(failed),
     }
-    result["refused"] = len(failed)
-    if missing:
-        result["missing_scopes"] = missing
-    return result
+
+
+def _mark_checked(db, shop_id: int, started: datetime) -> None:
+    with db.session() as session:
+        row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
+        if row is not None:
+            row.metafields_checked_at = started
+
+
+def sync(db, client: AdminClient, shop_id: int, full: bool = True) -> dict:
+    """Bring the shop's creator metafields in line with the attribution; what was done, by count. `full`
+    looks at every order; otherwise only at the orders changed since the last run (and refused owners)."""
+    started = utcnow()
+    on, granted, checked_at = enabled(db, shop_id)
+    if not on and not _customers_written(db, shop_id):
+        return {"skipped": "turned off in the settings"}
+    since = None if full or checked_at is None else checked_at - MARGIN
+    changes = plan(db, shop_id, granted, since)
+    if not on:  # turned off: nothing is written, but a customer forgotten by customers/redact is still erased
+        changes = [c for c in changes if c.owner == CUSTOMER and not c.values]
+        if not changes:
+            return {"skipped": "turned off in the settings"}
+    result = _write(db, client, shop_id, changes)
+    if on and not result.get("more"):
+        _mark_checked(db, shop_id, started)
+    missing = sorted(set(SCOPES.values()) - granted)
+    return {**result, "full": since is None, **({"missing_scopes": missing} if missing else {})}

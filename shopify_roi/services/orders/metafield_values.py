@@ -13,9 +13,10 @@ them with what it last wrote.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from shopify_roi.models import Creator, Order, Shop
@@ -46,8 +47,20 @@ def _order_values(order: Order, creator: Creator, tz: ZoneInfo) -> Values:
     return values
 
 
-def wanted(session: Session, shop_id: int) -> dict[tuple[str, str], Values]:
-    """(owner, Shopify id) -> the values its metafields should hold, for every attributed owner."""
+def changed_since(session: Session, shop_id: int, since: datetime) -> tuple[set[str], set[str]]:
+    """The orders stored or changed since `since` (attribution, first-order flag, customer id: every write
+    of an order row moves its `stored_at`), and their customers."""
+    rows = session.execute(
+        select(Order.shopify_id, Order.customer_id).where(Order.shop_id == shop_id, Order.stored_at >= since)
+    ).all()
+    return {r[0] for r in rows}, {r[1] for r in rows if r[1]}
+
+
+def wanted(
+    session: Session, shop_id: int, orders: set[str] | None = None, customers: set[str] | None = None
+) -> dict[tuple[str, str], Values]:
+    """(owner, Shopify id) -> the values its metafields should hold, for every attributed owner, or only
+    for these `orders` and `customers` (a customer's values read all of their orders)."""
     shop = session.get(Shop, shop_id)
     tz = shop_zone(shop)
     creators = {
@@ -57,11 +70,12 @@ def wanted(session: Session, shop_id: int) -> dict[tuple[str, str], Values]:
         )
     }
     found: dict[tuple[str, str], Values] = {}
-    rows = session.scalars(
-        select(Order)
-        .where(Order.shop_id == shop_id, Order.creator_id.is_not(None), Order.counted.is_(True))
-        .order_by(Order.created_at, Order.id)
+    query = select(Order).where(
+        Order.shop_id == shop_id, Order.creator_id.is_not(None), Order.counted.is_(True)
     )
+    if orders is not None:
+        query = query.where(or_(Order.shopify_id.in_(orders), Order.customer_id.in_(customers or set())))
+    rows = session.scalars(query.order_by(Order.created_at, Order.id))
     for order in rows:
         creator = creators.get(order.creator_id)
         if creator is None:
@@ -73,4 +87,6 @@ def wanted(session: Session, shop_id: int) -> dict[tuple[str, str], Values]:
                 "acquired_by": creator.handle,
                 "first_order_date": order.created_at.astimezone(tz).date().isoformat(),
             }
-    return found
+    if orders is None:
+        return found
+    return {k: v for k, v in found.items() if k[1] in (orders if k[0] == ORDER else customers or set())}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, request
 
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.creators import campaigns
 from shopify_roi.web.api import bp
 from shopify_roi.web.api.serializers import campaign_json
@@ -37,9 +38,13 @@ def get_campaign(campaign_id: int):
 @session_token_required
 def edit_campaign(campaign_id: int):
     """Any of name, starts_on, ends_on, target_roas, target_revenue, creators (handles: the members);
-    fields not sent are kept; 400 names every bad field and changes nothing."""
-    with runtime().db.session() as session:
+    fields not sent are kept; 400 names every bad field and changes nothing. A new name, new dates or
+    members change the campaign of orders: the creator metafields follow (a full write is asked for)."""
+    rt = runtime()
+    with rt.db.session() as session:
         campaign = campaigns.save_campaign(
             session, g.shop.id, request.get_json(silent=True) or {}, campaign_id
         )
-        return campaign_json(campaign)
+        answer = campaign_json(campaign)
+    request_metafield_write(rt, g.shop.domain)
+    return answer

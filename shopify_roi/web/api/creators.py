@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
+from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import reattribute_shop
 from shopify_roi.services.creators import (
     code_changes,
@@ -81,8 +82,10 @@ def get_creator(handle: str):
 @bp.patch("/creators/<handle>")
 @session_token_required
 def edit_creator(handle: str):
+    """A new handle or campaigns change the creator metafields of their orders: a write follows."""
     with runtime().db.session() as session:
         profiles.update_creator(session, g.shop.id, handle, _body())
+    request_metafield_write(runtime(), g.shop.domain)
     return _detail(handle)
 
 
