@@ -12,8 +12,9 @@
 - nightly, each installed shop is reconciled: orders updated since the last reconciliation, or since the
   oldest late order delivery received meanwhile (services/webhooks/late_deliveries.py);
 - every ten minutes, expired OAuth states are deleted (services/shops/oauth_states.py);
-- every ten minutes, each shop that writes the creator metafields has them brought up to date (the drain
-  asks for it too; this catches a lost request, a failed write and a customers/redact);
+- every ten minutes, each shop that writes the creator metafields has those of the orders changed since
+  the last run written, and refused ones tried again (the drain asks for it too; this catches a lost
+  request); daily, every order is compared (a lost customers/redact or campaign edit request);
 - every five minutes, an install of the last day with no history import since it (its `sync_shop` job
   was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
@@ -152,11 +153,16 @@ def check_customers(rt: Runtime) -> int:
     return sum(request_customer_check(rt, domain) for domain in domains)
 
 
-def write_metafields(rt: Runtime) -> int:
-    """Queue the creator metafield write of every shop that turned it on; how many were queued."""
+def write_metafields(rt: Runtime, full: bool = False) -> int:
+    """Queue the creator metafield write of every shop that turned it on (`full`: every order, else the
+    orders changed since the last run and the refused ones); how many were queued."""
     with rt.db.session() as session:
         domains = metafield_sync.shops_writing(session)
-    return sum(request_metafield_write(rt, domain) for domain in domains)
+    return sum(request_metafield_write(rt, domain, full) for domain in domains)
+
+
+def write_all_metafields(rt: Runtime) -> int:
+    return write_metafields(rt, full=True)
 
 
 def refresh_rollups(rt: Runtime) -> int:
@@ -205,6 +211,7 @@ class Ticker:
             "rollups": 0.0,
             "customers": time.monotonic(),
             "metafields": time.monotonic(),
+            "metafields_full": time.monotonic(),
             "oauth_states": 0.0,
             "installs": 0.0,
         }
@@ -215,6 +222,7 @@ class Ticker:
             "rollups": ROLLUPS_EVERY,
             "customers": CUSTOMERS_EVERY,
             "metafields": METAFIELDS_EVERY,
+            "metafields_full": RECONCILE_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
             "installs": INSTALLS_EVERY,
         }
@@ -225,6 +233,7 @@ class Ticker:
             "rollups": refresh_rollups,
             "customers": check_customers,
             "metafields": write_metafields,
+            "metafields_full": write_all_metafields,
             "oauth_states": purge_oauth_states,
             "installs": finish_installs,
         }

@@ -11,8 +11,8 @@ with the reason in `error`; it is sent alone from then on, so it never holds oth
 
 A full run compares every attributed order; the drain's and a re-attribution's runs look only at the
 orders stored since the last run began (less `MARGIN`), their customers and the refused owners. Edits that
-change no order (a campaign renamed, a creator's handle or campaigns) ask for a full run, and a full run
-comes every ten minutes anyway (jobs/schedules.py).
+change no order (a campaign renamed, a creator's handle or campaigns), a customers/redact and a scope grant
+ask for a full run, and one comes daily anyway (jobs/schedules.py).
 
 Transactions: this service calls Shopify, so it commits before each call and after it (CONVENTIONS.md).
 """
