@@ -39,6 +39,7 @@ INCREMENTAL_MAX = 2000  # owners an incremental run looks at; more: a full run
 # An incremental run looks at orders stored since the last run began, less this: a transaction still open
 # when that run began commits its orders with an earlier `stored_at` (the periodic full run covers the rest).
 MARGIN = timedelta(minutes=10)
+NOT_REACHED = "not reached: "  # the error of a write that failed before Shopify could judge it
 
 
 @dataclass
@@ -87,11 +88,13 @@ def shops_writing(session, domains: set[str] | None = None, shop_id: int | None 
 
 def _scope(session, shop_id: int, since: datetime) -> tuple[set[str], set[str]] | None:
     """The owners to look at in an incremental run: orders changed since `since`, their customers, and every
-    owner whose last write was refused; None when there are too many (a full run is as cheap)."""
+    owner whose last write did not reach Shopify; None when there are too many (a full run is as cheap).
+    An owner Shopify refused (a userError: the order was deleted, ...) is tried again only when its order
+    changes and in the daily full run, not every ten minutes."""
     orders, customers = metafield_values.changed_since(session, shop_id, since)
     for owner, shopify_id in session.execute(
         select(MetafieldWrite.owner, MetafieldWrite.shopify_id).where(
-            MetafieldWrite.shop_id == shop_id, MetafieldWrite.error != ""
+            MetafieldWrite.shop_id == shop_id, MetafieldWrite.error.startswith(NOT_REACHED)
         )
     ):
         (orders if owner == ORDER else customers).add(shopify_id)
@@ -206,7 +209,12 @@ def _delete_dropped(client: AdminClient, changes: list[Change], failed: dict, co
             api.delete_metafields(client, [i for _, i in chunk])
         except AdminError as exc:
             for change, _ in chunk:
-                failed[id(change)] = f"delete refused: {exc}"
+                failed[id(change)] = _reason(exc, "delete refused: ")
+
+
+def _reason(exc: AdminError, refused: str = "") -> str:
+    """A refusal (userErrors) as Shopify said it; any other failure marked NOT_REACHED (tried again soon)."""
+    return f"{refused}{exc}" if isinstance(exc, api.UserErrors) else f"{NOT_REACHED}{exc}"
 
 
 def _customers_written(db, shop_id: int) -> bool:
@@ -236,7 +244,7 @@ def _write(db, client: AdminClient, shop_id: int, changes: list[Change]) -> dict
             _send(client, batch, failed, counts)
         except AdminError as exc:  # throttling and transient errors were retried by the client
             for change in batch:
-                failed[id(change)] = str(exc)
+                failed[id(change)] = _reason(exc)
         done += batch
         _record(db, shop_id, batch, failed)
     sent = {id(c) for c in done}
