@@ -72,7 +72,8 @@ def app_frame(shop_domain: str, api_key: str, sub: str = ""):
         f'<script src="/_devstore/admin-host.js" data-app-origin="{html.escape(app_origin)}"'
         f' data-id-token-url="{html.escape(f"/{shop_domain}/admin/app-bridge/id-token")}"></script>'
     )
-    return Response(_chrome(shop.name or shop_domain, body), 200, mimetype="text/html")
+    home = f"/{shop_domain}/admin/apps/{config.api_key}"
+    return Response(_chrome(shop.name or shop_domain, body, app_home=home), 200, mimetype="text/html")
 
 
 @bp.get("/<shop:shop_domain>/admin/orders/<int:order_id>")
@@ -123,7 +124,10 @@ def admin_host():
     )
 
 
-def _chrome(shop_name: str, body: str) -> str:
+def _chrome(shop_name: str, body: str, app_home: str = "") -> str:
+    """The admin around a page: its top bar, the save bar drawn over it (hidden until the app asks,
+    admin-host.js), the left navigation with the app's name and the menu its App Bridge sends."""
+    home = f' href="{html.escape(app_home)}" aria-current="page"' if app_home else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(shop_name)} · Apps · Shopify (devstore)</title>
@@ -137,7 +141,24 @@ def _chrome(shop_name: str, body: str) -> str:
  .shell {{ display:flex; height:calc(100vh - 44px); }}
  nav {{ width:200px; background:#ebebeb; padding:12px; font-size:13px; color:#303030;
    border-top-left-radius:12px; }}
- nav div {{ padding:6px 8px; border-radius:8px; }} nav .on {{ background:#fff; font-weight:600; }}
+ nav div, nav a {{ display:block; padding:6px 8px; border-radius:8px; color:#303030; text-decoration:none; }}
+ nav a[aria-current="page"] {{ background:#fff; font-weight:600; }}
+ nav ul {{ list-style:none; margin:0; padding:0; }} nav ul a {{ padding-left:20px; }}
+ nav ul a:hover, nav .app-name:hover {{ background:#f7f7f7; }}
+ /* The contextual save bar: over the admin's top bar, outside the app's frame (App Bridge save bar). */
+ #admin-save-bar {{ position:fixed; top:0; left:0; right:0; min-height:44px; z-index:10; display:flex;
+   align-items:center; justify-content:space-between; flex-wrap:wrap; gap:8px; padding:6px 16px;
+   box-sizing:border-box; background:#303030; color:#fff; font-size:13px; font-weight:600;
+   box-shadow:0 2px 6px rgba(0,0,0,.4); }}
+ #admin-save-bar[hidden] {{ display:none; }}
+ #admin-save-bar .save-bar-actions {{ display:flex; gap:8px; }}
+ #admin-save-bar button {{ font:inherit; border:0; border-radius:8px; padding:6px 12px; cursor:pointer;
+   background:#4a4a4a; color:#fff; }}
+ #admin-save-bar button.primary {{ background:#fff; color:#1a1a1a; }}
+ #admin-save-bar button[hidden] {{ display:none; }}
+ #admin-save-bar.flag {{ animation:save-bar-shake .4s; outline:2px solid #ffb800; outline-offset:-2px; }}
+ @keyframes save-bar-shake {{ 0%,100% {{ transform:translateX(0); }} 25%,75% {{ transform:translateX(-6px); }}
+   50% {{ transform:translateX(6px); }} }}
  main {{ flex:1; background:#f1f1f1; }} iframe {{ border:0; width:100%; height:100%; display:block; }}
  main p {{ padding:24px; }}
  /* Shopify's admin below Polaris' md breakpoint (768px): the navigation folds into a menu and the app's
@@ -145,8 +166,14 @@ def _chrome(shop_name: str, body: str) -> str:
  @media (max-width: 767.98px) {{ nav {{ display:none; }} }}
 </style></head>
 <body><div id="admin-loading" role="progressbar" aria-label="Loading" hidden></div>
+<div id="admin-save-bar" role="region" aria-label="Unsaved changes" hidden>
+<span class="save-bar-message">Unsaved changes</span><span class="save-bar-actions">
+<button type="button" data-action="keep" hidden>Continue editing</button>
+<button type="button" data-action="discard">Discard</button>
+<button type="button" data-action="save" class="primary">Save</button></span></div>
 <div class="top"><b>shopify</b><span class="tag">devstore stand-in</span>
 <span>{html.escape(shop_name)}</span></div>
-<div class="shell"><nav><div>Home</div><div>Orders</div><div>Products</div><div>Customers</div>
-<div>Discounts</div>
-<div>Apps</div><div class="on">Creator ROI</div></nav><main>{body}</main></div></body></html>"""
+<div class="shell"><nav aria-label="Shopify admin"><div>Home</div><div>Orders</div><div>Products</div>
+<div>Customers</div><div>Discounts</div>
+<div>Apps</div><a class="app-name" id="admin-app-home"{home}>Creator ROI</a>
+<ul id="admin-app-menu" aria-label="Creator ROI"></ul></nav><main>{body}</main></div></body></html>"""

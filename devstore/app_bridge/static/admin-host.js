@@ -57,6 +57,107 @@
     return body;
   };
 
+  /* The app's navigation menu (ui-nav-menu, https://shopify.dev/docs/api/app-bridge-library/web-components/ui-nav-menu):
+     drawn in the left navigation under the app's name, the home item not drawn (the app's name is
+     the home link). The current item is the one last chosen, at first the one whose path the admin's
+     URL carries (the app's name for the home route). A click asks the app to go there (App Bridge
+     clicks the app's own <a>), unless a save bar shows: then nothing moves and the bar is flagged
+     (save bar: leave confirmation; Navigation API: "While a save bar shows, the admin doesn't apply
+     your app's route changes"). */
+  var base = location.pathname.split("/").slice(0, 5).join("/");  // /{shop}/admin/apps/{api_key}
+  var appPath = "/" + location.pathname.split("/").slice(5).join("/");
+  var menu = { home: "/", items: [] }, current = null;
+  function post(name, payload) {
+    if (frame && frame.contentWindow) { frame.contentWindow.postMessage({ type: "devstore:app-bridge:event", name: name, payload: payload }, appOrigin); }
+  }
+  function drawMenu() {
+    var list = document.getElementById("admin-app-menu"), home = document.getElementById("admin-app-home");
+    if (!list || !home) { return; }
+    list.replaceChildren.apply(list, menu.items.map(function (item) {
+      var a = document.createElement("a");
+      a.href = base + item.href;
+      a.textContent = item.label;
+      a.dataset.href = item.href;
+      if (item.href === current) { a.setAttribute("aria-current", "page"); }
+      var li = document.createElement("li");
+      li.appendChild(a);
+      return li;
+    }));
+    home.href = base + (menu.home || "/");
+    home.dataset.href = menu.home || "/";
+    if (current === (menu.home || "/")) { home.setAttribute("aria-current", "page"); } else { home.removeAttribute("aria-current"); }
+    document.body.dataset.navMenu = menu.items.length ? "shown" : "none";
+  }
+  handlers.navMenu = function (payload) {
+    menu = { home: payload.home || "/", items: Array.isArray(payload.items) ? payload.items : [] };
+    document.body.dataset.navMenuError = payload.error || "";
+    if (current === null) {
+      var match = menu.items.filter(function (i) { return i.href === appPath; })[0];
+      current = match ? match.href : menu.home;
+    }
+    drawMenu();
+    return {};
+  };
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("#admin-app-home, #admin-app-menu a") : null;
+    if (!link) { return; }
+    event.preventDefault();
+    if (saveBarShown()) { flagSaveBar(); return; }
+    current = link.dataset.href;
+    drawMenu();
+    post("navMenuClick", { href: link.dataset.href });
+  });
+
+  // The app's other paths (a menu item the app did not route itself): the admin opens the app there,
+  // a new load of the frame with new signed parameters (the admin page at /apps/{api_key}/{path}).
+  handlers.navigateApp = function (payload) {
+    var path = String(payload.path || "");
+    if (!/^\/(?!\/)[A-Za-z0-9_\-\/.?=&%]*$/.test(path)) { throw new Error("refused app path " + path); }
+    window.location.assign(base + path);
+    return {};
+  };
+
+  /* The save bar (https://shopify.dev/docs/api/app-home/app-bridge-web-components/save-bar): drawn over the
+     admin's top bar, outside the app's frame, with Discard and Save; each is handed to the app's App
+     Bridge (Save submits the form, Discard resets it). With discardConfirmation, Discard first asks. */
+  var saveBar = document.getElementById("admin-save-bar"), flags = 0, confirmDiscard = false;
+  function saveBarShown() { return !!saveBar && !saveBar.hidden; }
+  function flagSaveBar() {
+    flags += 1;
+    saveBar.dataset.flags = String(flags);
+    saveBar.classList.remove("flag");
+    void saveBar.offsetWidth;  // restart the shake
+    saveBar.classList.add("flag");
+  }
+  function askDiscard(asking) {
+    saveBar.querySelector(".save-bar-message").textContent = asking ? "Discard all unsaved changes?" : "Unsaved changes";
+    saveBar.querySelector("[data-action=discard]").textContent = asking ? "Discard changes" : "Discard";
+    saveBar.querySelector("[data-action=keep]").hidden = !asking;
+    saveBar.querySelector("[data-action=save]").hidden = asking;
+    saveBar.dataset.confirming = asking ? "1" : "";
+  }
+  handlers.saveBar = function (payload) {
+    if (!saveBar) { throw new Error("this admin page has no save bar"); }
+    confirmDiscard = !!payload.discardConfirmation;
+    saveBar.classList.remove("flag");
+    askDiscard(false);
+    saveBar.hidden = !payload.visible;
+    document.body.dataset.saveBar = payload.visible ? "shown" : "hidden";
+    return {};
+  };
+  handlers.saveBarFlag = function () { if (saveBarShown()) { flagSaveBar(); } return {}; };
+  if (saveBar) {
+    saveBar.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) { return; }
+      var action = button.dataset.action;
+      if (action === "keep") { askDiscard(false); return; }
+      if (action === "discard" && confirmDiscard && !saveBar.dataset.confirming) { askDiscard(true); return; }
+      askDiscard(false);
+      post("saveBarAction", { action: action === "save" ? "save" : "discard" });
+    });
+  }
+
   window.addEventListener("message", async function (event) {
     var data = event.data || {};
     if (!frame || event.source !== frame.contentWindow || event.origin !== appOrigin) { return; }

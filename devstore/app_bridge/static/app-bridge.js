@@ -73,19 +73,27 @@
   /* ---- 3. the admin host -----------------------------------------------------------------
      Real App Bridge talks to the admin over postMessage/MessagePort. The stand-in's admin frame
      (devstore/app_bridge/static/admin-host.js) answers {type: "devstore:app-bridge", id, action, payload}
-     with {type: "devstore:app-bridge:reply", id, result | error}. Only the parent window on the
-     stand-in's origin is listened to. */
+     with {type: "devstore:app-bridge:reply", id, result | error}, and tells it of the merchant's clicks
+     in its own chrome with {type: "devstore:app-bridge:event", name, payload}. Only the parent window
+     on the stand-in's origin is listened to. */
   function adminHost() {
-    var pending = {}, seq = 0;
+    var pending = {}, seq = 0, listeners = {};
     window.addEventListener("message", function (event) {
       var data = event.data || {};
       if (event.source !== window.parent || event.origin !== DEVSTORE_ORIGIN) { return; }
+      if (data.type === "devstore:app-bridge:event") {
+        (listeners[data.name] || []).forEach(function (fn) { fn(data.payload || {}); });
+        return;
+      }
       if (data.type !== "devstore:app-bridge:reply" || !pending[data.id]) { return; }
       var call = pending[data.id];
       delete pending[data.id];
       if (data.error) { call.reject(new Error(data.error)); } else { call.resolve(data.result); }
     });
     return {
+      // What the admin tells the app unasked ({type: "devstore:app-bridge:event", name, payload}):
+      // a click in the app's navigation menu, Save or Discard in the save bar.
+      on: function (name, fn) { (listeners[name] = listeners[name] || []).push(fn); },
       request: function (action, payload) {
         return new Promise(function (resolve, reject) {
           var id = ++seq;
@@ -178,6 +186,195 @@
       event.preventDefault();
       host.request("navigateAdmin", { path: match[1] });
     }, true);
+  });
+
+  /* shopify.dev "ui-nav-menu" (https://shopify.dev/docs/api/app-bridge-library/web-components/ui-nav-menu,
+     now "App nav", https://shopify.dev/docs/api/app-home/app-bridge-web-components/app-nav): the app's
+     <ui-nav-menu> configures its menu in the admin's left navigation, under the app's name. Its first
+     child is required: an <a rel="home" href="/">, the home route, which is not rendered as a link (the
+     app's name leads there); every other child is an <a href> with its label as text, one level only.
+     Read strictly, as the real component does: it throws on an <a> with any other attribute ("Unexpected
+     attributes on `<a>`: aria-current", Shopify/shopify-app-bridge issue #538). The stand-in refuses the
+     whole menu (console.error, nothing shown in the admin) when a child is not an <a>, the first is not
+     rel="home", an <a> carries another attribute, has no text, or its href is not a path of the app
+     ("/..."; stricter: the docs show only such paths, so "#/x" or another origin is refused).
+     A click on an item in the admin is handed to the app as a click on its own <a> (issue #538: App
+     Bridge dispatches it; Shopify/shopify-app-bridge #240 and the template's switch to router <Link>s,
+     Shopify/shopify-frontend-template-react #326): an app with client-side routing cancels it
+     (preventDefault) and routes itself; otherwise the admin opens the app at that path, a full load of
+     the frame with new signed parameters. The menu is read again when the document changes. */
+  feature("navMenu", function (api, host) {
+    var sent = null;
+    function read() {
+      var menu = document.querySelector("ui-nav-menu");
+      if (!menu) { return { items: [] }; }
+      var children = Array.prototype.slice.call(menu.children);
+      children.forEach(function (child) {
+        if (child.tagName !== "A") { throw new Error("ui-nav-menu: unexpected child <" + child.tagName.toLowerCase() + ">: only <a> elements are allowed"); }
+        var extra = Array.prototype.map.call(child.attributes, function (a) { return a.name; })
+          .filter(function (name) { return name !== "href" && name !== "rel"; });
+        if (extra.length) { throw new Error("Unexpected attributes on `<a>`: " + extra.join(", ")); }
+        if (child.children.length) { throw new Error("ui-nav-menu: nested items are not supported"); }
+        var href = child.getAttribute("href") || "";
+        if (!/^\/(?!\/)/.test(href)) { throw new Error("ui-nav-menu: href " + JSON.stringify(href) + " is not a path of the app"); }
+      });
+      if (!children.length || children[0].getAttribute("rel") !== "home") {
+        throw new Error('ui-nav-menu: the first child must be <a rel="home" href="/">, the home route');
+      }
+      var items = children.slice(1).map(function (a) {
+        var label = a.textContent.trim();
+        if (!label) { throw new Error("ui-nav-menu: a link without a label (" + a.getAttribute("href") + ")"); }
+        return { href: a.getAttribute("href"), label: label };
+      });
+      return { home: children[0].getAttribute("href"), items: items };
+    }
+    function sync() {
+      var menu;
+      try { menu = read(); } catch (err) { console.error(err.message); menu = { items: [], error: err.message }; }
+      var text = JSON.stringify(menu);
+      if (text === sent) { return; }
+      sent = text;
+      host.request("navMenu", menu);
+    }
+    function anchorFor(href) {
+      var menu = document.querySelector("ui-nav-menu");
+      return menu ? Array.prototype.filter.call(menu.children, function (a) { return a.getAttribute("href") === href; })[0] : null;
+    }
+    host.on("navMenuClick", function (payload) {
+      var link = anchorFor(payload.href);
+      if (!link) { return; }
+      var click = new MouseEvent("click", { bubbles: true, cancelable: true, view: window });
+      // App Bridge's own listener runs last (window, bubbling), after the app's handlers. An app that
+      // cancelled the click routed itself; one that did not, or stopped the click before App Bridge saw
+      // it (issue #538), gets a full load of the frame at that path, opened by the admin.
+      var seen = false, appRouted = false;
+      function last(event) {
+        if (event !== click) { return; }
+        seen = true;
+        appRouted = event.defaultPrevented;
+        event.preventDefault();
+      }
+      window.addEventListener("click", last);
+      link.dispatchEvent(click);
+      window.removeEventListener("click", last);
+      if (!seen || !appRouted) { host.request("navigateApp", { path: payload.href }); }
+    });
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) { return; }
+      pending = true;
+      Promise.resolve().then(function () { pending = false; sync(); });
+    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, characterData: true });
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", sync); } else { sync(); }
+  });
+
+  /* The save bar. shopify.dev "Save bar" (https://shopify.dev/docs/api/app-home/app-bridge-web-components/save-bar)
+     and "Save Bar API" (https://shopify.dev/docs/api/app-home/apis/user-interface-and-interactions/save-bar-api):
+     - a <form data-save-bar>: the bar shows whenever a field's value differs from its initial state
+       (the field's default: value/checked/selected as the HTML gave it); Save fires the form's submit
+       event (requestSubmit), Discard resets it (reset event); the bar hides when the form is submitted
+       or reset, whatever the save's outcome (Shopify/shopify-app-bridge #274, #437). It is read again
+       on every input/change event from inside the form, so an app that takes the saved values as the
+       new defaults and fires `input` hides it, and one whose save failed can show it again.
+       data-discard-confirmation asks the merchant before Discard.
+     - <ui-save-bar id> with <button variant="primary"> (Save) and <button> (Discard) children, shown and
+       hidden by shopify.saveBar.show/hide/toggle(id) or the element's show()/hide()/toggle(); an admin
+       click on Save/Discard clicks that button. An unknown id is refused (rejected promise).
+     - shopify.saveBar.leaveConfirmation(): resolves at once when no bar shows; otherwise the admin
+       flags the bar (it shakes) and the promise resolves when the bar is gone.
+     The admin draws the bar above everything, outside the app's frame, and while it shows refuses
+     navigation in its menu (Navigation API: "While a save bar shows, the admin doesn't apply your
+     app's route changes"). */
+  feature("saveBar", function (api, host) {
+    var shown = {}, waiting = [], state = null;
+    function changed(field) {
+      if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      if (field.type === "file") { return field.files && field.files.length > 0; }
+      return "defaultValue" in field && field.value !== field.defaultValue;
+    }
+    function dirtyForms() {
+      return Array.prototype.filter.call(document.querySelectorAll("form[data-save-bar]"), function (form) {
+        return Array.prototype.some.call(form.elements, function (f) { return f.name !== undefined && !f.disabled && changed(f); });
+      });
+    }
+    var formDirty = [];
+    function update() {
+      var ids = Object.keys(shown).filter(function (id) { return shown[id]; });
+      var visible = formDirty.length > 0 || ids.length > 0;
+      var element = ids.length ? document.getElementById(ids[0]) : null;
+      var confirm = formDirty.length ? formDirty.some(function (f) { return f.hasAttribute("data-discard-confirmation"); })
+        : !!(element && element.hasAttribute("discardConfirmation"));
+      var next = JSON.stringify({ visible: visible, discardConfirmation: confirm });
+      if (!visible) { waiting.splice(0).forEach(function (resolve) { resolve(); }); }
+      if (next === state) { return Promise.resolve(); }
+      state = next;
+      return host.request("saveBar", JSON.parse(next));
+    }
+    function recheck(event) {
+      var form = event.target && event.target.closest ? event.target.closest("form") : null;
+      if (!form || !form.hasAttribute("data-save-bar")) { return; }
+      formDirty = dirtyForms();
+      update();
+    }
+    document.addEventListener("input", recheck, true);
+    document.addEventListener("change", recheck, true);
+    document.addEventListener("submit", function (event) {
+      if (!event.target.hasAttribute || !event.target.hasAttribute("data-save-bar")) { return; }
+      formDirty = formDirty.filter(function (f) { return f !== event.target; });
+      update();
+    }, true);
+    document.addEventListener("reset", function (event) {
+      if (!event.target.hasAttribute || !event.target.hasAttribute("data-save-bar")) { return; }
+      // the reset puts the defaults back after its event: read the fields once it has
+      setTimeout(function () { formDirty = dirtyForms(); update(); }, 0);
+    }, true);
+
+    function bar(id) {
+      var el = document.getElementById(id);
+      if (!el || el.tagName !== "UI-SAVE-BAR") { throw new Error("saveBar: no <ui-save-bar> with id " + JSON.stringify(id)); }
+      return el;
+    }
+    function set(id, on) {
+      try { bar(id); } catch (err) { return Promise.reject(err); }
+      shown[id] = on;
+      return update();
+    }
+    api.saveBar = {
+      show: function (id) { return set(id, true); },
+      hide: function (id) { return set(id, false); },
+      toggle: function (id) { return set(id, !shown[id]); },
+      leaveConfirmation: function () {
+        if (!state || !JSON.parse(state).visible) { return Promise.resolve(); }
+        host.request("saveBarFlag", {});
+        return new Promise(function (resolve) { waiting.push(resolve); });
+      }
+    };
+    if (window.customElements && !customElements.get("ui-save-bar")) {
+      customElements.define("ui-save-bar", class extends HTMLElement {
+        connectedCallback() { this.style.display = "none"; }
+        show() { return api.saveBar.show(this.id); }
+        hide() { return api.saveBar.hide(this.id); }
+        toggle() { return api.saveBar.toggle(this.id); }
+        get showing() { return !!shown[this.id]; }
+      });
+    }
+
+    host.on("saveBarAction", function (payload) {
+      var forms = formDirty.slice();
+      var ids = Object.keys(shown).filter(function (id) { return shown[id]; });
+      if (forms.length) {
+        forms.forEach(function (form) { if (payload.action === "save") { form.requestSubmit(); } else { form.reset(); } });
+        return;
+      }
+      ids.forEach(function (id) {
+        var buttons = Array.prototype.filter.call(document.getElementById(id).children, function (b) { return b.tagName === "BUTTON"; });
+        var target = buttons.filter(function (b) { return (b.getAttribute("variant") === "primary") === (payload.action === "save"); })[0];
+        if (target && !target.disabled) { target.click(); }
+      });
+    });
   });
 
   /* ---- 5. start --------------------------------------------------------------------------- */

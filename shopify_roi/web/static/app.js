@@ -1,7 +1,33 @@
 /* Creator ROI page script: session tokens, the API helper, DOM helpers and the tab router.
    Every API call carries a fresh session token from App Bridge (`await shopify.idToken()`): a
    token lives one minute (shopify.dev "About session tokens"), so none is kept. Without App
-   Bridge the page says so and calls nothing. */
+   Bridge the page says so and calls nothing.
+
+   Helpers on window.CreatorROI (R) for the other scripts:
+   - R.flash(message, kind): a message above the view, kind "success" (default) or "critical" (red,
+     role=alert). It stays until the merchant closes it (its "Dismiss message" button) or clicks a
+     link to another view (the admin's menu included); a flash raised just before the code itself
+     moves to another view (location.hash = ...) stays on the new one. R.flash("") clears it. Nothing
+     dismisses itself.
+   - R.saveBar(form, {discardConfirmation}) -> form: puts a form that edits saved data under Shopify's
+     contextual save bar (App Bridge's `data-save-bar`, https://shopify.dev/docs/api/app-home/app-bridge-web-components/save-bar):
+     once a field differs from the value the form was drawn with, the admin shows the bar; its Save
+     submits the form (your submit handler runs, as for the form's own button), Discard resets the
+     fields (a `reset` event: listen to it if the form has state outside its fields). Call it when the
+     form is built, before the merchant types. App Bridge hides the bar as the form is submitted.
+   - R.saved(form): after a successful save, the values now in the form become its saved values (the
+     baseline the bar compares with, and what Discard returns to).
+   - R.notSaved(form): after a refused or failed save, shows the bar again while fields still differ.
+     Do not also call shopify.saveBar.* for the same form (the docs: one approach per form).
+   - R.pageHeader(title, {back: {href, label}, actions: [elements]}) -> <header class="page-title-bar">:
+     a sub-page's header (Polaris page: a back arrow to its parent list, the title, then the actions),
+     e.g. R.pageHeader("@maya", {back: {href: "#/creators", label: "Creators"}, actions: [button]}); the
+     back link is named "Back to Creators" for screen readers. Both options may be left out.
+
+   App navigation: app.html's <ui-nav-menu> gives the admin's left navigation the app's sections as
+   paths of the app (/creators); a click there reaches its <a> here (App Bridge) and route() below
+   opens the hash route of the same name (#/creators), the root path "/" opening #/roi. A page loaded
+   at such a path with no hash (a server that serves the page there) opens that route too. */
 (function () {
   "use strict";
 
@@ -56,10 +82,46 @@
     return el;
   }
 
+  /* A message stays until dismissed or the merchant opens another view (Built for Shopify: no
+     auto-dismissing toasts for what the merchant must read; errors in red, announced at once). */
   function flash(message, kind) {
     var box = document.getElementById("flash");
-    box.replaceChildren(message ? h("div.banner." + (kind || "success"), message) : "");
-    if (message && kind !== "critical") { setTimeout(function () { if (box.textContent === message) { box.replaceChildren(); } }, 4000); }
+    if (!message) { box.replaceChildren(); return; }
+    var critical = kind === "critical";
+    var close = h("button.banner-dismiss", { type: "button", "aria-label": "Dismiss message", onclick: function () { box.replaceChildren(); } }, "×");
+    box.replaceChildren(h("div.banner.flash-message." + (kind || "success"), { role: critical ? "alert" : "status" },
+      h("span.flash-text", message), close));
+    if (box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }  // the action may sit far below it
+  }
+  function clearFlashFor(targetPath) {
+    if (targetPath !== splitHash().path) { flash(""); }
+  }
+
+  /* Forms under the admin's contextual save bar (App Bridge data-save-bar; see the header). */
+  function saveBar(form, options) {
+    form.setAttribute("data-save-bar", "");
+    if (options && options.discardConfirmation) { form.setAttribute("data-discard-confirmation", ""); }
+    return form;
+  }
+  function saved(form) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") { field.defaultChecked = field.checked; }
+      else if (field.tagName === "SELECT") { Array.prototype.forEach.call(field.options, function (o) { o.defaultSelected = o.selected; }); }
+      else if ("defaultValue" in field && field.type !== "file") { field.defaultValue = field.value; }
+    });
+    form.dispatchEvent(new Event("input", { bubbles: true }));  // App Bridge reads the form again: nothing differs
+  }
+  function notSaved(form) { form.dispatchEvent(new Event("input", { bubbles: true })); }
+
+  /* A sub-page's header: back arrow to the parent list, title, actions (Polaris Page's backAction). */
+  function pageHeader(title, options) {
+    options = options || {};
+    var back = options.back;
+    return h("header.page-title-bar",
+      back ? h("a.back-link", { href: back.href, "aria-label": "Back to " + back.label, title: "Back to " + back.label },
+        h("span", { "aria-hidden": "true" }, "←")) : null,
+      h("h2.page-title", title),
+      options.actions && options.actions.length ? h("div.page-actions", options.actions) : null);
   }
 
   async function copy(text, button) {
@@ -77,7 +139,8 @@
      the same path then updates that view in place (no re-render, no reload). */
   var current = null;
   function splitHash() {
-    var hash = location.hash.replace(/^#/, "") || "/roi";
+    var path = location.pathname === "/" ? "/roi" : location.pathname;
+    var hash = location.hash.replace(/^#/, "") || path;
     var at = hash.indexOf("?");
     return { path: at < 0 ? hash : hash.slice(0, at), query: new URLSearchParams(at < 0 ? "" : hash.slice(at + 1)) };
   }
@@ -91,6 +154,7 @@
     view.hidden = tab === "status";
     if (tab === "status") {
       current = null;
+      document.body.dataset.view = tab;
       if (document.body.dataset.apiReady) { refreshStatus().catch(function () {}); }  // ticks what was done since
       return;
     }
@@ -201,7 +265,32 @@
     document.body.dataset.apiReady = "1";
   }
 
-  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken, when: when };
+  window.CreatorROI = { api: api, h: h, flash: flash, copy: copy, route: route, navigate: navigate, sessionToken: sessionToken, when: when,
+    saveBar: saveBar, saved: saved, notSaved: notSaved, pageHeader: pageHeader };
+
+  /* The merchant leaves a view: a click on a link to another route (in the page, or the admin's menu
+     reaching app.html's <ui-nav-menu>) clears the message. The menu's paths are routed here, not loaded:
+     the click is cancelled and the same-named hash route opened (the root path is #/roi). */
+  function routeOf(href) {
+    if (!href) { return null; }
+    if (href.charAt(0) === "#") { return href.slice(1).split("?")[0] || "/roi"; }
+    return null;
+  }
+  function watchNavigation() {
+    document.addEventListener("click", function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link || event.defaultPrevented) { return; }
+      if (link.parentElement && link.parentElement.tagName === "UI-NAV-MENU") {
+        event.preventDefault();
+        var path = link.getAttribute("href") === "/" ? "/roi" : link.getAttribute("href");
+        clearFlashFor(path);
+        location.hash = "#" + path;
+        return;
+      }
+      var target = routeOf(link.getAttribute("href"));
+      if (target) { clearFlashFor(target); }
+    });
+  }
   window.creatorRoiApi = api;
 
   /* Every data table of a view scrolls sideways inside its own box, never the page, and that box can be
@@ -239,6 +328,7 @@
       return;
     }
     window.addEventListener("hashchange", function () { navigate(); });
+    watchNavigation();
     document.getElementById("reconcile-now").addEventListener("click", async function () {
       try { await api("/api/backfill", { json: {} }); flash("Check started: what it finds appears here in a few minutes."); }
       catch (err) { flash((err.body && err.body.message) || "Could not start the check.", "critical"); }

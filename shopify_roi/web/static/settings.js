@@ -2,7 +2,9 @@
    order of the attribution rules (GET/PUT /api/attribution-policy: every held order is attributed again),
    and the shop's currency and time zone as Shopify gives them (GET /api/shop, shown, not edited here).
    Rates and the margin are entered as percents and sent as fractions. A refused save shows each field's
-   reason in red beside it, and a banner, until the next save; nothing auto-dismisses. */
+   reason in red beside it, and a banner, until the next save; nothing auto-dismisses. The form is under
+   Shopify's contextual save bar (R.saveBar): a change shows it in the admin, Save there submits, Discard
+   puts the saved values back; a refused save shows it again. */
 (function () {
   "use strict";
   var R = window.CreatorROI, h = R.h, api = R.api;
@@ -77,6 +79,8 @@
           h("dt", "Time zone"), h("dd", { dataset: { fact: "timezone" } }, shop.timezone || "—")),
         h("p.muted", "Figures are in the shop's currency and days in its time zone, as set in Shopify (Settings > General); a change there reaches the app by itself.")),
       h("div.actions", save));
+    R.saveBar(form);  // Shopify's save bar while a field differs from what is saved (app.js)
+    form.addEventListener("reset", function () { clearErrors(form); });  // Discard: the saved values again
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       save.disabled = true;
@@ -93,8 +97,9 @@
           current = chosen;
         }
         clearErrors(form);
+        R.saved(form);
         form.querySelector(".form-banner").replaceChildren(h("div.banner.success", { role: "status" }, h("strong", "Settings saved. "), "The ROI page uses them from now on."));
-      } catch (err) { showErrors(form, err); }
+      } catch (err) { showErrors(form, err); R.notSaved(form); }
       finally { save.disabled = false; }
     });
     return h("div.stack", { id: "settings-page" }, h("div.toolbar", h("h2", "Settings")), form);
