@@ -168,3 +168,30 @@ def test_an_api_error_shows_in_red_inline_until_the_merchant_moves_on(shell, app
     assert error.is_visible()
     _open_section(page, frame, "Creators", "creators")  # another view: the message was about the last one
     assert frame.locator("#flash").inner_text() == ""
+
+
+def test_a_sub_pages_header_has_a_named_back_link_to_its_list(shell):
+    """R.pageHeader, the helper the creator, ROI-detail and campaign pages use for Polaris' back action."""
+    _, frame, _ = shell
+    header = frame.evaluate(
+        """() => {
+          const R = window.CreatorROI;
+          const el = R.pageHeader("@maya", {back: {href: "#/creators", label: "Creators"},
+                                            actions: [R.h("button.button", {type: "button"}, "Pause")]});
+          document.getElementById("view").prepend(el);
+          const back = el.querySelector("a.back-link");
+          return {href: back.getAttribute("href"), name: back.getAttribute("aria-label"),
+                  title: el.querySelector("h2").textContent,
+                  actions: el.querySelector(".page-actions").textContent,
+                  plain: R.pageHeader("Creators").querySelectorAll("a, .page-actions").length};
+        }"""
+    )
+    assert header == {
+        "href": "#/creators",
+        "name": "Back to Creators",
+        "title": "@maya",
+        "actions": "Pause",
+        "plain": 0,
+    }
+    frame.get_by_role("link", name="Back to Creators").click()
+    frame.locator("body[data-view=creators]").wait_for()
