@@ -371,7 +371,7 @@ def test_range_change_sort_drill_down_and_csv_export(
     ).count() >= int(shown_orders)
     assert frame.locator("#creator-orders tfoot").inner_text().startswith(f"{shown_orders} attributed orders")
     assert frame.evaluate("window.__stillHere") == "yes"
-    frame.locator("a.back").click()
+    frame.get_by_role("link", name="Back to ROI").click()
     frame.locator("#roi-table").wait_for()
     assert frame.evaluate("window.__stillHere") == "yes"
 

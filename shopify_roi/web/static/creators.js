@@ -43,14 +43,10 @@
     });
     form.querySelector(".form-banner").replaceChildren(h("div.banner.critical", { role: "alert" }, h("strong", "Not saved. "), errorText(err)));
   }
-  /* The page's title with its way back: App Bridge's header where app.js offers it, a plain link otherwise. */
+  /* The page's title with its way back to the parent list (app.js's Polaris page header). */
   function pageHeader(title, back, actions, sub) {
-    if (typeof R.pageHeader === "function") {
-      var head = R.pageHeader(title, { back: { href: back.href, label: back.parent }, actions: actions });
-      return sub ? h("div.page-head", head, sub) : head;
-    }
-    return h("div.page-head", h("a.back", { href: back.href }, "← " + back.label),
-      h("div.toolbar", h("h2", title), actions && actions.length ? h("div.actions", actions) : null), sub || null);
+    var head = R.pageHeader(title, { back: { href: back.href, label: back.parent }, actions: actions });
+    return sub ? h("div.page-head", head, sub) : head;
   }
   R.forms = { field: field, input: input, select: select, errorText: errorText, badge: badge,
     showFieldErrors: showFieldErrors, clearFieldErrors: clearFieldErrors, pageHeader: pageHeader };

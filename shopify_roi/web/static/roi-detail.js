@@ -259,13 +259,13 @@
     var det = first[0][0], series = first[0][1], orders = first[0][2], creator = first[1], spend = first[2], campaigns = first[3];
     var key = X.fetchKey(st), showAll = false;
 
-    var back = h("a.back", { href: "#/roi?" + X.queryOf(st, true) }, "← All creators");
-    var title = h("h2", { id: "creator-title" });
+    var title = h("span", { id: "creator-title" });
+    var header = R.pageHeader(title, { back: { href: "#/roi?" + X.queryOf(st, true), label: "ROI" },
+      actions: [h("a.button.secondary", { href: "#/creators/" + enc }, "Manage creator")] });
+    var back = header.querySelector("a.back-link");
     var bar = X.rangeToolbar("/roi/" + handle, st, campaigns);
     var body = h("div.stack", { id: "creator-body" });
-    var el = h("div.stack.roi", { id: "roi-detail" }, back,
-      h("div.toolbar", title, h("div.actions", h("a.button.secondary", { href: "#/creators/" + enc }, "Manage creator"))),
-      h("section.card.controls", bar), body);
+    var el = h("div.stack.roi", { id: "roi-detail" }, header, h("section.card.controls", bar), body);
 
     function render() {
       var r = det.creator;
