@@ -39,8 +39,11 @@ def healthz():
 
 
 @bp.get("/")
-def index():
-    """The embedded page. Authenticated by the session token in `id_token` (the admin's load) or,
+@bp.get("/<any(creators, campaigns, import, status, settings):section>")
+def index(section: str | None = None):
+    """The embedded page, also at the paths of App Bridge's navigation menu (app.html's ui-nav-menu:
+    the admin loads the app at /creators when the merchant reloads or shares that page; app.js opens the
+    section from the path). Authenticated by the session token in `id_token` (the admin's load) or,
     on App Bridge's bounce, in `Authorization`; a missing or expired one bounces (session_bounce)."""
     args = request.args
     header_token = session_bounce.bearer_token(request.headers.get("Authorization"))

@@ -195,3 +195,18 @@ def test_a_sub_pages_header_has_a_named_back_link_to_its_list(shell):
     }
     frame.get_by_role("link", name="Back to Creators").click()
     frame.locator("body[data-view=creators]").wait_for()
+
+
+@pytest.mark.parametrize(
+    ("path", "view", "heading"), [("creators", "creators", "Creators"), ("settings", "settings", "Settings")]
+)
+def test_a_menu_sections_admin_url_opens_that_section_when_reloaded(
+    shell, settings, stand_in, shop_domain, path, view, heading
+):
+    """A merchant reloads (or bookmarks) the admin at the app's Creators page: Shopify's admin frames
+    the app at the menu item's path (/creators), which the app serves and opens at that section."""
+    page, _, _ = shell
+    page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}/{path}")
+    frame = page.frame_locator("#app-frame")
+    frame.locator(f"body[data-view={view}]").wait_for(timeout=30_000)
+    assert frame.locator(".tabs a.on").inner_text() == heading
