@@ -53,6 +53,73 @@
       (err.body && err.body.message) || (err.message) || "Try again."));
   }
 
+  /* -- In your Shopify admin: features that write to the shop, each off until the merchant turns it on ----
+     Each needs optional scopes (shopify.app.toml's optional_scopes), asked for with App Bridge's scopes API
+     when it is turned on (shopify.dev "Scopes API": request(scopes) -> {result: "granted-all" | "declined-all"});
+     declined, nothing changes. The settings answer carries each as {enabled, missing_scopes}; a feature
+     the answer does not name is not shown. Turned on, the app writes at once once Shopify confirms access. */
+  var FEATURES = [
+    ["creator_metafields", "Creators in Shopify's reports and segments",
+      "Each attributed order gets its creator, campaign and attribution rule, and each customer the creator who " +
+      "acquired them, as fields Shopify's own reports can group by (Analytics > Reports: sales by creator) and " +
+      "customer segments can filter on (e.g. “acquired by @maya” for an email flow)."],
+    ["marketing_activities", "Creators in Shopify's Marketing reports",
+      "Each creator in each campaign is a marketing activity in Shopify (Marketing), with every day's spend, " +
+      "clicks, orders, sales and new customers, as this page counts them; a day is sent again when returns change it."],
+    ["flow_triggers", "Shopify Flow triggers",
+      "Creator ROI starts your Flow workflows when an order is attributed to a creator, when a code looks leaked, " +
+      "and when a creator falls below their ROAS target over the last 30 days."],
+    ["analytics_annotations", "Campaigns on Shopify's analytics timeline",
+      "Each campaign's start and end are marked on your Shopify analytics charts, and a campaign's revenue " +
+      "target becomes a Shopify analytics target."],
+  ];
+  function scopeWords(list) { return list.map(function (x) { return x.replace(/_/g, " "); }).join(" and "); }
+  function featureRow(key, title, help, state) {
+    var status = h("span.badge." + (state.enabled ? "active" : "archived"), { dataset: { state: key } }, state.enabled ? "On" : "Off");
+    var note = h("p.feature-note", { role: "status", "aria-live": "polite" });
+    var button = h("button.button." + (state.enabled ? "secondary" : "primary") + ".small", { type: "button", dataset: { feature: key } },
+      state.enabled ? "Turn off" : "Turn on");
+    function say(text, kind) { note.className = "feature-note" + (kind ? " banner " + kind : ""); note.textContent = text; }
+    function show(next) {
+      state = next;
+      status.textContent = next.enabled ? "On" : "Off";
+      status.className = "badge " + (next.enabled ? "active" : "archived");
+      button.textContent = next.enabled ? "Turn off" : "Turn on";
+      button.className = "button small " + (next.enabled ? "secondary" : "primary");
+    }
+    button.addEventListener("click", async function () {
+      button.disabled = true;
+      try {
+        if (!state.enabled && (state.missing_scopes || []).length) {
+          var scopes = window.shopify && window.shopify.scopes;
+          if (!scopes || typeof scopes.request !== "function") { say("Open Creator ROI from your Shopify admin: Shopify asks you for access there.", "critical"); return; }
+          say("Shopify asks you to allow " + scopeWords(state.missing_scopes) + "…");
+          var answer = await scopes.request(state.missing_scopes);
+          if (!answer || answer.result !== "granted-all") { say("You declined: nothing changed. You can turn it on at any time.", "info"); return; }
+        }
+        var body = {}; body[key] = { enabled: !state.enabled };
+        var saved = await api("/api/settings", { method: "PUT", json: body });
+        show(saved[key] || { enabled: !state.enabled, missing_scopes: [] });
+        say(state.enabled ? "On. Creator ROI writes it to your shop now and keeps it up to date." :
+          "Off. Nothing more is written; what was written stays until you remove the app's access in Shopify.", "success");
+      } catch (err) {
+        say("Not changed: " + ((err.body && err.body.message) || err.message || "try again."), "critical");
+      } finally { button.disabled = false; }
+    });
+    return h("li.feature", { dataset: { featureRow: key } },
+      h("div.feature-head", h("strong", title), " ", status, button),
+      h("p.muted", help, (state.missing_scopes || []).length && !state.enabled ? " Needs your permission to " + scopeWords(state.missing_scopes) + "." : ""),
+      note);
+  }
+  function featuresCard(settings) {
+    var rows = FEATURES.filter(function (f) { return settings[f[0]]; })
+      .map(function (f) { return featureRow(f[0], f[1], f[2], settings[f[0]]); });
+    if (!rows.length) { return null; }
+    return h("section.card", { id: "shopify-features" }, h("h2", "In your Shopify admin"),
+      h("p.muted", "Put creators where you already look in Shopify. Each is off until you turn it on; Shopify asks you for the access it needs."),
+      h("ul.features", rows));
+  }
+
   R.route(/^\/settings$/, async function () {
     var got = await Promise.all([api("/api/settings"), api("/api/attribution-policy"), api("/api/shop")]);
     var settings = got[0], policy = got[1], shop = got[2];
@@ -102,6 +169,6 @@
       } catch (err) { showErrors(form, err); R.notSaved(form); }
       finally { save.disabled = false; }
     });
-    return h("div.stack", { id: "settings-page" }, h("div.toolbar", h("h2", "Settings")), form);
+    return h("div.stack", { id: "settings-page" }, h("div.toolbar", h("h2", "Settings")), form, featuresCard(settings));
   });
 })();
