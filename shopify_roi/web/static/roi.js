@@ -531,9 +531,9 @@
   }
   R.route(/^\/roi$/, async function (query) {
     var st = readState(query);
-    var list = await campaigns();
-    var loaded = await Promise.all([api("/api/metrics/creators?" + apiQuery(st)), api("/api/metrics/timeseries?" + apiQuery(st)).catch(function (err) { return { error: err }; })]);
-    var data = loaded[0], series = loaded[1], key = fetchKey(st), seq = 0;
+    // The campaigns, the figures and the series in parallel (one round trip before the first paint, not two).
+    var loaded = await Promise.all([api("/api/metrics/creators?" + apiQuery(st)), api("/api/metrics/timeseries?" + apiQuery(st)).catch(function (err) { return { error: err }; }), campaigns()]);
+    var data = loaded[0], series = loaded[1], list = loaded[2], key = fetchKey(st), seq = 0;
 
     var exportButton = h("button.button.secondary", { type: "button", id: "roi-export", onclick: function () { exportCsv(st, exportButton); } }, "Export CSV");
     var bar = rangeToolbar("/roi", st, list, exportButton);
