@@ -11,6 +11,7 @@ from devstore.app_bridge.admin_frame import bp as admin_frame
 from devstore.config import DevstoreConfig
 from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
 from devstore.control.admin_frame import bp as control_admin_frame
+from devstore.control.analytics import bp as control_analytics
 from devstore.control.discounts import bp as control_discounts
 from devstore.control.grants import bp as control_grants
 from devstore.control.metafields import bp as control_metafields
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     control_store,
     control_products,
     control_metafields,
+    control_analytics,
     bulk_results,
     admin_frame,
     control_admin_frame,

@@ -163,6 +163,14 @@ class ControlClient:
         """Every metafield the shop holds (``ownerId``, ``namespace``, ``key``, ``type``, ``value``)."""
         return self._call("GET", f"/shops/{shop}/metafields")["metafields"]
 
+    def analytics(self, shop: str) -> dict:
+        """The shop's analytics ``{annotations: [...], targets: [...]}``, each with ``createdBy``."""
+        return self._call("GET", f"/shops/{shop}/analytics")
+
+    def seed_annotation(self, shop: str, **fields) -> dict:
+        """An annotation the merchant or another app made (the app under test may not change it)."""
+        return self._call("POST", f"/shops/{shop}/analytics/annotations", json=fields)
+
     def order(self, shop: str, order_id: int) -> dict:
         return self._call("GET", f"/shops/{shop}/orders/{order_id}")
 

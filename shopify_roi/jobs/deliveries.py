@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.backfill import on_bulk_finished
 from shopify_roi.jobs.creators import sync_discounts
 from shopify_roi.jobs.history_access import start_full_history
@@ -28,6 +29,7 @@ def process_delivery(delivery_id: int) -> str:
         rt.jobs.enqueue(on_bulk_finished, done.shop_domain, done.bulk_finished)
     if done.scopes_changed:  # once; the job checks
         rt.jobs.enqueue(start_full_history, done.shop_domain)
+        request_analytics_sync(rt, done.shop_domain)  # a granted write scope: the job finds whether it is on
     if done.metafields_due:  # the job finds whether the shop writes them
         request_metafield_write(rt, done.shop_domain)
     return done.status

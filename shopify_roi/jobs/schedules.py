@@ -15,6 +15,8 @@
 - every ten minutes, each shop that writes the creator metafields has those of the orders changed since
   the last run written, and refused ones tried again (the drain asks for it too; this catches a lost
   request); daily, every order is compared (a lost customers/redact or campaign edit request);
+- hourly, each shop that shows its campaigns on Shopify's analytics charts has its annotations and targets
+  compared with its campaigns (a lost campaign-edit request; a creator's first order);
 - every five minutes, an install of the last day with no history import since it (its `sync_shop` job
   was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
@@ -27,6 +29,7 @@ import time
 from datetime import timedelta
 
 from shopify_roi.db import utcnow
+from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_backfill
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
@@ -35,7 +38,7 @@ from shopify_roi.jobs.installs import sync_shop
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
-from shopify_roi.services.creators import imports
+from shopify_roi.services.creators import analytics_sync, imports
 from shopify_roi.services.metrics import rollups
 from shopify_roi.services.orders import backfill, customer_checks, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
@@ -49,6 +52,7 @@ POLL_BACKFILLS_EVERY = timedelta(minutes=1)
 ROLLUPS_EVERY = timedelta(seconds=30)
 CUSTOMERS_EVERY = timedelta(minutes=10)
 METAFIELDS_EVERY = timedelta(minutes=10)
+ANALYTICS_MARKS_EVERY = timedelta(hours=1)
 OAUTH_STATES_EVERY = timedelta(minutes=10)
 INSTALLS_EVERY = timedelta(minutes=5)
 INSTALL_SETTLE = timedelta(minutes=2)  # an install's own sync_shop job normally runs within seconds
@@ -165,6 +169,13 @@ def write_all_metafields(rt: Runtime) -> int:
     return write_metafields(rt, full=True)
 
 
+def sync_analytics_marks(rt: Runtime) -> int:
+    """Queue the annotation and target sync of every shop that turned it on (or holds marks to delete)."""
+    with rt.db.session() as session:
+        domains = analytics_sync.shops_marking(session)
+    return sum(request_analytics_sync(rt, domain) for domain in domains)
+
+
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
     migrated, just installed) or with a new time zone rebuilt, so the ROI page seldom has any left to
@@ -212,6 +223,7 @@ class Ticker:
             "customers": time.monotonic(),
             "metafields": time.monotonic(),
             "metafields_full": time.monotonic(),
+            "analytics_marks": time.monotonic(),
             "oauth_states": 0.0,
             "installs": 0.0,
         }
@@ -223,6 +235,7 @@ class Ticker:
             "customers": CUSTOMERS_EVERY,
             "metafields": METAFIELDS_EVERY,
             "metafields_full": RECONCILE_EVERY,
+            "analytics_marks": ANALYTICS_MARKS_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
             "installs": INSTALLS_EVERY,
         }
@@ -234,6 +247,7 @@ class Ticker:
             "customers": check_customers,
             "metafields": write_metafields,
             "metafields_full": write_all_metafields,
+            "analytics_marks": sync_analytics_marks,
             "oauth_states": purge_oauth_states,
             "installs": finish_installs,
         }

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from shopify_roi.db import Base
+from shopify_roi.models.analytics_mark import AnalyticsMark
 from shopify_roi.models.backfill import BackfillRun
 from shopify_roi.models.creator import Campaign, Creator, creator_campaigns
 from shopify_roi.models.creator_import import CreatorImport
@@ -16,6 +17,7 @@ from shopify_roi.models.shop import OAuthState, Shop
 from shopify_roi.models.spend import SpendEntry
 
 __all__ = [
+    "AnalyticsMark",
     "AttributionPolicy",
     "BackfillRun",
     "Base",

@@ -22,5 +22,8 @@ class ShopSettings(Base):
     # Write the creator metafields on orders and customers (off until the merchant turns it on: it needs
     # the optional write_orders and write_customers scopes).
     metafields: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Mirror campaigns as analytics annotations and targets (off until turned on: it needs the optional
+    # write_analytics_annotations and write_reports scopes).
+    analytics_marks: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     metafields_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last complete run began
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -198,6 +198,10 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
         },
         "gross_margin": "0.6",
         "creator_metafields": {"enabled": False, "missing_scopes": ["write_orders", "write_customers"]},
+        "analytics_marks": {
+            "enabled": False,
+            "missing_scopes": ["write_analytics_annotations", "write_reports"],
+        },
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"

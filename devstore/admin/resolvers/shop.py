@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from devstore.admin.engine import query
+from devstore.admin.resolvers.analytics import annotations_reader
 
 
 @query("shop")
@@ -17,6 +18,7 @@ def resolve_shop(_root, info):
         "contactEmail": shop.email,
         "currencyCode": shop.currency,
         "ianaTimezone": shop.timezone,
+        "analyticsAnnotations": annotations_reader,
         "plan": {
             "displayName": shop.plan_display_name,
             "publicDisplayName": shop.plan_display_name,

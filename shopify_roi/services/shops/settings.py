@@ -1,6 +1,8 @@
 """A shop's scorecard targets (defaults from METRICS.md), gross margin (for breakeven CAC) and whether the
 app writes the creator metafields to Shopify (`creator_metafields`: off until the merchant turns it on;
-it needs the optional write_orders and write_customers scopes, listed as `missing_scopes` until granted)."""
+it needs the optional write_orders and write_customers scopes, listed as `missing_scopes` until granted) and
+whether it shows the campaigns on Shopify's analytics charts (`analytics_marks`: annotations and targets, off
+until turned on; it needs the optional write_analytics_annotations and write_reports scopes)."""
 
 from __future__ import annotations
 
@@ -31,37 +33,47 @@ class Settings:
     """What the metrics need: every target (merchant's or default) and the margin (None = unknown)."""
 
     def __init__(
-        self, targets: dict[str, Decimal], gross_margin: Decimal | None, metafields: bool = False, missing=()
+        self,
+        targets: dict[str, Decimal],
+        gross_margin: Decimal | None,
+        metafields: bool = False,
+        missing=(),
+        marks: bool = False,
+        marks_missing=(),
     ):
         self.targets = targets
         self.gross_margin = gross_margin
         self.metafields = metafields
         self.missing_scopes = list(missing)
+        self.marks = marks
+        self.marks_missing_scopes = list(marks_missing)
 
     def as_json(self) -> dict:
         return {
             "targets": {k: str(v) for k, v in self.targets.items()},
             "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None,
             "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
+            "analytics_marks": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
         }
 
 
 METAFIELD_SCOPES = ("write_orders", "write_customers")
+MARK_SCOPES = ("write_analytics_annotations", "write_reports")
 
 
-def _missing_scopes(session: Session, shop_id: int) -> list[str]:
+def _missing_scopes(session: Session, shop_id: int, scopes=METAFIELD_SCOPES) -> list[str]:
     shop = session.get(Shop, shop_id)
     granted = shop.scope_set if shop is not None else set()
-    return [s for s in METAFIELD_SCOPES if s not in granted]
+    return [s for s in scopes if s not in granted]
 
 
-def _metafields_choice(data: dict, current: bool, errors: dict) -> bool:
-    """`"creator_metafields": {"enabled": true|false}` (absent: unchanged)."""
-    if "creator_metafields" not in data:
+def _metafields_choice(data: dict, current: bool, errors: dict, name: str = "creator_metafields") -> bool:
+    """`"<name>": {"enabled": true|false}` (absent: unchanged)."""
+    if name not in data:
         return current
-    given = data["creator_metafields"]
+    given = data[name]
     if not isinstance(given, dict) or not isinstance(given.get("enabled"), bool):
-        errors["creator_metafields"] = 'must be {"enabled": true} or {"enabled": false}'
+        errors[name] = 'must be {"enabled": true} or {"enabled": false}'
         return current
     return given["enabled"]
 
@@ -75,7 +87,12 @@ def load(session: Session, shop_id: int) -> Settings:
         )
     on = bool(row is not None and row.metafields)
     return Settings(
-        targets, row.gross_margin if row is not None else None, on, _missing_scopes(session, shop_id)
+        targets,
+        row.gross_margin if row is not None else None,
+        on,
+        _missing_scopes(session, shop_id),
+        bool(row is not None and row.analytics_marks),
+        _missing_scopes(session, shop_id, MARK_SCOPES),
     )
 
 
@@ -126,6 +143,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
         raw = data["gross_margin"]
         margin = None if raw in (None, "") else _decimal(raw, "gross_margin", errors, Decimal(0), Decimal(1))
     metafields = _metafields_choice(data, current.metafields, errors)
+    marks = _metafields_choice(data, current.marks, errors, "analytics_marks")
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -137,5 +155,6 @@ def update(session: Session, shop_id: int, data) -> Settings:
     )
     row.gross_margin = margin
     row.metafields = metafields
+    row.analytics_marks = marks
     session.flush()
-    return Settings(targets, margin, metafields, current.missing_scopes)
+    return Settings(targets, margin, metafields, current.missing_scopes, marks, current.marks_missing_scopes)

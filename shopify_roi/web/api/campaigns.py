@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, request
 
+from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.creators import campaigns
 from shopify_roi.web.api import bp
@@ -21,9 +22,13 @@ def list_campaigns():
 @bp.post("/campaigns")
 @session_token_required
 def create_campaign():
-    with runtime().db.session() as session:
+    """A new campaign; its annotation and revenue target follow on Shopify's charts (if turned on)."""
+    rt = runtime()
+    with rt.db.session() as session:
         campaign = campaigns.save_campaign(session, g.shop.id, request.get_json(silent=True) or {})
-        return campaign_json(campaign), 201
+        answer = campaign_json(campaign)
+    request_analytics_sync(rt, g.shop.domain)
+    return answer, 201
 
 
 @bp.get("/campaigns/<int:campaign_id>")
@@ -39,7 +44,8 @@ def get_campaign(campaign_id: int):
 def edit_campaign(campaign_id: int):
     """Any of name, starts_on, ends_on, target_roas, target_revenue, creators (handles: the members);
     fields not sent are kept; 400 names every bad field and changes nothing. A new name, new dates or
-    members change the campaign of orders: the creator metafields follow (a full write is asked for)."""
+    members change the campaign of orders: the creator metafields follow (a full write is asked for), and
+    so do the campaign's annotation and target on Shopify's charts."""
     rt = runtime()
     with rt.db.session() as session:
         campaign = campaigns.save_campaign(
@@ -47,4 +53,5 @@ def edit_campaign(campaign_id: int):
         )
         answer = campaign_json(campaign)
     request_metafield_write(rt, g.shop.domain)
+    request_analytics_sync(rt, g.shop.domain)
     return answer

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Response, g, request
 
+from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.metrics import orders_behind, reads
 from shopify_roi.services.shops import settings
@@ -51,13 +52,15 @@ def get_settings():
 @session_token_required
 def put_settings():
     """`{"targets": {"roas_min": "3.0", ...}, "gross_margin": "0.55" | null, "creator_metafields":
-    {"enabled": true}}` (partial; 400 names every bad field). Turned on, the creator metafields are written
-    at once (once the write scopes are granted)."""
+    {"enabled": true}, "analytics_marks": {"enabled": true}}` (partial; 400 names every bad field). Turned
+    on, the creator metafields are written at once (once the write scopes are granted); the campaigns'
+    annotations and targets are synced on every save (turned off, they are deleted)."""
     rt = runtime()
     with rt.db.session() as session:
         saved = settings.update(session, g.shop.id, request.get_json(silent=True))
     if saved.metafields and not saved.missing_scopes:
         request_metafield_write(rt, g.shop.domain)
+    request_analytics_sync(rt, g.shop.domain)
     return saved.as_json()
 
 
