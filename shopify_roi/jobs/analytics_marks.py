@@ -31,6 +31,9 @@ def sync_analytics_marks(shop_domain: str) -> dict | str:
 
     def work(rt: Runtime, client, shop_id: int):
         rt.jobs.redis.delete(_flag(rt, shop_domain))  # a request made from now on queues another job
-        return analytics_sync.sync(rt.db, client, shop_id)
+        result = analytics_sync.sync(rt.db, client, shop_id)
+        if result.get("more"):
+            request_analytics_sync(rt, shop_domain)
+        return result
 
     return for_shop(shop_domain, work)

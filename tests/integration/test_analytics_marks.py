@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from support import Merchant, install
 
 from shopify_roi.jobs.analytics_marks import sync_analytics_marks
-from shopify_roi.models import AnalyticsMark
+from shopify_roi.models import AnalyticsMark, Campaign
+from shopify_roi.services.creators import analytics_sync
 
 SCOPES = ["write_analytics_annotations", "write_reports"]
 MAYA = {"code": "MAYA15", "type": "percentage", "value": "15"}
@@ -221,3 +222,30 @@ def test_a_refused_target_keeps_its_reason_and_is_not_sent_again_until_it_change
     merchant.patch(f"/api/campaigns/{twin.json()['id']}", {"ends_on": "2027-01-01"})
     _settle(runtime, stand_in, shop_domain)
     assert len(_charts(stand_in, shop_domain)[1]) == 2
+
+
+def test_a_removed_campaign_loses_its_annotation_and_target(merchant, runtime, stand_in, shop_domain):
+    """The app has no route that deletes a campaign yet: the row goes as any removal would take it."""
+    _turn_on(merchant, runtime, stand_in, shop_domain)
+    made = merchant.post("/api/campaigns", WINTER).json()
+    kept = merchant.post("/api/campaigns", {"name": "Spring", "starts_on": "2027-03-01"}).json()
+    _settle(runtime, stand_in, shop_domain)
+    assert [len(x) for x in _charts(stand_in, shop_domain)] == [2, 1]
+    with runtime.db.session() as session:
+        session.execute(delete(Campaign).where(Campaign.id == made["id"]))
+    _run_job(runtime, shop_domain)
+    notes, targets = _charts(stand_in, shop_domain)
+    assert [n["title"] for n in notes] == ["Spring"] and targets == []
+    with runtime.db.session() as session:
+        assert set(session.scalars(select(AnalyticsMark.key))) == {f"campaign:{kept['id']}"}
+
+
+def test_a_long_backlog_goes_on_in_the_next_run(merchant, runtime, stand_in, shop_domain, monkeypatch):
+    monkeypatch.setattr(analytics_sync, "MAX_CALLS", 2)
+    _turn_on(merchant, runtime, stand_in, shop_domain)
+    for n in range(3):  # three annotations and three targets (6 calls): three runs of two
+        body = {**WINTER, "name": f"Drop {n}", "starts_on": f"2026-11-0{n + 1}"}
+        assert merchant.post("/api/campaigns", body).status_code == 201
+    _settle(runtime, stand_in, shop_domain)
+    assert [len(x) for x in _charts(stand_in, shop_domain)] == [3, 3]
+    assert len(_calls(stand_in, shop_domain)) == 6

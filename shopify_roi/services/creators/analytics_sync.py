@@ -25,6 +25,7 @@ from shopify_roi.shopify_client import analytics as api
 from shopify_roi.shopify_client.admin import AdminClient, AdminError, UserErrors
 
 SCOPES = {ANNOTATION: "write_analytics_annotations", TARGET: "write_reports"}
+MAX_CALLS = 200  # a longer backlog goes on in the next run (`more`: the job queues it at once)
 
 
 def enabled(db, shop_id: int) -> tuple[bool, set[str]]:
@@ -95,6 +96,8 @@ def sync(db, client: AdminClient, shop_id: int) -> dict:
     counts = {"calls": 0, "created": 0, "updated": 0, "deleted": 0, "refused": 0}
     try:
         for key, (kind, gid, _old, _error) in rows.items():
+            if counts["calls"] >= MAX_CALLS:
+                return {**counts, "more": 1}
             if key not in want:
                 if gid is not None:
                     counts["calls"] += 1
@@ -105,6 +108,8 @@ def sync(db, client: AdminClient, shop_id: int) -> dict:
             held = rows.get(key)
             if held is not None and held[2] == fields:
                 continue  # written already, or refused with these very fields
+            if counts["calls"] >= MAX_CALLS:
+                return {**counts, "more": 1}
             gid = held[1] if held is not None else None
             counts["calls"] += 1
             try:
