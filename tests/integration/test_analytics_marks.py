@@ -249,3 +249,27 @@ def test_a_long_backlog_goes_on_in_the_next_run(merchant, runtime, stand_in, sho
     _settle(runtime, stand_in, shop_domain)
     assert [len(x) for x in _charts(stand_in, shop_domain)] == [3, 3]
     assert len(_calls(stand_in, shop_domain)) == 6
+
+
+def test_an_annotation_the_app_did_not_make_is_never_changed(merchant, runtime, stand_in, shop_domain):
+    """A stored id pointing at the merchant's own annotation (a mix-up, or Shopify lost the app's): Shopify
+    answers NOT_FOUND to the update, so the app makes its own and the merchant's stays as it was."""
+    theirs = stand_in.control.seed_annotation(shop_domain, title="Theme change")
+    _turn_on(merchant, runtime, stand_in, shop_domain)
+    made = merchant.post("/api/campaigns", {"name": "Spring", "starts_on": "2027-03-01"}).json()
+    _settle(runtime, stand_in, shop_domain)
+    with runtime.db.session() as session:
+        row = session.scalar(select(AnalyticsMark).where(AnalyticsMark.key == f"campaign:{made['id']}"))
+        row.shopify_id, row.written = theirs["id"], "{}"
+    _run_job(runtime, shop_domain)
+    held = stand_in.control.analytics(shop_domain)["annotations"]
+    # the first "Spring" is the one the mix-up lost track of; the merchant's note is untouched
+    assert sorted((a["title"], a["createdBy"]) for a in held) == [
+        ("Spring", "this-app"),
+        ("Spring", "this-app"),
+        ("Theme change", "other"),
+    ]
+    assert next(a for a in held if a["id"] == theirs["id"])["startedAt"] == theirs["startedAt"]
+    with runtime.db.session() as session:
+        row = session.scalar(select(AnalyticsMark).where(AnalyticsMark.key == f"campaign:{made['id']}"))
+        assert row.shopify_id not in (theirs["id"], None) and row.error == ""
