@@ -54,3 +54,21 @@ def test_declining_the_scopes_leaves_the_feature_off(features, stand_in, shop_do
     assert row.locator("[data-state=creator_metafields]").inner_text() == "Off"
     assert merchant.get("/api/settings").json()["creator_metafields"]["enabled"] is False
     assert not {"write_orders", "write_customers"} & set(stand_in.control.scopes(shop_domain)["granted"])
+
+
+def test_turning_on_campaigns_on_the_analytics_timeline_asks_for_its_scopes_and_marks_a_campaign(
+    features, runtime, stand_in, shop_domain
+):
+    frame, merchant = features
+    row = frame.locator("[data-feature-row=analytics_annotations]")
+    assert "Needs your permission to write analytics annotations and write reports" in row.inner_text()
+    row.get_by_role("button", name="Turn on").click()
+    row.locator("[data-state=analytics_annotations]", has_text="On").wait_for()
+    granted = set(stand_in.control.scopes(shop_domain)["granted"])
+    assert {"write_analytics_annotations", "write_reports"} <= granted
+    made = merchant.post("/api/campaigns", {"name": "Winter drop", "starts_on": "2026-11-01"})
+    assert made.status_code == 201
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    titles = [a["title"] for a in stand_in.control.analytics(shop_domain)["annotations"]]
+    assert titles == ["Winter drop"]

@@ -45,13 +45,14 @@ def _settle(runtime, stand_in, shop_domain, seconds: float = 60) -> None:
 
 
 def _turn_on(merchant, runtime, stand_in, shop_domain) -> None:
-    saved = merchant.put("/api/settings", {"analytics_marks": {"enabled": True}})
+    saved = merchant.put("/api/settings", {"analytics_annotations": {"enabled": True}})
     assert saved.status_code == 200, saved.text
-    assert saved.json()["analytics_marks"] == {"enabled": True, "missing_scopes": SCOPES}
+    assert saved.json()["analytics_annotations"] == {"enabled": True, "missing_scopes": SCOPES}
     assert stand_in.control.request_scopes(shop_domain, SCOPES)["result"] == "granted-all"
     stand_in.control.wait_deliveries(shop_domain, "app/scopes_update")
     _settle(runtime, stand_in, shop_domain)
-    assert merchant.get("/api/settings").json()["analytics_marks"] == {"enabled": True, "missing_scopes": []}
+    now = merchant.get("/api/settings").json()["analytics_annotations"]
+    assert now == {"enabled": True, "missing_scopes": []}
 
 
 def _charts(stand_in, shop_domain) -> tuple[list[dict], list[dict]]:
@@ -167,7 +168,7 @@ def test_nothing_is_written_without_the_setting_and_turning_it_off_deletes_every
     assert _charts(stand_in, shop_domain) == ([], []) and _calls(stand_in, shop_domain) == []
     _turn_on(merchant, runtime, stand_in, shop_domain)
     assert [len(x) for x in _charts(stand_in, shop_domain)] == [1, 1]
-    assert merchant.put("/api/settings", {"analytics_marks": {"enabled": False}}).status_code == 200
+    assert merchant.put("/api/settings", {"analytics_annotations": {"enabled": False}}).status_code == 200
     _settle(runtime, stand_in, shop_domain)
     assert _charts(stand_in, shop_domain) == ([], [])
     with runtime.db.session() as session:

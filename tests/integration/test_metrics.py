@@ -198,7 +198,7 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
         },
         "gross_margin": "0.6",
         "creator_metafields": {"enabled": False, "missing_scopes": ["write_orders", "write_customers"]},
-        "analytics_marks": {
+        "analytics_annotations": {
             "enabled": False,
             "missing_scopes": ["write_analytics_annotations", "write_reports"],
         },

@@ -1,8 +1,8 @@
 """A shop's scorecard targets (defaults from METRICS.md), gross margin (for breakeven CAC) and whether the
 app writes the creator metafields to Shopify (`creator_metafields`: off until the merchant turns it on;
 it needs the optional write_orders and write_customers scopes, listed as `missing_scopes` until granted) and
-whether it shows the campaigns on Shopify's analytics charts (`analytics_marks`: annotations and targets, off
-until turned on; it needs the optional write_analytics_annotations and write_reports scopes)."""
+whether it shows the campaigns on Shopify's analytics charts (`analytics_annotations`: annotations and
+targets, off until turned on; it needs the optional write_analytics_annotations and write_reports scopes)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Settings:
             "targets": {k: str(v) for k, v in self.targets.items()},
             "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None,
             "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
-            "analytics_marks": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
+            "analytics_annotations": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
         }
 
 
@@ -143,7 +143,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
         raw = data["gross_margin"]
         margin = None if raw in (None, "") else _decimal(raw, "gross_margin", errors, Decimal(0), Decimal(1))
     metafields = _metafields_choice(data, current.metafields, errors)
-    marks = _metafields_choice(data, current.marks, errors, "analytics_marks")
+    marks = _metafields_choice(data, current.marks, errors, "analytics_annotations")
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))

@@ -52,8 +52,8 @@ def get_settings():
 @session_token_required
 def put_settings():
     """`{"targets": {"roas_min": "3.0", ...}, "gross_margin": "0.55" | null, "creator_metafields":
-    {"enabled": true}, "analytics_marks": {"enabled": true}}` (partial; 400 names every bad field). Turned
-    on, the creator metafields are written at once (once the write scopes are granted); the campaigns'
+    {"enabled": true}, "analytics_annotations": {"enabled": true}}` (partial; 400 names every bad field).
+    Turned on, the creator metafields are written at once (once the write scopes are granted); the campaigns'
     annotations and targets are synced on every save (turned off, they are deleted)."""
     rt = runtime()
     with rt.db.session() as session:
