@@ -58,3 +58,5 @@ class DiscountCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # set when the discount was made in the Shopify admin and only linked (services/creators/adopt.py)
+    adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -174,6 +174,22 @@ def resolve_by_code(_root, info, code):
     return code_node(code_discounts.by_code(store, shop, code), shop, now)
 
 
+@query("codeDiscountNodes")
+def resolve_code_discount_nodes(_root, info, query=None, sortKey=None, savedSearchId=None, **args):  # noqa: N803
+    """The shop's code discounts as a connection, by id (the default ``ID`` sort key), with ``first``/
+    ``last``/``after``/``before``/``reverse`` (https://shopify.dev/docs/api/admin-graphql/latest/queries/
+    codeDiscountNodes). ``query``, ``savedSearchId`` and other sort keys answer an explicit devstore error
+    rather than an unfiltered list."""
+    require_scope(info, write=False)
+    if query is not None or savedSearchId is not None:
+        raise GraphQLError("devstore: codeDiscountNodes `query`/`savedSearchId` is not implemented")
+    if sortKey not in (None, "ID"):
+        raise GraphQLError(f"devstore: codeDiscountNodes sortKey {sortKey} is not implemented")
+    _, store, shop, now = _ctx(info)
+    nodes = [{**code_node(r, shop, now), "_key": r["id"]} for r in code_discounts.live(store, shop)]
+    return connection(sorted(nodes, key=lambda n: n["_key"]), key=lambda n: n["_key"], **args)
+
+
 @query("codeDiscountNode")
 def resolve_code_discount_node(_root, info, id):
     """Deprecated by Shopify but valid: the DiscountCodeNode with this GID, or null."""

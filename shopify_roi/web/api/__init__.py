@@ -29,6 +29,7 @@ def _reauthorize(exc: ReauthorizeRequired):
 
 # Last, because each route module adds its routes to `bp` (a cycle: they import it from here).
 from shopify_roi.web.api import (  # noqa: E402,F401
+    adopt,
     attribution,
     campaigns,
     creators,
