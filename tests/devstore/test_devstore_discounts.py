@@ -325,3 +325,45 @@ def test_node_lookups_of_unmodelled_types_say_so(admin):
     assert body["errors"][0]["message"] == "devstore: node lookup of Product is not implemented"
     body = admin.raw('{ node(id: "not-a-gid") { id } }')
     assert body["errors"][0]["message"] == "Invalid global id 'not-a-gid'"
+
+
+LIST = (
+    "query L($first: Int, $last: Int, $after: String, $before: String, $reverse: Boolean) {"
+    " codeDiscountNodes(first: $first, last: $last, after: $after, before: $before, reverse: $reverse,"
+    " sortKey: ID) { nodes { id codeDiscount { ... on DiscountCodeBasic { codes(first: 1) { nodes { code } } } } }"
+    " pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }"
+)
+
+
+def _codes_of(page: dict) -> list[str]:
+    return [n["codeDiscount"]["codes"]["nodes"][0]["code"] for n in page["nodes"]]
+
+
+def test_code_discount_nodes_pages_by_id_with_cursors(admin, devstore, shop):
+    made = [admin.create(code)["id"] for code in ("A1", "B2", "C3", "D4", "E5")]
+    admin(DELETE, id=made[2])  # a deleted discount is not listed
+    seen, after = [], None
+    while True:
+        page = admin(LIST, first=2, after=after)["codeDiscountNodes"]
+        seen += _codes_of(page)
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["A1", "B2", "D4", "E5"]
+    assert _codes_of(admin(LIST, first=2, reverse=True)["codeDiscountNodes"]) == ["E5", "D4"]
+    last = admin(LIST, last=1)["codeDiscountNodes"]
+    assert _codes_of(last) == ["E5"] and last["pageInfo"]["hasPreviousPage"] is True
+    assert "first or last" in str(admin.raw(LIST)["errors"])
+
+
+def test_code_discount_nodes_lists_only_this_shops_discounts_and_refuses_what_it_does_not_model(
+    admin, devstore
+):
+    admin.create("MINE10")
+    other = _token_for(devstore, "other-list.myshopify.com", "write_discounts")
+    other.create("THEIRS10")
+    assert _codes_of(admin(LIST, first=10)["codeDiscountNodes"]) == ["MINE10"]
+    body = admin.raw('query { codeDiscountNodes(first: 5, query: "status:active") { nodes { id } } }')
+    assert "devstore: codeDiscountNodes `query`" in str(body["errors"])
+    body = admin.raw("query { codeDiscountNodes(first: 5, sortKey: TITLE) { nodes { id } } }")
+    assert "sortKey TITLE is not implemented" in str(body["errors"])

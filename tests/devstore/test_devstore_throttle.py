@@ -123,11 +123,12 @@ def _app_sizes() -> dict[str, dict[str, int]]:
     """Per query file, the list lengths and page sizes the app really sends (its constants)."""
     import importlib.util
 
-    from shopify_roi.shopify_client import customers, discounts
+    from shopify_roi.shopify_client import customers, discounts, shop_discounts
 
     sizes = {
         "customer_order_counts": {"ids": customers.BATCH},
         "discount_codes_state": {"ids": discounts.STATE_BATCH},
+        "code_discount_nodes": {"first": shop_discounts.PAGE},
     }
     # The refund-line queries and the module that sends them arrive together (the backfill's refunds).
     if importlib.util.find_spec("shopify_roi.shopify_client.refunds") is not None:
@@ -181,6 +182,9 @@ def test_every_query_the_app_sends_stays_under_1000_points_with_its_real_sizes()
     assert costs["discount_redeem_code_bulk_creation"] == 753
     # codeDiscountNodeByCode 1 + codeDiscount (1 + codes 2 + 5 x 1) = 9
     assert costs["code_discount_by_code"] == 9
+    # codeDiscountNodes 2 + 50 x (node 1 + codeDiscount 1 + combinesWith 1 + customerGets 1 + value 1
+    # + amount 1 + codesCount 1 + codes (2 + 1 x 1)) = 2 + 50 x 10 = 502
+    assert costs["code_discount_nodes"] == 502
     assert costs["shop_info"] == 3  # shop 1 + currentAppInstallation 1 + accessScopes 1
     # per refund: Node 1 + refundLineItems (2 + 10 x (line 1 + subtotalSet 2 + totalTaxSet 2 + lineItem 1))
     # = 63; 14 refunds a request -> 882. A further page of one refund: 1 + 2 + 100 x 6 = 603

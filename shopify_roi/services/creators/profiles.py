@@ -19,7 +19,7 @@ from shopify_roi.services.creators.campaigns import campaign_by_name
 from shopify_roi.services.errors import Invalid, NotFound
 
 HANDLE_RE = re.compile(r"[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?")
-RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new"}
+RESERVED_HANDLES = {"import", "imports", "sync", "template.csv", "new", "adopt"}
 MAX_CAMPAIGNS = 50  # per creator
 PLATFORMS = (
     "instagram",
