@@ -330,7 +330,8 @@ def test_node_lookups_of_unmodelled_types_say_so(admin):
 LIST = (
     "query L($first: Int, $last: Int, $after: String, $before: String, $reverse: Boolean) {"
     " codeDiscountNodes(first: $first, last: $last, after: $after, before: $before, reverse: $reverse,"
-    " sortKey: ID) { nodes { id codeDiscount { ... on DiscountCodeBasic { codes(first: 1) { nodes { code } } } } }"
+    " sortKey: ID) { nodes { id codeDiscount { ... on DiscountCodeBasic {"
+    " codes(first: 1) { nodes { code } } } } }"
     " pageInfo { hasNextPage hasPreviousPage endCursor startCursor } } }"
 )
 

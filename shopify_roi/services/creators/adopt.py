@@ -59,8 +59,9 @@ def adopt(db: Database, client: AdminClient, shop_id: int, rows: list) -> list[d
                     result["handle"], result["status"] = _adopt_one(session, shop_id, code, row, seen)
                 result["error"] = None
             except (Refused, Invalid) as exc:
-                fields = getattr(exc, "fields", None)
-                result.update(status="refused", error=str(exc) + (f" {fields}" if fields else ""))
+                fields = getattr(exc, "fields", None) or {}
+                detail = "; ".join(f"{name} {why}" for name, why in fields.items())
+                result.update(status="refused", error=f"{exc} {detail}".strip())
             except IntegrityError:
                 result.update(status="refused", error="Someone adopted this code or handle a moment ago.")
             results.append(result)

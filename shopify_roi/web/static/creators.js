@@ -61,7 +61,7 @@
   R.route(/^\/creators$/, async function () {
     var data = await api("/api/creators?include_archived=1");
     var toolbar = h("div.toolbar", h("h2", "Creators"), h("div.actions",
-      h("a.button.secondary", { href: "#/import" }, "Import CSV"), h("a.button.primary", { href: "#/creators/new" }, "Add creator")));
+      h("a.button.secondary", { href: "#/creators/adopt" }, "Adopt existing codes"), h("a.button.secondary", { href: "#/import" }, "Import CSV"), h("a.button.primary", { href: "#/creators/new" }, "Add creator")));
     if (!data.creators.length) {
       return h("div.stack", toolbar, h("section.card.empty-state", h("h2", "Add your first creator"),
         h("p.muted", "Each creator gets their own discount code in your shop and tracked links, made together so nothing is left half-made."),
