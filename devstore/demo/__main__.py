@@ -21,7 +21,7 @@ import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devstore.config import config_from_env
-from devstore.demo import scenario
+from devstore.demo import existing_program, scenario
 from devstore.demo.app_process import AppProcess
 from devstore.demo.history import ORDERS
 from devstore.demo.merchant import DemoError, allow_full_history, install_through_oauth
@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
         "--empty", action="store_true", help="install on an empty shop (no creators, no history)"
     )
     parser.add_argument("--orders", type=int, default=ORDERS, help="orders in the five months of history")
+    parser.add_argument(
+        "--adopt",
+        action="store_true",
+        help="a shop with five hand-made creator codes and a year of orders before the install; the app "
+        "adopts them and times install -> adopt -> first ROI table",
+    )
     return parser
 
 
@@ -86,6 +92,8 @@ def _set_up_shop(args, app_url: str, stand_in: str, began: float) -> list[str]:
         },
         timeout=10,
     ).raise_for_status()
+    if args.adopt:
+        return _existing_program(app_url, stand_in)
     install_through_oauth(app_url, DEMO_SHOP)
     print(f"  App installed on {DEMO_SHOP} through OAuth ({time.monotonic() - began:.1f} s)", flush=True)
     if args.empty:  # (--empty leaves read_all_orders to the page's button)
@@ -110,6 +118,30 @@ def _set_up_shop(args, app_url: str, stand_in: str, began: float) -> list[str]:
         flush=True,
     )
     return _guide(made)
+
+
+def _existing_program(app_url: str, stand_in: str) -> list[str]:
+    """`--adopt`: codes and a year of orders before the install, then install -> adopt -> ROI table, timed."""
+    made = existing_program.seed_before_install(stand_in, DEMO_SHOP)
+    print(
+        f"  Before the install: 5 creator codes made by hand and {made['orders']} orders over a year",
+        flush=True,
+    )
+    began = time.monotonic()
+    install_through_oauth(app_url, DEMO_SHOP)
+    allow_full_history(app_url, stand_in, DEMO_SHOP, timeout=300)
+    imported = time.monotonic() - began
+    done = existing_program.adopt_and_read_roi(app_url, stand_in, DEMO_SHOP)
+    total, steps = time.monotonic() - began, done["seconds"]
+    print(
+        f"  Install -> first ROI table of the existing creators: {total:.1f} s (install and a year's import "
+        f"{imported:.1f} s, list codes {steps['list']:.1f} s, adopt {steps['adopt']:.1f} s, table "
+        f"{steps['roi']:.1f} s); adopted: " + ", ".join("@" + h for h in done["adopted"]),
+        flush=True,
+    )
+    return [
+        "  Open ROI: the adopted creators over the last 365 days; Creators > Adopt existing codes lists all."
+    ]
 
 
 def _report_failure(exc: BaseException, app: AppProcess) -> None:

@@ -13,6 +13,8 @@ import requests
 from sqlalchemy import select
 from support import Merchant, install
 
+from devstore.demo import existing_program
+from devstore.demo.merchant import allow_full_history
 from shopify_roi.models import Creator, DiscountCode, Shop
 
 D = Decimal
@@ -233,3 +235,25 @@ def test_hostile_rows_fail_alone_and_change_nothing(installed, merchant, runtime
     assert handles == ["anna"]
     assert len(stand_in.control.discounts(other)) == 1 and _mutations(stand_in, shop_domain, logged) == []
     assert merchant.post("/api/creators/adopt", {"codes": []}).status_code == 400
+
+
+def test_the_demos_existing_program_is_adopted_and_its_roi_table_matches_the_shops_truth(
+    app_server, runtime, stand_in, shop_domain
+):
+    """`python -m devstore.demo --adopt` (devstore.demo.existing_program) on a smaller year: every creator
+    code is adopted as suggested, the sitewide code is not, and each creator's orders, revenue and returns
+    over the year equal the stand-in's own figures for that code (the program had codes only, no links)."""
+    existing_program.seed_before_install(stand_in.url, shop_domain, orders=300)
+    discounts_before = stand_in.control.discounts(shop_domain)
+    assert install(app_server.url, shop_domain).status_code == 302
+    allow_full_history(app_server.url, stand_in.url, shop_domain, tick=runtime.jobs.drain)
+    done = existing_program.adopt_and_read_roi(
+        app_server.url, stand_in.url, shop_domain, tick=runtime.jobs.drain
+    )
+    assert done["adopted"] == ["finn", "kai", "lena", "mia", "rosa"]
+    truth = stand_in.control.totals(shop_domain)["by_code"]
+    for row in done["table"]["creators"]:
+        code = next(c for c, *_ in existing_program.EXISTING if c.startswith(row["handle"].upper()))
+        expected = (truth[code]["orders"], D(truth[code]["revenue"]), D(truth[code]["returns"]))
+        assert (row["orders"], D(row["revenue"]), D(row["returns"])) == expected, row["handle"]
+    assert stand_in.control.discounts(shop_domain) == discounts_before
