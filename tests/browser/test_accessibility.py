@@ -17,6 +17,7 @@ PAGES = (
     "#/roi/anna",
     "#/creators",
     "#/creators/new",
+    "#/creators/adopt",
     "#/creators/anna",
     "#/campaigns",
     "#/campaigns/{campaign_id}",

@@ -59,7 +59,7 @@
       button.disabled = false;
     });
     var table = h("div.table-scroll", { tabindex: "0", role: "region", "aria-label": "Discount codes in your shop" },
-      h("table.data-table", { id: "adopt-table" }, h("thead", h("tr", ["", "Code", "Used", "Dates", "Handle", "Name", "Commission %", "Result"].map(function (t) { return h("th", t); }))),
+      h("table.data-table", { id: "adopt-table" }, h("thead", h("tr", h("th", h("span.visually-hidden", "Adopt")), ["Code", "Used", "Dates", "Handle", "Name", "Commission %", "Result"].map(function (t) { return h("th", t); }))),
         h("tbody", rows)));
     return h("div.stack", back, h("div.toolbar", h("h2", "Adopt existing codes"), h("div.actions", h("a.button.secondary", { href: "#/roi" }, "See ROI"), button)),
       intro, h("section.card", table));
