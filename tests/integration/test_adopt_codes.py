@@ -257,3 +257,28 @@ def test_the_demos_existing_program_is_adopted_and_its_roi_table_matches_the_sho
         expected = (truth[code]["orders"], D(truth[code]["revenue"]), D(truth[code]["returns"]))
         assert (row["orders"], D(row["revenue"]), D(row["returns"])) == expected, row["handle"]
     assert stand_in.control.discounts(shop_domain) == discounts_before
+
+
+def test_many_codes_are_listed_page_by_page_and_a_throttled_page_waits(
+    app_server, runtime, stand_in, shop_domain, merchant
+):
+    for n in range(120):
+        stand_in.control.create_discount(shop_domain, f"CODE{n:03d}", percentage=0.1)
+    assert install(app_server.url, shop_domain).status_code == 302
+    _settle(runtime, merchant)
+    # a bucket of 600 points holds one page (502 points): the next ones wait for the refill
+    stand_in.control.faults(shop_domain, throttle={"maximum": 600, "restore_rate": 250})
+    logged = len(stand_in.control.graphql_log(shop_domain))
+    body = merchant.get("/api/discounts/existing")
+    assert body.status_code == 200, body.text
+    assert sorted(r["code"] for r in body.json()["codes"]) == [f"CODE{n:03d}" for n in range(120)]
+    calls = [
+        e
+        for e in stand_in.control.graphql_log(shop_domain)[logged:]
+        if e["operation_name"] == "CodeDiscountNodes"
+    ]
+    done = [e for e in calls if not e["errors"]]
+    # 120 codes at 50 a page: 3 pages, the 2nd and 3rd after the cursor of the one before
+    assert [e["variables"]["first"] for e in done] == [50, 50, 50]
+    assert done[0]["variables"]["after"] is None and all(e["variables"]["after"] for e in done[1:])
+    assert len(calls) > len(done) and all("THROTTLED" in str(e["errors"]) for e in calls if e["errors"])
