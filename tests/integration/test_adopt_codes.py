@@ -197,6 +197,23 @@ def test_an_adopted_code_pauses_and_rotates_like_the_apps_own(
     assert codes["ANNA20"] == "ACTIVE" and codes["ANNA15"] == "EXPIRED"
 
 
+def test_an_adopted_code_renamed_or_deleted_in_the_admin_is_followed(
+    installed, merchant, runtime, stand_in, shop_domain
+):
+    merchant.post("/api/creators/adopt", {"codes": _rows(installed, ADOPT[:2])})
+    runtime.jobs.drain()
+    numeric = {code: int(gid.rsplit("/", 1)[1]) for code, gid in installed.items()}
+    stand_in.control.edit_discount(shop_domain, numeric["ANNA15"], code="ANNA-SUMMER")
+    stand_in.control.delete_discount(shop_domain, numeric["BEN10"])
+    runtime.jobs.drain()  # discounts/update and discounts/delete -> the check jobs (code_sync)
+    anna = merchant.get("/api/creators/anna").json()
+    assert anna["code"]["code"] == "ANNA-SUMMER" and ("ANNA15", "removed") in [
+        (c["code"], c["status"]) for c in anna["codes"]
+    ]
+    ben = merchant.get("/api/creators/ben").json()
+    assert ben["code"] is None and [(c["code"], c["status"]) for c in ben["codes"]] == [("BEN10", "removed")]
+
+
 def test_hostile_rows_fail_alone_and_change_nothing(installed, merchant, runtime, stand_in, shop_domain):
     logged = len(stand_in.control.graphql_log(shop_domain))
     other = f"other-{shop_domain}"
