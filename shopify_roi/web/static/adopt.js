@@ -39,11 +39,11 @@
   R.route(/^\/creators\/adopt$/, async function () {
     var data = await api("/api/discounts/existing");
     var rows = data.codes.map(row);
-    var back = h("a.back", { href: "#/creators" }, "← Creators");
+    function header(actions) { return R.pageHeader("Adopt existing codes", { back: { href: "#/creators", label: "Creators" }, actions: actions }); }
     var intro = h("p.muted", { id: "adopt-help" }, "The discount codes already in your shop. Tick the ones that belong to a creator, check the suggested handle and name, and adopt them: " +
       "each is linked to a new creator as it is (nothing is created or changed in your shop), and its past orders count for that creator once your order history is imported.");
     if (!rows.length) {
-      return h("div.stack", back, h("div.toolbar", h("h2", "Adopt existing codes")), h("section.card.empty-state", h("p.muted", "Your shop has no discount codes yet.")));
+      return h("div.stack", header([]), h("section.card.empty-state", h("p.muted", "Your shop has no discount codes yet.")));
     }
     var button = h("button.button.primary", { type: "button", id: "adopt-selected" }, "Adopt selected");
     button.addEventListener("click", async function () {
@@ -61,7 +61,7 @@
     var table = h("div.table-scroll", { tabindex: "0", role: "region", "aria-label": "Discount codes in your shop" },
       h("table.data-table", { id: "adopt-table" }, h("thead", h("tr", h("th", h("span.visually-hidden", "Adopt")), ["Code", "Used", "Dates", "Handle", "Name", "Commission %", "Result"].map(function (t) { return h("th", t); }))),
         h("tbody", rows)));
-    return h("div.stack", back, h("div.toolbar", h("h2", "Adopt existing codes"), h("div.actions", h("a.button.secondary", { href: "#/roi" }, "See ROI"), button)),
-      intro, h("section.card", table));
+    var after = h("p.muted", "Adopted creators appear on the ", h("a", { href: "#/roi" }, "ROI page"), " as soon as their past orders are attributed.");
+    return h("div.stack", header([button]), intro, h("section.card", table), after);
   });
 })();
