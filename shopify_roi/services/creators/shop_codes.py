@@ -64,7 +64,7 @@ def linked_codes(session, shop_id: int) -> dict[str, str]:
 
 def why_not(code: ShopCode, linked: dict[str, str]) -> str | None:
     """Why a code cannot be adopted, in words, or None when it can."""
-    if code.kind != BASIC:
+    if code.kind != BASIC or code.value_type is None:
         return "Only amount-off codes (percentage or fixed amount on the whole order) can be adopted."
     if not code.code:
         return "This discount has no code."
