@@ -48,7 +48,7 @@ def test_existing_codes_are_adopted_from_the_creators_tab(
     frame = page.frame_locator("#app-frame")
     frame.locator("body[data-api-ready='1']").wait_for(timeout=30_000)
     frame.locator('a[data-tab="creators"]').click()
-    frame.locator('a[href="#/creators/adopt"]').click()
+    frame.locator('#view a[href="#/creators/adopt"]').click()
     frame.locator("#adopt-table tbody tr").nth(3).wait_for(timeout=20_000)
     rows = frame.locator("#adopt-table tbody tr")
     assert [rows.nth(i).get_attribute("data-code") for i in range(4)][-1] == "WELCOME10"  # suggestions first
@@ -77,3 +77,21 @@ def test_existing_codes_are_adopted_from_the_creators_tab(
     creators = {c["handle"]: c for c in merchant.get("/api/creators").json()["creators"]}
     assert set(creators) == {"anna", "ben", "zed"} and creators["zed"]["name"] == "Zed Lee"
     assert creators["anna"]["commission_percent"] in ("10", "10.00", "10.0")
+
+
+def test_a_new_install_with_creator_codes_is_offered_to_adopt_them_on_its_first_screen(
+    merchant, stand_in, shop_domain, settings, page, screenshots
+):
+    """The merchant's first screen (the ROI page, no creator yet) names the shop's codes that look like a
+    creator's (ANNA15, BEN10, ZED5; not WELCOME10) and leads to the adoption page."""
+    serve_app_bridge(page, stand_in)
+    page.goto(f"{stand_in.origin(shop_domain)}/admin/apps/{settings.api_key}")
+    frame = page.frame_locator("#app-frame")
+    offer = frame.locator("#roi-existing-codes .banner")
+    offer.wait_for(timeout=30_000)
+    text = offer.inner_text()
+    assert "already has 3 discount codes that look like a creator's" in text
+    assert "ANNA15" in text and "WELCOME10" not in text
+    _shoot_widths(page, frame, screenshots, "roi-existing-codes-offer")
+    offer.get_by_role("link", name="Adopt existing codes").click()
+    frame.locator("#adopt-table tbody tr").first.wait_for(timeout=20_000)

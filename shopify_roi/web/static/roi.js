@@ -501,8 +501,24 @@
   }
 
   /* -- the page ---------------------------------------------------------------------------------- */
+  /* A shop that already runs creators with codes made by hand (#18 item 1): say how many of its codes
+     look like a creator's and offer to adopt them (nothing is created or changed in the shop). */
+  function existingCodesOffer() {
+    var box = h("div", { id: "roi-existing-codes" });
+    api("/api/discounts/existing").then(function (b) {
+      var looks = (b.codes || []).filter(function (c) { return c.adoptable && c.suggested; });
+      if (!looks.length) { return; }
+      var names = looks.slice(0, 4).map(function (c) { return c.code; }).join(", ") + (looks.length > 4 ? ", …" : "");
+      box.replaceChildren(h("div.banner.info", { role: "status" },
+        h("strong", "Your shop already has " + looks.length + " discount code" + (looks.length === 1 ? "" : "s") + " that look like a creator's"),
+        " (" + names + "). Adopt them to see those creators here: nothing changes in your shop, and their past orders are counted. ",
+        h("a.button.primary.small", { href: "#/creators/adopt" }, "Adopt existing codes")));
+    }, function () { /* the offer is optional: the steps below still work */ });
+    return box;
+  }
   function emptyNoCreators() {
     return h("section.card.empty-state", { id: "roi-empty" }, h("h2", "Add your first creator"),
+      existingCodesOffer(),
       h("p.muted", "Creator ROI measures each creator by their own discount code and tracked links, against everything they cost."),
       h("ol.next-steps",
         h("li", h("strong", "Add a creator"), " or import many from a CSV: their code is made in your shop together with their links."),
