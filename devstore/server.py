@@ -14,6 +14,7 @@ from devstore.control.admin_frame import bp as control_admin_frame
 from devstore.control.analytics import bp as control_analytics
 from devstore.control.discounts import bp as control_discounts
 from devstore.control.grants import bp as control_grants
+from devstore.control.marketing import bp as control_marketing
 from devstore.control.metafields import bp as control_metafields
 from devstore.control.orders import bp as control_orders
 from devstore.control.products import bp as control_products
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     control_orders,
     control_store,
     control_products,
+    control_marketing,
     control_metafields,
     control_analytics,
     bulk_results,

@@ -6,6 +6,7 @@ from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.backfill import on_bulk_finished
 from shopify_roi.jobs.creators import sync_discounts
 from shopify_roi.jobs.history_access import start_full_history
+from shopify_roi.jobs.marketing import request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import process_order_deliveries
 from shopify_roi.runtime import current
@@ -32,4 +33,6 @@ def process_delivery(delivery_id: int) -> str:
         request_analytics_sync(rt, done.shop_domain)  # a granted write scope: the job finds whether it is on
     if done.metafields_due:  # the job finds whether the shop writes them
         request_metafield_write(rt, done.shop_domain)
+    if done.scopes_changed:  # write_marketing_events may be granted: the job finds whether the shop sends
+        request_marketing_send(rt, done.shop_domain)
     return done.status

@@ -17,6 +17,9 @@
   request); daily, every order is compared (a lost customers/redact or campaign edit request);
 - hourly, each shop that shows its campaigns on Shopify's analytics charts has its annotations and targets
   compared with its campaigns (a lost campaign-edit request; a creator's first order);
+- hourly, each shop that sends its creators to Shopify's Marketing reports has the engagements of the
+  days the rollup recomputed since (refunds, late webhooks) sent again where they changed; daily, every
+  day of every campaign is compared (spend, commission and campaign edits whose request was lost);
 - every five minutes, an install of the last day with no history import since it (its `sync_shop` job
   was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
@@ -35,11 +38,12 @@ from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_d
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
 from shopify_roi.jobs.installs import sync_shop
+from shopify_roi.jobs.marketing import request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import analytics_sync, imports
-from shopify_roi.services.metrics import rollups
+from shopify_roi.services.metrics import marketing_sync, rollups
 from shopify_roi.services.orders import backfill, customer_checks, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
 from shopify_roi.services.webhooks import inbox, late_deliveries, registry
@@ -53,6 +57,7 @@ ROLLUPS_EVERY = timedelta(seconds=30)
 CUSTOMERS_EVERY = timedelta(minutes=10)
 METAFIELDS_EVERY = timedelta(minutes=10)
 ANALYTICS_MARKS_EVERY = timedelta(hours=1)
+MARKETING_EVERY = timedelta(hours=1)
 OAUTH_STATES_EVERY = timedelta(minutes=10)
 INSTALLS_EVERY = timedelta(minutes=5)
 INSTALL_SETTLE = timedelta(minutes=2)  # an install's own sync_shop job normally runs within seconds
@@ -176,6 +181,18 @@ def sync_analytics_marks(rt: Runtime) -> int:
     return sum(request_analytics_sync(rt, domain) for domain in domains)
 
 
+def send_marketing(rt: Runtime, full: bool = False) -> int:
+    """Queue the Marketing reports' send of every shop that turned it on (`full`: every day, else the days
+    changed since); how many were queued."""
+    with rt.db.session() as session:
+        domains = marketing_sync.shops_reporting(session)
+    return sum(request_marketing_send(rt, domain, full) for domain in domains)
+
+
+def send_all_marketing(rt: Runtime) -> int:
+    return send_marketing(rt, full=True)
+
+
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
     migrated, just installed) or with a new time zone rebuilt, so the ROI page seldom has any left to
@@ -224,6 +241,8 @@ class Ticker:
             "metafields": time.monotonic(),
             "metafields_full": time.monotonic(),
             "analytics_marks": time.monotonic(),
+            "marketing": time.monotonic(),
+            "marketing_full": time.monotonic(),
             "oauth_states": 0.0,
             "installs": 0.0,
         }
@@ -236,6 +255,8 @@ class Ticker:
             "metafields": METAFIELDS_EVERY,
             "metafields_full": RECONCILE_EVERY,
             "analytics_marks": ANALYTICS_MARKS_EVERY,
+            "marketing": MARKETING_EVERY,
+            "marketing_full": RECONCILE_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
             "installs": INSTALLS_EVERY,
         }
@@ -248,6 +269,8 @@ class Ticker:
             "metafields": write_metafields,
             "metafields_full": write_all_metafields,
             "analytics_marks": sync_analytics_marks,
+            "marketing": send_marketing,
+            "marketing_full": send_all_marketing,
             "oauth_states": purge_oauth_states,
             "installs": finish_installs,
         }

@@ -9,6 +9,7 @@ from shopify_roi.models.customer import CustomerHistory
 from shopify_roi.models.delivery import WebhookDelivery
 from shopify_roi.models.discount import DiscountCode
 from shopify_roi.models.link import Click, TrackedLink
+from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
 from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
@@ -30,6 +31,8 @@ __all__ = [
     "CustomerHistory",
     "DirtyDay",
     "DiscountCode",
+    "MarketingDueDay",
+    "MarketingSent",
     "MetafieldWrite",
     "OAuthState",
     "Order",

@@ -26,4 +26,7 @@ class ShopSettings(Base):
     # write_analytics_annotations and write_reports scopes).
     analytics_marks: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     metafields_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last complete run began
+    # Send each creator x campaign to Shopify's Marketing reports (off until the merchant turns it on: it
+    # needs the optional write_marketing_events scope).
+    marketing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

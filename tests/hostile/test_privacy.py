@@ -268,10 +268,17 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         ).status_code
         == 202
     )
-    settings = {"gross_margin": "0.5", "creator_metafields": {"enabled": True}}
+    settings = {
+        "gross_margin": "0.5",
+        "creator_metafields": {"enabled": True},
+        "marketing_activities": {"enabled": True},
+    }
     assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
-    # the creator metafields written to Shopify (metafield_writes), once the write scopes are granted
-    hostile.stand_in.control.request_scopes(shop, ["write_orders", "write_customers"])
+    # the creator metafields written to Shopify (metafield_writes) and the Marketing activities sent
+    # (marketing_sent), once the scopes are granted
+    hostile.stand_in.control.request_scopes(
+        shop, ["write_orders", "write_customers", "write_marketing_events"]
+    )
     hostile.stand_in.control.wait_deliveries(shop, "app/scopes_update")
     assert (
         _api(
@@ -288,7 +295,17 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         f"{hostile.url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10
     )  # an OAuth state
     hostile.runtime.jobs.drain()
-    # The ROI table read (the daily rollup built), then one more click (a day of it marked dirty again).
+    # A click (its day marked dirty), then the ROI table read: the daily rollup built and that day noted for
+    # the Marketing reports (marketing_days_due); then one more click (a day of it marked dirty again).
+    assert (
+        requests.get(
+            link["short_url"],
+            headers={"User-Agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)"},
+            allow_redirects=False,
+            timeout=10,
+        ).status_code
+        == 302
+    )
     assert (
         _api(hostile, shop, "GET", "/api/metrics/creators?from=2026-01-01&to=2026-12-31").status_code == 200
     )

@@ -5,9 +5,11 @@ Writers call `mark` with the local days they touched (orders applied or refunded
 cohort facts changed, reattributed orders, clicks) in the same transaction as their writes. `refresh`
 makes a shop's rollup current: a shop whose rollup was built in another time zone (or never) is rebuilt,
 then every dirty day is recomputed from `orders` and `clicks` (rollup_days.py) and the calendar months of
-those days are summed again (rollup_months.py). The worker refreshes every shop with work every 30
-seconds (jobs/schedules.py). PostgreSQL rebuilds a shop in one pass (`AT TIME ZONE`); SQLite marks every
-day and recomputes them one by one.
+those days are summed again (rollup_months.py); for a shop that sends its creators to Shopify's
+Marketing reports the recomputed days are noted for its next send (marketing_due.py). The worker
+refreshes every shop with work every 30 seconds (jobs/schedules.py). PostgreSQL rebuilds a shop in one
+pass (`AT TIME ZONE`; the Marketing reports' daily full send covers its days); SQLite marks every day and
+recomputes them one by one.
 
 Reads refresh first, on purpose (issue #15, point 7): the API's metric reads (reads.py, each named
 `refresh_then_…`) call `refresh` and then read, so such a GET may write: the days dirtied since the
@@ -43,7 +45,7 @@ from shopify_roi.db_connections import is_database_failure
 from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import Click, Order, Shop
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
-from shopify_roi.services.metrics import rollup_days, rollup_months
+from shopify_roi.services.metrics import marketing_due, rollup_days, rollup_months
 from shopify_roi.services.orders import order_times
 
 log = logging.getLogger(__name__)
@@ -129,6 +131,7 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
     sum their months again; a day no order may fall on is forgotten instead."""
     first, last = order_times.local_days_span()
     months = set()
+    recomputed = []
     for day in days:
         version = session.scalar(
             select(DirtyDay.version).where(DirtyDay.shop_id == shop_id, DirtyDay.day == day).with_for_update()
@@ -138,6 +141,7 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
         if first <= day <= last:
             rollup_days.recompute(session, shop_id, tz, day)
             months.add(day.replace(day=1))
+            recomputed.append(day)
         else:
             rollup_days.forget(session, shop_id, day)
         session.execute(
@@ -146,6 +150,7 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
             )
         )
     rollup_months.refresh_months(session, shop_id, months)
+    marketing_due.note(session, shop_id, recomputed)  # the Marketing engagements of these days may move
 
 
 def shops_to_refresh(session: Session) -> list[int]:

@@ -2,7 +2,9 @@
 app writes the creator metafields to Shopify (`creator_metafields`: off until the merchant turns it on;
 it needs the optional write_orders and write_customers scopes, listed as `missing_scopes` until granted) and
 whether it shows the campaigns on Shopify's analytics charts (`analytics_annotations`: annotations and
-targets, off until turned on; it needs the optional write_analytics_annotations and write_reports scopes)."""
+targets, off until turned on; it needs the optional write_analytics_annotations and write_reports scopes)
+and whether it sends the creators to Shopify's Marketing reports (`marketing_activities`: off until turned
+on; it needs the optional write_marketing_events scope)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ class Settings:
         missing=(),
         marks: bool = False,
         marks_missing=(),
+        marketing: bool = False,
+        marketing_missing=(),
     ):
         self.targets = targets
         self.gross_margin = gross_margin
@@ -47,6 +51,8 @@ class Settings:
         self.missing_scopes = list(missing)
         self.marks = marks
         self.marks_missing_scopes = list(marks_missing)
+        self.marketing = marketing
+        self.marketing_missing = list(marketing_missing)
 
     def as_json(self) -> dict:
         return {
@@ -54,11 +60,13 @@ class Settings:
             "gross_margin": str(self.gross_margin) if self.gross_margin is not None else None,
             "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
             "analytics_annotations": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
+            "marketing_activities": {"enabled": self.marketing, "missing_scopes": self.marketing_missing},
         }
 
 
 METAFIELD_SCOPES = ("write_orders", "write_customers")
 MARK_SCOPES = ("write_analytics_annotations", "write_reports")
+MARKETING_SCOPES = ("write_marketing_events",)
 
 
 def _missing_scopes(session: Session, shop_id: int, scopes=METAFIELD_SCOPES) -> list[str]:
@@ -93,6 +101,8 @@ def load(session: Session, shop_id: int) -> Settings:
         _missing_scopes(session, shop_id),
         bool(row is not None and row.analytics_marks),
         _missing_scopes(session, shop_id, MARK_SCOPES),
+        bool(row is not None and row.marketing),
+        _missing_scopes(session, shop_id, MARKETING_SCOPES),
     )
 
 
@@ -144,6 +154,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
         margin = None if raw in (None, "") else _decimal(raw, "gross_margin", errors, Decimal(0), Decimal(1))
     metafields = _metafields_choice(data, current.metafields, errors)
     marks = _metafields_choice(data, current.marks, errors, "analytics_annotations")
+    marketing = _metafields_choice(data, current.marketing, errors, "marketing_activities")
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -156,5 +167,15 @@ def update(session: Session, shop_id: int, data) -> Settings:
     row.gross_margin = margin
     row.metafields = metafields
     row.analytics_marks = marks
+    row.marketing = marketing
     session.flush()
-    return Settings(targets, margin, metafields, current.missing_scopes, marks, current.marks_missing_scopes)
+    return Settings(
+        targets,
+        margin,
+        metafields,
+        current.missing_scopes,
+        marks,
+        current.marks_missing_scopes,
+        marketing,
+        current.marketing_missing,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, request
 
 from shopify_roi.jobs.analytics_marks import request_analytics_sync
+from shopify_roi.jobs.marketing import after_edit
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.creators import campaigns
 from shopify_roi.web.api import bp
@@ -54,4 +55,5 @@ def edit_campaign(campaign_id: int):
         answer = campaign_json(campaign)
     request_metafield_write(rt, g.shop.domain)
     request_analytics_sync(rt, g.shop.domain)
+    after_edit(rt, g.shop.id, g.shop.domain)  # the Marketing reports' activities and days follow
     return answer

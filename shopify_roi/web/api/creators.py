@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
+from shopify_roi.jobs.marketing import after_edit
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import reattribute_shop
 from shopify_roi.services.creators import (
@@ -86,6 +87,7 @@ def edit_creator(handle: str):
     with runtime().db.session() as session:
         profiles.update_creator(session, g.shop.id, handle, _body())
     request_metafield_write(runtime(), g.shop.domain)
+    after_edit(runtime(), g.shop.id, g.shop.domain)  # a commission rate or campaigns: the Marketing days
     return _detail(handle)
 
 

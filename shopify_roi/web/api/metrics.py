@@ -1,5 +1,5 @@
 """`/api/metrics/…` (the ROI table, its CSV, a creator's figures and orders, net revenue over time),
-`/api/settings` (targets, margin, the creator metafields switch) and the spend ledger
+`/api/settings` (targets, margin, the creator metafields and Marketing reports switches) and the spend ledger
 `/api/creators/{handle}/spend`."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from shopify_roi.jobs.analytics_marks import request_analytics_sync
+from shopify_roi.jobs.marketing import after_edit, request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.services.metrics import orders_behind, reads
 from shopify_roi.services.shops import settings
@@ -52,15 +53,18 @@ def get_settings():
 @session_token_required
 def put_settings():
     """`{"targets": {"roas_min": "3.0", ...}, "gross_margin": "0.55" | null, "creator_metafields":
-    {"enabled": true}, "analytics_annotations": {"enabled": true}}` (partial; 400 names every bad field).
-    Turned on, the creator metafields are written at once (once the write scopes are granted); the campaigns'
-    annotations and targets are synced on every save (turned off, they are deleted)."""
+    {"enabled": true}, "analytics_annotations": {"enabled": true}, "marketing_activities": {"enabled":
+    true}}` (partial; 400 names every bad field). Turned on, the creator metafields are written and the
+    Marketing reports sent at once (once their scopes are granted); the campaigns' annotations and targets
+    are synced on every save (turned off, they are deleted)."""
     rt = runtime()
     with rt.db.session() as session:
         saved = settings.update(session, g.shop.id, request.get_json(silent=True))
     if saved.metafields and not saved.missing_scopes:
         request_metafield_write(rt, g.shop.domain)
     request_analytics_sync(rt, g.shop.domain)
+    if saved.marketing and not saved.marketing_missing:
+        request_marketing_send(rt, g.shop.domain)
     return saved.as_json()
 
 
@@ -111,6 +115,7 @@ def add_spend(handle: str):
     """`{"kind": "fee"|"seeding"|"other", "date", "amount"}` or, for seeding, `units`, `unit_cost` (or
     `variant_id`: Shopify's cost per item), `shipping`."""
     entry = ledger.add_entry(runtime(), g.shop, handle, request.get_json(silent=True) or {})
+    after_edit(runtime(), g.shop.id, g.shop.domain)  # the Marketing reports' ad spend follows
     return _entry_json(entry), 201
 
 
@@ -118,6 +123,7 @@ def add_spend(handle: str):
 @session_token_required
 def edit_spend(handle: str, entry_id: int):
     entry = ledger.edit_entry(runtime(), g.shop, handle, entry_id, request.get_json(silent=True) or {})
+    after_edit(runtime(), g.shop.id, g.shop.domain)
     return _entry_json(entry)
 
 
@@ -126,4 +132,5 @@ def edit_spend(handle: str, entry_id: int):
 def delete_spend(handle: str, entry_id: int):
     with runtime().db.session() as session:
         ledger.remove(session, g.shop.id, handle, entry_id)
+    after_edit(runtime(), g.shop.id, g.shop.domain)
     return {"deleted": entry_id}
