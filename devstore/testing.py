@@ -170,6 +170,7 @@ class ControlClient:
     def seed_annotation(self, shop: str, **fields) -> dict:
         """An annotation the merchant or another app made (the app under test may not change it)."""
         return self._call("POST", f"/shops/{shop}/analytics/annotations", json=fields)
+
     def marketing(self, shop: str) -> dict:
         """The shop's external marketing activities and day engagements (``activities``, ``engagements``)."""
         return self._call("GET", f"/shops/{shop}/marketing")

@@ -272,12 +272,20 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         "gross_margin": "0.5",
         "creator_metafields": {"enabled": True},
         "marketing_activities": {"enabled": True},
+        "analytics_annotations": {"enabled": True},
     }
     assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
-    # the creator metafields written to Shopify (metafield_writes) and the Marketing activities sent
-    # (marketing_sent), once the scopes are granted
+    # the creator metafields written to Shopify (metafield_writes), the Marketing activities sent
+    # (marketing_sent) and the analytics annotations made (analytics_marks), once the scopes are granted
     hostile.stand_in.control.request_scopes(
-        shop, ["write_orders", "write_customers", "write_marketing_events"]
+        shop,
+        [
+            "write_orders",
+            "write_customers",
+            "write_marketing_events",
+            "write_analytics_annotations",
+            "write_reports",
+        ],
     )
     hostile.stand_in.control.wait_deliveries(shop, "app/scopes_update")
     assert (
