@@ -240,7 +240,7 @@ def test_11_creator_page(demo, page, screenshots):
     orders.wait_for(timeout=30_000)
     time.sleep(0.5)
     top = orders.evaluate("e => e.getBoundingClientRect().top")
-    assert 0 <= top < 800, "'See the orders' leaves the orders in view"
+    assert -2 < top < 800, "'See the orders' leaves the orders in view (its top at the frame's, to a pixel)"
     href = frame.locator("#orders-card a[href^='shopify://admin/orders/']").first.get_attribute("href")
     assert re.fullmatch(r"shopify://admin/orders/\d+", href)
     shoot(page, screenshots, "11-creator-orders")
