@@ -74,10 +74,12 @@
     var t = data.attributed_totals;
     return h("table.data-table", { id: "campaign-results" },
       h("caption.visually-hidden", "Results of " + k.name + " per creator"),
-      h("thead", h("tr", h("th", "Creator"), h("th.num", { title: DEF.spend }, "Spend"), h("th.num", "Net revenue"),
-        h("th.num", { title: "Net revenue ÷ spend, against the campaign's target ROAS" }, "ROAS"), h("th.num", "Orders"), h("th.num", "New customers"))),
+      h("thead", h("tr", h("th", "Creator"), h("th.num", { title: DEF.spend }, "Spend"), h("th.num", { title: DEF.net_revenue }, "Net revenue"),
+        h("th.num", { title: "Net revenue ÷ spend, against the campaign's target ROAS. \"—\" when no spend is recorded." }, "ROAS"),
+        h("th.num", { title: DEF.orders }, "Orders"), h("th.num", { title: DEF.new_customers }, "New customers"))),
       h("tbody", rows),
-      h("tfoot", h("tr", { dataset: { handle: "total" } }, h("th", { scope: "row" }, "Total"), money(t.spend), money(t.net_revenue), roasCell(t, "td"),
+      h("tfoot", h("tr", { dataset: { handle: "total" } }, h("th", { scope: "row", title: "The creators above added up: only this campaign's orders inside its dates, and its own spend (not blended with the shop's other revenue)." }, "Total", h("span.sub", "the creators above")),
+        money(t.spend), money(t.net_revenue), roasCell(t, "td"),
         h("td.num", F.int(t.orders)), h("td.num", F.int(t.new_customers)))));
   }
 
@@ -99,6 +101,7 @@
         var data = await api("/api/metrics/creators?" + new URLSearchParams({ from: range.from, to: range.to, as_of: today(), campaign: k.name }));
         X.setCurrency(data.currency);
         body = [h("div.table-scroll", { tabindex: "0", role: "region", "aria-label": "Campaign results" }, resultsTable(data, k)),
+          h("p.footnote", "Hover a heading for its definition; the same figures as the ROI page with this campaign chosen."),
           (data.warnings || []).map(function (w) { return h("p.muted.small", typeof w === "string" ? w : w.message || ""); })];
       } catch (err) { body = h("div.banner.critical", { role: "alert" }, P.errorText(err)); }
     }
