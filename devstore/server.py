@@ -13,6 +13,7 @@ from devstore.context import EXTENSION_KEY, Runtime, ShopDomainConverter
 from devstore.control.admin_frame import bp as control_admin_frame
 from devstore.control.analytics import bp as control_analytics
 from devstore.control.discounts import bp as control_discounts
+from devstore.control.flow import bp as control_flow
 from devstore.control.grants import bp as control_grants
 from devstore.control.marketing import bp as control_marketing
 from devstore.control.metafields import bp as control_metafields
@@ -37,6 +38,7 @@ BLUEPRINTS = (
     control_marketing,
     control_metafields,
     control_analytics,
+    control_flow,
     bulk_results,
     admin_frame,
     control_admin_frame,

@@ -178,6 +178,18 @@ class ControlClient:
     def order(self, shop: str, order_id: int) -> dict:
         return self._call("GET", f"/shops/{shop}/orders/{order_id}")
 
+    def flow_triggers(self, shop: str) -> list[dict]:
+        """Every Flow trigger event the app sent and the stand-in accepted (``handle``, ``payload``)."""
+        return self._call("GET", f"/shops/{shop}/flow/triggers")["triggers"]
+
+    def run_flow_action(
+        self, shop: str, handle: str, properties: dict, action_run_id: str | None = None
+    ) -> dict:
+        """Flow runs the app's action (a signed POST to its runtime URL); the same ``action_run_id`` again
+        is Flow's retry. Returns ``{action_run_id, status, body}`` (the app's answer)."""
+        body = {"properties": properties, "action_run_id": action_run_id}
+        return self._call("POST", f"/shops/{shop}/flow/actions/{handle}", body)
+
     def refund_order(self, shop: str, order_id: int, **body) -> dict:
         """body: line_items [{line_item_id, quantity}], shipping, note, created_at.
         Returns {order, refund, deliveries}."""

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 
 from shopify_roi.db_connections import is_database_failure, is_transient
 from shopify_roi.jobs.customers import request_customer_check
+from shopify_roi.jobs.flow import request_flow_triggers
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.runtime import Runtime, current
+from shopify_roi.services.flow import triggers
 from shopify_roi.services.orders import attribution_policy, customer_checks, ingest, metafield_sync
 
 log = logging.getLogger(__name__)
@@ -179,6 +181,7 @@ def drain_orders(batch_size: int | None = None) -> dict:
         domains.update(drained[1])
     _request_customer_checks(rt, domains)
     _request_metafield_writes(rt, domains)
+    _request_flow_triggers(rt, domains)
     return dict(total)
 
 
@@ -237,6 +240,19 @@ def reattribute_shop(shop_id: int) -> int:
     for domain in domains:  # the new attribution goes to Shopify's metafields too
         request_metafield_write(rt, domain, full=False)
     return changed
+
+
+def _request_flow_triggers(rt: Runtime, domains: set[str]) -> None:
+    """Orders just attributed become "Creator order attributed" Flow events (shops that turned it on)."""
+    if not domains:
+        return
+    try:
+        with rt.db.session() as session:
+            todo = triggers.shops_sending(session, domains)
+        for domain in todo:
+            request_flow_triggers(rt, domain)
+    except Exception as exc:  # noqa: BLE001 - the next drain of the shop asks again
+        log.warning("could not request the Flow triggers: %s", exc)
 
 
 def _request_metafield_writes(rt: Runtime, domains: set[str]) -> None:

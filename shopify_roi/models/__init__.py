@@ -8,6 +8,7 @@ from shopify_roi.models.creator_import import CreatorImport
 from shopify_roi.models.customer import CustomerHistory
 from shopify_roi.models.delivery import WebhookDelivery
 from shopify_roi.models.discount import DiscountCode
+from shopify_roi.models.flow import FlowActionRun, FlowTriggerSend
 from shopify_roi.models.link import Click, TrackedLink
 from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
@@ -33,6 +34,8 @@ __all__ = [
     "DiscountCode",
     "MarketingDueDay",
     "MarketingSent",
+    "FlowActionRun",
+    "FlowTriggerSend",
     "MetafieldWrite",
     "OAuthState",
     "Order",

@@ -29,4 +29,6 @@ class ShopSettings(Base):
     # Send each creator x campaign to Shopify's Marketing reports (off until the merchant turns it on: it
     # needs the optional write_marketing_events scope).
     marketing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Send the app's Flow triggers (off until the merchant turns it on); events from this time on are sent.
+    flow_triggers_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

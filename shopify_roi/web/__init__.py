@@ -13,7 +13,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from shopify_roi.web import api, auth, headers, links, pages, webhooks
+from shopify_roi.web import api, auth, flow_actions, headers, links, pages, webhooks
 
 log = logging.getLogger(__name__)
 ID_MAX = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
@@ -32,6 +32,8 @@ def _body_limit() -> tuple[int, str]:
     if request.blueprint == "webhooks":
         # A webhook carries a whole REST order (line items, refunds, fulfilments): megabytes for a big one.
         return settings.webhook_max_body_bytes, "WEBHOOK_MAX_BODY_BYTES"
+    if request.blueprint == "flow_actions":
+        return flow_actions.MAX_BODY_BYTES, "a Flow action's limit"
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "accepts_csv_upload", False):
         return settings.import_max_body_bytes, "IMPORT_MAX_BODY_BYTES"
@@ -39,7 +41,7 @@ def _body_limit() -> tuple[int, str]:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/webhooks/"))
+    return request.path.startswith(("/api/", "/webhooks/", "/flow/"))
 
 
 def register(app: Flask) -> None:
@@ -92,6 +94,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(flow_actions.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(links.bp)

@@ -4,7 +4,8 @@ it needs the optional write_orders and write_customers scopes, listed as `missin
 whether it shows the campaigns on Shopify's analytics charts (`analytics_annotations`: annotations and
 targets, off until turned on; it needs the optional write_analytics_annotations and write_reports scopes)
 and whether it sends the creators to Shopify's Marketing reports (`marketing_activities`: off until turned
-on; it needs the optional write_marketing_events scope)."""
+on; it needs the optional write_marketing_events scope), and
+whether it sends its Shopify Flow triggers (`flow_triggers`: off until turned on; events from then on)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, ShopSettings
 from shopify_roi.services.errors import Invalid
 
@@ -44,6 +46,7 @@ class Settings:
         marks_missing=(),
         marketing: bool = False,
         marketing_missing=(),
+        flow_since=None,
     ):
         self.targets = targets
         self.gross_margin = gross_margin
@@ -53,6 +56,7 @@ class Settings:
         self.marks_missing_scopes = list(marks_missing)
         self.marketing = marketing
         self.marketing_missing = list(marketing_missing)
+        self.flow_since = flow_since  # when the Flow triggers were turned on; None: off
 
     def as_json(self) -> dict:
         return {
@@ -61,6 +65,7 @@ class Settings:
             "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
             "analytics_annotations": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
             "marketing_activities": {"enabled": self.marketing, "missing_scopes": self.marketing_missing},
+            "flow_triggers": {"enabled": self.flow_since is not None},
         }
 
 
@@ -103,6 +108,7 @@ def load(session: Session, shop_id: int) -> Settings:
         _missing_scopes(session, shop_id, MARK_SCOPES),
         bool(row is not None and row.marketing),
         _missing_scopes(session, shop_id, MARKETING_SCOPES),
+        row.flow_triggers_since if row is not None else None,
     )
 
 
@@ -155,6 +161,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
     metafields = _metafields_choice(data, current.metafields, errors)
     marks = _metafields_choice(data, current.marks, errors, "analytics_annotations")
     marketing = _metafields_choice(data, current.marketing, errors, "marketing_activities")
+    flow_on = _metafields_choice(data, current.flow_since is not None, errors, "flow_triggers")
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -168,6 +175,8 @@ def update(session: Session, shop_id: int, data) -> Settings:
     row.metafields = metafields
     row.analytics_marks = marks
     row.marketing = marketing
+    if flow_on != (row.flow_triggers_since is not None):
+        row.flow_triggers_since = utcnow() if flow_on else None
     session.flush()
     return Settings(
         targets,
@@ -178,4 +187,5 @@ def update(session: Session, shop_id: int, data) -> Settings:
         current.marks_missing_scopes,
         marketing,
         current.marketing_missing,
+        row.flow_triggers_since,
     )

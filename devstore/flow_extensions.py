@@ -1,0 +1,134 @@
+"""Reading the app's Flow extensions (``extensions/<name>/shopify.extension.toml`` next to
+``shopify.app.toml``), as Shopify holds them once the app is deployed, and judging a trigger payload
+against its trigger's declared fields.
+
+Sources: "Flow trigger reference" (https://shopify.dev/docs/apps/build/flow/triggers/reference) and
+"Flow action reference" (https://shopify.dev/docs/apps/build/flow/actions/reference): ``[[extensions]]``
+``name`` (required), ``type`` (``flow_trigger`` / ``flow_action``), ``handle`` (required, at most 30
+characters, letters, digits and hyphens, unique in the app), ``description``; an action's ``runtime_url``
+(required); ``[[settings.fields]]`` with ``type`` and, for a custom field, ``key``; the reference fields
+send ``customer_id``, ``order_id``, ``product_id``.
+
+Stricter readings (not documented either way): a custom field is required in the trigger payload; a key
+the extension does not declare is refused; a reference must name an object the shop holds.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+HANDLE_RE = re.compile(r"[A-Za-z0-9-]{1,30}")
+REFERENCES = {
+    "order_reference": "order_id",
+    "customer_reference": "customer_id",
+    "product_reference": "product_id",
+}
+CUSTOM = ("single_line_text_field", "multi_line_text_field", "number_decimal", "boolean", "email", "url")
+
+
+class ExtensionError(ValueError):
+    """An extension file Shopify CLI would refuse to deploy."""
+
+
+@dataclass(frozen=True)
+class Field:
+    type: str
+    key: str  # a reference field's payload key (order_id, ...)
+    required: bool
+
+
+@dataclass(frozen=True)
+class Extension:
+    type: str
+    handle: str
+    name: str
+    fields: tuple[Field, ...]
+    runtime_url: str | None = None
+
+
+def _field(spec: dict, where: str) -> Field:
+    kind = spec.get("type")
+    if kind in REFERENCES:
+        return Field(kind, REFERENCES[kind], bool(spec.get("required", True)))
+    if kind not in CUSTOM:
+        raise ExtensionError(
+            f"{where}: field type {kind!r} is not one of {', '.join([*REFERENCES, *CUSTOM])}"
+        )
+    if not isinstance(spec.get("key"), str) or not spec["key"]:
+        raise ExtensionError(f"{where}: a {kind} field needs a key")
+    return Field(kind, spec["key"], bool(spec.get("required", True)))
+
+
+def read(path: Path) -> list[Extension]:
+    """The Flow extensions of one ``shopify.extension.toml`` (other types are skipped)."""
+    data = tomllib.loads(path.read_text())
+    found = []
+    for ext in data.get("extensions") or []:
+        if ext.get("type") not in ("flow_trigger", "flow_action"):
+            continue
+        handle, name = ext.get("handle"), ext.get("name")
+        if not isinstance(handle, str) or not HANDLE_RE.fullmatch(handle) or not name:
+            raise ExtensionError(
+                f"{path}: needs a name and a handle of at most 30 letters, digits or hyphens"
+            )
+        if ext["type"] == "flow_action" and not str(ext.get("runtime_url", "")).startswith("https://"):
+            raise ExtensionError(f"{path}: a flow_action needs an https runtime_url")
+        fields = tuple(_field(f, str(path)) for f in (data.get("settings") or {}).get("fields") or [])
+        found.append(Extension(ext["type"], handle, name, fields, ext.get("runtime_url")))
+    return found
+
+
+def load(app_toml: Path | None) -> dict[str, Extension]:
+    """handle -> extension, from the ``extensions/`` folder beside ``shopify.app.toml``."""
+    if app_toml is None:
+        return {}
+    out: dict[str, Extension] = {}
+    for path in sorted((Path(app_toml).parent / "extensions").glob("*/shopify.extension.toml")):
+        for ext in read(path):
+            if ext.handle in out:
+                raise ExtensionError(f"two extensions have the handle {ext.handle}")
+            out[ext.handle] = ext
+    return out
+
+
+def _value_error(field: Field, value) -> str | None:
+    if field.type in REFERENCES:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return None if ok else "must be a numeric id"
+    if field.type == "boolean":
+        return None if isinstance(value, bool) else "must be true or false"
+    if field.type == "number_decimal":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return "must be a decimal number"
+        try:
+            return None if Decimal(str(value)).is_finite() else "must be a decimal number"
+        except InvalidOperation:
+            return "must be a decimal number"
+    return None if isinstance(value, str) else "must be a string"
+
+
+def payload_errors(ext: Extension, payload, exists) -> list[dict]:
+    """Shopify's userErrors for a trigger payload ([] when it fits); ``exists(key, id)`` says whether a
+    referenced object is in the shop."""
+    if not isinstance(payload, dict):
+        return [{"field": ["payload"], "message": "Payload must be a JSON object"}]
+    errors = []
+    declared = {f.key: f for f in ext.fields}
+    for key in payload:
+        if key not in declared:
+            errors.append({"field": ["payload", key], "message": f"{key} is not a field of {ext.handle}"})
+    for field in ext.fields:
+        if field.key not in payload:
+            if field.required:
+                errors.append({"field": ["payload", field.key], "message": f"{field.key} is required"})
+            continue
+        problem = _value_error(field, payload[field.key])
+        if problem is None and field.type in REFERENCES and not exists(field.key, payload[field.key]):
+            problem = "does not exist in this shop"
+        if problem:
+            errors.append({"field": ["payload", field.key], "message": f"{field.key} {problem}"})
+    return errors

@@ -1,0 +1,39 @@
+"""Shopify Flow: the action runs the app received (one row per `action_run_id`, so a retried request acts
+once) and the trigger events it sent (one row per event, so an event is sent once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shopify_roi.db import Base, UTCDateTime, utcnow
+
+RECEIVED, DONE, FAILED = "received", "done", "failed"
+
+
+class FlowActionRun(Base):
+    __tablename__ = "flow_action_runs"
+    __table_args__ = (UniqueConstraint("shop_id", "action_run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    action_run_id: Mapped[str] = mapped_column(String(128))
+    handle: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=RECEIVED)  # received | done | failed
+    result: Mapped[str] = mapped_column(Text, default="")  # what was done, or why not
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FlowTriggerSend(Base):
+    __tablename__ = "flow_trigger_sends"
+    __table_args__ = (UniqueConstraint("shop_id", "handle", "event_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    handle: Mapped[str] = mapped_column(String(64))  # the trigger extension's handle
+    event_key: Mapped[str] = mapped_column(String(128))  # the order id, the code id, creator id + "below"
+    error: Mapped[str] = mapped_column(Text, default="")  # Shopify's userErrors, if it refused the payload
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Shopify Flow: the app's actions (`actions.py`) and triggers (`triggers.py`)."""

@@ -1,0 +1,116 @@
+"""Sending the app's Flow trigger events (extensions/creator-*/shopify.extension.toml) for the shops that
+turned them on, each event once.
+
+An event is claimed in `flow_trigger_sends` (unique per shop, trigger and event key) and committed before
+Shopify is called, so a retried job never sends it twice; one Shopify refused keeps its userErrors.
+Events before the merchant turned the triggers on are not sent (no flood of old orders).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shopify_roi.db import Database
+from shopify_roi.models import Creator, FlowTriggerSend, Order, Shop, ShopSettings
+from shopify_roi.shopify_client import flow
+from shopify_roi.shopify_client.admin import AdminClient
+
+log = logging.getLogger(__name__)
+ORDER_ATTRIBUTED = "creator-order-attributed"
+LEAK_SUSPECTED = "creator-code-leak-suspected"
+BELOW_TARGET = "creator-below-roas-target"
+BATCH = 100  # events per run; a run with more asks for another
+
+
+def enabled_since(session: Session, shop_id: int) -> datetime | None:
+    """When the shop turned the Flow triggers on, or None (off)."""
+    return session.scalar(select(ShopSettings.flow_triggers_since).where(ShopSettings.shop_id == shop_id))
+
+
+def shops_sending(session: Session, domains=None) -> list[str]:
+    """Domains of the installed shops that send Flow triggers (of `domains`, if given)."""
+
+    query = (
+        select(Shop.domain)
+        .join(ShopSettings, ShopSettings.shop_id == Shop.id)
+        .where(ShopSettings.flow_triggers_since.is_not(None), Shop.uninstalled_at.is_(None))
+    )
+    if domains is not None:
+        query = query.where(Shop.domain.in_(list(domains)))
+    return list(session.scalars(query))
+
+
+def _sent_keys(session: Session, shop_id: int, handle: str, keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(FlowTriggerSend.event_key).where(
+                FlowTriggerSend.shop_id == shop_id,
+                FlowTriggerSend.handle == handle,
+                FlowTriggerSend.event_key.in_(keys),
+            )
+        )
+    )
+
+
+def attributed_order_events(session: Session, shop_id: int, since: datetime) -> list[tuple[str, dict]]:
+    """(order id, payload) of the orders attributed to a creator, created since `since`, not sent yet."""
+    since = since.replace(microsecond=0)  # Shopify's created_at is to the second
+    rows = session.execute(
+        select(Order.shopify_id, Order.rule, Creator.handle, Creator.name)
+        .join(Creator, Creator.id == Order.creator_id)
+        .where(Order.shop_id == shop_id, Order.created_at >= since, Order.test.is_(False))
+        .order_by(Order.created_at, Order.id)
+    ).all()
+    sent = _sent_keys(session, shop_id, ORDER_ATTRIBUTED, [r.shopify_id for r in rows])
+    return [
+        (
+            r.shopify_id,
+            {
+                "order_id": int(r.shopify_id),
+                "creator_handle": r.handle,
+                "creator_name": r.name or r.handle,
+                "attribution_rule": r.rule,
+            },
+        )
+        for r in rows
+        if r.shopify_id not in sent
+    ][:BATCH]
+
+
+def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: list[tuple[str, dict]]) -> int:
+    """Claim and send each event (key, payload); how many Shopify accepted. Commits per event (a Shopify
+    call between)."""
+    accepted = 0
+    for key, payload in events:
+        with db.session() as session:
+            if _sent_keys(session, shop_id, handle, [key]):
+                continue  # another run sent it meanwhile
+            claim = FlowTriggerSend(shop_id=shop_id, handle=handle, event_key=key, error="")
+            session.add(claim)
+            session.flush()
+            claim_id = claim.id
+        errors = flow.trigger(client, handle, payload)
+        if errors:
+            log.warning("Flow refused %s for shop %s: %s", handle, shop_id, errors)
+            with db.session() as session:
+                session.get(FlowTriggerSend, claim_id).error = "; ".join(errors)[:2000]
+        else:
+            accepted += 1
+    return accepted
+
+
+def run(db: Database, client: AdminClient, shop_id: int) -> dict:
+    """Send the shop's pending order-attributed events (nothing when its triggers are off)."""
+    with db.session() as session:
+        since = enabled_since(session, shop_id)
+        if since is None:
+            return {"skipped": "Flow triggers are off"}
+        events = attributed_order_events(session, shop_id, since)
+    sent = send(db, client, shop_id, ORDER_ATTRIBUTED, events)
+    return {ORDER_ATTRIBUTED: sent, "more": len(events) >= BATCH}
