@@ -10,24 +10,25 @@ from shopify_roi.services.flow import triggers
 SEND_FLAG = "shopify-roi:flow-triggers-requested"
 
 
-def _flag(rt: Runtime, shop_domain: str) -> str:
-    return f"{SEND_FLAG}:{rt.settings.queue_name}:{shop_domain}"
+def _flag(rt: Runtime, shop_domain: str, daily: bool) -> str:
+    return f"{SEND_FLAG}:{'daily' if daily else 'orders'}:{rt.settings.queue_name}:{shop_domain}"
 
 
-def request_flow_triggers(rt: Runtime, shop_domain: str) -> bool:
-    """Queue the shop's trigger sends unless a request is waiting already; True when queued."""
-    if rt.jobs.redis.set(_flag(rt, shop_domain), 1, nx=True, ex=600):
-        rt.jobs.enqueue(send_flow_triggers, shop_domain)
+def request_flow_triggers(rt: Runtime, shop_domain: str, daily: bool = False) -> bool:
+    """Queue the shop's trigger sends unless a request of the same kind is waiting already; True when
+    queued. `daily` adds the code-leak and below-ROAS-target checks."""
+    if rt.jobs.redis.set(_flag(rt, shop_domain, daily), 1, nx=True, ex=600):
+        rt.jobs.enqueue(send_flow_triggers, shop_domain, daily)
         return True
     return False
 
 
-def send_flow_triggers(shop_domain: str) -> dict | str:
+def send_flow_triggers(shop_domain: str, daily: bool = False) -> dict | str:
     """Send the shop's pending Flow trigger events; each is sent once, whatever the retries."""
 
     def work(rt: Runtime, client, shop_id: int):
-        rt.jobs.redis.delete(_flag(rt, shop_domain))
-        result = triggers.run(rt.db, client, shop_id)
+        rt.jobs.redis.delete(_flag(rt, shop_domain, daily))
+        result = triggers.run(rt.db, client, shop_id, daily)
         if result.get("more"):
             request_flow_triggers(rt, shop_domain)
         return result

@@ -20,6 +20,8 @@
 - hourly, each shop that sends its creators to Shopify's Marketing reports has the engagements of the
   days the rollup recomputed since (refunds, late webhooks) sent again where they changed; daily, every
   day of every campaign is compared (spend, commission and campaign edits whose request was lost);
+- daily, each shop that sends the app's Flow triggers is checked for code leaks and creators below their
+  ROAS target over the last 30 days (services/flow/checks.py), each sent once;
 - every five minutes, an install of the last day with no history import since it (its `sync_shop` job
   was lost: Redis restarted between the OAuth callback and the worker) is synced again.
 """
@@ -37,12 +39,14 @@ from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_back
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
+from shopify_roi.jobs.flow import request_flow_triggers
 from shopify_roi.jobs.installs import sync_shop
 from shopify_roi.jobs.marketing import request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import analytics_sync, imports
+from shopify_roi.services.flow import triggers
 from shopify_roi.services.metrics import marketing_sync, rollups
 from shopify_roi.services.orders import backfill, customer_checks, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
@@ -193,6 +197,13 @@ def send_all_marketing(rt: Runtime) -> int:
     return send_marketing(rt, full=True)
 
 
+def check_flow_triggers(rt: Runtime) -> int:
+    """Queue the daily Flow check of every shop that sends the triggers; how many were queued."""
+    with rt.db.session() as session:
+        domains = triggers.shops_sending(session)
+    return sum(request_flow_triggers(rt, domain, daily=True) for domain in domains)
+
+
 def refresh_rollups(rt: Runtime) -> int:
     """Bring every shop's daily rollup up to date: dirty days recomputed, a shop without one (just
     migrated, just installed) or with a new time zone rebuilt, so the ROI page seldom has any left to
@@ -243,6 +254,7 @@ class Ticker:
             "analytics_marks": time.monotonic(),
             "marketing": time.monotonic(),
             "marketing_full": time.monotonic(),
+            "flow_daily": time.monotonic(),
             "oauth_states": 0.0,
             "installs": 0.0,
         }
@@ -257,6 +269,7 @@ class Ticker:
             "analytics_marks": ANALYTICS_MARKS_EVERY,
             "marketing": MARKETING_EVERY,
             "marketing_full": RECONCILE_EVERY,
+            "flow_daily": RECONCILE_EVERY,
             "oauth_states": OAUTH_STATES_EVERY,
             "installs": INSTALLS_EVERY,
         }
@@ -271,6 +284,7 @@ class Ticker:
             "analytics_marks": sync_analytics_marks,
             "marketing": send_marketing,
             "marketing_full": send_all_marketing,
+            "flow_daily": check_flow_triggers,
             "oauth_states": purge_oauth_states,
             "installs": finish_installs,
         }

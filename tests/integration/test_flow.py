@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -114,6 +116,50 @@ def test_flow_refuses_an_unknown_trigger_and_a_payload_off_its_schema(
     assert stand_in.control.flow_triggers(shop_domain) == []
     assert flow.trigger(client, "creator-order-attributed", good) == []
     assert len(stand_in.control.flow_triggers(shop_domain)) == 1
+
+
+def _daily(runtime, shop_domain) -> dict:
+    job = runtime.jobs.enqueue(send_flow_triggers, shop_domain, True)
+    runtime.jobs.drain()
+    return job
+
+
+def _sent(stand_in, shop_domain, handle: str) -> list[dict]:
+    return [e["payload"] for e in stand_in.control.flow_triggers(shop_domain) if e["handle"] == handle]
+
+
+def test_the_daily_check_sends_a_leaked_code_and_a_creator_below_target_once(
+    merchant, runtime, stand_in, shop_domain
+):
+    assert merchant.create_creator("maya", "MAYA15").status_code == 201
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+    spent = merchant.post("/api/creators/maya/spend", {"kind": "fee", "amount": "1000", "date": today})
+    assert spent.status_code == 201, spent.text
+    _turn_on(merchant)
+    for _ in range(10):  # 10 code orders (the leak check's minimum), none through a link of maya's
+        _order(stand_in, shop_domain, discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    _daily(runtime, shop_domain)
+    _daily(runtime, shop_domain)  # the next day's run: nothing new
+
+    (leak,) = _sent(stand_in, shop_domain, "creator-code-leak-suspected")
+    assert (leak["creator_handle"], leak["discount_code"]) == ("maya", "MAYA15")
+    assert "10 of 10 orders with MAYA15" in leak["reason"]
+    (below,) = _sent(stand_in, shop_domain, "creator-below-roas-target")
+    # net revenue 10 x (40.00 - 15 %) = 340.00; spend 1000 fee + 10 % commission on 340.00 = 1034.00;
+    # ROAS 340 / 1034 = 0.3288 -> 0.33 (half-up), below the default target 3.0 (METRICS.md)
+    assert below == {"creator_handle": "maya", "roas": "0.33", "roas_target": "3.0", "spend": "1034.00"}
+
+    # back at target (0.30 <= 0.3288), then below again (a raised target): a new fall is a new event
+    assert merchant.put("/api/settings", {"targets": {"roas_min": "0.3"}}).status_code == 200
+    _daily(runtime, shop_domain)
+    assert merchant.put("/api/settings", {"targets": {"roas_min": "0.5"}}).status_code == 200
+    _daily(runtime, shop_domain)
+    assert [b["roas_target"] for b in _sent(stand_in, shop_domain, "creator-below-roas-target")] == [
+        "3.0",
+        "0.5",
+    ]
+    assert len(_sent(stand_in, shop_domain, "creator-code-leak-suspected")) == 1
 
 
 def _entries(merchant, handle: str) -> list[dict]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database
 from shopify_roi.models import Creator, FlowTriggerSend, Order, Shop, ShopSettings
+from shopify_roi.services.flow import checks
 from shopify_roi.shopify_client import flow
 from shopify_roi.shopify_client.admin import AdminClient
 
@@ -105,12 +106,34 @@ def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: l
     return accepted
 
 
-def run(db: Database, client: AdminClient, shop_id: int) -> dict:
-    """Send the shop's pending order-attributed events (nothing when its triggers are off)."""
+def _forget(session: Session, shop_id: int, handle: str, keys: list[str]) -> None:
+    """A creator back at target: a later fall below it is a new event."""
+    if keys:
+        session.execute(
+            delete(FlowTriggerSend).where(
+                FlowTriggerSend.shop_id == shop_id,
+                FlowTriggerSend.handle == handle,
+                FlowTriggerSend.event_key.in_(keys),
+            )
+        )
+
+
+def run(db: Database, client: AdminClient, shop_id: int, daily: bool = False) -> dict:
+    """Send the shop's pending order-attributed events and, in the `daily` run, its code-leak and
+    below-ROAS-target events (nothing when its triggers are off)."""
     with db.session() as session:
         since = enabled_since(session, shop_id)
         if since is None:
             return {"skipped": "Flow triggers are off"}
         events = attributed_order_events(session, shop_id, since)
-    sent = send(db, client, shop_id, ORDER_ATTRIBUTED, events)
-    return {ORDER_ATTRIBUTED: sent, "more": len(events) >= BATCH}
+    result = {
+        ORDER_ATTRIBUTED: send(db, client, shop_id, ORDER_ATTRIBUTED, events),
+        "more": len(events) >= BATCH,
+    }
+    if daily:
+        with db.session() as session:
+            found = checks.findings(session, shop_id)
+            _forget(session, shop_id, BELOW_TARGET, found.recovered)
+        result[LEAK_SUSPECTED] = send(db, client, shop_id, LEAK_SUSPECTED, found.leaks)
+        result[BELOW_TARGET] = send(db, client, shop_id, BELOW_TARGET, found.below)
+    return result
