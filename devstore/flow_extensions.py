@@ -27,6 +27,7 @@ REFERENCES = {
     "customer_reference": "customer_id",
     "product_reference": "product_id",
 }
+TYPES = ("flow_trigger", "flow_action", "flow_trigger_lifecycle_callback")
 CUSTOM = ("single_line_text_field", "multi_line_text_field", "number_decimal", "boolean", "email", "url")
 
 
@@ -47,7 +48,17 @@ class Extension:
     handle: str
     name: str
     fields: tuple[Field, ...]
-    runtime_url: str | None = None
+    url: str | None = None  # an action's runtime_url, a lifecycle callback's url (absolute or app-relative)
+
+
+def _url(value, path: Path, key: str) -> str:
+    """An absolute https URL or a path resolved against the app's URL (changelog "Flow Trigger Lifecycle
+    Callback extensions now support relative url paths", https://shopify.dev/changelog/shopify-flow-flow-
+    trigger-lifecycle-callback-extensions-now-support-relative-url-paths; protocol-relative refused)."""
+    text = str(value or "")
+    if text.startswith("https://") or (text.startswith("/") and not text.startswith("//")):
+        return text
+    raise ExtensionError(f"{path}: {key} must be an https URL or a path starting with /")
 
 
 def _field(spec: dict, where: str) -> Field:
@@ -68,18 +79,26 @@ def read(path: Path) -> list[Extension]:
     data = tomllib.loads(path.read_text())
     found = []
     for ext in data.get("extensions") or []:
-        if ext.get("type") not in ("flow_trigger", "flow_action"):
+        if ext.get("type") not in TYPES:
             continue
         handle, name = ext.get("handle"), ext.get("name")
         if not isinstance(handle, str) or not HANDLE_RE.fullmatch(handle) or not name:
             raise ExtensionError(
                 f"{path}: needs a name and a handle of at most 30 letters, digits or hyphens"
             )
-        if ext["type"] == "flow_action" and not str(ext.get("runtime_url", "")).startswith("https://"):
-            raise ExtensionError(f"{path}: a flow_action needs an https runtime_url")
+        url = None
+        if ext["type"] == "flow_action":
+            url = _url(ext.get("runtime_url"), path, "runtime_url")
+        elif ext["type"] == "flow_trigger_lifecycle_callback":
+            url = _url(ext.get("url"), path, "url")
         fields = tuple(_field(f, str(path)) for f in (data.get("settings") or {}).get("fields") or [])
-        found.append(Extension(ext["type"], handle, name, fields, ext.get("runtime_url")))
+        found.append(Extension(ext["type"], handle, name, fields, url))
     return found
+
+
+def absolute(url: str, app_url: str) -> str:
+    """The URL Flow calls: a relative one resolved against the app's URL."""
+    return url if "://" in url else app_url.rstrip("/") + url
 
 
 def load(app_toml: Path | None) -> dict[str, Extension]:

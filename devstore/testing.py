@@ -190,6 +190,11 @@ class ControlClient:
         body = {"properties": properties, "action_run_id": action_run_id}
         return self._call("POST", f"/shops/{shop}/flow/actions/{handle}", body)
 
+    def set_flow_workflow(self, shop: str, trigger: str, enabled: bool) -> dict:
+        """A workflow starting with ``trigger`` is turned on or off: Flow's lifecycle callback reaches the app
+        (``{status, body}``: its answer)."""
+        return self._call("POST", f"/shops/{shop}/flow/workflows", {"trigger": trigger, "enabled": enabled})
+
     def refund_order(self, shop: str, order_id: int, **body) -> dict:
         """body: line_items [{line_item_id, quantity}], shipping, note, created_at.
         Returns {order, refund, deliveries}."""

@@ -1,4 +1,4 @@
-"""Shopify Flow: action runs received (one per action_run_id), trigger events sent, the per-shop switch
+"""Shopify Flow: action runs received (one per action_run_id), trigger events sent, trigger usage, the switch
 
 Revision ID: 0017
 Revises: 0016
@@ -51,6 +51,19 @@ def upgrade() -> None:
             "shop_id", "handle", "event_key", name=op.f("uq_flow_trigger_sends_shop_id_handle_event_key")
         ),
     )
+    op.create_table(
+        "flow_trigger_usage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("trigger", sa.String(length=128), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("as_of", shopify_roi.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_flow_trigger_usage_shop_id_shops"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_flow_trigger_usage")),
+        sa.UniqueConstraint("shop_id", "trigger", name=op.f("uq_flow_trigger_usage_shop_id_trigger")),
+    )
     with op.batch_alter_table("shop_settings", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("flow_triggers_since", shopify_roi.db.UTCDateTime(timezone=True), nullable=True)
@@ -60,5 +73,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("shop_settings", schema=None) as batch_op:
         batch_op.drop_column("flow_triggers_since")
+    op.drop_table("flow_trigger_usage")
     op.drop_table("flow_trigger_sends")
     op.drop_table("flow_action_runs")

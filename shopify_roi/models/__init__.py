@@ -8,7 +8,7 @@ from shopify_roi.models.creator_import import CreatorImport
 from shopify_roi.models.customer import CustomerHistory
 from shopify_roi.models.delivery import WebhookDelivery
 from shopify_roi.models.discount import DiscountCode
-from shopify_roi.models.flow import FlowActionRun, FlowTriggerSend
+from shopify_roi.models.flow import FlowActionRun, FlowTriggerSend, FlowTriggerUsage
 from shopify_roi.models.link import Click, TrackedLink
 from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
@@ -36,6 +36,7 @@ __all__ = [
     "MarketingSent",
     "FlowActionRun",
     "FlowTriggerSend",
+    "FlowTriggerUsage",
     "MetafieldWrite",
     "OAuthState",
     "Order",

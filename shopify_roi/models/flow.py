@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -37,3 +37,16 @@ class FlowTriggerSend(Base):
     event_key: Mapped[str] = mapped_column(String(128))  # the order id, the code id, creator id + "below"
     error: Mapped[str] = mapped_column(Text, default="")  # Shopify's userErrors, if it refused the payload
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FlowTriggerUsage(Base):
+    """What Flow's lifecycle callback last said: does the shop have an enabled workflow using the trigger?"""
+
+    __tablename__ = "flow_trigger_usage"
+    __table_args__ = (UniqueConstraint("shop_id", "trigger"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    trigger: Mapped[str] = mapped_column(String(128))  # flow_trigger_definition_id as sent
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)  # the callback's timestamp: a newer one wins

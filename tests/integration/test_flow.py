@@ -8,7 +8,6 @@ import json
 import uuid
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,6 +264,44 @@ def test_every_action_runtime_url_is_a_route_of_the_app(app_server):
     actions = [e for e in flow_extensions.load(root / "shopify.app.toml").values() if e.type == "flow_action"]
     assert len(actions) == 3
     for ext in actions:
-        assert ext.runtime_url.startswith("https://creator-roi.example.com/flow/actions/")
-        endpoint, args = adapter.match(urlsplit(ext.runtime_url).path, method="POST")
+        endpoint, args = adapter.match(ext.url, method="POST")
         assert endpoint == "flow_actions.run_action" and args == {"handle": ext.handle}
+    (callback,) = [
+        e for e in flow_extensions.load(root / "shopify.app.toml").values() if e.url == "/flow/lifecycle"
+    ]
+    assert adapter.match(callback.url, method="POST")[0] == "flow_actions.trigger_lifecycle"
+
+
+def test_a_trigger_no_enabled_workflow_uses_is_not_sent(app_server, merchant, runtime, stand_in, shop_domain):
+    assert merchant.create_creator("maya", "MAYA15").status_code == 201
+    _turn_on(merchant)
+    answer = stand_in.control.set_flow_workflow(shop_domain, "creator-order-attributed", False)
+    assert answer["status"] == 200, answer
+    _order(stand_in, shop_domain, discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    assert stand_in.control.flow_triggers(shop_domain) == []
+
+    assert stand_in.control.set_flow_workflow(shop_domain, "creator-order-attributed", True)["status"] == 200
+    later = _order(stand_in, shop_domain, discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    # the order placed while no workflow used the trigger is not sent late
+    assert [e["payload"]["order_id"] for e in stand_in.control.flow_triggers(shop_domain)] == [later["id"]]
+
+    forged = json.dumps(
+        {
+            "flow_trigger_definition_id": "creator-order-attributed",
+            "has_enabled_flow": False,
+            "shopify_domain": shop_domain,
+            "timestamp": "2030-01-01T00:00:00Z",
+        }
+    ).encode()
+    refused = requests.post(
+        app_server.url + "/flow/lifecycle",
+        data=forged,
+        timeout=30,
+        headers={"X-Shopify-Hmac-Sha256": sign(forged, "not-the-app-secret")},
+    )
+    assert refused.status_code == 401
+    third = _order(stand_in, shop_domain, discount_code=MAYA)
+    _settle(runtime, stand_in, shop_domain)
+    assert len(stand_in.control.flow_triggers(shop_domain)) == 2 and third["id"]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database
 from shopify_roi.models import Creator, FlowTriggerSend, Order, Shop, ShopSettings
-from shopify_roi.services.flow import checks
+from shopify_roi.services.flow import checks, usage
 from shopify_roi.shopify_client import flow
 from shopify_roi.shopify_client.admin import AdminClient
 
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 ORDER_ATTRIBUTED = "creator-order-attributed"
 LEAK_SUSPECTED = "creator-code-leak-suspected"
 BELOW_TARGET = "creator-below-roas-target"
+SKIPPED = "not sent: no enabled workflow uses this trigger"
 BATCH = 100  # events per run; a run with more asks for another
 
 
@@ -86,16 +87,23 @@ def attributed_order_events(session: Session, shop_id: int, since: datetime) -> 
 
 def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: list[tuple[str, dict]]) -> int:
     """Claim and send each event (key, payload); how many Shopify accepted. Commits per event (a Shopify
-    call between)."""
+    call between). While Flow says no enabled workflow uses the trigger, events are claimed unsent (not
+    sent later either: a workflow turned on starts with the events from then on)."""
     accepted = 0
+    with db.session() as session:
+        skip = handle in usage.unused(session, shop_id)
     for key, payload in events:
         with db.session() as session:
             if _sent_keys(session, shop_id, handle, [key]):
                 continue  # another run sent it meanwhile
-            claim = FlowTriggerSend(shop_id=shop_id, handle=handle, event_key=key, error="")
+            claim = FlowTriggerSend(
+                shop_id=shop_id, handle=handle, event_key=key, error=SKIPPED if skip else ""
+            )
             session.add(claim)
             session.flush()
             claim_id = claim.id
+        if skip:
+            continue
         errors = flow.trigger(client, handle, payload)
         if errors:
             log.warning("Flow refused %s for shop %s: %s", handle, shop_id, errors)
