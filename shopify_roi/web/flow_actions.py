@@ -63,6 +63,14 @@ def _installed_shop(rt, given):
         return shop
 
 
+def _quick_client(rt, domain: str):
+    """The shop's Admin client, waiting seconds at most: Flow waits for the answer, so a throttled or
+    failing Shopify is a 503 that Flow retries (the run is then tried again), not a long wait."""
+    client = admin_client(rt, domain)
+    client.max_attempts, client.max_wait = 3, 2.0
+    return client
+
+
 @bp.post("/lifecycle")
 def trigger_lifecycle():
     """Flow's trigger lifecycle callback (extensions/flow-trigger-usage): whether the shop has an enabled
@@ -103,7 +111,7 @@ def run_action(handle: str):
     shop = _installed_shop(rt, body["shopify_domain"])
     if shop is None:
         return _answer(404, "the app is not installed in this shop")
-    answer = actions.run(rt.db, lambda: admin_client(rt, shop.domain), shop, handle, run_id, props)
+    answer = actions.run(rt.db, lambda: _quick_client(rt, shop.domain), shop, handle, run_id, props)
     if answer.created_handle:  # orders already held may carry the new code
         rt.jobs.enqueue(reattribute_shop, shop.id, shop=shop.domain)
     return _answer(answer.status, answer.message)

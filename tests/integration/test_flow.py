@@ -305,3 +305,42 @@ def test_a_trigger_no_enabled_workflow_uses_is_not_sent(app_server, merchant, ru
     third = _order(stand_in, shop_domain, discount_code=MAYA)
     _settle(runtime, stand_in, shop_domain)
     assert len(stand_in.control.flow_triggers(shop_domain)) == 2 and third["id"]
+
+
+def test_shopify_down_is_a_503_and_flows_retry_of_the_run_acts(merchant, runtime, stand_in, shop_domain):
+    assert merchant.create_creator("maya", "MAYA15").status_code == 201
+    stand_in.control.faults(shop_domain, fail_next=10, status=503)
+    down = stand_in.control.run_flow_action(shop_domain, "pause-creator-code", {"handle": "maya"}, "run-down")
+    assert down["status"] == 503, down
+    stand_in.control.reset_faults(shop_domain)
+    (discount,) = stand_in.control.discounts(shop_domain)
+    assert discount["status"] == "ACTIVE"
+    retried = stand_in.control.run_flow_action(
+        shop_domain, "pause-creator-code", {"handle": "maya"}, "run-down"
+    )
+    assert retried["status"] == 200, retried
+    (discount,) = stand_in.control.discounts(shop_domain)
+    assert discount["status"] != "ACTIVE"
+
+
+def test_an_action_body_over_64_kb_is_refused_unread(app_server, merchant, runtime, shop_domain):
+    body = json.dumps(
+        {
+            "shopify_domain": shop_domain,
+            "action_run_id": "run-big",
+            "handle": "log-creator-spend",
+            "properties": {"handle": "maya", "note": "x" * 70_000},
+        }
+    ).encode()
+    answer = requests.post(
+        app_server.url + "/flow/actions/log-creator-spend",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Shopify-Hmac-Sha256": sign(body, runtime.settings.api_secret),
+        },
+        timeout=30,
+    )
+    assert answer.status_code == 413
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(FlowActionRun)) == 0

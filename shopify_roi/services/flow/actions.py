@@ -12,7 +12,7 @@ claim is released so the retry acts).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +22,9 @@ from shopify_roi.models import FlowActionRun, Shop
 from shopify_roi.models.flow import DONE, FAILED, RECEIVED
 from shopify_roi.services.creators import code_changes, codes, onboard, profiles
 from shopify_roi.services.errors import Invalid, ServiceError, ShopifyUnavailable
+from shopify_roi.services.metrics.window import shop_zone
 from shopify_roi.services.spend import ledger
-from shopify_roi.shopify_client.admin import AdminClient, AdminError
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, UserErrors
 
 REFUSED = "refused"  # a final answer: the same run is refused again, never acted on
 CREATE, SPEND, PAUSE = "create-creator-with-code", "log-creator-spend", "pause-creator-code"
@@ -85,7 +86,7 @@ def _spend(db: Database, shop: Shop, run: FlowActionRun, props: dict) -> Answer:
     data = {
         "kind": _text(props, "kind"),
         "amount": _text(props, "amount"),
-        "date": _text(props, "date") or datetime.now(UTC).date().isoformat(),
+        "date": _text(props, "date") or datetime.now(shop_zone(shop)).date().isoformat(),  # the shop's today
         "note": _text(props, "note") or "Logged by Shopify Flow",
     }
     with db.session() as session:
@@ -127,6 +128,9 @@ def run(db: Database, client_for, shop: Shop, handle: str, run_id: str, props: d
         if handle == SPEND:
             return _spend(db, shop, claimed, props)
         answer = (_create if handle == CREATE else _pause)(db, client_for(), shop, props)
+    except UserErrors as exc:  # Shopify refused (say, the discount was deleted in the admin): final
+        _finish(db, claimed.id, REFUSED, f"Shopify refused: {exc}")
+        return Answer(400, f"Shopify refused: {exc}")
     except (ShopifyUnavailable, AdminError) as exc:
         _finish(db, claimed.id, FAILED, f"Shopify did not answer: {exc}")
         return Answer(503, "Shopify is not answering; try again later")
