@@ -43,7 +43,7 @@ def _settle(runtime, stand_in, shop_domain) -> None:
 def _turn_on(merchant) -> None:
     saved = merchant.put("/api/settings", {"flow_triggers": {"enabled": True}})
     assert saved.status_code == 200, saved.text
-    assert saved.json()["flow_triggers"] == {"enabled": True}
+    assert saved.json()["flow_triggers"] == {"enabled": True, "missing_scopes": []}
 
 
 def _order(stand_in, shop_domain, **extra) -> dict:
@@ -80,7 +80,7 @@ def test_an_attributed_order_reaches_flow_once_with_the_payload_its_trigger_decl
 
 def test_nothing_is_sent_while_the_triggers_are_off(merchant, runtime, stand_in, shop_domain):
     assert merchant.create_creator("maya", "MAYA15").status_code == 201
-    assert merchant.get("/api/settings").json()["flow_triggers"] == {"enabled": False}
+    assert merchant.get("/api/settings").json()["flow_triggers"] == {"enabled": False, "missing_scopes": []}
     _order(stand_in, shop_domain, discount_code=MAYA)
     _settle(runtime, stand_in, shop_domain)
     runtime.jobs.enqueue(send_flow_triggers, shop_domain)

@@ -65,7 +65,7 @@ class Settings:
             "creator_metafields": {"enabled": self.metafields, "missing_scopes": self.missing_scopes},
             "analytics_annotations": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
             "marketing_activities": {"enabled": self.marketing, "missing_scopes": self.marketing_missing},
-            "flow_triggers": {"enabled": self.flow_since is not None},
+            "flow_triggers": {"enabled": self.flow_since is not None, "missing_scopes": []},  # needs no scope
         }
 
 
