@@ -18,9 +18,12 @@ from support import Merchant, install
 from devstore import flow_extensions
 from devstore.webhooks.signing import sign
 from shopify_roi.jobs.flow import send_flow_triggers
-from shopify_roi.models import FlowActionRun, SpendEntry
+from shopify_roi.jobs.shop_jobs import shop_id_of
+from shopify_roi.models import FlowActionRun, FlowTriggerSend, SpendEntry
+from shopify_roi.services.flow import triggers
 from shopify_roi.services.shops.tokens import admin_client
 from shopify_roi.shopify_client import flow
+from shopify_roi.shopify_client.admin import AdminError
 
 MAYA = {"code": "MAYA15", "type": "percentage", "value": "15"}
 
@@ -344,3 +347,30 @@ def test_an_action_body_over_64_kb_is_refused_unread(app_server, merchant, runti
     assert answer.status_code == 413
     with runtime.db.session() as session:
         assert session.scalar(select(func.count()).select_from(FlowActionRun)) == 0
+
+
+def test_an_event_shopify_never_answered_is_sent_by_the_retry(merchant, runtime, stand_in, shop_domain):
+    order = _order(stand_in, shop_domain)
+    event = (
+        str(order["id"]),
+        {
+            "order_id": order["id"],
+            "creator_handle": "maya",
+            "creator_name": "Maya",
+            "attribution_rule": "link",
+        },
+    )
+    shop_id = shop_id_of(runtime, shop_domain)
+    stand_in.control.faults(shop_domain, fail_next=5, status=402)  # the shop is frozen: no answer
+    with pytest.raises(AdminError):
+        triggers.send(
+            runtime.db, admin_client(runtime, shop_domain), shop_id, triggers.ORDER_ATTRIBUTED, [event]
+        )
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(FlowTriggerSend)) == 0  # released
+    stand_in.control.reset_faults(shop_domain)
+    for _ in range(2):  # the job's retry, then a repeat: sent once
+        triggers.send(
+            runtime.db, admin_client(runtime, shop_domain), shop_id, triggers.ORDER_ATTRIBUTED, [event]
+        )
+    assert [e["payload"] for e in stand_in.control.flow_triggers(shop_domain)] == [event[1]]

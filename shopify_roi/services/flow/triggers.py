@@ -2,7 +2,8 @@
 turned them on, each event once.
 
 An event is claimed in `flow_trigger_sends` (unique per shop, trigger and event key) and committed before
-Shopify is called, so a retried job never sends it twice; one Shopify refused keeps its userErrors.
+Shopify is called, so a retried job never sends it twice; one Shopify refused keeps its userErrors; one
+whose call failed (no answer) is released for the job's retry.
 Events before the merchant turned the triggers on are not sent (no flood of old orders).
 """
 
@@ -12,6 +13,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database
@@ -61,15 +63,25 @@ def _sent_keys(session: Session, shop_id: int, handle: str, keys: list[str]) -> 
 
 
 def attributed_order_events(session: Session, shop_id: int, since: datetime) -> list[tuple[str, dict]]:
-    """(order id, payload) of the orders attributed to a creator, created since `since`, not sent yet."""
+    """(order id, payload) of the orders attributed to a creator, created since `since` and not sent yet,
+    oldest first, at most BATCH."""
     since = since.replace(microsecond=0)  # Shopify's created_at is to the second
+    sent = (
+        select(FlowTriggerSend.id)
+        .where(
+            FlowTriggerSend.shop_id == shop_id,
+            FlowTriggerSend.handle == ORDER_ATTRIBUTED,
+            FlowTriggerSend.event_key == Order.shopify_id,
+        )
+        .exists()
+    )
     rows = session.execute(
         select(Order.shopify_id, Order.rule, Creator.handle, Creator.name)
         .join(Creator, Creator.id == Order.creator_id)
-        .where(Order.shop_id == shop_id, Order.created_at >= since, Order.test.is_(False))
+        .where(Order.shop_id == shop_id, Order.created_at >= since, Order.test.is_(False), ~sent)
         .order_by(Order.created_at, Order.id)
+        .limit(BATCH)
     ).all()
-    sent = _sent_keys(session, shop_id, ORDER_ATTRIBUTED, [r.shopify_id for r in rows])
     return [
         (
             r.shopify_id,
@@ -81,8 +93,19 @@ def attributed_order_events(session: Session, shop_id: int, since: datetime) -> 
             },
         )
         for r in rows
-        if r.shopify_id not in sent
-    ][:BATCH]
+    ]
+
+
+def _claim(db: Database, shop_id: int, handle: str, key: str, note: str) -> int | None:
+    """Record the event as sent (committed before Shopify is called); None when it was already."""
+    try:
+        with db.session() as session:
+            claim = FlowTriggerSend(shop_id=shop_id, handle=handle, event_key=key, error=note)
+            session.add(claim)
+            session.flush()
+            return claim.id
+    except IntegrityError:  # another run claimed it meanwhile
+        return None
 
 
 def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: list[tuple[str, dict]]) -> int:
@@ -95,16 +118,16 @@ def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: l
     for key, payload in events:
         with db.session() as session:
             if _sent_keys(session, shop_id, handle, [key]):
-                continue  # another run sent it meanwhile
-            claim = FlowTriggerSend(
-                shop_id=shop_id, handle=handle, event_key=key, error=SKIPPED if skip else ""
-            )
-            session.add(claim)
-            session.flush()
-            claim_id = claim.id
-        if skip:
+                continue
+        claim_id = _claim(db, shop_id, handle, key, SKIPPED if skip else "")
+        if claim_id is None or skip:
             continue
-        errors = flow.trigger(client, handle, payload)
+        try:
+            errors = flow.trigger(client, handle, payload)
+        except Exception:
+            with db.session() as session:  # not sent: the job's retry sends it
+                session.execute(delete(FlowTriggerSend).where(FlowTriggerSend.id == claim_id))
+            raise
         if errors:
             log.warning("Flow refused %s for shop %s: %s", handle, shop_id, errors)
             with db.session() as session:
