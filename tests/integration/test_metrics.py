@@ -203,6 +203,7 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
             "missing_scopes": ["write_analytics_annotations", "write_reports"],
         },
         "marketing_activities": {"enabled": False, "missing_scopes": ["write_marketing_events"]},
+        "flow_triggers": {"enabled": False, "missing_scopes": []},
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"
