@@ -13,6 +13,7 @@ import requests
 from support import install, session_token
 
 from shopify_roi.db import Base
+from shopify_roi.jobs.flow import send_flow_triggers
 
 CODE = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
 RANGE = {"from": "2026-01-01", "to": "2026-12-31", "as_of": "2026-09-30"}
@@ -273,8 +274,18 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         "creator_metafields": {"enabled": True},
         "marketing_activities": {"enabled": True},
         "analytics_annotations": {"enabled": True},
+        "flow_triggers": {"enabled": True},
     }
     assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
+    # Shopify Flow: an action run (flow_action_runs), a workflow turned on (flow_trigger_usage) and the daily
+    # check's "below ROAS target" event (flow_trigger_sends: the action's spend is today's, with no sales
+    # in the last 30 days)
+    fee = {"handle": "anna", "kind": "fee", "amount": "50"}
+    assert hostile.stand_in.control.run_flow_action(shop, "log-creator-spend", fee)["status"] == 200
+    assert (
+        hostile.stand_in.control.set_flow_workflow(shop, "creator-below-roas-target", True)["status"] == 200
+    )
+    hostile.runtime.jobs.enqueue(send_flow_triggers, shop, True)
     # the creator metafields written to Shopify (metafield_writes), the Marketing activities sent
     # (marketing_sent) and the analytics annotations made (analytics_marks), once the scopes are granted
     hostile.stand_in.control.request_scopes(
