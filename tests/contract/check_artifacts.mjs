@@ -4,14 +4,14 @@
 //   node check_artifacts.mjs artifacts.json
 //
 // artifacts.json is written by test_shopify_library_contract.py: the webhook deliveries the
-// stand-in made (raw body, headers), its OAuth authorize redirect, the admin's app frame URL,
+// stand-in made (raw body, headers), Flow's requests to the app, its OAuth authorize redirect, the admin's app frame URL,
 // session tokens, and where the stand-in runs. The script checks each with the library's own
 // functions, then performs the token grants against the running stand-in. One line per check;
 // exit status 1 when any check failed, naming each.
 import {readFileSync} from 'node:fs';
 
 import {checkGrants} from './checks_grants.mjs';
-import {checkSessionTokens, checkSignedQueries, checkWebhooks} from './checks_signed.mjs';
+import {checkFlow, checkSessionTokens, checkSignedQueries, checkWebhooks} from './checks_signed.mjs';
 import {Report} from './report.mjs';
 import {knowsApiVersion, makeShopify, routeFetchTo} from './shopify_setup.mjs';
 
@@ -27,6 +27,7 @@ async function main(path) {
   const shopify = makeShopify(artifacts);
   const sent = routeFetchTo(artifacts.stand_in);
   await checkWebhooks(shopify, artifacts, report);
+  await checkFlow(shopify, artifacts, report);
   await checkSignedQueries(shopify, artifacts, report);
   await checkSessionTokens(shopify, artifacts, report);
   await checkGrants(shopify, artifacts, report);

@@ -137,3 +137,24 @@ export async function checkSessionTokens(shopify, artifacts, report) {
     report.expect(`control: a session token with ${name} is refused`, refused, 'the library accepted it');
   }
 }
+
+// Flow's requests to the app ("Create Flow action endpoints",
+// https://shopify.dev/docs/apps/build/flow/actions/endpoints; "Track Flow lifecycle events",
+// https://shopify.dev/docs/apps/build/flow/track-lifecycle-events): a JSON POST whose X-Shopify-Hmac-Sha256
+// the library's shopify.flow.validate accepts, carrying the shop's domain.
+export async function checkFlow(shopify, artifacts, report) {
+  if (!artifacts.flow_requests?.length) report.fail('Flow requests', 'none captured');
+  for (const request of artifacts.flow_requests ?? []) {
+    await report.check(`Flow request ${request.path}`, async () => {
+      const rawBody = Buffer.from(request.body_b64, 'base64').toString('utf8');
+      const result = await shopify.flow.validate({
+        rawBody,
+        rawRequest: {method: 'POST', url: request.path, headers: Object.fromEntries(request.headers)},
+        rawResponse: {},
+      });
+      must(result.valid, `shopify.flow.validate refused it: ${JSON.stringify(result)}`);
+      must(JSON.parse(rawBody).shopify_domain === artifacts.shop, 'the body does not name the shop');
+      return 'valid';
+    });
+  }
+}

@@ -90,6 +90,11 @@ def gather(shopify: DevstoreServer, receiver: Receiver) -> dict:
     token = redeem(shopify, SHOP, authorize(shopify, SHOP, scopes, receiver.url)["location"])
     merchant_actions(shopify, SHOP, token, api_version)
     deliver_the_rest(shopify, SHOP, receiver, topics)
+    # Flow's requests to the app: an action run (the Flow runner) and a trigger lifecycle callback
+    fee = {"handle": "anna", "kind": "fee", "amount": "10"}
+    assert shopify.control.run_flow_action(SHOP, "log-creator-spend", fee)["status"] == 200
+    assert shopify.control.set_flow_workflow(SHOP, "creator-order-attributed", True)["status"] == 200
+    sent = deliveries(receiver)
     return {
         "stand_in": shopify.url,
         "shop": SHOP,
@@ -99,7 +104,8 @@ def gather(shopify: DevstoreServer, receiver: Receiver) -> dict:
         "api_version": api_version,
         "scopes": scopes,
         "topics": topics,
-        "deliveries": deliveries(receiver),
+        "deliveries": [d for d in sent if not d["path"].startswith("/flow/")],
+        "flow_requests": [d for d in sent if d["path"].startswith("/flow/")],
         # signed a moment ago: the library allows 90 s on a query timestamp, 10 s past a token's exp
         "oauth": authorize(shopify, SHOP, scopes, receiver.url),
         "admin_frame": admin_frame(shopify, SHOP),
@@ -129,6 +135,8 @@ def test_shopify_library_accepts_what_the_stand_in_produces(node, receiver, tmp_
     for topic in artifacts["topics"]:  # a check per subscribed topic ran and passed
         assert f"ok   webhook {topic}" in run.stdout, report
     for check in (
+        "Flow request /flow/actions/log-creator-spend",
+        "Flow request /flow/lifecycle",
         "OAuth authorize redirect",
         "admin app frame",
         "session token (control API)",
