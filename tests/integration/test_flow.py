@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from support import Merchant, install
 
 from devstore import flow_extensions
@@ -374,3 +374,22 @@ def test_an_event_shopify_never_answered_is_sent_by_the_retry(merchant, runtime,
             runtime.db, admin_client(runtime, shop_domain), shop_id, triggers.ORDER_ATTRIBUTED, [event]
         )
     assert [e["payload"] for e in stand_in.control.flow_triggers(shop_domain)] == [event[1]]
+
+
+def test_a_run_in_progress_is_a_503_and_one_whose_request_died_is_taken_over(
+    merchant, runtime, stand_in, shop_domain
+):
+    assert merchant.create_creator("maya", "MAYA15").status_code == 201
+    shop_id = shop_id_of(runtime, shop_domain)
+    with runtime.db.session() as session:  # another request is acting on run-busy right now
+        session.add(FlowActionRun(shop_id=shop_id, action_run_id="run-busy", handle="log-creator-spend"))
+    props = {"handle": "maya", "kind": "fee", "amount": "75"}
+    busy = stand_in.control.run_flow_action(shop_domain, "log-creator-spend", props, "run-busy")
+    assert busy["status"] == 503 and _entries(merchant, "maya") == []
+
+    with runtime.db.session() as session:  # ... and died: nothing heard of it for 10 minutes
+        session.execute(update(FlowActionRun).values(updated_at=datetime.now(UTC) - timedelta(minutes=10)))
+    taken = stand_in.control.run_flow_action(shop_domain, "log-creator-spend", props, "run-busy")
+    assert taken["status"] == 200, taken
+    (entry,) = _entries(merchant, "maya")
+    assert entry["amount"] == "75"

@@ -12,12 +12,12 @@ claim is released so the retry acts).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from shopify_roi.db import Database
+from shopify_roi.db import Database, utcnow
 from shopify_roi.models import FlowActionRun, Shop
 from shopify_roi.models.flow import DONE, FAILED, RECEIVED
 from shopify_roi.services.creators import code_changes, codes, onboard, profiles
@@ -29,6 +29,7 @@ from shopify_roi.shopify_client.admin import AdminClient, AdminError, UserErrors
 REFUSED = "refused"  # a final answer: the same run is refused again, never acted on
 CREATE, SPEND, PAUSE = "create-creator-with-code", "log-creator-spend", "pause-creator-code"
 HANDLES = (CREATE, SPEND, PAUSE)
+STALE = timedelta(minutes=5)  # an action takes seconds (web/flow_actions.py bounds Shopify's waits)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,13 @@ class Answer:
     created_handle: str | None = None  # a creator this run made (their orders may need re-attributing)
 
 
+BUSY = Answer(503, "this action run is being handled; ask again for its outcome")
+
+
 def _claim(db: Database, shop_id: int, run_id: str, handle: str) -> FlowActionRun | Answer:
-    """Claim the run; a run done or refused before gets its first answer again, one in progress a 200."""
+    """Claim the run. A run done or refused before gets its first answer again; one another request is
+    acting on gets a 503 (Flow asks again later and then gets the outcome); one that failed, or whose
+    request died mid-way (received over STALE ago), is claimed again."""
     with db.session() as session:
         row = session.scalar(
             select(FlowActionRun).where(
@@ -53,18 +59,20 @@ def _claim(db: Database, shop_id: int, run_id: str, handle: str) -> FlowActionRu
                 session.flush()
             except IntegrityError:  # the same run arrived twice at once: the other request acts
                 session.rollback()
-                return Answer(200, "this action run is already being handled")
+                return BUSY
             return row
         if row.status == DONE:
             return Answer(200, row.result)
         if row.status == REFUSED:
             return Answer(400, row.result)
-        taken = session.execute(  # a failed run is tried again, by one request only
+        retryable = (FlowActionRun.status == FAILED) | (FlowActionRun.updated_at < utcnow() - STALE)
+        taken = session.execute(  # by one request only
             update(FlowActionRun)
-            .where(FlowActionRun.id == row.id, FlowActionRun.status == FAILED)
-            .values(status=RECEIVED)
+            .where(FlowActionRun.id == row.id, FlowActionRun.status != DONE, FlowActionRun.status != REFUSED)
+            .where(retryable)
+            .values(status=RECEIVED, updated_at=utcnow())
         ).rowcount
-        return row if taken else Answer(200, "this action run is already being handled")
+        return row if taken else BUSY
 
 
 def _finish(db: Database, run_id: int, status: str, result: str) -> None:
