@@ -10,15 +10,16 @@ characters, letters, digits and hyphens, unique in the app), ``description``; an
 send ``customer_id``, ``order_id``, ``product_id``.
 
 Stricter readings (not documented either way): a custom field is required in the trigger payload; a key
-the extension does not declare is refused; a reference must name an object the shop holds.
+the extension does not declare is refused; a reference must name an object the shop holds; a
+``number_decimal`` value must be a JSON number (a numeric string is refused).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9-]{1,30}")
@@ -120,13 +121,9 @@ def _value_error(field: Field, value) -> str | None:
         return None if ok else "must be a numeric id"
     if field.type == "boolean":
         return None if isinstance(value, bool) else "must be true or false"
-    if field.type == "number_decimal":
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            return "must be a decimal number"
-        try:
-            return None if Decimal(str(value)).is_finite() else "must be a decimal number"
-        except InvalidOperation:
-            return "must be a decimal number"
+    if field.type == "number_decimal":  # stricter: a JSON number, not a numeric string
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return None if ok else "must be a number"
     return None if isinstance(value, str) else "must be a string"
 
 

@@ -114,7 +114,9 @@ def test_flow_refuses_an_unknown_trigger_and_a_payload_off_its_schema(
     missing = dict(good)
     del missing["creator_handle"]
     assert flow.trigger(client, "creator-order-attributed", missing) != []
-    assert flow.trigger(client, "creator-below-roas-target", {"creator_handle": "maya", "roas": "two"}) != []
+    below = {"creator_handle": "maya", "roas": 0.5, "roas_target": 3.0, "spend": 100.0}
+    assert flow.trigger(client, "creator-below-roas-target", {**below, "roas": "0.5"}) != []  # a string
+    assert flow.trigger(client, "creator-below-roas-target", {**below, "roas": True}) != []
     assert stand_in.control.flow_triggers(shop_domain) == []
     assert flow.trigger(client, "creator-order-attributed", good) == []
     assert len(stand_in.control.flow_triggers(shop_domain)) == 1
@@ -150,17 +152,14 @@ def test_the_daily_check_sends_a_leaked_code_and_a_creator_below_target_once(
     (below,) = _sent(stand_in, shop_domain, "creator-below-roas-target")
     # net revenue 10 x (40.00 - 15 %) = 340.00; spend 1000 fee + 10 % commission on 340.00 = 1034.00;
     # ROAS 340 / 1034 = 0.3288 -> 0.33 (half-up), below the default target 3.0 (METRICS.md)
-    assert below == {"creator_handle": "maya", "roas": "0.33", "roas_target": "3.0", "spend": "1034.00"}
+    assert below == {"creator_handle": "maya", "roas": 0.33, "roas_target": 3.0, "spend": 1034.0}
 
     # back at target (0.30 <= 0.3288), then below again (a raised target): a new fall is a new event
     assert merchant.put("/api/settings", {"targets": {"roas_min": "0.3"}}).status_code == 200
     _daily(runtime, shop_domain)
     assert merchant.put("/api/settings", {"targets": {"roas_min": "0.5"}}).status_code == 200
     _daily(runtime, shop_domain)
-    assert [b["roas_target"] for b in _sent(stand_in, shop_domain, "creator-below-roas-target")] == [
-        "3.0",
-        "0.5",
-    ]
+    assert [b["roas_target"] for b in _sent(stand_in, shop_domain, "creator-below-roas-target")] == [3.0, 0.5]
     assert len(_sent(stand_in, shop_domain, "creator-code-leak-suspected")) == 1
 
 

@@ -17,7 +17,7 @@ from shopify_roi.services.metrics import rollups, table
 from shopify_roi.services.metrics.window import shop_zone
 
 DAYS = 30
-CENT = Decimal("0.01")  # decimals in a payload: rounded half-up for display (METRICS.md)
+CENT = Decimal("0.01")  # payload figures: rounded half-up for display (METRICS.md)
 
 
 @dataclass
@@ -25,6 +25,12 @@ class Findings:
     leaks: list[tuple[str, dict]] = field(default_factory=list)  # (event key, payload)
     below: list[tuple[str, dict]] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # event keys of creators back at or above target
+
+
+def _number(value: Decimal) -> float:
+    """A `number_decimal` field's JSON number: the exact figure rounded half-up to cents first, for display
+    only (nothing is computed from it), so the float's shortest repr is those digits."""
+    return float(value.quantize(CENT, ROUND_HALF_UP))
 
 
 def _leak_reason(warning: dict) -> str:
@@ -58,9 +64,9 @@ def findings(session: Session, shop_id: int) -> Findings:
         if roas < target:
             payload = {
                 "creator_handle": row["handle"],
-                "roas": str(roas.quantize(CENT, ROUND_HALF_UP)),
-                "roas_target": str(target),
-                "spend": str(Decimal(row["spend"]).quantize(CENT, ROUND_HALF_UP)),
+                "roas": _number(roas),
+                "roas_target": _number(target),
+                "spend": _number(Decimal(row["spend"])),
             }
             out.below.append((key, payload))
         else:
