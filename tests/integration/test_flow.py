@@ -84,7 +84,8 @@ def test_an_attributed_order_reaches_flow_once_with_the_payload_its_trigger_decl
 def test_nothing_is_sent_while_the_triggers_are_off(merchant, runtime, stand_in, shop_domain):
     assert merchant.create_creator("maya", "MAYA15").status_code == 201
     assert merchant.get("/api/settings").json()["flow_triggers"] == {"enabled": False, "missing_scopes": []}
-    _order(stand_in, shop_domain, discount_code=MAYA)
+    a_minute_ago = (datetime.now(UTC) - timedelta(minutes=1)).replace(microsecond=0).isoformat()
+    _order(stand_in, shop_domain, discount_code=MAYA, created_at=a_minute_ago)
     _settle(runtime, stand_in, shop_domain)
     runtime.jobs.enqueue(send_flow_triggers, shop_domain)
     runtime.jobs.drain()
