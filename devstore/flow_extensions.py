@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HANDLE_RE = re.compile(r"[A-Za-z0-9-]{1,30}")
+TRIGGER_KEY_RE = re.compile(r"[A-Za-z\s]*")
 REFERENCES = {
     "order_reference": "order_id",
     "customer_reference": "customer_id",
@@ -62,7 +63,11 @@ def _url(value, path: Path, key: str) -> str:
     raise ExtensionError(f"{path}: {key} must be an https URL or a path starting with /")
 
 
-def _field(spec: dict, where: str) -> Field:
+def _field(spec: dict, where: str, extension_type: str) -> Field:
+    """One ``[[settings.fields]]`` entry, checked as Shopify CLI's flow specifications do
+    (github Shopify/cli packages/app/src/cli/services/flow/validation.ts ``validateFieldShape``,
+    specifications/flow_trigger.ts ``FlowTriggerSettingsSchema``): a trigger's custom field key is letters
+    and spaces; an action's custom field needs a ``key`` and a ``name``, and takes nothing else."""
     kind = spec.get("type")
     if kind in REFERENCES:
         return Field(kind, REFERENCES[kind], bool(spec.get("required", True)))
@@ -70,9 +75,18 @@ def _field(spec: dict, where: str) -> Field:
         raise ExtensionError(
             f"{where}: field type {kind!r} is not one of {', '.join([*REFERENCES, *CUSTOM])}"
         )
-    if not isinstance(spec.get("key"), str) or not spec["key"]:
+    key = spec.get("key")
+    if not isinstance(key, str) or not key:
         raise ExtensionError(f"{where}: a {kind} field needs a key")
-    return Field(kind, spec["key"], bool(spec.get("required", True)))
+    if extension_type == "flow_trigger" and not TRIGGER_KEY_RE.fullmatch(key):
+        raise ExtensionError(f"{where}: a trigger field key has only letters and spaces, not {key!r}")
+    if extension_type == "flow_action":
+        if not isinstance(spec.get("name"), str):
+            raise ExtensionError(f"{where}: an action's {kind} field needs a name")
+        extra = set(spec) - {"type", "key", "name", "description", "required"}
+        if extra:
+            raise ExtensionError(f"{where}: an action field does not take {', '.join(sorted(extra))}")
+    return Field(kind, key, bool(spec.get("required", True)))
 
 
 def read(path: Path) -> list[Extension]:
@@ -92,7 +106,9 @@ def read(path: Path) -> list[Extension]:
             url = _url(ext.get("runtime_url"), path, "runtime_url")
         elif ext["type"] == "flow_trigger_lifecycle_callback":
             url = _url(ext.get("url"), path, "url")
-        fields = tuple(_field(f, str(path)) for f in (data.get("settings") or {}).get("fields") or [])
+        fields = tuple(
+            _field(f, str(path), ext["type"]) for f in (data.get("settings") or {}).get("fields") or []
+        )
         found.append(Extension(ext["type"], handle, name, fields, url))
     return found
 

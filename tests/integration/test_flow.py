@@ -72,9 +72,9 @@ def test_an_attributed_order_reaches_flow_once_with_the_payload_its_trigger_decl
     # the stand-in accepted it against extensions/creator-order-attributed (order_reference -> order_id)
     assert event["payload"] == {
         "order_id": order["id"],
-        "creator_handle": "maya",
-        "creator_name": "Maya",
-        "attribution_rule": "code",
+        "Creator handle": "maya",
+        "Creator name": "Maya",
+        "Attribution rule": "code",
     }
     runtime.jobs.enqueue(send_flow_triggers, shop_domain)  # a retried or repeated job
     runtime.jobs.drain()
@@ -104,20 +104,20 @@ def test_flow_refuses_an_unknown_trigger_and_a_payload_off_its_schema(
     client = admin_client(runtime, shop_domain)
     good = {
         "order_id": order["id"],
-        "creator_handle": "maya",
-        "creator_name": "Maya",
-        "attribution_rule": "code",
+        "Creator handle": "maya",
+        "Creator name": "Maya",
+        "Attribution rule": "code",
     }
     assert flow.trigger(client, "creator-order-shipped", good) != []
     assert flow.trigger(client, "creator-order-attributed", {**good, "order_id": 999999999}) != []
     assert flow.trigger(client, "creator-order-attributed", {**good, "order_id": str(order["id"])}) != []
     assert flow.trigger(client, "creator-order-attributed", {**good, "extra": "x"}) != []
     missing = dict(good)
-    del missing["creator_handle"]
+    del missing["Creator handle"]
     assert flow.trigger(client, "creator-order-attributed", missing) != []
-    below = {"creator_handle": "maya", "roas": 0.5, "roas_target": 3.0, "spend": 100.0}
-    assert flow.trigger(client, "creator-below-roas-target", {**below, "roas": "0.5"}) != []  # a string
-    assert flow.trigger(client, "creator-below-roas-target", {**below, "roas": True}) != []
+    below = {"Creator handle": "maya", "ROAS": 0.5, "ROAS target": 3.0, "Spend": 100.0}
+    assert flow.trigger(client, "creator-below-roas-target", {**below, "ROAS": "0.5"}) != []  # a string
+    assert flow.trigger(client, "creator-below-roas-target", {**below, "ROAS": True}) != []
     assert stand_in.control.flow_triggers(shop_domain) == []
     assert flow.trigger(client, "creator-order-attributed", good) == []
     assert len(stand_in.control.flow_triggers(shop_domain)) == 1
@@ -148,19 +148,19 @@ def test_the_daily_check_sends_a_leaked_code_and_a_creator_below_target_once(
     _daily(runtime, shop_domain)  # the next day's run: nothing new
 
     (leak,) = _sent(stand_in, shop_domain, "creator-code-leak-suspected")
-    assert (leak["creator_handle"], leak["discount_code"]) == ("maya", "MAYA15")
-    assert "10 of 10 orders with MAYA15" in leak["reason"]
+    assert (leak["Creator handle"], leak["Discount code"]) == ("maya", "MAYA15")
+    assert "10 of 10 orders with MAYA15" in leak["Reason"]
     (below,) = _sent(stand_in, shop_domain, "creator-below-roas-target")
     # net revenue 10 x (40.00 - 15 %) = 340.00; spend 1000 fee + 10 % commission on 340.00 = 1034.00;
     # ROAS 340 / 1034 = 0.3288 -> 0.33 (half-up), below the default target 3.0 (METRICS.md)
-    assert below == {"creator_handle": "maya", "roas": 0.33, "roas_target": 3.0, "spend": 1034.0}
+    assert below == {"Creator handle": "maya", "ROAS": 0.33, "ROAS target": 3.0, "Spend": 1034.0}
 
     # back at target (0.30 <= 0.3288), then below again (a raised target): a new fall is a new event
     assert merchant.put("/api/settings", {"targets": {"roas_min": "0.3"}}).status_code == 200
     _daily(runtime, shop_domain)
     assert merchant.put("/api/settings", {"targets": {"roas_min": "0.5"}}).status_code == 200
     _daily(runtime, shop_domain)
-    assert [b["roas_target"] for b in _sent(stand_in, shop_domain, "creator-below-roas-target")] == [3.0, 0.5]
+    assert [b["ROAS target"] for b in _sent(stand_in, shop_domain, "creator-below-roas-target")] == [3.0, 0.5]
     assert len(_sent(stand_in, shop_domain, "creator-code-leak-suspected")) == 1
 
 
@@ -355,9 +355,9 @@ def test_an_event_shopify_never_answered_is_sent_by_the_retry(merchant, runtime,
         str(order["id"]),
         {
             "order_id": order["id"],
-            "creator_handle": "maya",
-            "creator_name": "Maya",
-            "attribution_rule": "link",
+            "Creator handle": "maya",
+            "Creator name": "Maya",
+            "Attribution rule": "link",
         },
     )
     shop_id = shop_id_of(runtime, shop_domain)

@@ -33,6 +33,10 @@ def test_each_extension_file_has_what_the_cli_requires():
             assert field["type"] in (*flow_extensions.REFERENCES, *flow_extensions.CUSTOM)
             if field["type"] not in flow_extensions.REFERENCES:
                 assert field["key"]
+                if ext["type"] == "flow_trigger":  # Shopify CLI: letters and spaces only
+                    assert all(c.isalpha() or c == " " for c in field["key"]), field["key"]
+                else:  # Shopify CLI: an action's custom field needs a name too
+                    assert field["name"]
 
 
 def test_the_stand_in_reads_three_triggers_and_three_actions():
@@ -49,6 +53,10 @@ def test_a_file_the_cli_would_refuse_is_refused(tmp_path):
         "long handle": 'name = "A"\ntype = "flow_trigger"\nhandle = "' + "a" * 31 + '"',
         "no url": 'name = "A"\ntype = "flow_action"\nhandle = "a"',
         "protocol-relative url": 'name = "A"\ntype = "flow_action"\nhandle = "a"\nruntime_url = "//x.com/a"',
+        "a trigger key with an underscore": 'name = "A"\ntype = "flow_trigger"\nhandle = "a"\n'
+        '[[settings.fields]]\ntype = "url"\nkey = "a_b"',
+        "an action field without name": 'name = "A"\ntype = "flow_action"\nhandle = "a"\nruntime_url = "/a"\n'
+        '[[settings.fields]]\ntype = "url"\nkey = "a"',
     }
     for why, body in bad.items():
         path = tmp_path / "shopify.extension.toml"

@@ -52,9 +52,9 @@ def findings(session: Session, shop_id: int) -> Findings:
         warning = row.get("leak_warning")
         if warning and warning.get("code_id"):
             payload = {
-                "creator_handle": row["handle"],
-                "discount_code": warning["code"],
-                "reason": _leak_reason(warning),
+                "Creator handle": row["handle"],
+                "Discount code": warning["code"],
+                "Reason": _leak_reason(warning),
             }
             out.leaks.append((f"code:{warning['code_id']}", payload))
         key = f"creator:{row['handle']}"
@@ -63,10 +63,10 @@ def findings(session: Session, shop_id: int) -> Findings:
         roas = Decimal(row["roas"])
         if roas < target:
             payload = {
-                "creator_handle": row["handle"],
-                "roas": _number(roas),
-                "roas_target": _number(target),
-                "spend": _number(Decimal(row["spend"])),
+                "Creator handle": row["handle"],
+                "ROAS": _number(roas),
+                "ROAS target": _number(target),
+                "Spend": _number(Decimal(row["spend"])),
             }
             out.below.append((key, payload))
         else:

@@ -87,9 +87,9 @@ def attributed_order_events(session: Session, shop_id: int, since: datetime) -> 
             r.shopify_id,
             {
                 "order_id": int(r.shopify_id),
-                "creator_handle": r.handle,
-                "creator_name": r.name or r.handle,
-                "attribution_rule": r.rule,
+                "Creator handle": r.handle,
+                "Creator name": r.name or r.handle,
+                "Attribution rule": r.rule,
             },
         )
         for r in rows
