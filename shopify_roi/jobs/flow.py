@@ -34,3 +34,10 @@ def send_flow_triggers(shop_domain: str, daily: bool = False) -> dict | str:
         return result
 
     return for_shop(shop_domain, work)
+
+
+def check_flow_triggers(rt: Runtime) -> int:
+    """The daily Flow check (schedules.py): queue it for every shop that sends the triggers; how many."""
+    with rt.db.session() as session:
+        domains = triggers.shops_sending(session)
+    return sum(request_flow_triggers(rt, domain, daily=True) for domain in domains)

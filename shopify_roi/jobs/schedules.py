@@ -39,14 +39,13 @@ from shopify_roi.jobs.backfill import ingest_backfill, nightly_since, start_back
 from shopify_roi.jobs.creators import complete_pending_codes, run_import, sync_discounts
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.deliveries import process_delivery
-from shopify_roi.jobs.flow import request_flow_triggers
+from shopify_roi.jobs.flow import check_flow_triggers
 from shopify_roi.jobs.installs import sync_shop
 from shopify_roi.jobs.marketing import request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import analytics_sync, imports
-from shopify_roi.services.flow import triggers
 from shopify_roi.services.metrics import marketing_sync, rollups
 from shopify_roi.services.orders import backfill, customer_checks, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
@@ -195,13 +194,6 @@ def send_marketing(rt: Runtime, full: bool = False) -> int:
 
 def send_all_marketing(rt: Runtime) -> int:
     return send_marketing(rt, full=True)
-
-
-def check_flow_triggers(rt: Runtime) -> int:
-    """Queue the daily Flow check of every shop that sends the triggers; how many were queued."""
-    with rt.db.session() as session:
-        domains = triggers.shops_sending(session)
-    return sum(request_flow_triggers(rt, domain, daily=True) for domain in domains)
 
 
 def refresh_rollups(rt: Runtime) -> int:

@@ -127,14 +127,9 @@ def _decimal(value, name: str, errors: dict, low: Decimal, high: Decimal) -> Dec
     return number
 
 
-def update(session: Session, shop_id: int, data) -> Settings:
-    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null}`: all or nothing (a 400 names each
-    bad field)."""
-    if not isinstance(data, dict):
-        raise Invalid("Send a JSON object.")
-    errors: dict[str, str] = {}
-    current = load(session, shop_id)
-    targets = dict(current.targets)
+def _targets(current: dict[str, Decimal], data: dict, errors: dict) -> dict[str, Decimal]:
+    """The targets with the ones `data` sends (each bad one named in `errors`)."""
+    targets = dict(current)
     given = data.get("targets", {})
     if not isinstance(given, dict):
         errors["targets"] = "must be an object of target names to values"
@@ -148,6 +143,17 @@ def update(session: Session, shop_id: int, data) -> Settings:
         )
         if number is not None:
             targets[name] = number
+    return targets
+
+
+def update(session: Session, shop_id: int, data) -> Settings:
+    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null}`: all or nothing (a 400 names each
+    bad field)."""
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.")
+    errors: dict[str, str] = {}
+    current = load(session, shop_id)
+    targets = _targets(current.targets, data, errors)
     for low, high in (
         ("conversion_rate_min", "conversion_rate_max"),
         ("redemption_rate_min", "redemption_rate_max"),
@@ -175,8 +181,8 @@ def update(session: Session, shop_id: int, data) -> Settings:
     row.metafields = metafields
     row.analytics_marks = marks
     row.marketing = marketing
-    if flow_on != (row.flow_triggers_since is not None):
-        row.flow_triggers_since = utcnow() if flow_on else None
+    # turned on: events from now on are sent (services/flow/triggers.py); kept while it stays on
+    row.flow_triggers_since = (row.flow_triggers_since or utcnow()) if flow_on else None
     session.flush()
     return Settings(
         targets,

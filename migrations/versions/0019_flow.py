@@ -1,7 +1,7 @@
 """Shopify Flow: action runs received (one per action_run_id), trigger events sent, trigger usage, the switch
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-05 21:10:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import shopify_roi.db
 
-revision = "0017"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
