@@ -17,7 +17,7 @@
         { note: "Fees " + F.money(r.fees) + " · seeding " + F.money(r.seeding) + " · commission " + F.money(r.commission) + " · other " + F.money(r.other_costs) }),
       card("roas", "ROAS", F.ratio(r.roas), "gross " + F.ratio(r.gross_roas), { cls: s("roas").cls, note: s("roas").note }),
       card("roi", "ROI", F.pct(r.roi), "ROAS − 1"),
-      card("new_customers", "New customers", F.int(r.new_customers), "of " + F.int(r.orders) + " orders"),
+      card("new_customers", "New customers", F.int(r.new_customers), "of " + F.count(r.orders, "order")),
       card("cac", "CAC", F.money(r.cac), r.breakeven_cac ? "breakeven " + F.money(r.breakeven_cac) : "spend ÷ new customers",
         { note: r.breakeven_cac ? "Breakeven CAC: " + DEF.breakeven_cac : "" }),
       card("return_rate", "Return rate", F.pct(r.return_rate), "returns " + F.money(r.returns) + " · " + F.pct(r.refund_order_rate) + " of orders refunded"),
@@ -25,7 +25,7 @@
       card("repeat_rate_90d", "Repeat 90 d", F.pct(r.repeat_rate_90d),
         (r.mature_customers !== undefined ? F.int(r.mature_customers) + " mature · " : "") + F.int(r.immature_customers || 0) + " not yet mature",
         { cls: s("repeat_rate_90d").cls, note: s("repeat_rate_90d").note }),
-      card("conversion_rate", "Conversion", F.pct(r.conversion_rate), F.int(r.clicks || 0) + " clicks · redemption " + F.pct(r.redemption_rate),
+      card("conversion_rate", "Conversion", F.pct(r.conversion_rate), F.count(r.clicks || 0, "click") + " · redemption " + F.pct(r.redemption_rate),
         { cls: s("conversion_rate").cls, note: [s("conversion_rate").note, "Redemption rate: " + DEF.redemption_rate].join("\n") }),
       card("discounts_given", "Discounts given", F.money(r.discounts_given), X.isZero(r.contested_revenue) ? "nothing contested" : F.money(r.contested_revenue) + " contested",
         { note: DEF.contested_revenue }));
@@ -194,7 +194,7 @@
     return h("section.card", { id: "codes-card" }, h("h2", "Codes and links"),
       c.code ? h("p", h("strong", c.code.code), " ", h("span.badge." + c.code.status, c.code.status),
         c.code.percent_off ? " · " + c.code.percent_off + "% off" : c.code.amount_off ? " · " + F.money(c.code.amount_off) + " off" : "",
-        " · ", F.int(c.clicks || 0) + " clicks on tracked links") : h("p.muted", "No live code."),
+        " · ", F.count(c.clicks || 0, "click") + " on tracked links") : h("p.muted", "No live code."),
       copyRow("Storefront", links.storefront), copyRow("Auto-apply", links.auto_apply),
       (links.tracked || []).map(function (l) {
         var button = h("button.button.secondary.small", { type: "button", onclick: function () { R.copy(l.short_url, button); } }, "Copy");
@@ -239,7 +239,7 @@
             h("td.num", X.isZero(o.returns) ? F.money(o.returns) : h("span.neg", F.money(o.returns))), h("td", o.new_customer ? "Yes" : "No"),
             h("td", h("span.badge.rule-" + (RULES[o.rule] || "none"), o.rule)), h("td.signals", { title: JSON.stringify(o.signals) }, signalsText(o.signals || {})), h("td", flags));
         })),
-        h("tfoot", h("tr", h("th", { scope: "row", colspan: 2 }, F.int(counted.length) + " attributed orders"), h("td.num", sum("revenue")), h("td.num", sum("discounts")),
+        h("tfoot", h("tr", h("th", { scope: "row", colspan: 2 }, F.count(counted.length, "attributed order")), h("td.num", sum("revenue")), h("td.num", sum("discounts")),
           h("td.num", sum("returns")), h("td", { colspan: 4 }, h("span.muted", "net revenue " + F.money(r.net_revenue))))))) :
         h("p.muted", "No orders in this range."),
       orders.length > LIMIT && !expanded ? h("div.actions.center", h("button.button.secondary.small", { type: "button", id: "show-all-orders", onclick: onExpand },

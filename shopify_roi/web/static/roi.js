@@ -51,6 +51,8 @@
     ratio: function (v) { var r = round(v, 2); return r === null ? DASH : group(r); },
     pct: function (v) { var r = round(v, 1, 2); return r === null ? DASH : group(r) + "%"; },
     int: function (v) { return v === null || v === undefined ? DASH : group(String(v)); },
+    /* "1 order", "2,704 orders": a count with its word, singular for one. */
+    count: function (v, word) { return F.int(v) + " " + word + (Number(v) === 1 ? "" : "s"); },
     /* Axis ticks are positions on a chart, not figures: a float is fine there. */
     axisMoney: function (v) {
       try { return new Intl.NumberFormat("en", { style: "currency", currency: currency, notation: "compact", maximumFractionDigits: 1 }).format(v); }
@@ -330,11 +332,12 @@
   function freshRun(done) {
     if (!done) { return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "History "), "not imported yet"); }
     if (done.kind === "install" || done.kind === "full_history") {
-      return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "History imported "), when(done.finished_at) + " · " + F.int(done.orders_seen) + " orders");
+      return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "History imported "), when(done.finished_at) + " · " + F.count(done.orders_seen, "order"));
     }
     var missed = done.orders_repaired + (done.refunds_repaired || 0);
     return h("span.fresh-item", { dataset: { fresh: "run" } }, h("span.muted", "Last check "), when(done.finished_at) + " · " +
-      (missed ? F.int(done.orders_repaired) + " orders the live updates had missed brought in" : "nothing missed"));
+      (missed ? [done.orders_repaired ? F.count(done.orders_repaired, "order") : "", done.refunds_repaired ? F.count(done.refunds_repaired, "refund") : ""]
+        .filter(Boolean).join(" and ") + " the live updates had missed brought in" : "nothing missed"));
   }
   function freshnessPanel() {
     var el = h("div.freshness", { id: "roi-freshness", role: "group", "aria-label": "Data freshness" }, h("span.muted", "Checking data freshness…"));
@@ -378,7 +381,7 @@
       sub: function (r) { return r.immature_customers ? F.int(r.immature_customers) + " not yet mature" : ""; } },
     { key: "aov", label: "AOV", fmt: "money", score: "aov" },
     { key: "conversion_rate", label: "Conversion", fmt: "pct", score: "conversion_rate", def: "conversion_rate",
-      sub: function (r) { return F.int(r.clicks || 0) + " clicks"; },
+      sub: function (r) { return F.count(r.clicks || 0, "click"); },
       title: function (r) { return "Redemption rate (code orders ÷ clicks): " + F.pct(r.redemption_rate); } },
   ];
 
@@ -451,7 +454,7 @@
         card("spend", "Spend", F.money(t.spend), "incl. commission " + F.money(t.commission)),
         card("roas", "ROAS", F.ratio(t.roas), "gross " + F.ratio(t.gross_roas) + (data.targets && data.targets.roas_min ? " · target ≥ " + data.targets.roas_min : ""), { cls: sc.cls, note: sc.note }),
         card("roi", "ROI", F.pct(t.roi), "ROAS − 1"),
-        card("new_customers", "New customers", F.int(t.new_customers), "from " + F.int(t.orders) + " orders"),
+        card("new_customers", "New customers", F.int(t.new_customers), "from " + F.count(t.orders, "order")),
         card("cac", "CAC", F.money(t.cac), "CPA " + F.money(t.cpa))));
   }
   function baselineCard(b) {
