@@ -44,6 +44,14 @@ def test_the_campaign_filter_offers_all_campaigns_and_a_creator_without_spend_is
     frame = _open(page, app_server, stand_in, shop_domain, settings)
     options = frame.locator("#roi-campaign option").all_inner_texts()
     assert options == ["All campaigns", "Spring"]
+    # A campaign made elsewhere (its own tab, another staff member) is offered when the ROI page is opened
+    # again, without reloading the app.
+    assert merchant.post("/api/campaigns", json={"name": "Autumn"}).status_code == 201
+    frame.locator(".tabs a", has_text="Creators").click()
+    frame.locator("body[data-view=creators]").wait_for()
+    frame.locator(".tabs a", has_text="ROI").click()
+    frame.locator("#roi-campaign option", has_text="Autumn").wait_for(state="attached")
+    frame.locator("#roi-no-spend").wait_for()
     # anna sold yesterday and has no fee, seeding or other cost: her ROAS is commission only, and the page
     # says so in words.
     note = frame.locator("#roi-no-spend").inner_text()

@@ -255,7 +255,7 @@
         api("/api/metrics/creators/" + enc + "/orders?" + X.apiQuery(s)).then(function (b) { return b.orders; })]);
     }
     var first = await Promise.all([fetchRange(st), api("/api/creators/" + enc).catch(function () { return null; }),
-      api("/api/creators/" + enc + "/spend").then(function (b) { return b.entries; }), X.campaigns()]);
+      api("/api/creators/" + enc + "/spend").then(function (b) { return b.entries; }), X.campaigns(true)]);
     var det = first[0][0], series = first[0][1], orders = first[0][2], creator = first[1], spend = first[2], campaigns = first[3];
     var key = X.fetchKey(st), showAll = false;
 

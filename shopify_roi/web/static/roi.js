@@ -196,7 +196,10 @@
   function go(path, st) { location.hash = "#" + path + "?" + queryOf(st, true); }
 
   var campaignsCache = null;
-  function campaigns() {
+  /* The shop's campaigns for the filter: asked again each time a page is opened (`fresh`: a campaign made or
+     renamed since shows), shared by the updates of the page open. */
+  function campaigns(fresh) {
+    if (fresh) { campaignsCache = null; }
     if (!campaignsCache) { campaignsCache = api("/api/campaigns").then(function (b) { return b.campaigns; }, function () { campaignsCache = null; return []; }); }
     return campaignsCache;
   }
@@ -551,7 +554,7 @@
   R.route(/^\/roi$/, async function (query) {
     var st = readState(query);
     // The campaigns, the figures and the series in parallel (one round trip before the first paint, not two).
-    var loaded = await Promise.all([api("/api/metrics/creators?" + apiQuery(st)), api("/api/metrics/timeseries?" + apiQuery(st)).catch(function (err) { return { error: err }; }), campaigns()]);
+    var loaded = await Promise.all([api("/api/metrics/creators?" + apiQuery(st)), api("/api/metrics/timeseries?" + apiQuery(st)).catch(function (err) { return { error: err }; }), campaigns(true)]);
     var data = loaded[0], series = loaded[1], list = loaded[2], key = fetchKey(st), seq = 0;
 
     var exportButton = h("button.button.secondary", { type: "button", id: "roi-export", onclick: function () { exportCsv(st, exportButton); } }, "Export CSV");
