@@ -12,6 +12,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devstore.config import DevstoreConfig
 from devstore.server import create_app, runtime_of
+from devstore.testing_features import FeatureControls
 from devstore.webhooks import retries
 
 
@@ -23,7 +24,7 @@ class ControlError(Exception):
         self.response = response
 
 
-class ControlClient:
+class ControlClient(FeatureControls):
     """Calls the ``/_devstore/`` control API; every method returns the decoded JSON and
     raises ControlError on a non-2xx answer."""
 
@@ -159,41 +160,8 @@ class ControlClient:
     def orders(self, shop: str) -> list[dict]:
         return self._call("GET", f"/shops/{shop}/orders")
 
-    def metafields(self, shop: str) -> list[dict]:
-        """Every metafield the shop holds (``ownerId``, ``namespace``, ``key``, ``type``, ``value``)."""
-        return self._call("GET", f"/shops/{shop}/metafields")["metafields"]
-
-    def analytics(self, shop: str) -> dict:
-        """The shop's analytics ``{annotations: [...], targets: [...]}``, each with ``createdBy``."""
-        return self._call("GET", f"/shops/{shop}/analytics")
-
-    def seed_annotation(self, shop: str, **fields) -> dict:
-        """An annotation the merchant or another app made (the app under test may not change it)."""
-        return self._call("POST", f"/shops/{shop}/analytics/annotations", json=fields)
-
-    def marketing(self, shop: str) -> dict:
-        """The shop's external marketing activities and day engagements (``activities``, ``engagements``)."""
-        return self._call("GET", f"/shops/{shop}/marketing")
-
     def order(self, shop: str, order_id: int) -> dict:
         return self._call("GET", f"/shops/{shop}/orders/{order_id}")
-
-    def flow_triggers(self, shop: str) -> list[dict]:
-        """Every Flow trigger event the app sent and the stand-in accepted (``handle``, ``payload``)."""
-        return self._call("GET", f"/shops/{shop}/flow/triggers")["triggers"]
-
-    def run_flow_action(
-        self, shop: str, handle: str, properties: dict, action_run_id: str | None = None
-    ) -> dict:
-        """Flow runs the app's action (a signed POST to its runtime URL); the same ``action_run_id`` again
-        is Flow's retry. Returns ``{action_run_id, status, body}`` (the app's answer)."""
-        body = {"properties": properties, "action_run_id": action_run_id}
-        return self._call("POST", f"/shops/{shop}/flow/actions/{handle}", body)
-
-    def set_flow_workflow(self, shop: str, trigger: str, enabled: bool) -> dict:
-        """A workflow starting with ``trigger`` is turned on or off: Flow's lifecycle callback reaches the app
-        (``{status, body}``: its answer)."""
-        return self._call("POST", f"/shops/{shop}/flow/workflows", {"trigger": trigger, "enabled": enabled})
 
     def refund_order(self, shop: str, order_id: int, **body) -> dict:
         """body: line_items [{line_item_id, quantity}], shipping, note, created_at.
