@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -135,7 +136,8 @@ def test_a_rate_above_its_target_range_is_above_not_on_target(merchant, runtime,
                 allow_redirects=False,
                 timeout=10,
             )
-    today = date.today().isoformat()
+    # Clicks are counted on the shop's day (Europe/Berlin), which is not UTC's near midnight.
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
     # anna: one order through her link, no code. ben: one order with his code.
     stand_in.control.create_order(

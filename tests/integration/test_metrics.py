@@ -336,7 +336,8 @@ def test_a_code_leaked_to_coupon_sites_is_flagged_with_its_evidence(merchant, ru
 def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtime, stand_in, shop_domain):
     """Clicks exist only on creators' links: the all-orders row does not divide unattributed orders by
     them."""
-    from datetime import date
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     import requests
 
@@ -353,7 +354,8 @@ def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtim
             allow_redirects=False,
             timeout=10,
         )
-    today = date.today().isoformat()
+    # Clicks are counted on the shop's day (Europe/Berlin), which is not UTC's near midnight.
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
     stand_in.control.create_order(
         shop_domain,
