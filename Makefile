@@ -26,6 +26,9 @@ demo: $(VENV)/.demo-installed
 ## Set up and run the whole test suite (SQLite + in-process queue unless DATABASE_URL/REDIS_URL are set).
 ## With node on the machine, tests/contract's pinned @shopify/shopify-api and tests/browser's axe-core and
 ## web-vitals are installed first (npm ci), so the contract test runs; without node that one test is skipped.
+## Four pytest-xdist workers, a file each at a time (a module's fixtures, such as the demo, are built once);
+## they wait on servers more than they compute, so four beat two on a 2-core machine. XDIST= runs serially.
+XDIST ?= -n 4 --dist loadfile
 test: $(VENV)/.test-installed
 	@if command -v node >/dev/null 2>&1; then \
 	  npm ci --prefix tests/contract --no-audit --no-fund --loglevel=error >/dev/null \
@@ -35,7 +38,7 @@ test: $(VENV)/.test-installed
 	  npm ci --prefix web-assets --no-audit --no-fund --loglevel=error >/dev/null \
 	    || echo "npm ci in web-assets failed: the vendored-styles test installs it again"; \
 	fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## The fuzzing net's long profile (bench/fuzz.py): FUZZ_STORMS storms of FUZZ_DELIVERIES signed, fuzzed webhook
 ## deliveries each, random draws, on PostgreSQL and Redis on 127.0.0.1 (FUZZ_ARGS=--sqlite: none needed).

@@ -25,28 +25,10 @@ _FAKE_SERVER = fakeredis.FakeServer()
 DEFAULT_RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
 
 
-class ThreadWorker(SimpleWorker):
-    """A SimpleWorker that can run off the main thread (no signal handlers; timer-based timeouts)."""
-
-    death_penalty_class = TimerDeathPenalty
-
-    def _install_signal_handlers(self):  # signals only work in the main thread
-        pass
-
-
-class AppWorker(SimpleWorker):
-    """RQ's SimpleWorker as `shopify-roi worker` runs it (with RQ's scheduler in a child process).
-
-    Two things RQ 3 with redis-py 8 get wrong on a SIGTERM (a deploy, a scale-down): RQ reports a
-    stop only when it came mid-job (`stop_requested` also knows an idle worker was told to stop), and
-    stopping the worker's pub/sub thread waited out the thread's 60-second poll. A stopped worker hung
-    for a minute, so its supervisor killed it and RQ's scheduler process was orphaned, holding the
-    worker's database and Redis connections.
-    """
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop_requested or self._shutdown_requested_date is not None
+class BoundedUnsubscribe:
+    """RQ's worker listens for commands on a pub/sub thread that polls every 60 seconds; redis-py 8's
+    `stop()` waits for that poll, so a worker's teardown (every burst drain, every stop) could hang for a
+    minute. Here the wait is bounded; the daemon thread ends by itself."""
 
     def unsubscribe(self):
         thread = self.pubsub_thread
@@ -58,6 +40,30 @@ class AppWorker(SimpleWorker):
         except TypeError:  # redis-py < 8: stop() does not wait
             thread.stop()
         self.pubsub_thread = None
+
+
+class ThreadWorker(BoundedUnsubscribe, SimpleWorker):
+    """A SimpleWorker that can run off the main thread (no signal handlers; timer-based timeouts)."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self):  # signals only work in the main thread
+        pass
+
+
+class AppWorker(BoundedUnsubscribe, SimpleWorker):
+    """RQ's SimpleWorker as `shopify-roi worker` runs it (with RQ's scheduler in a child process).
+
+    Two things RQ 3 with redis-py 8 get wrong on a SIGTERM (a deploy, a scale-down): RQ reports a
+    stop only when it came mid-job (`stop_requested` also knows an idle worker was told to stop), and
+    stopping the worker's pub/sub thread waited out the thread's 60-second poll (BoundedUnsubscribe). A
+    stopped worker hung for a minute, so its supervisor killed it and RQ's scheduler process was
+    orphaned, holding the worker's database and Redis connections.
+    """
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop_requested or self._shutdown_requested_date is not None
 
     def stop_scheduler_process(self) -> None:
         """Stop RQ's scheduler process if it is still running (work() may have ended on an error)."""

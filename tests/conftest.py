@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -57,7 +58,14 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def redis_url():
-    return os.environ.get("REDIS_URL", "")
+    """REDIS_URL, with its own database per pytest-xdist worker (gw0 → 1, gw1 → 2, …): the workers' queues,
+    rate limits and locks never meet."""
+    url = os.environ.get("REDIS_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if url and worker.startswith("gw"):
+        parts = urlsplit(url)
+        url = urlunsplit(parts._replace(path=f"/{1 + int(worker[2:]) % 15}"))
+    return url
 
 
 @pytest.fixture
