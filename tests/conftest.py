@@ -42,6 +42,29 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
+# The longest test files, longest first (from --durations on PostgreSQL). With pytest-xdist's
+# --dist loadfile, files go to the workers in collection order: starting these first keeps one of them
+# from running alone at the end while the other workers idle. Order only; every test still runs.
+LONGEST_FIRST = (
+    "integration/test_backfill.py",  # the 20,000-order reconciliation on PostgreSQL
+    "faults/test_fault_storm.py",
+    "browser/test_merchant_tour.py",  # builds the demo shop
+    "browser/test_embedded_page.py",  # builds the demo shop
+    "hostile/test_privacy.py",
+    "integration/test_creator_metafields.py",
+    "hostile/test_fuzz_deliveries.py",
+    "faults/test_worker_killed_and_redis_restarted.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0].removeprefix("tests/")
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a file, and of the other files, is unchanged
+
+
 # -- database ---------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
