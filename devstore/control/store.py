@@ -45,8 +45,8 @@ def generate(shop_domain: str):
         return jsonify(error=f"invalid generate request: {exc}"), 400
     answer = {**counts, "generated_seconds": round(time.monotonic() - started, 3)}
     if futures and not body.get("async"):
-        futures[-1].result()
-        answer["deliveries"] = sum(len(f.result()) for f in futures)
+        order_events.results(futures[-1])
+        answer["deliveries"] = sum(len(order_events.results(f)) for f in futures)
         answer["delivered_seconds"] = round(time.monotonic() - started, 3)
     return jsonify(answer), 201
 

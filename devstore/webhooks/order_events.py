@@ -13,6 +13,10 @@ sending) or submits and returns (``async``). Faults, set with ``POST /faults {"w
 - duplicate (third draw < ``duplicate``): sent twice with the same ``X-Shopify-Webhook-Id``
   and event id; the second send is logged ``duplicate: true``.
 - delay (``delay_ms``): every delivery waits that long before it is sent (a slow Shopify).
+- concurrency (``concurrency``: n > 1): the faults are still drawn in order on the channel, but the
+  deliveries go out on n sender threads at once, so they reach the app concurrently and in any order
+  (Shopify guarantees no ordering, shopify.dev "Best practices for webhooks"); a synchronous
+  submission still answers after its own deliveries, and ``flush``/``drain`` wait for every send.
 
 The events of one submission are one merchant action: they share one ``X-Shopify-Event-Id``
 (shopify.dev "Webhooks delivery structure": shared across the deliveries of the same action).
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import random
+import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -51,6 +56,7 @@ class WebhookFaults:
     delay_ms: float = 0.0
     retries: int | None = None  # None: Shopify's 8
     retry_ms: float | None = None  # None: Shopify's first wait (scaled)
+    concurrency: int = 1  # deliveries sent at once (1: one after another, in order)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -65,6 +71,9 @@ class Channel:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="order-webhooks")
     )
     counts: dict = field(default_factory=lambda: {"sent": 0, "dropped": 0, "reordered": 0, "duplicated": 0})
+    senders: ThreadPoolExecutor | None = None  # with concurrency > 1
+    inflight: list = field(default_factory=list)  # the senders' futures not yet waited for
+    counts_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def channel(store: Store, shop: Shop) -> Channel:
@@ -87,11 +96,20 @@ def configure(store: Store, shop: Shop, spec: dict | None) -> WebhookFaults:
         delay_ms=float(spec.get("delay_ms", 0) or 0),
         retries=int(spec["retries"]) if spec.get("retries") is not None else None,
         retry_ms=float(spec["retry_ms"]) if spec.get("retry_ms") is not None else None,
+        concurrency=max(1, min(int(spec.get("concurrency", 1) or 1), 32)),
     )
     retries.override(store, shop, faults.retries, faults.retry_ms)
 
     def apply() -> None:
+        _wait_inflight(chan)
+        if chan.senders is not None:
+            chan.senders.shutdown(wait=True)
         chan.faults, chan.rng = faults, random.Random(faults.seed)
+        chan.senders = (
+            ThreadPoolExecutor(max_workers=faults.concurrency, thread_name_prefix="order-webhook-senders")
+            if faults.concurrency > 1
+            else None
+        )
 
     chan.executor.submit(apply).result()
     return faults
@@ -113,7 +131,15 @@ def send(
 ) -> list[dict]:
     """Send now and return what happened (or, ``background``, queue and return [])."""
     future = submit(config, store, shop, events)
-    return [] if background else future.result()
+    return [] if background else results(future)
+
+
+def results(future: Future) -> list[dict]:
+    """What a submission's deliveries gave, once sent (with concurrency, when its senders are done)."""
+    out: list[dict] = []
+    for item in future.result():
+        out += item.result() if isinstance(item, Future) else [item]
+    return out
 
 
 def flush(config: DevstoreConfig, store: Store, shop: Shop) -> list[dict]:
@@ -124,6 +150,7 @@ def flush(config: DevstoreConfig, store: Store, shop: Shop) -> list[dict]:
         out: list[dict] = []
         while chan.held:
             out += _deliver(chan, config, store, shop, *chan.held.pop(0), reordered=True)
+        _wait_inflight(chan)
         return out
 
     return chan.executor.submit(run).result()
@@ -131,12 +158,20 @@ def flush(config: DevstoreConfig, store: Store, shop: Shop) -> list[dict]:
 
 def drain(store: Store, shop: Shop) -> None:
     """Wait until everything queued so far has been sent."""
-    channel(store, shop).executor.submit(lambda: None).result()
+    chan = channel(store, shop)
+    chan.executor.submit(_wait_inflight, chan).result()
+
+
+def _wait_inflight(chan: Channel) -> None:
+    """On the channel thread: wait for every send handed to the senders so far."""
+    for future in chan.inflight:
+        future.exception()  # waits; a failed send is in its own result, never raised here
+    chan.inflight.clear()
 
 
 def stats(store: Store, shop: Shop) -> dict:
     chan = channel(store, shop)
-    with store.lock:
+    with chan.counts_lock:
         counts = dict(chan.counts)
     return {
         **counts,
@@ -146,8 +181,9 @@ def stats(store: Store, shop: Shop) -> dict:
     }
 
 
-def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
-    out: list[dict] = []
+def _run(chan: Channel, config, store, shop, events: list[Event]) -> list:
+    """The deliveries' JSON (with concurrency, futures of it: ``results`` waits for them)."""
+    out: list = []
     event_id = str(uuid.uuid4())  # one action: one X-Shopify-Event-Id for all its webhooks
     for topic, body in events:
         drop, reorder, dup = chan.rng.random(), chan.rng.random(), chan.rng.random()
@@ -161,17 +197,29 @@ def _run(chan: Channel, config, store, shop, events: list[Event]) -> list[dict]:
                 "dropped (devstore fault injection)",
                 {"dropped": True, "event_id": event_id},
             )
-            chan.counts["dropped"] += 1
+            with chan.counts_lock:
+                chan.counts["dropped"] += 1
             out.append({**result.to_json(), "topic": topic, "dropped": True})
             continue
         if reorder < chan.faults.reorder and not chan.held:
             chan.held.append((topic, body, duplicate, event_id))
             out.append({"topic": topic, "held": True})
             continue
-        out += _deliver(chan, config, store, shop, topic, body, duplicate, event_id)
+        out += _dispatch(chan, config, store, shop, topic, body, duplicate, event_id)
         while chan.held:
-            out += _deliver(chan, config, store, shop, *chan.held.pop(0), reordered=True)
+            out += _dispatch(chan, config, store, shop, *chan.held.pop(0), reordered=True)
     return out
+
+
+def _dispatch(chan, config, store, shop, *args, reordered=False) -> list:
+    """Send now, or (concurrency) hand the send to a sender thread and give its future."""
+    if chan.senders is None:
+        return _deliver(chan, config, store, shop, *args, reordered=reordered)
+    if len(chan.inflight) > 1000:
+        chan.inflight[:] = [f for f in chan.inflight if not f.done()]
+    future = chan.senders.submit(_deliver, chan, config, store, shop, *args, reordered=reordered)
+    chan.inflight.append(future)
+    return [future]
 
 
 def _deliver(chan, config, store, shop, topic, body, duplicate, event_id, reordered=False) -> list[dict]:
@@ -180,8 +228,9 @@ def _deliver(chan, config, store, shop, topic, body, duplicate, event_id, reorde
     flags = {"reordered": True} if reordered else {}
     first = delivery.deliver(config, shop, topic, body, store=store, extra=flags, event_id=event_id)
     out = [{**first.to_json(), "topic": topic, **flags}]
-    chan.counts["sent"] += 1
-    chan.counts["reordered"] += int(reordered)
+    with chan.counts_lock:
+        chan.counts["sent"] += 1
+        chan.counts["reordered"] += int(reordered)
     if duplicate:
         again = delivery.deliver(
             config,
@@ -193,5 +242,6 @@ def _deliver(chan, config, store, shop, topic, body, duplicate, event_id, reorde
             extra={**flags, "duplicate": True},
         )
         out.append({**again.to_json(), "topic": topic, "duplicate": True, **flags})
-        chan.counts["duplicated"] += 1
+        with chan.counts_lock:
+            chan.counts["duplicated"] += 1
     return out

@@ -4,6 +4,7 @@ cannot be confused with another conftest or helper module on sys.path)."""
 from __future__ import annotations
 
 import threading
+import time
 
 import requests
 from flask import Flask, request
@@ -56,10 +57,17 @@ class Receiver:
 
     def __init__(self, status: int = 200):
         self.received: list[dict] = []
+        self.hold = 0.0  # seconds each answer takes (a slow app)
+        self.busy = self.most_at_once = 0
+        lock = threading.Lock()
         app = Flask("receiver")
 
         @app.post("/webhooks/<kind>")
         def receive(kind):
+            with lock:
+                self.busy += 1
+                self.most_at_once = max(self.most_at_once, self.busy)
+            time.sleep(self.hold)
             self.received.append(
                 {
                     "path": request.path,
@@ -67,6 +75,8 @@ class Receiver:
                     "body": request.get_data(),
                 }
             )
+            with lock:
+                self.busy -= 1
             return "", status
 
         self.server = make_server("127.0.0.1", 0, app, threaded=True)

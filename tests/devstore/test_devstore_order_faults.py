@@ -101,3 +101,36 @@ def test_async_sends_in_the_background_in_order(devstore, installed, receiver):
     assert [d["topic"] for d in found] == ["orders/create", "orders/paid", "refunds/create", "orders/updated"]
     paid = json.loads(receiver.received[1]["body"])
     assert paid["financial_status"] == "paid" and paid["refunds"] == []  # a snapshot, not the later state
+
+
+def test_with_concurrency_deliveries_overlap_and_none_is_lost(devstore, installed, receiver):
+    """Shopify sends a shop's webhooks at once and in no guaranteed order; `concurrency` does so."""
+    receiver.hold = 0.05
+    devstore.control.faults(installed, webhooks={"concurrency": 4, "duplicate": 0.25, "seed": 3})
+    for i in range(20):  # each order: orders/create and orders/paid
+        devstore.control.create_order(installed, customer_id=i, line_items=[line()], **{"async": True})
+    devstore.control.flush_webhooks(installed)  # waits for every send
+    stats = devstore.control.webhook_stats(installed)
+    assert stats["sent"] == 40 and stats["duplicated"] > 0 and stats["faults"]["concurrency"] == 4
+    assert len(receiver.received) == 40 + stats["duplicated"]
+    assert 1 < receiver.most_at_once <= 4
+    created = [
+        json.loads(r["body"])["name"]
+        for r in receiver.received
+        if r["headers"]["X-Shopify-Topic"] == "orders/create"
+    ]
+    assert len(set(created)) == 20  # every order arrived (duplicates aside), in whatever order
+
+
+def test_by_default_one_delivery_at_a_time_in_the_order_made(devstore, installed, receiver):
+    receiver.hold = 0.02
+    for i in range(5):
+        devstore.control.create_order(installed, customer_id=i, line_items=[line()], **{"async": True})
+    devstore.control.flush_webhooks(installed)
+    assert receiver.most_at_once == 1
+    created = [
+        json.loads(r["body"])["name"]
+        for r in receiver.received
+        if r["headers"]["X-Shopify-Topic"] == "orders/create"
+    ]
+    assert created == sorted(created, key=lambda name: int(name.lstrip("#")))

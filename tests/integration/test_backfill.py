@@ -93,7 +93,9 @@ def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_i
 ):
     _wait_for_backfills(runtime, merchant)
     stand_in.control.faults(
-        shop_domain, webhooks={"duplicate": 0.1, "reorder": 0.1, "drop": 0.02, "seed": 11}
+        # four at once, in no guaranteed order, as Shopify sends them
+        shop_domain,
+        webhooks={"duplicate": 0.1, "reorder": 0.1, "drop": 0.02, "seed": 11, "concurrency": 4},
     )
     start = (
         date.today() - timedelta(days=50)
