@@ -97,7 +97,7 @@ class ControlClient(FeatureControls):
         return self._call("POST", f"/shops/{shop}/scopes/answer", {"answer": answer})
 
     def faults(self, shop: str, **kw) -> dict:
-        """kw: fail_next, fail_every, status, throttle={"maximum":..,"restore_rate":..}."""
+        """kw: fail_next, fail_every, status, throttle={"maximum":..,"restore_rate":..,"empty_every":..}."""
         return self._call("POST", f"/shops/{shop}/faults", kw)
 
     def customer_data(self, level: int | None = None, fields: list[str] | None = None) -> dict:

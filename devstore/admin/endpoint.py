@@ -49,6 +49,11 @@ def _charge(store, shop: Shop, cost: int) -> tuple[dict, dict] | None:
     with store.lock:
         if cost > throttle.SINGLE_QUERY_MAX_COST:
             return max_cost_error(cost), throttle.cost_extension(cost, None, shop.bucket)
+        shop.faults.charges_seen += 1
+        every = shop.faults.empty_every
+        if every > 0 and shop.faults.charges_seen % every == 0:
+            shop.bucket.refill(store.clock())
+            shop.bucket.available = 0.0
         if not shop.bucket.try_take(cost, store.clock()):
             return dict(THROTTLED), throttle.cost_extension(cost, None, shop.bucket)
     return None

@@ -68,6 +68,10 @@ def app_frame(shop_domain: str, api_key: str, sub: str = ""):
     frame = app_frame_url(config.app_url, shop_domain, config.api_key, config.api_secret, sub, issued_at)
     app_origin = config.app_url.rstrip("/")
     body = (
+        # messages the frame sends before admin-host.js runs are kept for it (see its end)
+        "<script>window.devstoreEarlyMessages = [];"
+        ' window.addEventListener("message", function (e) {'
+        " if (window.devstoreEarlyMessages) { window.devstoreEarlyMessages.push(e); } });</script>"
         f'<iframe id="app-frame" title="Creator ROI" src="{html.escape(frame)}"></iframe>'
         f'<script src="/_devstore/admin-host.js" data-app-origin="{html.escape(app_origin)}"'
         f' data-id-token-url="{html.escape(f"/{shop_domain}/admin/app-bridge/id-token")}"></script>'

@@ -214,8 +214,9 @@ def expire_tokens(shop_domain: str):
 
 @bp.post("/shops/<shop:shop_domain>/faults")
 def set_faults(shop_domain: str):
-    """Set any of fail_next, fail_every, status, throttle {maximum, restore_rate} (bucket
-    refilled; setting fail_every restarts its request count) and webhooks {duplicate,
+    """Set any of fail_next, fail_every, status, throttle {maximum, restore_rate, empty_every} (bucket
+    refilled; every ``empty_every``-th charged GraphQL request finds it spent; setting fail_every restarts
+    its request count) and webhooks {duplicate,
     reorder, drop, seed} (order webhook faults, see ``devstore.webhooks.order_events``)."""
     shop = shop_or_404(shop_domain)
     body, store = _body(), runtime().store
@@ -234,6 +235,8 @@ def set_faults(shop_domain: str):
             shop.faults.status = int(body["status"])
         if isinstance(body.get("throttle"), dict):
             shop.bucket.reset(body["throttle"].get("maximum"), body["throttle"].get("restore_rate"))
+            shop.faults.empty_every = int(body["throttle"].get("empty_every") or 0)
+            shop.faults.charges_seen = 0
     return jsonify(shop_json(shop))
 
 

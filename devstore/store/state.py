@@ -35,6 +35,10 @@ class Faults:
     status: int = 503
     fail_every: int = 0
     requests_seen: int = 0
+    # every K-th charged GraphQL request finds the bucket spent (another of the app's processes used the
+    # shop's points: the bucket is per app and shop), so throttling is tested whatever the app's speed
+    empty_every: int = 0
+    charges_seen: int = 0
 
 
 @dataclass

@@ -125,6 +125,15 @@ def test_query_costing_more_than_the_bucket_is_throttled_with_http_200(api, toke
     assert "data" in api.graphql(SHOP_QUERY, tokens["access_token"]).json()
 
 
+def test_with_empty_every_each_kth_request_finds_the_bucket_spent(api, tokens, devstore, shop):
+    # a fast restore: a query right after the spent one fits again
+    devstore.control.faults(shop, throttle={"maximum": 1000, "restore_rate": 100000, "empty_every": 3})
+    answers = [api.graphql(SHOP_QUERY, tokens["access_token"]).json() for _ in range(6)]
+    throttled = ["errors" in a and a["errors"][0]["extensions"]["code"] == "THROTTLED" for a in answers]
+    assert throttled == [False, False, True, False, False, True]
+    assert answers[2]["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 0
+
+
 def test_mutation_costs_ten(api, tokens):
     query = (
         'mutation { discountCodeDeactivate(id: "gid://shopify/DiscountCodeNode/1")'

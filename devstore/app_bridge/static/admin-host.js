@@ -158,7 +158,7 @@
     });
   }
 
-  window.addEventListener("message", async function (event) {
+  async function onMessage(event) {
     var data = event.data || {};
     if (!frame || event.source !== frame.contentWindow || event.origin !== appOrigin) { return; }
     if (data.type !== "devstore:app-bridge") { return; }
@@ -171,7 +171,13 @@
       reply.error = String((err && err.message) || err);
     }
     event.source.postMessage(reply, event.origin);
-  });
+  }
+  window.addEventListener("message", onMessage);
+  // What the app's frame sent before this script ran (a busy machine can load the frame first): the
+  // page's inline listener kept it; Shopify's admin is always listening when its app frame loads.
+  var early = window.devstoreEarlyMessages || [];
+  window.devstoreEarlyMessages = null;
+  early.forEach(onMessage);
 
   window.devstoreAdmin = { handlers: handlers };
 })();
