@@ -62,6 +62,7 @@ class Settings:
     # Proxies in front of the app that append to X-Forwarded-For (none: 0, the default; Heroku's router or
     # Fly's proxy: 1). Trusting more hops than there are lets a client choose its own address.
     proxy_hops: int = 0
+    bulk_job_slots: int = 1  # workers a bulk job (history import, creators CSV) may hold at once
 
     @property
     def uses_real_shopify(self) -> bool:
@@ -166,4 +167,5 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         link_rate_limit=int(get("LINK_RATE_LIMIT", str(defaults.link_rate_limit))),
         link_rate_window_seconds=int(get("LINK_RATE_WINDOW_SECONDS", str(defaults.link_rate_window_seconds))),
         proxy_hops=int(get("PROXY_HOPS", str(defaults.proxy_hops))),
+        bulk_job_slots=max(1, int(get("BULK_JOB_SLOTS", str(defaults.bulk_job_slots)))),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 import fakeredis
 import redis
@@ -110,6 +111,21 @@ class JobQueue:
                 args,
                 exc,
             )
+            return None
+
+    def enqueue_in(self, seconds: float, func, *args, shop: str | None = None, **kwargs):
+        """Queue `func(*args)` to run in `seconds` (RQ's scheduler, which `shopify-roi worker` runs); the
+        in-process worker has no scheduler and is the only worker there: it is queued now."""
+        if self.in_process:
+            return self.enqueue(func, *args, shop=shop, **kwargs)
+        if shop is None and args and isinstance(args[0], str) and valid_shop_domain(args[0]):
+            shop = args[0]
+        try:
+            return self.queue.enqueue_in(
+                timedelta(seconds=seconds), func, *args, meta={"shop": shop} if shop else None, **kwargs
+            )
+        except redis.RedisError as exc:
+            log.error("could not enqueue %s%s for later: %s", getattr(func, "__name__", func), args, exc)
             return None
 
     def drain(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from shopify_roi.db import utcnow
+from shopify_roi.jobs.bulk_slots import bulk_job
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.shop_jobs import for_shop, shop_id_of
@@ -30,6 +31,7 @@ def start_backfill(
     )
 
 
+@bulk_job
 def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from shopify_roi.jobs.bulk_slots import bulk_job
 from shopify_roi.jobs.orders import reattribute_shop
 from shopify_roi.jobs.shop_jobs import for_shop
 from shopify_roi.services.creators import code_sync, imports, onboard
 
 
+@bulk_job
 def run_import(shop_domain: str, import_id: int) -> dict | str:
     """Run (or resume) a creators CSV import, then re-attribute (held orders may carry the new codes)."""
 
