@@ -198,15 +198,6 @@ class Stream:
 
     def _delays(self, base: int, seconds: float) -> dict:
         acked = sorted(self.acked)
-        if os.environ.get("FAIR_DEBUG"):
-            print(
-                "base",
-                base,
-                "acked",
-                len(acked),
-                "seen",
-                [(round(t - acked[0], 2), c) for t, c in self.seen][-8:],
-            )
         delays, lost = [], 0
         j = 0
         for k, at in enumerate(acked, start=1):
@@ -369,12 +360,9 @@ def main() -> None:
 
         Queue(queue, connection=conn).delete(delete_jobs=True)
         common.drop_db(db_name)
-        if os.environ.get("FAIR_DEBUG"):
-            print("kept", tmp)
-        else:
-            for path in tmp.iterdir():
-                path.unlink()
-            tmp.rmdir()
+        for path in tmp.iterdir():
+            path.unlink()
+        tmp.rmdir()
     common.smoke_require(
         args.smoke, base["acknowledged"] > 0 and during["acknowledged"] > 0, "no webhook acknowledged"
     )
