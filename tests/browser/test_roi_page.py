@@ -510,7 +510,15 @@ def test_no_baseline_before_the_first_order_blended_totals_and_a_rate_above_its_
     """Issue #17: the baseline is "—" with its reason when the app holds no orders from its first day;
     the Total row's ROAS, ROI, CAC and CPA say they are blended; 25 % conversion is above 1.5-5 %."""
     assert merchant.create_creator("anna", "ANNA15", "15", commission_percent="0").status_code == 201
-    today = datetime.now(UTC).date()
+    # Everything on the shop's today (Europe/Berlin), the orders already placed (a customer is new once
+    # their first order has happened): a minute ago, or just after the shop's midnight.
+    berlin = ZoneInfo("Europe/Berlin")
+    now = datetime.now(UTC)
+    today = now.astimezone(berlin).date()
+    placed = max(
+        datetime.combine(today, datetime.min.time(), berlin) + timedelta(seconds=1),
+        now - timedelta(minutes=1),
+    )
     merchant.post("/api/creators/anna/spend", {"kind": "fee", "date": today.isoformat(), "amount": "40.00"})
     short = merchant.post("/api/creators/anna/links", {}).json()["short_url"]
     for n in range(4):
@@ -524,7 +532,7 @@ def test_no_baseline_before_the_first_order_blended_totals_and_a_rate_above_its_
             },
         )
     item = [{"title": "Trail shoe", "price": "80.00", "quantity": 1}]
-    at = f"{today.isoformat()}T12:00:00+00:00"
+    at = placed.isoformat()
     # The only orders the app holds, both today: anna's through her link, and an unattributed one.
     stand_in.control.create_order(
         shop_domain,
