@@ -36,6 +36,7 @@ import random
 import threading
 import time
 import uuid
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -72,7 +73,7 @@ class Channel:
     )
     counts: dict = field(default_factory=lambda: {"sent": 0, "dropped": 0, "reordered": 0, "duplicated": 0})
     senders: ThreadPoolExecutor | None = None  # with concurrency > 1
-    inflight: list = field(default_factory=list)  # the senders' futures not yet waited for
+    inflight: deque = field(default_factory=deque)  # the senders' futures not yet waited for, oldest first
     counts_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -215,8 +216,10 @@ def _dispatch(chan, config, store, shop, *args, reordered=False) -> list:
     """Send now, or (concurrency) hand the send to a sender thread and give its future."""
     if chan.senders is None:
         return _deliver(chan, config, store, shop, *args, reordered=reordered)
-    if len(chan.inflight) > 1000:
-        chan.inflight[:] = [f for f in chan.inflight if not f.done()]
+    while chan.inflight and chan.inflight[0].done():
+        chan.inflight.popleft()
+    while len(chan.inflight) >= 4 * chan.faults.concurrency:  # a few queued per sender, no more
+        chan.inflight.popleft().exception()
     future = chan.senders.submit(_deliver, chan, config, store, shop, *args, reordered=reordered)
     chan.inflight.append(future)
     return [future]
