@@ -63,6 +63,10 @@ class Settings:
     # Fly's proxy: 1). Trusting more hops than there are lets a client choose its own address.
     proxy_hops: int = 0
     bulk_job_slots: int = 1  # workers a bulk job (history import, creators CSV) may hold at once
+    # Creator pixel events per visitor and per shop per window (0: no limit for that one).
+    pixel_visitor_limit: int = 600
+    pixel_shop_limit: int = 300_000
+    pixel_rate_window_seconds: int = 60
 
     @property
     def uses_real_shopify(self) -> bool:
@@ -116,6 +120,9 @@ class Settings:
             ("LINK_RATE_LIMIT", self.link_rate_limit, 0),
             ("LINK_RATE_WINDOW_SECONDS", self.link_rate_window_seconds, 1),
             ("PROXY_HOPS", self.proxy_hops, 0),
+            ("PIXEL_VISITOR_LIMIT", self.pixel_visitor_limit, 0),
+            ("PIXEL_SHOP_LIMIT", self.pixel_shop_limit, 0),
+            ("PIXEL_RATE_WINDOW_SECONDS", self.pixel_rate_window_seconds, 1),
             ("WEBHOOK_REPLAY_WINDOW_HOURS", self.webhook_replay_window_hours, 0),
         ):
             if value < low:
@@ -168,4 +175,9 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         link_rate_window_seconds=int(get("LINK_RATE_WINDOW_SECONDS", str(defaults.link_rate_window_seconds))),
         proxy_hops=int(get("PROXY_HOPS", str(defaults.proxy_hops))),
         bulk_job_slots=max(1, int(get("BULK_JOB_SLOTS", str(defaults.bulk_job_slots)))),
+        pixel_visitor_limit=int(get("PIXEL_VISITOR_LIMIT", str(defaults.pixel_visitor_limit))),
+        pixel_shop_limit=int(get("PIXEL_SHOP_LIMIT", str(defaults.pixel_shop_limit))),
+        pixel_rate_window_seconds=int(
+            get("PIXEL_RATE_WINDOW_SECONDS", str(defaults.pixel_rate_window_seconds))
+        ),
     )

@@ -9,6 +9,7 @@ from shopify_roi.jobs.history_access import start_full_history
 from shopify_roi.jobs.marketing import request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.orders import process_order_deliveries
+from shopify_roi.jobs.pixel import request_pixel_sync
 from shopify_roi.runtime import current
 from shopify_roi.services.orders import ingest
 from shopify_roi.services.webhooks import dispatch
@@ -35,4 +36,5 @@ def process_delivery(delivery_id: int) -> str:
         request_metafield_write(rt, done.shop_domain)
     if done.scopes_changed:  # write_marketing_events may be granted: the job finds whether the shop sends
         request_marketing_send(rt, done.shop_domain)
+        request_pixel_sync(rt, done.shop_domain)  # the pixel's scopes may be granted (or revoked)
     return done.status

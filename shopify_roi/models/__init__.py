@@ -13,6 +13,7 @@ from shopify_roi.models.link import Click, TrackedLink
 from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
 from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
+from shopify_roi.models.pixel import PixelEvent, PixelSettings
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from shopify_roi.models.settings import ShopSettings
 from shopify_roi.models.shop import OAuthState, Shop
@@ -43,6 +44,8 @@ __all__ = [
     "OrderDay",
     "OrderMonth",
     "OrderLine",
+    "PixelEvent",
+    "PixelSettings",
     "Refund",
     "RefundLine",
     "RollupState",

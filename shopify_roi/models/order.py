@@ -92,6 +92,8 @@ class OrderLine(Base):
     price: Mapped[Decimal] = mapped_column(Money)
     discount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     tax: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    product_id: Mapped[str | None] = mapped_column(String(32))  # None: a custom line or a deleted product
+    title: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Refund(Base):
@@ -131,5 +133,5 @@ class AttributionPolicy(Base):
     __tablename__ = "attribution_policies"
 
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True)
-    precedence: Mapped[str] = mapped_column(String(32), default="code,link")
+    precedence: Mapped[str] = mapped_column(String(32), default="code,pixel,link")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -13,7 +13,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from shopify_roi.web import api, auth, flow_actions, headers, links, pages, webhooks
+from shopify_roi.web import api, auth, flow_actions, headers, links, pages, pixel, webhooks
 
 log = logging.getLogger(__name__)
 ID_MAX = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
@@ -32,6 +32,8 @@ def _body_limit() -> tuple[int, str]:
     if request.blueprint == "webhooks":
         # A webhook carries a whole REST order (line items, refunds, fulfilments): megabytes for a big one.
         return settings.webhook_max_body_bytes, "WEBHOOK_MAX_BODY_BYTES"
+    if request.blueprint == "pixel":
+        return pixel.collector.MAX_BODY, "the pixel's limit"
     if request.blueprint == "flow_actions":
         return flow_actions.MAX_BODY_BYTES, "a Flow action's limit"
     view = current_app.view_functions.get(request.endpoint or "")
@@ -41,7 +43,7 @@ def _body_limit() -> tuple[int, str]:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/webhooks/", "/flow/"))
+    return request.path.startswith(("/api/", "/webhooks/", "/flow/", "/pixel/"))
 
 
 def register(app: Flask) -> None:
@@ -98,3 +100,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(links.bp)
+    app.register_blueprint(pixel.bp)

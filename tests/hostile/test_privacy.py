@@ -10,10 +10,12 @@ import uuid
 from decimal import Decimal
 
 import requests
+from sqlalchemy import select
 from support import install, session_token
 
 from shopify_roi.db import Base
 from shopify_roi.jobs.flow import send_flow_triggers
+from shopify_roi.models import PixelSettings, Shop
 
 CODE = {"code": "ANNA15", "type": "percentage", "value": "15.0"}
 RANGE = {"from": "2026-01-01", "to": "2026-12-31", "as_of": "2026-09-30"}
@@ -275,8 +277,17 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         "marketing_activities": {"enabled": True},
         "analytics_annotations": {"enabled": True},
         "flow_triggers": {"enabled": True},
+        "creator_pixel": {"enabled": True},
     }
     assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
+    # the creator pixel's events (pixel_events) with its settings (pixel_settings)
+    with hostile.runtime.db.session() as session:
+        key = session.scalar(
+            select(PixelSettings.key).join(Shop, Shop.id == PixelSettings.shop_id).where(Shop.domain == shop)
+        )
+    pixel_event = {"id": f"e-{shop}", "n": "pv", "s": "session-0001", "c": "anna", "start": True}
+    batch = {"v": 1, "shop": shop, "key": key, "visitor": "v1", "events": [pixel_event]}
+    assert requests.post(f"{hostile.url}/pixel/events", json=batch, timeout=10).status_code == 204
     # Shopify Flow: an action run (flow_action_runs), a workflow turned on (flow_trigger_usage) and the daily
     # check's "below ROAS target" event (flow_trigger_sends: the action's spend is today's, with no sales
     # in the last 30 days)

@@ -40,4 +40,20 @@ def test_other_utm_parameters_never_attribute():
 def test_precedence_is_configurable_per_shop():
     signals = {"codes": ["ANNA15"], **link_signals("/?ref=ben")}
     assert attribute(signals, CODES, HANDLES, parse_precedence("link,code")).creator_id == 2
-    assert parse_precedence("nonsense") == ("code", "link")
+    assert parse_precedence("nonsense") == ("code", "pixel", "link")
+    # a rule order stored before the pixel existed gets it just before the link
+    assert parse_precedence("code,link") == ("code", "pixel", "link")
+    assert parse_precedence("link,code") == ("pixel", "link", "code")
+    assert parse_precedence("code,link,pixel") == ("code", "link", "pixel")
+
+
+def test_the_pixels_creator_comes_after_a_code_and_before_the_landing_pages_ref():
+    # HANDLES: anna -> 1, ben -> 2 (above); the pixel remembered ben, the landing page names anna
+    signals = {"codes": [], "pixel": "ben", **link_signals("/?ref=anna")}
+    won = attribute(signals, CODES, HANDLES)
+    assert (won.creator_id, won.rule, won.contested) == (2, "pixel", (1,))
+    with_code = {**signals, "codes": ["ANNA15"]}
+    won = attribute(with_code, CODES, HANDLES)
+    assert (won.creator_id, won.rule, won.contested) == (1, "code", (2,))
+    # handles match as a link's do: trimmed, any case
+    assert attribute({"pixel": " BEN "}, CODES, HANDLES).creator_id == 2

@@ -15,7 +15,9 @@ ACTIONS = {"create-creator-with-code", "log-creator-spend", "pause-creator-code"
 
 
 def test_each_extension_file_has_what_the_cli_requires():
-    paths = sorted((ROOT / "extensions").glob("*/shopify.extension.toml"))
+    paths = sorted(
+        p for p in (ROOT / "extensions").glob("*/shopify.extension.toml") if p.parent.name != "creator-pixel"
+    )
     assert len(paths) == 7
     for path in paths:
         data = tomllib.loads(path.read_text())

@@ -15,7 +15,8 @@ from shopify_roi.models.discount import PENDING
 from shopify_roi.services.errors import Invalid
 from shopify_roi.services.metrics import leaks, rollups
 from shopify_roi.services.metrics.window import shop_zone
-from shopify_roi.services.orders import attribution
+from shopify_roi.services.orders import attribution, pixel_signal
+from shopify_roi.services.orders.signals import signals_json
 
 
 class Attributor:
@@ -40,13 +41,13 @@ class Attributor:
 
     def leak_signals(self, signals: dict, winner: int | None) -> tuple[str, bool, str]:
         """What the code-leak check reads of an order: the winner's code it used (else its first code),
-        whether its ref or utm_content names the winner, and the referring site's host."""
+        whether its ref, utm_content or pixel signal names the winner, and the referring site's host."""
         used = [str(c).strip().upper() for c in signals.get("codes") or []]
         code = next(
             (c for c in used if winner is not None and self.code_owners.get(c) == winner),
             used[0] if used else "",
         )
-        named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content")}
+        named = {str(signals.get(k) or "").strip().lower() for k in ("ref", "utm_content", "pixel")}
         has_link = winner is not None and self.handles.get(winner) in named
         return code[:64], has_link, leaks.host(signals.get("referring_site"))[:255]
 
@@ -58,21 +59,25 @@ def precedence_of(session: Session, shop_id: int) -> tuple[str, ...]:
 
 
 def set_precedence(session: Session, shop_id: int, steps) -> tuple[str, ...]:
-    """Store the shop's rule order; it must name each of code and link once."""
+    """Store the shop's rule order; it must name each of code and link once, and may place pixel (left out,
+    it goes just before link)."""
     if (
         not isinstance(steps, list)
         or not all(isinstance(s, str) for s in steps)
-        or sorted(steps) != sorted(attribution.DEFAULT_PRECEDENCE)
+        or len(set(steps)) != len(steps)
+        or not {attribution.CODE, attribution.LINK} <= set(steps) <= set(attribution.RULES)
     ):
         raise Invalid(
-            'precedence must list "code" and "link", once each, in the order they apply.',
-            {"precedence": "code, link"},
+            'precedence must list "code", "pixel" and "link" ("pixel" may be left out), once each, in the'
+            " order they apply.",
+            {"precedence": "code, pixel, link"},
         )
+    full = attribution.complete_precedence(steps)
     policy = session.get(AttributionPolicy, shop_id) or AttributionPolicy(shop_id=shop_id)
-    policy.precedence = ",".join(steps)
+    policy.precedence = ",".join(full)
     session.add(policy)
     session.flush()
-    return tuple(steps)
+    return full
 
 
 _ATTRIBUTED = (
@@ -99,19 +104,42 @@ def reattribute(session: Session, shop_id: int, batch_size: int = 2000) -> int:
         ).all()
         if not rows:
             return changed
-        moved = []
-        for oid, created, raw, creator_id, rule, contested, *leak in rows:
-            signals = json.loads(raw or "{}")
-            won = attributor(signals)
-            new = (won.creator_id, won.rule, json.dumps(list(won.contested)))
-            new_leak = attributor.leak_signals(signals, won.creator_id)
-            if new != (creator_id, rule, contested) or new_leak != tuple(leak):
-                session.execute(
-                    update(Order)
-                    .where(Order.id == oid)
-                    .values(dict(zip((c.key for c in _ATTRIBUTED), (*new, *new_leak), strict=True)))
-                )
-                changed += new != (creator_id, rule, contested)
-                moved.append(created)
-        rollups.mark(session, shop_id, rollups.local_days(tz, moved))
+        changed += _apply(session, shop_id, attributor, tz, rows, {})
         last_id = rows[-1][0]
+
+
+def reattribute_orders(session: Session, shop_id: int, touches: dict[str, str]) -> tuple[int, set[str]]:
+    """Add the pixel's signal (order id -> handle) to the orders held and attribute them again. Returns how
+    many changed creator or rule, and the order ids not held (yet)."""
+    if not touches:
+        return 0, set()
+    rows = session.execute(
+        select(Order.id, Order.created_at, Order.signals, *_ATTRIBUTED, Order.shopify_id)
+        .where(Order.shop_id == shop_id, Order.shopify_id.in_(sorted(touches)))
+        .order_by(Order.id)
+    ).all()
+    handles = {row[0]: touches[row[-1]] for row in rows}
+    tz = shop_zone(session.get(Shop, shop_id))
+    changed = _apply(session, shop_id, Attributor(session, shop_id), tz, [row[:-1] for row in rows], handles)
+    return changed, set(touches) - {row[-1] for row in rows}
+
+
+def _apply(session: Session, shop_id: int, attributor: Attributor, tz, rows, pixel: dict[int, str]) -> int:
+    """Attribute these (id, created_at, signals, *attributed) rows again, `pixel`: row id -> the pixel's
+    handle to add to its signals; writes what moved and marks its rollup days."""
+    changed, moved = 0, []
+    for oid, created, raw, creator_id, rule, contested, *leak in rows:
+        stored = json.loads(raw or "{}")
+        signals = pixel_signal.with_pixel(stored, pixel.get(oid))
+        won = attributor(signals)
+        new = (won.creator_id, won.rule, json.dumps(list(won.contested)))
+        new_leak = attributor.leak_signals(signals, won.creator_id)
+        if new != (creator_id, rule, contested) or new_leak != tuple(leak) or signals is not stored:
+            values = dict(zip((c.key for c in _ATTRIBUTED), (*new, *new_leak), strict=True))
+            if signals is not stored:
+                values["signals"] = signals_json(signals)
+            session.execute(update(Order).where(Order.id == oid).values(values))
+            changed += new != (creator_id, rule, contested)
+            moved.append(created)
+    rollups.mark(session, shop_id, rollups.local_days(tz, moved))
+    return changed

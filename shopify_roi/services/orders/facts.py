@@ -18,6 +18,8 @@ class LineFacts:
     price: Decimal
     discount: Decimal
     tax: Decimal
+    product_id: str | None = None  # Shopify's product id; None for a custom line or a deleted product
+    title: str = ""
 
 
 @dataclass

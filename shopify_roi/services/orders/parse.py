@@ -161,7 +161,18 @@ def _line(
     _total(price * quantity, at, "price x quantity")
     _total(discount, at, "discounts")
     _total(tax, at, "taxes")
-    return LineFacts(shopify_line_id, quantity, price, discount, tax)
+    product = item.get("product")  # the bulk query's {id}; a webhook sends product_id
+    sent_product = product.get("id") if isinstance(product, Mapping) else item.get("product_id")
+    title = _plain(item.get("title"), 255)
+    return LineFacts(shopify_line_id, quantity, price, discount, tax, _product_id(sent_product), title)
+
+
+def _product_id(value) -> str | None:
+    """The line's product as Shopify's digits (a webhook's `product_id`, or the bulk query's `product.id`
+    GID); None for a custom line, a deleted product or anything else: never a reason to refuse the order."""
+    if isinstance(value, str) and value.startswith("gid://shopify/Product/"):
+        value = value.rsplit("/", 1)[-1]
+    return shopify_id(value)
 
 
 def _kept(amount: Decimal, quantity: int, ordered: int) -> Decimal:

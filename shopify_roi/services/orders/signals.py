@@ -35,7 +35,8 @@ def signals_json(signals: dict) -> str:
 
 
 def anonymous_signals(signals_json: str) -> str:
-    """Only what attribution and the leak check read: codes, UTMs and ref, the referrer's host."""
+    """Only what attribution and the leak check read: codes, UTMs and ref, the pixel's creator, the
+    referrer's host."""
     try:
         signals = json.loads(signals_json or "{}")
     except ValueError:
@@ -55,4 +56,6 @@ def anonymous_signals(signals_json: str) -> str:
         else None,
         **link_signals(landing if isinstance(landing, str) else None),
     }
+    if isinstance(signals.get("pixel"), str):
+        kept["pixel"] = signals["pixel"]  # a creator's handle, not the customer's
     return json.dumps(kept, sort_keys=True)

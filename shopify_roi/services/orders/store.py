@@ -30,6 +30,7 @@ from shopify_roi.models.order import REDACTED_PREFIX
 from shopify_roi.services.orders import refunds as stored_refunds
 from shopify_roi.services.orders.attribution_policy import Attributor
 from shopify_roi.services.orders.facts import OrderFacts, RefundFacts
+from shopify_roi.services.orders.pixel_signal import pixel_touches, with_pixel
 from shopify_roi.services.orders.signals import anonymous_signals, signals_json
 
 SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
@@ -114,6 +115,8 @@ def apply_batch(
     for facts in orders:
         if facts.shopify_id not in newest or facts.updated_at > newest[facts.shopify_id].updated_at:
             newest[facts.shopify_id] = facts
+    for oid, handle in pixel_touches(session, shop_id, list(newest)).items():
+        newest[oid].signals = with_pixel(newest[oid].signals, handle)
     new = [facts for oid, facts in newest.items() if oid not in known.orders]
     inserted = _insert_orders(session, shop_id, new, attributor, source, known)
     held = {oid: facts for oid, facts in newest.items() if oid not in inserted}
@@ -257,6 +260,8 @@ def _line_rows(shop_id: int, order_row_id: int, facts: OrderFacts) -> list[dict]
             "price": line.price,
             "discount": line.discount,
             "tax": line.tax,
+            "product_id": line.product_id,
+            "title": line.title,
         }
         for line in facts.lines
     ]

@@ -5,7 +5,8 @@ whether it shows the campaigns on Shopify's analytics charts (`analytics_annotat
 targets, off until turned on; it needs the optional write_analytics_annotations and write_reports scopes)
 and whether it sends the creators to Shopify's Marketing reports (`marketing_activities`: off until turned
 on; it needs the optional write_marketing_events scope), and
-whether it sends its Shopify Flow triggers (`flow_triggers`: off until turned on; events from then on)."""
+whether it sends its Shopify Flow triggers (`flow_triggers`: off until turned on; events from then on), and
+the creator pixel (`creator_pixel`, services/pixel/settings.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, ShopSettings
 from shopify_roi.services.errors import Invalid
+from shopify_roi.services.pixel import settings as pixel_settings
+from shopify_roi.services.pixel.settings import PixelState
 
 # METRICS.md: ROAS >= 3.0, conversion rate 1.5-5 %, redemption 2-10 %, AOV >= 70, 90-day repeat >= 15 %.
 DEFAULT_TARGETS: dict[str, Decimal] = {
@@ -47,6 +50,8 @@ class Settings:
         marketing: bool = False,
         marketing_missing=(),
         flow_since=None,
+        pixel: PixelState | None = None,
+        pixel_changed: bool = False,
     ):
         self.targets = targets
         self.gross_margin = gross_margin
@@ -57,6 +62,8 @@ class Settings:
         self.marketing = marketing
         self.marketing_missing = list(marketing_missing)
         self.flow_since = flow_since  # when the Flow triggers were turned on; None: off
+        self.pixel = pixel  # the creator pixel (services/pixel/settings.py)
+        self.pixel_changed = pixel_changed  # saved with a change Shopify's web pixel must follow
 
     def as_json(self) -> dict:
         return {
@@ -66,6 +73,7 @@ class Settings:
             "analytics_annotations": {"enabled": self.marks, "missing_scopes": self.marks_missing_scopes},
             "marketing_activities": {"enabled": self.marketing, "missing_scopes": self.marketing_missing},
             "flow_triggers": {"enabled": self.flow_since is not None, "missing_scopes": []},  # needs no scope
+            **({"creator_pixel": self.pixel.as_json()} if self.pixel is not None else {}),
         }
 
 
@@ -109,6 +117,7 @@ def load(session: Session, shop_id: int) -> Settings:
         bool(row is not None and row.marketing),
         _missing_scopes(session, shop_id, MARKETING_SCOPES),
         row.flow_triggers_since if row is not None else None,
+        pixel_settings.load(session, shop_id),
     )
 
 
@@ -168,6 +177,9 @@ def update(session: Session, shop_id: int, data) -> Settings:
     marks = _metafields_choice(data, current.marks, errors, "analytics_annotations")
     marketing = _metafields_choice(data, current.marketing, errors, "marketing_activities")
     flow_on = _metafields_choice(data, current.flow_since is not None, errors, "flow_triggers")
+    pixel_on, window = (
+        pixel_settings.check(data["creator_pixel"], errors) if "creator_pixel" in data else (None, None)
+    )
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -184,6 +196,11 @@ def update(session: Session, shop_id: int, data) -> Settings:
     # turned on: events from now on are sent (services/flow/triggers.py); kept while it stays on
     row.flow_triggers_since = (row.flow_triggers_since or utcnow()) if flow_on else None
     session.flush()
+    pixel, pixel_changed = (
+        pixel_settings.save(session, shop_id, pixel_on, window)
+        if "creator_pixel" in data
+        else (pixel_settings.load(session, shop_id), False)
+    )
     return Settings(
         targets,
         margin,
@@ -194,4 +211,6 @@ def update(session: Session, shop_id: int, data) -> Settings:
         marketing,
         current.marketing_missing,
         row.flow_triggers_since,
+        pixel,
+        pixel_changed,
     )

@@ -35,5 +35,6 @@ from shopify_roi.web.api import (  # noqa: E402,F401
     creators,
     history_access,
     metrics,
+    pixel,
     shop,
 )

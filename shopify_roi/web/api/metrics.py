@@ -9,6 +9,7 @@ from flask import Response, g, request
 from shopify_roi.jobs.analytics_marks import request_analytics_sync
 from shopify_roi.jobs.marketing import after_edit, request_marketing_send
 from shopify_roi.jobs.metafields import request_metafield_write
+from shopify_roi.jobs.pixel import request_pixel_sync
 from shopify_roi.services.metrics import orders_behind, reads
 from shopify_roi.services.shops import settings
 from shopify_roi.services.spend import ledger
@@ -65,6 +66,8 @@ def put_settings():
     request_analytics_sync(rt, g.shop.domain)
     if saved.marketing and not saved.marketing_missing:
         request_marketing_send(rt, g.shop.domain)
+    if saved.pixel_changed:
+        request_pixel_sync(rt, g.shop.domain)
     return saved.as_json()
 
 
