@@ -88,8 +88,8 @@ def collect():
     wait = _over_limit(rt, shop.shop_id, batch.visitor, len(batch.events))
     if wait is not None:
         return _refused(429, "too many events; try again later", wait)
-    with rt.db.session() as session:
-        stored = collector.store(session, shop.shop_id, batch, rt.settings.api_secret, utcnow())
+    with rt.db.autocommit() as conn:
+        stored = collector.store(conn, shop.shop_id, batch, rt.settings.api_secret, utcnow())
     if not stored:
         return _refused(409, "every event of this batch was already received")
     orders = sorted({order_id for name, order_id in stored if name == "cc" and order_id})

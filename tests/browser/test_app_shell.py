@@ -94,14 +94,14 @@ def test_save_in_the_bar_stores_the_change_and_hides_the_bar(shell, page):
     page, frame, merchant = shell
     _open_section(page, frame, "Settings", "settings")
     frame.locator("#s-roas_min").fill("4.5")
-    frame.locator("#s-precedence").select_option("link,code")
+    frame.locator("#s-precedence").select_option("pixel,link,code")
     bar = page.locator("#admin-save-bar")
     bar.wait_for(state="visible")
     bar.get_by_role("button", name="Save").click()
     frame.locator(".form-banner .banner.success").wait_for()
     bar.wait_for(state="hidden")
     assert Decimal(merchant.get("/api/settings").json()["targets"]["roas_min"]) == Decimal("4.5")
-    assert merchant.get("/api/attribution-policy").json()["precedence"] == ["link", "code"]
+    assert merchant.get("/api/attribution-policy").json()["precedence"] == ["pixel", "link", "code"]
 
     frame.locator("#s-roas_min").fill("4.5")  # the saved value is the new baseline: nothing differs
     frame.locator("#s-roas_min").dispatch_event("change")
@@ -113,7 +113,7 @@ def test_save_in_the_bar_stores_the_change_and_hides_the_bar(shell, page):
     frame = next(f for f in page.frames if f.url.startswith(merchant.app_url))
     _open_section(page, frame, "Settings", "settings")
     assert Decimal(frame.locator("#s-roas_min").input_value()) == Decimal("4.5")
-    assert frame.locator("#s-precedence").input_value() == "link,code"
+    assert frame.locator("#s-precedence").input_value() == "pixel,link,code"
 
 
 def test_a_refused_save_shows_the_bar_again_while_the_field_differs(shell):

@@ -31,12 +31,12 @@ def test_settings_are_shown_in_percents_and_saved_as_the_api_takes_them(settings
 
     frame.locator("#s-conversion_rate_max").fill("4")
     frame.locator("#s-gross_margin").fill("55")
-    frame.locator("#s-precedence").select_option("link,code")
+    frame.locator("#s-precedence").select_option("pixel,link,code")
     frame.get_by_role("button", name="Save").click()
     frame.locator(".form-banner .banner.success").wait_for()
     saved = merchant.get("/api/settings").json()
     assert saved["targets"]["conversion_rate_max"] == "0.04" and saved["gross_margin"] == "0.55"
-    assert merchant.get("/api/attribution-policy").json()["precedence"] == ["link", "code"]
+    assert merchant.get("/api/attribution-policy").json()["precedence"] == ["pixel", "link", "code"]
 
 
 def test_a_refused_save_names_the_field_in_red_and_changes_nothing(settings_page, page, screenshots):

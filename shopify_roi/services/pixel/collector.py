@@ -16,10 +16,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import PixelEvent, PixelSettings, Shop
 
 MAX_BODY = 16 * 1024
@@ -143,35 +142,70 @@ def check_key(shop: PixelShop | None, key: str) -> PixelShop:
     return shop
 
 
+def dialect_insert_for(name: str):
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
 def _hash(secret: str, *parts: str) -> str:
     return hashlib.sha256("|".join((secret, *parts)).encode()).hexdigest()[:32]
 
 
-def store(session: Session, shop_id: int, batch: Batch, secret: str, now: datetime) -> list[tuple[str, str]]:
-    """Insert the batch's events not already held (an event id is stored once per shop) in one statement.
-    Returns the (name, order id) of each event inserted."""
+_COLUMNS = (
+    "shop_id",
+    "event_id",
+    "name",
+    "received_at",
+    "visitor_hash",
+    "session_hash",
+    "handle",
+    "session_start",
+    "landed",
+    "product_id",
+    "quantity",
+    "order_id",
+)
+
+
+def _rows(shop_id: int, batch: Batch, secret: str, now: datetime) -> list[tuple]:
     visitor = _hash(secret, "pixel-visitor", now.date().isoformat(), batch.visitor)
-    rows = [
-        {
-            "shop_id": shop_id,
-            "event_id": e["id"],
-            "name": e["n"],
-            "received_at": now,
-            "visitor_hash": visitor,
-            "session_hash": _hash(secret, "pixel-session", e["s"]),
-            "handle": e["c"],
-            "session_start": bool(e.get("start")) and e["n"] == "pv",
-            "landed": bool(e.get("l")),
-            "product_id": e.get("p"),
-            "quantity": e.get("q"),
-            "order_id": e.get("o"),
-        }
+    return [
+        (
+            shop_id,
+            e["id"],
+            e["n"],
+            now,
+            visitor,
+            _hash(secret, "pixel-session", e["s"]),
+            e["c"],
+            bool(e.get("start")) and e["n"] == "pv",
+            bool(e.get("l")),
+            e.get("p"),
+            e.get("q"),
+            e.get("o"),
+        )
         for e in batch.events
     ]
-    inserted = session.execute(
-        dialect_insert(session)(PixelEvent)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["shop_id", "event_id"])
-        .returning(PixelEvent.name, PixelEvent.order_id)
-    ).all()
-    return [(name, order_id) for name, order_id in inserted]
+
+
+def store(db, shop_id: int, batch: Batch, secret: str, now: datetime) -> list[tuple[str, str]]:
+    """Insert the batch's events not already held (an event id is stored once per shop) in one statement,
+    committed when this returns. `db`: what `Database.autocommit()` gives (on PostgreSQL a psycopg
+    connection in autocommit: one round trip; elsewhere a Core Connection). Returns the (name, order id) of
+    each event inserted."""
+    rows = _rows(shop_id, batch, secret, now)
+    if isinstance(db, Connection):
+        stmt = (
+            dialect_insert_for(db.dialect.name)(PixelEvent)
+            .values([dict(zip(_COLUMNS, row, strict=True)) for row in rows])
+            .on_conflict_do_nothing(index_elements=["shop_id", "event_id"])
+            .returning(PixelEvent.name, PixelEvent.order_id)
+        )
+        return [(name, order_id) for name, order_id in db.execute(stmt)]
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    sql = (
+        f"INSERT INTO pixel_events ({', '.join(_COLUMNS)}) VALUES {', '.join([one] * len(rows))} "
+        "ON CONFLICT (shop_id, event_id) DO NOTHING RETURNING name, order_id"
+    )
+    return [
+        (name, order_id) for name, order_id in db.execute(sql, [v for row in rows for v in row]).fetchall()
+    ]

@@ -252,11 +252,12 @@
     function fetchRange(s) {
       return Promise.all([api("/api/metrics/creators/" + enc + "?" + X.apiQuery(s)),
         api("/api/metrics/timeseries?" + X.apiQuery(s, { handle: handle })).catch(function (err) { return { error: err }; }),
-        api("/api/metrics/creators/" + enc + "/orders?" + X.apiQuery(s)).then(function (b) { return b.orders; })]);
+        api("/api/metrics/creators/" + enc + "/orders?" + X.apiQuery(s)).then(function (b) { return b.orders; }),
+        api("/api/metrics/creators/" + enc + "/funnel?" + X.apiQuery(s)).catch(function (err) { return { error: err }; })]);
     }
     var first = await Promise.all([fetchRange(st), api("/api/creators/" + enc).catch(function () { return null; }),
       api("/api/creators/" + enc + "/spend").then(function (b) { return b.entries; }), X.campaigns(true)]);
-    var det = first[0][0], series = first[0][1], orders = first[0][2], creator = first[1], spend = first[2], campaigns = first[3];
+    var det = first[0][0], series = first[0][1], orders = first[0][2], funnel = first[0][3], creator = first[1], spend = first[2], campaigns = first[3];
     var key = X.fetchKey(st), showAll = false;
 
     var title = h("span", { id: "creator-title" });
@@ -283,13 +284,14 @@
         h("div.layout", h("section.card", { id: "creator-series-card" }, h("h2", "Net revenue over time"),
           series.error ? h("p.muted", "The revenue chart is unavailable: " + X.errorText(series.error)) : X.seriesChart(series, "Net revenue of " + r.name + " over time", true)),
           codesCard(creator)),
+        h("div.layout", X.funnelCard(funnel), X.productsCard(funnel)),
         ordersCard(orders, r, showAll, function () { showAll = true; render(); }));
       X.ready(st);
     }
     async function load(s) {
       var mine = ++seq, got = await fetchRange(s);
       if (mine !== seq) { return false; }
-      det = got[0]; series = got[1]; orders = got[2]; key = X.fetchKey(s);
+      det = got[0]; series = got[1]; orders = got[2]; funnel = got[3]; key = X.fetchKey(s);
       return true;
     }
     async function refreshAll() {

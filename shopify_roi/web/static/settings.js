@@ -18,8 +18,8 @@
     ["aov_min", "Minimum average order value", "money", "Revenue ÷ orders, in the shop's currency (default 70)."],
     ["repeat_rate_90d_min", "Minimum 90-day repeat rate", "%", "Acquired customers who ordered again within 90 days (default 15 %)."],
   ];
-  var PRECEDENCE = [["code,link", "A creator's discount code first, then their link (ref / utm_content)"],
-    ["link,code", "A creator's link first, then their discount code"]];
+  var PRECEDENCE = [["code,pixel,link", "A creator's discount code first, then the creator the pixel remembered, then their link (ref / utm_content)"],
+    ["pixel,link,code", "The creator the visitor came through first (remembered by the pixel, else the link), then their discount code"]];
 
   /* "0.015" -> "1.5"; "1.5" -> "0.015" (exact to 4 decimals of the fraction, as the API takes them). */
   function toPercent(fraction) { return fraction === null || fraction === undefined ? "" : String(Number((Number(fraction) * 100).toFixed(4))); }
@@ -46,7 +46,7 @@
     clearErrors(form);
     var fields = (err.body && err.body.fields) || {};
     Object.keys(fields).forEach(function (key) {
-      var f = form.querySelector('[data-field="' + key.replace(/^targets\./, "") + '"]');
+      var f = form.querySelector('[data-field="' + key.replace(/^targets\./, "").replace(/^creator_pixel\./, "pixel_") + '"]');
       if (f) { f.classList.add("error"); f.appendChild(h("div.error-text", { role: "alert" }, fields[key])); }
     });
     form.querySelector(".form-banner").replaceChildren(h("div.banner.critical", { role: "alert" }, h("strong", "Not saved. "),
@@ -59,6 +59,11 @@
      declined, nothing changes. The settings answer carries each as {enabled, missing_scopes}; a feature
      the answer does not name is not shown. Turned on, the app writes at once once Shopify confirms access. */
   var FEATURES = [
+    ["creator_pixel", "Creator pixel on your storefront",
+      "A Shopify web pixel remembers which creator sent each visitor (for the window set under Attribution) and follows " +
+      "the visit to the order: a visitor who comes back later without the link is still the creator's, and each creator " +
+      "gets a funnel (visits, product views, add-to-carts, checkouts, orders) on their ROI page. It follows your store's " +
+      "cookie consent: without analytics consent nothing is remembered or sent."],
     ["creator_metafields", "Creators in Shopify's reports and segments",
       "Each attributed order gets its creator, campaign and attribution rule, and each customer the creator who " +
       "acquired them, as fields Shopify's own reports can group by (Analytics > Reports: sales by creator) and " +
@@ -132,7 +137,10 @@
       "What is left of revenue after the cost of goods, in percent. With it, each creator's breakeven CAC (margin × AOV) is shown; empty: not shown.");
     var precedence = field("precedence", "Which signal wins when an order has both", h("select", { id: "s-precedence", name: "precedence", "aria-describedby": "s-precedence-help" },
       PRECEDENCE.map(function (p) { return h("option", { value: p[0], selected: p[0] === current }, p[1]); })),
-      "Changing it attributes every order the app holds again (a minute or two); the figures follow.");
+      "Changing it attributes every order the app holds again (a minute or two); the figures follow. The pixel's creator counts only while the creator pixel is on.");
+    var pixel = settings.creator_pixel || { window_days: 30 };
+    var windowField = field("pixel_window_days", "Creator pixel: remember a creator for", numberInput("pixel_window_days", String(pixel.window_days), "days"),
+      "Days after a visit through a creator's link during which the pixel still gives that visitor's orders to the creator (1–90).");
     var save = h("button.button.primary", { type: "submit" }, "Save");
     var form = h("form.stack", { id: "settings-form", novalidate: true },
       h("div.form-banner"),
@@ -140,7 +148,7 @@
         h("p.muted", "Each creator's figure is green when it meets its target, red below it, amber above a range."),
         h("div.form-grid", targetFields)),
       h("section.card", h("h2", "Costs"), h("div.form-grid", margin)),
-      h("section.card", h("h2", "Attribution"), precedence),
+      h("section.card", h("h2", "Attribution"), precedence, windowField),
       h("section.card", { id: "shop-facts" }, h("h2", "Your shop"),
         h("dl.facts", h("dt", "Currency"), h("dd", { dataset: { fact: "currency" } }, shop.currency || "—"),
           h("dt", "Time zone"), h("dd", { dataset: { fact: "timezone" } }, shop.timezone || "—")),
@@ -157,7 +165,11 @@
         targets[t[0]] = t[2] === "%" ? fromPercent(raw) : String(raw).trim();
       });
       try {
-        await api("/api/settings", { method: "PUT", json: { targets: targets, gross_margin: fromPercent(form.querySelector("#s-gross_margin").value) || null } });
+        var days = String(form.querySelector("#s-pixel_window_days").value).trim();
+        var body = { targets: targets, gross_margin: fromPercent(form.querySelector("#s-gross_margin").value) || null };
+        if (days !== String(pixel.window_days)) { body.creator_pixel = { window_days: /^[0-9]{1,3}$/.test(days) ? Number(days) : days }; }
+        await api("/api/settings", { method: "PUT", json: body });
+        if (body.creator_pixel) { pixel.window_days = Number(days); }
         var chosen = form.querySelector("#s-precedence").value;
         if (chosen !== current) {
           await api("/api/attribution-policy", { method: "PUT", json: { precedence: chosen.split(",") } });
