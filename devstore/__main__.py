@@ -1,7 +1,7 @@
 """``python -m devstore``: serve the stand-in.
 
 Options fall back to DEVSTORE_HOST, DEVSTORE_PORT, SHOPIFY_API_KEY, SHOPIFY_API_SECRET,
-APP_URL and DEVSTORE_APP_TOML.
+APP_URL, DEVSTORE_APP_TOML and DEVSTORE_WEB_PIXEL_EXTENSION_DIR.
 """
 
 from __future__ import annotations
@@ -31,12 +31,18 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="default: $DEVSTORE_APP_TOML or ./shopify.app.toml",
     )
+    parser.add_argument(
+        "--web-pixel-extension-dir",
+        default=None,
+        help="default: $DEVSTORE_WEB_PIXEL_EXTENSION_DIR or the web pixel extension beside the TOML",
+    )
     args = parser.parse_args(argv)
     config = config_from_env(
         api_key=args.api_key,
         api_secret=args.api_secret,
         app_url=args.app_url,
         app_toml=args.app_toml,
+        web_pixel_extension_dir=args.web_pixel_extension_dir,
     )
     app = create_app(config)
     print(f"devstore: http://{args.host}:{args.port}/{{shop}}  app={config.app_url}  toml={config.app_toml}")

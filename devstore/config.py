@@ -37,6 +37,9 @@ class DevstoreConfig:
     customer_data: frozenset[str] = customer_data.DEFAULT
     partner_id: int = 3100001  # in Shopify's "not approved" message links
     app_id: int = 4100001
+    # The app's web pixel extension (its shopify.extension.toml and src/): None finds the one web pixel
+    # extension in extensions/ beside app_toml (devstore.web_pixel_extension).
+    web_pixel_extension_dir: Path | None = None
 
     def with_app_url(self, app_url: str) -> DevstoreConfig:
         """Return a copy pointing at another app origin (trailing slash dropped)."""
@@ -45,7 +48,8 @@ class DevstoreConfig:
 
 def config_from_env(environ: dict[str, str] | None = None, **overrides) -> DevstoreConfig:
     """Build a config from SHOPIFY_API_KEY, SHOPIFY_API_SECRET, APP_URL, DEVSTORE_APP_TOML,
-    DEVSTORE_CUSTOMER_DATA (``0``, ``1``, ``2`` or ``2:email,name``) and DEVSTORE_WEBHOOK_RETRY_SCALE.
+    DEVSTORE_CUSTOMER_DATA (``0``, ``1``, ``2`` or ``2:email,name``), DEVSTORE_WEBHOOK_RETRY_SCALE and
+    DEVSTORE_WEB_PIXEL_EXTENSION_DIR.
 
     Keyword overrides that are not None win over the environment.
     """
@@ -60,8 +64,11 @@ def config_from_env(environ: dict[str, str] | None = None, **overrides) -> Devst
         values["customer_data"] = customer_data.parse_level(env["DEVSTORE_CUSTOMER_DATA"])
     if env.get("DEVSTORE_WEBHOOK_RETRY_SCALE"):
         values["webhook_retry_scale"] = float(env["DEVSTORE_WEBHOOK_RETRY_SCALE"])
+    if env.get("DEVSTORE_WEB_PIXEL_EXTENSION_DIR"):
+        values["web_pixel_extension_dir"] = Path(env["DEVSTORE_WEB_PIXEL_EXTENSION_DIR"])
     values.update({k: v for k, v in overrides.items() if v is not None})
-    if isinstance(values.get("app_toml"), str):
-        values["app_toml"] = Path(values["app_toml"])
+    for key in ("app_toml", "web_pixel_extension_dir"):
+        if isinstance(values.get(key), str):
+            values[key] = Path(values[key])
     values["app_url"] = values["app_url"].rstrip("/")
     return DevstoreConfig(**values)

@@ -1,4 +1,5 @@
-"""The stand-in's Flask app: Shopify's routes plus the control API."""
+"""The stand-in's Flask app: Shopify's routes (OAuth, Admin API, admin frame, online store and its web
+pixel sandbox) plus the control API."""
 
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ from devstore.control.orders import bp as control_orders
 from devstore.control.products import bp as control_products
 from devstore.control.shops import bp as control_shops
 from devstore.control.store import bp as control_store
+from devstore.control.storefront import bp as control_storefront
 from devstore.oauth.authorize import bp as oauth_authorize
 from devstore.oauth.token_endpoint import bp as oauth_token
 from devstore.store.state import Store
+from devstore.storefront.checkout import bp as storefront_checkout
+from devstore.storefront.pages import bp as storefront_pages
+from devstore.storefront.sandbox import bp as web_pixel_sandbox
 
 BLUEPRINTS = (
     oauth_authorize,
@@ -42,6 +47,10 @@ BLUEPRINTS = (
     bulk_results,
     admin_frame,
     control_admin_frame,
+    control_storefront,
+    web_pixel_sandbox,
+    storefront_pages,
+    storefront_checkout,
 )
 
 

@@ -1,5 +1,6 @@
 """The control client's calls for the Shopify features an app may write to (metafields, analytics
-annotations and targets, marketing activities, Flow): what the stand-in holds, and Flow's runner.
+annotations and targets, marketing activities, Flow, the web pixel and the online store): what the
+stand-in holds, and Flow's runner.
 Mixed into ``devstore.testing.ControlClient``, whose ``_call(method, path, json)`` they use."""
 
 from __future__ import annotations
@@ -38,3 +39,15 @@ class FeatureControls:
         """A workflow starting with ``trigger`` is turned on or off: Flow's lifecycle callback reaches the app
         (``{status, body}``: its answer)."""
         return self._call("POST", f"/shops/{shop}/flow/workflows", {"trigger": trigger, "enabled": enabled})
+
+    def storefront(self, shop: str, **settings) -> dict:
+        """The shop's online store settings and the app's web pixel: ``{consent_required, order_id_form,
+        web_pixel}``; sets ``consent_required`` (bool) or ``order_id_form`` (``gid``/``numeric``) if given."""
+        if settings:
+            return self._call("POST", f"/shops/{shop}/storefront", settings)
+        return self._call("GET", f"/shops/{shop}/storefront")
+
+    def set_web_pixel_extension(self, directory: str | None) -> dict:
+        """Run the web pixel extension in ``directory`` (its shopify.extension.toml and src/) as the app's;
+        None: the one beside shopify.app.toml. Returns ``{dir, found, error}``."""
+        return self._call("POST", "/app/web-pixel-extension", {"dir": directory})

@@ -9,17 +9,21 @@ from devstore.store.state import Shop, Store
 CUSTOMERS = "customers"
 
 
-def customer_for(store: Store, shop: Shop, key, moment: str) -> dict:
+def customer_for(store: Store, shop: Shop, key, moment: str, email: str | None = None) -> dict:
     """The shop's customer for the spec's ``customer_id`` (created at its first order). A
     guest (None) gets a customer of its own, as Shopify makes one from a guest checkout's
-    email (``state: disabled``); it never comes back."""
+    email (``state: disabled``); it never comes back. A guest checkout with an ``email`` (the
+    storefront's) is the customer of that email, the same one at every order with it."""
+    if key is None and email:
+        key = email.strip().lower()
     if key is None:
         key = f"guest-{store.next_id()}"
     with store.lock:
         known = shop.records.get(CUSTOMERS, {}).get(key)
         if known is None:
             cid = big_id(store)
-            known = {"key": key, "id": cid, "created_at": moment, "email": f"customer{key}@example.com"}
+            address = email.strip() if email else f"customer{key}@example.com"
+            known = {"key": key, "id": cid, "created_at": moment, "email": address}
             store.put_record(shop, CUSTOMERS, key, known)
     return known
 

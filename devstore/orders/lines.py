@@ -28,7 +28,8 @@ def line_tax(net: Decimal, rate: Decimal | None, included: bool) -> Decimal:
 
 
 def make_line(store: Store, cur: Currency, spec: dict, allocation: Decimal, meta: dict) -> dict:
-    """One REST line item from ``{title, price, quantity, product_id?, sku?}``."""
+    """One REST line item from ``{title, price, quantity, product_id?, sku?, variant_id?, variant_title?,
+    vendor?}`` (the storefront's checkout names the variant)."""
     line_id = big_id(store)
     price, qty = cents(spec.get("price", "0")), int(spec.get("quantity", 1))
     title = str(spec.get("title") or "Item")
@@ -70,10 +71,10 @@ def make_line(store: Store, cur: Currency, spec: dict, allocation: Decimal, meta
         "title": title,
         "total_discount": amt(allocation),
         "total_discount_set": cur.money_set(allocation),
-        "variant_id": None,
+        "variant_id": int(spec["variant_id"]) if spec.get("variant_id") is not None else None,
         "variant_inventory_management": None,
-        "variant_title": None,
-        "vendor": None,
+        "variant_title": spec.get("variant_title"),
+        "vendor": spec.get("vendor"),
         "tax_lines": [tax_line(cur, tax, rate)] if rate is not None else [],
         "duties": [],
         "discount_allocations": allocations,

@@ -115,7 +115,7 @@ def build(store: Store, shop: Shop, spec: dict, number: int) -> dict:
     allocations = allocate(discount_total(code, sum(gross, ZERO)), gross)
     lines = [make_line(store, cur, s, a, meta) for s, a in zip(specs, allocations, strict=True)]
     order_id = big_id(store)
-    customer = customer_for(store, shop, spec.get("customer_id"), created)
+    customer = customer_for(store, shop, spec.get("customer_id"), created, spec.get("email"))
     shipping = cents(meta["shipping"])
     rest = copy.deepcopy(REST_TEMPLATE)
     rest.update(_header(shop, spec, number, order_id, created, customer["email"], meta))
@@ -176,6 +176,9 @@ def _header(shop: Shop, spec: dict, number: int, order_id: int, created: str, em
         "email": email,
         "financial_status": spec.get("financial_status") or "paid",
         "landing_site": spec.get("landing_site"),
+        "landing_site_ref": spec.get("landing_site_ref"),
+        "cart_token": spec.get("cart_token"),
+        "checkout_token": spec.get("checkout_token"),
         "name": f"#{FIRST_ORDER_NUMBER - 1 + number}",
         "note": spec.get("note"),
         "note_attributes": [

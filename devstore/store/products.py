@@ -1,10 +1,17 @@
 """Products with variants and their inventory items' unit cost (what Shopify's ``InventoryItem.unitCost``
 holds: the merchant's cost per item, the COGS of a gifted product). The control API makes them
-(``devstore.control.products``); the Admin API reads them (``devstore.admin.resolvers.products``).
+(``devstore.control.products``); the Admin API reads them (``devstore.admin.resolvers.products``); the
+storefront shows them at ``/products/<handle>`` (``devstore.storefront``).
+
+A product's ``handle`` is unique in the shop: the one given (a clash is refused: stricter), else made from
+the title (lower-case letters, digits and hyphens) with ``-1``, ``-2``... appended on a clash, as Shopify
+does ("Product", handle, https://shopify.dev/docs/api/admin-graphql/latest/objects/Product). ``vendor``
+defaults to the shop's name.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from devstore.store.state import Shop, Store
@@ -25,7 +32,28 @@ def _money(value, what: str) -> str | None:
     return str(amount.quantize(Decimal("0.01")))
 
 
+def _handle(store: Store, shop: Shop, body: dict) -> str:
+    wanted = str(body.get("handle") or "")
+    base = re.sub(r"[^a-z0-9]+", "-", (wanted or str(body.get("title") or "product")).lower()).strip("-")
+    base = base or "product"
+    with store.lock:
+        taken = {p.get("handle") for p in shop.records.get(KIND, {}).values()}
+    if wanted and base in taken:
+        raise ValueError(f"handle {base} is already taken")
+    handle, n = base, 0
+    while handle in taken:
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
+def by_handle(store: Store, shop: Shop, handle: str) -> dict | None:
+    with store.lock:
+        return next((p for p in shop.records.get(KIND, {}).values() if p.get("handle") == handle), None)
+
+
 def create(store: Store, shop: Shop, body: dict) -> dict:
+    handle = _handle(store, shop, body)
     product_id = store.next_id()
     variants = []
     for i, spec in enumerate(body.get("variants") or [{}]):
@@ -45,6 +73,9 @@ def create(store: Store, shop: Shop, body: dict) -> dict:
         "id": product_id,
         "gid": f"gid://shopify/Product/{product_id}",
         "title": str(body.get("title") or "Product"),
+        "handle": handle,
+        "vendor": str(body.get("vendor") or shop.name),
+        "product_type": str(body.get("product_type") or ""),
         "variants": variants,
     }
     with store.lock:

@@ -157,6 +157,9 @@ class Store:
             self.tokens.revoke_all(shop)
             shop.installed = False
             shop.granted_scopes = ""
+            shop.records.pop(
+                "web_pixels", None
+            )  # the app's web pixel goes with it (devstore.store.web_pixels)
 
     # faults and logs -------------------------------------------------------
     def take_fault(self, shop: Shop) -> int | None:

@@ -32,7 +32,7 @@ export const SESSION_KEY = "creator_roi_session";
 export const DAY_MS = 86400000;
 export const DEFAULT_WINDOW_DAYS = 30;
 export const BATCH_SIZE = 10; // send when this many events are queued
-export const BATCH_DELAY_MS = 1000; // ... or this long after the first queued event
+export const BATCH_DELAY_MS = 100; // ... or this long after the first queued event (short: a page left sooner loses its queue, the sandbox has no unload hook)
 export const MAX_PER_REQUEST = 20;
 export const RETRY_DELAY_MS = 2000;
 
