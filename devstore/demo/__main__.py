@@ -25,6 +25,7 @@ from devstore.demo import existing_program, scenario
 from devstore.demo.app_process import AppProcess
 from devstore.demo.history import ORDERS
 from devstore.demo.merchant import DemoError, allow_full_history, install_through_oauth
+from devstore.demo.pixel import seed_pixel
 from devstore.server import create_app
 
 DEMO_SHOP = "demo-shop.myshopify.com"
@@ -76,6 +77,8 @@ def _guide(made: dict) -> list[str]:
         + " ordinary (some lose money)",
         "    Link clicks are all from today (the app records them as they happen): judge conversion on the "
         "last 30 days.",
+        "    A creator's ROI page: the storefront funnel (creator pixel: two weeks of visits, received "
+        "today) and what their customers bought.",
     ]
 
 
@@ -115,6 +118,12 @@ def _set_up_shop(args, app_url: str, stand_in: str, began: float) -> list[str]:
     print(
         "  The merchant allowed access to all orders (read_all_orders, an optional scope): "
         f"{seen} orders imported ({time.monotonic() - mark:.1f} s)",
+        flush=True,
+    )
+    visits = seed_pixel(app_url, stand_in, DEMO_SHOP)
+    print(
+        f"  The merchant turned the creator pixel on: {visits['visits']} storefront visits of the last two "
+        f"weeks, {visits['orders']} of them ending in a creator's order ({visits['seconds']:.1f} s)",
         flush=True,
     )
     return _guide(made)

@@ -206,3 +206,15 @@ def test_a_visit_ends_after_30_minutes_without_a_page(devstore, store):
     _buy(devstore, browser, store["variants"][0]["id"])
     order = devstore.control.order(SHOP, devstore.control.orders(SHOP)[0]["id"])
     assert order["landing_site"] == "/collections/all?ref=second"
+
+
+def test_the_admin_api_names_each_lines_product(devstore, store):
+    api, token = install(devstore, SHOP)
+    _buy(devstore, requests.Session(), store["variants"][0]["id"])
+    devstore.control.create_order(SHOP, line_items=[{"title": "Gift card", "price": "5.00"}])
+    query = "{ orders(first: 5) { nodes { lineItems(first: 5) { nodes { title product { id } } } } } }"
+    body = api.graphql(query, token).json()
+    assert "errors" not in body, body
+    lines = [line for order in body["data"]["orders"]["nodes"] for line in order["lineItems"]["nodes"]]
+    assert lines[0] == {"title": "Trail Shoe", "product": {"id": store["gid"]}}
+    assert lines[1]["product"]["id"].startswith("gid://shopify/Product/")

@@ -204,6 +204,13 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
         },
         "marketing_activities": {"enabled": False, "missing_scopes": ["write_marketing_events"]},
         "flow_triggers": {"enabled": False, "missing_scopes": []},
+        "creator_pixel": {
+            "enabled": False,
+            "missing_scopes": ["write_pixels", "read_customer_events"],
+            "window_days": 30,
+            "status": "off",
+            "error": None,
+        },
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"

@@ -9,11 +9,14 @@ Visitor V2 came through Ben's link (session s3: one page, one product view) and 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 from pixel_support import event, pixel_key, send, turn_on
 from support import Merchant, install
+
+SCOPES = ["write_pixels", "read_customer_events"]
 
 
 @pytest.fixture
@@ -166,3 +169,50 @@ def test_product_mix_is_net_of_returns(merchant, runtime, stand_in, shop_domain,
         ("Trail mug", Decimal("30.00"), 2, 1),
     ]
     assert products[0]["product_id"] == "333"
+
+
+def _web_pixel(stand_in, shop):
+    pixel = stand_in.control.storefront(shop)["web_pixel"]
+    if pixel is None:
+        return None
+    settings = pixel["settings"]
+    return json.loads(settings) if isinstance(settings, str) else settings
+
+
+def test_turning_the_pixel_on_activates_shopifys_web_pixel_a_new_window_updates_it_and_off_deletes_it(
+    merchant, runtime, stand_in, shop_domain, app_server
+):
+    # on before the scopes are granted: nothing is made in Shopify, and the merchant reads why
+    state = turn_on(merchant)
+    assert state["missing_scopes"] == ["write_pixels", "read_customer_events"]
+    runtime.jobs.drain()
+    assert _web_pixel(stand_in, shop_domain) is None
+    waiting = merchant.get("/api/settings").json()["creator_pixel"]
+    assert waiting["status"] == "error" and "write_pixels" in waiting["error"]
+    # the merchant grants them: app/scopes_update brings the sync, and the pixel is made with its settings
+    assert stand_in.control.request_scopes(shop_domain, SCOPES)["result"] == "granted-all"
+    stand_in.control.wait_deliveries(shop_domain, "app/scopes_update")
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    made = _web_pixel(stand_in, shop_domain)
+    assert made == {
+        "endpoint": f"{app_server.url}/pixel/events",
+        "shop": shop_domain,
+        "key": pixel_key(runtime, shop_domain),
+        "windowDays": "30",
+    }
+    assert merchant.get("/api/settings").json()["creator_pixel"]["status"] == "active"
+    # a new window: the same pixel, updated
+    saved = merchant.put("/api/settings", {"creator_pixel": {"window_days": 7}})
+    assert saved.status_code == 200 and saved.json()["creator_pixel"]["window_days"] == 7
+    runtime.jobs.drain()
+    assert _web_pixel(stand_in, shop_domain)["windowDays"] == "7"
+    # out of range: refused, nothing changed
+    refused = merchant.put("/api/settings", {"creator_pixel": {"window_days": 91}})
+    assert refused.status_code == 400 and "creator_pixel.window_days" in refused.json()["fields"]
+    assert merchant.get("/api/settings").json()["creator_pixel"]["window_days"] == 7
+    # off: Shopify's web pixel is deleted
+    assert merchant.put("/api/settings", {"creator_pixel": {"enabled": False}}).status_code == 200
+    runtime.jobs.drain()
+    assert _web_pixel(stand_in, shop_domain) is None
+    assert merchant.get("/api/settings").json()["creator_pixel"]["status"] == "off"

@@ -132,6 +132,10 @@ def line_item(li: dict) -> dict:
         "name": li["name"],
         "title": li["title"],
         "sku": li["sku"],
+        # LineItem.product is nullable (a deleted product); the REST line's product_id names it
+        "product": {"__typename": "Product", "id": f"gid://shopify/Product/{li['product_id']}"}
+        if li.get("product_id") and li.get("product_exists", True)
+        else None,
         "quantity": li["quantity"],
         "currentQuantity": li["current_quantity"],
         "originalUnitPriceSet": bag(li["price_set"]),

@@ -25,10 +25,12 @@
     }
     var steps = body.funnel.steps, top = steps[0].count || 0;
     var rows = steps.map(function (s) {
-      var def = STEPS[s.step], width = top ? Math.max(2, Math.round(100 * s.count / top)) : 0;
+      var def = STEPS[s.step], width = top ? Math.max(s.count ? 2 : 0, Math.round(100 * s.count / top)) : 0;
+      var bar = h("div.funnel-bar", { "aria-hidden": "true" });
+      bar.style.width = width + "%";  // through the CSSOM: the page's CSP refuses style attributes
       return h("tr", { dataset: { step: s.step } },
         h("th", { scope: "row", title: def[1] }, def[0]),
-        h("td.bar-cell", h("div.funnel-bar", { style: "width:" + width + "%", "aria-hidden": "true" })),
+        h("td.bar-cell", bar),
         h("td.num", { dataset: { count: s.step } }, F.int(s.count)),
         h("td.num", { title: s.conversion === null && s.step !== "visits" ? "The step before is 0: no conversion to show." : X.DEF.funnel },
           s.step === "visits" ? "" : F.pct(s.conversion)));
@@ -38,9 +40,9 @@
       off(body.pixel),
       h("table.data-table.compact.funnel", { id: "funnel-table" },
         h("caption.muted.small", "Sessions from this creator's visitors, step by step. Net revenue of the orders: " + F.money(body.funnel.net_revenue) +
-          " · visit to order " + F.pct(body.funnel.visit_to_order)),
-        h("thead", h("tr", h("th", { scope: "col" }, "Step"), h("th", { scope: "col" }, h("span.visually-hidden", "Bar")),
-          h("th.num", { scope: "col" }, "Sessions"), h("th.num", { scope: "col", title: X.DEF.funnel }, "From the step before"))),
+          " · visit to order " + F.pct(body.funnel.visit_to_order) + ". Conversion: each step ÷ the step before."),
+        h("thead", h("tr", h("th", { scope: "col" }, "Step"), h("th.bar-cell", { scope: "col" }, h("span.visually-hidden", "Bar")),
+          h("th.num", { scope: "col" }, "Sessions"), h("th.num", { scope: "col", title: X.DEF.funnel }, "Conversion"))),
         h("tbody", rows)),
       h("p.muted.small", "Each step counts a session once. Orders and revenue come from Shopify's order webhooks, net of returns; the browser is never trusted for money."));
   };

@@ -111,6 +111,7 @@
         say("Not changed: " + ((err.body && err.body.message) || err.message || "try again."), "critical");
       } finally { button.disabled = false; }
     });
+    if (state.error) { say(state.error, "critical"); }  // e.g. Shopify refused the web pixel: the reason
     return h("li.feature", { dataset: { featureRow: key } },
       h("div.feature-head", h("strong", title), " ", status, button),
       h("p.muted", help, (state.missing_scopes || []).length && !state.enabled ? " Needs your permission to " + scopeWords(state.missing_scopes) + "." : ""),
@@ -148,7 +149,7 @@
         h("p.muted", "Each creator's figure is green when it meets its target, red below it, amber above a range."),
         h("div.form-grid", targetFields)),
       h("section.card", h("h2", "Costs"), h("div.form-grid", margin)),
-      h("section.card", h("h2", "Attribution"), precedence, windowField),
+      h("section.card", h("h2", "Attribution"), precedence, h("div.form-grid", windowField)),
       h("section.card", { id: "shop-facts" }, h("h2", "Your shop"),
         h("dl.facts", h("dt", "Currency"), h("dd", { dataset: { fact: "currency" } }, shop.currency || "—"),
           h("dt", "Time zone"), h("dd", { dataset: { fact: "timezone" } }, shop.timezone || "—")),
