@@ -89,7 +89,10 @@ def main() -> None:
     stand_in = web = None
     try:
         stand_in = common.start_stand_in(app)
-        env = common.app_env(db_url, redis_url, app, origin_template=stand_in.origin_template)
+        # every request comes from 127.0.0.1 here: the per-address limit is for real visitors
+        env = common.app_env(
+            db_url, redis_url, app, origin_template=stand_in.origin_template, PIXEL_ADDRESS_LIMIT=0
+        )
         common.migrate(env)
         web = common.gunicorn("shopify_roi.wsgi:app", port, env)
         common.wait_http(f"{app}/healthz")

@@ -66,6 +66,7 @@ class Settings:
     # Creator pixel events per visitor and per shop per window (0: no limit for that one).
     pixel_visitor_limit: int = 600
     pixel_shop_limit: int = 300_000
+    pixel_address_limit: int = 3000  # per client address (an office or a phone network shares one)
     pixel_rate_window_seconds: int = 60
 
     @property
@@ -122,6 +123,7 @@ class Settings:
             ("PROXY_HOPS", self.proxy_hops, 0),
             ("PIXEL_VISITOR_LIMIT", self.pixel_visitor_limit, 0),
             ("PIXEL_SHOP_LIMIT", self.pixel_shop_limit, 0),
+            ("PIXEL_ADDRESS_LIMIT", self.pixel_address_limit, 0),
             ("PIXEL_RATE_WINDOW_SECONDS", self.pixel_rate_window_seconds, 1),
             ("WEBHOOK_REPLAY_WINDOW_HOURS", self.webhook_replay_window_hours, 0),
         ):
@@ -177,6 +179,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         bulk_job_slots=max(1, int(get("BULK_JOB_SLOTS", str(defaults.bulk_job_slots)))),
         pixel_visitor_limit=int(get("PIXEL_VISITOR_LIMIT", str(defaults.pixel_visitor_limit))),
         pixel_shop_limit=int(get("PIXEL_SHOP_LIMIT", str(defaults.pixel_shop_limit))),
+        pixel_address_limit=int(get("PIXEL_ADDRESS_LIMIT", str(defaults.pixel_address_limit))),
         pixel_rate_window_seconds=int(
             get("PIXEL_RATE_WINDOW_SECONDS", str(defaults.pixel_rate_window_seconds))
         ),

@@ -164,3 +164,30 @@ def shop_domain(stand_in, request):
 @pytest.fixture
 def http():
     return requests.Session()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium through Playwright, one per test process (a second sync Playwright in the
+    same process fails: "Sync API inside the asyncio loop")."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -26,6 +26,7 @@ from devstore.demo.app_process import AppProcess
 from devstore.demo.history import ORDERS
 from devstore.demo.merchant import DemoError, allow_full_history, install_through_oauth
 from devstore.demo.pixel import seed_pixel
+from devstore.demo.posts import seed_posts
 from devstore.server import create_app
 
 DEMO_SHOP = "demo-shop.myshopify.com"
@@ -118,6 +119,11 @@ def _set_up_shop(args, app_url: str, stand_in: str, began: float) -> list[str]:
     print(
         "  The merchant allowed access to all orders (read_all_orders, an optional scope): "
         f"{seen} orders imported ({time.monotonic() - mark:.1f} s)",
+        flush=True,
+    )
+    posts = seed_posts(app_url, stand_in, DEMO_SHOP)
+    print(
+        f"  {posts['posts']} posts of the creators entered, with their figures ({posts['seconds']:.1f} s)",
         flush=True,
     )
     visits = seed_pixel(app_url, stand_in, DEMO_SHOP)

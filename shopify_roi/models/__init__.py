@@ -13,7 +13,9 @@ from shopify_roi.models.link import Click, TrackedLink
 from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
 from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
+from shopify_roi.models.payout import PayoutLine, PayoutRun, PayoutSettings, PayoutStatement
 from shopify_roi.models.pixel import PixelEvent, PixelSettings
+from shopify_roi.models.post import CreatorPost, PostFigures
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from shopify_roi.models.settings import ShopSettings
 from shopify_roi.models.shop import OAuthState, Shop
@@ -30,6 +32,7 @@ __all__ = [
     "CodeMonth",
     "Creator",
     "CreatorImport",
+    "CreatorPost",
     "CustomerHistory",
     "DirtyDay",
     "DiscountCode",
@@ -44,8 +47,13 @@ __all__ = [
     "OrderDay",
     "OrderMonth",
     "OrderLine",
+    "PayoutLine",
+    "PayoutRun",
+    "PayoutSettings",
+    "PayoutStatement",
     "PixelEvent",
     "PixelSettings",
+    "PostFigures",
     "Refund",
     "RefundLine",
     "RollupState",

@@ -45,7 +45,7 @@ class OrderSums:
     clicks: Mapped[int] = mapped_column(Integer, default=0)
     link_orders: Mapped[int] = mapped_column(
         Integer, default=0
-    )  # attributed by link (the creator's activity)
+    )  # attributed by link or by the pixel (the creator's activity)
     contested: Mapped[int] = mapped_column(
         BigInteger, default=0
     )  # revenue of orders another creator won over this one

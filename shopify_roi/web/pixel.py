@@ -51,8 +51,9 @@ def preflight():
 
 
 def _over_limit(rt, shop_id: int, visitor: str, count: int) -> int | None:
-    """Seconds to wait when this batch puts the visitor or the shop over its limit, else None. Redis
-    unreachable: no limit (the collector keeps working)."""
+    """Seconds to wait when this batch puts the visitor, its address (as the trusted proxies saw it:
+    a visitor id is the sender's to choose, its address is not) or the shop over its limit, else None.
+    Redis unreachable: no limit (the collector keeps working)."""
     settings = rt.settings
     window = settings.pixel_rate_window_seconds
     now = time.time()
@@ -64,15 +65,22 @@ def _over_limit(rt, shop_id: int, visitor: str, count: int) -> int | None:
         pipe.expire(f"{base}:{visitor[:128]}", window + 1)
         pipe.incrby(base, count)
         pipe.expire(base, window + 1)
-        visitor_count, _, shop_count, _ = pipe.execute()
+        address = f"{base}:address:{request.remote_addr or '-'}"
+        pipe.incrby(address, count)
+        pipe.expire(address, window + 1)
+        visitor_count, _, shop_count, _, address_count, _ = pipe.execute()
     except Exception as exc:  # noqa: BLE001 - a rate limiter must not take the collector down
         global _last_warning
         if now - _last_warning > 60:
             _last_warning = now
             log.warning("pixel rate limit unavailable, events taken without it: %s", exc)
         return None
-    over_visitor = 0 < settings.pixel_visitor_limit < visitor_count
-    if not over_visitor and not 0 < settings.pixel_shop_limit < shop_count:
+    over = (
+        0 < settings.pixel_visitor_limit < visitor_count
+        or 0 < settings.pixel_address_limit < address_count
+        or 0 < settings.pixel_shop_limit < shop_count
+    )
+    if not over:
         return None
     return max(1, int((slot + 1) * window - now + 0.999))
 

@@ -21,6 +21,8 @@ PAGES = (
     "#/creators/anna",
     "#/campaigns",
     "#/campaigns/{campaign_id}",
+    "#/payouts",
+    "#/payouts/{run_id}",
     "#/import",
     "#/status",
     "#/settings",
@@ -48,6 +50,8 @@ def shop_with_data(app_server, runtime, stand_in, shop_domain):
         )
     runtime.jobs.drain()
     merchant.campaign_id = merchant.get("/api/campaigns").json()["campaigns"][0]["id"]
+    merchant.put("/api/settings", {"payouts": {"hold_days": 0}})  # a draft run with anna's orders in it
+    merchant.run_id = merchant.post("/api/payouts", {"period_end": now.date().isoformat()}).json()["id"]
     return merchant
 
 
@@ -90,7 +94,7 @@ def _each_page(app_server, stand_in, shop_domain, browser, settings, width, heig
 def test_every_page_has_no_serious_or_critical_accessibility_violation(
     shop_with_data, app_server, stand_in, shop_domain, browser, settings, width, height
 ):
-    ids = {"campaign_id": shop_with_data.campaign_id}
+    ids = {"campaign_id": shop_with_data.campaign_id, "run_id": shop_with_data.run_id}
     found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, height, scan, ids)
     assert found == {}, found
 
@@ -103,6 +107,6 @@ def test_no_page_scrolls_sideways_and_no_headline_figure_overflows_its_card(
         got = frame.evaluate(OVERFLOW)
         return got if got["page"] or got["figures"] else None
 
-    ids = {"campaign_id": shop_with_data.campaign_id}
+    ids = {"campaign_id": shop_with_data.campaign_id, "run_id": shop_with_data.run_id}
     found = _each_page(app_server, stand_in, shop_domain, browser, settings, width, 800, overflow, ids)
     assert found == {}, found

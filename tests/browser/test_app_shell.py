@@ -11,7 +11,8 @@ import pytest
 from browser_support import serve_app_bridge
 from support import Merchant, install
 
-SECTIONS = ["Creators", "Campaigns", "Import CSV", "Store connection", "Settings"]  # app.html's menu
+# app.html's menu
+SECTIONS = ["Creators", "Campaigns", "Payouts", "Import CSV", "Store connection", "Settings"]
 WIDTHS = [(1280, 800), (1024, 768), (375, 800)]
 
 

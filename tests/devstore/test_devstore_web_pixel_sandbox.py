@@ -6,7 +6,6 @@ decides whether it loads."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 
 import pytest
@@ -14,16 +13,6 @@ from devstore_pixel_support import SETTINGS, add_product, create_pixel, install,
 from flask import Flask, request
 from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOP = "sandbox.myshopify.com"
 NOW = "2026-07-01T10:00:00.000Z"
 TEST_PIXEL = """
@@ -46,21 +35,9 @@ export function start({analytics, browser, init, settings, customerPrivacy}) {
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed here")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium):
-    context = chromium.new_context()
+def page(browser):  # tests/conftest.py: the process's one Playwright
+    context = browser.new_context()
     page = context.new_page()
     yield page
     context.close()

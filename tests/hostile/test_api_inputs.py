@@ -66,6 +66,7 @@ def seeded(hostile):
         headers={"Content-Type": "text/csv"},
     )
     hostile.stand_in.control.wait_deliveries(hostile.shop, topic="discounts/create", count=1)
+    run = hostile.call("POST", "/api/payouts", json={"period_end": "2026-03-31"})
     return {
         "handle": ["anna", "zed"],
         "code_id": [created.json()["code"]["id"]],
@@ -73,6 +74,7 @@ def seeded(hostile):
         "campaign_id": [hostile.call("GET", "/api/campaigns").json()["campaigns"][0]["id"]],
         "entry_id": [entry.json()["id"]],
         "import_id": [imported.json()["id"]],
+        "run_id": [run.json()["id"]],
     }
 
 

@@ -183,3 +183,31 @@ def test_one_visitor_over_its_limit_is_429_and_others_go_on(server):
     assert over.status_code == 429 and int(over.headers["Retry-After"]) >= 1
     assert _stored(server) == before
     assert _post(server, _batch(server, [_event()])).status_code == 204  # another visitor
+
+
+def test_one_address_rotating_visitor_ids_is_still_limited(database_url, redis_url, stand_in):
+    """A visitor id is the sender's to choose: the client's address is limited too."""
+    s = HostileServer(
+        app_settings(
+            database_url,
+            redis_url,
+            stand_in.origin_template,
+            pixel_address_limit=5,
+            pixel_rate_window_seconds=3600,
+        ),
+        stand_in,
+    )
+    try:
+        assert s.call("PUT", "/api/settings", json={"creator_pixel": {"enabled": True}}).status_code == 200
+        with s.runtime.db.session() as session:
+            s.key = session.scalar(
+                select(PixelSettings.key)
+                .join(Shop, Shop.id == PixelSettings.shop_id)
+                .where(Shop.domain == s.shop)
+            )
+        answers = [
+            _post(s, _batch(s, [_event()])).status_code for _ in range(7)
+        ]  # a new visitor id each time
+        assert answers == [204] * 5 + [429] * 2
+    finally:
+        s.close()

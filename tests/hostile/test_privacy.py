@@ -278,8 +278,20 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         "analytics_annotations": {"enabled": True},
         "flow_triggers": {"enabled": True},
         "creator_pixel": {"enabled": True},
+        "payouts": {"hold_days": 30},
     }
     assert _api(hostile, shop, "PUT", "/api/settings", json=settings).status_code == 200
+    # a payout run (payout_runs) with a statement and lines for anna's March orders
+    run = _api(hostile, shop, "POST", "/api/payouts", json={"period_end": "2026-06-30"})
+    assert run.status_code == 201 and run.json()["statements"][0]["lines"], run.text
+    # a post of anna's with its figures (creator_posts, post_figures)
+    post = {
+        "platform": "instagram",
+        "url": "https://instagram.com/p/x",
+        "posted_at": "2026-03-02T10:00:00+00:00",
+        "reach": 10,
+    }
+    assert _api(hostile, shop, "POST", "/api/creators/anna/posts", json=post).status_code == 201
     # the creator pixel's events (pixel_events) with its settings (pixel_settings)
     with hostile.runtime.db.session() as session:
         key = session.scalar(

@@ -93,6 +93,13 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     entry_id = a.post(
         "/api/creators/anna/spend", {"kind": "fee", "date": "2026-03-01", "amount": "300.00"}
     ).json()["id"]
+    run_id = a.post("/api/payouts", {"period_end": "2026-03-31"}).json()["id"]
+    post = {
+        "platform": "instagram",
+        "url": "https://instagram.com/p/secret",
+        "posted_at": "2026-03-02T10:00:00+00:00",
+    }
+    post_id = a.post("/api/creators/anna/posts", post).json()["id"]
     app_server.runtime.jobs.drain()
     other = f"tenant-b-{uuid.uuid4().hex[:8]}.myshopify.com"  # shares no substring with shop A's domain
     stand_in.control.create_shop(other)
@@ -105,6 +112,8 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
         "campaign_id": campaign_id,
         "import_id": import_id,
         "entry_id": entry_id,
+        "run_id": run_id,
+        "post_id": post_id,
     }
     secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed")
 

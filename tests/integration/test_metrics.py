@@ -211,6 +211,7 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
             "status": "off",
             "error": None,
         },
+        "payouts": {"hold_days": 30},
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"

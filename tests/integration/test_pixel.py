@@ -115,6 +115,14 @@ def test_the_pixel_attributes_a_returning_visitors_order_and_counts_each_step_on
         "checkouts": 0,
         "orders": 0,
     }
+    # the ROI table: the order is Anna's once, and the creators' rows plus unattributed are the total
+    roi = merchant.get("/api/metrics/creators", params={"from": "2024-01-01", "to": "2030-12-31"}).json()
+    by_handle = {row["handle"]: row for row in roi["creators"]}
+    assert (int(by_handle["anna"]["orders"]), int(by_handle["ben"]["orders"])) == (1, 0)
+    assert int(roi["unattributed"]["orders"]) == 0 and int(roi["totals"]["orders"]) == 1
+    assert (
+        Decimal(by_handle["anna"]["net_revenue"]) == Decimal(roi["totals"]["net_revenue"]) == Decimal("80.00")
+    )
     # the table of every creator says the same
     table = merchant.get("/api/metrics/funnel", params={"from": "2024-01-01", "to": "2030-12-31"}).json()
     rows = {row["handle"]: [step["count"] for step in row["steps"]] for row in table["creators"]}

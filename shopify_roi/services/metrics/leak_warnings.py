@@ -1,6 +1,6 @@
 """The code-leak warnings of the ROI table: each creator's code orders in the range read from the code
-rollup (CodeDay, CodeMonth) and the creator's last activity from the daily rollup, judged by leaks.py
-(which reads no database). Reads only: the caller refreshes the rollup first."""
+rollup (CodeDay, CodeMonth) and the creator's last activity from the daily rollup and their posts, judged
+by leaks.py (which reads no database). Reads only: the caller refreshes the rollup first."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import CodeDay, CodeMonth, DiscountCode, OrderDay, Shop
+from shopify_roi.models import CodeDay, CodeMonth, CreatorPost, DiscountCode, OrderDay, Shop
 from shopify_roi.models.discount import DELETED, PAUSED, REMOVED, ROTATED
 from shopify_roi.services.metrics import leaks
 from shopify_roi.services.metrics.rollup_months import rows_covering
@@ -30,6 +30,7 @@ def leak_warnings(
     if not summaries:
         return {}
     _add_last_activity(session, shop.id, summaries, activity, recent_from)
+    _add_last_post(session, shop, summaries, activity)
     codes = _codes(session, shop.id, list(handles))
     out = {}
     for cid, summary in summaries.items():
@@ -140,3 +141,17 @@ def _add_last_activity(
         for cid, day in session.execute(last_active):
             if day is not None and (cid not in activity or day > activity[cid]):
                 activity[cid] = day
+
+
+def _add_last_post(session: Session, shop: Shop, summaries: dict, activity: dict[int, date]) -> None:
+    """A creator's posts are activity too (issue 20): the local day of their latest post."""
+    tz = ZoneInfo(shop.iana_timezone or "UTC")
+    rows = session.execute(
+        select(CreatorPost.creator_id, func.max(CreatorPost.posted_at))
+        .where(CreatorPost.shop_id == shop.id, CreatorPost.creator_id.in_(list(summaries)))
+        .group_by(CreatorPost.creator_id)
+    )
+    for cid, posted in rows:
+        day = posted.astimezone(tz).date() if posted is not None else None
+        if day is not None and (cid not in activity or day > activity[cid]):
+            activity[cid] = day

@@ -58,7 +58,7 @@ def order_sums() -> dict:
         "with_refund": when(Order.refunded_lines.is_(True)),
         "firsts": when(Order.is_first.is_(True)),
         "code_orders": when(Order.rule == "code"),
-        "link_orders": when(Order.rule == "link"),
+        "link_orders": when(Order.rule.in_(("link", "pixel"))),  # came through the creator: their activity
         "acquired": when(first),
     }
     for n in COHORT_DAYS:

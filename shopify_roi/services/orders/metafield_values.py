@@ -2,8 +2,8 @@
 analytics and segments"), worked out from the stored orders: one set per owner, so the writer compares
 them with what it last wrote.
 
-- an order attributed to a creator: `creator` (their handle), `attribution_rule` (`code` or `link`) and,
-  when the order falls in one of the creator's campaigns (METRICS.md "Campaigns", `campaign_of`),
+- an order attributed to a creator: `creator` (their handle), `attribution_rule` (`code`, `pixel` or
+  `link`) and, when the order falls in one of the creator's campaigns (METRICS.md "Campaigns", `campaign_of`),
   `campaign` (its name); counted orders only (test, voided and seeding orders are not sales);
 - a customer whose first counted order was attributed: `acquired_by` (the creator's handle) and
   `first_order_date` (that order's date in the shop's time zone). A customer forgotten by

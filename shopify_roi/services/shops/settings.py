@@ -6,7 +6,8 @@ targets, off until turned on; it needs the optional write_analytics_annotations 
 and whether it sends the creators to Shopify's Marketing reports (`marketing_activities`: off until turned
 on; it needs the optional write_marketing_events scope), and
 whether it sends its Shopify Flow triggers (`flow_triggers`: off until turned on; events from then on), and
-the creator pixel (`creator_pixel`, services/pixel/settings.py)."""
+the creator pixel (`creator_pixel`, services/pixel/settings.py), and the payouts' return window (`payouts`,
+services/payouts/settings.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.db import utcnow
 from shopify_roi.models import Shop, ShopSettings
 from shopify_roi.services.errors import Invalid
+from shopify_roi.services.payouts import settings as payout_settings
 from shopify_roi.services.pixel import settings as pixel_settings
 from shopify_roi.services.pixel.settings import PixelState
 
@@ -52,6 +54,7 @@ class Settings:
         flow_since=None,
         pixel: PixelState | None = None,
         pixel_changed: bool = False,
+        hold_days: int | None = None,
     ):
         self.targets = targets
         self.gross_margin = gross_margin
@@ -64,6 +67,7 @@ class Settings:
         self.flow_since = flow_since  # when the Flow triggers were turned on; None: off
         self.pixel = pixel  # the creator pixel (services/pixel/settings.py)
         self.pixel_changed = pixel_changed  # saved with a change Shopify's web pixel must follow
+        self.hold_days = hold_days  # the payouts' return window (services/payouts/settings.py)
 
     def as_json(self) -> dict:
         return {
@@ -74,6 +78,7 @@ class Settings:
             "marketing_activities": {"enabled": self.marketing, "missing_scopes": self.marketing_missing},
             "flow_triggers": {"enabled": self.flow_since is not None, "missing_scopes": []},  # needs no scope
             **({"creator_pixel": self.pixel.as_json()} if self.pixel is not None else {}),
+            **({"payouts": {"hold_days": self.hold_days}} if self.hold_days is not None else {}),
         }
 
 
@@ -118,6 +123,7 @@ def load(session: Session, shop_id: int) -> Settings:
         _missing_scopes(session, shop_id, MARKETING_SCOPES),
         row.flow_triggers_since if row is not None else None,
         pixel_settings.load(session, shop_id),
+        hold_days=payout_settings.hold_days(session, shop_id),
     )
 
 
@@ -156,8 +162,7 @@ def _targets(current: dict[str, Decimal], data: dict, errors: dict) -> dict[str,
 
 
 def update(session: Session, shop_id: int, data) -> Settings:
-    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null}`: all or nothing (a 400 names each
-    bad field)."""
+    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null, ...}`: all or nothing (400 names each)."""
     if not isinstance(data, dict):
         raise Invalid("Send a JSON object.")
     errors: dict[str, str] = {}
@@ -180,6 +185,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
     pixel_on, window = (
         pixel_settings.check(data["creator_pixel"], errors) if "creator_pixel" in data else (None, None)
     )
+    hold_days = payout_settings.check(data["payouts"], errors) if "payouts" in data else None
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -213,4 +219,5 @@ def update(session: Session, shop_id: int, data) -> Settings:
         row.flow_triggers_since,
         pixel,
         pixel_changed,
+        payout_settings.save(session, shop_id, hold_days) if hold_days is not None else current.hold_days,
     )

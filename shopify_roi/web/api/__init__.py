@@ -35,6 +35,8 @@ from shopify_roi.web.api import (  # noqa: E402,F401
     creators,
     history_access,
     metrics,
+    payouts,
     pixel,
+    posts,
     shop,
 )

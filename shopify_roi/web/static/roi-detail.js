@@ -213,6 +213,7 @@
   function signalsText(sig) {
     var out = [];
     (sig.codes || []).forEach(function (code) { out.push("code " + code); });
+    if (sig.pixel) { out.push("pixel remembered @" + sig.pixel); }
     if (sig.ref) { out.push("ref=" + sig.ref); }
     if (sig.utm_content && sig.utm_content !== sig.ref) { out.push("utm_content=" + sig.utm_content); }
     if (sig.utm_source) { out.push("utm_source=" + sig.utm_source); }
@@ -223,12 +224,12 @@
   function ordersCard(orders, r, expanded, onExpand) {
     var counted = orders.filter(function (o) { return o.attributed && o.counted; });
     var sum = function (key) { return F.money(X.sumDec(counted.map(function (o) { return o[key]; }))); };
-    var RULES = { code: "code", link: "link", none: "none" };
+    var RULES = { code: "code", pixel: "pixel", link: "link", none: "none" };
     return h("section.card", { id: "orders-card", tabindex: "-1" }, h("h2", "Orders behind the numbers"),
-      h("p.muted.small", "Every order attributed to this creator in the range, and those where their code or link lost to another creator (contested)."),
+      h("p.muted.small", "Every order attributed to this creator in the range, and those where their code, link or pixel signal lost to another creator (contested)."),
       orders.length ? h("div.table-scroll", h("table.data-table.compact", { id: "creator-orders" },
         h("thead", h("tr", ["Order", "Date", "Revenue", "Discounts", "Returns", "New customer", "Rule", "Signals", ""].map(function (t, i) {
-          return h("th" + (i >= 2 && i <= 4 ? ".num" : ""), { title: i === 2 ? DEF.revenue : i === 4 ? DEF.returns : i === 6 ? "The attribution rule that won: the creator's code, or their link (ref / utm_content)." : null }, t);
+          return h("th" + (i >= 2 && i <= 4 ? ".num" : ""), { title: i === 2 ? DEF.revenue : i === 4 ? DEF.returns : i === 6 ? X.DEF.attribution : null }, t);
         }))),
         h("tbody", orders.slice(0, expanded ? orders.length : LIMIT).map(function (o) {
           var flags = [];
@@ -253,11 +254,12 @@
       return Promise.all([api("/api/metrics/creators/" + enc + "?" + X.apiQuery(s)),
         api("/api/metrics/timeseries?" + X.apiQuery(s, { handle: handle })).catch(function (err) { return { error: err }; }),
         api("/api/metrics/creators/" + enc + "/orders?" + X.apiQuery(s)).then(function (b) { return b.orders; }),
-        api("/api/metrics/creators/" + enc + "/funnel?" + X.apiQuery(s)).catch(function (err) { return { error: err }; })]);
+        api("/api/metrics/creators/" + enc + "/funnel?" + X.apiQuery(s)).catch(function (err) { return { error: err }; }),
+        api("/api/creators/" + enc + "/posts?" + X.apiQuery(s)).catch(function (err) { return { error: err }; })]);
     }
     var first = await Promise.all([fetchRange(st), api("/api/creators/" + enc).catch(function () { return null; }),
       api("/api/creators/" + enc + "/spend").then(function (b) { return b.entries; }), X.campaigns(true)]);
-    var det = first[0][0], series = first[0][1], orders = first[0][2], funnel = first[0][3], creator = first[1], spend = first[2], campaigns = first[3];
+    var det = first[0][0], series = first[0][1], orders = first[0][2], funnel = first[0][3], posts = first[0][4], creator = first[1], spend = first[2], campaigns = first[3];
     var key = X.fetchKey(st), showAll = false;
 
     var title = h("span", { id: "creator-title" });
@@ -284,6 +286,7 @@
         h("div.layout", h("section.card", { id: "creator-series-card" }, h("h2", "Net revenue over time"),
           series.error ? h("p.muted", "The revenue chart is unavailable: " + X.errorText(series.error)) : X.seriesChart(series, "Net revenue of " + r.name + " over time", true)),
           codesCard(creator)),
+        X.postsCard(posts, ctx),
         h("div.layout", X.funnelCard(funnel), X.productsCard(funnel)),
         ordersCard(orders, r, showAll, function () { showAll = true; render(); }));
       X.ready(st);
@@ -291,7 +294,7 @@
     async function load(s) {
       var mine = ++seq, got = await fetchRange(s);
       if (mine !== seq) { return false; }
-      det = got[0]; series = got[1]; orders = got[2]; funnel = got[3]; key = X.fetchKey(s);
+      det = got[0]; series = got[1]; orders = got[2]; funnel = got[3]; posts = got[4]; key = X.fetchKey(s);
       return true;
     }
     async function refreshAll() {
