@@ -67,6 +67,13 @@ def seeded(hostile):
     )
     hostile.stand_in.control.wait_deliveries(hostile.shop, topic="discounts/create", count=1)
     run = hostile.call("POST", "/api/payouts", json={"period_end": "2026-03-31"})
+    post = {
+        "platform": "instagram",
+        "url": "https://instagram.com/p/1",
+        "posted_at": "2026-03-02T10:00:00+00:00",
+    }
+    made_post = hostile.call("POST", "/api/creators/anna/posts", json=post)
+    assert made_post.status_code == 201, made_post.text
     return {
         "handle": ["anna", "zed"],
         "code_id": [created.json()["code"]["id"]],
@@ -75,6 +82,7 @@ def seeded(hostile):
         "entry_id": [entry.json()["id"]],
         "import_id": [imported.json()["id"]],
         "run_id": [run.json()["id"]],
+        "post_id": [made_post.json()["id"]],
     }
 
 

@@ -97,16 +97,20 @@ def parse(session: Session, shop_id: int, data, partial: bool = False) -> dict:
         if not partial or "posted_at" in data:
             out["posted_at"] = _posted_at(data.get("posted_at"), zone, errors)
     if not partial or "format" in data:
-        out["format"] = data.get("format") or "post"
-        if out["format"] not in FORMATS:
+        out["format"] = data.get("format", "post")
+        if not isinstance(out["format"], str) or out["format"] not in FORMATS:
             errors["format"] = "must be one of " + ", ".join(FORMATS)
     if data.get("campaign") not in (None, ""):
-        name = data["campaign"]
-        found = session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
-        if found is None:
-            errors["campaign"] = "is not a campaign of this shop"
-        else:
+        name = fields.text(data["campaign"], "campaign", errors, max_len=255)
+        found = (
+            session.scalar(select(Campaign).where(Campaign.shop_id == shop_id, Campaign.name == name))
+            if name
+            else None
+        )
+        if found is not None:
             out["campaign_id"] = found.id
+        elif "campaign" not in errors:
+            errors["campaign"] = "is not a campaign of this shop"
     elif partial and "campaign" in data:
         out["campaign_id"] = None
     out["figures"] = figures_of(data, errors)
