@@ -16,6 +16,7 @@ from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund
 from shopify_roi.models.payout import PayoutLine, PayoutRun, PayoutSettings, PayoutStatement
 from shopify_roi.models.pixel import PixelEvent, PixelSettings
 from shopify_roi.models.post import CreatorPost, PostFigures
+from shopify_roi.models.report_link import CreatorReportLink
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
 from shopify_roi.models.settings import ShopSettings
 from shopify_roi.models.shop import OAuthState, Shop
@@ -33,6 +34,7 @@ __all__ = [
     "Creator",
     "CreatorImport",
     "CreatorPost",
+    "CreatorReportLink",
     "CustomerHistory",
     "DirtyDay",
     "DiscountCode",

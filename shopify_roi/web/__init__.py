@@ -13,7 +13,7 @@ from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from shopify_roi.web import api, auth, flow_actions, headers, links, pages, pixel, webhooks
+from shopify_roi.web import api, auth, creator_report, flow_actions, headers, links, pages, pixel, webhooks
 
 log = logging.getLogger(__name__)
 ID_MAX = 2**31 - 1  # the id columns are INTEGER on PostgreSQL
@@ -101,3 +101,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(links.bp)
     app.register_blueprint(pixel.bp)
+    app.register_blueprint(creator_report.bp)

@@ -74,6 +74,9 @@ def seeded(hostile):
     }
     made_post = hostile.call("POST", "/api/creators/anna/posts", json=post)
     assert made_post.status_code == 201, made_post.text
+    report = hostile.call(
+        "POST", "/api/creators/anna/report-links", json={"from": "2026-03-01", "to": "2026-03-31"}
+    )
     return {
         "handle": ["anna", "zed"],
         "code_id": [created.json()["code"]["id"]],
@@ -83,6 +86,7 @@ def seeded(hostile):
         "import_id": [imported.json()["id"]],
         "run_id": [run.json()["id"]],
         "post_id": [made_post.json()["id"]],
+        "report_id": [report.json()["id"]],
     }
 
 

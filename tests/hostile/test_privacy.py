@@ -292,6 +292,9 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         "reach": 10,
     }
     assert _api(hostile, shop, "POST", "/api/creators/anna/posts", json=post).status_code == 201
+    # a report link for anna (creator_report_links)
+    span = {"from": "2026-03-01", "to": "2026-03-31"}
+    assert _api(hostile, shop, "POST", "/api/creators/anna/report-links", json=span).status_code == 201
     # the creator pixel's events (pixel_events) with its settings (pixel_settings)
     with hostile.runtime.db.session() as session:
         key = session.scalar(

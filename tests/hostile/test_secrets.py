@@ -180,8 +180,9 @@ def test_every_hmac_and_token_comparison_is_constant_time():
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == [], f"compare these with hmac.compare_digest: {offenders}"
     uses = [p.name for p in (ROOT / "shopify_roi").rglob("*.py") if "hmac.compare_digest" in p.read_text()]
-    # the creator pixel's collector compares the shop's pixel key (services/pixel/collector.py)
-    assert sorted(uses) == ["collector.py", "query_hmac.py", "webhook_hmac.py"]
+    # the creator pixel's collector compares the shop's pixel key (services/pixel/collector.py), a report
+    # link its secret's hash (services/creators/report_links.py)
+    assert sorted(uses) == ["collector.py", "query_hmac.py", "report_links.py", "webhook_hmac.py"]
 
 
 def test_rotate_keys_moves_every_token_to_the_new_key(database_url, redis_url, stand_in, monkeypatch):

@@ -100,6 +100,7 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
         "posted_at": "2026-03-02T10:00:00+00:00",
     }
     post_id = a.post("/api/creators/anna/posts", post).json()["id"]
+    report = a.post("/api/creators/anna/report-links", {"from": "2026-03-01", "to": "2026-03-31"}).json()
     app_server.runtime.jobs.drain()
     other = f"tenant-b-{uuid.uuid4().hex[:8]}.myshopify.com"  # shares no substring with shop A's domain
     stand_in.control.create_shop(other)
@@ -114,8 +115,9 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
         "entry_id": entry_id,
         "run_id": run_id,
         "post_id": post_id,
+        "report_id": report["id"],
     }
-    secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed")
+    secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed", report["url"].rsplit("/", 1)[1])
 
     rules = [r for r in app_server.app.url_map.iter_rules() if r.rule.startswith("/api/")]
     assert len(rules) >= 20

@@ -38,5 +38,6 @@ from shopify_roi.web.api import (  # noqa: E402,F401
     payouts,
     pixel,
     posts,
+    report_links,
     shop,
 )

@@ -276,6 +276,7 @@
         h("div.form-grid", field("target", "Page", target), field("target_handle", "Handle", targetHandle),
           field("placement", "Placement (utm_medium)", placement), field("campaign", "Campaign (utm_campaign)", campaign)),
         h("h2", "Preview"), builderOut, h("div.actions", makeLink)),
+      R.reportLinksCard(c.handle),
       h("section.card", h("h2", "Code history"), history));
   });
 
