@@ -14,7 +14,7 @@ from shopify_roi.services.creators.profiles import get_creator
 from shopify_roi.services.metrics import rollups
 from shopify_roi.services.metrics.creator_sums import campaign_members, creator_sums
 from shopify_roi.services.metrics.window import parse_range, window_of
-from shopify_roi.services.posts import figures
+from shopify_roi.services.posts import entries, figures
 
 
 def _text(value):
@@ -29,8 +29,7 @@ def _spend(row: dict) -> Decimal:
     return row["fees"] + row["seeding"] + row["commission"] + row["other_costs"]
 
 
-def post_json(row: dict) -> dict:
-    post = row["post"]
+def _head(post) -> dict:
     return {
         "id": post.id,
         "platform": post.platform,
@@ -39,6 +38,19 @@ def post_json(row: dict) -> dict:
         "timezone": post.posted_tz,
         "format": post.format,
         "campaign_id": post.campaign_id,
+    }
+
+
+def one_post(session: Session, shop_id: int, handle: str, post_id: int) -> dict:
+    """A post and its current figures (cost, CPM, CPE and sales after it are in the list, over a range)."""
+    post = entries.get(session, shop_id, handle, post_id)
+    reports = entries.history(session, shop_id, [post.id])[post.id]
+    return {**_head(post), "figures": entries.current_figures(reports), "reports": len(reports)}
+
+
+def post_json(row: dict) -> dict:
+    return {
+        **_head(row["post"]),
         "figures": row["figures"],
         "reports": [
             {"reported_at": r.reported_at.isoformat(), **{k: getattr(r, k) for k in row["figures"]}}

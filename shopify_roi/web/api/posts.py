@@ -15,20 +15,7 @@ def _body():
 
 
 def _one(session, handle: str, post_id: int) -> dict:
-    """The post and its current figures (cost, CPM, CPE and sales after it are in the list, over a range)."""
-    post = entries.get(session, g.shop.id, handle, post_id)
-    reports = entries.history(session, g.shop.id, [post.id])[post.id]
-    return {
-        "id": post.id,
-        "platform": post.platform,
-        "url": post.url,
-        "posted_at": post.posted_at.isoformat(),
-        "timezone": post.posted_tz,
-        "format": post.format,
-        "campaign_id": post.campaign_id,
-        "figures": entries.current_figures(reports),
-        "reports": len(reports),
-    }
+    return reads.one_post(session, g.shop.id, handle, post_id)
 
 
 @bp.get("/creators/<handle>/posts")
