@@ -27,6 +27,7 @@ from devstore.demo.history import ORDERS
 from devstore.demo.merchant import DemoError, allow_full_history, install_through_oauth
 from devstore.demo.pixel import seed_pixel
 from devstore.demo.posts import seed_posts
+from devstore.demo.seeding import seed_seeding
 from devstore.server import create_app
 
 DEMO_SHOP = "demo-shop.myshopify.com"
@@ -80,6 +81,7 @@ def _guide(made: dict) -> list[str]:
         "last 30 days.",
         "    A creator's ROI page: the storefront funnel (creator pixel: two weeks of visits, received "
         "today) and what their customers bought.",
+        "    Seeding: who posted after their gift; @ella was seeded five months ago and never posted.",
     ]
 
 
@@ -124,6 +126,12 @@ def _set_up_shop(args, app_url: str, stand_in: str, began: float) -> list[str]:
     posts = seed_posts(app_url, stand_in, DEMO_SHOP)
     print(
         f"  {posts['posts']} posts of the creators entered, with their figures ({posts['seconds']:.1f} s)",
+        flush=True,
+    )
+    gifts = seed_seeding(app_url, stand_in, DEMO_SHOP)
+    print(
+        f"  {gifts['sent']} seedings marked sent, {gifts['linked']} linked to the post they made; the gift "
+        f"order {gifts['gift']} tagged in Shopify was recorded by the app ({gifts['seconds']:.1f} s)",
         flush=True,
     )
     visits = seed_pixel(app_url, stand_in, DEMO_SHOP)

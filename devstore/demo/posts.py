@@ -1,5 +1,6 @@
 """The demo creators' posts (issue 20), entered through the app as a merchant would: two to four posts each
-over the last two months (not for the creator who signed this week; the leaked code's creator posted
+over the last two months (not for the creator who signed this week, nor for Ella, seeded and never
+posted; the leaked code's creator posted
 long before its surge), with the figures a creator reports,
 then a later report of the first post's grown figures."""
 
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from devstore.demo.merchant import Merchant
 from devstore.demo.roster import CREATORS, roles
 
+NEVER_POSTED = "ella"  # seeded five months ago and never posted (devstore/demo/seeding.py)
+
 PLATFORMS = {"instagram": ("reel", "post", "story"), "tiktok": ("video",), "youtube": ("video",)}
 
 
@@ -23,7 +26,7 @@ def seed_posts(app_url: str, stand_in_url: str, shop: str, seed: int = 7) -> dic
     quiet, leaked = roles()["no_sales"], roles()["leaked"]
     made = 0
     for creator in CREATORS:
-        if creator.handle == quiet:
+        if creator.handle in (quiet, NEVER_POSTED):
             continue
         for n in range(rng.randint(2, 4)):
             platform = rng.choice(list(PLATFORMS))

@@ -15,6 +15,7 @@ from shopify_roi.db_connections import is_database_failure, is_transient
 from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.flow import request_flow_triggers
 from shopify_roi.jobs.metafields import request_metafield_write
+from shopify_roi.jobs.seeding import request_seeding_records
 from shopify_roi.runtime import Runtime, current
 from shopify_roi.services.flow import triggers
 from shopify_roi.services.orders import attribution_policy, customer_checks, ingest, metafield_sync
@@ -182,6 +183,7 @@ def drain_orders(batch_size: int | None = None) -> dict:
     _request_customer_checks(rt, domains)
     _request_metafield_writes(rt, domains)
     _request_flow_triggers(rt, domains)
+    request_seeding_records(rt, domains)
     return dict(total)
 
 

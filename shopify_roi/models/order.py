@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -28,6 +39,13 @@ class Order(Base):
         Index("ix_orders_shop_id_creator_id_created_at", "shop_id", "creator_id", "created_at"),
         Index("ix_orders_shop_id_customer_id_created_at", "shop_id", "customer_id", "created_at"),
         # the few contested orders of a range (the ROI table's contested revenue), without scanning the range
+        # the seeding orders (tagged or marked: README "Seeding"), few, without scanning a shop's orders
+        Index(
+            "ix_orders_seeding",
+            "shop_id",
+            postgresql_where=text("seeding OR seeding_marked"),
+            sqlite_where=text("seeding OR seeding_marked"),
+        ),
         Index(
             "ix_orders_contested",
             "shop_id",
@@ -48,6 +66,12 @@ class Order(Base):
     test: Mapped[bool] = mapped_column(Boolean, default=False)
     seeding: Mapped[bool] = mapped_column(Boolean, default=False)
     counted: Mapped[bool] = mapped_column(Boolean, default=True)  # not test, not voided, not seeding
+    # Seeding (README "Seeding"): `seeding` is the order's tag in Shopify, `seeding_marked` staff's mark in
+    # the app (kept across the order's later versions), `seeding_handle` the creator a tag
+    # `creator-roi-seeding:<handle>` names, `seeding_issue` why its seeding spend could not be recorded.
+    seeding_marked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    seeding_handle: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    seeding_issue: Mapped[str] = mapped_column(Text, default="", server_default="")
     taxes_included: Mapped[bool] = mapped_column(Boolean, default=False)
     currency: Mapped[str] = mapped_column(String(3), default="")
     customer_id: Mapped[str | None] = mapped_column(String(32))  # Shopify's customer id

@@ -29,6 +29,8 @@ class CreatorPost(Base):
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the instant, UTC
     posted_tz: Mapped[str] = mapped_column(String(64))  # the time zone it was given in (IANA), for display
     format: Mapped[str] = mapped_column(String(16))
+    # the seeding (a spend entry of kind seeding, the same creator's) that produced the post, if any
+    seeding_entry_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -31,4 +31,6 @@ class ShopSettings(Base):
     marketing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Send the app's Flow triggers (off until the merchant turns it on); events from this time on are sent.
     flow_triggers_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seeding follow-up: a seeding sent this many days ago without a post is "not posted" (README "Seeding")
+    seeding_follow_up_days: Mapped[int] = mapped_column(Integer, default=21, server_default="21")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

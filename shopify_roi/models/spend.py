@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -20,6 +20,7 @@ class SpendEntry(Base):
     __tablename__ = "spend_entries"
     __table_args__ = (
         Index("ix_spend_entries_shop_id_creator_id_spent_on", "shop_id", "creator_id", "spent_on"),
+        UniqueConstraint("shop_id", "order_id"),  # one seeding entry per seeding order
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,4 +37,7 @@ class SpendEntry(Base):
     unit_cost: Mapped[Decimal | None] = mapped_column(Money)
     shipping: Mapped[Decimal | None] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Seeding follow-up (README "Seeding"): the seeding order it was recorded from, and the day it was sent.
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

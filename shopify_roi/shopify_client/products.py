@@ -56,3 +56,47 @@ def unit_cost(client: AdminClient, gid: str) -> VariantCost:
         Decimal(str(cost["amount"])),
         str(cost.get("currencyCode") or ""),
     )
+
+
+@dataclass(frozen=True)
+class OrderCost:
+    """A seeding order's product at cost: each line (title, units, cost per unit) and their sum."""
+
+    lines: tuple[tuple[str, int, Decimal], ...]
+    currency: str
+
+    @property
+    def total(self) -> Decimal:
+        return sum((units * cost for _, units, cost in self.lines), Decimal(0))
+
+
+def order_cost(client: AdminClient, order_id: str) -> OrderCost:
+    """The order's lines at Shopify's cost per item (`LineItem.variant.inventoryItem.unitCost`), lines with no
+    unit left (removed by an edit) left out; CostUnavailable naming the first line Shopify has no cost for."""
+    gid = f"gid://shopify/Order/{order_id}"
+    try:
+        data = client.execute(load_query("order_seeding_cost"), {"id": gid}, "OrderSeedingCost")
+    except AdminError as exc:
+        if "read_inventory" in str(exc) or "read_products" in str(exc):
+            raise CostUnavailable(
+                "The shop has not granted Creator ROI access to product costs "
+                "(read_products and read_inventory): enter the product cost instead."
+            ) from exc
+        raise
+    order = data.get("node")
+    if not order:
+        raise CostUnavailable("Shopify has no such order (deleted?): enter the product cost instead.")
+    lines, currencies = [], set()
+    for line in (order.get("lineItems") or {}).get("nodes") or []:
+        units = int(line.get("currentQuantity") or 0)
+        if units <= 0:
+            continue
+        cost = ((line.get("variant") or {}).get("inventoryItem") or {}).get("unitCost") or {}
+        if cost.get("amount") is None:
+            raise CostUnavailable(
+                f"Shopify has no cost per item for {line.get('title') or 'a line'} of {order.get('name')}: "
+                "enter the product cost instead (or add the cost to the product in Shopify)."
+            )
+        currencies.add(str(cost.get("currencyCode") or ""))
+        lines.append((str(line.get("title") or ""), units, Decimal(str(cost["amount"]))))
+    return OrderCost(tuple(lines), next(iter(currencies)) if len(currencies) == 1 else "")

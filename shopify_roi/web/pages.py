@@ -39,7 +39,7 @@ def healthz():
 
 
 @bp.get("/")
-@bp.get("/<any(creators, campaigns, payouts, import, status, settings):section>")
+@bp.get("/<any(creators, campaigns, seeding, payouts, import, status, settings):section>")
 def index(section: str | None = None):
     """The embedded page, also at the paths of App Bridge's navigation menu (app.html's ui-nav-menu:
     the admin loads the app at /creators when the merchant reloads or shares that page; app.js opens the

@@ -21,6 +21,7 @@ PAGES = (
     "#/creators/anna",
     "#/campaigns",
     "#/campaigns/{campaign_id}",
+    "#/seeding",
     "#/payouts",
     "#/payouts/{run_id}",
     "#/import",

@@ -12,7 +12,7 @@ from browser_support import serve_app_bridge
 from support import Merchant, install
 
 # app.html's menu
-SECTIONS = ["Creators", "Campaigns", "Payouts", "Import CSV", "Store connection", "Settings"]
+SECTIONS = ["Creators", "Campaigns", "Seeding", "Payouts", "Import CSV", "Store connection", "Settings"]
 WIDTHS = [(1280, 800), (1024, 768), (375, 800)]
 
 

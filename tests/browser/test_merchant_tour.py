@@ -248,3 +248,20 @@ def test_11_creator_page(demo, page, screenshots):
     frame.locator("#creator-no-sales").wait_for(timeout=30_000)
     assert frame.locator("#creator-series-card svg").count() == 0
     shoot(page, screenshots, "11-creator-no-sales")
+
+
+def test_12_seeding_follow_up_names_the_creator_who_never_posted(demo, page, screenshots):
+    """Issue 20: the demo's seedings were sent and linked to the posts they produced; Ella was seeded five
+    months ago (the follow-up days are 21) and never posted; the gift tagged in Shopify ten days ago waits."""
+    frame = open_app(page, demo, "#/seeding")
+    frame.locator("#seeding-page").wait_for(timeout=30_000)
+    banner = frame.locator("#seeded-not-posted")
+    assert "Ella Brown" in banner.inner_text()
+    statuses = frame.evaluate(
+        "() => Array.from(document.querySelectorAll('#seedings tbody tr')).map(r => r.dataset.status)"
+    )
+    assert statuses.count("not_posted") == 1 and statuses.count("waiting") == 1
+    assert statuses.count("posted") == len(statuses) - 2 >= 5
+    ella = frame.locator("#seeding-creators tr[data-creator='ella'] td").all_inner_texts()
+    assert ella[1:4] == ["1", "0", "1"] and ella[4] == "0.0%" and ella[5] == "—"  # sent, posted, not posted
+    shoot(page, screenshots, "12-seeding")

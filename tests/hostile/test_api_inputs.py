@@ -87,6 +87,7 @@ def seeded(hostile):
         "run_id": [run.json()["id"]],
         "post_id": [made_post.json()["id"]],
         "report_id": [report.json()["id"]],
+        "order_id": ["1001", "%231001"],  # an order the app does not hold: the refusals are the point
     }
 
 

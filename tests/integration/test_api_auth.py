@@ -101,7 +101,15 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     }
     post_id = a.post("/api/creators/anna/posts", post).json()["id"]
     report = a.post("/api/creators/anna/report-links", {"from": "2026-03-01", "to": "2026-03-31"}).json()
+    gift = stand_in.control.create_order(
+        installed,
+        line_items=[{"title": "Gift", "price": "30.00", "quantity": 1}],
+        tags=["creator-roi-seeding:anna"],
+    )
+    stand_in.control.flush_webhooks(installed)
     app_server.runtime.jobs.drain()
+    seeding = a.post("/api/seeding/orders", {"order": str(gift["id"]), "product_cost": "9.00"})
+    assert seeding.status_code == 201, seeding.text
     other = f"tenant-b-{uuid.uuid4().hex[:8]}.myshopify.com"  # shares no substring with shop A's domain
     stand_in.control.create_shop(other)
     install(app_server.url, other)
@@ -116,6 +124,7 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
         "run_id": run_id,
         "post_id": post_id,
         "report_id": report["id"],
+        "order_id": gift["id"],
     }
     secrets_of_a = ("anna", "ANNA15", installed, link["short_url"], "zed", report["url"].rsplit("/", 1)[1])
 
@@ -141,7 +150,10 @@ def test_every_api_route_refuses_to_cross_from_shop_b_into_shop_a(app_server, st
     anna = a.get("/api/creators/anna").json()
     assert anna["code"]["status"] == "active" and anna["status"] == "active"
     assert [t["id"] for t in anna["links"]["tracked"]] == [link["id"]]
-    assert [e["id"] for e in a.get("/api/creators/anna/spend").json()["entries"]] == [entry_id]
+    assert [e["id"] for e in a.get("/api/creators/anna/spend").json()["entries"]] == [
+        entry_id,
+        seeding.json()["id"],
+    ]
     metrics = b.get("/api/metrics/creators?from=2026-01-01&to=2026-12-31").json()
     assert metrics["creators"] == [] and metrics["totals"]["orders"] == 0
     # Shop A's names in query parameters are unknown to shop B too.

@@ -19,6 +19,7 @@ from devstore.admin.connections import connection
 from devstore.admin.engine import query
 from devstore.admin.resolvers import metafields
 from devstore.admin.resolvers.nodes import node_loader
+from devstore.admin.resolvers.products import load_variant, require_products
 from devstore.orders import order_records
 from devstore.orders.money import ZERO, dec
 from devstore.store import times
@@ -125,6 +126,14 @@ def bag(node: dict) -> dict:
     return {"shopMoney": money(node["shop_money"]), "presentmentMoney": money(node["presentment_money"])}
 
 
+def _variant(variant_id):
+    def resolve(info):
+        require_products(info, "variant")
+        return None if variant_id is None else load_variant(info, int(variant_id))
+
+    return resolve
+
+
 def line_item(li: dict) -> dict:
     return {
         "__typename": "LineItem",
@@ -136,6 +145,9 @@ def line_item(li: dict) -> dict:
         "product": {"__typename": "Product", "id": f"gid://shopify/Product/{li['product_id']}"}
         if li.get("product_id") and li.get("product_exists", True)
         else None,
+        # LineItem.variant: the variant sold, null when it no longer exists (or was never one of the shop's);
+        # a ProductVariant needs read_products, as productVariant(id:) does
+        "variant": _variant(li.get("variant_id")),
         "quantity": li["quantity"],
         "currentQuantity": li["current_quantity"],
         "originalUnitPriceSet": bag(li["price_set"]),

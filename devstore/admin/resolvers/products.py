@@ -55,13 +55,17 @@ def load_variant(info, numeric_id: int) -> dict | None:
     return None if record is None else _variant_json(info, record)
 
 
-@query("productVariant")
-def resolve_product_variant(_root, info, id):
+def require_products(info, field: str = "productVariant") -> None:
     if not _granted(info) & {"read_products", "write_products"}:
         raise GraphQLError(
-            "Access denied for productVariant field. Required access: `read_products` access scope.",
+            f"Access denied for {field} field. Required access: `read_products` access scope.",
             extensions={"code": "ACCESS_DENIED"},
         )
+
+
+@query("productVariant")
+def resolve_product_variant(_root, info, id):
+    require_products(info)
     if GID_RE.match(str(id)) is None or not str(id).startswith("gid://shopify/ProductVariant/"):
         raise GraphQLError(f"Invalid global id '{id}'")
     return load_variant(info, int(str(id).rsplit("/", 1)[1]))

@@ -51,6 +51,8 @@ def orders_behind(session: Session, shop: Shop, creator: Creator, start: date, e
                 "created_at": order.created_at.isoformat(),
                 "local_date": window.local_date(order.created_at).isoformat(),
                 "counted": order.counted,
+                # seeding (README "Seeding"): "tag" (tagged in Shopify), "app" (marked here) or None
+                "seeding": "tag" if order.seeding else "app" if order.seeding_marked else None,
                 "revenue": str(order.revenue),
                 "discounts": str(order.discounts),
                 "returns": str(order.returns),

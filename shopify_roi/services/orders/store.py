@@ -33,7 +33,19 @@ from shopify_roi.services.orders.facts import OrderFacts, RefundFacts
 from shopify_roi.services.orders.pixel_signal import pixel_touches, with_pixel
 from shopify_roi.services.orders.signals import anonymous_signals, signals_json
 
+# Seeding orders (README "Seeding"): an order tagged with one of these in Shopify is gifted product, spend not
+# revenue; `creator-roi-seeding:<handle>` names the creator it was sent to as well.
 SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
+SEEDING_TAG_PREFIX = "creator-roi-seeding:"
+
+
+def seeding_tag(tags: list[str]) -> tuple[bool, str]:
+    """Whether the order's tags mark it as seeding, and the handle a `creator-roi-seeding:<handle>` names."""
+    lowered = [t.strip().lower() for t in tags]
+    named = next(
+        (t[len(SEEDING_TAG_PREFIX) :].strip() for t in lowered if t.startswith(SEEDING_TAG_PREFIX)), ""
+    )
+    return bool(SEEDING_TAGS & set(lowered)) or bool(named), named.lstrip("@")[:64]
 
 
 class Known:
@@ -182,9 +194,9 @@ def _rewrite_newer(
     current = {}
     for chunk in chunked(sorted(row_ids.values())):
         current.update(
-            (row_id, (updated_at, customer))
-            for row_id, updated_at, customer in session.execute(
-                select(Order.id, Order.shopify_updated_at, Order.customer_id)
+            (row_id, (updated_at, customer, marked))
+            for row_id, updated_at, customer, marked in session.execute(
+                select(Order.id, Order.shopify_updated_at, Order.customer_id, Order.seeding_marked)
                 .where(among(session, Order.id, chunk))
                 .order_by(Order.id)
                 .with_for_update()
@@ -194,13 +206,15 @@ def _rewrite_newer(
     rows, lines = [], []
     for oid in sorted(held, key=row_ids.get):
         facts, row_id = held[oid], row_ids[oid]
-        stored_at, customer = current[row_id]
+        stored_at, customer, marked = current[row_id]
         if facts.updated_at <= stored_at:
             out[oid] = (stored_at, None)
             continue
         out[oid] = (facts.updated_at, facts)
         forgotten = (customer or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
-        columns = _columns(facts, attributor, source, forgotten_as=customer if forgotten else None)
+        columns = _columns(
+            facts, attributor, source, forgotten_as=customer if forgotten else None, marked=marked
+        )
         del columns["shopify_id"]
         rows.append({"id": row_id, **columns})
         lines.extend(_line_rows(shop_id, row_id, facts))
@@ -215,10 +229,13 @@ def _rewrite_newer(
     return out
 
 
-def _columns(facts: OrderFacts, attributor: Attributor, source: str, forgotten_as: str | None) -> dict:
+def _columns(
+    facts: OrderFacts, attributor: Attributor, source: str, forgotten_as: str | None, marked: bool = False
+) -> dict:
     """The stored columns of this version of the order; `forgotten_as`: the placeholder of a customer
-    forgotten by customers/redact (the order keeps it, and only the signals attribution reads)."""
-    seeding = bool(SEEDING_TAGS & {t.lower() for t in facts.tags})
+    forgotten by customers/redact (the order keeps it, and only the signals attribution reads); `marked`:
+    staff marked it as seeding in the app (a mark the order's later versions keep)."""
+    seeding, seeding_handle = seeding_tag(facts.tags)
     won = attributor(facts.signals)
     code, has_link, host = attributor.leak_signals(facts.signals, won.creator_id)
     signals = signals_json(facts.signals)
@@ -231,9 +248,10 @@ def _columns(facts: OrderFacts, attributor: Attributor, source: str, forgotten_a
         financial_status=facts.financial_status,
         test=facts.test,
         seeding=seeding,
+        seeding_handle=seeding_handle,
         taxes_included=facts.taxes_included,
         currency=facts.currency,
-        counted=not (facts.test or facts.voided or seeding),
+        counted=not (facts.test or facts.voided or seeding or marked),
         customer_id=forgotten_as or facts.customer_id,
         gross=facts.gross,
         discounts=facts.discounts,

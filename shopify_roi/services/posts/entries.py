@@ -4,7 +4,8 @@ A post: `platform` (instagram, tiktok, youtube, ...: text up to 32), `url` (http
 `posted_at` (an ISO date-time; without an offset it is read in `timezone`), `timezone` (IANA; default the
 shop's), `format` (post, reel, story, video), optional `campaign` (by name) and the figures a creator
 reports (reach, impressions, views, likes, comments, shares, saves, link_clicks: whole numbers, each
-optional). Figures grow for days: a new report of a post is kept beside the earlier ones, dated; each
+optional), optional `seeding` (the id of the creator's seeding entry the post came from: README "Seeding";
+null unlinks it). Figures grow for days: a new report of a post is kept beside the earlier ones, dated; each
 figure's latest report is the post's figure. A refused entry names each bad field and stores nothing.
 """
 
@@ -18,13 +19,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import utcnow
-from shopify_roi.models import Campaign, CreatorPost, PostFigures, Shop
+from shopify_roi.models import Campaign, CreatorPost, PostFigures, Shop, SpendEntry
 from shopify_roi.models.post import FIGURES, FORMATS
+from shopify_roi.models.spend import SEEDING
 from shopify_roi.services import fields
 from shopify_roi.services.creators.profiles import get_creator
 from shopify_roi.services.errors import Invalid, NotFound
 
-FIELDS = {"platform", "url", "posted_at", "timezone", "format", "campaign", *FIGURES}
+FIELDS = {"platform", "url", "posted_at", "timezone", "format", "campaign", "seeding", *FIGURES}
 
 
 def _zone(value, shop: Shop, errors: dict) -> ZoneInfo | None:
@@ -77,7 +79,21 @@ def figures_of(data: dict, errors: dict) -> dict:
     }
 
 
-def parse(session: Session, shop_id: int, data, partial: bool = False) -> dict:
+def _seeding(session: Session, shop_id: int, creator_id: int, value, errors: dict) -> int | None:
+    """The creator's seeding entry named by id (None for none)."""
+    if value in (None, ""):
+        return None
+    entry_id = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+        entry_id = int(value.strip())
+    entry = session.get(SpendEntry, entry_id) if entry_id is not None and 0 < entry_id < 2**31 else None
+    if entry is None or entry.shop_id != shop_id or entry.creator_id != creator_id or entry.kind != SEEDING:
+        errors["seeding"] = "must be the id of one of this creator's seeding entries (or null)"
+        return None
+    return entry.id
+
+
+def parse(session: Session, shop_id: int, data, partial: bool = False, creator_id: int | None = None) -> dict:
     """The post's columns and figures from `data` (400 naming every bad field, nothing stored)."""
     if not isinstance(data, dict):
         raise Invalid("Send a JSON object.")
@@ -113,6 +129,8 @@ def parse(session: Session, shop_id: int, data, partial: bool = False) -> dict:
             errors["campaign"] = "is not a campaign of this shop"
     elif partial and "campaign" in data:
         out["campaign_id"] = None
+    if not partial or "seeding" in data:
+        out["seeding_entry_id"] = _seeding(session, shop_id, creator_id or 0, data.get("seeding"), errors)
     out["figures"] = figures_of(data, errors)
     if errors:
         raise Invalid("Post not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
@@ -121,7 +139,7 @@ def parse(session: Session, shop_id: int, data, partial: bool = False) -> dict:
 
 def add(session: Session, shop_id: int, handle: str, data) -> CreatorPost:
     creator = get_creator(session, shop_id, handle)
-    values = parse(session, shop_id, data)
+    values = parse(session, shop_id, data, creator_id=creator.id)
     figures = values.pop("figures")
     post = CreatorPost(shop_id=shop_id, creator_id=creator.id, **values)
     session.add(post)
@@ -143,7 +161,7 @@ def get(session: Session, shop_id: int, handle: str, post_id: int) -> CreatorPos
 def edit(session: Session, shop_id: int, handle: str, post_id: int, data) -> CreatorPost:
     """Change the post's details; figures sent with it are a new dated report."""
     post = get(session, shop_id, handle, post_id)
-    values = parse(session, shop_id, data, partial=True)
+    values = parse(session, shop_id, data, partial=True, creator_id=post.creator_id)
     figures = values.pop("figures")
     for key, value in values.items():
         if key == "posted_tz" and "posted_at" not in values and value is None:

@@ -58,7 +58,12 @@ def import_csv(session: Session, shop_id: int, text: str) -> dict:
             errors[f"row {n} handle"] = "is not a creator of this shop"
             continue
         try:
-            planned.append((creator_id, parse(session, shop_id, {k: v for k, v in row.items() if v != ""})))
+            planned.append(
+                (
+                    creator_id,
+                    parse(session, shop_id, {k: v for k, v in row.items() if v != ""}, creator_id=creator_id),
+                )
+            )
         except Invalid as exc:
             errors.update({f"row {n} {k}": v for k, v in (exc.fields or {}).items()})
     if errors:

@@ -38,6 +38,7 @@ def _head(post) -> dict:
         "timezone": post.posted_tz,
         "format": post.format,
         "campaign_id": post.campaign_id,
+        "seeding": post.seeding_entry_id,
     }
 
 

@@ -23,6 +23,7 @@ from shopify_roi.services.errors import Invalid
 from shopify_roi.services.payouts import settings as payout_settings
 from shopify_roi.services.pixel import settings as pixel_settings
 from shopify_roi.services.pixel.settings import PixelState
+from shopify_roi.services.seeding import follow_up as seeding_follow_up
 
 # METRICS.md: ROAS >= 3.0, conversion rate 1.5-5 %, redemption 2-10 %, AOV >= 70, 90-day repeat >= 15 %.
 DEFAULT_TARGETS: dict[str, Decimal] = {
@@ -55,6 +56,7 @@ class Settings:
         pixel: PixelState | None = None,
         pixel_changed: bool = False,
         hold_days: int | None = None,
+        seeding_days: int | None = None,
     ):
         self.targets = targets
         self.gross_margin = gross_margin
@@ -68,6 +70,7 @@ class Settings:
         self.pixel = pixel  # the creator pixel (services/pixel/settings.py)
         self.pixel_changed = pixel_changed  # saved with a change Shopify's web pixel must follow
         self.hold_days = hold_days  # the payouts' return window (services/payouts/settings.py)
+        self.seeding_days = seeding_days  # seeding follow-up (services/seeding/follow_up.py)
 
     def as_json(self) -> dict:
         return {
@@ -79,6 +82,7 @@ class Settings:
             "flow_triggers": {"enabled": self.flow_since is not None, "missing_scopes": []},  # needs no scope
             **({"creator_pixel": self.pixel.as_json()} if self.pixel is not None else {}),
             **({"payouts": {"hold_days": self.hold_days}} if self.hold_days is not None else {}),
+            **({"seeding": {"follow_up_days": self.seeding_days}} if self.seeding_days is not None else {}),
         }
 
 
@@ -124,6 +128,7 @@ def load(session: Session, shop_id: int) -> Settings:
         row.flow_triggers_since if row is not None else None,
         pixel_settings.load(session, shop_id),
         hold_days=payout_settings.hold_days(session, shop_id),
+        seeding_days=seeding_follow_up.follow_up_days(session, shop_id),
     )
 
 
@@ -161,19 +166,25 @@ def _targets(current: dict[str, Decimal], data: dict, errors: dict) -> dict[str,
     return targets
 
 
-def update(session: Session, shop_id: int, data) -> Settings:
-    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null, ...}`: all or nothing (400 names each)."""
-    if not isinstance(data, dict):
-        raise Invalid("Send a JSON object.")
-    errors: dict[str, str] = {}
-    current = load(session, shop_id)
-    targets = _targets(current.targets, data, errors)
+def _checked_targets(current: dict[str, Decimal], data: dict, errors: dict) -> dict[str, Decimal]:
+    """`_targets`, with each range's minimum not above its maximum."""
+    targets = _targets(current, data, errors)
     for low, high in (
         ("conversion_rate_min", "conversion_rate_max"),
         ("redemption_rate_min", "redemption_rate_max"),
     ):
         if targets[low] > targets[high]:
             errors[f"targets.{low}"] = f"must not be above {high}"
+    return targets
+
+
+def update(session: Session, shop_id: int, data) -> Settings:
+    """`{"targets": {name: "value"}, "gross_margin": "0.55" | null, ...}`: all or nothing (400 names each)."""
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.")
+    errors: dict[str, str] = {}
+    current = load(session, shop_id)
+    targets = _checked_targets(current.targets, data, errors)
     margin = current.gross_margin
     if "gross_margin" in data:
         raw = data["gross_margin"]
@@ -186,6 +197,7 @@ def update(session: Session, shop_id: int, data) -> Settings:
         pixel_settings.check(data["creator_pixel"], errors) if "creator_pixel" in data else (None, None)
     )
     hold_days = payout_settings.check(data["payouts"], errors) if "payouts" in data else None
+    seeding_days = seeding_follow_up.check_days(data["seeding"], errors) if "seeding" in data else None
     if errors:
         raise Invalid("Settings not saved: " + "; ".join(f"{k} {v}" for k, v in errors.items()), errors)
     row = session.scalar(select(ShopSettings).where(ShopSettings.shop_id == shop_id))
@@ -220,4 +232,5 @@ def update(session: Session, shop_id: int, data) -> Settings:
         pixel,
         pixel_changed,
         payout_settings.save(session, shop_id, hold_days) if hold_days is not None else current.hold_days,
+        seeding_follow_up.save_days(session, row, seeding_days),
     )

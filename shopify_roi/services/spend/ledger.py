@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Shop, SpendEntry
+from shopify_roi.models import Order, Shop, SpendEntry
 from shopify_roi.models.spend import KINDS, SEEDING
 from shopify_roi.money import in_range
 from shopify_roi.services import fields
@@ -142,4 +142,13 @@ def edit(session: Session, shop_id: int, handle: str, entry_id: int, data: dict)
 
 
 def remove(session: Session, shop_id: int, handle: str, entry_id: int) -> None:
-    session.delete(get(session, shop_id, handle, entry_id))
+    """Delete the entry; one recorded from a seeding order leaves the order listed as seeding to record
+    (not recorded again by itself: staff deleted it)."""
+    entry = get(session, shop_id, handle, entry_id)
+    if entry.order_id is not None:
+        session.execute(
+            update(Order)
+            .where(Order.shop_id == shop_id, Order.id == entry.order_id)
+            .values(seeding_issue="Its seeding spend entry was deleted: record it again to count its cost.")
+        )
+    session.delete(entry)

@@ -39,5 +39,6 @@ from shopify_roi.web.api import (  # noqa: E402,F401
     pixel,
     posts,
     report_links,
+    seeding,
     shop,
 )

@@ -14,6 +14,7 @@ from shopify_roi.services.metrics import orders_behind, reads
 from shopify_roi.services.shops import settings
 from shopify_roi.services.spend import ledger
 from shopify_roi.web.api import bp
+from shopify_roi.web.api.serializers import spend_entry_json
 from shopify_roi.web.guards import runtime, session_token_required
 
 
@@ -89,27 +90,11 @@ def creator_orders(handle: str):
         return orders_behind.orders_of_handle(session, g.shop.id, handle, request.args)
 
 
-def _entry_json(entry) -> dict:
-    return {
-        "id": entry.id,
-        "kind": entry.kind,
-        "date": entry.spent_on.isoformat(),
-        "amount": str(entry.amount),
-        "units": entry.units,
-        "unit_cost": str(entry.unit_cost) if entry.unit_cost is not None else None,
-        "shipping": str(entry.shipping) if entry.shipping is not None else None,
-        "note": entry.note,
-        "campaign_id": entry.campaign_id,
-        "period_start": entry.period_start.isoformat() if entry.period_start else None,
-        "period_end": entry.period_end.isoformat() if entry.period_end else None,
-    }
-
-
 @bp.get("/creators/<handle>/spend")
 @session_token_required
 def list_spend(handle: str):
     with runtime().db.session() as session:
-        return {"entries": [_entry_json(e) for e in ledger.entries(session, g.shop.id, handle)]}
+        return {"entries": [spend_entry_json(e) for e in ledger.entries(session, g.shop.id, handle)]}
 
 
 @bp.post("/creators/<handle>/spend")
@@ -119,7 +104,7 @@ def add_spend(handle: str):
     `variant_id`: Shopify's cost per item), `shipping`."""
     entry = ledger.add_entry(runtime(), g.shop, handle, request.get_json(silent=True) or {})
     after_edit(runtime(), g.shop.id, g.shop.domain)  # the Marketing reports' ad spend follows
-    return _entry_json(entry), 201
+    return spend_entry_json(entry), 201
 
 
 @bp.patch("/creators/<handle>/spend/<int:entry_id>")
@@ -127,7 +112,7 @@ def add_spend(handle: str):
 def edit_spend(handle: str, entry_id: int):
     entry = ledger.edit_entry(runtime(), g.shop, handle, entry_id, request.get_json(silent=True) or {})
     after_edit(runtime(), g.shop.id, g.shop.domain)
-    return _entry_json(entry)
+    return spend_entry_json(entry)
 
 
 @bp.delete("/creators/<handle>/spend/<int:entry_id>")

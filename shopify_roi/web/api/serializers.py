@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from shopify_roi.timefmt import iso
 
 if TYPE_CHECKING:  # views read the rows services return; they never query models themselves
-    from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink, WebhookDelivery
+    from shopify_roi.models import Campaign, Creator, DiscountCode, SpendEntry, TrackedLink, WebhookDelivery
     from shopify_roi.services.creators.links import LinkSet
     from shopify_roi.services.creators.overview import CreatorDetail
 
@@ -122,4 +122,23 @@ def delivery_json(delivery: WebhookDelivery) -> dict:
         "status": delivery.status,
         "received_at": iso(delivery.received_at),
         "error": delivery.error,
+    }
+
+
+def spend_entry_json(entry: SpendEntry) -> dict:
+    """A spend entry (fee, seeding, other) as the ledger and the seeding follow-up give it."""
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "date": entry.spent_on.isoformat(),
+        "amount": str(entry.amount),
+        "units": entry.units,
+        "unit_cost": str(entry.unit_cost) if entry.unit_cost is not None else None,
+        "shipping": str(entry.shipping) if entry.shipping is not None else None,
+        "note": entry.note,
+        "campaign_id": entry.campaign_id,
+        "period_start": entry.period_start.isoformat() if entry.period_start else None,
+        "period_end": entry.period_end.isoformat() if entry.period_end else None,
+        "sent_on": entry.sent_on.isoformat() if entry.sent_on else None,  # seeding: the day it was sent
+        "from_order": entry.order_id is not None,  # seeding recorded from a seeding order
     }

@@ -46,7 +46,7 @@
     return form;
   }
 
-  function addForm(handle, campaigns, done) {
+  function addForm(handle, campaigns, done, seedings) {
     var f = {
       platform: h("input", { name: "platform", value: "instagram", size: 10 }),
       url: h("input", { name: "url", type: "url", placeholder: "https://…", size: 30 }),
@@ -57,9 +57,13 @@
       impressions: h("input", { name: "impressions", inputmode: "numeric", size: 7 }),
       likes: h("input", { name: "likes", inputmode: "numeric", size: 7 }),
       comments: h("input", { name: "comments", inputmode: "numeric", size: 7 }),
+      seeding: h("select", { name: "seeding" }, [h("option", { value: "" }, "Not from a seeding")].concat(seedings.map(function (e) {
+        return h("option", { value: String(e.id) }, "Seeding of " + X.dateLabel(e.date, true) + " · " + F.money(e.amount));
+      }))),
     };
+    if (!seedings.length) { delete f.seeding; }
     var labels = { platform: "Platform", url: "Post URL", posted_at: "Posted at (shop time)", format: "Format", campaign: "Campaign",
-      reach: "Reach", impressions: "Impressions", likes: "Likes", comments: "Comments" };
+      reach: "Reach", impressions: "Impressions", likes: "Likes", comments: "Comments", seeding: "Came of" };
     var note = h("p.feature-note", { role: "status", "aria-live": "polite" });
     var form = h("form.post-add", { id: "post-add-form" }, Object.keys(f).map(function (k) { return h("label.inline", h("span", labels[k]), f[k]); }),
       h("button.button.primary.small", { type: "submit" }, "Add post"), note);
@@ -124,6 +128,7 @@
       head,
       body.posts.length ? table : h("p.muted", { id: "posts-none" }, "No posts in this range. Add one below, or send a CSV of posts to /api/posts/import."),
       h("h3", { title: DEF.decay }, "Sales after a post"), decayChart(body.decay),
-      h("details", h("summary", "Add a post"), addForm(ctx.handle, ctx.campaigns || [], ctx.changed)));
+      h("details", h("summary", "Add a post"), addForm(ctx.handle, ctx.campaigns || [], ctx.changed,
+        (ctx.spend || []).filter(function (e) { return e.kind === "seeding"; }))));
   };
 })();

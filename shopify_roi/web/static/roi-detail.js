@@ -221,7 +221,7 @@
     return out.join(" · ") || "no signal";
   }
   var LIMIT = 50;  /* rows shown before "Show all": the sums below always cover every order */
-  function ordersCard(orders, r, expanded, onExpand) {
+  function ordersCard(orders, r, expanded, onExpand, onChange) {
     var counted = orders.filter(function (o) { return o.attributed && o.counted; });
     var sum = function (key) { return F.money(X.sumDec(counted.map(function (o) { return o[key]; }))); };
     var RULES = { code: "code", pixel: "pixel", link: "link", none: "none" };
@@ -234,7 +234,9 @@
         h("tbody", orders.slice(0, expanded ? orders.length : LIMIT).map(function (o) {
           var flags = [];
           if (!o.attributed && o.contested_by_this_creator) { flags.push(h("span.badge.paused", { title: DEF.contested_revenue }, "contested, won by another")); }
-          if (!o.counted) { flags.push(h("span.badge.archived", { title: "Test, voided or gifting order: never counted." }, "not counted")); }
+          if (o.seeding) { flags.push(h("span.badge.info", { title: o.seeding === "tag" ? "Tagged creator-roi-seeding in Shopify: a gift to a creator, its cost is seeding spend, never a sale." : "Marked as seeding here: a gift to a creator, its cost is seeding spend, never a sale." }, "seeding")); }
+          else if (!o.counted) { flags.push(h("span.badge.archived", { title: "Test or voided order: never counted." }, "not counted")); }
+          if (o.attributed && (o.counted || o.seeding === "app")) { flags.push(X.seedingToggle(o, onChange)); }
           return h("tr" + (o.attributed ? "" : ".outside"), { dataset: { order: o.order_id } },
             h("td", h("a", { href: "shopify://admin/orders/" + encodeURIComponent(o.order_id), target: "_top", title: "Open this order in the Shopify admin" }, o.name || o.order_id)), h("td.date", X.dateLabel(o.local_date, true)), h("td.num", F.money(o.revenue)), h("td.num", F.money(o.discounts)),
             h("td.num", X.isZero(o.returns) ? F.money(o.returns) : h("span.neg", F.money(o.returns))), h("td", o.new_customer ? "Yes" : "No"),
@@ -288,7 +290,7 @@
           codesCard(creator)),
         X.postsCard(posts, ctx),
         h("div.layout", X.funnelCard(funnel), X.productsCard(funnel)),
-        ordersCard(orders, r, showAll, function () { showAll = true; render(); }));
+        ordersCard(orders, r, showAll, function () { showAll = true; render(); }, refreshAll));
       X.ready(st);
     }
     async function load(s) {
