@@ -50,7 +50,7 @@ def test_a_sale_marked_as_seeding_from_the_page_and_followed_up(
     row = frame.locator(f"#creator-orders tr[data-order='{orders[0]['id']}']")
     row.wait_for(timeout=30_000)
     page.once("dialog", lambda d: d.accept())
-    row.get_by_role("button", name="Mark " + orders[0]["name"] + " as seeding").click()
+    row.get_by_role("button", name="Mark as seeding: " + orders[0]["name"]).click()
     frame.locator("#flash").get_by_text("Marked as seeding").wait_for(timeout=15_000)
     row = frame.locator(f"#creator-orders tr[data-order='{orders[0]['id']}']")
     row.get_by_text("seeding", exact=True).wait_for(timeout=15_000)

@@ -212,6 +212,7 @@ def test_worked_example_3_cohort_curve_breakeven_and_scorecard(merchant, runtime
             "error": None,
         },
         "payouts": {"hold_days": 30},
+        "seeding": {"follow_up_days": 21},
     }
     assert (
         _row(merchant.get("/api/metrics/creators", params=params).json(), "anna")["scores"]["aov"] == "good"

@@ -22,7 +22,7 @@
      mark back. Shopify's cost per item is used; the seeding page edits the shipping. */
   X.seedingToggle = function (order, done) {
     var marked = order.seeding === "app";
-    var b = h("button.button.plain.small", { type: "button", "aria-label": (marked ? "Count " : "Mark ") + (order.name || order.order_id) + (marked ? " as a sale again" : " as seeding") },
+    var b = h("button.button.plain.small", { type: "button", "aria-label": (marked ? "Not seeding: count " : "Mark as seeding: ") + (order.name || order.order_id) + (marked ? " as a sale again" : "") },
       marked ? "Not seeding" : "Mark as seeding");
     b.addEventListener("click", async function () {
       if (!marked && !confirm("Mark " + (order.name || order.order_id) + " as seeding? It stops counting as a sale, and its product at cost becomes seeding spend.")) { return; }
