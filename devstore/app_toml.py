@@ -16,6 +16,8 @@ raises AppTomlError here.
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,10 +142,30 @@ def _definitions(data: dict) -> tuple[MetafieldDefinition, ...]:
     return tuple(found)
 
 
+_parsed: dict[str, tuple[tuple[int, int, int], AppToml]] = {}
+
+
 def load(path: Path | str | None) -> AppToml:
-    """Parse the TOML file at ``path`` (read afresh each call, so edits apply); EMPTY if absent."""
-    if path is None or not Path(path).is_file():
+    """The TOML file at ``path``, parsed again whenever it changed (its modification time, size or inode:
+    edits apply at once; an unchanged file is not parsed per webhook); EMPTY if absent."""
+    if path is None:
         return EMPTY
+    try:
+        st = os.stat(path)
+    except OSError:
+        return EMPTY
+    if not stat.S_ISREG(st.st_mode):
+        return EMPTY
+    version = (st.st_mtime_ns, st.st_size, st.st_ino)
+    hit = _parsed.get(str(path))
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    parsed = _parse(path)
+    _parsed[str(path)] = (version, parsed)
+    return parsed
+
+
+def _parse(path: Path | str) -> AppToml:
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
     webhooks = data.get("webhooks", {}) or {}

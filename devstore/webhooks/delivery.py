@@ -170,12 +170,26 @@ def _resend(config, shop: Shop, previous: dict, store: Store, extra: dict | None
     return _attempt(config, shop, entry, store, retry_on_failure=False)
 
 
+_senders = threading.local()
+
+
+def _session() -> requests.Session:
+    """The sending thread's HTTP session, made once: a connection the app keeps open is used again (an
+    HTTP/1.1 server's; the werkzeug server closes each), and no proxy or .netrc is looked up per delivery
+    (Shopify sends straight to the subscription's address)."""
+    session = getattr(_senders, "session", None)
+    if session is None:
+        session = _senders.session = requests.Session()
+        session.trust_env = False
+    return session
+
+
 def _post(config: DevstoreConfig, shop: Shop | str, entry: dict) -> Delivery:
     domain = shop.domain if isinstance(shop, Shop) else shop
     body = json.dumps(entry["payload"]).encode()
     headers = signing.headers(entry, domain, body, config.api_secret)
     try:
-        response = requests.post(
+        response = _session().post(
             entry["url"], data=body, headers=headers, timeout=config.webhook_timeout, allow_redirects=False
         )  # Shopify counts a 3xx as a failure
         return Delivery(entry["webhook_id"], response.status_code, entry["url"])
