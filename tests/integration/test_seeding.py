@@ -215,3 +215,19 @@ def test_seeding_requests_refused_with_their_reason(merchant, stand_in, shop_dom
     assert merchant.patch("/api/seeding/12345", {"sent_on": "2026-01-01"}).status_code == 404
     assert merchant.put("/api/settings", {"seeding": {"follow_up_days": 0}}).status_code == 400
     assert merchant.put("/api/settings", {"seeding": {"follow_up_days": "21"}}).status_code == 400
+
+
+def test_shopify_down_while_recording_is_a_503_and_stores_nothing(merchant, runtime, stand_in, shop_domain):
+    serum = _product(stand_in, shop_domain, "Serum", "30.00", "12.00")
+    order = _order(stand_in, shop_domain, 1, [("Serum", "30.00", 1, serum)], "ANNA15")
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    stand_in.control.faults(shop_domain, fail_next=50, status=402)  # a frozen shop: the client gives up
+    refused = merchant.post("/api/seeding/orders", {"order": order["name"]})
+    assert refused.status_code == 503 and "enter the cost" in refused.json()["message"]
+    stand_in.control.reset_faults(shop_domain)
+    behind = merchant.get(
+        "/api/metrics/creators/anna/orders", params={"from": "2000-01-01", "to": "2099-12-31"}
+    )
+    assert [(o["counted"], o["seeding"]) for o in behind.json()["orders"]] == [(True, None)]  # still a sale
+    assert merchant.get("/api/creators/anna/spend").json()["entries"] == []

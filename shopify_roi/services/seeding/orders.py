@@ -23,12 +23,12 @@ from shopify_roi.models.spend import SEEDING
 from shopify_roi.money import in_range
 from shopify_roi.services import fields
 from shopify_roi.services.creators import campaigns, profiles
-from shopify_roi.services.errors import Conflict, Invalid, NotFound
+from shopify_roi.services.errors import Conflict, Invalid, NotFound, ShopifyUnavailable
 from shopify_roi.services.metrics.window import shop_zone
 from shopify_roi.services.orders import read_facts
 from shopify_roi.services.shops.tokens import admin_client
 from shopify_roi.shopify_client import products
-from shopify_roi.shopify_client.admin import AdminClient
+from shopify_roi.shopify_client.admin import AdminClient, AdminError, ReauthorizeRequired
 
 if TYPE_CHECKING:
     from shopify_roi.runtime import Runtime
@@ -144,6 +144,12 @@ def record(rt: Runtime, shop: Shop, ref, data) -> SpendEntry:
             cost, note = shopify_cost(admin_client(rt, shop.domain), shop.currency, plan.order_id)
         except products.CostUnavailable as exc:
             raise Invalid(str(exc), {"product_cost": "enter the product cost"}) from None
+        except ReauthorizeRequired:
+            raise  # the page asks the merchant to open the app again
+        except AdminError as exc:  # Shopify down or throttled past the client's patience: nothing stored
+            raise ShopifyUnavailable(
+                f"Shopify did not answer with the order's costs ({exc}): try again, or enter the cost."
+            ) from exc
     with rt.db.session() as session:
         return write(session, shop.id, plan, cost, note)
 
