@@ -190,8 +190,9 @@ def test_a_seeding_order_shopify_has_no_cost_for_waits_for_staff(merchant, runti
     assert waiting[stranger["name"]]["creator"] is None
     assert follow["seedings"] == []
     # no creator named, and Shopify has no cost: staff name both
-    refused = merchant.post("/api/seeding/orders", {"order": order["name"], "creator": "anna"})
-    assert refused.status_code == 400 and "product_cost" in refused.json()["fields"]
+    waits = merchant.post("/api/seeding/orders", {"order": order["name"], "creator": "anna"})
+    assert waits.status_code == 202 and waits.json()["recorded"] is False  # seeding; its cost still to enter
+    assert "no cost per item" in waits.json()["reason"] and "product_cost" in waits.json()["fields"]
     done = merchant.post(
         "/api/seeding/orders",
         {"order": order["name"], "creator": "anna", "product_cost": "30.00", "shipping": "4.00"},
@@ -231,3 +232,28 @@ def test_shopify_down_while_recording_is_a_503_and_stores_nothing(merchant, runt
     )
     assert [(o["counted"], o["seeding"]) for o in behind.json()["orders"]] == [(True, None)]  # still a sale
     assert merchant.get("/api/creators/anna/spend").json()["entries"] == []
+
+
+def test_a_sale_marked_as_seeding_without_a_cost_stops_counting_and_waits_for_it(
+    merchant, runtime, stand_in, shop_domain
+):
+    """Marking says "this was a gift" even when Shopify has no cost per item: the order stops counting at
+    once (anna: 0 orders) and waits among the orders to record, with the reason, until the cost is entered."""
+    uncosted = _product(stand_in, shop_domain, "Candle", "40.00", None)
+    order = _order(stand_in, shop_domain, 1, [("Candle", "40.00", 1, uncosted)], "ANNA15")
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    today = datetime.now(UTC).date()
+    span = {"from": (today - timedelta(days=5)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    assert _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")["orders"] == 1
+    waits = merchant.post("/api/seeding/orders", {"order": str(order["id"])})
+    assert waits.status_code == 202, waits.text
+    assert _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")["orders"] == 0
+    listed = merchant.get("/api/seeding", params=span).json()["to_record"]
+    assert [(o["name"], o["creator"]) for o in listed] == [(order["name"], "anna")]
+    assert "no cost per item" in listed[0]["reason"]
+    done = merchant.post("/api/seeding/orders", {"order": order["name"], "product_cost": "15.00"})
+    assert done.status_code == 201 and D(done.json()["amount"]) == D("15.00")
+    assert merchant.get("/api/seeding", params=span).json()["to_record"] == []
+    assert merchant.delete(f"/api/seeding/orders/{order['id']}").status_code == 200  # a sale again
+    assert _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")["orders"] == 1

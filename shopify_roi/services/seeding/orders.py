@@ -132,9 +132,11 @@ def shopify_cost(client: AdminClient, currency: str | None, order_id: str) -> tu
     return cost.total, note
 
 
-def record(rt: Runtime, shop: Shop, ref, data) -> SpendEntry:
-    """Mark the order as seeding (unless its tag already does) and record its seeding spend. Commits; asks
-    Shopify for the cost (no transaction open) unless `product_cost` is given."""
+def record(rt: Runtime, shop: Shop, ref, data) -> tuple[SpendEntry | None, str]:
+    """Mark the order as seeding (unless its tag already does) and record its seeding spend: (the entry,
+    ""), or (None, why) when Shopify has no cost for it and none was entered: the order is seeding all the
+    same and waits, with that reason, among the seeding orders to record. Commits; asks Shopify for the cost
+    (no transaction open) unless `product_cost` is given."""
     with rt.db.session() as session:
         plan = check(session, shop.id, ref, data)
     note = ""
@@ -143,7 +145,9 @@ def record(rt: Runtime, shop: Shop, ref, data) -> SpendEntry:
         try:
             cost, note = shopify_cost(admin_client(rt, shop.domain), shop.currency, plan.order_id)
         except products.CostUnavailable as exc:
-            raise Invalid(str(exc), {"product_cost": "enter the product cost"}) from None
+            with rt.db.session() as session:
+                mark_only(session, shop.id, plan.order_row, str(exc))
+            return None, str(exc)
         except ReauthorizeRequired:
             raise  # the page asks the merchant to open the app again
         except AdminError as exc:  # Shopify down or throttled past the client's patience: nothing stored
@@ -151,7 +155,23 @@ def record(rt: Runtime, shop: Shop, ref, data) -> SpendEntry:
                 f"Shopify did not answer with the order's costs ({exc}): try again, or enter the cost."
             ) from exc
     with rt.db.session() as session:
-        return write(session, shop.id, plan, cost, note)
+        return write(session, shop.id, plan, cost, note), ""
+
+
+def mark_only(session: Session, shop_id: int, order_row: int, reason: str) -> None:
+    """The order is seeding (never a sale) though its spend cannot be recorded yet: `reason` says why. An
+    entry recorded before is kept."""
+    order = session.scalar(
+        select(Order).where(Order.shop_id == shop_id, Order.id == order_row).with_for_update()
+    )
+    if order is None:
+        raise NotFound("The order is gone (deleted in Shopify's data request?).")
+    if not order.seeding:
+        order.seeding_marked = True
+    order.counted = False
+    order.seeding_issue = reason[:2000]
+    session.flush()
+    read_facts.refresh_facts(session, shop_id, {order.customer_id or ""}, {order.shopify_id})
 
 
 def write(session: Session, shop_id: int, plan: Recording, cost: Decimal, lines_note: str) -> SpendEntry:

@@ -29,11 +29,19 @@ def seeding_follow_up():
 @session_token_required
 def record_seeding_order():
     """`{"order": "#1001" | id, "creator"?, "shipping"?, "product_cost"?, "campaign"?, "note"?, "sent_on"?}`:
-    the order is seeding (not a sale) and its product at cost + shipping the creator's seeding spend."""
+    the order is seeding (not a sale) and its product at cost + shipping the creator's seeding spend (201);
+    202 when Shopify has no cost for it and none was sent: seeding, its spend waiting for the cost."""
     body = _body()
     ref = body.get("order") if isinstance(body, dict) else None
     data = {k: v for k, v in body.items() if k != "order"} if isinstance(body, dict) else body
-    return spend_entry_json(orders.record(runtime(), g.shop, ref, data)), 201
+    entry, reason = orders.record(runtime(), g.shop, ref, data)
+    if entry is None:  # seeding now, its cost still to enter (202: accepted, not complete)
+        return {
+            "recorded": False,
+            "reason": reason,
+            "fields": {"product_cost": "enter the product cost"},
+        }, 202
+    return {**spend_entry_json(entry), "recorded": True}, 201
 
 
 @bp.delete("/seeding/orders/<order_id>")

@@ -29,7 +29,11 @@
       b.disabled = true;
       try {
         if (marked) { await api("/api/seeding/orders/" + encodeURIComponent(order.order_id), { method: "DELETE" }); R.flash("Counted as a sale again."); }
-        else { var e = await api("/api/seeding/orders", { json: { order: order.order_id } }); R.flash("Marked as seeding: " + F.money(e.amount) + " of seeding spend. Add its shipping on the Seeding page."); }
+        else {
+          var e = await api("/api/seeding/orders", { json: { order: order.order_id } });
+          R.flash(e.recorded ? "Marked as seeding: " + F.money(e.amount) + " of seeding spend. Add its shipping on the Seeding page."
+            : "Marked as seeding: it no longer counts as a sale. " + e.reason + " Enter it under Seeding orders to record on the Seeding page.", e.recorded ? undefined : "warning");
+        }
         await done();
       } catch (err) { b.disabled = false; R.flash(X.errorText(err), "critical"); }
     });
@@ -101,6 +105,7 @@
       ["creator", "product_cost", "shipping"].forEach(function (k) { var v = form.elements[k].value.trim(); if (v) { body[k] = v; } });
       try {
         var entry = await api("/api/seeding/orders", { json: body });
+        if (!entry.recorded) { R.flash("The order is seeding now (no longer a sale); its cost is still to record. " + entry.reason, "warning"); await done(); return; }
         R.flash("Recorded as seeding: " + F.money(entry.amount) + " of seeding spend; the order no longer counts as a sale."); await done();
       } catch (err) { P.showFieldErrors(form, err); }
     });
