@@ -45,7 +45,8 @@ def seeding_tag(tags: list[str]) -> tuple[bool, str]:
     named = next(
         (t[len(SEEDING_TAG_PREFIX) :].strip() for t in lowered if t.startswith(SEEDING_TAG_PREFIX)), ""
     )
-    return bool(SEEDING_TAGS & set(lowered)) or bool(named), named.lstrip("@")[:64]
+    prefixed = any(t.startswith(SEEDING_TAG_PREFIX) for t in lowered)
+    return bool(SEEDING_TAGS & set(lowered)) or prefixed, named.lstrip("@")[:64]
 
 
 class Known:

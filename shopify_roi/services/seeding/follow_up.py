@@ -163,7 +163,7 @@ def to_record(session: Session, shop_id: int, creators: dict[int, Creator]) -> l
         known = (
             handle if handle in handles else (creators[creator_id].handle if creator_id in creators else None)
         )
-        reason = issue or ("" if known else "No creator: the tag names none of this shop's creators.")
+        reason = issue or ("" if known else _no_creator(handle))
         out.append(
             {
                 "order_id": oid,
@@ -174,6 +174,12 @@ def to_record(session: Session, shop_id: int, creators: dict[int, Creator]) -> l
             }
         )
     return out
+
+
+def _no_creator(handle: str) -> str:
+    if handle:
+        return f"No creator: the tag names @{handle}, who is not a creator of this shop. Choose one."
+    return "No creator: neither a tag creator-roi-seeding:<handle> nor a code or link names one. Choose one."
 
 
 def check_days(data, errors: dict) -> int | None:
