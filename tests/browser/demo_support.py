@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def run_demo(data_dir: Path, timeout: float = 180) -> Iterator[str]:
+def run_demo(data_dir: Path, timeout: float = 360) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["SHOPIFY_ROI_DATA_DIR"] = str(data_dir)
     cmd = [sys.executable, "-m", "devstore.demo", "--port", str(free_port()), "--app-port", str(free_port())]

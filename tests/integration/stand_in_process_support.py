@@ -38,8 +38,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def stand_in_process(app_url: str, timeout: float = 30) -> Iterator[StandInProcess]:
-    """`python -m devstore` on a free port, sending its webhooks to `app_url`; stopped after the block."""
+def stand_in_process(app_url: str, timeout: float = 180) -> Iterator[StandInProcess]:
+    """`python -m devstore` on a free port, sending its webhooks to `app_url`; stopped after the block. It
+    builds Shopify's Admin schema as it starts: seconds alone, longer beside the suite's other workers."""
     port = _free_port()
     cmd = [
         sys.executable,
@@ -62,7 +63,7 @@ def stand_in_process(app_url: str, timeout: float = 30) -> Iterator[StandInProce
         deadline = time.monotonic() + timeout
         while True:
             try:
-                requests.get(f"{url}/_devstore/shops", timeout=1)
+                requests.get(f"{url}/_devstore/health", timeout=1)
                 break
             except requests.ConnectionError:
                 if proc.poll() is not None or time.monotonic() > deadline:
