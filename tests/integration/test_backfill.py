@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 import requests
 from sqlalchemy import func, select
-from stand_in_process_support import stand_in_process
-from support import LiveServer, Merchant, app_settings, app_totals_by_code, install
+from support import Merchant, app_totals_by_code, install
 
 from shopify_roi.models import Order, Refund, RefundLine, Shop
 
@@ -90,41 +88,9 @@ def _revenue(runtime, shop_domain) -> tuple[int, Decimal]:
     return len(rows), sum(rows, Decimal(0))
 
 
-@pytest.fixture
-def apart(clean_db, redis_url):
-    """The app, a stand-in in a process of its own (stand_in_process_support.py) and a shop installed:
-    (runtime, stand-in, shop domain, merchant)."""
-    from shopify_roi.app import create_app
-
-    server = LiveServer()
-    with stand_in_process(server.url) as stand_in:
-        settings = app_settings(clean_db, redis_url, stand_in.origin_template).with_(app_url=server.url)
-        server.app = create_app(settings, start_worker=False)
-        runtime = server.app.extensions["shopify_roi"]
-        domain = f"shop-{uuid.uuid4().hex[:10]}.myshopify.com"
-        stand_in.control.create_shop(
-            domain,
-            name="Test Shop",
-            currency="EUR",
-            timezone="Europe/Berlin",
-            scopes="read_orders,write_discounts,read_customers",
-        )
-        install(server.url, domain)
-        try:
-            yield runtime, stand_in, domain, Merchant(server.url, stand_in, domain)
-            invalid = [e for e in stand_in.control.graphql_log(domain) if not e["valid"]]
-            assert invalid == [], f"the app sent operations the Admin schema rejects: {invalid}"
-        finally:
-            server.stop()
-            runtime.jobs.queue.empty()
-            runtime.close()
-
-
 def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_in_after_one_reconciliation(
-    apart,
+    merchant, runtime, stand_in, shop_domain
 ):
-    """Tens of thousands of webhooks on CI: the stand-in sends them from its own process (`apart`)."""
-    runtime, stand_in, shop_domain, merchant = apart
     _wait_for_backfills(runtime, merchant)
     stand_in.control.faults(
         # four at once, in no guaranteed order, as Shopify sends them
