@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import time
+import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,9 +69,21 @@ def shoot(page, screenshots, name: str):
 
 
 def roi_ready(frame, query: str):
+    """Open the ROI page on `query` and wait for the render of that range and campaign, not the one
+    before it (under load its fetch can take longer than any fixed pause: CI read a stale 0)."""
+    params = dict(urllib.parse.parse_qsl(query))
+    before = frame.evaluate("() => document.body.dataset.roiReady || ''")
     frame.evaluate("q => { location.hash = '#/roi?' + q; }", query)
+    frame.wait_for_function(
+        """([before, from, to, campaign]) => {
+            const b = document.body.dataset, key = (b.roiQuery || '').split('|');
+            return b.roiReady !== before && (!from || key[0] === from) && (!to || key[1] === to)
+                && key[3] === campaign;
+        }""",
+        arg=[before, params.get("from", ""), params.get("to", ""), params.get("campaign", "")],
+        timeout=60_000,
+    )
     frame.locator("#roi-table tfoot").first.wait_for(timeout=30_000)
-    time.sleep(0.5)
 
 
 def test_the_history_import_ends_and_the_roi_page_shows(demo, page):
