@@ -177,6 +177,10 @@ class ControlClient(FeatureControls):
         {order, order_edit, deliveries}."""
         return self._call("POST", f"/shops/{shop}/orders/{order_id}/edit", body)
 
+    def retag_order(self, shop: str, order_id: int, **body) -> dict:
+        """body: add [tag], remove [tag] (staff edit the tags in the admin). Returns {order, deliveries}."""
+        return self._call("POST", f"/shops/{shop}/orders/{order_id}/tags", body)
+
     def flush_webhooks(self, shop: str) -> dict:
         return self._call("POST", f"/shops/{shop}/webhooks/flush")
 

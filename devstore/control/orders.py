@@ -1,10 +1,11 @@
 """Control API for orders: what buyers and the merchant do in the shop, outside the app.
 
 ``POST /_devstore/shops/{shop}/orders`` places an order (``orders/create``, plus
-``orders/paid`` when paid); ``.../orders/{id}/refunds``, ``/cancel`` and ``/edit`` change it
-(``refunds/create``, ``orders/cancelled``, ``orders/edited``, each followed by
-``orders/updated``). Webhooks go through the shop's order channel (``devstore.webhooks.order_events``): sent
-before the answer, or queued with ``"async": true``; webhook faults apply.
+``orders/paid`` when paid); ``.../orders/{id}/refunds``, ``/cancel``, ``/edit`` and ``/tags``
+change it (``refunds/create``, ``orders/cancelled``, ``orders/edited``, each followed by
+``orders/updated``; a tag change sends ``orders/updated`` alone). Webhooks go through the shop's
+order channel (``devstore.webhooks.order_events``): sent before the answer, or queued with
+``"async": true``; webhook faults apply.
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ def cancel_order(shop_domain: str, order_id: int):
 def edit_order(shop_domain: str, order_id: int):
     """``{add?: [line specs], remove?: [line_item_id | {line_item_id, quantity}], created_at?}``."""
     return _change(shop_domain, order_id, changes.edit, ("orders/edited", "order_edit"))
+
+
+@bp.post("/shops/<shop:shop_domain>/orders/<int:order_id>/tags")
+def retag_order(shop_domain: str, order_id: int):
+    """``{add?: [tag], remove?: [tag], created_at?}``: staff change the order's tags in the admin."""
+    return _change(shop_domain, order_id, changes.retag, None)
 
 
 @bp.post("/shops/<shop:shop_domain>/webhooks/flush")

@@ -266,3 +266,19 @@ def edit(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, 
     rest["updated_at"] = when
     totals.recompute(record)
     return [("orders/edited", {"order_edit": edit_body}), ("orders/updated", rest)]
+
+
+def retag(store: Store, shop: Shop, record: dict, spec: dict) -> list[tuple[str, dict]]:
+    """Tags added (``add``) or removed (``remove``) in the admin: ``orders/updated`` with the new ``tags`` (a
+    comma-separated string). As Shopify's tag actions, exact: "tags are case sensitive" (Flow's Add/Remove
+    order tags), so removing "Gift" leaves "gift"."""
+    rest = record["rest"]
+    tags = [t.strip() for t in (rest["tags"] or "").split(",") if t.strip()]
+    gone = {str(t).strip() for t in spec.get("remove") or []}
+    kept = [t for t in tags if t not in gone]
+    kept += [t for t in dict.fromkeys(str(t).strip() for t in spec.get("add") or []) if t and t not in kept]
+    if kept == tags:
+        raise OrderError("the tags are unchanged")
+    rest["tags"] = ", ".join(kept)
+    rest["updated_at"] = local_iso(shop, _when(shop, store, spec))
+    return [("orders/updated", rest)]

@@ -186,6 +186,34 @@ def test_edit_adds_and_removes_lines(devstore, installed, receiver):
     assert schema_errors("orders/edited", body) == []
 
 
+def test_staff_changing_the_tags_sends_orders_updated_with_the_new_tags(devstore, installed, receiver):
+    """Tags edited in the admin: one `orders/updated` with the comma-separated tags; exact, as Shopify's tag
+    actions ("tags are case sensitive"); nothing changed is refused and sends nothing."""
+    order = devstore.control.create_order(
+        installed,
+        line_items=[line("Tee", "40.00")],
+        tags=["gift", "creator-roi-seeding"],
+        created_at="2026-03-03T10:00:00-05:00",
+    )
+    assert order["tags"] == "gift, creator-roi-seeding"
+    answer = devstore.control.retag_order(
+        installed,
+        order["id"],
+        remove=["creator-roi-seeding", "GIFT"],
+        add=["vip", "vip"],
+        created_at="2026-03-04T09:00:00-05:00",
+    )
+    assert answer["order"]["tags"] == "gift, vip"  # "GIFT" is not "gift"; "vip" once
+    assert answer["order"]["updated_at"] == "2026-03-04T09:00:00-05:00"
+    topic, body = received(receiver)[-1]
+    assert topic == "orders/updated" and body["tags"] == "gift, vip"
+    assert schema_errors("orders/updated", body) == []
+    sent = len(receiver.received)
+    with pytest.raises(ControlError) as refused:
+        devstore.control.retag_order(installed, order["id"], remove=["nope"])
+    assert refused.value.response.status_code == 422 and len(receiver.received) == sent
+
+
 def test_an_edit_removing_units_keeps_the_lines_amounts_and_lowers_what_is_current(devstore, installed):
     """VAT 20 % inside the prices, 10 % off: Tee 60.00 x 2 and Cap 30.00 x 1; the edit takes one Tee
     and the Cap away. As in Shopify, each line keeps `quantity`, its discount allocation and its tax

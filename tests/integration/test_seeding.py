@@ -257,3 +257,50 @@ def test_a_sale_marked_as_seeding_without_a_cost_stops_counting_and_waits_for_it
     assert merchant.get("/api/seeding", params=span).json()["to_record"] == []
     assert merchant.delete(f"/api/seeding/orders/{order['id']}").status_code == 200  # a sale again
     assert _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")["orders"] == 1
+
+
+def test_a_seeding_tag_removed_in_shopify_makes_the_order_a_sale_and_takes_its_spend_away(
+    merchant, runtime, stand_in, shop_domain
+):
+    """G: 2 Serum (30.00, cost 12.00) with ANNA15, tagged `creator-roi-seeding`: anna's seeding, 2 x 12.00 =
+    24.00, and a post came of it. Staff remove the tag in Shopify: G is a sale, 2 x 30.00 x 0.85 = 51.00,
+    and its 24.00 is no longer spend (else the product would count as spend and as revenue); the post stays,
+    naming no seeding. The tag put back: a gift again, recorded again by itself."""
+    serum = _product(stand_in, shop_domain, "Serum", "30.00", "12.00")
+    g = _order(stand_in, shop_domain, 4, [("Serum", "30.00", 2, serum)], "ANNA15", ["creator-roi-seeding"])
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    today = datetime.now(ZoneInfo(merchant.get("/api/shop").json()["timezone"] or "UTC")).date()
+    span = {"from": (today - timedelta(days=10)).isoformat(), "to": today.isoformat()}
+    anna = _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["seeding"])) == (0, D(0), D("24.00"))
+    entry = merchant.get("/api/seeding", params=span).json()["seedings"][0]
+    post = {
+        "platform": "instagram",
+        "url": "https://instagram.com/p/g",
+        "posted_at": f"{today - timedelta(days=1)}T12:00:00",
+        "seeding": entry["id"],
+    }
+    made = merchant.post("/api/creators/anna/posts", post)
+    assert made.status_code == 201
+
+    def at(
+        days_ago: int,
+    ) -> str:  # the admin's edits on their own seconds (Shopify's updated_at is to the second)
+        return (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+
+    stand_in.control.retag_order(shop_domain, g["id"], remove=["creator-roi-seeding"], created_at=at(2))
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    anna = _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["seeding"] or 0)) == (1, D("51.00"), D(0))
+    follow = merchant.get("/api/seeding", params=span).json()
+    assert follow["seedings"] == [] and follow["to_record"] == []
+    posts = merchant.get("/api/creators/anna/posts", params=span).json()["posts"]
+    assert [(p["url"], p["seeding"]) for p in posts] == [("https://instagram.com/p/g", None)]
+
+    stand_in.control.retag_order(shop_domain, g["id"], add=["creator-roi-seeding"], created_at=at(1))
+    stand_in.control.flush_webhooks(shop_domain)
+    runtime.jobs.drain()
+    anna = _row(merchant.get("/api/metrics/creators", params=span).json(), "anna")
+    assert (anna["orders"], D(anna["revenue"]), D(anna["seeding"])) == (0, D(0), D("24.00"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopify_roi.services.orders.store import seeding_tag
+from shopify_roi.services.orders.seeding_tags import seeding_tag
 
 
 @pytest.mark.parametrize(

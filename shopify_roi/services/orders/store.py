@@ -28,25 +28,11 @@ from shopify_roi.db_rows import among, chunked, insert_or_ignore, insert_rows, u
 from shopify_roi.models import Order, OrderLine
 from shopify_roi.models.order import REDACTED_PREFIX
 from shopify_roi.services.orders import refunds as stored_refunds
+from shopify_roi.services.orders import seeding_tags
 from shopify_roi.services.orders.attribution_policy import Attributor
 from shopify_roi.services.orders.facts import OrderFacts, RefundFacts
 from shopify_roi.services.orders.pixel_signal import pixel_touches, with_pixel
 from shopify_roi.services.orders.signals import anonymous_signals, signals_json
-
-# Seeding orders (README "Seeding"): an order tagged with one of these in Shopify is gifted product, spend not
-# revenue; `creator-roi-seeding:<handle>` names the creator it was sent to as well.
-SEEDING_TAGS = {"creator-roi-seeding", "creator-roi:seeding"}
-SEEDING_TAG_PREFIX = "creator-roi-seeding:"
-
-
-def seeding_tag(tags: list[str]) -> tuple[bool, str]:
-    """Whether the order's tags mark it as seeding, and the handle a `creator-roi-seeding:<handle>` names."""
-    lowered = [t.strip().lower() for t in tags]
-    named = next(
-        (t[len(SEEDING_TAG_PREFIX) :].strip() for t in lowered if t.startswith(SEEDING_TAG_PREFIX)), ""
-    )
-    prefixed = any(t.startswith(SEEDING_TAG_PREFIX) for t in lowered)
-    return bool(SEEDING_TAGS & set(lowered)) or prefixed, named.lstrip("@")[:64]
 
 
 class Known:
@@ -195,22 +181,26 @@ def _rewrite_newer(
     current = {}
     for chunk in chunked(sorted(row_ids.values())):
         current.update(
-            (row_id, (updated_at, customer, marked))
-            for row_id, updated_at, customer, marked in session.execute(
-                select(Order.id, Order.shopify_updated_at, Order.customer_id, Order.seeding_marked)
+            (row_id, (updated_at, customer, marked, tagged))
+            for row_id, updated_at, customer, marked, tagged in session.execute(
+                select(
+                    Order.id, Order.shopify_updated_at, Order.customer_id, Order.seeding_marked, Order.seeding
+                )
                 .where(among(session, Order.id, chunk))
                 .order_by(Order.id)
                 .with_for_update()
             )
         )
     out: dict[str, tuple[datetime, OrderFacts | None]] = {}
-    rows, lines = [], []
+    rows, lines, untagged = [], [], []
     for oid in sorted(held, key=row_ids.get):
         facts, row_id = held[oid], row_ids[oid]
-        stored_at, customer, marked = current[row_id]
+        stored_at, customer, marked, tagged = current[row_id]
         if facts.updated_at <= stored_at:
             out[oid] = (stored_at, None)
             continue
+        if tagged and not marked and not seeding_tags.seeding_tag(facts.tags)[0]:
+            untagged.append(row_id)
         out[oid] = (facts.updated_at, facts)
         forgotten = (customer or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
         columns = _columns(
@@ -227,6 +217,7 @@ def _rewrite_newer(
                 execution_options={"synchronize_session": False},
             )
         insert_rows(session, OrderLine.__table__, lines)
+    seeding_tags.drop_untagged(session, shop_id, untagged)
     return out
 
 
@@ -236,7 +227,7 @@ def _columns(
     """The stored columns of this version of the order; `forgotten_as`: the placeholder of a customer
     forgotten by customers/redact (the order keeps it, and only the signals attribution reads); `marked`:
     staff marked it as seeding in the app (a mark the order's later versions keep)."""
-    seeding, seeding_handle = seeding_tag(facts.tags)
+    seeding, seeding_handle = seeding_tags.seeding_tag(facts.tags)
     won = attributor(facts.signals)
     code, has_link, host = attributor.leak_signals(facts.signals, won.creator_id)
     signals = signals_json(facts.signals)
