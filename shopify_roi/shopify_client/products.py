@@ -31,16 +31,21 @@ def variant_gid(value) -> str | None:
     return text if VARIANT_GID.match(text) else None
 
 
-def unit_cost(client: AdminClient, gid: str) -> VariantCost:
+def _costs(client: AdminClient, query: str, operation: str, gid: str, enter: str) -> dict:
+    """Run a cost query; a scope the shop has not granted becomes CostUnavailable, saying what to `enter`."""
     try:
-        data = client.execute(load_query("variant_cost"), {"id": gid}, "VariantCost")
+        return client.execute(load_query(query), {"id": gid}, operation)
     except AdminError as exc:
         if "read_inventory" in str(exc) or "read_products" in str(exc):
             raise CostUnavailable(
                 "The shop has not granted Creator ROI access to product costs "
-                "(read_products and read_inventory): enter the unit cost instead."
+                f"(read_products and read_inventory): enter the {enter} instead."
             ) from exc
         raise
+
+
+def unit_cost(client: AdminClient, gid: str) -> VariantCost:
+    data = _costs(client, "variant_cost", "VariantCost", gid, "unit cost")
     variant = data.get("productVariant")
     if not variant:
         raise CostUnavailable("No product variant with that id in this shop.")
@@ -73,16 +78,9 @@ class OrderCost:
 def order_cost(client: AdminClient, order_id: str) -> OrderCost:
     """The order's lines at Shopify's cost per item (`LineItem.variant.inventoryItem.unitCost`), lines with no
     unit left (removed by an edit) left out; CostUnavailable naming the first line Shopify has no cost for."""
-    gid = f"gid://shopify/Order/{order_id}"
-    try:
-        data = client.execute(load_query("order_seeding_cost"), {"id": gid}, "OrderSeedingCost")
-    except AdminError as exc:
-        if "read_inventory" in str(exc) or "read_products" in str(exc):
-            raise CostUnavailable(
-                "The shop has not granted Creator ROI access to product costs "
-                "(read_products and read_inventory): enter the product cost instead."
-            ) from exc
-        raise
+    data = _costs(
+        client, "order_seeding_cost", "OrderSeedingCost", f"gid://shopify/Order/{order_id}", "product cost"
+    )
     order = data.get("node")
     if not order:
         raise CostUnavailable("Shopify has no such order (deleted?): enter the product cost instead.")

@@ -78,3 +78,24 @@ def test_a_sale_marked_as_seeding_from_the_page_and_followed_up(
     for width, height in ((1280, 800), (1024, 768), (375, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(screenshots / f"seeding-page-{width}.png"))
+
+    # The follow-up days from the page: 0 is refused beside the field; at 30, 28 days is still waiting
+    form = frame.locator("#seeding-days")
+    form.get_by_label("A seeding is not posted after").fill("0")
+    form.get_by_role("button", name="Save").click()
+    form.locator("[data-field='seeding.follow_up_days'] .error-text").wait_for(timeout=15_000)
+    assert merchant.get("/api/settings").json()["seeding"] == {"follow_up_days": 21}  # nothing stored
+    form.get_by_label("A seeding is not posted after").fill("30")
+    form.get_by_role("button", name="Save").click()
+    frame.locator("#flash").get_by_text("Follow-up days saved").wait_for(timeout=15_000)
+    frame.locator("#seedings tbody tr[data-status='waiting']").wait_for(timeout=15_000)
+    assert frame.locator("#seeded-not-posted").count() == 0
+    assert merchant.get("/api/settings").json()["seeding"] == {"follow_up_days": 30}
+
+    # The payouts' return window is the same kind of form
+    frame.evaluate("h => { location.hash = h; }", "#/payouts")
+    hold = frame.locator("#payout-hold")
+    hold.get_by_label("Hold commission for").fill("45")
+    hold.get_by_role("button", name="Save").click()
+    frame.locator("#flash").get_by_text("Return window saved").wait_for(timeout=15_000)
+    assert merchant.get("/api/settings").json()["payouts"]["hold_days"] == 45

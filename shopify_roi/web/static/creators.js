@@ -48,8 +48,29 @@
     var head = R.pageHeader(title, { back: { href: back.href, label: back.parent }, actions: actions });
     return sub ? h("div.page-head", head, sub) : head;
   }
+  /* A card setting one per-shop number of days in /api/settings (`section`.`key`): the payouts' return
+     window, the seeding follow-up. What is typed is sent as typed unless it is a whole number, so the
+     server's reason for a refusal is the one shown. */
+  function daysSetting(o) {
+    var name = o.section + "." + o.key;
+    var form = h("form.card.stack", { id: o.id, novalidate: true }, h("div.form-banner"), h("h2", o.title),
+      field(name, o.label, h("div.input-unit", input(name, { inputmode: "numeric", value: String(o.days) }),
+        h("span.unit", { "aria-hidden": "true" }, "days")), o.help),
+      h("div.actions", h("button.button.secondary", { type: "submit" }, "Save")));
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var raw = form.elements[name].value.trim(), body = {};
+      body[o.section] = {};
+      body[o.section][o.key] = /^[0-9]{1,3}$/.test(raw) ? Number(raw) : raw;
+      try {
+        await api("/api/settings", { method: "PUT", json: body });
+        R.flash(o.saved); R.navigate(true);
+      } catch (err) { showFieldErrors(form, err); }
+    });
+    return form;
+  }
   R.forms = { field: field, input: input, select: select, errorText: errorText, badge: badge,
-    showFieldErrors: showFieldErrors, clearFieldErrors: clearFieldErrors, pageHeader: pageHeader };
+    showFieldErrors: showFieldErrors, clearFieldErrors: clearFieldErrors, pageHeader: pageHeader, daysSetting: daysSetting };
 
   function copyRow(label, text) {
     if (!text) { return h("div.copy-row", h("span.label", label), h("span.muted", "available when the code is active")); }

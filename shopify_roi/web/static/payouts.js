@@ -82,19 +82,9 @@
   }
 
   function holdForm(days) {
-    var form = h("form.card.stack", { id: "payout-hold", novalidate: true }, h("div.form-banner"), h("h2", "Return window"),
-      P.field("payouts.hold_days", "Hold commission for", h("div.input-unit", P.input("payouts.hold_days", { inputmode: "numeric", value: String(days) }),
-        h("span.unit", { "aria-hidden": "true" }, "days")), "Days after an order during which its commission is held, not payable, so a return can still come back (0–365, default 30)."),
-      h("div.actions", h("button.button.secondary", { type: "submit" }, "Save")));
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      var raw = form.elements["payouts.hold_days"].value.trim();
-      try {
-        await api("/api/settings", { method: "PUT", json: { payouts: { hold_days: /^[0-9]{1,3}$/.test(raw) ? Number(raw) : raw } } });
-        R.flash("Return window saved: the next run uses it."); R.navigate(true);
-      } catch (err) { P.showFieldErrors(form, err); }
-    });
-    return form;
+    return P.daysSetting({ id: "payout-hold", title: "Return window", section: "payouts", key: "hold_days", days: days,
+      label: "Hold commission for", saved: "Return window saved: the next run uses it.",
+      help: "Days after an order during which its commission is held, not payable, so a return can still come back (0–365, default 30)." });
   }
 
   function newRunForm(draft) {

@@ -125,19 +125,9 @@
   }
 
   function daysForm(days) {
-    var form = h("form.card.stack", { id: "seeding-days", novalidate: true }, h("div.form-banner"), h("h2", "Follow-up days"),
-      P.field("seeding.follow_up_days", "A seeding is not posted after", h("div.input-unit", P.input("seeding.follow_up_days", { inputmode: "numeric", value: String(days) }),
-        h("span.unit", { "aria-hidden": "true" }, "days")), "Days after a seeding is sent before it counts as not posted (1–365, default 21)."),
-      h("div.actions", h("button.button.secondary", { type: "submit" }, "Save")));
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      var raw = form.elements["seeding.follow_up_days"].value.trim();
-      try {
-        await api("/api/settings", { method: "PUT", json: { seeding: { follow_up_days: /^[0-9]{1,3}$/.test(raw) ? Number(raw) : raw } } });
-        R.flash("Follow-up days saved."); R.navigate(true);
-      } catch (err) { P.showFieldErrors(form, err); }
-    });
-    return form;
+    return P.daysSetting({ id: "seeding-days", title: "Follow-up days", section: "seeding", key: "follow_up_days", days: days,
+      label: "A seeding is not posted after", saved: "Follow-up days saved.",
+      help: "Days after a seeding is sent before it counts as not posted (1–365, default 21)." });
   }
 
   R.route(/^\/seeding$/, async function (query) {
