@@ -8,6 +8,7 @@ campaign's dates, a row's ROAS beside its spend), never against the app's own ar
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from demo_support import run_demo
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 WIDTHS = ((1280, 800), (1024, 768), (375, 800))
 
@@ -251,7 +253,14 @@ def test_11_creator_page(demo, page, screenshots):
     frame = open_app(page, demo, "#/roi/maya?show=orders")
     orders = frame.locator("#orders-card")
     orders.wait_for(timeout=30_000)
-    time.sleep(0.5)
+    # 'See the orders' scrolls them into view once they are drawn: wait for that (not a fixed pause, which a
+    # loaded machine outlasts), then read where they are
+    in_view = (
+        "() => { const t = document.querySelector('#orders-card').getBoundingClientRect().top;"
+        " return t > -2 && t < 800; }"
+    )
+    with contextlib.suppress(PlaywrightTimeout):
+        frame.wait_for_function(in_view, timeout=15_000)
     top = orders.evaluate("e => e.getBoundingClientRect().top")
     assert -2 < top < 800, "'See the orders' leaves the orders in view (its top at the frame's, to a pixel)"
     href = frame.locator("#orders-card a[href^='shopify://admin/orders/']").first.get_attribute("href")
