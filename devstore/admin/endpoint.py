@@ -51,9 +51,8 @@ def _charge(store, shop: Shop, cost: int) -> tuple[dict, dict] | None:
             return max_cost_error(cost), throttle.cost_extension(cost, None, shop.bucket)
         shop.faults.charges_seen += 1
         every = shop.faults.empty_every
-        now = (
-            store.clock()
-        )  # one reading: a bucket emptied here is the one this request finds (no refill between)
+        # one reading: a bucket emptied here is the one this request finds (no refill between)
+        now = store.clock()
         if every > 0 and shop.faults.charges_seen % every == 0:
             shop.bucket.refill(now)
             shop.bucket.available = 0.0

@@ -38,6 +38,8 @@ def drop_untagged(session: Session, shop_id: int, row_ids: list[int]) -> None:
             execution_options={"synchronize_session": False},
         )
         session.execute(
-            update(Order).where(among(session, Order.id, chunk)).values(seeding_issue=""),
+            update(Order)
+            .where(Order.shop_id == shop_id, among(session, Order.id, chunk))
+            .values(seeding_issue=""),
             execution_options={"synchronize_session": False},
         )

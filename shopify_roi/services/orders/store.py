@@ -199,13 +199,13 @@ def _rewrite_newer(
         if facts.updated_at <= stored_at:
             out[oid] = (stored_at, None)
             continue
-        if tagged and not marked and not seeding_tags.seeding_tag(facts.tags)[0]:
-            untagged.append(row_id)
         out[oid] = (facts.updated_at, facts)
         forgotten = (customer or "").startswith(REDACTED_PREFIX)  # customers/redact: stays forgotten
         columns = _columns(
             facts, attributor, source, forgotten_as=customer if forgotten else None, marked=marked
         )
+        if tagged and not marked and not columns["seeding"]:
+            untagged.append(row_id)
         del columns["shopify_id"]
         rows.append({"id": row_id, **columns})
         lines.extend(_line_rows(shop_id, row_id, facts))
