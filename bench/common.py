@@ -136,8 +136,10 @@ def gunicorn(
     worker_class: str | None = None,
     access_log: bool = False,
     extra: list[str] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.Popen:
-    """gunicorn as the Procfile runs it (access log off: a benchmark would measure the log)."""
+    """gunicorn as the Procfile runs it (access log off: a benchmark would measure the log); `cwd`: another
+    checkout's root to serve (gunicorn puts its directory first on sys.path; set PYTHONPATH to it too)."""
     cmd = [
         str(BIN / "gunicorn"),
         "--workers",
@@ -156,7 +158,7 @@ def gunicorn(
     if access_log:
         cmd += ["--access-logfile", "-"]
     cmd += extra or []
-    return subprocess.Popen(cmd + [app], env=env, cwd=ROOT, start_new_session=True)
+    return subprocess.Popen(cmd + [app], env=env, cwd=cwd or ROOT, start_new_session=True)
 
 
 def stop(*procs: subprocess.Popen | None, timeout: float = 15) -> None:

@@ -7,7 +7,11 @@ Procfile runs it) and two workers. A history import is a bulk job and holds at m
 (`BULK_JOB_SLOTS`, default 1), so here one worker is busy with the import (the importing process below
 runs the import job's code, `services.orders.backfill.ingest`, on the shop's bulk-operation JSONL served
 over HTTP as Shopify serves it, with bench/backfill.py's StubShopify) and the other, a real
-`shopify-roi worker`, serves every other job: the second shop's webhooks are drained there.
+`shopify-roi worker`, serves every other job: the second shop's webhooks are drained there. Between two
+batches the import steps aside while the second shop's oldest waiting webhook has waited over 2 s, and
+it refreshes its own shop's rollup itself, which the periodic pass in the second shop's worker then
+leaves alone (services/orders/import_yield.py, as the import job does; `--no-give-way`: neither, as the
+code before it).
 
 Shop B's webhooks: signed `orders/create` deliveries (one line, a new customer each, dated now) sent at
 `--rate` per second by four sender threads to the app's `/webhooks/orders`; the time each is
@@ -18,6 +22,7 @@ answer counting k orders (the drain takes deliveries oldest first). Delay = visi
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own database; its own Redis queue):
   python bench/fairness.py                                  # 1,000,000-order import, 200 webhooks/s
   python bench/fairness.py --orders 100000 --rate 100      # a quicker run
+  python bench/fairness.py --orders 100000 --no-give-way  # the import not stepping aside
   python bench/fairness.py --smoke                          # CI's smoke size: 2,000 orders, 20/s
 """
 
@@ -200,6 +205,7 @@ class Stream:
         acked = sorted(self.acked)
         delays, lost = [], 0
         j = 0
+        by_minute: dict[int, float] = {}  # minute of the stream -> the longest delay of a webhook acked then
         for k, at in enumerate(acked, start=1):
             while j < len(self.seen) and self.seen[j][1] - base < k:
                 j += 1
@@ -207,7 +213,10 @@ class Stream:
                 lost = len(acked) - k + 1
                 break
             delays.append(max(self.seen[j][0] - at, 0.0))
+            minute = int((at - acked[0]) // 60)
+            by_minute[minute] = max(by_minute.get(minute, 0.0), delays[-1])
         return {
+            "by_minute": " ".join(f"{by_minute[m]:.1f}" for m in sorted(by_minute)),
             "sent": self.sent,
             "acknowledged": len(acked),
             "errors": self.errors,
@@ -221,10 +230,12 @@ class Stream:
 
 def import_child(args) -> None:
     """The worker busy with the import: the import job's code on the JSONL (`--import-child`)."""
+    from shopify_roi.config import from_env
     from shopify_roi.db import Database
     from shopify_roi.models import BackfillRun
     from shopify_roi.models.backfill import RUNNING
-    from shopify_roi.services.orders import backfill
+    from shopify_roi.runtime import Runtime
+    from shopify_roi.services.orders import backfill, import_yield
 
     _, refunds = bf.template()
     db = Database(args.database_url)
@@ -242,14 +253,25 @@ def import_child(args) -> None:
         run_id = run.id
     client = bf.StubShopify(args.jsonl_url, args.lines, refunds)
     print("ready", flush=True)  # the parent starts the second shop's stream now
-    began = time.perf_counter()
-    figures = backfill.ingest(db, client, args.shop_id, run_id)
+    # what the import job runs between batches (jobs/backfill.py: import_yield.for_job), on the app's
+    # runtime as the worker builds it (the same Redis and queue name as the second shop's worker)
+    rt = Runtime.build(from_env())
+    between = None if args.no_give_way else import_yield.for_job(rt, SHOP_A, args.shop_id)
+    began, slept = time.perf_counter(), [0.0]
+
+    def give_way(batch_seconds: float) -> None:
+        slept[0] += between(batch_seconds)
+
+    figures = backfill.ingest(db, client, args.shop_id, run_id, give_way=give_way if between else None)
+    if between:
+        import_yield.import_ended(rt, args.shop_id, refresh=figures["status"] == "done")
     print(
         json.dumps(
             {
                 "status": figures["status"],
                 "orders": figures["orders_seen"],
                 "seconds": time.perf_counter() - began,
+                "gave_way_seconds": round(slept[0], 1),
             }
         )
     )
@@ -262,6 +284,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=float, default=30, help="seconds of the stream with no import")
     parser.add_argument(
         "--smoke", action="store_true", help="CI's smoke size: 2,000 orders, 20/s, 5 s baseline"
+    )
+    parser.add_argument(
+        "--no-give-way",
+        action="store_true",
+        help="the import does not step aside for the other shop's backlog (the code before import_yield.py)",
     )
     parser.add_argument("--import-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -340,6 +367,7 @@ def main() -> None:
                 str(lines),
                 "--shop-id",
                 str(shop_a),
+                *(["--no-give-way"] if args.no_give_way else []),
             ],
             env=env,
             cwd=common.ROOT,
@@ -384,7 +412,7 @@ def report(what: str, r: dict) -> None:
         f"  {what}: {r['acknowledged']} of {r['sent']} acknowledged in {r['seconds']:.0f} s, "
         f"errors {r['errors']}; "
         f"webhook-to-figure p50 {r['p50']:.2f} s, p99 {r['p99']:.2f} s, max {r['max']:.2f} s; "
-        f"never visible {r['not_visible']}",
+        f"never visible {r['not_visible']}; the longest delay of each minute (s): {r['by_minute']}",
         flush=True,
     )
 

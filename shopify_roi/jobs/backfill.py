@@ -10,7 +10,7 @@ from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.shop_jobs import for_shop, shop_id_of
 from shopify_roi.runtime import current
-from shopify_roi.services.orders import backfill
+from shopify_roi.services.orders import backfill, import_yield
 
 
 def start_backfill(
@@ -36,7 +36,13 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
 
     def work(rt, client, shop_id: int):
-        figures = backfill.ingest(rt.db, client, shop_id, run_id)
+        figures: dict = {}
+        try:
+            figures = backfill.ingest(
+                rt.db, client, shop_id, run_id, give_way=import_yield.for_job(rt, shop_domain, shop_id)
+            )
+        finally:
+            import_yield.import_ended(rt, shop_id, refresh=figures.get("status") == "done")
         if isinstance(figures, dict) and figures.get("status") == "done":
             # The history brings customers to check (without read_all_orders).
             request_customer_check(rt, shop_domain)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from shopify_roi.services.metrics.leaks import CodeOrder, assess, coupon_site
 
 START, END = date(2026, 6, 1), date(2026, 8, 29)  # 90 days; the last 14 are 16-29 August
@@ -77,3 +80,31 @@ def test_coupon_site_matching_is_by_host():
         coupon_site("https://notretailmenot.com/") is None and coupon_site("https://l.instagram.com/") is None
     )
     assert coupon_site(None) is None
+
+
+@given(
+    total=st.integers(0, 400),
+    recent_share=st.integers(0, 100),
+    days=st.integers(1, 400),
+    active_days_ago=st.one_of(st.none(), st.integers(0, 500)),
+)
+def test_only_a_creator_who_could_surge_needs_their_last_activity_read(
+    total, recent_share, days, active_days_ago
+):
+    """The ROI table reads a creator's last activity (link orders, clicks, posts) only where
+    `could_surge` says so: wherever it says no, no last activity can make a warning different."""
+    from shopify_roi.services.metrics.leaks import Summary, could_surge, judge
+
+    end = date(2026, 8, 29)
+    start = end - timedelta(days=days - 1)
+    summary = Summary()
+    recent = total * recent_share // 100
+    summary.add("MAYA20", False, "", total - recent, 0)
+    summary.add("MAYA20", False, "", recent, recent)
+    quiet = judge("maya", summary, start, end, None)
+    active = None if active_days_ago is None else end - timedelta(days=active_days_ago)
+    if not could_surge(summary, start, end):
+        assert judge("maya", summary, start, end, active) == quiet
+        assert quiet is None or not quiet["surge"]
+    else:  # a quiet creator's surge is flagged
+        assert quiet is not None and quiet["surge"]

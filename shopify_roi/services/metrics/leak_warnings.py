@@ -27,17 +27,21 @@ def leak_warnings(
     handles = {c.id: c.handle.lower() for c in creators}
     recent_from = window.end - timedelta(days=leaks.SURGE_DAYS - 1)
     summaries, activity = _code_orders(session, shop.id, window, handles, recent_from, every_creator)
-    if not summaries:
-        return {}
-    _add_last_activity(session, shop.id, summaries, activity, recent_from)
-    _add_last_post(session, shop, summaries, activity)
-    codes = _codes(session, shop.id, list(handles))
-    out = {}
+    # the last activity is read only where a quiet creator would make a surge: no other warning reads it
+    surging = [cid for cid, s in summaries.items() if leaks.could_surge(s, window.start, window.end)]
+    if surging:
+        _add_last_activity(session, shop.id, surging, activity, recent_from)
+        _add_last_post(session, shop, surging, activity)
+    warnings = {}
     for cid, summary in summaries.items():
         warning = leaks.judge(handles[cid], summary, window.start, window.end, activity.get(cid))
         if warning is not None:
-            code = codes.get((cid, warning["code"]), {})
-            out[cid] = {**warning, "code_id": code.get("code_id"), **_acted_on(code, codes, shop)}
+            warnings[cid] = warning
+    codes = _codes(session, shop.id, list(warnings)) if warnings else {}
+    out = {}
+    for cid, warning in warnings.items():
+        code = codes.get((cid, warning["code"]), {})
+        out[cid] = {**warning, "code_id": code.get("code_id"), **_acted_on(code, codes, shop)}
     return out
 
 
@@ -119,13 +123,13 @@ def _code_orders(
 
 
 def _add_last_activity(
-    session: Session, shop_id: int, summaries: dict, activity: dict[int, date], recent_from: date
+    session: Session, shop_id: int, creator_ids: list[int], activity: dict[int, date], recent_from: date
 ) -> None:
     """The creators' last local day with a link order or a click: the last weeks first (a creator active
     then is not quiet), all time for the rest."""
     recent_enough = recent_from - timedelta(days=leaks.QUIET_DAYS)
     for since in (recent_enough, None):
-        pending = [cid for cid in summaries if cid not in activity or activity[cid] < recent_enough]
+        pending = [cid for cid in creator_ids if cid not in activity or activity[cid] < recent_enough]
         if not pending:
             break
         last_active = (
@@ -143,12 +147,12 @@ def _add_last_activity(
                 activity[cid] = day
 
 
-def _add_last_post(session: Session, shop: Shop, summaries: dict, activity: dict[int, date]) -> None:
+def _add_last_post(session: Session, shop: Shop, creator_ids: list[int], activity: dict[int, date]) -> None:
     """A creator's posts are activity too (issue 20): the local day of their latest post."""
     tz = ZoneInfo(shop.iana_timezone or "UTC")
     rows = session.execute(
         select(CreatorPost.creator_id, func.max(CreatorPost.posted_at))
-        .where(CreatorPost.shop_id == shop.id, CreatorPost.creator_id.in_(list(summaries)))
+        .where(CreatorPost.shop_id == shop.id, CreatorPost.creator_id.in_(creator_ids))
         .group_by(CreatorPost.creator_id)
     )
     for cid, posted in rows:

@@ -181,22 +181,31 @@ def judge(handle: str, summary: Summary, start: date, end: date, last_activity: 
     }
 
 
+def could_surge(summary: Summary, start: date, end: date) -> bool:
+    """Whether these code orders make a surge if the creator was quiet: the only case in which the
+    judgement reads the creator's last activity (so the ROI table reads it for these creators alone)."""
+    recent_from = end - timedelta(days=SURGE_DAYS - 1)
+    before_days = (recent_from - start).days
+    recent = summary.recent
+    before = summary.total - recent
+    # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers
+    return (
+        summary.total >= MIN_ORDERS
+        and before_days >= SURGE_DAYS
+        and recent >= SURGE_MIN_ORDERS
+        and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS
+    )
+
+
 def _surge(code: str, summary: Summary, start: date, end: date, last_activity: date | None) -> str | None:
     """The evidence of a surge: in the last SURGE_DAYS days of the range, at least SURGE_FACTOR times the
     daily rate of code orders before, long after the creator's last activity; None without one."""
     recent_from = end - timedelta(days=SURGE_DAYS - 1)
     before_days = (recent_from - start).days
-    if before_days < SURGE_DAYS:
-        return None
     recent = summary.recent
     before = summary.total - recent
     quiet = last_activity is None or last_activity < recent_from - timedelta(days=QUIET_DAYS)
-    # recent / SURGE_DAYS >= SURGE_FACTOR x before / before_days, kept in integers
-    if not (
-        recent >= SURGE_MIN_ORDERS
-        and quiet
-        and recent * before_days >= SURGE_FACTOR * max(before, 1) * SURGE_DAYS
-    ):
+    if not (quiet and could_surge(summary, start, end)):
         return None
     since = (
         f"the creator's last activity on {last_activity.isoformat()}"

@@ -45,7 +45,7 @@ from shopify_roi.db_connections import is_database_failure
 from shopify_roi.db_rows import dialect_insert
 from shopify_roi.models import Click, Order, Shop
 from shopify_roi.models.rollup import CodeDay, CodeMonth, DirtyDay, OrderDay, OrderMonth, RollupState
-from shopify_roi.services.metrics import marketing_due, rollup_days, rollup_months
+from shopify_roi.services.metrics import marketing_due, read_aside, rollup_days, rollup_months
 from shopify_roi.services.orders import order_times
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def refresh(session: Session, shop: Shop) -> list[str]:
     tz_name = shop.iana_timezone or "UTC"
     state = session.get(RollupState, shop.id, populate_existing=True)
     if state is None or state.tz != tz_name:
+        read_aside.wrote_rollup(session)
         _rebuild(session, shop, tz_name)
     tz = ZoneInfo(tz_name)
     days = list(
@@ -105,6 +106,7 @@ def refresh(session: Session, shop: Shop) -> list[str]:
     )
     if not days:
         return []
+    read_aside.wrote_rollup(session)
     try:
         with session.begin_nested():  # all at once; day by day only when one of them raises
             _recompute(session, shop.id, tz, days)

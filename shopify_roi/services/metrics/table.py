@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from shopify_roi.models import Shop
 from shopify_roi.services.creators.codes import current_code_refs
+from shopify_roi.services.metrics import read_aside
 from shopify_roi.services.metrics.baseline import baseline, history_note
-from shopify_roi.services.metrics.creator_sums import creator_sums, no_spend_in_range
+from shopify_roi.services.metrics.creator_sums import creator_sums, no_spend_in_range, shop_creators
 from shopify_roi.services.metrics.figures import as_text, creator_row, div, finish, total
 from shopify_roi.services.metrics.leak_warnings import leak_warnings
 from shopify_roi.services.metrics.scorecard import judge
@@ -40,10 +41,21 @@ def compute(
     """The ROI table: creators, unattributed, totals (all rows) and attributed_totals (creators only),
     with the shop's targets and each creator's scorecard and code-leak warning."""
     window = window_of(shop, start, end, as_of)
+    # every creator's code-leak warning read beside the sums where it can be (read_aside.py)
+    aside = (
+        read_aside.start(
+            session, lambda s: leak_warnings(s, shop, window, shop_creators(s, shop.id), every_creator=True)
+        )
+        if campaign is None
+        else None
+    )
     creators, rows, campaign_row = creator_sums(session, shop, window, campaign)
     config = settings.load(session, shop.id)
     codes = current_code_refs(session, shop.id)
-    warnings = leak_warnings(session, shop, window, creators, every_creator=campaign is None)
+    if aside is not None:
+        warnings = aside.result()
+    else:
+        warnings = leak_warnings(session, shop, window, creators, every_creator=campaign is None)
     out_rows = [
         creator_row(creator, rows[creator.id], codes.get(creator.id), warnings.get(creator.id), config)
         for creator in creators
