@@ -139,14 +139,16 @@ def test_the_periodic_rollup_pass_leaves_an_importing_shop_to_its_own_import(run
 
 
 @needs_redis
-def test_an_import_that_raised_leaves_its_days_to_the_periodic_pass(runtime):
+def test_an_import_that_raised_or_wrote_no_full_batch_leaves_its_days_to_the_periodic_pass(runtime):
     with runtime.db.session() as session:
-        shop = factories.shop(session)
-        session.add(DirtyDay(shop_id=shop.id, day=date.today(), version=1))
-        shop_id = shop.id
-    import_yield.for_job(runtime, "a.myshopify.com", shop_id)(0.0)
-    import_yield.import_ended(runtime, shop_id, refresh=False)
-    assert _dirty(runtime) == {shop_id}  # not recomputed by the failed import...
+        failed, small = factories.shop(session), factories.shop(session)
+        for shop in (failed, small):
+            session.add(DirtyDay(shop_id=shop.id, day=date.today(), version=1))
+        ids = failed.id, small.id
+    import_yield.for_job(runtime, "a.myshopify.com", ids[0])(0.0)  # a batch, then it raised
+    import_yield.import_ended(runtime, ids[0], refresh=False)
+    import_yield.import_ended(runtime, ids[1], refresh=True)  # finished under one batch: never marked
+    assert _dirty(runtime) == set(ids)  # neither recomputed by its import...
     schedules.refresh_rollups(runtime)
     assert _dirty(runtime) == set()  # ...but by the next pass, the mark gone
 

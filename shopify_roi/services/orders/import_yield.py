@@ -105,12 +105,14 @@ def refresh_own_rollup(rt, shop_id: int) -> None:
 
 
 def import_ended(rt, shop_id: int, refresh: bool) -> None:
-    """The periodic pass may take the shop again; `refresh` (the import finished): its last dirty days are
-    recomputed here first, in the import's worker. An import that raised leaves them to the pass."""
+    """The periodic pass may take the shop again; `refresh` (the import finished): if it marked the shop
+    (it wrote a full batch), its last dirty days are recomputed here first, in the import's worker. A small
+    import, or one that raised, leaves them to the pass, as any other writer does."""
     if rt.jobs.in_process:
         return
+    key = importing_key(rt, shop_id)
     try:
-        if refresh:
+        if refresh and rt.jobs.redis.exists(key):
             refresh_own_rollup(rt, shop_id)
     finally:
-        rt.jobs.redis.delete(importing_key(rt, shop_id))
+        rt.jobs.redis.delete(key)
