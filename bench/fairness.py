@@ -264,7 +264,7 @@ def import_child(args) -> None:
 
     figures = backfill.ingest(db, client, args.shop_id, run_id, give_way=give_way if between else None)
     if between:
-        import_yield.import_ended(rt, args.shop_id, refresh=figures["status"] == "done")
+        import_yield.import_ended(rt, args.shop_id)
     print(
         json.dumps(
             {

@@ -36,13 +36,12 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     """Stream a finished bulk operation's result into facts (a no-op until it has finished)."""
 
     def work(rt, client, shop_id: int):
-        figures: dict = {}
         try:
             figures = backfill.ingest(
                 rt.db, client, shop_id, run_id, give_way=import_yield.for_job(rt, shop_domain, shop_id)
             )
         finally:
-            import_yield.import_ended(rt, shop_id, refresh=figures.get("status") == "done")
+            import_yield.import_ended(rt, shop_id)
         if isinstance(figures, dict) and figures.get("status") == "done":
             # The history brings customers to check (without read_all_orders).
             request_customer_check(rt, shop_domain)

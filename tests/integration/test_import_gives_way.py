@@ -78,7 +78,7 @@ def test_the_embedded_mode_never_gives_way_its_one_worker_thread_would_wait_on_i
     embedded = SimpleNamespace(jobs=SimpleNamespace(in_process=True), db=None)
     assert import_yield.for_job(embedded, "a.myshopify.com", 1) is None
     assert import_yield.importing(embedded, [1]) == set()
-    import_yield.import_ended(embedded, 1, refresh=True)  # nothing to do, nothing touched (no Redis)
+    import_yield.import_ended(embedded, 1)  # nothing to do, nothing touched (no Redis)
     workers = SimpleNamespace(jobs=SimpleNamespace(in_process=False), db=None)
     assert callable(import_yield.for_job(workers, "a.myshopify.com", 1))
 
@@ -119,7 +119,8 @@ needs_redis = pytest.mark.skipif(
 @needs_redis
 def test_the_periodic_rollup_pass_leaves_an_importing_shop_to_its_own_import(runtime):
     """The pass runs in the worker the other shops' drains run in: while a shop imports, its dirty days
-    are recomputed by the import job itself (between batches, and at its end), not there."""
+    are recomputed by the import job itself (every 30 s between batches), not there; once the import
+    ends (done or raised), the pass takes the shop again."""
     day = date.today() - timedelta(days=3)
     with runtime.db.session() as session:
         importing, selling = factories.shop(session), factories.shop(session)
@@ -134,23 +135,28 @@ def test_the_periodic_rollup_pass_leaves_an_importing_shop_to_its_own_import(run
     schedules.refresh_rollups(runtime)
     assert _dirty(runtime) == {ids[0]}  # the selling shop's day recomputed, the importing shop's left
 
-    import_yield.import_ended(runtime, ids[0], refresh=True)  # the import finished: its own last refresh
-    assert _dirty(runtime) == set() and import_yield.importing(runtime, list(ids)) == set()
+    import_yield.import_ended(runtime, ids[0])
+    assert import_yield.importing(runtime, list(ids)) == set()
+    schedules.refresh_rollups(runtime)
+    assert _dirty(runtime) == set()  # the next pass takes it
 
 
 @needs_redis
-def test_an_import_that_raised_or_wrote_no_full_batch_leaves_its_days_to_the_periodic_pass(runtime):
+def test_the_import_refreshes_its_own_rollup_every_30_seconds_between_batches(runtime, monkeypatch):
     with runtime.db.session() as session:
-        failed, small = factories.shop(session), factories.shop(session)
-        for shop in (failed, small):
-            session.add(DirtyDay(shop_id=shop.id, day=date.today(), version=1))
-        ids = failed.id, small.id
-    import_yield.for_job(runtime, "a.myshopify.com", ids[0])(0.0)  # a batch, then it raised
-    import_yield.import_ended(runtime, ids[0], refresh=False)
-    import_yield.import_ended(runtime, ids[1], refresh=True)  # finished under one batch: never marked
-    assert _dirty(runtime) == set(ids)  # neither recomputed by its import...
-    schedules.refresh_rollups(runtime)
-    assert _dirty(runtime) == set()  # ...but by the next pass, the mark gone
+        shop = factories.shop(session)
+        session.add(DirtyDay(shop_id=shop.id, day=date.today(), version=1))
+        shop_id = shop.id
+    clock = [1000.0]
+    monkeypatch.setattr(import_yield.time, "monotonic", lambda: clock[0])
+    between = import_yield.for_job(runtime, "a.myshopify.com", shop_id)
+    clock[0] += 29.0
+    between(0.0)  # 29 s in: not yet
+    assert _dirty(runtime) == {shop_id}
+    clock[0] += 1.0
+    between(0.0)  # 30 s in: its own dirty day recomputed, in the import's worker
+    assert _dirty(runtime) == set()
+    import_yield.import_ended(runtime, shop_id)
 
 
 def _dirty(runtime) -> set[int]:

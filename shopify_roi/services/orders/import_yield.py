@@ -10,8 +10,9 @@ beside a backlog that never clears still moves at 1 / (1 + YIELD_SHARE) of its s
 The import's own derived work stays in its own worker too: every order it writes marks a day of its
 shop's rollup dirty, and the periodic rollup pass (jobs/schedules.py) runs in a thread of the worker the
 other shops' drains run in. While a shop imports (a Redis mark renewed after every batch), that pass
-skips it; the import job recomputes its shop's dirty days itself every OWN_ROLLUP_EVERY seconds and at
-its end. A read of the importing shop's page still refreshes before it reads, as always.
+skips it; the import job recomputes its shop's dirty days itself every OWN_ROLLUP_EVERY seconds, and
+leaves the last ones to the pass once it ends. A read of the importing shop's page still refreshes
+before it reads, as always.
 """
 
 from __future__ import annotations
@@ -104,15 +105,9 @@ def refresh_own_rollup(rt, shop_id: int) -> None:
         rollups.refresh_shop(session, shop_id)
 
 
-def import_ended(rt, shop_id: int, refresh: bool) -> None:
-    """The periodic pass may take the shop again; `refresh` (the import finished): if it marked the shop
-    (it wrote a full batch), its last dirty days are recomputed here first, in the import's worker. A small
-    import, or one that raised, leaves them to the pass, as any other writer does."""
-    if rt.jobs.in_process:
-        return
-    key = importing_key(rt, shop_id)
-    try:
-        if refresh and rt.jobs.redis.exists(key):
-            refresh_own_rollup(rt, shop_id)
-    finally:
-        rt.jobs.redis.delete(key)
+def import_ended(rt, shop_id: int) -> None:
+    """The periodic pass may take the shop again: its last dirty days (at most OWN_ROLLUP_EVERY seconds of
+    the import's writes) are recomputed there, as any writer's are. Not here: the run is already marked
+    done, and a job still working after it says so would look abandoned."""
+    if not rt.jobs.in_process:
+        rt.jobs.redis.delete(importing_key(rt, shop_id))
