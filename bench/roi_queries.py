@@ -160,7 +160,8 @@ def profile(url: str, token: str, slow: list[tuple[str, str, str]], out: Path) -
                 f"    {len(group):4d} x  {sum(x[0] for x in group):7.0f} ms  "
                 f"{' '.join(group[0][1].split())[:150]}"
             )
-        picks = [max(group, key=lambda x: x[0]) for group in heavy[:3]]
+        queries = [g for g in heavy if g[0][1].lstrip().upper().startswith(("SELECT", "WITH"))]
+        picks = [max(group, key=lambda x: x[0]) for group in queries[:3]]  # EXPLAIN takes no SET
         explained = []
         raw = engine.raw_connection()
         try:
