@@ -7,11 +7,10 @@ Procfile runs it) and two workers. A history import is a bulk job and holds at m
 (`BULK_JOB_SLOTS`, default 1), so here one worker is busy with the import (the importing process below
 runs the import job's code, `services.orders.backfill.ingest`, on the shop's bulk-operation JSONL served
 over HTTP as Shopify serves it, with bench/backfill.py's StubShopify) and the other, a real
-`shopify-roi worker`, serves every other job: the second shop's webhooks are drained there. Between two
-batches the import steps aside while the second shop's oldest waiting webhook has waited over 2 s, and
-it refreshes its own shop's rollup itself, which the periodic pass in the second shop's worker then
-leaves alone (services/orders/import_yield.py, as the import job does; `--no-give-way`: neither, as the
-code before it).
+`shopify-roi worker`, serves every other job: the second shop's webhooks are drained there. The
+import refreshes its own shop's rollup itself, which the periodic pass in the second shop's worker then
+leaves alone (services/orders/import_rollup.py, as the import job does; `--shared-rollup`: as the code
+before it).
 
 Shop B's webhooks: signed `orders/create` deliveries (one line, a new customer each, dated now) sent at
 `--rate` per second by four sender threads to the app's `/webhooks/orders`; the time each is
@@ -22,7 +21,7 @@ answer counting k orders (the drain takes deliveries oldest first). Delay = visi
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own database; its own Redis queue):
   python bench/fairness.py                                  # 1,000,000-order import, 200 webhooks/s
   python bench/fairness.py --orders 100000 --rate 100      # a quicker run
-  python bench/fairness.py --orders 100000 --no-give-way  # the import not stepping aside
+  python bench/fairness.py --orders 100000 --shared-rollup  # the rollup pass as before
   python bench/fairness.py --smoke                          # CI's smoke size: 2,000 orders, 20/s
 """
 
@@ -235,7 +234,7 @@ def import_child(args) -> None:
     from shopify_roi.models import BackfillRun
     from shopify_roi.models.backfill import RUNNING
     from shopify_roi.runtime import Runtime
-    from shopify_roi.services.orders import backfill, import_yield
+    from shopify_roi.services.orders import backfill, import_rollup
 
     _, refunds = bf.template()
     db = Database(args.database_url)
@@ -253,25 +252,20 @@ def import_child(args) -> None:
         run_id = run.id
     client = bf.StubShopify(args.jsonl_url, args.lines, refunds)
     print("ready", flush=True)  # the parent starts the second shop's stream now
-    # what the import job runs between batches (jobs/backfill.py: import_yield.for_job), on the app's
+    # what the import job runs between batches (jobs/backfill.py: import_rollup.for_job), on the app's
     # runtime as the worker builds it (the same Redis and queue name as the second shop's worker)
     rt = Runtime.build(from_env())
-    between = None if args.no_give_way else import_yield.for_job(rt, SHOP_A, args.shop_id)
-    began, slept = time.perf_counter(), [0.0]
-
-    def give_way(batch_seconds: float) -> None:
-        slept[0] += between(batch_seconds)
-
-    figures = backfill.ingest(db, client, args.shop_id, run_id, give_way=give_way if between else None)
+    between = None if args.shared_rollup else import_rollup.for_job(rt, args.shop_id)
+    began = time.perf_counter()
+    figures = backfill.ingest(db, client, args.shop_id, run_id, between_batches=between)
     if between:
-        import_yield.import_ended(rt, args.shop_id)
+        import_rollup.import_ended(rt, args.shop_id)
     print(
         json.dumps(
             {
                 "status": figures["status"],
                 "orders": figures["orders_seen"],
                 "seconds": time.perf_counter() - began,
-                "gave_way_seconds": round(slept[0], 1),
             }
         )
     )
@@ -286,9 +280,9 @@ def main() -> None:
         "--smoke", action="store_true", help="CI's smoke size: 2,000 orders, 20/s, 5 s baseline"
     )
     parser.add_argument(
-        "--no-give-way",
+        "--shared-rollup",
         action="store_true",
-        help="the import does not step aside for the other shop's backlog (the code before import_yield.py)",
+        help="the periodic pass refreshes the importing shop's rollup too (the code before import_rollup.py)",
     )
     parser.add_argument("--import-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -367,7 +361,7 @@ def main() -> None:
                 str(lines),
                 "--shop-id",
                 str(shop_a),
-                *(["--no-give-way"] if args.no_give_way else []),
+                *(["--shared-rollup"] if args.shared_rollup else []),
             ],
             env=env,
             cwd=common.ROOT,

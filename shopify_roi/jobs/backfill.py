@@ -10,7 +10,7 @@ from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.shop_jobs import for_shop, shop_id_of
 from shopify_roi.runtime import current
-from shopify_roi.services.orders import backfill, import_yield
+from shopify_roi.services.orders import backfill, import_rollup
 
 
 def start_backfill(
@@ -38,10 +38,10 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     def work(rt, client, shop_id: int):
         try:
             figures = backfill.ingest(
-                rt.db, client, shop_id, run_id, give_way=import_yield.for_job(rt, shop_domain, shop_id)
+                rt.db, client, shop_id, run_id, between_batches=import_rollup.for_job(rt, shop_id)
             )
         finally:
-            import_yield.import_ended(rt, shop_id)
+            import_rollup.import_ended(rt, shop_id)
         if isinstance(figures, dict) and figures.get("status") == "done":
             # The history brings customers to check (without read_all_orders).
             request_customer_check(rt, shop_domain)

@@ -47,7 +47,7 @@ from shopify_roi.jobs.orders import drain_orders
 from shopify_roi.runtime import Runtime
 from shopify_roi.services.creators import analytics_sync, imports
 from shopify_roi.services.metrics import marketing_sync, rollups
-from shopify_roi.services.orders import backfill, customer_checks, import_yield, ingest, metafield_sync
+from shopify_roi.services.orders import backfill, customer_checks, import_rollup, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
 from shopify_roi.services.webhooks import inbox, late_deliveries, registry
 
@@ -202,8 +202,8 @@ def refresh_rollups(rt: Runtime) -> int:
     do; returns how many shops had work. A transaction per shop."""
     with rt.db.session() as session:
         shop_ids = rollups.shops_to_refresh(session)
-    # a shop importing its history refreshes its own rollup in the import's worker (import_yield.py)
-    shop_ids = [s for s in shop_ids if s not in import_yield.importing(rt, shop_ids)]
+    # a shop importing its history refreshes its own rollup in the import's worker (import_rollup.py)
+    shop_ids = [s for s in shop_ids if s not in import_rollup.importing(rt, shop_ids)]
     for shop_id in shop_ids:
         with rt.db.session() as session:
             rollups.refresh_shop(session, shop_id)

@@ -14,7 +14,6 @@ Without `read_all_orders` Shopify shows only the last 60 days of orders; the run
 from __future__ import annotations
 
 import re
-import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -119,11 +118,11 @@ def ingest(
     shop_id: int,
     run_id: int,
     progress: Callable[[int, int], None] | None = None,
-    give_way: Callable[[float], object] | None = None,
+    between_batches: Callable[[], object] | None = None,
 ) -> dict:
     """If the bulk operation finished, stream its result into facts, BATCH orders a transaction (a batch
-    job commits per batch). Idempotent; returns the run's figures. `give_way(seconds the batch took)` runs
-    after each batch: the import job's step aside for other shops' webhooks (import_yield.py)."""
+    job commits per batch). Idempotent; returns the run's figures. `between_batches()` runs after
+    each full batch: the import job's own rollup work (import_rollup.py)."""
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         if run.status in (DONE, FAILED):
@@ -141,13 +140,12 @@ def ingest(
             nodes.append(node)
             tally.seen += 1
             if len(nodes) >= BATCH:
-                started = clock.monotonic()
                 _ingest_batch(db, client, shop_id, run_id, nodes, tally)
                 nodes = []
                 if progress:
                     progress(tally.seen, state.object_count)
-                if give_way:
-                    give_way(clock.monotonic() - started)
+                if between_batches:
+                    between_batches()
     _ingest_batch(db, client, shop_id, run_id, nodes, tally)
     if progress:
         progress(tally.seen, state.object_count)
