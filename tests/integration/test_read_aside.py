@@ -28,32 +28,24 @@ def _leaky_june(merchant, stand_in, shop_domain, runtime) -> None:
     Ben: 2 orders through his link (no warning: too few)."""
     merchant.create_creator("maya", "MAYA20", "20")
     merchant.create_creator("ben", "BEN10", "10")
-    for day in range(1, 5):
-        stand_in.control.create_order(
-            shop_domain,
-            created_at=f"2026-06-{day:02d}T12:00:00+00:00",
-            customer_id=5000 + day,
-            line_items=ITEM,
-            discount_code=CODE,
-            landing_site="/?ref=maya&utm_content=maya",
-        )
-    for i in range(12):
-        stand_in.control.create_order(
-            shop_domain,
-            created_at=f"2026-06-{10 + i:02d}T12:00:00+00:00",
-            customer_id=6000 + i,
-            line_items=ITEM,
-            discount_code=CODE,
-            referring_site="https://www.retailmenot.com/view/shop",
-        )
-    for i in range(2):
-        stand_in.control.create_order(
-            shop_domain,
-            created_at=f"2026-06-2{i}T12:00:00+00:00",
-            customer_id=7000 + i,
-            line_items=ITEM,
-            landing_site="/?ref=ben",
-        )
+    june = [  # (days of June, first customer id, what the orders carry)
+        (range(1, 5), 5001, {"discount_code": CODE, "landing_site": "/?ref=maya&utm_content=maya"}),
+        (
+            range(10, 22),
+            6000,
+            {"discount_code": CODE, "referring_site": "https://www.retailmenot.com/view/shop"},
+        ),
+        (range(20, 22), 7000, {"landing_site": "/?ref=ben"}),
+    ]
+    for days, first_customer, fields in june:
+        for n, day in enumerate(days):
+            stand_in.control.create_order(
+                shop_domain,
+                created_at=f"2026-06-{day:02d}T12:00:00+00:00",
+                customer_id=first_customer + n,
+                line_items=ITEM,
+                **fields,
+            )
     runtime.jobs.drain()
 
 
