@@ -113,16 +113,32 @@ class JobQueue:
             )
             return None
 
-    def enqueue_in(self, seconds: float, func, *args, shop: str | None = None, **kwargs):
+    def enqueue_in(
+        self,
+        seconds: float,
+        func,
+        *args,
+        shop: str | None = None,
+        retry: Retry | None = DEFAULT_RETRY,
+        **kwargs,
+    ):
         """Queue `func(*args)` to run in `seconds` (RQ's scheduler, which `shopify-roi worker` runs); the
-        in-process worker has no scheduler and is the only worker there: it is queued now."""
+        in-process worker has no scheduler and is the only worker there: it is queued now.
+
+        With the same retries as `enqueue`: without them RQ moves a job whose worker died under it (a
+        deploy's SIGKILL, an out-of-memory kill) straight to the failed jobs instead of running it again."""
         if self.in_process:
-            return self.enqueue(func, *args, shop=shop, **kwargs)
+            return self.enqueue(func, *args, shop=shop, retry=retry, **kwargs)
         if shop is None and args and isinstance(args[0], str) and valid_shop_domain(args[0]):
             shop = args[0]
         try:
             return self.queue.enqueue_in(
-                timedelta(seconds=seconds), func, *args, meta={"shop": shop} if shop else None, **kwargs
+                timedelta(seconds=seconds),
+                func,
+                *args,
+                meta={"shop": shop} if shop else None,
+                retry=retry,
+                **kwargs,
             )
         except redis.RedisError as exc:
             log.error("could not enqueue %s%s for later: %s", getattr(func, "__name__", func), args, exc)

@@ -122,6 +122,28 @@ def _lost_and_doubled(expected: dict, after: dict) -> tuple[int, int]:
     return lost, doubled
 
 
+def _only_abandoned_jobs_started(jobs, live_pids: set[int]) -> bool:
+    """Nothing queued, and every job still "started" was taken by a worker that is no longer alive
+    (twice in a row, 0.3 s apart: a job moving from the scheduler to the queue is seen)."""
+    from rq import Worker
+
+    def once() -> bool:
+        if jobs.queue.count:
+            return False
+        live_names = {w.name for w in Worker.all(queue=jobs.queue) if w.pid in live_pids}
+        started = jobs.queue.started_job_registry
+        for job_id in started.get_job_ids():
+            job = jobs.queue.fetch_job(job_id)
+            if job is not None and job.worker_name in live_names:
+                return False
+        return True
+
+    if not once():
+        return False
+    time.sleep(0.3)
+    return once()
+
+
 def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_path):
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
@@ -338,7 +360,13 @@ def test_storm_of_faults_loses_nothing_and_counts_nothing_twice(settings, tmp_pa
 
         # Abandoned jobs: the killed worker's job is still "started"; RQ's maintenance finds it once its
         # heartbeat has expired and, since it has retries left, schedules it again instead of failing it.
+        # Done here at once, but only once the live workers are idle: a job one of them is running is
+        # not abandoned, and RQ would fail it (or run it twice) if it were treated as such.
         started = StartedJobRegistry(settings.queue_name, connection=runtime.jobs.redis)
+        live = {w.pid for w in workers if w.poll() is None}
+        _until(
+            lambda: _only_abandoned_jobs_started(runtime.jobs, live), 120, "the live workers to be idle", 0.3
+        )
         started.cleanup(time.time() + 3600)
         failed = FailedJobRegistry(settings.queue_name, connection=runtime.jobs.redis)
         # What came of every delivery: the poison ended alone, and nothing else did.

@@ -70,3 +70,29 @@ def test_in_the_embedded_mode_a_bulk_job_runs_at_once(runtime, shop_domain):
     runtime.jobs.enqueue(bulk_support.long_job, shop_domain, 7)
     runtime.jobs.drain()
     assert bulk_support.RAN == [7]
+
+
+@needs_redis
+def test_a_bulk_job_queued_for_later_is_run_again_when_its_worker_dies_under_it(runtime, shop_domain):
+    """A deploy SIGKILLs the worker running an import that had waited for its slot: RQ finds the job
+    abandoned (still "started", its worker gone) and, with retries left, queues it again; without them
+    it would be a failed job and the import would stall until the next sweep."""
+    from rq.executions import Execution
+    from rq.job import JobStatus
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    queue = runtime.jobs.queue
+    job = runtime.jobs.enqueue_in(RETRY_AFTER, bulk_support.long_job, shop_domain, 2)
+    assert job.retries_left == 5  # the same retries as a job queued now
+    ScheduledJobRegistry(queue=queue).remove(job.id)  # its time came; a worker took it and was killed
+    with runtime.jobs.redis.pipeline() as pipe:  # what a worker writes as it starts a job (RQ 3)
+        job.prepare_for_execution("a-worker-killed-mid-job", pipe)
+        Execution.create(job, ttl=1, pipeline=pipe, worker_name="a-worker-killed-mid-job")
+        pipe.execute()
+    started = StartedJobRegistry(queue=queue)
+    assert job.id in started.get_job_ids() and job.get_status() == JobStatus.STARTED
+    started.cleanup(datetime.now(UTC).timestamp() + 60)  # RQ's maintenance, once the heartbeat expired
+
+    assert job.id not in FailedJobRegistry(queue=queue).get_job_ids()
+    assert job.id in ScheduledJobRegistry(queue=queue).get_job_ids() + queue.get_job_ids()
+    assert job.id not in started.get_job_ids()
