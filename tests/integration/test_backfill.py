@@ -262,3 +262,48 @@ def test_backfill_reads_only_the_refund_lines_it_does_not_hold_and_keeps_the_fig
         str(b["id"]): (Decimal("78.00"), Decimal("78.00")),
     }
     assert lines == 12
+
+
+def test_an_edit_in_the_same_second_as_the_version_held_is_put_right_by_the_reconciliation(
+    merchant, runtime, stand_in, shop_domain
+):
+    """Shopify's `updated_at` has whole seconds: an order placed and edited within one second arrives as two
+    versions with the same `updated_at`, and the webhooks alone cannot tell which is newer (the app keeps the
+    first it stored). The reconciliation reads the order as Shopify holds it now: a version with the same
+    `updated_at` but other figures replaces the one held."""
+    _wait_for_backfills(runtime, merchant)  # the install backfill (an empty shop)
+    at = f"{(date.today() - timedelta(days=3)).isoformat()}T12:00:00Z"
+    placed = requests.post(
+        f"{stand_in.url}/_devstore/shops/{shop_domain}/orders",
+        timeout=30,
+        json={
+            "created_at": at,
+            "line_items": [
+                {"title": "Serum", "price": "30.00", "quantity": 1},
+                {"title": "Gift bag", "price": "10.00", "quantity": 1},
+            ],
+        },
+    ).json()
+    runtime.jobs.drain()
+    assert _revenue(runtime, shop_domain) == (1, Decimal("40.00"))
+    bag = next(li["id"] for li in placed["line_items"] if li["title"] == "Gift bag")
+    edited = requests.post(  # staff take the gift bag off in the same second
+        f"{stand_in.url}/_devstore/shops/{shop_domain}/orders/{placed['id']}/edit",
+        timeout=30,
+        json={"remove": [bag], "created_at": at},
+    ).json()["order"]
+    assert edited["updated_at"] == placed["updated_at"]  # the same second: a tie the webhooks cannot break
+    runtime.jobs.drain()
+
+    assert merchant.post("/api/backfill", {}).status_code == 202
+    runs = _wait_for_backfills(runtime, merchant)
+
+    assert _revenue(runtime, shop_domain) == (1, Decimal("30.00"))  # the serum alone
+    assert (runs[0]["kind"], runs[0]["status"], runs[0]["orders_seen"], runs[0]["orders_repaired"]) == (
+        "manual",
+        "done",
+        1,
+        1,
+    )
+    assert merchant.post("/api/backfill", {}).status_code == 202  # the version held is Shopify's now
+    assert _wait_for_backfills(runtime, merchant)[0]["orders_repaired"] == 0

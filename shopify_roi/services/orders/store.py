@@ -30,7 +30,7 @@ from shopify_roi.models.order import REDACTED_PREFIX
 from shopify_roi.services.orders import refunds as stored_refunds
 from shopify_roi.services.orders import seeding_tags
 from shopify_roi.services.orders.attribution_policy import Attributor
-from shopify_roi.services.orders.facts import OrderFacts, RefundFacts
+from shopify_roi.services.orders.facts import FIGURES, OrderFacts, RefundFacts, figures_of
 from shopify_roi.services.orders.pixel_signal import pixel_touches, with_pixel
 from shopify_roi.services.orders.signals import anonymous_signals, signals_json
 
@@ -178,25 +178,17 @@ def _rewrite_newer(
     newer one since `known` was read); rewrite each one `held` has a newer version of, its lines replaced.
     Returns id -> (the version stored now, the facts written or None)."""
     row_ids = {oid: known.orders[oid] for oid in held}
-    current = {}
-    for chunk in chunked(sorted(row_ids.values())):
-        current.update(
-            (row_id, (updated_at, customer, marked, tagged))
-            for row_id, updated_at, customer, marked, tagged in session.execute(
-                select(
-                    Order.id, Order.shopify_updated_at, Order.customer_id, Order.seeding_marked, Order.seeding
-                )
-                .where(among(session, Order.id, chunk))
-                .order_by(Order.id)
-                .with_for_update()
-            )
-        )
+    figures = FIGURES if source == "backfill" else ()  # a tie is broken by Shopify's own read only
+    current, stored_figures = _lock_held(session, sorted(row_ids.values()), figures)
     out: dict[str, tuple[datetime, OrderFacts | None]] = {}
     rows, lines, untagged = [], [], []
     for oid in sorted(held, key=row_ids.get):
         facts, row_id = held[oid], row_ids[oid]
         stored_at, customer, marked, tagged = current[row_id]
-        if facts.updated_at <= stored_at:
+        tie_differs = (
+            figures and facts.updated_at == stored_at and figures_of(facts, figures) != stored_figures[row_id]
+        )
+        if facts.updated_at <= stored_at and not tie_differs:
             out[oid] = (stored_at, None)
             continue
         out[oid] = (facts.updated_at, facts)
@@ -219,6 +211,28 @@ def _rewrite_newer(
         insert_rows(session, OrderLine.__table__, lines)
     seeding_tags.drop_untagged(session, shop_id, untagged)
     return out
+
+
+def _lock_held(session: Session, row_ids: list[int], figures: tuple[str, ...]) -> tuple[dict, dict]:
+    """Lock these order rows in id order; their version, customer and seeding marks, and `figures`."""
+    current, stored_figures = {}, {}
+    for chunk in chunked(row_ids):
+        for row in session.execute(
+            select(
+                Order.id,
+                Order.shopify_updated_at,
+                Order.customer_id,
+                Order.seeding_marked,
+                Order.seeding,
+                *(getattr(Order, name) for name in figures),
+            )
+            .where(among(session, Order.id, chunk))
+            .order_by(Order.id)
+            .with_for_update()
+        ):
+            current[row[0]] = tuple(row[1:5])
+            stored_figures[row[0]] = tuple(row[5:])
+    return current, stored_figures
 
 
 def _columns(
