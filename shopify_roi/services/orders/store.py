@@ -3,7 +3,9 @@
 - An order the database does not hold is inserted at the newest version the batch carries (one statement
   for the orders, one for their lines: COPY on PostgreSQL); one it holds, or another worker inserted
   meanwhile, is rewritten with its lines (an edit) only where the batch's newest version is newer
-  (`updated_at`): the same version again, or an older one, changes nothing.
+  (`updated_at`): the same version again, or an older one, changes nothing. A reconciliation's version
+  with the same `updated_at` but other figures (facts.FIGURES) replaces the one held: Shopify's whole
+  seconds let an order placed and edited within one second tie, and the bulk read is Shopify's now.
 - A customer forgotten by customers/redact stays forgotten when a newer version of their order comes.
 - Refunds are stored once (refunds.py); a full order body carries its refunds, so a missed refunds/create
   is repaired.
@@ -175,7 +177,8 @@ def _rewrite_newer(
     known: Known,
 ) -> dict[str, tuple[datetime, OrderFacts | None]]:
     """Lock the held orders' rows in id order and read their version again (another worker may have stored a
-    newer one since `known` was read); rewrite each one `held` has a newer version of, its lines replaced.
+    newer one since `known` was read); rewrite each one `held` has a newer version of, its lines replaced
+    (from a reconciliation, one with the same version but other figures too).
     Returns id -> (the version stored now, the facts written or None)."""
     row_ids = {oid: known.orders[oid] for oid in held}
     figures = FIGURES if source == "backfill" else ()  # a tie is broken by Shopify's own read only
