@@ -1,6 +1,7 @@
 """Webhook endpoints (paths as in shopify.app.toml): verify, store once, queue, answer.
 
-Only the HMAC check and one INSERT happen here; everything else runs in a worker. A wrong HMAC
+Only the HMAC check and one INSERT happen here (shared with the requests of the same moment:
+services/webhooks/inbox_writer.py); everything else runs in a worker. A wrong HMAC
 is a 401 with nothing stored (Shopify's compliance review checks this). A verified delivery whose
 `X-Shopify-Triggered-At` is older than the replay window is recorded (`skipped`, with the reason)
 and answered 200, but not applied (see `inbox.replay_verdict`).
@@ -19,6 +20,7 @@ from shopify_roi.services.creators import code_sync
 from shopify_roi.services.orders import ingest
 from shopify_roi.services.shops import lifecycle, privacy
 from shopify_roi.services.webhooks import inbox
+from shopify_roi.services.webhooks.inbox_writer import inbox_writer
 from shopify_roi.shopify_client import webhook_hmac
 from shopify_roi.shopify_client.domains import valid_shop_domain
 from shopify_roi.web.guards import runtime
@@ -56,11 +58,11 @@ def _answer(status: int, message: str) -> Response:
 
 
 def _store(rt, fields: dict, uninstall: bool) -> inbox.Receipt:
-    """One INSERT in autocommit: committed (durable) when this returns, one round trip. An
-    app/uninstalled delivery also stops the shop, in the same transaction."""
+    """Committed (durable) when this returns: on PostgreSQL in one INSERT and one commit with the rows
+    of the requests this process handles at the same moment (inbox_writer.py). An app/uninstalled
+    delivery also stops the shop, in the same transaction."""
     if not uninstall:
-        with rt.db.autocommit() as conn:
-            return inbox.receive(conn, **fields)
+        return inbox_writer(rt.db).receive(**fields)
     with rt.db.session() as session:
         return lifecycle.receive_uninstall(session, **fields)
 

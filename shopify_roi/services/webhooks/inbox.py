@@ -1,8 +1,9 @@
 """The webhook inbox: receive (dedupe and store before acknowledging) and process (idempotently).
 
 Receiving is the only work on the request path: one INSERT ... ON CONFLICT DO NOTHING keyed by
-(shop, X-Shopify-Webhook-Id), a Core statement built and compiled once. On the webhook path it runs in
-autocommit (one round trip, committed when it returns); in a Session it joins its transaction.
+(shop, X-Shopify-Webhook-Id). On the webhook path it runs in autocommit, for the rows of the requests of
+the same moment together (inbox_writer.py: one statement and one commit for them, each request answered
+once its row is committed); in a Session it joins its transaction.
 Parsing and every rule run later, in a worker. What the merchant sees of the inbox is registry.py.
 """
 
@@ -114,21 +115,7 @@ def _insert_statement(dialect: str) -> Insert:
     return stmt
 
 
-@lru_cache(maxsize=1)
-def _psycopg_insert_sql() -> str:
-    """The same statement compiled once for psycopg (named %(key)s parameters), sent to the driver as
-    it is on the webhook path (`Database.autocommit`). Every value bound is a str, int, None or an
-    aware UTC datetime, which psycopg adapts as SQLAlchemy's types would (UTCDateTime only checks
-    that a datetime is aware and in UTC)."""
-    return (
-        _insert_statement("postgresql")
-        .compile(dialect=postgresql.psycopg.dialect(), column_keys=list(_COLUMNS))
-        .string
-    )
-
-
-def receive(
-    db: Session | Connection | Any,
+def row_values(
     *,
     shop_domain: str,
     webhook_id: str,
@@ -139,21 +126,15 @@ def receive(
     triggered_at: str | None = None,
     status: str = RECEIVED,
     skipped_because: str | None = None,
-) -> Receipt:
-    """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate.
-
-    `db` is a Session (the statement joins its transaction), a Core Connection, or what
-    `Database.autocommit()` gives (on PostgreSQL a psycopg connection in autocommit: the row is
-    committed when this returns, in one round trip). With `skipped_because` the delivery is recorded
-    as `skipped` with that reason, not processed.
-    """
+) -> dict:
+    """A verified delivery's inbox row, as `receive` stores it (the arguments are `receive`'s)."""
     # Bytes that are not UTF-8, and NUL (which PostgreSQL's text refuses), become U+FFFD: such a
     # body was not valid JSON to begin with and still fails, readably, when processed.
     payload = raw_body.decode("utf-8", errors="replace")
     if "\x00" in payload:
         payload = payload.replace("\x00", "\ufffd")
     now = utcnow()
-    values = {
+    return {
         "shop_domain": shop_domain,
         "webhook_id": webhook_id[:128],
         "topic": topic[:64],
@@ -168,14 +149,56 @@ def receive(
         "result": skipped_because,
         "processed_at": now if skipped_because else None,
     }
+
+
+def receive(db: Session | Connection | Any, **fields: Any) -> Receipt:
+    """Store a verified delivery once; a repeated `webhook_id` for the shop is reported as duplicate.
+
+    `fields` are `row_values`'s. `db` is a Session (the statement joins its transaction), a Core
+    Connection, or what `Database.autocommit()` gives (on PostgreSQL a psycopg connection in
+    autocommit: the row is committed when this returns, in one round trip). With `skipped_because`
+    the delivery is recorded as `skipped` with that reason, not processed.
+    """
+    values = row_values(**fields)
     if isinstance(db, Session):
         db = db.connection()
     if isinstance(db, Connection):
         new_id = db.execute(_insert_statement(db.dialect.name), values).scalar()
-    else:
-        row = db.execute(_psycopg_insert_sql(), values).fetchone()
-        new_id = row[0] if row else None
-    return Receipt(new_id, duplicate=new_id is None)
+        return Receipt(new_id, duplicate=new_id is None)
+    return receive_rows(db, [values])[0]
+
+
+def receive_rows(conn: Any, rows: list[dict]) -> list[Receipt]:
+    """Store `row_values` rows in one statement on a psycopg connection (in autocommit: one commit for
+    them all); a Receipt per row, in order. A row whose (shop, webhook id) is already stored, or came
+    earlier in `rows`, is a duplicate."""
+    unique: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        unique.setdefault((row["shop_domain"], row["webhook_id"]), row)
+    params = [row[column] for row in unique.values() for column in _COLUMNS]
+    stored = {
+        (shop, webhook): new_id
+        for new_id, shop, webhook in conn.execute(_psycopg_rows_sql(len(unique)), params)
+    }
+    receipts = []
+    for row in rows:
+        new_id = stored.pop((row["shop_domain"], row["webhook_id"]), None)  # the first of a key takes it
+        receipts.append(Receipt(new_id, duplicate=new_id is None))
+    return receipts
+
+
+@lru_cache(maxsize=64)
+def _psycopg_rows_sql(count: int) -> str:
+    """INSERT of `count` rows ... ON CONFLICT (shop_domain, webhook_id) DO NOTHING RETURNING each new
+    row's id and key, with positional %s parameters (row by row, in `_COLUMNS` order), made once per
+    count. Every value bound is a str, int, None or an aware UTC datetime, which psycopg adapts as
+    SQLAlchemy's types would (UTCDateTime only checks that a datetime is aware and in UTC)."""
+    row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    return (
+        f"INSERT INTO {WebhookDelivery.__tablename__} ({', '.join(_COLUMNS)}) "
+        f"VALUES {', '.join([row] * count)} "
+        "ON CONFLICT (shop_domain, webhook_id) DO NOTHING RETURNING id, shop_domain, webhook_id"
+    )
 
 
 Handler = Callable[[Session, WebhookDelivery, dict], str]
