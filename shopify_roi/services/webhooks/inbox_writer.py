@@ -2,9 +2,10 @@
 together (group_commit.py), one INSERT and one commit for all of them; each request still answers only
 after its own row is committed.
 
-Why: a commit of its own per webhook was most of a webhook request's cost (bench/README.md, "Ingest:
-one commit for the requests of the same moment": the same app without the INSERT acknowledged 2.5x as
-many). Elsewhere (SQLite, one writer at a time anyway) each row is written as before.
+Why: the INSERT and its commit are most of a webhook request's cost, and the commit is PostgreSQL's
+work, shared by every web process. Batched, PostgreSQL spends 23-48 % less CPU per webhook (bench/README.md,
+"Ingest: one commit for the requests of the same moment"). Elsewhere (SQLite, one writer at a time
+anyway) each row is written as before.
 
 Failures stay each request's own:
 - a connection found dead fails every row of its batch with the disconnect, which each request retries
