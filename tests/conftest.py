@@ -48,8 +48,7 @@ def pytest_configure(config):
 LONGEST_FIRST = (
     "integration/test_backfill.py",  # the 20,000-order reconciliation on PostgreSQL
     "faults/test_fault_storm.py",
-    "browser/test_merchant_tour.py",  # builds the demo shop
-    "browser/test_embedded_page.py",  # builds the demo shop
+    "browser/test_merchant_tour.py",  # builds the demo shop (the only module that does)
     "hostile/test_privacy.py",
     "integration/test_creator_metafields.py",
     "hostile/test_fuzz_deliveries.py",

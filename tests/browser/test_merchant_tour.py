@@ -88,6 +88,25 @@ def roi_ready(frame, query: str):
     frame.locator("#roi-table tfoot").first.wait_for(timeout=30_000)
 
 
+def test_demo_url_renders_the_embedded_app_in_chromium(demo, page, screenshots):
+    """The README's demo command (`python -m devstore.demo`, what `make demo` runs), as it comes up: first in
+    the file, before the tour changes the shop."""
+    page.goto(demo)
+    frame = page.frame_locator("#app-frame")
+    frame.locator("h1", has_text="Creator ROI").wait_for(timeout=20_000)
+    # The page's script called /api/ with session tokens from the admin (App Bridge's job).
+    frame.locator("body[data-api-ready='1']").wait_for(timeout=20_000)
+    assert frame.locator("text=demo-shop.myshopify.com").first.is_visible()
+    # The ROI page on the demo shop's generated history: a dozen creators, one code leaked.
+    frame.locator("body[data-roi-ready]").wait_for(timeout=20_000)
+    frame.locator("#roi-table tr[data-handle]").first.wait_for(timeout=20_000)
+    assert frame.locator("#roi-table tr[data-handle]").count() == 12
+    assert frame.locator("[data-leak='tyler']").count() == 1
+    page.screenshot(path=str(screenshots / "demo-embedded-app.png"))
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    page.screenshot(path=str(screenshots / "demo-roi-page-full.png"))
+
+
 def test_the_history_import_ends_and_the_roi_page_shows(demo, page):
     frame = open_app(page, demo)
     frame.locator("body[data-roi-ready]").wait_for(timeout=30_000)
