@@ -120,3 +120,46 @@ def test_a_batch_is_at_most_max_batch_rows():
     assert outcomes == [("ok", i) for i in range(8)]
     assert [len(b) for b in writes.batches] == [1, 3, 3, 1]
     assert sorted(sum(writes.batches, [])) == list(range(8))
+
+
+def test_a_request_interrupted_while_it_waits_leaves_no_batch_stuck(monkeypatch):
+    from shopify_roi.services.webhooks import group_commit
+
+    class InterruptedSlot(group_commit._Slot):
+        """The slot of item "stop" is interrupted while it waits (as a signal would interrupt it)."""
+
+        def __init__(self, item):
+            super().__init__(item)
+            if item == "stop":
+                self.ready.wait = self._interrupted
+
+        def _interrupted(self, timeout=None):
+            _wait_until(lambda: writes.release.is_set())  # after it was queued and the write goes on
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(group_commit, "_Slot", InterruptedSlot)
+    writes = HeldWrites(lambda item: item)
+    group = GroupCommit(writes)
+
+    def run(item):
+        try:
+            return ("ok", group.submit(item))
+        except KeyboardInterrupt:
+            return ("interrupted", item)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        first = pool.submit(run, "a")
+        _wait_until(lambda: len(writes.batches) == 1)
+        stopped = pool.submit(run, "stop")
+        _wait_until(lambda: group.waiting() == 1)
+        writes.release.set()
+        assert stopped.result(5) == ("interrupted", "stop")
+        assert first.result(5) == ("ok", "a")
+    # Whether "stop" was handed the next turn or taken out of the queue first, nothing is left stuck (a
+    # daemon thread, so that a stuck group fails this test instead of hanging the run):
+    later: list = []
+    thread = threading.Thread(target=lambda: later.append(run("b")), daemon=True)
+    thread.start()
+    thread.join(5)
+    assert later == [("ok", "b")], "the group was left stuck behind the interrupted request"
+    assert group.waiting() == 0

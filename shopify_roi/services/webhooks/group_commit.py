@@ -59,7 +59,11 @@ class GroupCommit(Generic[T]):
             slot.leads = not self._writing
             self._writing = True
         if not slot.leads:
-            slot.ready.wait()
+            try:
+                slot.ready.wait()
+            except BaseException:
+                self._abandon(slot)  # never leave a turn that nobody will take
+                raise
         if slot.leads:  # first to arrive, or handed the turn: this request writes the next batch
             self._write_batch()
         return slot.result()
@@ -81,6 +85,16 @@ class GroupCommit(Generic[T]):
                 slot.outcome = outcome
                 slot.leads = False
                 slot.ready.set()
+            self._hand_over()
+
+    def _abandon(self, slot: _Slot) -> None:
+        """A request stopped waiting (interrupted): out of the queue, and its turn, if given, passed on."""
+        with self._lock:
+            if slot not in self._waiting:
+                return  # in a batch being written: its writer finishes it
+            handed = slot.leads
+            self._waiting.remove(slot)
+        if handed:
             self._hand_over()
 
     def _hand_over(self) -> None:
