@@ -3,7 +3,7 @@ together (group_commit.py), one INSERT and one commit for all of them; each requ
 after its own row is committed.
 
 Why: the INSERT and its commit are most of a webhook request's cost, and the commit is PostgreSQL's
-work, shared by every web process. Batched, PostgreSQL spends 23-48 % less CPU per webhook (bench/README.md,
+work, shared by every web process. Batched, PostgreSQL spends 23-45 % less CPU per webhook (bench/README.md,
 "Ingest: one commit for the requests of the same moment"). Elsewhere (SQLite, one writer at a time
 anyway) each row is written as before.
 
