@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 import weakref
@@ -16,6 +15,7 @@ from shopify_roi.jobs.customers import request_customer_check
 from shopify_roi.jobs.flow import request_flow_triggers
 from shopify_roi.jobs.metafields import request_metafield_write
 from shopify_roi.jobs.seeding import request_seeding_records
+from shopify_roi.process_local import PerProcess
 from shopify_roi.runtime import Runtime, current
 from shopify_roi.services.flow import triggers
 from shopify_roi.services.orders import attribution_policy, customer_checks, ingest, metafield_sync
@@ -106,32 +106,12 @@ class DrainRequests:
             log.warning("could not request an orders drain: %s", exc)
 
 
-_requests: dict[int, tuple[weakref.ref, DrainRequests]] = {}  # id(rt.jobs) -> (rt.jobs, its DrainRequests)
-_requests_lock = threading.Lock()
-
-
-def _forget_after_fork() -> None:
-    """A forked child (gunicorn's workers) starts with none: the parent's counts are not its own."""
-    global _requests_lock
-    _requests.clear()
-    _requests_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)
+_requests: PerProcess = PerProcess()  # rt.jobs -> its DrainRequests (which holds the runtime weakly)
 
 
 def drain_requests(rt: Runtime) -> DrainRequests:
     """The runtime's DrainRequests in this process."""
-    found = _requests.get(id(rt.jobs))
-    if found is None or found[0]() is not rt.jobs:
-        with _requests_lock:
-            for key, (queue, _) in list(_requests.items()):  # forget runtimes that are gone (tests make many)
-                if queue() is None:
-                    del _requests[key]
-            found = _requests.get(id(rt.jobs))
-            if found is None or found[0]() is not rt.jobs:
-                found = _requests[id(rt.jobs)] = (weakref.ref(rt.jobs), DrainRequests(rt))
-    return found[1]
+    return _requests.get(rt.jobs, lambda: DrainRequests(rt))
 
 
 def request_drain(rt: Runtime) -> None:

@@ -17,13 +17,12 @@ Failures stay each request's own:
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import weakref
 from typing import Any
 
 from shopify_roi import db_connections
 from shopify_roi.db import Database
+from shopify_roi.process_local import PerProcess
 from shopify_roi.services.webhooks import inbox
 from shopify_roi.services.webhooks.group_commit import GroupCommit
 
@@ -32,8 +31,15 @@ log = logging.getLogger(__name__)
 
 class InboxWriter:
     def __init__(self, db: Database):
-        self._db = db
+        self._db_ref = weakref.ref(db)  # weakly: the writer is kept per database (process_local.py)
         self._group: GroupCommit[inbox.Receipt] = GroupCommit(self._write)
+
+    @property
+    def _db(self) -> Database:
+        db = self._db_ref()
+        if db is None:
+            raise RuntimeError("the database of this inbox writer was disposed of")
+        return db
 
     def receive(self, **fields: Any) -> inbox.Receipt:
         """Store a verified delivery once (`inbox.row_values`'s arguments); committed when this returns."""
@@ -60,26 +66,9 @@ class InboxWriter:
         return outcomes
 
 
-_writers: weakref.WeakKeyDictionary[Database, InboxWriter] = weakref.WeakKeyDictionary()
-_writers_lock = threading.Lock()
-
-
-def _forget_after_fork() -> None:
-    """A forked child (gunicorn's workers) starts with its own writers and lock."""
-    global _writers_lock
-    _writers.clear()
-    _writers_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_after_fork)
+_writers: PerProcess[Database, InboxWriter] = PerProcess()
 
 
 def inbox_writer(db: Database) -> InboxWriter:
     """The database's InboxWriter in this process."""
-    writer = _writers.get(db)
-    if writer is None:
-        with _writers_lock:
-            writer = _writers.get(db)
-            if writer is None:
-                writer = _writers[db] = InboxWriter(db)
-    return writer
+    return _writers.get(db, lambda: InboxWriter(db))
