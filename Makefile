@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test fuzz setup clean
+.PHONY: demo test fuzz setup clean node-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,18 +26,22 @@ demo: $(VENV)/.demo-installed
 ## Set up and run the whole test suite (SQLite + in-process queue unless DATABASE_URL/REDIS_URL are set).
 ## With node on the machine, tests/contract's pinned @shopify/shopify-api and tests/browser's axe-core and
 ## web-vitals are installed first (npm ci), so the contract test runs; without node that one test is skipped.
+## Each is installed again only when its package-lock.json changed (npm ci writes node_modules/.package-lock.json),
+## so a second `make test` never reinstalls under a running one (.ci/run runs two at once).
 ## Four pytest-xdist workers, a file each at a time (a module's fixtures, such as the demo, are built once);
 ## they wait on servers more than they compute, so four beat two on a 2-core machine. XDIST= runs serially.
 XDIST ?= -n 4 --dist loadfile
-test: $(VENV)/.test-installed
+NODE_DEPS := tests/contract/node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json \
+  web-assets/node_modules/.package-lock.json
+node-deps: $(NODE_DEPS)
+
+%/node_modules/.package-lock.json: %/package-lock.json
 	@if command -v node >/dev/null 2>&1; then \
-	  npm ci --prefix tests/contract --no-audit --no-fund --loglevel=error >/dev/null \
-	    || echo "npm ci in tests/contract failed: the contract test installs it again or is skipped"; \
-	  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null \
-	    || echo "npm ci in tests/browser failed: the accessibility scan installs it again"; \
-	  npm ci --prefix web-assets --no-audit --no-fund --loglevel=error >/dev/null \
-	    || echo "npm ci in web-assets failed: the vendored-styles test installs it again"; \
+	  npm ci --prefix $* --no-audit --no-fund --loglevel=error >/dev/null \
+	    || echo "npm ci in $* failed: the test that needs it installs it again or is skipped"; \
 	fi
+
+test: $(VENV)/.test-installed $(NODE_DEPS)
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 ## The fuzzing net's long profile (bench/fuzz.py): FUZZ_STORMS storms of FUZZ_DELIVERIES signed, fuzzed webhook
