@@ -34,7 +34,7 @@ class Click(Base):
     __table_args__ = (
         Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
         Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),  # a day's clicks (the rollup)
-        UniqueConstraint("link_id", "visitor_hash"),
+        UniqueConstraint("link_id", "visitor_hash", "shop_id"),  # the shop last, as order_lines' key
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

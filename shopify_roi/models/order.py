@@ -106,7 +106,9 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
-    __table_args__ = (UniqueConstraint("order_id", "shopify_id"),)
+    # the shop last: the key's index still serves a lookup by order (the foreign key's cascade), and carries
+    # the distribution column (README "Scale-out")
+    __table_args__ = (UniqueConstraint("order_id", "shopify_id", "shop_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
@@ -139,7 +141,7 @@ class Refund(Base):
 
 class RefundLine(Base):
     __tablename__ = "refund_lines"
-    __table_args__ = (UniqueConstraint("refund_id", "shopify_id"),)
+    __table_args__ = (UniqueConstraint("refund_id", "shopify_id", "shop_id"),)  # as order_lines' key
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)

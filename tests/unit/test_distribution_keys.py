@@ -62,9 +62,6 @@ PRIMARY_KEY_TO_DO = {
 }
 # To do: unique constraints without `shop_id` (table, columns).
 UNIQUE_TO_DO = {
-    ("clicks", ("link_id", "visitor_hash")),
-    ("order_lines", ("order_id", "shopify_id")),
-    ("refund_lines", ("refund_id", "shopify_id")),
     ("tracked_links", ("short_id",)),  # the public link /l/<short_id> finds its shop by it
 }
 # To do: foreign keys between shop-owned tables without `shop_id` (table, columns, the table referred to).

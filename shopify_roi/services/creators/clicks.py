@@ -79,7 +79,7 @@ def follow(session: Session, short_id: str, user_agent: str, ip: str, secret: st
                 visitor_hash=visitor_hash(secret, ip, user_agent, now.date().isoformat()),
                 agent_class=klass,
             )
-            .on_conflict_do_nothing(index_elements=["link_id", "visitor_hash"])
+            .on_conflict_do_nothing(index_elements=["link_id", "visitor_hash", "shop_id"])
             .returning(Click.id)
         ).scalar()
         if counted is not None:

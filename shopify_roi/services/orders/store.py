@@ -208,7 +208,9 @@ def _rewrite_newer(
         update_rows(session, Order.__table__, rows)
         for chunk in chunked([row["id"] for row in rows]):
             session.execute(
-                delete(OrderLine).where(among(session, OrderLine.order_id, chunk)),
+                delete(OrderLine).where(
+                    OrderLine.shop_id == shop_id, among(session, OrderLine.order_id, chunk)
+                ),
                 execution_options={"synchronize_session": False},
             )
         insert_rows(session, OrderLine.__table__, lines)
