@@ -31,6 +31,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -309,6 +310,7 @@ def main() -> None:
     queue = f"bench-fair-{os.getpid()}"
     procs: list[subprocess.Popen] = []
     conn = redis.Redis.from_url(redis_url)
+    log = open(tmp / "app.log", "w")  # noqa: SIM115 - closed after the processes
     try:
         common.migrate(common.app_env(url))
         shop_a = common.seed_shop(url, SHOP_A, common.creator_profiles(20))
@@ -316,7 +318,6 @@ def main() -> None:
         conn.set("shopify-roi:periodic:codes", 1, ex=7200)  # the 6-hourly code check would call Shopify
         port, files = common.free_port(), common.free_port()
         env = common.app_env(url, redis_url, app_url=f"http://127.0.0.1:{port}", RQ_QUEUE=queue)
-        log = open(tmp / "app.log", "w")  # noqa: SIM115 - closed with the processes
         procs.append(common.gunicorn("shopify_roi.wsgi:app", port, env))
         procs.append(
             subprocess.Popen(
@@ -382,6 +383,8 @@ def main() -> None:
 
         Queue(queue, connection=conn).delete(delete_jobs=True)
         common.drop_db(db_name)
+        log.close()  # the worker's log (its jobs, with their times) is kept for where the time went
+        shutil.copyfile(tmp / "app.log", Path(tempfile.gettempdir()) / "bench-fairness-worker.log")
         for path in tmp.iterdir():
             path.unlink()
         tmp.rmdir()

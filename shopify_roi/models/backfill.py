@@ -29,4 +29,7 @@ class BackfillRun(Base):
     refunds_repaired: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # when the ingest last moved (it began, or committed a batch): a poll queues an ingesting run again only
+    # once this is old (a dead worker), never beside the job still ingesting it
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

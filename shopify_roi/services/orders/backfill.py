@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database, utcnow
@@ -32,6 +32,10 @@ from shopify_roi.shopify_client.admin import AccessDenied, AdminClient
 from shopify_roi.timefmt import iso
 
 BATCH = 500
+# An ingest with no batch committed this long is taken for dead (its worker killed, its job timed out) and
+# queued again. Its batches commit every few seconds (refund lines read at Shopify's restore rate
+# included); spilling a 1M-order file before the first batch takes a minute or two.
+STALLED_AFTER_SECONDS = 600
 VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
 
 
@@ -133,7 +137,7 @@ def ingest(
         return _not_completed(db, run_id, state)
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
-        run.status, run.object_count = INGESTING, state.object_count
+        run.status, run.object_count, run.progress_at = INGESTING, state.object_count, utcnow()
     tally, nodes = _Tally(), []
     if state.url:  # an operation that matched nothing has no file
         for node in bulk.assemble_orders(bulk.stream_raw_lines(state.url)):
@@ -197,10 +201,11 @@ def _ingest_batch(
         tally.repaired += written.orders_repaired
         tally.refunds_repaired += len(written.carried_refunds)
         run = session.get(BackfillRun, run_id)
-        run.orders_seen, run.orders_repaired, run.refunds_repaired = (
+        run.orders_seen, run.orders_repaired, run.refunds_repaired, run.progress_at = (
             tally.seen,
             tally.repaired,
             tally.refunds_repaired,
+            utcnow(),
         )
         if tally.refused:
             run.error = f"{len(tally.refused)} orders refused and skipped: " + "; ".join(tally.refused[:3])
@@ -228,11 +233,25 @@ def latest(session: Session, shop_id: int, limit: int = 5) -> list[dict]:
     return [_figures(r) for r in rows]
 
 
-def unfinished(session: Session, older_than_seconds: float = 30) -> list[tuple[int, int]]:
-    """(shop id, run id) of runs still waiting or ingesting (a lost webhook, a dead worker)."""
+def unfinished(
+    session: Session, older_than_seconds: float = 30, stalled_after_seconds: float = STALLED_AFTER_SECONDS
+) -> list[tuple[int, int]]:
+    """(shop id, run id) of runs to ask about again: waiting on Shopify's bulk operation for over
+    `older_than_seconds` (its finish webhook may be lost), or ingesting with no progress for
+    `stalled_after_seconds` (a dead worker). An ingest that moves is left to its job: queued again beside
+    it, a second job would read the whole file again (with a free bulk slot) or wait for one in a chain of
+    retries that grows every poll (without)."""
+    now = utcnow()
     stalled = select(BackfillRun.shop_id, BackfillRun.id).where(
-        BackfillRun.status.in_((RUNNING, INGESTING)),
-        BackfillRun.started_at < utcnow() - timedelta(seconds=older_than_seconds),
+        or_(
+            (BackfillRun.status == RUNNING)
+            & (BackfillRun.started_at < now - timedelta(seconds=older_than_seconds)),
+            (BackfillRun.status == INGESTING)
+            & (
+                func.coalesce(BackfillRun.progress_at, BackfillRun.started_at)
+                < now - timedelta(seconds=stalled_after_seconds)
+            ),
+        )
     )
     return [(shop_id, run_id) for shop_id, run_id in session.execute(stalled)]
 
