@@ -5,8 +5,9 @@ merchant's page reads) is measured beside a baseline of the same stream with no 
 The deployment measured is the README's ("Fair between shops"): the web process (gunicorn, as the
 Procfile runs it) and two workers. A history import is a bulk job and holds at most one worker at a time
 (`BULK_JOB_SLOTS`, default 1), so here one worker is busy with the import (the importing process below
-runs the import job's code, `services.orders.backfill.ingest`, on the shop's bulk-operation JSONL served
-over HTTP as Shopify serves it, with bench/backfill.py's StubShopify) and the other, a real
+runs the import job's code, `services.orders.backfill.ingest`, holding the bulk slot as the job does, on
+the shop's bulk-operation JSONL served over HTTP as Shopify serves it, with bench/backfill.py's
+StubShopify) and the other, a real
 `shopify-roi worker`, serves every other job: the second shop's webhooks are drained there. The
 import refreshes its own shop's rollup itself, which the periodic pass in the second shop's worker then
 leaves alone (services/orders/import_rollup.py, as the import job does; `--shared-rollup`: as the code
@@ -17,6 +18,8 @@ Shop B's webhooks: signed `orders/create` deliveries (one line, a new customer e
 acknowledged is kept. A poller asks the ROI API (`/api/metrics/creators`, today, with an App Bridge session
 token) every 0.2 s for the shop's order count: the k-th acknowledged order is visible from the first
 answer counting k orders (the drain takes deliveries oldest first). Delay = visible - acknowledged.
+
+The second shop's worker's log (its jobs and their times) is copied to $TMPDIR/bench-fairness-worker.log.
 
 Run (PostgreSQL and Redis on 127.0.0.1; makes and drops its own database; its own Redis queue):
   python bench/fairness.py                                  # 1,000,000-order import, 200 webhooks/s
@@ -232,6 +235,7 @@ def import_child(args) -> None:
     """The worker busy with the import: the import job's code on the JSONL (`--import-child`)."""
     from shopify_roi.config import from_env
     from shopify_roi.db import Database
+    from shopify_roi.jobs import bulk_slots
     from shopify_roi.models import BackfillRun
     from shopify_roi.models.backfill import RUNNING
     from shopify_roi.runtime import Runtime
@@ -258,7 +262,10 @@ def import_child(args) -> None:
     rt = Runtime.build(from_env())
     between = None if args.shared_rollup else import_rollup.for_job(rt, args.shop_id)
     began = time.perf_counter()
-    figures = backfill.ingest(db, client, args.shop_id, run_id, between_batches=between)
+    with bulk_slots.held_slot(rt) as held:  # the bulk slot the import job holds (jobs/bulk_slots.py)
+        if held is None:
+            raise SystemExit("the bulk slot is taken: another import of this queue runs")
+        figures = backfill.ingest(db, client, args.shop_id, run_id, between_batches=between)
     if between:
         import_rollup.import_ended(rt, args.shop_id)
     print(
@@ -315,7 +322,12 @@ def main() -> None:
         common.migrate(common.app_env(url))
         shop_a = common.seed_shop(url, SHOP_A, common.creator_profiles(20))
         common.seed_shop(url, SHOP_B, common.creator_profiles(5))
-        conn.set("shopify-roi:periodic:codes", 1, ex=7200)  # the 6-hourly code check would call Shopify
+        # The periodic work that would call Shopify, which this bench does not run: the 6-hourly code check,
+        # and the install check (the seeded shops have no history import, so their `sync_shop` would be
+        # queued again every 5 min, and each would hold the second shop's worker through ~32 s of the Admin
+        # client's retries).
+        for task in ("codes", "installs"):
+            conn.set(f"shopify-roi:periodic:{task}", 1, ex=7200)
         port, files = common.free_port(), common.free_port()
         env = common.app_env(url, redis_url, app_url=f"http://127.0.0.1:{port}", RQ_QUEUE=queue)
         procs.append(common.gunicorn("shopify_roi.wsgi:app", port, env))
@@ -378,7 +390,11 @@ def main() -> None:
         print(f"  the import: {outcome}", flush=True)
     finally:
         common.stop(*procs)
-        conn.delete("shopify-roi:periodic:codes", *conn.keys("shopify-roi:orders-drain-requested*"))
+        conn.delete(
+            "shopify-roi:periodic:codes",
+            "shopify-roi:periodic:installs",
+            *conn.keys("shopify-roi:orders-drain-requested*"),
+        )
         from rq import Queue
 
         Queue(queue, connection=conn).delete(delete_jobs=True)

@@ -17,6 +17,8 @@ import functools
 import logging
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from shopify_roi.runtime import Runtime, current
 
@@ -57,6 +59,24 @@ def _renew(rt: Runtime, held: str, done: threading.Event) -> None:
             log.warning("could not renew bulk slot %s: %s", key, exc)
 
 
+@contextmanager
+def held_slot(rt: Runtime) -> Iterator[str | None]:
+    """A bulk slot held (and renewed) for the block, or None when every slot is taken."""
+    held = take_slot(rt)
+    if held is None:
+        yield None
+        return
+    done = threading.Event()
+    renewer = threading.Thread(target=_renew, args=(rt, held, done), name="bulk-slot-renewal", daemon=True)
+    renewer.start()
+    try:
+        yield held
+    finally:
+        done.set()
+        renewer.join(timeout=5)
+        give_back(rt, held)
+
+
 def bulk_job(func):
     """Run `func` only while holding a bulk slot; without one, queue it again in RETRY_AFTER seconds."""
 
@@ -65,22 +85,10 @@ def bulk_job(func):
         rt = current()
         if rt.jobs.in_process:  # the embedded mode's one worker thread: nothing to share
             return func(*args, **kwargs)
-        held = take_slot(rt)
-        if held is None:
-            rt.jobs.enqueue_in(RETRY_AFTER, run, *args, job_timeout=BULK_JOB_TIMEOUT, **kwargs)
-            return (
-                f"waiting: every bulk slot ({rt.settings.bulk_job_slots}) is taken; again in {RETRY_AFTER} s"
-            )
-        done = threading.Event()
-        renewer = threading.Thread(
-            target=_renew, args=(rt, held, done), name="bulk-slot-renewal", daemon=True
-        )
-        renewer.start()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            done.set()
-            renewer.join(timeout=5)
-            give_back(rt, held)
+        with held_slot(rt) as held:
+            if held is not None:
+                return func(*args, **kwargs)
+        rt.jobs.enqueue_in(RETRY_AFTER, run, *args, job_timeout=BULK_JOB_TIMEOUT, **kwargs)
+        return f"waiting: every bulk slot ({rt.settings.bulk_job_slots}) is taken; again in {RETRY_AFTER} s"
 
     return run
