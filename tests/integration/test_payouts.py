@@ -31,8 +31,11 @@ BEN = {"code": "BEN10", "type": "percentage", "value": "10.0"}
 
 
 @pytest.fixture
-def merchant(app_server, stand_in, shop_domain):
+def merchant(app_server, runtime, stand_in, shop_domain):
     install(app_server.url, shop_domain)
+    # the install's sync job gives the app the shop's time zone (the stand-in's: Europe/Berlin, `_today`);
+    # before it, the app's "today" is UTC's, which is not Berlin's from 23:00 to midnight UTC
+    runtime.jobs.drain()
     m = Merchant(app_server.url, stand_in, shop_domain)
     assert m.create_creator("maya", "MAYA15").status_code == 201
     assert m.create_creator("ben", "BEN10", "10", commission_percent="12.5").status_code == 201
