@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
+from migration_support import engine as _engine
 from sqlalchemy.orm import Session
-from support import postgres_test_database
 
 from shopify_roi.migrate import upgrade
 from shopify_roi.models import Order
@@ -17,21 +15,6 @@ from shopify_roi.services.orders.read_facts import refresh_facts
 
 D = Decimal
 T0 = datetime(2026, 3, 1, 10, tzinfo=UTC)
-
-
-@pytest.fixture
-def fresh_url(tmp_path):
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        url, drop = postgres_test_database(base.replace("postgres://", "postgresql://", 1))
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.sqlite3'}", (lambda: None)
-    yield url
-    drop()
-
-
-def _engine(url):
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def _money(amount: str) -> int:

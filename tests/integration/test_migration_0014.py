@@ -3,29 +3,12 @@ its date and amount, and has no period (it counts on its date, as before)."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 
-import pytest
 import sqlalchemy as sa
-from support import postgres_test_database
+from migration_support import engine as _engine
 
 from shopify_roi.migrate import upgrade
-
-
-@pytest.fixture
-def fresh_url(tmp_path):
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        url, drop = postgres_test_database(base.replace("postgres://", "postgresql://", 1))
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.sqlite3'}", (lambda: None)
-    yield url
-    drop()
-
-
-def _engine(url):
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def test_0014_keeps_every_spend_entry_with_no_period(fresh_url):

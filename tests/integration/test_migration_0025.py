@@ -4,31 +4,15 @@ and the new keys still refuse what the old ones refused."""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from support import postgres_test_database
+from migration_support import reflected
 
 from shopify_roi.migrate import upgrade
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def fresh_url(tmp_path):
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        url, drop = postgres_test_database(base.replace("postgres://", "postgresql://", 1))
-    else:
-        url, drop = f"sqlite:///{tmp_path / 'm.sqlite3'}", (lambda: None)
-    yield url
-    drop()
-
-
-def _engine(url):
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 def _filled(table: sa.Table, given: dict) -> dict:
@@ -83,10 +67,7 @@ def _rows(conn) -> dict[str, list[tuple]]:
 
 def test_0025_keeps_every_line_refund_line_and_click_and_the_keys_still_refuse_a_repeat(fresh_url):
     upgrade(fresh_url, "0024")
-    engine = _engine(fresh_url)
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    engine, t = reflected(fresh_url)
     with engine.begin() as conn:
         anna = _shop_rows(conn, t, "a.myshopify.com")
         bea = _shop_rows(conn, t, "b.myshopify.com")
@@ -96,10 +77,7 @@ def test_0025_keeps_every_line_refund_line_and_click_and_the_keys_still_refuse_a
     assert [len(before[k]) for k in ("order_lines", "refund_lines", "clicks")] == [4, 2, 4]
 
     upgrade(fresh_url, "head")
-    engine = _engine(fresh_url)
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    engine, t = reflected(fresh_url)
     with engine.connect() as conn:
         assert _rows(conn) == before
     keys = {
