@@ -7,6 +7,8 @@ nothing is remembered and the order falls back to the other signals."""
 
 from __future__ import annotations
 
+import time
+
 import requests
 from support import Merchant, install
 
@@ -60,6 +62,31 @@ def _buy(page, origin: str, product: str) -> None:
     page.wait_for_timeout(1500)  # the pixel's last batch (sent at once on checkout_completed)
 
 
+def _stored(runtime, shop: str, **least: int) -> None:
+    """Wait until the app has stored at least this many events of each kind (pv vw ac cs cc): the pixel
+    sends its batches on a timer, and a loaded machine may take seconds; a fixed wait lost the product
+    view in CI."""
+    from sqlalchemy import func, select
+
+    from shopify_roi.models import PixelEvent, Shop
+
+    deadline = time.monotonic() + 30
+    while True:
+        with runtime.db.session() as session:
+            counts = dict(
+                session.execute(
+                    select(PixelEvent.name, func.count())
+                    .join(Shop, Shop.id == PixelEvent.shop_id)
+                    .where(Shop.domain == shop)
+                    .group_by(PixelEvent.name)
+                ).all()
+            )
+        if all(counts.get(name, 0) >= n for name, n in least.items()):
+            return
+        assert time.monotonic() < deadline, f"stored {counts}, waited for {least}"
+        time.sleep(0.1)
+
+
 def _settle(stand_in, shop, runtime) -> None:
     stand_in.control.flush_webhooks(shop)
     runtime.jobs.drain()
@@ -78,7 +105,7 @@ def test_a_visitor_who_comes_back_two_days_later_is_the_creators_by_the_pixel(
     assert "ref=anna" in page.url
     for path in ("/collections/all", f"/products/{product}", "/"):
         _visit(page, origin + path)
-    page.wait_for_timeout(1500)  # the pixel sends what it holds after a second
+    _stored(runtime, shop_domain, vw=1)  # the product view (the step a fixed wait lost in CI)
     page.close()
     # two days later: the visit cookie and the cart have long expired; the pixel's memory has not
     context.clear_cookies()
@@ -86,6 +113,7 @@ def test_a_visitor_who_comes_back_two_days_later_is_the_creators_by_the_pixel(
     page.clock.set_fixed_time(DAY2)
     _visit(page, origin + "/")
     _buy(page, origin, product)
+    _stored(runtime, shop_domain, vw=2, ac=1, cs=1, cc=1)
     _settle(stand_in, shop_domain, runtime)
     context.close()
 
