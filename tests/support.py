@@ -32,20 +32,20 @@ def install(app_url: str, shop: str) -> requests.Response:
     Returns the callback's response (a redirect into the admin on success).
     """
     http = requests.Session()
-    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
+    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=60)
     assert start.status_code == 302, start.text
-    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=60)
     assert authorize.status_code == 302, authorize.text
     callback_url = authorize.headers["Location"]
     assert callback_url.startswith(f"{app_url}/auth/callback?"), callback_url
-    return http.get(callback_url, allow_redirects=False, timeout=10)
+    return http.get(callback_url, allow_redirects=False, timeout=60)
 
 
 def callback_params(app_url: str, shop: str) -> dict[str, str]:
     """Start an install and stop before the callback: the signed params Shopify would send."""
     http = requests.Session()
-    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
-    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    start = http.get(f"{app_url}/auth", params={"shop": shop}, allow_redirects=False, timeout=60)
+    authorize = http.get(start.headers["Location"], allow_redirects=False, timeout=60)
     query = parse_qs(urlsplit(authorize.headers["Location"]).query)
     return {k: v[0] for k, v in query.items()}
 

@@ -10,7 +10,7 @@ import requests
 
 def serve_app_bridge(page, stand_in) -> None:
     """Shopify's CDN URL answers with the stand-in's App Bridge (the app is configured with the CDN)."""
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
+    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=60).text
     page.route(
         re.compile(r"https://cdn\.shopify\.com/.*"),
         lambda route: route.fulfill(

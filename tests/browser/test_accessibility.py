@@ -68,7 +68,7 @@ def _each_page(app_server, stand_in, shop_domain, browser, settings, width, heig
     """Open the app at this size and run `check(frame)` on every page; page -> what it found (if any)."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
+    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=60).text
     page.route(
         re.compile(r"https://cdn\.shopify\.com/.*"),
         lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),

@@ -13,7 +13,7 @@ from support import Merchant, install
 def admin_page(app_server, stand_in, shop_domain, page, settings):
     """The stand-in's admin frame for the shop; App Bridge's CDN script is served by the stand-in's shim."""
     install(app_server.url, shop_domain)
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
+    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=60).text
     page.route(
         re.compile(r"https://cdn\.shopify\.com/.*"),
         lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),

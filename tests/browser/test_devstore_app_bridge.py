@@ -64,7 +64,7 @@ class FakeApp:
 
         @app.get("/copy/app-bridge.js")
         def copy():
-            return Response(requests.get(self.shim, timeout=10).text, mimetype="application/javascript")
+            return Response(requests.get(self.shim, timeout=60).text, mimetype="application/javascript")
 
         @app.get("/probe")
         def probe():
@@ -130,7 +130,7 @@ def shopify(fake_app):
         token = server.control.session_token(SHOP)
         installed = requests.post(
             f"{server.origin(SHOP)}/admin/oauth/access_token",
-            timeout=10,
+            timeout=60,
             json={
                 "client_id": API_KEY,
                 "client_secret": API_SECRET,

@@ -120,7 +120,7 @@ def shopify(fake_app):
         token = server.control.session_token(SHOP)
         installed = requests.post(
             f"{server.origin(SHOP)}/admin/oauth/access_token",
-            timeout=10,
+            timeout=60,
             json={
                 "client_id": API_KEY,
                 "client_secret": API_SECRET,

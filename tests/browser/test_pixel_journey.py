@@ -28,7 +28,7 @@ def _set_up(app_server, stand_in, shop, runtime) -> tuple[Merchant, str, str]:
             "vendor": "Acme",
             "variants": [{"title": "42", "sku": "TS-42", "price": "80.00"}],
         },
-        timeout=10,
+        timeout=60,
     )
     assert made.status_code == 201, made.text
     assert stand_in.control.request_scopes(shop, SCOPES)["result"] == "granted-all"

@@ -18,7 +18,7 @@ def merchant(app_server, stand_in, shop_domain):
 
 
 def _open(page, app_server, stand_in, shop_domain, settings):
-    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=10).text
+    shim = requests.get(f"{stand_in.url}/_devstore/app-bridge.js", timeout=60).text
     page.route(
         re.compile(r"https://cdn\.shopify\.com/.*"),
         lambda route: route.fulfill(status=200, content_type="application/javascript", body=shim),

@@ -254,7 +254,7 @@ def _shop_with_creators(merchant, runtime, stand_in, shop_domain) -> date:
             clicks.get(
                 short,
                 allow_redirects=False,
-                timeout=10,
+                timeout=60,
                 headers={
                     "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1",
                     "X-Forwarded-For": f"10.0.{n // 250}.{n % 250}",
@@ -525,7 +525,7 @@ def test_no_baseline_before_the_first_order_blended_totals_and_a_rate_above_its_
         requests.get(
             short,
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
             headers={
                 "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1",
                 "X-Forwarded-For": f"10.7.0.{n}",

@@ -28,7 +28,7 @@ def test_a_sale_marked_as_seeding_from_the_page_and_followed_up(
     assert merchant.create_creator("maya", "MAYA15").status_code == 201
     variant = requests.post(
         f"{stand_in.url}/_devstore/shops/{shop_domain}/products",
-        timeout=10,
+        timeout=60,
         json={"title": "Serum", "variants": [{"title": "30 ml", "price": "40.00", "unit_cost": "11.00"}]},
     ).json()["product"]["variants"][0]["id"]
     orders = []

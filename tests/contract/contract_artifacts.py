@@ -101,7 +101,7 @@ def authorize(shopify: DevstoreServer, shop: str, scopes: str, app_url: str) -> 
     answer = requests.get(
         f"{shopify.origin(shop)}/admin/oauth/authorize?{query}",
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     )
     assert answer.status_code == 302, answer.text
     return {
@@ -116,7 +116,7 @@ def redeem(shopify: DevstoreServer, shop: str, location: str) -> str:
     code = requests.utils.urlparse(location).query.split("code=")[1].split("&")[0]
     answer = requests.post(
         f"{shopify.origin(shop)}/admin/oauth/access_token",
-        timeout=10,
+        timeout=60,
         json={
             "client_id": shopify.config.api_key,
             "client_secret": shopify.config.api_secret,
@@ -172,7 +172,7 @@ def deliver_the_rest(shopify: DevstoreServer, shop: str, receiver: Receiver, top
 
 def admin_frame(shopify: DevstoreServer, shop: str) -> str:
     """The app URL the Shopify admin loads in its iframe (signed query with id_token)."""
-    page = requests.get(f"{shopify.origin(shop)}/admin/apps/{shopify.config.api_key}", timeout=10)
+    page = requests.get(f"{shopify.origin(shop)}/admin/apps/{shopify.config.api_key}", timeout=60)
     assert page.status_code == 200, page.text
     parser = _FrameSrc()
     parser.feed(page.text)

@@ -106,7 +106,7 @@ class Api:
             "client_secret": self.server.config.api_secret,
             **body,
         }
-        return requests.post(f"{self.origin}/admin/oauth/access_token", json=body, timeout=10)
+        return requests.post(f"{self.origin}/admin/oauth/access_token", json=body, timeout=60)
 
     def exchange(self, subject_token: str, expiring: str = "1") -> requests.Response:
         return self.access_token(
@@ -123,5 +123,5 @@ class Api:
             f"{self.origin}/admin/api/{version}/graphql.json",
             json={"query": query, "variables": variables},
             headers=headers,
-            timeout=10,
+            timeout=60,
         )

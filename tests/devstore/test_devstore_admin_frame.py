@@ -18,7 +18,7 @@ from devstore.oauth.authorize import query_hmac
 
 
 def _frame_params(devstore, shop: str, path: str = "") -> tuple[str, dict]:
-    page = requests.get(f"{devstore.origin(shop)}/admin/apps/{devstore.config.api_key}{path}", timeout=10)
+    page = requests.get(f"{devstore.origin(shop)}/admin/apps/{devstore.config.api_key}{path}", timeout=60)
     assert page.status_code == 200, page.text
     src = html.unescape(re.search(r'<iframe id="app-frame"[^>]* src="([^"]+)"', page.text).group(1))
     url = urlsplit(src)
@@ -71,25 +71,25 @@ def test_the_age_control_refuses_what_is_not_a_number_of_seconds(devstore, shop)
             f"{devstore.url}/_devstore/shops/{shop}/admin-frame", json={"id_token_age": bad}, timeout=10
         )
         assert resp.status_code == 400, bad
-    assert requests.get(f"{devstore.url}/_devstore/shops/{shop}/admin-frame", timeout=10).json() == {
+    assert requests.get(f"{devstore.url}/_devstore/shops/{shop}/admin-frame", timeout=60).json() == {
         "id_token_age": 0.0
     }
 
 
 def test_id_token_route_mints_a_fresh_one_minute_token_for_the_admins_app(devstore, shop, tokens):
-    resp = requests.post(f"{devstore.origin(shop)}/admin/app-bridge/id-token", json={}, timeout=10)
+    resp = requests.post(f"{devstore.origin(shop)}/admin/app-bridge/id-token", json={}, timeout=60)
     claims = _claims(devstore, resp.json()["token"])
     assert claims["exp"] - claims["iat"] == 60 and claims["aud"] == devstore.config.api_key
 
 
 def test_app_bridge_is_served_like_a_cdn_asset_and_knows_the_admin_origin(devstore):
-    resp = requests.get(f"{devstore.url}/_devstore/app-bridge.js", timeout=10)
+    resp = requests.get(f"{devstore.url}/_devstore/app-bridge.js", timeout=60)
     assert resp.headers["Content-Type"].startswith("application/javascript")
     assert resp.headers["Access-Control-Allow-Origin"] == "*"
     assert f'var DEVSTORE_ORIGIN = "{devstore.url}";' in resp.text and "__DEVSTORE_ORIGIN__" not in resp.text
 
 
 def test_a_shop_without_the_app_gets_an_install_link_and_no_frame(devstore, shop):
-    page = requests.get(f"{devstore.origin(shop)}/admin/apps/{devstore.config.api_key}", timeout=10)
+    page = requests.get(f"{devstore.origin(shop)}/admin/apps/{devstore.config.api_key}", timeout=60)
     assert page.status_code == 200 and 'id="app-frame"' not in page.text
     assert f"http://127.0.0.1:9/auth?shop={shop}" in page.text

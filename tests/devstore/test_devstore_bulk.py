@@ -43,7 +43,7 @@ def test_grouped_jsonl_has_a_line_per_object_each_child_right_after_its_parent(
     made = place_three(devstore, shop)
     op = run_bulk(api, tokens["access_token"], run=RUN_GROUPED)
     assert op["status"] == "COMPLETED" and op["errorCode"] is None and op["query"] == INNER
-    lines = [json.loads(x) for x in requests.get(op["url"], timeout=5).text.splitlines()]
+    lines = [json.loads(x) for x in requests.get(op["url"], timeout=60).text.splitlines()]
     # 3 orders, each with 2 line items on lines of their own; refunds are a list: inline
     assert op["objectCount"] == str(len(lines)) == "9" and op["rootObjectCount"] == "3"
     assert int(op["fileSize"]) > 0
@@ -75,10 +75,10 @@ def test_by_default_children_land_away_from_their_parent_some_after_other_orders
     devstore.control.set_clock(shop, "2026-11-20T00:00:00Z")
     made = place_three(devstore, shop)
     token = tokens["access_token"]
-    grouped = requests.get(run_bulk(api, token, run=RUN_GROUPED)["url"], timeout=5).text.splitlines()
+    grouped = requests.get(run_bulk(api, token, run=RUN_GROUPED)["url"], timeout=60).text.splitlines()
     op = run_bulk(api, token)  # groupObjects omitted: false since 2026-01
-    text = requests.get(op["url"], timeout=5).text
-    assert requests.get(op["url"], timeout=5).text == text  # one operation, one file
+    text = requests.get(op["url"], timeout=60).text
+    assert requests.get(op["url"], timeout=60).text == text  # one operation, one file
     lines = [json.loads(x) for x in text.splitlines()]
     assert sorted(text.splitlines()) == sorted(grouped)  # the same objects, only placed elsewhere
     orders = [o["admin_graphql_api_id"] for o in made]
@@ -98,7 +98,7 @@ def test_only_the_last_60_days_without_read_all_orders(devstore, shop, api, toke
     recent = devstore.control.create_order(shop, created_at="2026-10-15T10:00:00Z", line_items=[line()])
     devstore.control.set_clock(shop, "2026-11-01T00:00:00Z")
     op = run_bulk(api, tokens["access_token"], "{ orders { edges { node { id } } } }")
-    lines = requests.get(op["url"], timeout=5).text.splitlines()
+    lines = requests.get(op["url"], timeout=60).text.splitlines()
     assert [json.loads(x)["id"] for x in lines] == [recent["admin_graphql_api_id"]]
 
     other = "all-orders.myshopify.com"

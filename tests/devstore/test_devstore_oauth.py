@@ -24,7 +24,7 @@ def _authorize(devstore, shop=SHOP, **params):
         f"{devstore.origin(shop)}/admin/oauth/authorize",
         params=query,
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     )
 
 
@@ -103,7 +103,7 @@ def test_code_grant_accepts_form_body_and_expiring(devstore, shop):
         "code": code,
         "expiring": "1",
     }
-    response = requests.post(f"{devstore.origin(shop)}/admin/oauth/access_token", data=form, timeout=10)
+    response = requests.post(f"{devstore.origin(shop)}/admin/oauth/access_token", data=form, timeout=60)
     body = response.json()
     assert response.status_code == 200
     assert body["expires_in"] == 3600 and body["refresh_token_expires_in"] == 7776000

@@ -19,7 +19,7 @@ def _shop_with(devstore, domain: str, scopes: str) -> tuple[Api, str]:
 def _product(devstore, domain: str, unit_cost) -> dict:
     resp = requests.post(
         f"{devstore.url}/_devstore/shops/{domain}/products",
-        timeout=10,
+        timeout=60,
         json={
             "title": "Trail shoe",
             "variants": [{"title": "42", "sku": "TS-42", "price": "80.00", "unit_cost": unit_cost}],

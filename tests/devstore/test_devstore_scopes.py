@@ -67,7 +67,7 @@ def test_a_code_grant_install_grants_only_the_required_scopes(devstore, shop, ap
             "state": "n",
         },
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     )
     code = dict(parse_qsl(urlsplit(authorize.headers["Location"]).query))["code"]
     body = api.access_token(code=code, expiring="1").json()

@@ -28,7 +28,7 @@ def _deliver(hostile, topic: str, header_shop: str, body: dict) -> tuple[request
             "X-Shopify-API-Version": "2026-10",
             "X-Shopify-Webhook-Id": webhook_id,
         },
-        timeout=10,
+        timeout=60,
     )
     return resp, webhook_id
 

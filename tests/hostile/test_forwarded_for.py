@@ -57,7 +57,7 @@ def test_a_made_up_forwarded_for_neither_escapes_the_limit_nor_makes_new_visitor
             direct.link,
             headers={"User-Agent": BROWSER, "X-Forwarded-For": f"203.0.113.{n}"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         )
         for n in range(LIMIT + 2)
     ]

@@ -27,7 +27,7 @@ def _start(hostile, shop: str, address: str) -> requests.Response:
         params={"shop": shop},
         headers={"X-Forwarded-For": address},
         allow_redirects=False,
-        timeout=10,
+        timeout=60,
     )
 
 

@@ -246,7 +246,7 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
             link["short_url"],
             headers={"User-Agent": "Mozilla/5.0 (iPhone) Mobile"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         ).status_code
         == 302
     )
@@ -302,7 +302,7 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
         )
     pixel_event = {"id": f"e-{shop}", "n": "pv", "s": "session-0001", "c": "anna", "start": True}
     batch = {"v": 1, "shop": shop, "key": key, "visitor": "v1", "events": [pixel_event]}
-    assert requests.post(f"{hostile.url}/pixel/events", json=batch, timeout=10).status_code == 204
+    assert requests.post(f"{hostile.url}/pixel/events", json=batch, timeout=60).status_code == 204
     # Shopify Flow: an action run (flow_action_runs), a workflow turned on (flow_trigger_usage) and the daily
     # check's "below ROAS target" event (flow_trigger_sends: the action's spend is today's, with no sales
     # in the last 30 days)
@@ -347,7 +347,7 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
             link["short_url"],
             headers={"User-Agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         ).status_code
         == 302
     )
@@ -359,7 +359,7 @@ def test_shop_redact_erases_every_row_of_the_shop_and_nothing_of_another(hostile
             link["short_url"],
             headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0)"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         ).status_code
         == 302
     )

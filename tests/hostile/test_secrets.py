@@ -107,7 +107,7 @@ def test_no_secret_reaches_any_log(database_url, redis_url, stand_in, caplog):
         frame = html.unescape(re.search(r'<iframe[^>]+src="([^"]+)"', admin).group(1))
         query = parse_qs(urlsplit(frame).query)
         secrets |= {query["id_token"][0], query["session"][0], query["hmac"][0]}
-        page = requests.get(frame, headers={"Referer": frame}, timeout=10)
+        page = requests.get(frame, headers={"Referer": frame}, timeout=60)
         assert page.status_code == 200
         # The API, by session token, with an expired access token that must be refreshed.
         stand_in.control.expire_tokens(hostile.shop)

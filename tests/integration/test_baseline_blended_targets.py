@@ -134,7 +134,7 @@ def test_a_rate_above_its_target_range_is_above_not_on_target(merchant, runtime,
                 url,
                 headers={"User-Agent": BROWSER, "X-Forwarded-For": f"10.9.{i // 250}.{i % 250}"},
                 allow_redirects=False,
-                timeout=10,
+                timeout=60,
             )
     # Clicks are counted on the shop's day (Europe/Berlin), which is not UTC's near midnight.
     today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()

@@ -161,7 +161,7 @@ def _late_order(app_server, runtime, stand_in, shop, day) -> None:
             "X-Shopify-Webhook-Id": logged["webhook_id"],
             "X-Shopify-Triggered-At": _at_noon(day),
         },
-        timeout=10,
+        timeout=60,
     )
     assert resp.status_code == 200
     runtime.jobs.drain()

@@ -180,7 +180,7 @@ def test_callback_refuses_tampered_or_replayed_requests_and_stores_nothing(
     elif tamper == "code":
         params["code"] = "not-a-code"
         params = _resign(params)
-    resp = requests.get(f"{app_server.url}/auth/callback", params=params, allow_redirects=False, timeout=10)
+    resp = requests.get(f"{app_server.url}/auth/callback", params=params, allow_redirects=False, timeout=60)
     assert 400 <= resp.status_code < 500
     assert _count(runtime, Shop) == 0
 
@@ -209,7 +209,7 @@ def _resign(params: dict) -> dict:
     ],
 )
 def test_install_and_callback_refuse_foreign_shop_domains(app_server, runtime, shop, stand_in, shop_domain):
-    start = requests.get(f"{app_server.url}/auth", params={"shop": shop}, allow_redirects=False, timeout=10)
+    start = requests.get(f"{app_server.url}/auth", params={"shop": shop}, allow_redirects=False, timeout=60)
     assert start.status_code == 400
     params = callback_params(app_server.url, shop_domain)
     params["shop"] = shop
@@ -226,7 +226,7 @@ def test_install_and_callback_refuse_foreign_shop_domains(app_server, runtime, s
 def _refresh_directly(stand_in, shop_domain, refresh_token: str) -> requests.Response:
     return requests.post(
         f"{stand_in.origin(shop_domain)}/admin/oauth/access_token",
-        timeout=10,
+        timeout=60,
         json={
             "client_id": API_KEY,
             "client_secret": API_SECRET,

@@ -74,7 +74,7 @@ def _late_order(app_server, runtime, stand_in, merchant, shop: str, days: int = 
             "X-Shopify-Webhook-Id": sent["webhook_id"],
             "X-Shopify-Triggered-At": sent["triggered_at"],
         },
-        timeout=10,
+        timeout=60,
     )
     assert resp.status_code == 200  # acknowledged: Shopify would retry it otherwise
     runtime.jobs.drain()

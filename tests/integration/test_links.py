@@ -44,7 +44,7 @@ def test_click_is_recorded_and_redirects_to_the_auto_apply_url_with_all_utms(
             "campaign": "Spring Launch",
         },
     ).json()
-    resp = requests.get(link["short_url"], headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=10)
+    resp = requests.get(link["short_url"], headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=60)
 
     assert resp.status_code == 302
     location = urlsplit(resp.headers["Location"])
@@ -71,7 +71,7 @@ def test_click_is_recorded_and_redirects_to_the_auto_apply_url_with_all_utms(
 
 def test_a_crawler_is_redirected_but_not_counted(merchant, runtime):
     link = merchant.post("/api/creators/anna/links", {}).json()
-    resp = requests.get(link["short_url"], headers={"User-Agent": CRAWLER}, allow_redirects=False, timeout=10)
+    resp = requests.get(link["short_url"], headers={"User-Agent": CRAWLER}, allow_redirects=False, timeout=60)
     assert resp.status_code == 302 and "/discount/ANNA15" in resp.headers["Location"]
     assert _clicks(runtime) == []
 
@@ -81,7 +81,7 @@ def test_unknown_archived_or_foreign_links_are_404_and_reveal_nothing(
 ):
     link = merchant.post("/api/creators/anna/links", {}).json()
     assert (
-        requests.get(f"{app_server.url}/l/doesnotexist1", allow_redirects=False, timeout=10).status_code
+        requests.get(f"{app_server.url}/l/doesnotexist1", allow_redirects=False, timeout=60).status_code
         == 404
     )
     other = f"other-{shop_domain}"
@@ -93,14 +93,14 @@ def test_unknown_archived_or_foreign_links_are_404_and_reveal_nothing(
     assert outsider.delete(f"/api/creators/anna/links/{link['id']}").status_code == 404
     assert link["short_url"] not in outsider.get("/api/creators/anna").text
     merchant.delete(f"/api/creators/anna/links/{link['id']}")
-    gone = requests.get(link["short_url"], headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=10)
+    gone = requests.get(link["short_url"], headers={"User-Agent": BROWSER}, allow_redirects=False, timeout=60)
     assert gone.status_code == 404 and "anna" not in gone.text.lower()
 
 
 def test_qr_codes_of_a_link(merchant):
     link = merchant.post("/api/creators/anna/links", {}).json()
-    svg = requests.get(link["qr_svg"], timeout=10)
-    png = requests.get(link["qr_png"], timeout=10)
+    svg = requests.get(link["qr_svg"], timeout=60)
+    png = requests.get(link["qr_png"], timeout=60)
     assert (
         svg.status_code == 200
         and svg.headers["Content-Type"].startswith("image/svg+xml")

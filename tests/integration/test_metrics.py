@@ -361,7 +361,7 @@ def test_conversion_is_attributed_orders_per_click_in_every_row(merchant, runtim
             link["short_url"],
             headers={"User-Agent": browser, "X-Forwarded-For": f"10.0.0.{i}"},
             allow_redirects=False,
-            timeout=10,
+            timeout=60,
         )
     # Clicks are counted on the shop's day (Europe/Berlin), which is not UTC's near midnight.
     today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
@@ -392,7 +392,7 @@ def test_seeding_at_shopifys_cost_per_item(merchant, runtime, stand_in, shop_dom
     merchant.create_creator("anna", "ANNA15", "15")
     made = requests.post(
         f"{stand_in.url}/_devstore/shops/{shop_domain}/products",
-        timeout=10,
+        timeout=60,
         json={
             "title": "Trail shoe",
             "variants": [

@@ -150,7 +150,7 @@ def test_a_read_session_reads_while_a_writer_holds_the_lock(clean_db):
         writer.flush()
         reader = threading.Thread(target=read)
         reader.start()
-        reader.join(timeout=10)
+        reader.join(timeout=60)
     assert seen["count"] == 1  # the committed row only, not the writer's
     assert seen["seconds"] < 5  # it did not wait for the writer (a busy wait would last the 30 s timeout)
     db.dispose()

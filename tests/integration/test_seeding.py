@@ -33,7 +33,7 @@ def merchant(app_server, stand_in, shop_domain):
 def _product(stand_in, shop: str, title: str, price: str, cost: str | None) -> int:
     made = requests.post(
         f"{stand_in.url}/_devstore/shops/{shop}/products",
-        timeout=10,
+        timeout=60,
         json={"title": title, "variants": [{"title": "30 ml", "price": price, "unit_cost": cost}]},
     ).json()["product"]
     return made["variants"][0]["id"]

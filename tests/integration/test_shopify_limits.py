@@ -158,7 +158,7 @@ def test_a_delivery_in_another_api_version_is_recorded_and_processed(app_server,
         "X-Shopify-Event-Id": str(uuid.uuid4()),
     }
     assert (
-        requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=10).status_code
+        requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=60).status_code
         == 200
     )
     runtime.jobs.drain()

@@ -82,7 +82,7 @@ def _deliver_late(app_url: str, shop: str, logged: dict) -> requests.Response:
         "X-Shopify-Webhook-Id": logged["webhook_id"],
         "X-Shopify-Triggered-At": logged["triggered_at"],
     }
-    return requests.post(f"{app_url}/webhooks/app", data=raw, headers=headers, timeout=10)
+    return requests.post(f"{app_url}/webhooks/app", data=raw, headers=headers, timeout=60)
 
 
 def test_an_uninstall_delivered_after_the_reinstall_is_recorded_and_ignored(

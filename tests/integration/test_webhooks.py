@@ -23,7 +23,7 @@ def _post(app_url, path, topic, shop, body: dict, secret=API_SECRET, webhook_id=
         "X-Shopify-API-Version": "2026-10",
         "X-Shopify-Webhook-Id": webhook_id or str(uuid.uuid4()),
     }
-    return requests.post(f"{app_url}{path}", data=raw, headers=headers, timeout=10)
+    return requests.post(f"{app_url}{path}", data=raw, headers=headers, timeout=60)
 
 
 def _deliveries(runtime, shop=None, topic=None):
@@ -54,7 +54,7 @@ def test_wrong_hmac_is_401_and_stores_nothing(app_server, runtime, shop_domain):
     unsigned = requests.post(
         f"{app_server.url}/webhooks/app",
         data=raw,
-        timeout=10,
+        timeout=60,
         headers={
             "X-Shopify-Topic": "app/uninstalled",
             "X-Shopify-Shop-Domain": shop_domain,
@@ -102,7 +102,7 @@ def test_uninstall_stops_the_shop_at_once_and_the_api_asks_to_reinstall(
             and shop.access_token_enc is None
             and shop.refresh_token_enc is None
         )
-    resp = requests.get(f"{app_server.url}/api/shop", headers=bearer(token), timeout=10)
+    resp = requests.get(f"{app_server.url}/api/shop", headers=bearer(token), timeout=60)
     assert resp.status_code == 401
     assert resp.json()["error"] == "reinstall_required"
     assert resp.headers["X-Shopify-API-Request-Failure-Reauthorize-Url"].endswith(f"/auth?shop={shop_domain}")
@@ -181,7 +181,7 @@ def test_malformed_payload_with_valid_hmac_is_acknowledged_and_fails_readably(
         "X-Shopify-Hmac-Sha256": sign(raw, API_SECRET),
         "X-Shopify-Webhook-Id": "trunc-1",
     }
-    resp = requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=10)
+    resp = requests.post(f"{app_server.url}/webhooks/app", data=raw, headers=headers, timeout=60)
     assert resp.status_code == 200  # Shopify would retry a non-2xx for hours; the body will not improve
     runtime.jobs.drain()
     (row,) = _deliveries(runtime, shop_domain, "app/scopes_update")
