@@ -140,6 +140,7 @@ def load(
             "id, shop_id, creator_id, short_id, target, target_handle, placement, "
             "destination_url, archived, created_at",
         )
+        routes = _Copy(cur, "link_routes", "short_id, shop_id, link_id")  # as the app makes each link
         for n, (cid, handle) in enumerate(zip(creator_ids, handles, strict=False)):
             tl.row(
                 base_link + 1 + n,
@@ -153,7 +154,9 @@ def load(
                 False,
                 _ts(begin),
             )
+            routes.row(f"b{shop_id}x{n}", shop_id, base_link + 1 + n)
         tl.close()
+        routes.close()
         campaign_ids = []
         for k in range(10):
             campaign_ids.append(

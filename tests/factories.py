@@ -22,6 +22,7 @@ from shopify_roi.models import (
     Click,
     Creator,
     DiscountCode,
+    LinkRoute,
     Order,
     OrderLine,
     Refund,
@@ -170,7 +171,9 @@ def tracked_link(session: Session, creator: Creator, **overrides) -> TrackedLink
         "short_id": f"f{_next()}",
         "destination_url": "https://example.myshopify.com/",
     }
-    return _add(session, TrackedLink(**(fields | overrides)))
+    link = _add(session, TrackedLink(**(fields | overrides)))
+    _add(session, LinkRoute(short_id=link.short_id, shop_id=link.shop_id, link_id=link.id))  # as the app does
+    return link
 
 
 def click(session: Session, link: TrackedLink, **overrides) -> Click:

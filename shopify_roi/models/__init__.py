@@ -9,7 +9,7 @@ from shopify_roi.models.customer import CustomerHistory
 from shopify_roi.models.delivery import WebhookDelivery
 from shopify_roi.models.discount import DiscountCode
 from shopify_roi.models.flow import FlowActionRun, FlowTriggerSend, FlowTriggerUsage
-from shopify_roi.models.link import Click, TrackedLink
+from shopify_roi.models.link import Click, LinkRoute, TrackedLink
 from shopify_roi.models.marketing import MarketingDueDay, MarketingSent
 from shopify_roi.models.metafield import MetafieldWrite
 from shopify_roi.models.order import AttributionPolicy, Order, OrderLine, Refund, RefundLine
@@ -43,6 +43,7 @@ __all__ = [
     "FlowActionRun",
     "FlowTriggerSend",
     "FlowTriggerUsage",
+    "LinkRoute",
     "MetafieldWrite",
     "OAuthState",
     "Order",

@@ -12,18 +12,34 @@ from shopify_roi.db import Base, UTCDateTime, utcnow
 
 class TrackedLink(Base):
     __tablename__ = "tracked_links"
+    __table_args__ = (UniqueConstraint("shop_id", "short_id"),)  # unique across shops: link_routes' key
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
     creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
-    short_id: Mapped[str] = mapped_column(String(16), unique=True)
+    short_id: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(16), default="home")  # home | product | collection
     target_handle: Mapped[str] = mapped_column(String(255), default="")
     placement: Mapped[str] = mapped_column(String(32), default="post")  # utm_medium
     destination_url: Mapped[str] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LinkRoute(Base):
+    """Where a public short link leads: `/l/<short_id>` is all a visitor brings, so the short id alone finds
+    the link's shop here, and the link is then read with its shop (README "Scale-out": under Citus a
+    reference table, on every node, since the short id cannot name the shop of a distributed row). The key
+    keeps a short id unique across shops; no foreign key, as a reference table cannot refer to a
+    distributed one: a route whose link is gone leads nowhere (the link is read with its shop), and the
+    shop's erasure removes its routes with its other rows (they carry `shop_id`)."""
+
+    __tablename__ = "link_routes"
+
+    short_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(Integer)
+    link_id: Mapped[int] = mapped_column(Integer)
 
 
 class Click(Base):

@@ -4,50 +4,28 @@ and the new keys still refuse what the old ones refused."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
 import sqlalchemy as sa
-from migration_support import reflected
+from migration_support import NOW, filled, insert_row, reflected
 
 from shopify_roi.migrate import upgrade
 
-NOW = datetime(2026, 11, 1, tzinfo=UTC)
-
-
-def _filled(table: sa.Table, given: dict) -> dict:
-    """`given`, plus a plain value for every other required column (the test names what it checks)."""
-    row = dict(given)
-    for column in table.columns:
-        if column.name in row or column.nullable or column.server_default is not None or column.primary_key:
-            continue
-        try:
-            kind = column.type.python_type
-        except NotImplementedError:
-            kind = str
-        row[column.name] = {int: 0, bool: False, datetime: NOW, date: NOW.date()}.get(kind, "")
-    return row
-
-
-def _insert(conn, table: sa.Table, **given) -> int:
-    return conn.execute(sa.insert(table).values(_filled(table, given)).returning(table.c.id)).scalar()
-
 
 def _shop_rows(conn, t, domain: str) -> dict[str, int]:
-    shop = _insert(conn, t["shops"], domain=domain, token_generation=1, scopes="read_orders")
-    creator = _insert(conn, t["creators"], shop_id=shop, handle="anna", name="Anna", status="active")
-    order = _insert(
+    shop = insert_row(conn, t["shops"], domain=domain, token_generation=1, scopes="read_orders")
+    creator = insert_row(conn, t["creators"], shop_id=shop, handle="anna", name="Anna", status="active")
+    order = insert_row(
         conn, t["orders"], shop_id=shop, shopify_id="1001", created_at=NOW, shopify_updated_at=NOW
     )
     for n in ("1", "2"):
-        _insert(conn, t["order_lines"], shop_id=shop, order_id=order, shopify_id=n, quantity=1, price=100)
-    refund = _insert(conn, t["refunds"], shop_id=shop, shopify_id="501", order_shopify_id="1001")
-    _insert(conn, t["refund_lines"], shop_id=shop, refund_id=refund, shopify_id="7", line_shopify_id="1")
-    link = _insert(
+        insert_row(conn, t["order_lines"], shop_id=shop, order_id=order, shopify_id=n, quantity=1, price=100)
+    refund = insert_row(conn, t["refunds"], shop_id=shop, shopify_id="501", order_shopify_id="1001")
+    insert_row(conn, t["refund_lines"], shop_id=shop, refund_id=refund, shopify_id="7", line_shopify_id="1")
+    link = insert_row(
         conn, t["tracked_links"], shop_id=shop, creator_id=creator, short_id=f"s{shop}", destination_url="/"
     )
     for visitor in ("a" * 32, "b" * 32):
-        _insert(conn, t["clicks"], shop_id=shop, creator_id=creator, link_id=link, visitor_hash=visitor)
+        insert_row(conn, t["clicks"], shop_id=shop, creator_id=creator, link_id=link, visitor_hash=visitor)
     return {"shop": shop, "order": order, "refund": refund, "link": link, "creator": creator}
 
 
@@ -103,7 +81,7 @@ def test_0025_keeps_every_line_refund_line_and_click_and_the_keys_still_refuse_a
     ]
     for table, row in repeats:
         with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
-            conn.execute(sa.insert(table).values(_filled(table, row)))
+            conn.execute(sa.insert(table).values(filled(table, row)))
     with engine.connect() as conn:
         assert _rows(conn) == before  # the refused repeats left nothing
     engine.dispose()

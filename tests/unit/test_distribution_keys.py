@@ -21,6 +21,12 @@ SHOP_LESS = {
     "shops": "distributed by its `id`, co-located with every table's `shop_id`",
     "oauth_states": "a local table on the coordinator: install states that live ten minutes",
 }
+# Tables with a `shop_id` that are not distributed by it: reference tables under Citus (a copy on every node),
+# read by a key that brings no shop. Their keys need not carry the shop; they must not refer to a
+# distributed table (Citus refuses a foreign key from a reference table to a distributed one).
+REFERENCE = {
+    "link_routes": "the public link /l/<short_id> brings no shop: its route names the shop and the link",
+}
 # To do: tables that hold one shop's rows but name the shop otherwise.
 SHOP_LESS_TO_DO = {
     "webhook_deliveries": "names its shop by `shop_domain`",
@@ -61,9 +67,7 @@ PRIMARY_KEY_TO_DO = {
     "tracked_links",
 }
 # To do: unique constraints without `shop_id` (table, columns).
-UNIQUE_TO_DO = {
-    ("tracked_links", ("short_id",)),  # the public link /l/<short_id> finds its shop by it
-}
+UNIQUE_TO_DO: set[tuple[str, tuple[str, ...]]] = set()
 # To do: foreign keys between shop-owned tables without `shop_id` (table, columns, the table referred to).
 FOREIGN_KEY_TO_DO = {
     ("clicks", ("creator_id",), "creators"),
@@ -93,7 +97,7 @@ FOREIGN_KEY_TO_DO = {
 
 
 def _shop_owned() -> list:
-    return [t for t in Base.metadata.sorted_tables if "shop_id" in t.c]
+    return [t for t in Base.metadata.sorted_tables if "shop_id" in t.c and t.name not in REFERENCE]
 
 
 def _names(columns) -> tuple[str, ...]:
@@ -104,6 +108,15 @@ def test_every_table_without_a_shop_id_is_named_with_its_place():
     shop_less = {t.name for t in Base.metadata.sorted_tables if "shop_id" not in t.c}
     assert shop_less == set(SHOP_LESS) | set(SHOP_LESS_TO_DO)
     assert not set(SHOP_LESS) & set(SHOP_LESS_TO_DO)
+
+
+def test_reference_tables_refer_to_no_distributed_table():
+    tables = Base.metadata.tables
+    assert set(REFERENCE) <= set(tables)
+    assert all("shop_id" in tables[name].c for name in REFERENCE)  # erased with the shop (shop/redact)
+    assert {
+        name: [fk.referred_table.name for fk in tables[name].foreign_key_constraints] for name in REFERENCE
+    } == {name: [] for name in REFERENCE}
 
 
 def test_primary_keys_carry_the_shop_except_the_listed_to_do():

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shopify_roi.db_rows import dialect_insert
-from shopify_roi.models import Click, TrackedLink
+from shopify_roi.models import Click, LinkRoute, TrackedLink
 from shopify_roi.services.metrics import rollups
 
 BOT_RE = re.compile(
@@ -29,11 +29,23 @@ BOT_RE = re.compile(
 
 
 def resolve_short(session: Session, short_id: str) -> tuple[int, int, int, str] | None:
-    """(link id, shop id, creator id, destination) of a live short link, in one indexed read."""
+    """(link id, shop id, creator id, destination) of a live short link: its route names the shop, then
+    the link is read with it (two reads by primary key; under Citus the first is a reference table's and
+    the second goes to the shop's node alone)."""
+    route = session.execute(
+        select(LinkRoute.shop_id, LinkRoute.link_id).where(LinkRoute.short_id == short_id)
+    ).first()
+    if route is None:
+        return None
     row = session.execute(
         select(
             TrackedLink.id, TrackedLink.shop_id, TrackedLink.creator_id, TrackedLink.destination_url
-        ).where(TrackedLink.short_id == short_id, TrackedLink.archived.is_(False))
+        ).where(
+            TrackedLink.shop_id == route.shop_id,
+            TrackedLink.id == route.link_id,
+            TrackedLink.short_id == short_id,
+            TrackedLink.archived.is_(False),
+        )
     ).first()
     return tuple(row) if row else None
 

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.models import Campaign, Creator, DiscountCode, TrackedLink
+from shopify_roi.models import Campaign, Creator, DiscountCode, LinkRoute, TrackedLink
 from shopify_roi.models.discount import ACTIVE
 from shopify_roi.services.creators import codes, profiles
 from shopify_roi.services.creators.campaigns import campaign_by_name
@@ -128,7 +128,7 @@ def create_tracked(
     built, campaign = _build_for(session, shop_id, origin, creator, ask)
     for _ in range(5):
         short = "".join(secrets.choice(SHORT_ALPHABET) for _ in range(8))
-        if session.scalar(select(TrackedLink.id).where(TrackedLink.short_id == short)) is None:
+        if session.get(LinkRoute, short) is None:  # unique across shops (a route per short id)
             break
     link = TrackedLink(
         shop_id=shop_id,
@@ -141,6 +141,8 @@ def create_tracked(
         destination_url=built.auto_apply or built.storefront,
     )
     session.add(link)
+    session.flush()
+    session.add(LinkRoute(short_id=short, shop_id=shop_id, link_id=link.id))
     session.flush()
     return link, campaign
 
