@@ -1,6 +1,7 @@
 """Migration 0027 (the public short link's route, README "Scale-out"): on a database holding two shops'
 tracked links, every link gets its route, every link already printed in a creator's bio leads where it did
-(read through the app's own resolver), no row changes, and a short id stays unique across shops."""
+(read through the app's own resolver), no row changes (the links' clicks included), and a short id stays
+unique across shops."""
 
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ def test_0027_gives_every_link_its_route_and_printed_links_lead_where_they_did(f
                     archived=archived,
                 )
                 made[short] = (shop, link, creator, url, archived)
+                insert_row(
+                    conn, t["clicks"], shop_id=shop, creator_id=creator, link_id=link, visitor_hash="v" * 32
+                )
         before = _links(conn)
+        clicks_before = conn.execute(sa.text("SELECT * FROM clicks ORDER BY id")).all()
     engine.dispose()
     assert len(before) == 4  # by hand: two shops, a live and an archived link each
 
@@ -52,6 +57,9 @@ def test_0027_gives_every_link_its_route_and_printed_links_lead_where_they_did(f
     engine, t = reflected(fresh_url)
     with engine.connect() as conn:
         assert _links(conn) == before
+        # SQLite re-creates tracked_links (batch mode): its clicks stay (the migrations run with foreign
+        # keys off; with them on, dropping the old table cascaded every click away)
+        assert conn.execute(sa.text("SELECT * FROM clicks ORDER BY id")).all() == clicks_before
         routes = conn.execute(sa.text("SELECT short_id, shop_id, link_id FROM link_routes")).all()
     assert {r.short_id: (r.shop_id, r.link_id) for r in routes} == {
         short: (shop, link) for short, (shop, link, *_) in made.items()
