@@ -166,9 +166,9 @@ def load(
                     (shop_id, f"Campaign {k}", f"campaign-{k}"),
                 ).fetchone()[0]
             )
-        members = _Copy(cur, "creator_campaigns", "creator_id, campaign_id")
+        members = _Copy(cur, "creator_campaigns", "creator_id, campaign_id, shop_id")
         for n, cid in enumerate(creator_ids):
-            members.row(cid, campaign_ids[n % 10])
+            members.row(cid, campaign_ids[n % 10], shop_id)
         members.close()
         sp = _Copy(
             cur, "spend_entries", "shop_id, creator_id, campaign_id, kind, spent_on, amount, note, created_at"

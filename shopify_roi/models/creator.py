@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
@@ -13,12 +13,26 @@ from shopify_roi.money import Money
 
 ACTIVE, ARCHIVED = "active", "archived"
 
+# A creator's campaigns. The row carries its shop (README "Scale-out": under Citus it lives on the shop's
+# node), written from both sides of the relationship; the key keeps `shop_id` last, so its index still
+# serves the lookups by creator (migration 0028).
 creator_campaigns = Table(
     "creator_campaigns",
     Base.metadata,
     Column("creator_id", ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True),
     Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("shop_id", ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+def _creator_side():
+    return and_(Creator.id == creator_campaigns.c.creator_id, Creator.shop_id == creator_campaigns.c.shop_id)
+
+
+def _campaign_side():
+    return and_(
+        Campaign.id == creator_campaigns.c.campaign_id, Campaign.shop_id == creator_campaigns.c.shop_id
+    )
 
 
 class Creator(Base):
@@ -38,7 +52,11 @@ class Creator(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     campaigns: Mapped[list[Campaign]] = relationship(
-        secondary=creator_campaigns, back_populates="creators", lazy="selectin"
+        secondary=creator_campaigns,
+        primaryjoin=_creator_side,
+        secondaryjoin=_campaign_side,
+        back_populates="creators",
+        lazy="selectin",
     )
 
 
@@ -58,5 +76,9 @@ class Campaign(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creators: Mapped[list[Creator]] = relationship(
-        secondary=creator_campaigns, back_populates="campaigns", lazy="selectin"
+        secondary=creator_campaigns,
+        primaryjoin=_campaign_side,
+        secondaryjoin=_creator_side,
+        back_populates="campaigns",
+        lazy="selectin",
     )

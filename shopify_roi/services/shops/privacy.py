@@ -231,13 +231,6 @@ def redact_shop(session: Session, domain: str, keep_delivery_id: int | None = No
         shop_id = shop.id
         # Every table that holds a shop_id, children first, named here rather than left to ON DELETE
         # CASCADE: a table added later without the cascade is still erased.
-        creators = Base.metadata.tables["creators"]
-        links = Base.metadata.tables["creator_campaigns"]
-        counts["creator_campaigns"] = session.execute(
-            delete(links).where(
-                links.c.creator_id.in_(select(creators.c.id).where(creators.c.shop_id == shop_id))
-            )
-        ).rowcount
         for table in reversed(Base.metadata.sorted_tables):
             if "shop_id" in table.c:
                 counts[table.name] = session.execute(delete(table).where(table.c.shop_id == shop_id)).rowcount
