@@ -27,10 +27,12 @@ demo: $(VENV)/.demo-installed
 ## With node on the machine, tests/contract's pinned @shopify/shopify-api and tests/browser's axe-core and
 ## web-vitals are installed first (npm ci), so the contract test runs; without node that one test is skipped.
 ## Each is installed again only when its package-lock.json changed (npm ci writes node_modules/.package-lock.json),
-## so a second `make test` never reinstalls under a running one (.ci/run runs two at once).
+## so a second `make test` reinstalls nothing.
 ## Four pytest-xdist workers, a file each at a time (a module's fixtures, such as the demo, are built once);
 ## they wait on servers more than they compute, so four beat two on a 2-core machine. XDIST= runs serially.
-XDIST ?= -n 4 --dist loadfile
+## --no-loadscope-reorder: files are handed out in collection order, the longest first (tests/conftest.py,
+## LONGEST_FIRST), not sorted by their number of tests.
+XDIST ?= -n 4 --dist loadfile --no-loadscope-reorder
 NODE_DEPS := tests/contract/node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json \
   web-assets/node_modules/.package-lock.json
 node-deps: $(NODE_DEPS)

@@ -22,7 +22,7 @@ Two shops:
 Run (PostgreSQL on 127.0.0.1; chromium at /usr/bin/chromium, driven by Playwright):
   python bench/page_load.py                          # both shops; builds its own 1M-order database (~4 min)
   python bench/page_load.py --shops demo             # the demo shop only (~1 min)
-  python bench/page_load.py --smoke                  # CI's: both shops, the big one of 2,000 orders, 1 load
+  python bench/page_load.py --smoke                  # CI's: both shops (600 and 2,000 orders), 1 load
   python bench/roi_queries.py --keep && python bench/page_load.py --db roi_bench_roi --reuse  # its data
 """
 
@@ -57,6 +57,7 @@ ARGS = [
 ]
 SHOP = "bench-roi.myshopify.com"  # the same domain as roi_queries.py, so its database can be reused
 TARGET_S = 1.0
+SMOKE_DEMO_ORDERS = 600  # the smoke's demo history (the demo's own: ~2,700 orders, ~70 s to make)
 INTERACTION_MS = 300  # issue 7: a range change or a sort answers in < 300 ms on the demo shop
 MEASURE = """() => new Promise(resolve => {
   let lcp = null;
@@ -262,8 +263,9 @@ def measure(label: str, admin_url: str, app_url: str, loads: int) -> dict:
     }
 
 
-def demo_shop(loads: int) -> dict:
-    """`python -m devstore.demo` in the background; measure once it prints the admin URL; stop it."""
+def demo_shop(loads: int, orders: int | None = None) -> dict:
+    """`python -m devstore.demo` in the background (`--orders` when given: the smoke's smaller history);
+    measure once it prints the admin URL; stop it."""
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_demo_"))
     port, app_port = common.free_port(), common.free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "INPROCESS_WORKER")}
@@ -275,7 +277,8 @@ def demo_shop(loads: int) -> dict:
     )
     with open(tmp / "demo.out", "w+") as log:
         proc = subprocess.Popen(
-            [str(common.BIN / "python"), "-m", "devstore.demo"],
+            [str(common.BIN / "python"), "-m", "devstore.demo"]
+            + (["--orders", str(orders)] if orders else []),
             env=env,
             cwd=common.ROOT,
             stdout=log,
@@ -362,7 +365,8 @@ def main() -> None:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="CI's smoke size: both shops, the big one of 2,000 orders, 1 cold load each; figures not judged",
+        help="CI's smoke size: both shops, the demo's of 600 orders and the big one of 2,000, 1 cold load "
+        "each; figures not judged",
     )
     args = parser.parse_args()
     if args.smoke:
@@ -372,7 +376,7 @@ def main() -> None:
         raise SystemExit(f"{CHROMIUM} is needed (apt-get install chromium)")
     results = {}
     if "demo" in args.shops:
-        results["demo"] = demo_shop(args.loads)
+        results["demo"] = demo_shop(args.loads, SMOKE_DEMO_ORDERS if args.smoke else None)
     if "big" in args.shops:
         results["big"] = big_shop(args.loads, args.db, args.reuse, args.orders, args.keep)
     parts = [

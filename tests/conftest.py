@@ -42,17 +42,31 @@ def pytest_configure(config):
     config.addinivalue_line("filterwarnings", "ignore::jwt.warnings.InsecureKeyLengthWarning")
 
 
-# The longest test files, longest first (from --durations on PostgreSQL). With pytest-xdist's
-# --dist loadfile, files go to the workers in collection order: starting these first keeps one of them
-# from running alone at the end while the other workers idle. Order only; every test still runs.
+# The longest test files, longest first (from --durations on PostgreSQL and on SQLite, 2026-12-07). With
+# pytest-xdist's --dist loadfile, files go to the workers in collection order when the Makefile's
+# --no-loadscope-reorder is given (by default pytest-xdist sorts files by their number of tests, which put
+# the 5-test file of the 20,000-order reconciliation near the end, so that it ran alone for minutes while
+# the other workers idled). Starting these first keeps any of them from running alone at the end. Order
+# only; every test still runs.
 LONGEST_FIRST = (
-    "integration/test_backfill.py",  # the 20,000-order reconciliation on PostgreSQL
+    "integration/test_backfill.py",  # the 20,000-order reconciliation on PostgreSQL (~550 s there)
     "faults/test_fault_storm.py",
-    "browser/test_merchant_tour.py",  # builds the demo shop (the only module that does)
+    "browser/test_merchant_tour.py",  # builds the demo shop (the only module that does; SQLite pass only)
+    "hostile/test_api_inputs.py",  # every route of the URL map, each with hostile bodies
+    "browser/test_roi_page.py",
+    "browser/test_accessibility.py",
+    "hostile/test_webhook_inputs.py",
+    "faults/test_worker_killed_and_redis_restarted.py",
+    "integration/test_creator_import.py",
+    "integration/test_creator_marketing.py",
+    "integration/test_demo_shop.py",
+    "browser/test_marketing_feature.py",
     "hostile/test_privacy.py",
     "integration/test_creator_metafields.py",
     "hostile/test_fuzz_deliveries.py",
-    "faults/test_worker_killed_and_redis_restarted.py",
+    "integration/test_metrics.py",
+    "browser/test_web_vitals.py",
+    "browser/test_embedded_app_bridge.py",
 )
 
 
