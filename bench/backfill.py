@@ -3,8 +3,10 @@ ingested by the app's backfill code path (`services.orders.backfill.ingest`: the
 HTTP by `shopify_client.bulk.stream_raw_lines`, spilled to a temporary SQLite file and read back as
 orders (`bulk_jsonl`), the lines of refunds read through the Admin API, orders parsed and written in
 batches of 500 by the one write path, `services.orders.store.apply_batch`): orders/s and the process's
-peak resident memory, sampled every 0.25 s over the run (it must stay flat: the file is streamed and
-spilled, never loaded).
+peak resident memory (with its children: the import's second process and the file's HTTP server),
+sampled every 0.25 s over the run (it must stay flat: the file is streamed and spilled, never loaded).
+`--processes 1` is the single-process path; the default, 2, is the app's (IMPORT_PROCESSES): from 20,000
+orders on PostgreSQL a forked child ingests the second half of the spilled file (backfill_shares.py).
 
 The JSONL, fast path for large N: the stand-in's generator makes a template shop (2,000 orders over 7
 days, 20 creators, with its refunds, cancellations, edits, test orders and foreign currencies) and the
@@ -172,9 +174,27 @@ class StubShopify:
     Counts what Shopify would charge for the refund reads (the actual cost of what was returned)."""
 
     def __init__(self, url: str, objects: int, refunds: dict[int, dict]):
+        import multiprocessing
+
         self.url, self.objects, self.refunds = url, objects, refunds
         self.base = min(refunds) if refunds else 0
-        self.requests = self.refunds_read = self.actual_points = 0
+        # requests, refunds read, actual points: in shared memory, counted by the import's forked children too
+        self.counts = multiprocessing.get_context("fork").Array("q", 3)
+
+    def forked(self) -> None:
+        """A forked child of the import: no connection to renew (the answers are made here)."""
+
+    @property
+    def requests(self) -> int:
+        return self.counts[0]
+
+    @property
+    def refunds_read(self) -> int:
+        return self.counts[1]
+
+    @property
+    def actual_points(self) -> int:
+        return self.counts[2]
 
     def execute(self, query, variables=None, operation_name=None):
         if operation_name == "BulkOperationStatus":
@@ -190,17 +210,19 @@ class StubShopify:
         assert operation_name == "RefundLines", (
             operation_name
         )  # the template's refunds have <= 3 lines: one page
-        nodes = []
+        nodes, points = [], 0
         for gid in variables["ids"]:
             moved = int(gid.rsplit("/", 1)[1])
             shift = (moved - self.base) // STRIDE * STRIDE
             text = json.dumps(self.refunds[moved - shift])
             node = json.loads(GID.sub(lambda m, shift=shift: f"{m.group(1)}{int(m.group(2)) + shift}", text))
             # the actual cost of what came back: the refund 1 + its connection 2 + 6 a line
-            self.actual_points += 3 + 6 * len(node["refundLineItems"]["nodes"])
+            points += 3 + 6 * len(node["refundLineItems"]["nodes"])
             nodes.append(node)
-        self.requests += 1
-        self.refunds_read += len(nodes)
+        with self.counts.get_lock():
+            self.counts[0] += 1
+            self.counts[1] += len(nodes)
+            self.counts[2] += points
         return {"nodes": nodes}
 
     def budget(self) -> str:
@@ -225,6 +247,12 @@ def main() -> None:
         "--grouped", action="store_true", help="each order's line items right after it (groupObjects: true)"
     )
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="processes that share the file (IMPORT_PROCESSES; 1: the single-process path)",
+    )
+    parser.add_argument(
         "--smoke", action="store_true", help="CI's smoke size (2,000 orders): it must run, figures not judged"
     )
     args = parser.parse_args()
@@ -234,7 +262,7 @@ def main() -> None:
     from shopify_roi.db import Database
     from shopify_roi.models import BackfillRun
     from shopify_roi.models.backfill import RUNNING
-    from shopify_roi.services.orders import backfill
+    from shopify_roi.services.orders import backfill, backfill_shares
 
     tmp = Path(tempfile.mkdtemp(prefix="roi_bench_backfill_"))
     jsonl = tmp / "orders.jsonl"
@@ -287,7 +315,7 @@ def main() -> None:
             run_id = run.id
         client = StubShopify(f"http://127.0.0.1:{port}/{jsonl.name}", lines, refund_nodes)
         marks: dict[int, int] = {}
-        sampler = common.RssSampler()
+        sampler = common.RssSampler(children=True)  # the import's children, and the file's HTTP server
 
         def progress(seen: int, _total: int) -> None:
             decile = seen * 10 // args.orders
@@ -307,7 +335,9 @@ def main() -> None:
         if common.autovacuum_on(url):
             analyzer.interval = 1e9  # the server analyzes by itself
         with sampler, analyzer:
-            figures = backfill.ingest(db, client, shop_id, run_id, progress=progress)
+            figures = backfill.ingest(
+                db, client, shop_id, run_id, progress=progress, processes=args.processes
+            )
         elapsed = time.perf_counter() - began
         if spy is not None:
             spy.wait(60)
@@ -344,9 +374,12 @@ def main() -> None:
         ):
             print(f"    {inc:5.1f} {own:5.1f}  {frame}")
     settled = marks.get(1, before)
+    shared = backfill_shares.worth_sharing(db, args.processes, args.orders)
+    shares = f"{args.processes} processes" if shared else "1 process"
     layout = "grouped" if args.grouped else "ungrouped"
     print(
-        f"backfill ({common.nproc()} cores): {args.orders} orders ({size / 1048576:.0f} MB JSONL, {layout}) "
+        f"backfill ({common.nproc()} cores, {shares}): {args.orders} orders "
+        f"({size / 1048576:.0f} MB JSONL, {layout}) "
         f"in {elapsed:.0f} s = {args.orders / elapsed:.0f} orders/s "
         f"(1M at this rate: {1_000_000 / (args.orders / elapsed) / 60:.1f} min); "
         f"RSS {common.mb(before)} before, {common.mb(settled)} at 10 %, peak {common.mb(sampler.peak)} "

@@ -265,7 +265,9 @@ def import_child(args) -> None:
     with bulk_slots.held_slot(rt) as held:  # the bulk slot the import job holds (jobs/bulk_slots.py)
         if held is None:
             raise SystemExit("the bulk slot is taken: another import of this queue runs")
-        figures = backfill.ingest(db, client, args.shop_id, run_id, between_batches=between)
+        figures = backfill.ingest(  # IMPORT_PROCESSES as the job: from 20,000 orders, a niced child too
+            db, client, args.shop_id, run_id, between_batches=between, processes=rt.settings.import_processes
+        )
     if between:
         import_rollup.import_ended(rt, args.shop_id)
     print(

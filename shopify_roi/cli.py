@@ -214,6 +214,7 @@ def backfill_command(shop: str, start: str | None, end: str | None, since_hours:
                 progress=lambda done, total: bar.update(
                     task, description="ingesting orders", completed=done, total=total or None
                 ),
+                processes=rt.settings.import_processes,
             )
         )["status"] == "running":
             time.sleep(1)

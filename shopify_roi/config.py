@@ -63,6 +63,8 @@ class Settings:
     # Fly's proxy: 1). Trusting more hops than there are lets a client choose its own address.
     proxy_hops: int = 0
     bulk_job_slots: int = 1  # workers a bulk job (history import, creators CSV) may hold at once
+    # Processes that share a large history import's file on PostgreSQL (services/orders/backfill_shares.py).
+    import_processes: int = 2
     # Creator pixel events per visitor and per shop per window (0: no limit for that one).
     pixel_visitor_limit: int = 600
     pixel_shop_limit: int = 300_000
@@ -177,6 +179,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
         link_rate_window_seconds=int(get("LINK_RATE_WINDOW_SECONDS", str(defaults.link_rate_window_seconds))),
         proxy_hops=int(get("PROXY_HOPS", str(defaults.proxy_hops))),
         bulk_job_slots=max(1, int(get("BULK_JOB_SLOTS", str(defaults.bulk_job_slots)))),
+        import_processes=max(1, int(get("IMPORT_PROCESSES", str(defaults.import_processes)))),
         pixel_visitor_limit=int(get("PIXEL_VISITOR_LIMIT", str(defaults.pixel_visitor_limit))),
         pixel_shop_limit=int(get("PIXEL_SHOP_LIMIT", str(defaults.pixel_shop_limit))),
         pixel_address_limit=int(get("PIXEL_ADDRESS_LIMIT", str(defaults.pixel_address_limit))),

@@ -32,6 +32,7 @@ from shopify_roi.models import (
     TrackedLink,
     WebhookDelivery,
 )
+from shopify_roi.services.orders.facts import LineFacts, OrderFacts
 from shopify_roi.services.orders.read_facts import refresh_facts
 
 _serial = itertools.count(1)
@@ -191,3 +192,23 @@ def webhook_delivery(session: Session, shop_domain: str, **overrides) -> Webhook
     """A delivery in the inbox, `received` and not yet processed, of an orders/create by default."""
     fields = {"shop_domain": shop_domain, "webhook_id": f"factory-{_next()}", "topic": "orders/create"}
     return _add(session, WebhookDelivery(**(fields | overrides)))
+
+
+def order_facts(shopify_id: str, customer: str | None, created, price: str, refunds=()) -> OrderFacts:
+    """A paid order's parsed facts (one line of `price`, no tax, no signals), as the write path takes them."""
+    return OrderFacts(
+        shopify_id=shopify_id,
+        name=f"#{shopify_id}",
+        created_at=created,
+        updated_at=created,
+        cancelled_at=None,
+        financial_status="paid",
+        test=False,
+        taxes_included=False,
+        currency="USD",
+        customer_id=customer,
+        tags=[],
+        lines=[LineFacts(f"{shopify_id}1", 1, Decimal(price), Decimal(0), Decimal(0))],
+        signals={},
+        refunds=list(refunds),
+    )

@@ -38,7 +38,12 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
     def work(rt, client, shop_id: int):
         try:
             figures = backfill.ingest(
-                rt.db, client, shop_id, run_id, between_batches=import_rollup.for_job(rt, shop_id)
+                rt.db,
+                client,
+                shop_id,
+                run_id,
+                between_batches=import_rollup.for_job(rt, shop_id),
+                processes=rt.settings.import_processes,
             )
         finally:
             import_rollup.import_ended(rt, shop_id)

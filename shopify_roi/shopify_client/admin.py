@@ -85,6 +85,10 @@ class AdminClient:
     throttle: Throttle = field(default_factory=Throttle)
     retries: int = 0  # how many times this client waited or retried (for logs and tests)
 
+    def forked(self) -> None:
+        """In a forked child process: HTTP connections of its own (the parent's sockets stay the parent's)."""
+        self.http = requests.Session()
+
     @property
     def url(self) -> str:
         return graphql_url(self.origin_template, self.shop, self.api_version)

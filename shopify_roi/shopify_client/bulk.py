@@ -11,6 +11,7 @@ lines are not in it (`refunds.refund_lines` reads them).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import requests
@@ -53,12 +54,16 @@ def status(client: AdminClient, operation_id: str) -> BulkStatus:
     )
 
 
+READ_CHUNK = 64 * 1024
+
+
 def stream_raw_lines(url: str, http: requests.Session | None = None) -> Iterator[bytes]:
     """Each line of the result file (JSON text), read line by line from the network."""
     sender = http or requests
     with sender.get(url, stream=True, timeout=(5, 300)) as resp:
         resp.raise_for_status()
-        for line in resp.iter_lines():
+        # 64 KiB reads: requests' default of 512 bytes made a 1 GB file ~2 million reads
+        for line in resp.iter_lines(chunk_size=READ_CHUNK):
             if line:
                 yield line
 
@@ -67,3 +72,8 @@ def assemble_orders(raw_lines: Iterator[bytes]) -> Iterator[dict]:
     """The orders of an `orders_bulk` result, in file order, each with its `lineItems` as a list (its
     `refunds` stay as the query gives them: `[{id, createdAt}]`), wherever the line items landed."""
     return bulk_jsonl.assemble(raw_lines, {"LineItem": "lineItems"})
+
+
+def spilled_orders(raw_lines: Iterator[bytes]) -> AbstractContextManager[bulk_jsonl.Spill]:
+    """The `orders_bulk` result spilled, to be read back whole or in shares (`assemble_orders`' file)."""
+    return bulk_jsonl.spilled(raw_lines, {"LineItem": "lineItems"})

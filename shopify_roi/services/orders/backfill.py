@@ -13,18 +13,17 @@ Without `read_all_orders` Shopify shows only the last 60 days of orders; the run
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import Database, utcnow
 from shopify_roi.models import BackfillRun, Shop
 from shopify_roi.models.backfill import DONE, FAILED, INGESTING, RUNNING
-from shopify_roi.services.orders import backfill_refunds, read_facts, store
+from shopify_roi.services.orders import backfill_refunds, backfill_shares, read_facts, store
+from shopify_roi.services.orders.backfill_plan import plan
 from shopify_roi.services.orders.parse_bulk import parse_graphql_order
 from shopify_roi.services.webhooks.inbox import PayloadError
 from shopify_roi.shopify_client import bulk
@@ -36,34 +35,6 @@ BATCH = 500
 # queued again. Its batches commit every few seconds (refund lines read at Shopify's restore rate
 # included); spilling a 1M-order file before the first batch takes a minute or two.
 STALLED_AFTER_SECONDS = 600
-VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS = 60
-
-
-def _search_time(moment: datetime) -> str:
-    """A moment as Shopify's search syntax takes it (UTC, seconds, `Z`)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def plan(
-    shop: Shop, start: date | None = None, end: date | None = None, updated_since: datetime | None = None
-) -> tuple[str, str]:
-    """(orders search, note for the merchant) of a run."""
-    parts, note = [], ""
-    if updated_since is not None:
-        parts.append(f"updated_at:>='{_search_time(updated_since)}'")
-    if start is not None:
-        parts.append(f"created_at:>='{_search_time(datetime.combine(start, time(0), UTC))}'")
-    if end is not None:
-        parts.append(f"created_at:<='{_search_time(datetime.combine(end, time(23, 59, 59), UTC))}'")
-    if "read_all_orders" not in shop.scope_set:
-        earliest = (utcnow() - timedelta(days=VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS)).date()
-        if start is None or start < earliest:
-            note = (
-                f"Shopify shows this app only the last {VISIBLE_DAYS_WITHOUT_READ_ALL_ORDERS} days of orders "
-                f"(since {earliest.isoformat()}) without the read_all_orders permission; "
-                "older history is not included."
-            )
-    return " AND ".join(parts), note
 
 
 def start(db: Database, client: AdminClient, shop_id: int, kind: str, **window) -> int:
@@ -123,10 +94,12 @@ def ingest(
     run_id: int,
     progress: Callable[[int, int], None] | None = None,
     between_batches: Callable[[], object] | None = None,
+    processes: int = 1,
 ) -> dict:
     """If the bulk operation finished, stream its result into facts, BATCH orders a transaction (a batch
     job commits per batch). Idempotent; returns the run's figures. `between_batches()` runs after
-    each full batch: the import job's own rollup work (import_rollup.py)."""
+    each full batch of the job's own process: the import job's own rollup work (import_rollup.py).
+    `processes`: how many processes may share a large file (backfill_shares.py)."""
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         if run.status in (DONE, FAILED):
@@ -138,25 +111,70 @@ def ingest(
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         run.status, run.object_count, run.progress_at = INGESTING, state.object_count, utcnow()
-    tally, nodes = _Tally(), []
+        run.orders_seen = run.orders_repaired = run.refunds_repaired = 0  # counted again from the start
+    refused: list[str] = []  # the orders the parser refused, with their reasons
     if state.url:  # an operation that matched nothing has no file
-        for node in bulk.assemble_orders(bulk.stream_raw_lines(state.url)):
-            nodes.append(node)
-            tally.seen += 1
-            if len(nodes) >= BATCH:
-                _ingest_batch(db, client, shop_id, run_id, nodes, tally)
-                nodes = []
-                if progress:
-                    progress(tally.seen, state.object_count)
-                if between_batches:
-                    between_batches()
-    _ingest_batch(db, client, shop_id, run_id, nodes, tally)
-    if progress:
-        progress(tally.seen, state.object_count)
+        with bulk.spilled_orders(bulk.stream_raw_lines(state.url)) as spill:
+            roots = spill.roots()
+            children = processes - 1 if backfill_shares.worth_sharing(db, processes, roots) else 0
+            slices = backfill_shares.Slices(
+                spill.slices(backfill_shares.SLICE_ORDERS) if children else [(0, None)], shared=children > 0
+            )
+
+            def child_work() -> list[str]:
+                client.forked()
+                own: list[str] = []
+                for lo, hi in slices:
+                    _ingest_share(db, client, shop_id, run_id, spill.read(lo, hi, own_connection=True), own)
+                return own
+
+            with backfill_shares.in_children(children, child_work) as children_refused:
+                for lo, hi in slices:
+                    _ingest_share(
+                        db,
+                        client,
+                        shop_id,
+                        run_id,
+                        spill.read(lo, hi),
+                        refused,
+                        (lambda seen: progress(seen, state.object_count)) if progress else None,
+                        between_batches,
+                    )
+            refused.extend(children_refused)
     with db.session() as session:
         run = session.get(BackfillRun, run_id)
         run.status, run.finished_at = DONE, utcnow()
+        if refused:
+            run.error = _refused_note(refused)
         return _figures(run)
+
+
+def _ingest_share(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    run_id: int,
+    orders: Iterator[dict],
+    refused: list[str],
+    progress: Callable[[int], None] | None = None,
+    between_batches: Callable[[], object] | None = None,
+) -> None:
+    """Ingest these bulk orders, BATCH a transaction; after each, `progress(orders seen by the run so
+    far)` and, after each full one, `between_batches()`."""
+    nodes: list[dict] = []
+    for node in orders:
+        nodes.append(node)
+        if len(nodes) >= BATCH:
+            seen = _ingest_batch(db, client, shop_id, run_id, nodes, refused)
+            nodes = []
+            if progress:
+                progress(seen)
+            if between_batches:
+                between_batches()
+    if nodes:
+        seen = _ingest_batch(db, client, shop_id, run_id, nodes, refused)
+        if progress:
+            progress(seen)
 
 
 def _not_completed(db: Database, run_id: int, state: bulk.BulkStatus) -> dict:
@@ -173,42 +191,42 @@ def _not_completed(db: Database, run_id: int, state: bulk.BulkStatus) -> dict:
         return _figures(run)
 
 
-@dataclass
-class _Tally:
-    """A run's counts so far: orders read, orders and refunds the run stored (what webhooks missed)."""
-
-    seen: int = 0
-    repaired: int = 0
-    refunds_repaired: int = 0
-    refused: list[str] = field(default_factory=list)  # the orders the parser refused, with their reasons
-
-
 def _ingest_batch(
-    db: Database, client: AdminClient, shop_id: int, run_id: int, nodes: list[dict], tally: _Tally
-) -> None:
+    db: Database, client: AdminClient, shop_id: int, run_id: int, nodes: list[dict], refused: list[str]
+) -> int:
     """Write a batch of bulk orders through the one write path (store.apply_batch) and count what it
-    repaired; the refund lines it lacks are read from Shopify first, outside any transaction."""
-    refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes)
+    repaired; the refund lines it lacks are read from Shopify first, outside any transaction. The run's
+    counts are added to in the database (another process may be writing another share of the file);
+    returns the run's orders seen so far."""
+    refund_lines = backfill_refunds.lines_of(db, client, shop_id, nodes) if nodes else {}
     batch = []
+    refused_before = len(refused)
     for node in nodes:  # an order the parser refuses is skipped with its reason, never the whole run
         try:
             batch.append(parse_graphql_order(node, refund_lines))
         except PayloadError as exc:
-            tally.refused.append(f"{str(node.get('id'))[:64]}: {exc}")
+            refused.append(f"{str(node.get('id'))[:64]}: {exc}")
     with db.session() as session:
         written = store.apply_batch(session, shop_id, batch, source="backfill")
         read_facts.refresh_for(session, shop_id, batch)
-        tally.repaired += written.orders_repaired
-        tally.refunds_repaired += len(written.carried_refunds)
-        run = session.get(BackfillRun, run_id)
-        run.orders_seen, run.orders_repaired, run.refunds_repaired, run.progress_at = (
-            tally.seen,
-            tally.repaired,
-            tally.refunds_repaired,
-            utcnow(),
+        values = dict(
+            orders_seen=BackfillRun.orders_seen + len(nodes),
+            orders_repaired=BackfillRun.orders_repaired + written.orders_repaired,
+            refunds_repaired=BackfillRun.refunds_repaired + len(written.carried_refunds),
+            progress_at=utcnow(),
         )
-        if tally.refused:
-            run.error = f"{len(tally.refused)} orders refused and skipped: " + "; ".join(tally.refused[:3])
+        if len(refused) > refused_before:
+            values["error"] = _refused_note(refused)
+        return session.execute(
+            update(BackfillRun)
+            .where(BackfillRun.id == run_id)
+            .values(**values)
+            .returning(BackfillRun.orders_seen)
+        ).scalar_one()
+
+
+def _refused_note(refused: list[str]) -> str:
+    return f"{len(refused)} orders refused and skipped: " + "; ".join(refused[:3])
 
 
 def _figures(run: BackfillRun) -> dict:
@@ -254,22 +272,6 @@ def unfinished(
         )
     )
     return [(shop_id, run_id) for shop_id, run_id in session.execute(stalled)]
-
-
-# Shopify's BulkOperationStatus values, lower-cased as `bulk_operations/finish` sends them.
-BULK_STATUSES = frozenset({"canceled", "canceling", "completed", "created", "expired", "failed", "running"})
-
-
-def on_bulk_finish(session: Session, delivery, payload: dict) -> str:
-    """`bulk_operations/finish` (lower-case status and type; no URL: the job asks for it)."""
-    gid = payload.get("admin_graphql_api_id")
-    if not isinstance(gid, str) or not re.fullmatch(r"gid://shopify/BulkOperation/[0-9]{1,20}", gid):
-        raise PayloadError("`admin_graphql_api_id` is not a BulkOperation GID")
-    status = payload.get("status")
-    # The result is stored as text (PostgreSQL's refuses a NUL): only a status Shopify sends is echoed in
-    # it. The job asks Shopify for the operation itself, whatever the body says.
-    known = isinstance(status, str) and status in BULK_STATUSES
-    return f"finished {gid} ({status if known else 'an unknown status'})"
 
 
 def last_reconciliation(session: Session, shop_id: int) -> BackfillRun | None:

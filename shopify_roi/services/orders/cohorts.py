@@ -14,10 +14,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shopify_roi.db_rows import among, update_rows
+from shopify_roi.db_rows import among, chunked, update_rows
 from shopify_roi.models import CustomerHistory, Order
 from shopify_roi.models.rollup import COHORT_DAYS
 from shopify_roi.services.orders import order_times
+from shopify_roi.services.orders.facts import OrderFacts
 
 NOT_FIRST = (False, None, None, None, None, None)
 _FIRST_ORDER_FACTS = (
@@ -129,3 +130,66 @@ def returning_customers(session: Session, shop_id: int, customer_ids: list[str])
     ):
         held.setdefault(customer, []).append(created)
     return {c for c, (n, at) in counts.items() if is_returning(n, at, held.get(c, []))}
+
+
+FIRST_ORDER_COLUMNS = tuple(column.key for column in _FIRST_ORDER_FACTS)
+
+
+def new_customers_first_orders(
+    session: Session, shop_id: int, orders: list[OrderFacts], rows: list[dict]
+) -> dict[int, tuple]:
+    """The first-order facts of these new orders (`rows`: their columns, in the order they are inserted in,
+    which is their row ids' order) whose customer the shop holds no order of and has no Shopify count for:
+    index -> the facts `refresh_first_orders` computes for them once they are stored (their refunds are the
+    ones they carry). Written with the row, they make the refresh after the batch find the row right and
+    write nothing: a new customer's order is written once, not inserted and then updated (half of a large
+    history import's database work). Every other customer is left to the refresh, which stays the judge:
+    a value computed here that the refresh would not compute (a refund stored before its order) is
+    rewritten there."""
+    by_customer: dict[str, list[int]] = {}
+    for index, facts in enumerate(orders):
+        if facts.customer_id:
+            by_customer.setdefault(facts.customer_id, []).append(index)
+    if not by_customer:
+        return {}
+    customers = sorted(by_customer)
+    held = set()
+    for chunk in chunked(customers):
+        held.update(
+            session.scalars(
+                select(Order.customer_id)
+                .where(Order.shop_id == shop_id, among(session, Order.customer_id, chunk))
+                .distinct()
+            )
+        )
+    held.update(shopify_counts(session, shop_id, customers))
+    out: dict[int, tuple] = {}
+    for customer, indexes in by_customer.items():
+        if customer in held:
+            continue
+        out.update(
+            cohort_facts(
+                [
+                    (
+                        i,
+                        orders[i].created_at,
+                        rows[i]["counted"],
+                        rows[i]["revenue"] - _carried_returns(orders[i]),
+                    )
+                    for i in indexes
+                ]
+            )
+        )
+    return out
+
+
+def _carried_returns(facts: OrderFacts) -> Decimal:
+    """The returns of the refunds the order carries, as read_facts sums them once stored."""
+    return sum(
+        (
+            sum((line.subtotal for line in refund.lines), Decimal(0))
+            - (sum((line.tax for line in refund.lines), Decimal(0)) if facts.taxes_included else Decimal(0))
+            for refund in facts.refunds
+        ),
+        Decimal(0),
+    )

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from shopify_roi.db_rows import among, chunked, insert_or_ignore, insert_rows, update_rows
 from shopify_roi.models import Order, OrderLine
 from shopify_roi.models.order import REDACTED_PREFIX
+from shopify_roi.services.orders import cohorts, customer_locks, seeding_tags
 from shopify_roi.services.orders import refunds as stored_refunds
-from shopify_roi.services.orders import seeding_tags
 from shopify_roi.services.orders.attribution_policy import Attributor
 from shopify_roi.services.orders.facts import FIGURES, OrderFacts, RefundFacts, figures_of
 from shopify_roi.services.orders.pixel_signal import pixel_touches, with_pixel
@@ -112,6 +112,7 @@ def apply_batch(
         )
     if attributor is None and orders:
         attributor = Attributor(session, shop_id)
+    customer_locks.lock(session, shop_id, [f.customer_id for f in orders])
     newest: dict[str, OrderFacts] = {}
     for facts in orders:
         if facts.shopify_id not in newest or facts.updated_at > newest[facts.shopify_id].updated_at:
@@ -156,6 +157,9 @@ def _insert_orders(
     another worker holds (its insert waits for that worker). Returns id -> the version inserted."""
     todo = sorted(new, key=lambda f: (len(f.shopify_id), f.shopify_id))
     rows = [{"shop_id": shop_id, **_columns(f, attributor, source, forgotten_as=None)} for f in todo]
+    firsts = cohorts.new_customers_first_orders(session, shop_id, todo, rows)
+    for index, row in enumerate(rows):  # written with the row: the refresh after the batch finds them right
+        row.update(zip(cohorts.FIRST_ORDER_COLUMNS, firsts.get(index, cohorts.NOT_FIRST), strict=True))
     ids = dict(
         insert_or_ignore(session, Order.__table__, rows, ["shop_id", "shopify_id"], ["shopify_id", "id"])
     )

@@ -38,7 +38,7 @@ def needs_full_history(session: Session, shop: Shop) -> bool:
     """Granted, and no backfill that saw the whole history has run or is running.
 
     A run saw the whole history when it was an install or full-history run with no range note
-    (the note is written only when Shopify showed 60 days, services/backfill.plan)."""
+    (the note is written only when Shopify showed 60 days, services/orders/backfill_plan.py)."""
     if not granted(shop):
         return False
     covered = session.scalar(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from shopify_roi.models import WebhookDelivery
 from shopify_roi.models.delivery import PROCESSED
 from shopify_roi.services.creators import code_sync
-from shopify_roi.services.orders import backfill
+from shopify_roi.services.orders import bulk_finish
 from shopify_roi.services.shops import lifecycle, privacy
 from shopify_roi.services.webhooks import inbox
 
@@ -22,7 +22,7 @@ HANDLERS = {
     **lifecycle.HANDLERS,
     **privacy.HANDLERS,
     **dict.fromkeys(code_sync.DISCOUNT_TOPICS, code_sync.on_discount_webhook),
-    "bulk_operations/finish": backfill.on_bulk_finish,
+    "bulk_operations/finish": bulk_finish.on_bulk_finish,
 }
 
 
