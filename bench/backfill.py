@@ -362,6 +362,8 @@ def main() -> None:
         f"stored {stored} orders, {lines_stored} lines, {refunds} refunds ({refund_lines} refund lines)",
         flush=True,
     )
+    if figures.get("error"):  # orders the parser refused (the run goes on without them)
+        print(f"  the run's note: {figures['error'][:300]}")
     print(f"  RSS by progress: {trace}")
     print(f"  Shopify's cost budget: {client.budget()}")
     if args.profile:
