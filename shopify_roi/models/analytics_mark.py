@@ -9,20 +9,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 ANNOTATION, TARGET = "annotation", "target"
 
 
 class AnalyticsMark(Base):
     __tablename__ = "analytics_marks"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     key: Mapped[str] = mapped_column(String(40))  # "campaign:12", "target:12", "creator:5"
     kind: Mapped[str] = mapped_column(String(12))  # ANNOTATION or TARGET
     shopify_id: Mapped[str | None] = mapped_column(String(80))  # None: refused, never created

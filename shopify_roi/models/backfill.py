@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 INSTALL, MANUAL, NIGHTLY = "install", "manual", "nightly"
 RUNNING, INGESTING, DONE, FAILED = "running", "ingesting", "done", "failed"
@@ -15,9 +16,10 @@ RUNNING, INGESTING, DONE, FAILED = "running", "ingesting", "done", "failed"
 
 class BackfillRun(Base):
     __tablename__ = "backfill_runs"
+    __mapper_args__ = by_id()
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
     kind: Mapped[str] = mapped_column(String(16), default=MANUAL)
     search: Mapped[str] = mapped_column(Text)  # the orders search it ran
     range_note: Mapped[str] = mapped_column(Text, default="")  # e.g. the 60-day window, in words

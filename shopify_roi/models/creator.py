@@ -9,6 +9,7 @@ from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 ACTIVE, ARCHIVED = "active", "archived"
@@ -19,9 +20,11 @@ ACTIVE, ARCHIVED = "active", "archived"
 creator_campaigns = Table(
     "creator_campaigns",
     Base.metadata,
-    Column("creator_id", ForeignKey("creators.id", ondelete="CASCADE"), primary_key=True),
-    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("creator_id", Integer, primary_key=True),
+    Column("campaign_id", Integer, primary_key=True),
     Column("shop_id", ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    shop_fk("creator_id", "creators", "CASCADE"),
+    shop_fk("campaign_id", "campaigns", "CASCADE"),
 )
 
 
@@ -37,10 +40,11 @@ def _campaign_side():
 
 class Creator(Base):
     __tablename__ = "creators"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "handle"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
     handle: Mapped[str] = mapped_column(String(64))  # lower-case, URL-safe
     name: Mapped[str] = mapped_column(String(255))
     platform: Mapped[str] = mapped_column(String(32), default="instagram")
@@ -62,10 +66,11 @@ class Creator(Base):
 
 class Campaign(Base):
     __tablename__ = "campaigns"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "name"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
     name: Mapped[str] = mapped_column(String(255))
     slug: Mapped[str] = mapped_column(String(64))  # utm_campaign value
     starts_on: Mapped[date | None] = mapped_column(Date)

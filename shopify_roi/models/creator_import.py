@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 QUEUED, RUNNING, DONE = "queued", "running", "done"
 
 
 class CreatorImport(Base):
     __tablename__ = "creator_imports"
+    __mapper_args__ = by_id()
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     rows_json: Mapped[str] = mapped_column(Text)  # the parsed, validated rows
     report_json: Mapped[str] = mapped_column(Text, default="[]")  # one entry per row processed

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 
 class CustomerHistory(Base):
     __tablename__ = "customer_histories"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     customer_id: Mapped[str] = mapped_column(String(32))  # as on Order.customer_id
     shopify_orders: Mapped[int | None] = mapped_column(
         Integer

@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id
 
 RECEIVED, PROCESSED, FAILED, SKIPPED = "received", "processed", "failed", "skipped"
 QUARANTINED = "quarantined"
@@ -24,13 +25,18 @@ QUARANTINED = "quarantined"
 
 class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
+    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_domain", "webhook_id"),
         Index("ix_webhook_deliveries_status_received_at", "status", "received_at"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_domain: Mapped[str] = mapped_column(String(255), index=True)
+    # keyed by (id, shop_domain): under Citus the deliveries are distributed by the shop's domain, a
+    # co-location group of their own (README "Scale-out"); the ORM identifies a delivery by its id
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    shop_domain: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
     webhook_id: Mapped[str] = mapped_column(String(128))
     event_id: Mapped[str | None] = mapped_column(String(128))
     topic: Mapped[str] = mapped_column(String(64))

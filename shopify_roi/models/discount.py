@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 # pending: row written, not yet confirmed in the shop; active/paused: live in the shop;
@@ -27,13 +28,19 @@ LIVE = (PENDING, ACTIVE, PAUSED, ROTATED)
 
 class DiscountCode(Base):
     __tablename__ = "discount_codes"
+    __mapper_args__ = by_id()
     # code_key is the upper-cased code while the code exists in the shop; NULL once it is gone,
     # so the same code can be created again later and the history row stays.
-    __table_args__ = (UniqueConstraint("shop_id", "code_key"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "code_key"),
+        shop_fk("creator_id", "creators", "CASCADE"),
+        shop_fk("alias_of_id", "discount_codes", "CASCADE"),
+        shop_fk("replaced_by_id", "discount_codes", "SET NULL"),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
+    creator_id: Mapped[int] = mapped_column(Integer, index=True)
     code: Mapped[str] = mapped_column(String(255))
     code_key: Mapped[str | None] = mapped_column(String(255))
     attribution_key: Mapped[str] = mapped_column(String(255), index=True)  # upper-cased, kept forever
@@ -50,9 +57,9 @@ class DiscountCode(Base):
     combines_with_product: Mapped[bool] = mapped_column(Boolean, default=False)
     combines_with_shipping: Mapped[bool] = mapped_column(Boolean, default=True)
     min_subtotal: Mapped[Decimal | None] = mapped_column(Money)
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id", ondelete="SET NULL"))
+    replaced_by_id: Mapped[int | None] = mapped_column(Integer)
     # An extra code on the same Shopify discount (discountRedeemCodeBulkAdd); NULL for the main code.
-    alias_of_id: Mapped[int | None] = mapped_column(ForeignKey("discount_codes.id", ondelete="CASCADE"))
+    alias_of_id: Mapped[int | None] = mapped_column(Integer)
     shopify_status: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)  # last thing that happened to it, in words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 
 
 class TrackedLink(Base):
     __tablename__ = "tracked_links"
-    __table_args__ = (UniqueConstraint("shop_id", "short_id"),)  # unique across shops: link_routes' key
+    __mapper_args__ = by_id()
+    __table_args__ = (
+        UniqueConstraint("shop_id", "short_id"),  # unique across shops: link_routes' key
+        shop_fk("campaign_id", "campaigns", "SET NULL"),
+        shop_fk("creator_id", "creators", "CASCADE"),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"), index=True)
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
+    creator_id: Mapped[int] = mapped_column(Integer, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
     short_id: Mapped[str] = mapped_column(String(16))
     target: Mapped[str] = mapped_column(String(16), default="home")  # home | product | collection
     target_handle: Mapped[str] = mapped_column(String(255), default="")
@@ -47,16 +53,19 @@ class Click(Base):
     hash name one day's visitor)."""
 
     __tablename__ = "clicks"
+    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
         Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),  # a day's clicks (the rollup)
         UniqueConstraint("link_id", "visitor_hash", "shop_id"),  # the shop last, as order_lines' key
+        shop_fk("link_id", "tracked_links", "CASCADE"),
+        shop_fk("creator_id", "creators", "CASCADE"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
-    link_id: Mapped[int] = mapped_column(ForeignKey("tracked_links.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
+    shop_id: Mapped[int] = shop_column()
+    creator_id: Mapped[int] = mapped_column(Integer)
+    link_id: Mapped[int] = mapped_column(Integer, index=True)
     clicked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     visitor_hash: Mapped[str] = mapped_column(String(32))
     agent_class: Mapped[str] = mapped_column(String(16))  # mobile | tablet | desktop | other

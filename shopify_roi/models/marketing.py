@@ -14,14 +14,16 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 
 class MarketingSent(Base):
     __tablename__ = "marketing_sent"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "remote_id", "day"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     remote_id: Mapped[str] = mapped_column(String(64))  # the activity's remoteId
     # The engagement's day (shop's local date); the activity's own row has 1970-01-01.
     day: Mapped[date] = mapped_column(Date)

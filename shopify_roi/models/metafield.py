@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 ORDER, CUSTOMER = "order", "customer"
 
 
 class MetafieldWrite(Base):
     __tablename__ = "metafield_writes"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "owner", "shopify_id"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     owner: Mapped[str] = mapped_column(String(8))  # ORDER or CUSTOMER
     shopify_id: Mapped[str] = mapped_column(String(32))  # the order's or customer's numeric id
     written: Mapped[str] = mapped_column(Text, default="{}")  # JSON {key: value} Shopify holds

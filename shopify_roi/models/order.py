@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 CODE, LINK, NONE = "code", "link", "none"
@@ -33,6 +34,7 @@ REDACTED_PREFIX = "redacted-"
 
 class Order(Base):
     __tablename__ = "orders"
+    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_id"),
         Index("ix_orders_shop_id_created_at", "shop_id", "created_at"),
@@ -53,10 +55,11 @@ class Order(Base):
             postgresql_where=text("contested <> '[]'"),
             sqlite_where=text("contested <> '[]'"),
         ),
+        shop_fk("creator_id", "creators", "SET NULL"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     shopify_id: Mapped[str] = mapped_column(String(32))  # numeric id as sent (exact, not a float)
     name: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -80,7 +83,7 @@ class Order(Base):
     line_tax: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     signals: Mapped[str] = mapped_column(Text, default="{}")  # every attribution signal, JSON
-    creator_id: Mapped[int | None] = mapped_column(ForeignKey("creators.id", ondelete="SET NULL"))
+    creator_id: Mapped[int | None] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(8), default=NONE)
     contested: Mapped[str] = mapped_column(Text, default="[]")  # creator ids with a losing signal, JSON
     is_first: Mapped[bool | None] = mapped_column(Boolean)  # the customer's first counted order
@@ -106,13 +109,17 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    __mapper_args__ = by_id()
     # the shop last: the key's index still serves a lookup by order (the foreign key's cascade), and carries
     # the distribution column (README "Scale-out")
-    __table_args__ = (UniqueConstraint("order_id", "shopify_id", "shop_id"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "shopify_id", "shop_id"),
+        shop_fk("order_id", "orders", "CASCADE"),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
+    order_id: Mapped[int] = mapped_column(Integer)
     shopify_id: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column(Integer)
     price: Mapped[Decimal] = mapped_column(Money)
@@ -124,13 +131,14 @@ class OrderLine(Base):
 
 class Refund(Base):
     __tablename__ = "refunds"
+    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_id"),
         Index("ix_refunds_shop_id_order_shopify_id", "shop_id", "order_shopify_id"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     shopify_id: Mapped[str] = mapped_column(String(32))
     order_shopify_id: Mapped[str] = mapped_column(String(32))  # no FK: a refund may arrive before its order
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -141,11 +149,15 @@ class Refund(Base):
 
 class RefundLine(Base):
     __tablename__ = "refund_lines"
-    __table_args__ = (UniqueConstraint("refund_id", "shopify_id", "shop_id"),)  # as order_lines' key
+    __mapper_args__ = by_id()
+    __table_args__ = (
+        UniqueConstraint("refund_id", "shopify_id", "shop_id"),
+        shop_fk("refund_id", "refunds", "CASCADE"),
+    )  # as order_lines' key
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
+    refund_id: Mapped[int] = mapped_column(Integer)
     shopify_id: Mapped[str] = mapped_column(String(32))
     line_shopify_id: Mapped[str] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column(Integer)

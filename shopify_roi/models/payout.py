@@ -17,6 +17,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 DRAFT, PAID = "draft", "paid"
@@ -37,6 +38,7 @@ class PayoutSettings(Base):
 
 class PayoutRun(Base):
     __tablename__ = "payout_runs"
+    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_payout_runs_shop_id_created_at", "shop_id", "created_at"),
         # at most one draft per shop: a draft is computed against the paid runs, so two could pay twice
@@ -49,8 +51,8 @@ class PayoutRun(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
     period_end: Mapped[date] = mapped_column(Date)  # a local date of the shop: orders of that day included
     hold_days: Mapped[int] = mapped_column(Integer)  # the return window the run was computed with
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # computed at (holds end by it)
@@ -63,12 +65,17 @@ class PayoutStatement(Base):
     """One creator's figures in one run (README.md, "Payouts"), kept as computed."""
 
     __tablename__ = "payout_statements"
-    __table_args__ = (Index("ix_payout_statements_shop_id_run_id", "shop_id", "run_id"),)
+    __mapper_args__ = by_id()
+    __table_args__ = (
+        Index("ix_payout_statements_shop_id_run_id", "shop_id", "run_id"),
+        shop_fk("run_id", "payout_runs", "CASCADE"),
+        shop_fk("creator_id", "creators"),
+    )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("payout_runs.id", ondelete="CASCADE"))
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id"))  # no cascade: paid rows stay
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
+    run_id: Mapped[int] = mapped_column(Integer)
+    creator_id: Mapped[int] = mapped_column(Integer)  # no cascade: paid rows stay
     orders: Mapped[int] = mapped_column(Integer, default=0)  # orders paid for the first time in this run
     revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))  # of those orders
     returns: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))  # of those orders
@@ -85,16 +92,20 @@ class PayoutLine(Base):
     """What one run pays (or claws back) for one order of one creator."""
 
     __tablename__ = "payout_lines"
+    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_payout_lines_shop_id_run_id", "shop_id", "run_id"),
         Index("ix_payout_lines_shop_id_creator_id_order_id", "shop_id", "creator_id", "order_id"),
+        shop_fk("creator_id", "creators"),
+        shop_fk("run_id", "payout_runs", "CASCADE"),
+        shop_fk("order_id", "orders"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    run_id: Mapped[int] = mapped_column(ForeignKey("payout_runs.id", ondelete="CASCADE"))
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))  # no cascade: orders are never deleted
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
+    run_id: Mapped[int] = mapped_column(Integer)
+    creator_id: Mapped[int] = mapped_column(Integer)
+    order_id: Mapped[int] = mapped_column(Integer)  # no cascade: orders are never deleted
     kind: Mapped[str] = mapped_column(String(16))  # accrual | adjustment | clawback
     amount: Mapped[Decimal] = mapped_column(Money)  # commission now − paid before for this order, cents
     commission: Mapped[Decimal] = mapped_column(Money)  # the order's commission at the run (0 if not theirs)

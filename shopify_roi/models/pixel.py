@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 
 class PixelSettings(Base):
@@ -30,14 +31,15 @@ class PixelSettings(Base):
 
 class PixelEvent(Base):
     __tablename__ = "pixel_events"
+    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "event_id"),
         Index("ix_pixel_events_shop_id_received_at", "shop_id", "received_at"),
         Index("ix_pixel_events_shop_id_order_id", "shop_id", "order_id"),
     )
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
+    shop_id: Mapped[int] = shop_column()
     event_id: Mapped[str] = mapped_column(String(64))  # the pixel's event id: a replay stores nothing
     name: Mapped[str] = mapped_column(String(2))  # pv vw ac cs cc
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 
 FORMATS = ("post", "reel", "story", "video")
 FIGURES = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "link_clicks")
@@ -16,21 +17,25 @@ FIGURES = ("reach", "impressions", "views", "likes", "comments", "shares", "save
 
 class CreatorPost(Base):
     __tablename__ = "creator_posts"
+    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_creator_posts_shop_id_creator_id_posted_at", "shop_id", "creator_id", "posted_at"),
+        shop_fk("creator_id", "creators", "CASCADE"),
+        shop_fk("campaign_id", "campaigns", "SET NULL"),
+        shop_fk("seeding_entry_id", "spend_entries", "SET NULL"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
+    creator_id: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
     platform: Mapped[str] = mapped_column(String(32))
     url: Mapped[str] = mapped_column(Text)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the instant, UTC
     posted_tz: Mapped[str] = mapped_column(String(64))  # the time zone it was given in (IANA), for display
     format: Mapped[str] = mapped_column(String(16))
     # the seeding (a spend entry of kind seeding, the same creator's) that produced the post, if any
-    seeding_entry_id: Mapped[int | None] = mapped_column(ForeignKey("spend_entries.id", ondelete="SET NULL"))
+    seeding_entry_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -39,13 +44,15 @@ class PostFigures(Base):
     """One dated report of a post's figures (None: not reported)."""
 
     __tablename__ = "post_figures"
+    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_post_figures_shop_id_post_id_reported_at", "shop_id", "post_id", "reported_at"),
+        shop_fk("post_id", "creator_posts", "CASCADE"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
-    post_id: Mapped[int] = mapped_column(ForeignKey("creator_posts.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column()
+    post_id: Mapped[int] = mapped_column(Integer)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reach: Mapped[int | None] = mapped_column(Integer)
     impressions: Mapped[int | None] = mapped_column(Integer)

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
 
 
 class CreatorReportLink(Base):
     __tablename__ = "creator_report_links"
+    __mapper_args__ = by_id()
+    __table_args__ = (shop_fk("creator_id", "creators", "CASCADE"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), index=True)
-    creator_id: Mapped[int] = mapped_column(ForeignKey("creators.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(index=True)
+    creator_id: Mapped[int] = mapped_column(Integer)
     secret_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the link's secret, keyed by the app
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)

@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base
+from shopify_roi.models.keys import by_id, row_id, shop_column
 
 COHORT_DAYS = (30, 90, 180, 365)
 UNATTRIBUTED = 0  # creator_key of orders without a creator
@@ -70,10 +71,11 @@ SUM_COLUMNS = (
 
 class OrderDay(OrderSums, Base):
     __tablename__ = "order_days"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "day", "creator_key"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
+    shop_id: Mapped[int] = shop_column()
     day: Mapped[date] = mapped_column(Date)  # the shop's local date
 
 
@@ -82,10 +84,11 @@ class OrderMonth(OrderSums, Base):
     kept equal to its days by services/metrics/rollups.py (refreshed with every day recomputed)."""
 
     __tablename__ = "order_months"
+    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "month", "creator_key"),)
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
+    shop_id: Mapped[int] = shop_column()
     month: Mapped[date] = mapped_column(Date)  # its first day
 
 
@@ -93,8 +96,8 @@ class _CodeOrders:
     """The columns CodeDay and CodeMonth share: a creator's code orders grouped by what the code-leak
     check reads of them (the code used, whether a link of the creator came with it, the referrer)."""
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
+    shop_id: Mapped[int] = shop_column()
     creator_key: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(64))
     has_link: Mapped[bool] = mapped_column(Boolean)
@@ -106,6 +109,7 @@ class CodeDay(_CodeOrders, Base):
     """The code orders of a local day per creator, by what the code-leak check reads of them."""
 
     __tablename__ = "code_days"
+    __mapper_args__ = by_id()
     __table_args__ = (Index("ix_code_days_shop_id_day", "shop_id", "day"),)
 
     day: Mapped[date] = mapped_column(Date)
@@ -115,6 +119,7 @@ class CodeMonth(_CodeOrders, Base):
     """CodeDay's rows of one calendar month summed, with the last day that had such orders."""
 
     __tablename__ = "code_months"
+    __mapper_args__ = by_id()
     __table_args__ = (Index("ix_code_months_shop_id_month", "shop_id", "month"),)
 
     month: Mapped[date] = mapped_column(Date)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Text, false
+from sqlalchemy import Boolean, Integer, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
+from shopify_roi.models.keys import by_id, row_id, shop_column
 from shopify_roi.money import Money
 
 
 class ShopSettings(Base):
     __tablename__ = "shop_settings"
+    __mapper_args__ = by_id()
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), unique=True)
+    id: Mapped[int] = row_id()
+    shop_id: Mapped[int] = shop_column(unique=True)
     targets: Mapped[str] = mapped_column(Text, default="{}")  # JSON: only the targets the merchant changed
     gross_margin: Mapped[Decimal | None] = mapped_column(Money)  # fraction of revenue; None = COGS unknown
     # Write the creator metafields on orders and customers (off until the merchant turns it on: it needs

@@ -4,6 +4,7 @@ made with only the columns a test names (plain values for the other required one
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -32,7 +33,8 @@ def filled(table: sa.Table, given: dict) -> dict:
             kind = column.type.python_type
         except NotImplementedError:
             kind = str
-        row[column.name] = {int: 0, bool: False, datetime: NOW, date: NOW.date()}.get(kind, "")
+        plain = {int: 0, bool: False, datetime: NOW, date: NOW.date(), Decimal: Decimal(0)}
+        row[column.name] = plain.get(kind, "")
     return row
 
 

@@ -4,10 +4,11 @@ The rule: a shop-owned table (one with a `shop_id`) has `shop_id` in its primary
 constraint, and every foreign key to another shop-owned table carries `shop_id`; a table without one is
 named below with what it would be under Citus.
 
-The schema does not follow the rule yet (issue 21, item 5). What breaks it today is listed here, table by
-table, as the migrations' to-do list, so that this test is a ratchet: a new table, constraint or foreign
-key that breaks the rule fails it, and so does a listed one that no longer does (take it off the list).
-Once the migrations land, the lists are empty.
+Migrations 0025, 0027, 0028 and 0029 moved the schema over (issue 21, item 5): the to-do lists are
+empty, and this test is a ratchet: a new table, constraint or foreign key that breaks the rule fails it.
+A shop's row is keyed by `(id, shop_id)` (shopify_roi/models/keys.py); SQLite, never distributed, keeps
+its own keys (migration 0029), and PostgreSQL's hold these (the drift test in
+tests/integration/test_schema_and_migrations.py compares them).
 """
 
 from __future__ import annotations
@@ -27,79 +28,19 @@ SHOP_LESS = {
 REFERENCE = {
     "link_routes": "the public link /l/<short_id> brings no shop: its route names the shop and the link",
 }
-# To do: tables that hold one shop's rows but name the shop otherwise.
-SHOP_LESS_TO_DO = {
+# Tables that hold one shop's rows but name the shop otherwise: distributed by that column instead, a
+# co-location group of their own; their keys carry it.
+OWN_GROUP = {
     "webhook_deliveries": (
-        "names its shop by `shop_domain`: the plan is to distribute it by `shop_domain`, a co-location group"
-        " of its own (a delivery can come before its shop is installed and after it is erased, and no query"
-        " joins it to a shop's table); its unique key (shop_domain, webhook_id) carries that column, its"
-        " primary key `id` does not yet"
+        "shop_domain",
+        "a delivery can come before its shop is installed and after it is erased, and no query joins it"
+        " to a shop's table",
     ),
 }
-# To do: shop-owned tables whose primary key is `id` alone.
-PRIMARY_KEY_TO_DO = {
-    "analytics_marks",
-    "backfill_runs",
-    "campaigns",
-    "clicks",
-    "code_days",
-    "code_months",
-    "creator_imports",
-    "creator_posts",
-    "creator_report_links",
-    "creators",
-    "customer_histories",
-    "discount_codes",
-    "flow_action_runs",
-    "flow_trigger_sends",
-    "flow_trigger_usage",
-    "marketing_sent",
-    "metafield_writes",
-    "order_days",
-    "order_lines",
-    "order_months",
-    "orders",
-    "payout_lines",
-    "payout_runs",
-    "payout_statements",
-    "pixel_events",
-    "post_figures",
-    "refund_lines",
-    "refunds",
-    "shop_settings",
-    "spend_entries",
-    "tracked_links",
-}
-# To do: unique constraints without `shop_id` (table, columns).
+# The breaking keys still to move over (the migrations' to-do list; empty since migration 0029).
+PRIMARY_KEY_TO_DO: set[str] = set()
 UNIQUE_TO_DO: set[tuple[str, tuple[str, ...]]] = set()
-# To do: foreign keys between shop-owned tables without `shop_id` (table, columns, the table referred to).
-FOREIGN_KEY_TO_DO = {
-    ("creator_campaigns", ("campaign_id",), "campaigns"),
-    ("creator_campaigns", ("creator_id",), "creators"),
-    ("clicks", ("creator_id",), "creators"),
-    ("clicks", ("link_id",), "tracked_links"),
-    ("creator_posts", ("campaign_id",), "campaigns"),
-    ("creator_posts", ("creator_id",), "creators"),
-    ("creator_posts", ("seeding_entry_id",), "spend_entries"),
-    ("creator_report_links", ("creator_id",), "creators"),
-    ("discount_codes", ("alias_of_id",), "discount_codes"),
-    ("discount_codes", ("creator_id",), "creators"),
-    ("discount_codes", ("replaced_by_id",), "discount_codes"),
-    ("order_lines", ("order_id",), "orders"),
-    ("orders", ("creator_id",), "creators"),
-    ("payout_lines", ("creator_id",), "creators"),
-    ("payout_lines", ("order_id",), "orders"),
-    ("payout_lines", ("run_id",), "payout_runs"),
-    ("payout_statements", ("creator_id",), "creators"),
-    ("payout_statements", ("run_id",), "payout_runs"),
-    ("post_figures", ("post_id",), "creator_posts"),
-    ("refund_lines", ("refund_id",), "refunds"),
-    ("spend_entries", ("campaign_id",), "campaigns"),
-    ("spend_entries", ("creator_id",), "creators"),
-    ("spend_entries", ("order_id",), "orders"),
-    ("tracked_links", ("campaign_id",), "campaigns"),
-    ("tracked_links", ("creator_id",), "creators"),
-}
+FOREIGN_KEY_TO_DO: set[tuple[str, tuple[str, ...], str]] = set()
 
 
 def _shop_owned() -> list:
@@ -112,8 +53,8 @@ def _names(columns) -> tuple[str, ...]:
 
 def test_every_table_without_a_shop_id_is_named_with_its_place():
     shop_less = {t.name for t in Base.metadata.sorted_tables if "shop_id" not in t.c}
-    assert shop_less == set(SHOP_LESS) | set(SHOP_LESS_TO_DO)
-    assert not set(SHOP_LESS) & set(SHOP_LESS_TO_DO)
+    assert shop_less == set(SHOP_LESS) | set(OWN_GROUP)
+    assert not set(SHOP_LESS) & set(OWN_GROUP)
 
 
 def test_reference_tables_refer_to_no_distributed_table():
@@ -159,3 +100,39 @@ def test_a_foreign_key_to_shops_is_the_shop_id_itself():
         if fk.referred_table.name == "shops" and _names(fk.columns) != ("shop_id",)
     ]
     assert wrong == []
+
+
+def test_a_table_of_its_own_group_carries_its_column_in_every_key():
+    tables = Base.metadata.tables
+    for name, (column, _why) in OWN_GROUP.items():
+        table = tables[name]
+        assert column in _names(table.primary_key.columns)
+        uniques = [c.columns for c in table.constraints if isinstance(c, UniqueConstraint)]
+        uniques += [ix.columns for ix in table.indexes if ix.unique]
+        assert all(column in _names(cols) for cols in uniques)
+        assert not table.foreign_key_constraints  # nothing to co-locate with
+
+
+def test_a_shops_row_is_keyed_by_its_id_and_shop_and_found_by_its_id():
+    """`(id, shop_id)` with the id first (a lookup by id uses the key's index); the ORM's identity is the id,
+    so `session.get(Model, id)` still finds a row (ids come from one sequence per table)."""
+
+    for table in _shop_owned():
+        if "id" not in table.c:
+            continue
+        assert _names(table.primary_key.columns) == ("id", "shop_id"), table.name
+        assert table.c.id.autoincrement is True, table.name
+    for mapper in Base.registry.mappers:
+        table = mapper.local_table
+        if "id" in table.c and len(table.primary_key.columns) == 2:
+            assert [c.name for c in mapper.primary_key] == ["id"], table.name
+
+
+def test_set_null_empties_the_reference_and_keeps_the_shop():
+    """Under a composite foreign key `SET NULL` would empty `shop_id` too (and fail, it is NOT NULL): each
+    names the one column it empties (PostgreSQL 15)."""
+    for table in _shop_owned():
+        for fk in table.foreign_key_constraints:
+            if fk.ondelete and fk.ondelete.startswith("SET NULL") and fk.referred_table.name != "shops":
+                assert fk.ondelete == f"SET NULL ({fk.columns[0].name})", (table.name, fk.ondelete)
+                assert _names(fk.columns)[1:] == ("shop_id",)
