@@ -78,10 +78,11 @@ def insert_or_ignore(
     return out
 
 
-def update_rows(session: Session, table, rows: list[dict], key: str = "id") -> None:
-    """UPDATE each row `key` names with the row's other values (the same keys in every row). PostgreSQL:
-    COPY into a staging table and one UPDATE … FROM; elsewhere an executemany. The caller has locked the
-    rows (in id order), so the order the UPDATE visits them in does not matter."""
+def update_rows(session: Session, table, shop_id: int, rows: list[dict], key: str = "id") -> None:
+    """UPDATE each of the shop's rows `key` names with the row's other values (the same keys in every
+    row); the shop in the condition, so under Citus it goes to the shop's node. PostgreSQL: COPY into a
+    staging table and one UPDATE … FROM; elsewhere an executemany. The caller has locked the rows (in id
+    order), so the order the UPDATE visits them in does not matter."""
     if not rows:
         return
     names = [n for n in rows[0] if n != key]
@@ -89,7 +90,7 @@ def update_rows(session: Session, table, rows: list[dict], key: str = "id") -> N
         # Bound names apart from the column names (SQLAlchemy reserves those for the SET clause).
         stmt = (
             table.update()
-            .where(table.c[key] == bindparam("b_key"))
+            .where(table.c[key] == bindparam("b_key"), table.c.shop_id == shop_id)
             .values({n: bindparam(f"v_{n}") for n in names})
         )
         session.execute(stmt, [{"b_key": r[key], **{f"v_{n}": r[n] for n in names}} for r in rows])
@@ -100,8 +101,9 @@ def update_rows(session: Session, table, rows: list[dict], key: str = "id") -> N
     session.execute(
         text(
             f"UPDATE {table.name} AS t SET {', '.join(f'{n} = s.{n}' for n in names)} "
-            f"FROM {stage} AS s WHERE t.{key} = s.{key}"
-        )
+            f"FROM {stage} AS s WHERE t.{key} = s.{key} AND t.shop_id = :shop_id"
+        ),
+        {"shop_id": shop_id},
     )
     session.execute(text(f"TRUNCATE {stage}"))
 

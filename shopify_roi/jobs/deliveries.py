@@ -15,16 +15,17 @@ from shopify_roi.services.orders import ingest
 from shopify_roi.services.webhooks import dispatch
 
 
-def process_delivery(delivery_id: int) -> str:
-    """Process one stored webhook delivery, then queue what follows it; a repeat call for the same id
-    changes nothing. Order topics go the way of the batched drain."""
+def process_delivery(delivery_id: int, shop_domain: str | None = None) -> str:
+    """Process one stored webhook delivery (its id and shop's domain: its key), then queue what follows
+    it; a repeat call for the same id changes nothing. Order topics go the way of the batched drain. A job
+    queued before deliveries were keyed by their shop names no domain (found by the id alone)."""
     rt = current()
     with rt.db.session() as session:
-        topic = dispatch.topic_of(session, delivery_id)
+        topic = dispatch.topic_of(session, delivery_id, shop_domain)
     if topic in ingest.ORDER_TOPICS:
         return str(process_order_deliveries([delivery_id]))
     with rt.db.session() as session:
-        done = dispatch.process(session, delivery_id)
+        done = dispatch.process(session, delivery_id, shop_domain)
     if done.discount_to_sync:  # with the job's retries
         rt.jobs.enqueue(sync_discounts, done.shop_domain, [done.discount_to_sync])
     if done.bulk_finished:

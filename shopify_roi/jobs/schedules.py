@@ -49,7 +49,7 @@ from shopify_roi.services.creators import analytics_sync, imports
 from shopify_roi.services.metrics import marketing_sync, rollups
 from shopify_roi.services.orders import backfill, customer_checks, import_rollup, ingest, metafield_sync
 from shopify_roi.services.shops import lookup, oauth_states
-from shopify_roi.services.webhooks import inbox, late_deliveries, registry
+from shopify_roi.services.webhooks import inbox, late_deliveries
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(seconds=30)
@@ -74,13 +74,11 @@ def sweep_inbox(rt: Runtime, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue deliveries still unprocessed after `older_than`; returns how many."""
     with rt.db.session() as session:
         stale = inbox.stale_received(session, older_than)
-        shops = registry.shops_of(session, [i for i, topic in stale if topic not in ingest.ORDER_TOPICS])
-    order_rows = [i for i, topic in stale if topic in ingest.ORDER_TOPICS]
-    if order_rows:
+    if any(topic in ingest.ORDER_TOPICS for _, topic, _ in stale):
         rt.jobs.enqueue(drain_orders)  # one batched drain takes them all
-    for delivery_id, topic in stale:
+    for delivery_id, topic, domain in stale:
         if topic not in ingest.ORDER_TOPICS:
-            rt.jobs.enqueue(process_delivery, delivery_id, shop=shops.get(delivery_id))
+            rt.jobs.enqueue(process_delivery, delivery_id, domain, shop=domain)
     if stale:
         log.info("sweeper re-enqueued %d webhook deliveries", len(stale))
     return len(stale)

@@ -13,14 +13,13 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 ANNOTATION, TARGET = "annotation", "target"
 
 
 class AnalyticsMark(Base):
     __tablename__ = "analytics_marks"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "key"),)
 
     id: Mapped[int] = row_id()

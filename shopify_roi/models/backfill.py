@@ -8,7 +8,7 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 INSTALL, MANUAL, NIGHTLY = "install", "manual", "nightly"
 RUNNING, INGESTING, DONE, FAILED = "running", "ingesting", "done", "failed"
@@ -16,7 +16,6 @@ RUNNING, INGESTING, DONE, FAILED = "running", "ingesting", "done", "failed"
 
 class BackfillRun(Base):
     __tablename__ = "backfill_runs"
-    __mapper_args__ = by_id()
 
     id: Mapped[int] = row_id()
     shop_id: Mapped[int] = shop_column(index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 ACTIVE, ARCHIVED = "active", "archived"
@@ -40,7 +40,6 @@ def _campaign_side():
 
 class Creator(Base):
     __tablename__ = "creators"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "handle"),)
 
     id: Mapped[int] = row_id()
@@ -66,7 +65,6 @@ class Creator(Base):
 
 class Campaign(Base):
     __tablename__ = "campaigns"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "name"),)
 
     id: Mapped[int] = row_id()

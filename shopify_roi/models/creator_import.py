@@ -8,14 +8,13 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 QUEUED, RUNNING, DONE = "queued", "running", "done"
 
 
 class CreatorImport(Base):
     __tablename__ = "creator_imports"
-    __mapper_args__ = by_id()
 
     id: Mapped[int] = row_id()
     shop_id: Mapped[int] = shop_column(index=True)

@@ -16,12 +16,11 @@ from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 
 class CustomerHistory(Base):
     __tablename__ = "customer_histories"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "customer_id"),)
 
     id: Mapped[int] = row_id()

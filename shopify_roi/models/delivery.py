@@ -17,7 +17,6 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id
 
 RECEIVED, PROCESSED, FAILED, SKIPPED = "received", "processed", "failed", "skipped"
 QUARANTINED = "quarantined"
@@ -25,7 +24,6 @@ QUARANTINED = "quarantined"
 
 class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_domain", "webhook_id"),
         Index("ix_webhook_deliveries_status_received_at", "status", "received_at"),

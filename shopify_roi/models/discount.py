@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 # pending: row written, not yet confirmed in the shop; active/paused: live in the shop;
@@ -28,7 +28,6 @@ LIVE = (PENDING, ACTIVE, PAUSED, ROTATED)
 
 class DiscountCode(Base):
     __tablename__ = "discount_codes"
-    __mapper_args__ = by_id()
     # code_key is the upper-cased code while the code exists in the shop; NULL once it is gone,
     # so the same code can be created again later and the history row stays.
     __table_args__ = (

@@ -9,14 +9,13 @@ from sqlalchemy import Boolean, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 RECEIVED, DONE, FAILED = "received", "done", "failed"
 
 
 class FlowActionRun(Base):
     __tablename__ = "flow_action_runs"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "action_run_id"),)
 
     id: Mapped[int] = row_id()
@@ -31,7 +30,6 @@ class FlowActionRun(Base):
 
 class FlowTriggerSend(Base):
     __tablename__ = "flow_trigger_sends"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "handle", "event_key"),)
 
     id: Mapped[int] = row_id()
@@ -46,7 +44,6 @@ class FlowTriggerUsage(Base):
     """What Flow's lifecycle callback last said: does the shop have an enabled workflow using the trigger?"""
 
     __tablename__ = "flow_trigger_usage"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "trigger"),)
 
     id: Mapped[int] = row_id()

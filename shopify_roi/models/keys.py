@@ -2,10 +2,11 @@
 
 Citus wants the distribution column in every primary key and unique constraint of a distributed table,
 and in every foreign key between two of them. So a shop's row is keyed by `(id, shop_id)`: `id` first,
-so the key's index still serves a lookup by id, and the shop carried. The ORM still identifies a row by
-its `id` alone (`by_id()`): ids come from one sequence per table, so an id is never in two shops, and
-`session.get(Model, id)` keeps working. A reference from one shop's row to another carries the shop
-(`shop_fk`): a row can only point at a row of its own shop, which PostgreSQL now checks.
+so the key's index still serves a lookup by id, and the shop carried. The ORM identifies a row by that
+whole key: `session.get(Model, (id, shop_id))`, and every UPDATE, DELETE or refresh the ORM sends names
+the shop, so under Citus it goes to the shop's node only (and a row of another shop is never read by its
+id alone). A reference from one shop's row to another carries the shop (`shop_fk`): a row can only point
+at a row of its own shop, which PostgreSQL checks.
 
 SQLite (the zero-set-up default, never distributed) keeps its `id INTEGER PRIMARY KEY` and one-column
 foreign keys: it can neither generate a column of a composite key nor set one column of a composite
@@ -28,11 +29,6 @@ def row_id(type_: TypeEngine | type[TypeEngine] = Integer):
 def shop_column(**kw):
     """The row's shop: the distribution column, the second column of the key `(id, shop_id)`."""
     return mapped_column(ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True, **kw)
-
-
-def by_id() -> dict:
-    """`__mapper_args__` of a table keyed by `(id, shop_id)`: the ORM's identity is the `id`."""
-    return {"primary_key": ["id"]}
 
 
 def shop_fk(column: str, parent: str, ondelete: str | None = None) -> ForeignKeyConstraint:

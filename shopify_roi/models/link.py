@@ -8,12 +8,11 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 
 
 class TrackedLink(Base):
     __tablename__ = "tracked_links"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "short_id"),  # unique across shops: link_routes' key
         shop_fk("campaign_id", "campaigns", "SET NULL"),
@@ -53,7 +52,6 @@ class Click(Base):
     hash name one day's visitor)."""
 
     __tablename__ = "clicks"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_clicks_shop_id_creator_id_clicked_at", "shop_id", "creator_id", "clicked_at"),
         Index("ix_clicks_shop_id_clicked_at", "shop_id", "clicked_at"),  # a day's clicks (the rollup)

@@ -14,12 +14,11 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 
 class MarketingSent(Base):
     __tablename__ = "marketing_sent"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "remote_id", "day"),)
 
     id: Mapped[int] = row_id()

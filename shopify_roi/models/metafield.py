@@ -14,14 +14,13 @@ from sqlalchemy import String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 ORDER, CUSTOMER = "order", "customer"
 
 
 class MetafieldWrite(Base):
     __tablename__ = "metafield_writes"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "owner", "shopify_id"),)
 
     id: Mapped[int] = row_id()

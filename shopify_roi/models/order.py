@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 CODE, LINK, NONE = "code", "link", "none"
@@ -34,7 +34,6 @@ REDACTED_PREFIX = "redacted-"
 
 class Order(Base):
     __tablename__ = "orders"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_id"),
         Index("ix_orders_shop_id_created_at", "shop_id", "created_at"),
@@ -109,7 +108,6 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
-    __mapper_args__ = by_id()
     # the shop last: the key's index still serves a lookup by order (the foreign key's cascade), and carries
     # the distribution column (README "Scale-out")
     __table_args__ = (
@@ -131,7 +129,6 @@ class OrderLine(Base):
 
 class Refund(Base):
     __tablename__ = "refunds"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "shopify_id"),
         Index("ix_refunds_shop_id_order_shopify_id", "shop_id", "order_shopify_id"),
@@ -149,7 +146,6 @@ class Refund(Base):
 
 class RefundLine(Base):
     __tablename__ = "refund_lines"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("refund_id", "shopify_id", "shop_id"),
         shop_fk("refund_id", "refunds", "CASCADE"),

@@ -17,7 +17,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 DRAFT, PAID = "draft", "paid"
@@ -38,7 +38,6 @@ class PayoutSettings(Base):
 
 class PayoutRun(Base):
     __tablename__ = "payout_runs"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_payout_runs_shop_id_created_at", "shop_id", "created_at"),
         # at most one draft per shop: a draft is computed against the paid runs, so two could pay twice
@@ -65,7 +64,6 @@ class PayoutStatement(Base):
     """One creator's figures in one run (README.md, "Payouts"), kept as computed."""
 
     __tablename__ = "payout_statements"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_payout_statements_shop_id_run_id", "shop_id", "run_id"),
         shop_fk("run_id", "payout_runs", "CASCADE"),
@@ -92,7 +90,6 @@ class PayoutLine(Base):
     """What one run pays (or claws back) for one order of one creator."""
 
     __tablename__ = "payout_lines"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_payout_lines_shop_id_run_id", "shop_id", "run_id"),
         Index("ix_payout_lines_shop_id_creator_id_order_id", "shop_id", "creator_id", "order_id"),

@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 
 class PixelSettings(Base):
@@ -31,7 +31,6 @@ class PixelSettings(Base):
 
 class PixelEvent(Base):
     __tablename__ = "pixel_events"
-    __mapper_args__ = by_id()
     __table_args__ = (
         UniqueConstraint("shop_id", "event_id"),
         Index("ix_pixel_events_shop_id_received_at", "shop_id", "received_at"),

@@ -9,7 +9,7 @@ from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 
 FORMATS = ("post", "reel", "story", "video")
 FIGURES = ("reach", "impressions", "views", "likes", "comments", "shares", "saves", "link_clicks")
@@ -17,7 +17,6 @@ FIGURES = ("reach", "impressions", "views", "likes", "comments", "shares", "save
 
 class CreatorPost(Base):
     __tablename__ = "creator_posts"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_creator_posts_shop_id_creator_id_posted_at", "shop_id", "creator_id", "posted_at"),
         shop_fk("creator_id", "creators", "CASCADE"),
@@ -44,7 +43,6 @@ class PostFigures(Base):
     """One dated report of a post's figures (None: not reported)."""
 
     __tablename__ = "post_figures"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_post_figures_shop_id_post_id_reported_at", "shop_id", "post_id", "reported_at"),
         shop_fk("post_id", "creator_posts", "CASCADE"),

@@ -9,12 +9,11 @@ from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 
 
 class CreatorReportLink(Base):
     __tablename__ = "creator_report_links"
-    __mapper_args__ = by_id()
     __table_args__ = (shop_fk("creator_id", "creators", "CASCADE"),)
 
     id: Mapped[int] = row_id()

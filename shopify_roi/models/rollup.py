@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 
 COHORT_DAYS = (30, 90, 180, 365)
 UNATTRIBUTED = 0  # creator_key of orders without a creator
@@ -71,7 +71,6 @@ SUM_COLUMNS = (
 
 class OrderDay(OrderSums, Base):
     __tablename__ = "order_days"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "day", "creator_key"),)
 
     id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
@@ -84,7 +83,6 @@ class OrderMonth(OrderSums, Base):
     kept equal to its days by services/metrics/rollups.py (refreshed with every day recomputed)."""
 
     __tablename__ = "order_months"
-    __mapper_args__ = by_id()
     __table_args__ = (UniqueConstraint("shop_id", "month", "creator_key"),)
 
     id: Mapped[int] = row_id(BigInteger().with_variant(Integer, "sqlite"))
@@ -109,7 +107,6 @@ class CodeDay(_CodeOrders, Base):
     """The code orders of a local day per creator, by what the code-leak check reads of them."""
 
     __tablename__ = "code_days"
-    __mapper_args__ = by_id()
     __table_args__ = (Index("ix_code_days_shop_id_day", "shop_id", "day"),)
 
     day: Mapped[date] = mapped_column(Date)
@@ -119,7 +116,6 @@ class CodeMonth(_CodeOrders, Base):
     """CodeDay's rows of one calendar month summed, with the last day that had such orders."""
 
     __tablename__ = "code_months"
-    __mapper_args__ = by_id()
     __table_args__ = (Index("ix_code_months_shop_id_month", "shop_id", "month"),)
 
     month: Mapped[date] = mapped_column(Date)

@@ -9,13 +9,12 @@ from sqlalchemy import Boolean, Integer, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column
+from shopify_roi.models.keys import row_id, shop_column
 from shopify_roi.money import Money
 
 
 class ShopSettings(Base):
     __tablename__ = "shop_settings"
-    __mapper_args__ = by_id()
 
     id: Mapped[int] = row_id()
     shop_id: Mapped[int] = shop_column(unique=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shopify_roi.db import Base, UTCDateTime, utcnow
-from shopify_roi.models.keys import by_id, row_id, shop_column, shop_fk
+from shopify_roi.models.keys import row_id, shop_column, shop_fk
 from shopify_roi.money import Money
 
 FEE, SEEDING, OTHER = "fee", "seeding", "other"
@@ -19,7 +19,6 @@ KINDS = (FEE, SEEDING, OTHER)
 
 class SpendEntry(Base):
     __tablename__ = "spend_entries"
-    __mapper_args__ = by_id()
     __table_args__ = (
         Index("ix_spend_entries_shop_id_creator_id_spent_on", "shop_id", "creator_id", "spent_on"),
         UniqueConstraint("shop_id", "order_id"),  # one seeding entry per seeding order

@@ -107,7 +107,7 @@ def receive(path_key: str):
     if path_key == "orders":
         request_drain(rt)  # batched: one drain job serves a burst of deliveries
     else:
-        rt.jobs.enqueue(process_delivery, receipt.delivery_id, shop=shop)
+        rt.jobs.enqueue(process_delivery, receipt.delivery_id, shop, shop=shop)
     return _answer(200, "queued")
 
 

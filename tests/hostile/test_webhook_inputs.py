@@ -72,13 +72,17 @@ def post(
     ), webhook_id
 
 
-def process(hostile, webhook_id: str) -> dict:
-    """Run the worker's step for this delivery now, in this thread; its stored row afterwards."""
+def process(hostile, webhook_id: str, keyed: bool = True) -> dict:
+    """Run the worker's step for this delivery now, in this thread; its stored row afterwards. `keyed`: the
+    job names the delivery's id and shop, as the app queues it (else its id alone, as a job queued before
+    deliveries were keyed by their shop)."""
     runtime_mod.install(hostile.runtime)
     (row,) = hostile.stored.rows("webhook_deliveries", webhook_id=webhook_id, shop_domain=hostile.shop)
     if row["topic"] in ORDER_TOPICS:
         hostile.runtime.jobs.redis.delete(drain_flag(hostile.runtime))
         drain_orders()
+    elif keyed:
+        process_delivery(row["id"], row["shop_domain"])
     else:
         process_delivery(row["id"])
     hostile.runtime.jobs.queue.empty()  # follow-up jobs (a discount check) are not under test here
@@ -262,6 +266,17 @@ def test_signed_garbage_is_acknowledged_and_fails_readably_changing_no_fact(host
             )
 
     check()
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["keyed", "queued-before-0029"])
+def test_a_real_body_is_processed_by_a_job_naming_its_shop_or_not(hostile, templates, keyed):
+    """A job queued before deliveries were keyed by their shop (migration 0029) names the delivery's id
+    alone: it is processed all the same."""
+    topic = next(t for t in READ_TOPICS if t not in ORDER_TOPICS and t in templates)
+    resp, webhook_id = post(hostile, topic, json.dumps(templates[topic]).encode())
+    assert resp.status_code == 200, resp.text
+    row = process(hostile, webhook_id, keyed=keyed)
+    assert (row["status"], row["error"]) == ("processed", None), row
 
 
 @pytest.mark.parametrize("topic", READ_TOPICS)

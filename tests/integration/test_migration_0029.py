@@ -166,7 +166,8 @@ def test_0029_keeps_every_row_and_keys_a_shops_rows_by_the_shop(fresh_url):
     }
 
     with Session(engine) as session:  # the app reads by id and writes new rows through the new keys
-        assert session.get(Order, b["orders"]).shop_id == b["shops"]
+        assert session.get(Order, (b["orders"], b["shops"])).shop_id == b["shops"]
+        assert session.get(Order, (b["orders"], a["shops"])) is None  # not shop a's
         order = Order(shop_id=b["shops"], shopify_id="1002", created_at=NOW, shopify_updated_at=NOW)
         session.add(order)
         session.flush()

@@ -192,6 +192,6 @@ def test_autocommit_connections_are_reused_and_a_pinged_pooled_one_can_become_on
         with database.autocommit() as second:
             assert second is first  # from the free list, not the pool
         with runtime.db.session() as session:  # committed on its own: another connection sees it
-            assert session.get(WebhookDelivery, receipt.delivery_id) is not None
+            assert session.get(WebhookDelivery, (receipt.delivery_id, "reuse.myshopify.com")) is not None
     finally:
         database.dispose()

@@ -64,7 +64,9 @@ def _record(db, shop_id: int, key: str, kind: str, gid: str | None, fields: dict
         )
         if fields is None:
             if row is not None:
-                session.execute(delete(AnalyticsMark).where(AnalyticsMark.id == row.id))
+                session.execute(
+                    delete(AnalyticsMark).where(AnalyticsMark.id == row.id, AnalyticsMark.shop_id == shop_id)
+                )
             return
         if row is None:
             row = AnalyticsMark(shop_id=shop_id, key=key, kind=kind)

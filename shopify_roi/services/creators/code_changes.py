@@ -53,7 +53,7 @@ def rotate(db: Database, client: AdminClient, shop_id: int, handle: str, code_da
         spec = code_input.parse_code(_rotation_request(old, code_data))
         new_id = codes.reserve(session, shop_id, creator, spec).id
         old_discount = old.shopify_discount_id
-    status = create_in_shop(db, client, new_id, handle, spec, drop_creator=False)
+    status = create_in_shop(db, client, (new_id, shop_id), handle, spec, drop_creator=False)
     try:
         discounts.set_active(client, old_discount, False)
     except AdminError as exc:

@@ -118,7 +118,7 @@ def reserve(session: Session, shop_id: int, creator: Creator, spec: CodeSpec) ->
     """Write a `pending` row for the code, refusing one the app already uses (case-insensitively)."""
     clash = live_code(session, shop_id, spec.code)
     if clash is not None:
-        owner = session.get(Creator, clash.creator_id)
+        owner = session.get(Creator, (clash.creator_id, shop_id))
         raise Conflict(
             f"The code {clash.code} is already @{owner.handle}'s code in Creator ROI.",
             {"code": "already used"},

@@ -36,7 +36,7 @@ def add(db: Database, client: AdminClient, shop_id: int, handle: str, code_id: i
         rows = {codes.code_key(code): _reserve(session, main, code).id for code in wanted}
         discount_id, main_status = main.shopify_discount_id, main.status
     if wanted:
-        results.update(_add_in_shop(db, client, discount_id, main_status, wanted, rows))
+        results.update(_add_in_shop(db, client, shop_id, discount_id, main_status, wanted, rows))
     return [results.get(str(c).strip(), _result(str(c).strip(), "invalid", "not processed")) for c in given]
 
 
@@ -55,7 +55,11 @@ def _extra_count(session: Session, main: DiscountCode) -> int:
     return session.scalar(
         select(func.count())
         .select_from(DiscountCode)
-        .where(DiscountCode.alias_of_id == main.id, DiscountCode.code_key.is_not(None))
+        .where(
+            DiscountCode.shop_id == main.shop_id,
+            DiscountCode.alias_of_id == main.id,
+            DiscountCode.code_key.is_not(None),
+        )
     )
 
 
@@ -96,7 +100,13 @@ def _reserve(session: Session, main: DiscountCode, code: str) -> DiscountCode:
 
 
 def _add_in_shop(
-    db: Database, client: AdminClient, discount_id: str, status: str, wanted: list[str], rows: dict[str, int]
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    discount_id: str,
+    status: str,
+    wanted: list[str],
+    rows: dict[str, int],
 ) -> dict[str, dict]:
     """Ask the shop for the codes, then confirm each row it made (with the main code's status) or
     remove it with the shop's reason."""
@@ -109,7 +119,8 @@ def _add_in_shop(
     results: dict[str, dict] = {}
     with db.session() as session:
         for made in outcome:
-            row = session.get(DiscountCode, rows.get(codes.code_key(made.code)))
+            row_id = rows.get(codes.code_key(made.code))
+            row = session.get(DiscountCode, (row_id, shop_id)) if row_id is not None else None
             if row is None:
                 continue
             if made.redeem_code_id:
@@ -121,15 +132,16 @@ def _add_in_shop(
     return results
 
 
-def finish_pending(db: Database, client: AdminClient, row_id: int) -> str:
-    """A pending extra code after a crash: confirmed if the shop has it on that discount, else dropped."""
+def finish_pending(db: Database, client: AdminClient, key: tuple[int, int]) -> str:
+    """A pending extra code (`key`: its id and shop) after a crash: confirmed if the shop has it on that
+    discount, else dropped."""
     with db.session() as session:
-        row = session.get(DiscountCode, row_id)
+        row = session.get(DiscountCode, key)
         code, discount_id = row.code, row.shopify_discount_id
     found = discounts.find_by_code(client, code)
     with db.session() as session:
-        row = session.get(DiscountCode, row_id)
-        main = session.get(DiscountCode, row.alias_of_id)
+        row = session.get(DiscountCode, key)
+        main = session.get(DiscountCode, (row.alias_of_id, row.shop_id))
         if found is not None and found.id == discount_id:
             row.status = main.status if main and main.status in (ACTIVE, PAUSED) else ACTIVE
             row.shopify_code_id = next(

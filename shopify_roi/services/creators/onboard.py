@@ -75,7 +75,7 @@ def onboard(
             row_id = row.id if row is not None else codes.reserve(session, shop_id, creator, spec).id
             created_creator = False
         handle = creator.handle
-    status = create_in_shop(db, client, row_id, handle, spec, drop_creator=created_creator)
+    status = create_in_shop(db, client, (row_id, shop_id), handle, spec, drop_creator=created_creator)
     return Outcome(handle, spec.code, status, row_id)
 
 
@@ -104,14 +104,15 @@ def _earlier_attempt(session: Session, shop_id: int, creator: Creator, spec: Cod
 
 
 def create_in_shop(
-    db: Database, client: AdminClient, row_id: int, handle: str, spec: CodeSpec, drop_creator: bool
+    db: Database, client: AdminClient, key: tuple[int, int], handle: str, spec: CodeSpec, drop_creator: bool
 ) -> str:
-    """Steps 2-3 for a pending row; returns created/resumed. A refusal releases the row (and the
-    creator with `drop_creator`); no answer from Shopify leaves it pending (ShopifyUnavailable)."""
+    """Steps 2-3 for a pending row (`key`: its id and shop); returns created/resumed. A refusal releases
+    the row (and the creator with `drop_creator`); no answer from Shopify leaves it pending
+    (ShopifyUnavailable)."""
     try:
         existing = discounts.find_by_code(client, spec.code)
         if existing is not None and not code_input.is_ours(existing, handle):
-            _release(db, row_id, drop_creator)
+            _release(db, key, drop_creator)
             clash = existing.first_code[1] or spec.code
             raise Conflict(
                 f"{spec.code} clashes with {clash}, the code of the discount "
@@ -122,7 +123,7 @@ def create_in_shop(
         resumed = existing is not None
         made = existing or discounts.create(client, code_input.labelled(spec, handle))
     except UserErrors as exc:
-        _release(db, row_id, drop_creator)
+        _release(db, key, drop_creator)
         taken = any(e.get("code") in ("TAKEN", "DUPLICATE") for e in exc.errors)
         if taken:
             raise Conflict(f"Shopify refused {spec.code}: {exc}", {"code": "exists in Shopify"}) from exc
@@ -133,17 +134,17 @@ def create_in_shop(
             f"Shopify did not answer; {spec.code} is saved as pending and will be completed automatically."
         ) from exc
     with db.session() as session:
-        codes.confirm(session.get(DiscountCode, row_id), made)
+        codes.confirm(session.get(DiscountCode, key), made)
     return "resumed" if resumed else "created"
 
 
-def _release(db: Database, row_id: int, drop_creator: bool) -> None:
+def _release(db: Database, key: tuple[int, int], drop_creator: bool) -> None:
     """Undo step 1 after a refusal: the pending row, and the creator if this call made it."""
     with db.session() as session:
-        row = session.get(DiscountCode, row_id)
+        row = session.get(DiscountCode, key)
         if row is None:
             return
-        creator = session.get(Creator, row.creator_id)
+        creator = session.get(Creator, (row.creator_id, row.shop_id))
         session.delete(row)
         session.flush()
         if drop_creator and creator is not None:
@@ -175,13 +176,13 @@ def _complete(
     """Finish one pending code; returns completed, refused or still_pending."""
     try:
         if alias_of is not None:
-            done = extra_codes.finish_pending(db, client, row_id) == "completed"
+            done = extra_codes.finish_pending(db, client, (row_id, shop_id)) == "completed"
             return "completed" if done else "refused"
         with db.session() as session:
-            row = session.get(DiscountCode, row_id)
-            spec, handle = codes.spec_of(row), session.get(Creator, creator_id).handle
+            row = session.get(DiscountCode, (row_id, shop_id))
+            spec, handle = codes.spec_of(row), session.get(Creator, (creator_id, shop_id)).handle
             only_code = len(codes.codes_of(session, shop_id, creator_id)) == 1
-        create_in_shop(db, client, row_id, handle, spec, drop_creator=only_code)
+        create_in_shop(db, client, (row_id, shop_id), handle, spec, drop_creator=only_code)
         return "completed"
     except (Conflict, Invalid):
         return "refused"

@@ -75,7 +75,7 @@ def links_of(session: Session, shop_id: int, handle: str) -> list[CreatorReportL
 
 def revoke(session: Session, shop_id: int, handle: str, link_id: int) -> CreatorReportLink:
     creator = get_creator(session, shop_id, handle)
-    link = session.get(CreatorReportLink, link_id)
+    link = session.get(CreatorReportLink, (link_id, shop_id)) if 0 < link_id < 2**31 else None
     if link is None or link.shop_id != shop_id or link.creator_id != creator.id:
         raise NotFound("No such report link of this creator.")
     link.revoked_at = link.revoked_at or utcnow()
@@ -101,14 +101,15 @@ def open_link(session: Session, token: str, key: str) -> Opened | None:
     match = _TOKEN.fullmatch(token or "")
     if match is None:
         return None
-    link = session.get(CreatorReportLink, int(match.group(1)))
+    # the link's address brings no shop (as /l/<short_id>): a lookup by id alone (under Citus: every node)
+    link = session.scalar(select(CreatorReportLink).where(CreatorReportLink.id == int(match.group(1))))
     if link is None or not hmac.compare_digest(link.secret_hash, _hash(key, match.group(2))):
         return None
     if link.revoked_at is not None or link.expires_at <= utcnow():
         raise Gone()
     link.last_viewed_at = utcnow()
     session.flush()
-    shop, creator = session.get(Shop, link.shop_id), session.get(Creator, link.creator_id)
+    shop, creator = session.get(Shop, link.shop_id), session.get(Creator, (link.creator_id, link.shop_id))
     if shop is None or creator is None or not shop.is_installed:
         raise Gone()
     return Opened(shop, creator, link.starts_on, link.ends_on)

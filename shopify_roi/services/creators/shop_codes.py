@@ -51,7 +51,7 @@ def linked_codes(session, shop_id: int) -> dict[str, str]:
     """Shopify discount id or upper-cased code text -> the handle of the creator whose live code it is."""
     rows = session.execute(
         select(DiscountCode.shopify_discount_id, DiscountCode.code_key, Creator.handle)
-        .join(Creator, Creator.id == DiscountCode.creator_id)
+        .join(Creator, (Creator.id == DiscountCode.creator_id) & (Creator.shop_id == DiscountCode.shop_id))
         .where(DiscountCode.shop_id == shop_id, DiscountCode.code_key.is_not(None))
     )
     out: dict[str, str] = {}

@@ -68,18 +68,19 @@ def _claim(db: Database, shop_id: int, run_id: str, handle: str) -> FlowActionRu
         retryable = (FlowActionRun.status == FAILED) | (FlowActionRun.updated_at < utcnow() - STALE)
         taken = session.execute(  # by one request only
             update(FlowActionRun)
-            .where(FlowActionRun.id == row.id, FlowActionRun.status != DONE, FlowActionRun.status != REFUSED)
+            .where(FlowActionRun.id == row.id, FlowActionRun.shop_id == shop_id)
+            .where(FlowActionRun.status != DONE, FlowActionRun.status != REFUSED)
             .where(retryable)
             .values(status=RECEIVED, updated_at=utcnow())
         ).rowcount
         return row if taken else BUSY
 
 
-def _finish(db: Database, run_id: int, status: str, result: str) -> None:
+def _finish(db: Database, run: FlowActionRun, status: str, result: str) -> None:
     with db.session() as session:
         session.execute(
             update(FlowActionRun)
-            .where(FlowActionRun.id == run_id)
+            .where(FlowActionRun.id == run.id, FlowActionRun.shop_id == run.shop_id)
             .values(status=status, result=result[:2000])
         )
 
@@ -101,7 +102,9 @@ def _spend(db: Database, shop: Shop, run: FlowActionRun, props: dict) -> Answer:
         entry = ledger.add(session, shop.id, _text(props, "handle"), data)
         message = f"logged {entry.kind} spend of {entry.amount} for @{_text(props, 'handle')}"
         session.execute(
-            update(FlowActionRun).where(FlowActionRun.id == run.id).values(status=DONE, result=message)
+            update(FlowActionRun)
+            .where(FlowActionRun.id == run.id, FlowActionRun.shop_id == shop.id)
+            .values(status=DONE, result=message)
         )
     return Answer(200, message)
 
@@ -137,14 +140,14 @@ def run(db: Database, client_for, shop: Shop, handle: str, run_id: str, props: d
             return _spend(db, shop, claimed, props)
         answer = (_create if handle == CREATE else _pause)(db, client_for(), shop, props)
     except UserErrors as exc:  # Shopify refused (say, the discount was deleted in the admin): final
-        _finish(db, claimed.id, REFUSED, f"Shopify refused: {exc}")
+        _finish(db, claimed, REFUSED, f"Shopify refused: {exc}")
         return Answer(400, f"Shopify refused: {exc}")
     except (ShopifyUnavailable, AdminError) as exc:
-        _finish(db, claimed.id, FAILED, f"Shopify did not answer: {exc}")
+        _finish(db, claimed, FAILED, f"Shopify did not answer: {exc}")
         return Answer(503, "Shopify is not answering; try again later")
     except ServiceError as exc:  # Invalid, NotFound (another shop's creator), Conflict
         message = str(exc) + "".join(f"; {k} {v}" for k, v in (getattr(exc, "fields", None) or {}).items())
-        _finish(db, claimed.id, REFUSED, message)
+        _finish(db, claimed, REFUSED, message)
         return Answer(400, message)
-    _finish(db, claimed.id, DONE, answer.message)
+    _finish(db, claimed, DONE, answer.message)
     return answer

@@ -77,7 +77,7 @@ def attributed_order_events(session: Session, shop_id: int, since: datetime) -> 
     )
     rows = session.execute(
         select(Order.shopify_id, Order.rule, Creator.handle, Creator.name)
-        .join(Creator, Creator.id == Order.creator_id)
+        .join(Creator, (Creator.id == Order.creator_id) & (Creator.shop_id == Order.shop_id))
         .where(Order.shop_id == shop_id, Order.created_at >= since, Order.test.is_(False), ~sent)
         .order_by(Order.created_at, Order.id)
         .limit(BATCH)
@@ -126,12 +126,16 @@ def send(db: Database, client: AdminClient, shop_id: int, handle: str, events: l
             errors = flow.trigger(client, handle, payload)
         except Exception:
             with db.session() as session:  # not sent: the job's retry sends it
-                session.execute(delete(FlowTriggerSend).where(FlowTriggerSend.id == claim_id))
+                session.execute(
+                    delete(FlowTriggerSend).where(
+                        FlowTriggerSend.id == claim_id, FlowTriggerSend.shop_id == shop_id
+                    )
+                )
             raise
         if errors:
             log.warning("Flow refused %s for shop %s: %s", handle, shop_id, errors)
             with db.session() as session:
-                session.get(FlowTriggerSend, claim_id).error = "; ".join(errors)[:2000]
+                session.get(FlowTriggerSend, (claim_id, shop_id)).error = "; ".join(errors)[:2000]
         else:
             accepted += 1
     return accepted

@@ -138,7 +138,7 @@ def _apply(session: Session, shop_id: int, attributor: Attributor, tz, rows, pix
             values = dict(zip((c.key for c in _ATTRIBUTED), (*new, *new_leak), strict=True))
             if signals is not stored:
                 values["signals"] = signals_json(signals)
-            session.execute(update(Order).where(Order.id == oid).values(values))
+            session.execute(update(Order).where(Order.id == oid, Order.shop_id == shop_id).values(values))
             changed += new != (creator_id, rule, contested)
             moved.append(created)
     rollups.mark(session, shop_id, rollups.local_days(tz, moved))

@@ -101,15 +101,15 @@ def ingest(
     each full batch of the job's own process: the import job's own rollup work (import_rollup.py).
     `processes`: how many processes may share a large file (backfill_shares.py)."""
     with db.session() as session:
-        run = session.get(BackfillRun, run_id)
+        run = session.get(BackfillRun, (run_id, shop_id))
         if run.status in (DONE, FAILED):
             return _figures(run)
         operation_id = run.bulk_operation_id
     state = bulk.status(client, operation_id)  # a Shopify call: no transaction open
     if state.status != "COMPLETED":
-        return _not_completed(db, run_id, state)
+        return _not_completed(db, shop_id, run_id, state)
     with db.session() as session:
-        run = session.get(BackfillRun, run_id)
+        run = session.get(BackfillRun, (run_id, shop_id))
         run.status, run.object_count, run.progress_at = INGESTING, state.object_count, utcnow()
         run.orders_seen = run.orders_repaired = run.refunds_repaired = 0  # counted again from the start
     refused: list[str] = []  # the orders the parser refused, with their reasons
@@ -142,7 +142,7 @@ def ingest(
                     )
             refused.extend(children_refused)
     with db.session() as session:
-        run = session.get(BackfillRun, run_id)
+        run = session.get(BackfillRun, (run_id, shop_id))
         run.status, run.finished_at = DONE, utcnow()
         if refused:
             run.error = _refused_note(refused)
@@ -177,12 +177,12 @@ def _ingest_share(
             progress(seen)
 
 
-def _not_completed(db: Database, run_id: int, state: bulk.BulkStatus) -> dict:
+def _not_completed(db: Database, shop_id: int, run_id: int, state: bulk.BulkStatus) -> dict:
     """A run's figures while its bulk operation runs, or once Shopify ended it without a result."""
     if state.status not in ("FAILED", "CANCELED", "EXPIRED"):
         return {"status": RUNNING}
     with db.session() as session:
-        run = session.get(BackfillRun, run_id)
+        run = session.get(BackfillRun, (run_id, shop_id))
         run.status, run.error, run.finished_at = (
             FAILED,
             f"Shopify ended the bulk operation: {state.status} {state.error_code or ''}".strip(),
@@ -219,7 +219,7 @@ def _ingest_batch(
             values["error"] = _refused_note(refused)
         return session.execute(
             update(BackfillRun)
-            .where(BackfillRun.id == run_id)
+            .where(BackfillRun.id == run_id, BackfillRun.shop_id == shop_id)
             .values(**values)
             .returning(BackfillRun.orders_seen)
         ).scalar_one()

@@ -34,7 +34,9 @@ def held_lines(session: Session, shop_id: int, ids: list[str]) -> dict[str, list
                 RefundLine.subtotal,
                 RefundLine.tax,
             )
-            .outerjoin(RefundLine, RefundLine.refund_id == Refund.id)
+            .outerjoin(
+                RefundLine, (RefundLine.refund_id == Refund.id) & (RefundLine.shop_id == Refund.shop_id)
+            )
             .where(Refund.shop_id == shop_id, among(session, Refund.shopify_id, chunk))
             .order_by(Refund.shopify_id, RefundLine.id)
         )

@@ -89,7 +89,7 @@ def refresh_first_orders(session: Session, shop_id: int, customer_ids: list[str]
                     {"id": row.id, **dict(zip((c.key for c in _FIRST_ORDER_FACTS), facts, strict=True))}
                 )
                 moments.append(row.created_at)
-    update_rows(session, Order.__table__, changes)
+    update_rows(session, Order.__table__, shop_id, changes)
     return moments
 
 

@@ -186,7 +186,7 @@ def _rewrite_newer(
     Returns id -> (the version stored now, the facts written or None)."""
     row_ids = {oid: known.orders[oid] for oid in held}
     figures = FIGURES if source == "backfill" else ()  # a tie is broken by Shopify's own read only
-    current, stored_figures = _lock_held(session, sorted(row_ids.values()), figures)
+    current, stored_figures = _lock_held(session, shop_id, sorted(row_ids.values()), figures)
     out: dict[str, tuple[datetime, OrderFacts | None]] = {}
     rows, lines, untagged = [], [], []
     for oid in sorted(held, key=row_ids.get):
@@ -209,7 +209,7 @@ def _rewrite_newer(
         rows.append({"id": row_id, **columns})
         lines.extend(_line_rows(shop_id, row_id, facts))
     if rows:
-        update_rows(session, Order.__table__, rows)
+        update_rows(session, Order.__table__, shop_id, rows)
         for chunk in chunked([row["id"] for row in rows]):
             session.execute(
                 delete(OrderLine).where(
@@ -222,7 +222,9 @@ def _rewrite_newer(
     return out
 
 
-def _lock_held(session: Session, row_ids: list[int], figures: tuple[str, ...]) -> tuple[dict, dict]:
+def _lock_held(
+    session: Session, shop_id: int, row_ids: list[int], figures: tuple[str, ...]
+) -> tuple[dict, dict]:
     """Lock these order rows in id order; their version, customer and seeding marks, and `figures`."""
     current, stored_figures = {}, {}
     for chunk in chunked(row_ids):
@@ -235,7 +237,7 @@ def _lock_held(session: Session, row_ids: list[int], figures: tuple[str, ...]) -
                 Order.seeding,
                 *(getattr(Order, name) for name in figures),
             )
-            .where(among(session, Order.id, chunk))
+            .where(Order.shop_id == shop_id, among(session, Order.id, chunk))
             .order_by(Order.id)
             .with_for_update()
         ):

@@ -53,7 +53,9 @@ def statements_of(session: Session, shop_id: int, run_ids) -> dict[int, list[Pay
     out: dict[int, list[PayoutStatement]] = defaultdict(list)
     rows = session.scalars(
         select(PayoutStatement)
-        .join(Creator, Creator.id == PayoutStatement.creator_id)
+        .join(
+            Creator, (Creator.id == PayoutStatement.creator_id) & (Creator.shop_id == PayoutStatement.shop_id)
+        )
         .where(PayoutStatement.shop_id == shop_id, PayoutStatement.run_id.in_(list(run_ids)))
         .order_by(Creator.handle)
     )

@@ -75,7 +75,10 @@ def funnels(session: Session, shop_id: int, window: Window, creators: list[Creat
             select(Order.creator_id, func.count(), func.sum(Order.revenue), func.sum(Order.returns))
             .join(completed, completed.c.order_id == Order.shopify_id)
             .join(
-                Creator, (Creator.id == Order.creator_id) & (func.lower(Creator.handle) == completed.c.handle)
+                Creator,
+                (Creator.id == Order.creator_id)
+                & (Creator.shop_id == Order.shop_id)
+                & (func.lower(Creator.handle) == completed.c.handle),
             )
             .where(Order.shop_id == shop_id, Order.counted.is_(True), Order.creator_id.is_not(None))
             .group_by(Order.creator_id)
@@ -116,7 +119,7 @@ def product_mix(
             OrderLine.tax,
             Order.taxes_included,
         )
-        .join(Order, Order.id == OrderLine.order_id)
+        .join(Order, (Order.id == OrderLine.order_id) & (Order.shop_id == OrderLine.shop_id))
         .where(
             Order.shop_id == shop_id,
             Order.creator_id == creator_id,

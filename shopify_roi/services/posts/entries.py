@@ -86,7 +86,8 @@ def _seeding(session: Session, shop_id: int, creator_id: int, value, errors: dic
     entry_id = value if isinstance(value, int) and not isinstance(value, bool) else None
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
         entry_id = int(value.strip())
-    entry = session.get(SpendEntry, entry_id) if entry_id is not None and 0 < entry_id < 2**31 else None
+    in_range = entry_id is not None and 0 < entry_id < 2**31
+    entry = session.get(SpendEntry, (entry_id, shop_id)) if in_range else None
     if entry is None or entry.shop_id != shop_id or entry.creator_id != creator_id or entry.kind != SEEDING:
         errors["seeding"] = "must be the id of one of this creator's seeding entries (or null)"
         return None
@@ -152,7 +153,7 @@ def add(session: Session, shop_id: int, handle: str, data) -> CreatorPost:
 
 def get(session: Session, shop_id: int, handle: str, post_id: int) -> CreatorPost:
     creator = get_creator(session, shop_id, handle)
-    post = session.get(CreatorPost, post_id)
+    post = session.get(CreatorPost, (post_id, shop_id)) if 0 < post_id < 2**31 else None
     if post is None or post.shop_id != shop_id or post.creator_id != creator.id:
         raise NotFound("No such post of this creator.")
     return post
@@ -195,7 +196,7 @@ def report(session: Session, shop_id: int, handle: str, post_id: int, data) -> P
 
 def remove(session: Session, shop_id: int, handle: str, post_id: int) -> None:
     post = get(session, shop_id, handle, post_id)
-    session.execute(delete(PostFigures).where(PostFigures.post_id == post.id))
+    session.execute(delete(PostFigures).where(PostFigures.post_id == post.id, PostFigures.shop_id == shop_id))
     session.delete(post)
     session.flush()
 

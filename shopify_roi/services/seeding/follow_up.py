@@ -202,7 +202,7 @@ def save_days(session: Session, row: ShopSettings, days: int | None) -> int:
 def set_sent(session: Session, shop_id: int, entry_id: int, data) -> SpendEntry:
     """`{"sent_on": "YYYY-MM-DD"}` marks the seeding sent that day (null: not sent); 404 for an entry that is
     not one of the shop's seeding entries."""
-    entry = session.get(SpendEntry, entry_id) if 0 < entry_id < 2**31 else None
+    entry = session.get(SpendEntry, (entry_id, shop_id)) if 0 < entry_id < 2**31 else None
     if entry is None or entry.shop_id != shop_id or entry.kind != SEEDING:
         raise NotFound("No such seeding entry in this shop.")
     errors: dict[str, str] = {}

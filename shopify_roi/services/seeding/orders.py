@@ -75,7 +75,7 @@ def seeding_creator(session: Session, shop_id: int, order: Order) -> Creator | N
         )
         if named is not None:
             return named
-    return session.get(Creator, order.creator_id) if order.creator_id else None
+    return session.get(Creator, (order.creator_id, shop_id)) if order.creator_id else None
 
 
 def check(session: Session, shop_id: int, ref, data) -> Recording:
@@ -177,7 +177,9 @@ def mark_only(session: Session, shop_id: int, order_row: int, reason: str) -> No
 def write(session: Session, shop_id: int, plan: Recording, cost: Decimal, lines_note: str) -> SpendEntry:
     """Mark the order and write its one seeding entry (a new one, or the one recorded before), then bring the
     order's read facts up to date (it no longer counts as a sale: first orders and rollup days move)."""
-    order = session.scalar(select(Order).where(Order.id == plan.order_row).with_for_update())
+    order = session.scalar(
+        select(Order).where(Order.id == plan.order_row, Order.shop_id == shop_id).with_for_update()
+    )
     if order is None:
         raise NotFound("The order is gone (deleted in Shopify's data request?).")
     amount = cost + plan.shipping

@@ -71,7 +71,7 @@ def parse(session: Session, shop_id: int, data: dict, entry: SpendEntry | None =
             campaigns.campaign_by_name(session, shop_id, str(campaign)).id if campaign else None
         )
     out["period_start"], out["period_end"] = periods.parse_period(
-        session, data, entry, out["campaign_id"], errors
+        session, shop_id, data, entry, out["campaign_id"], errors
     )
     out["spent_on"] = spent_on or out["period_start"]  # a period's entry is dated by its first day
     if out["spent_on"] is None and not errors:

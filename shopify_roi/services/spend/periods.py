@@ -16,13 +16,18 @@ from shopify_roi.services import fields
 
 
 def parse_period(
-    session: Session, data: dict, entry: SpendEntry | None, campaign_id: int | None, errors: dict
+    session: Session,
+    shop_id: int,
+    data: dict,
+    entry: SpendEntry | None,
+    campaign_id: int | None,
+    errors: dict,
 ) -> tuple[date | None, date | None]:
     """The period an entry asks for: `covers_campaign: true` (its campaign's dates), `period_start` and
     `period_end` (both or neither; sent as null they clear it), else the entry's own (none for a new one).
     Problems go into `errors` by field name."""
     if data.get("covers_campaign") is True:
-        campaign = session.get(Campaign, campaign_id) if campaign_id is not None else None
+        campaign = session.get(Campaign, (campaign_id, shop_id)) if campaign_id is not None else None
         if campaign is None:
             errors["covers_campaign"] = "needs the entry's campaign"
         elif not (campaign.starts_on and campaign.ends_on):

@@ -39,16 +39,17 @@ class Processed:
     metafields_due: bool = False  # a write scope granted, or a customer to erase from Shopify's metafields
 
 
-def topic_of(session: Session, delivery_id: int) -> str | None:
+def topic_of(session: Session, delivery_id: int, shop_domain: str | None) -> str | None:
     """The delivery's topic, or None when there is no such delivery."""
-    return session.scalar(select(WebhookDelivery.topic).where(WebhookDelivery.id == delivery_id))
+    where = inbox.this_delivery(delivery_id, shop_domain)
+    return session.scalar(select(WebhookDelivery.topic).where(*where))
 
 
-def process(session: Session, delivery_id: int) -> Processed:
+def process(session: Session, delivery_id: int, shop_domain: str | None) -> Processed:
     """Process one stored delivery exactly once (inbox.process with HANDLERS); a privacy request's body is
     dropped once handled (it names the customer: no copy is kept)."""
-    status = inbox.process(session, delivery_id, HANDLERS)
-    delivery = session.get(WebhookDelivery, delivery_id)
+    status = inbox.process(session, delivery_id, shop_domain, HANDLERS)
+    delivery = session.scalar(select(WebhookDelivery).where(*inbox.this_delivery(delivery_id, shop_domain)))
     if delivery is None:
         return Processed(status)
     topic, body = delivery.topic, delivery.payload

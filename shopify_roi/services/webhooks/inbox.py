@@ -204,13 +204,20 @@ def _psycopg_rows_sql(count: int) -> str:
 Handler = Callable[[Session, WebhookDelivery, dict], str]
 
 
-def process(session: Session, delivery_id: int, handlers: dict[str, Handler]) -> str:
+def this_delivery(delivery_id: int, shop_domain: str | None) -> list:
+    """The conditions that find one delivery: by its key, id and shop (under Citus: the shop's node); by
+    its id alone only for a job queued before deliveries were keyed by their shop (it names none)."""
+    where = [WebhookDelivery.id == delivery_id]
+    return where if shop_domain is None else [*where, WebhookDelivery.shop_domain == shop_domain]
+
+
+def process(session: Session, delivery_id: int, shop_domain: str | None, handlers: dict[str, Handler]) -> str:
     """Process one delivery exactly once. Returns its final status.
 
     A payload that is not JSON, or that a handler rejects with PayloadError, ends `failed` with a
     readable reason and changes nothing else (the handler's work is rolled back to a savepoint).
     """
-    query = select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+    query = select(WebhookDelivery).where(*this_delivery(delivery_id, shop_domain))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     delivery = session.scalar(query)
@@ -244,14 +251,14 @@ def _finish(
     return status
 
 
-def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str]]:
-    """(id, topic) of deliveries acknowledged but still unprocessed after `older_than` (their queue
-    entries were lost, or a failed attempt's retry is due); none whose retry is still to come."""
+def stale_received(session: Session, older_than: timedelta, limit: int = 1000) -> list[tuple[int, str, str]]:
+    """(id, topic, shop domain) of deliveries acknowledged but still unprocessed after `older_than` (their
+    queue entries were lost, or a failed attempt's retry is due); none whose retry is still to come."""
     now = utcnow()
     return [
         tuple(r)
         for r in session.execute(
-            select(WebhookDelivery.id, WebhookDelivery.topic)
+            select(WebhookDelivery.id, WebhookDelivery.topic, WebhookDelivery.shop_domain)
             .where(
                 WebhookDelivery.status == RECEIVED,
                 WebhookDelivery.received_at < now - older_than,

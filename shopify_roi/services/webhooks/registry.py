@@ -59,13 +59,3 @@ def freshness(session: Session, shop_domain: str) -> dict:
             for d in failed
         ],
     }
-
-
-def shops_of(session: Session, delivery_ids: list[int]) -> dict[int, str]:
-    """The shop (domain) of each of these deliveries, by delivery id."""
-    if not delivery_ids:
-        return {}
-    rows = session.execute(
-        select(WebhookDelivery.id, WebhookDelivery.shop_domain).where(WebhookDelivery.id.in_(delivery_ids))
-    )
-    return dict(rows.all())
