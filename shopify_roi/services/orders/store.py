@@ -222,21 +222,13 @@ def _rewrite_newer(
     return out
 
 
-def _lock_held(
-    session: Session, shop_id: int, row_ids: list[int], figures: tuple[str, ...]
-) -> tuple[dict, dict]:
+def _lock_held(session: Session, shop_id: int, row_ids: list[int], figures: tuple) -> tuple[dict, dict]:
     """Lock these order rows in id order; their version, customer and seeding marks, and `figures`."""
     current, stored_figures = {}, {}
+    held = (Order.id, Order.shopify_updated_at, Order.customer_id, Order.seeding_marked, Order.seeding)
     for chunk in chunked(row_ids):
         for row in session.execute(
-            select(
-                Order.id,
-                Order.shopify_updated_at,
-                Order.customer_id,
-                Order.seeding_marked,
-                Order.seeding,
-                *(getattr(Order, name) for name in figures),
-            )
+            select(*held, *(getattr(Order, name) for name in figures))
             .where(Order.shop_id == shop_id, among(session, Order.id, chunk))
             .order_by(Order.id)
             .with_for_update()
