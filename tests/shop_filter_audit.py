@@ -57,6 +57,11 @@ def unfiltered(sql: str, dialect: str) -> tuple[str, ...]:
     import sqlglot
     from sqlglot import exp
 
+    head = sql.lstrip()[:8].upper()
+    if not head.startswith(("SELECT", "UPDATE", "DELETE", "INSERT", "WITH")):
+        return ()  # COPY, CREATE, PRAGMA, SAVEPOINT…: not a query of rows
+    if head.startswith("INSERT") and "SELECT" not in sql.upper():
+        return ()  # INSERT … VALUES: writes rows it names (their shop_id among them), reads none
     try:
         tree = sqlglot.parse_one(sql, read="postgres" if dialect == "postgresql" else "sqlite")
     except Exception:  # noqa: BLE001 (COPY, PRAGMA and what sqlglot does not read: not a query of rows)
