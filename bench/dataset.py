@@ -465,9 +465,9 @@ def _read_facts(cur, shop_id: int) -> None:
                          {ltv}
                   FROM orders f JOIN orders x ON x.shop_id = f.shop_id AND x.customer_id = f.customer_id
                                              AND x.counted AND x.created_at >= f.created_at
-                  WHERE f.shop_id = %s AND f.is_first GROUP BY f.id) a
-            WHERE o.id = a.id""",
-        (shop_id,),
+                  WHERE f.shop_id = %s AND f.is_first GROUP BY f.id, f.shop_id) a
+            WHERE o.shop_id = %s AND o.id = a.id""",
+        (shop_id, shop_id),
     )
 
 
