@@ -75,6 +75,14 @@ def main() -> None:
         after = _census(url, tables)
         for table in tables:
             print(f"  {table:<22} {before[table][0]:>10} rows", flush=True)
+        with common.connect(url) as conn:  # the migration ran: the orders' key carries the shop
+            key = conn.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'pk_orders'"
+            ).fetchone()[0]
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        print(f"  now at revision {revision}; orders: {key}", flush=True)
+        if key != "PRIMARY KEY (id, shop_id)":
+            raise SystemExit(f"the orders' key is {key}")
         changed = [t for t in tables if before[t] != after[t]]
         common.smoke_require(args.smoke, made["orders"] > 0, "no orders loaded")
         if changed:
