@@ -49,7 +49,10 @@ def process(session: Session, delivery_id: int, shop_domain: str | None) -> Proc
     """Process one stored delivery exactly once (inbox.process with HANDLERS); a privacy request's body is
     dropped once handled (it names the customer: no copy is kept)."""
     status = inbox.process(session, delivery_id, shop_domain, HANDLERS)
-    delivery = session.scalar(select(WebhookDelivery).where(*inbox.this_delivery(delivery_id, shop_domain)))
+    if shop_domain is not None:  # by its key: the row inbox.process loaded, no second query
+        delivery = session.get(WebhookDelivery, (delivery_id, shop_domain))
+    else:
+        delivery = session.scalar(select(WebhookDelivery).where(*inbox.this_delivery(delivery_id, None)))
     if delivery is None:
         return Processed(status)
     topic, body = delivery.topic, delivery.payload
