@@ -19,15 +19,24 @@ days on the fly without writing, because
   table equals what the stored orders say by construction; an on-the-fly read would be a second way to sum
   a day, and would have to cover a shop being rebuilt (every day dirty) and the code-leak check's
   all-time read of the creators' last activity;
-- a refreshing read holds each dirty day's mark locked until it commits, so a writer marking that day
-  again waits and the read never sees half of a writer's transaction; an on-the-fly read would need one
-  snapshot across its statements (REPEATABLE READ) not to mix two transactions' days;
+- a day recomputed is left marked when a writer marked it again meanwhile (below), so whatever a read
+  computed while orders kept coming is computed again by the next read or the worker's pass;
 - it costs a read nothing measurable: the worker leaves it little or nothing to recompute
   (bench/roi_queries.py, bench/README.md).
 
-Concurrency: a recomputation locks the day's mark (`FOR UPDATE`, days in order) and deletes it only if
-its version is the one it locked; a writer marking the same day meanwhile waits for that lock (its
-orders are not committed yet, so the recomputation could not see them) and then marks it again.
+Concurrency: a recomputation reads the day's mark version without locking it, recomputes the day, and
+deletes the mark only if its version is still the one it read (a writer's uncommitted mark makes that
+DELETE wait for the writer, and then it finds the new version and leaves the mark). A writer marking the
+day meanwhile never waits for the recomputation, only, once the mark is deleted, for the recomputing
+transaction to commit; its orders are then counted by the next refresh, as its new mark says. Recomputers
+of one day take turns (`_one_recomputer`). Until 2026-12-07 the recomputation held the mark `FOR UPDATE`
+from its start: every writer of that day waited for the whole recomputation, which costs in proportion to
+the day's orders (225 ms for a day of 170,000 orders on an idle machine, more beside an import), so a shop
+selling 200 orders a second while its ROI page was read fell further behind with every hour of the day
+(bench/README.md, #21 item 4). What the lock also gave, and this design gives up: the day's statements
+(sums, clicks, code groups) of one recomputation may straddle a writer's commit, so one read may count a
+just-committed order in one figure of today and not yet in another; the day stays marked and the next
+refresh makes them agree.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from shopify_roi.db import utcnow
@@ -135,8 +144,10 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
     months = set()
     recomputed = []
     for day in days:
+        _one_recomputer(session, shop_id, day)
+        # Read without a lock: a writer marking the day while it is recomputed never waits for it.
         version = session.scalar(
-            select(DirtyDay.version).where(DirtyDay.shop_id == shop_id, DirtyDay.day == day).with_for_update()
+            select(DirtyDay.version).where(DirtyDay.shop_id == shop_id, DirtyDay.day == day)
         )
         if version is None:
             continue  # another process recomputed it meanwhile
@@ -153,6 +164,16 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
         )
     rollup_months.refresh_months(session, shop_id, months)
     marketing_due.note(session, shop_id, recomputed)  # the Marketing engagements of these days may move
+
+
+def _one_recomputer(session: Session, shop_id: int, day: date) -> None:
+    """On PostgreSQL, wait until no other transaction is recomputing this day, and hold it to the end of this
+    one (a transaction-level advisory lock on the pair (shop, day); writers never take it). Two recomputers
+    of one day would delete and insert the same rollup rows. SQLite runs one writing transaction at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:shop, :day)"), {"shop": shop_id, "day": day.toordinal()}
+        )
 
 
 def shops_to_refresh(session: Session) -> list[int]:
