@@ -375,7 +375,9 @@ def main() -> None:
             within="ingest (shopify_roi/services/orders/backfill.py",
         ):
             print(f"    {inc:5.1f} {own:5.1f}  {frame}")
-    settled = marks.get(1, before)
+    # The first reading from 10 % on (the job's process reports every few seconds while children write,
+    # so a small run may skip the 10 % mark).
+    settled = next((r for d, r in sorted(marks.items()) if d >= 1), before)
     shared = backfill_shares.worth_sharing(db, args.processes, args.orders)
     shares = f"{args.processes} processes" if shared else "1 process"
     layout = "grouped" if args.grouped else "ungrouped"

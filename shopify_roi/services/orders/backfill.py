@@ -116,10 +116,11 @@ def ingest(
     if state.url:  # an operation that matched nothing has no file
         with bulk.spilled_orders(bulk.stream_raw_lines(state.url)) as spill:
             roots = spill.roots()
-            children = processes - 1 if backfill_shares.worth_sharing(db, processes, roots) else 0
+            children = processes if backfill_shares.worth_sharing(db, processes, roots) else 0
             slices = backfill_shares.Slices(
                 spill.slices(backfill_shares.SLICE_ORDERS) if children else [(0, None)], shared=children > 0
             )
+            each_progress = (lambda seen: progress(seen, state.object_count)) if progress else None
 
             def child_work() -> list[str]:
                 client.forked()
@@ -128,18 +129,25 @@ def ingest(
                     _ingest_share(db, client, shop_id, run_id, spill.read(lo, hi, own_connection=True), own)
                 return own
 
-            with backfill_shares.in_children(children, child_work) as children_refused:
-                for lo, hi in slices:
-                    _ingest_share(
-                        db,
-                        client,
-                        shop_id,
-                        run_id,
-                        spill.read(lo, hi),
-                        refused,
-                        (lambda seen: progress(seen, state.object_count)) if progress else None,
-                        between_batches,
-                    )
+            def while_children_work() -> None:  # the job's process, every few seconds
+                if between_batches:
+                    between_batches()
+                if each_progress:
+                    each_progress(_orders_seen(db, shop_id, run_id))
+
+            with backfill_shares.in_children(children, child_work, while_children_work) as children_refused:
+                if not children:  # one process: the job's own
+                    for lo, hi in slices:
+                        _ingest_share(
+                            db,
+                            client,
+                            shop_id,
+                            run_id,
+                            spill.read(lo, hi),
+                            refused,
+                            each_progress,
+                            between_batches,
+                        )
             refused.extend(children_refused)
     with db.session() as session:
         run = session.get(BackfillRun, (run_id, shop_id))
@@ -175,6 +183,11 @@ def _ingest_share(
         seen = _ingest_batch(db, client, shop_id, run_id, nodes, refused)
         if progress:
             progress(seen)
+
+
+def _orders_seen(db: Database, shop_id: int, run_id: int) -> int:
+    with db.session() as session:
+        return session.get(BackfillRun, (run_id, shop_id), populate_existing=True).orders_seen
 
 
 def _not_completed(db: Database, shop_id: int, run_id: int, state: bulk.BulkStatus) -> dict:

@@ -3,10 +3,11 @@ reconciliation").
 
 On a 2-core machine one process leaves a core idle: the import's Python (JSONL, parsing, building rows)
 waits while PostgreSQL writes (COPY, indexes, the read facts), and the other way round. So the spilled file
-(shopify_client.bulk_jsonl) is cut in slices of SLICE_ORDERS orders, in file order, and the job's process
-and forked children take the next slice from a shared counter until none is left: a process slowed down
-(a busy machine, its lower priority) takes fewer slices, and no process waits at the end for another's
-half of the file. Every slice is written through the one write path (store.apply_batch), which is safe for
+(shopify_client.bulk_jsonl) is cut in slices of SLICE_ORDERS orders, in file order, and forked children
+take the next slice from a shared counter until none is left: a process slowed down (a busy machine) takes
+fewer slices, and no process waits at the end for another's half of the file. The job's own process writes
+none: it waits for them, renewing the import's mark and doing its own rollup work (import_rollup.py) every
+WAIT_TICK seconds. Every slice is written through the one write path (store.apply_batch), which is safe for
 concurrent writers: rows are locked in key order, and each customer's new orders are written by one
 transaction at a time (customer_locks.py), so a repeat customer whose orders fall in two slices gets the
 same first order and cohort facts as with one process.
@@ -14,7 +15,12 @@ same first order and cohort facts as with one process.
 Only on PostgreSQL (SQLite has one writer at a time) and for files of PARALLEL_FROM orders or more (a
 fork costs more than a small file takes). The children run at a lower CPU priority (CHILD_NICENESS): beside
 other shops' webhooks an import takes the idle core, not the one their drains need (README "Fair between
-shops"). A forked child touches only what it opens after the fork: its database pool (db.Database renews
+shops"). Every writing process is a child because the job's own process is a worker that serves every
+shop's jobs after this one: an unprivileged process cannot take back a priority it gave up. Until
+2026-12-07 the job's process wrote slices too, at full priority: beside another shop's 200 webhooks a
+second its share of the file competed at full priority with that shop's drain.
+
+A forked child touches only what it opens after the fork: its database pool (db.Database renews
 it at a fork), its HTTP session (AdminClient.forked), its connection to the spill file. A child that fails
 fails the job, which is retried (a run is idempotent); a child whose parent dies is stopped by the kernel
 (PR_SET_PDEATHSIG), so a killed job leaves no writer behind.
@@ -29,10 +35,12 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing import connection
 
 PARALLEL_FROM = 20_000  # orders in the file
 SLICE_ORDERS = 10_000  # orders a process takes at a time (20 batches)
 CHILD_NICENESS = 10
+WAIT_TICK = 5.0  # seconds between the job's process's calls of `while_waiting` (in_children)
 _PR_SET_PDEATHSIG = 1
 _FORK = multiprocessing.get_context("fork")
 
@@ -68,10 +76,13 @@ class Slices:
 
 
 @contextmanager
-def in_children(children: int, work: Callable[[], list[str]]) -> Iterator[list[str]]:
+def in_children(
+    children: int, work: Callable[[], list[str]], while_waiting: Callable[[], object] | None = None
+) -> Iterator[list[str]]:
     """Run `work()` in `children` forked child processes while the caller's block runs; on leaving, wait
-    for every child and put what their `work` returned (the orders each refused) in the list yielded.
-    Raises ShareFailed when a child failed; stops the children when the block raised."""
+    for every child, calling `while_waiting()` every WAIT_TICK seconds until they end, and put what their
+    `work` returned (the orders each refused) in the list yielded. Raises ShareFailed when a child failed;
+    stops the children when the block or `while_waiting` raised."""
     started = []
     for _ in range(children):
         receive, send = _FORK.Pipe(duplex=False)
@@ -82,6 +93,9 @@ def in_children(children: int, work: Callable[[], list[str]]) -> Iterator[list[s
     refused: list[str] = []
     try:
         yield refused
+        while while_waiting and started and any(child.is_alive() for child, _ in started):
+            while_waiting()
+            connection.wait([child.sentinel for child, _ in started], timeout=WAIT_TICK)
     except BaseException:
         for child, _ in started:
             child.terminate()
