@@ -114,47 +114,58 @@ def ingest(
         run.orders_seen = run.orders_repaired = run.refunds_repaired = 0  # counted again from the start
     refused: list[str] = []  # the orders the parser refused, with their reasons
     if state.url:  # an operation that matched nothing has no file
-        with bulk.spilled_orders(bulk.stream_raw_lines(state.url)) as spill:
-            roots = spill.roots()
-            children = processes if backfill_shares.worth_sharing(db, processes, roots) else 0
-            slices = backfill_shares.Slices(
-                spill.slices(backfill_shares.SLICE_ORDERS) if children else [(0, None)], shared=children > 0
-            )
-            each_progress = (lambda seen: progress(seen, state.object_count)) if progress else None
-
-            def child_work() -> list[str]:
-                client.forked()
-                own: list[str] = []
-                for lo, hi in slices:
-                    _ingest_share(db, client, shop_id, run_id, spill.read(lo, hi, own_connection=True), own)
-                return own
-
-            def while_children_work() -> None:  # the job's process, every few seconds
-                if between_batches:
-                    between_batches()
-                if each_progress:
-                    each_progress(_orders_seen(db, shop_id, run_id))
-
-            with backfill_shares.in_children(children, child_work, while_children_work) as children_refused:
-                if not children:  # one process: the job's own
-                    for lo, hi in slices:
-                        _ingest_share(
-                            db,
-                            client,
-                            shop_id,
-                            run_id,
-                            spill.read(lo, hi),
-                            refused,
-                            each_progress,
-                            between_batches,
-                        )
-            refused.extend(children_refused)
+        each_progress = (lambda seen: progress(seen, state.object_count)) if progress else None
+        _ingest_file(
+            db, client, shop_id, run_id, state.url, refused, each_progress, between_batches, processes
+        )
     with db.session() as session:
         run = session.get(BackfillRun, (run_id, shop_id))
         run.status, run.finished_at = DONE, utcnow()
         if refused:
             run.error = _refused_note(refused)
         return _figures(run)
+
+
+def _ingest_file(
+    db: Database,
+    client: AdminClient,
+    shop_id: int,
+    run_id: int,
+    url: str,
+    refused: list[str],
+    progress: Callable[[int], None] | None,
+    between_batches: Callable[[], object] | None,
+    processes: int,
+) -> None:
+    """The bulk result at `url`, spilled to disk and read back by the job's process, or (a large file on
+    PostgreSQL) by forked children while it waits, doing what it does between batches (backfill_shares.py)."""
+    with bulk.spilled_orders(bulk.stream_raw_lines(url)) as spill:
+        children = processes if backfill_shares.worth_sharing(db, processes, spill.roots()) else 0
+        slices = backfill_shares.Slices(
+            spill.slices(backfill_shares.SLICE_ORDERS) if children else [(0, None)], shared=children > 0
+        )
+
+        def child_work() -> list[str]:
+            client.forked()
+            own: list[str] = []
+            for lo, hi in slices:
+                _ingest_share(db, client, shop_id, run_id, spill.read(lo, hi, own_connection=True), own)
+            return own
+
+        def while_children_work() -> None:
+            if between_batches:
+                between_batches()
+            if progress:
+                with db.session() as session:
+                    progress(session.get(BackfillRun, (run_id, shop_id)).orders_seen)
+
+        with backfill_shares.in_children(children, child_work, while_children_work) as children_refused:
+            if not children:  # one process: the job's own
+                for lo, hi in slices:
+                    _ingest_share(
+                        db, client, shop_id, run_id, spill.read(lo, hi), refused, progress, between_batches
+                    )
+        refused.extend(children_refused)
 
 
 def _ingest_share(
@@ -183,11 +194,6 @@ def _ingest_share(
         seen = _ingest_batch(db, client, shop_id, run_id, nodes, refused)
         if progress:
             progress(seen)
-
-
-def _orders_seen(db: Database, shop_id: int, run_id: int) -> int:
-    with db.session() as session:
-        return session.get(BackfillRun, (run_id, shop_id), populate_existing=True).orders_seen
 
 
 def _not_completed(db: Database, shop_id: int, run_id: int, state: bulk.BulkStatus) -> dict:
@@ -242,14 +248,11 @@ def _refused_note(refused: list[str]) -> str:
     return f"{len(refused)} orders refused and skipped: " + "; ".join(refused[:3])
 
 
+FIGURES = ("id", "kind", "status", "orders_seen", "orders_repaired", "refunds_repaired")
+
+
 def _figures(run: BackfillRun) -> dict:
-    return {
-        "id": run.id,
-        "kind": run.kind,
-        "status": run.status,
-        "orders_seen": run.orders_seen,
-        "orders_repaired": run.orders_repaired,
-        "refunds_repaired": run.refunds_repaired,
+    return {name: getattr(run, name) for name in FIGURES} | {
         "note": run.range_note,
         "error": run.error,
         "started_at": iso(run.started_at),
