@@ -91,22 +91,25 @@ def in_children(
         send.close()  # the child's end: EOF here when the child ends without a word
         started.append((child, receive))
     refused: list[str] = []
+    outcomes = {}  # child -> (outcome, detail), in the order they came
     try:
         yield refused
-        while while_waiting and started and any(child.is_alive() for child, _ in started):
-            while_waiting()
-            connection.wait([child.sentinel for child, _ in started], timeout=WAIT_TICK)
+        # Each child's result is read as it comes (a long list of refused orders fills the pipe: the child
+        # waits for it to be read before it can end), calling `while_waiting` once a tick meanwhile.
+        waiting = {receive: child for child, receive in started}
+        while waiting:
+            if while_waiting:
+                while_waiting()
+            for receive in connection.wait(list(waiting), timeout=WAIT_TICK if while_waiting else None):
+                outcomes[waiting.pop(receive)] = _outcome(receive)
     except BaseException:
         for child, _ in started:
             child.terminate()
             child.join()
         raise
     failures = []
-    for child, receive in started:
-        try:
-            outcome, detail = receive.recv()
-        except EOFError:
-            outcome, detail = "failed", "the process ended without a result"
+    for child, _ in started:
+        outcome, detail = outcomes[child]
         child.join()
         if outcome == "done":
             refused.extend(detail)
@@ -114,6 +117,14 @@ def in_children(
             failures.append(f"{detail} (exit code {child.exitcode})")
     if failures:
         raise ShareFailed("a process of the import failed: " + "; ".join(failures))
+
+
+def _outcome(receive) -> tuple[str, object]:
+    """What a child sent: ("done", the orders it refused) or ("failed", why); EOF: it ended without a word."""
+    try:
+        return receive.recv()
+    except EOFError:
+        return "failed", "the process ended without a result"
 
 
 def _child(send, work: Callable[[], list[str]]) -> None:
