@@ -12,6 +12,7 @@ lacking a selected key, yields the error ``devstore: ... is not implemented``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib
 import json
@@ -158,6 +159,18 @@ def _error_dict(error: GraphQLError, code: str) -> dict:
     return formatted
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(source: str) -> tuple[DocumentNode | None, GraphQLError | None, tuple[GraphQLError, ...]]:
+    """A document's parse and its validation against the one Admin schema: both depend on its text only, so
+    an app sending the same operation again is judged as before, without parsing and validating it again
+    (graphql-core never changes a parsed document). Variables are coerced afresh on every request."""
+    try:
+        document = parse(source)
+    except GraphQLError as error:
+        return None, error, ()
+    return document, None, tuple(validate(get_schema(), document))
+
+
 def prepare(source: Any, variables: Any = None, operation_name: str | None = None) -> Prepared:
     """Parse, validate against the schema, select the operation and coerce variables.
 
@@ -183,11 +196,9 @@ def prepare(source: Any, variables: Any = None, operation_name: str | None = Non
                 }
             ]
         )
-    try:
-        document = parse(source)
-    except GraphQLError as error:
-        raise RequestRejected([_error_dict(error, "GRAPHQL_PARSE_FAILED")]) from None
-    errors = validate(schema, document)
+    document, parse_error, errors = _parsed(source)
+    if parse_error is not None:
+        raise RequestRejected([_error_dict(parse_error, "GRAPHQL_PARSE_FAILED")]) from None
     if errors:
         raise RequestRejected([_error_dict(e, "GRAPHQL_VALIDATION_FAILED") for e in errors])
     operation = get_operation_ast(document, operation_name)

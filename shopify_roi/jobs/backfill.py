@@ -49,7 +49,7 @@ def ingest_backfill(shop_domain: str, run_id: int) -> dict | str:
             import_rollup.import_ended(rt, shop_id)
         if isinstance(figures, dict) and figures.get("status") == "done":
             # The history brings customers to check (without read_all_orders).
-            request_customer_check(rt, shop_domain)
+            request_customer_check(rt, shop_domain, from_start=True)
             request_metafield_write(
                 rt, shop_domain
             )  # and attributed orders (the job skips a shop that is off)

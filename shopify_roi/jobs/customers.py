@@ -10,6 +10,8 @@ from shopify_roi.services.orders import customer_checks
 from shopify_roi.shopify_client.customers import CustomersUnavailable
 
 CHECK_FLAG = "shopify-roi:customer-check-requested"
+# The row id of the last first order a check of the shop has reached; none: the next check starts over.
+CHECK_REACHED = "shopify-roi:customer-check-reached"
 log = logging.getLogger(__name__)
 
 
@@ -17,8 +19,19 @@ def _flag(rt: Runtime, shop_domain: str) -> str:
     return f"{CHECK_FLAG}:{rt.settings.queue_name}:{shop_domain}"
 
 
-def request_customer_check(rt: Runtime, shop_domain: str) -> bool:
-    """Queue a check of the shop's new customers unless one is waiting already; True when queued."""
+def _reached(rt: Runtime, shop_domain: str) -> str:
+    return f"{CHECK_REACHED}:{rt.settings.queue_name}:{shop_domain}"
+
+
+def request_customer_check(rt: Runtime, shop_domain: str, from_start: bool = False) -> bool:
+    """Queue a check of the shop's new customers unless one is waiting already; True when queued.
+
+    A check goes on from the first order the last one reached (the drain's new orders come after it);
+    `from_start` makes the next one read every first order of the shop again (the periodic check, after
+    a history import). A check running at that moment may write its place again after the reset: then
+    the next periodic request starts over instead."""
+    if from_start:
+        rt.jobs.redis.delete(_reached(rt, shop_domain))
     if rt.jobs.redis.set(_flag(rt, shop_domain), 1, nx=True, ex=600):
         rt.jobs.enqueue(check_new_customers, shop_domain)
         return True
@@ -32,7 +45,14 @@ def check_new_customers(shop_domain: str) -> dict | str:
     def work(rt: Runtime, client, shop_id: int):
         rt.jobs.redis.delete(_flag(rt, shop_domain))  # a request made from now on queues another job
         try:
-            result = customer_checks.check(rt.db, client, shop_id)
+            place = _reached(rt, shop_domain)
+            result = customer_checks.check(
+                rt.db,
+                client,
+                shop_id,
+                after=int(rt.jobs.redis.get(place) or 0),
+                reached=lambda row_id: rt.jobs.redis.set(place, row_id),
+            )
         except CustomersUnavailable as exc:
             # Not a failure to retry (a scope or an approval the merchant or Shopify must give): the
             # reason is the job's result and a warning in the log.

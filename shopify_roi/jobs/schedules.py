@@ -160,7 +160,7 @@ def check_customers(rt: Runtime) -> int:
     with rt.db.session() as session:
         installed = {domain for _, domain in lookup.installed_shops(session)}
         domains = customer_checks.shops_to_check(session, installed)
-    return sum(request_customer_check(rt, domain) for domain in domains)
+    return sum(request_customer_check(rt, domain, from_start=True) for domain in domains)
 
 
 def write_metafields(rt: Runtime, full: bool = False) -> int:

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from support import Merchant, install
 
 from devstore.demo.merchant import allow_full_history
-from shopify_roi.models import Order
+from shopify_roi.jobs import schedules
+from shopify_roi.models import CustomerHistory, Order
 
 D = Decimal
 ANNA = {"code": "ANNA15", "type": "percentage", "value": "15"}
@@ -193,3 +194,39 @@ def test_forgetting_a_returning_customer_keeps_them_returning(merchant, runtime,
         from shopify_roi.models import CustomerHistory
 
         assert str(fay["customer"]["id"]) not in set(session.scalars(select(CustomerHistory.customer_id)))
+
+
+def _checked(runtime) -> set[str]:
+    with runtime.db.session() as session:
+        return set(session.scalars(select(CustomerHistory.customer_id)))
+
+
+def _customer_of(runtime, order: dict) -> str:
+    with runtime.db.session() as session:
+        return session.scalar(select(Order.customer_id).where(Order.shopify_id == str(order["id"])))
+
+
+def test_the_drains_check_reads_only_new_first_orders_and_the_periodic_one_reads_them_all(
+    merchant, runtime, stand_in, shop_domain
+):
+    _settle(runtime, merchant)  # the install's history import, and the check after it
+    now = datetime.now(UTC)
+    bea = _order(stand_in, shop_domain, "bea", now - timedelta(days=3), "40.00")
+    cleo = _order(stand_in, shop_domain, "cleo", now - timedelta(days=2), "40.00")
+    _settle(runtime, merchant)
+    bea_id, cleo_id = _customer_of(runtime, bea), _customer_of(runtime, cleo)
+    assert _checked(runtime) == {bea_id, cleo_id}
+
+    # Bea's first order is now behind the place the checks reached, and unchecked (as if it had become
+    # her first order only now): the check the drain asks for after Dan's order reads Dan's alone.
+    with runtime.db.session() as session:
+        session.execute(delete(CustomerHistory).where(CustomerHistory.customer_id == bea_id))
+    dan = _order(stand_in, shop_domain, "dan", now - timedelta(days=1), "40.00")
+    _settle(runtime, merchant)
+    dan_id = _customer_of(runtime, dan)
+    assert _checked(runtime) == {cleo_id, dan_id}
+
+    # The check every ten minutes reads every first order again.
+    assert schedules.check_customers(runtime) == 1
+    _settle(runtime, merchant)
+    assert _checked(runtime) == {bea_id, cleo_id, dan_id}
