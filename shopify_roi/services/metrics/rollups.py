@@ -29,7 +29,7 @@ deletes the mark only if its version is still the one it read (a writer's uncomm
 DELETE wait for the writer, and then it finds the new version and leaves the mark). A writer marking the
 day meanwhile never waits for the recomputation, only, once the mark is deleted, for the recomputing
 transaction to commit; its orders are then counted by the next refresh, as its new mark says. Recomputers
-of one day take turns (`_one_recomputer`). Until 2026-12-07 the recomputation held the mark `FOR UPDATE`
+of one day take turns (`_sole_recomputer`). Until 2026-12-07 the recomputation held the mark `FOR UPDATE`
 from its start: every writer of that day waited for the whole recomputation, which costs in proportion to
 the day's orders (225 ms for a day of 170,000 orders on an idle machine, more beside an import), so a shop
 selling 200 orders a second while its ROI page was read fell further behind with every hour of the day
@@ -143,14 +143,15 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
     first, last = order_times.local_days_span()
     months = set()
     recomputed = []
+    _sole_recomputer(session, shop_id, days)
+    # Read without a lock, once the days are held: a writer marking a day while it is recomputed never
+    # waits for it. A day another process recomputed meanwhile has no mark left.
+    marks = session.execute(select(DirtyDay.day, DirtyDay.version).where(DirtyDay.shop_id == shop_id))
+    versions = {day: version for day, version in marks}
     for day in days:
-        _one_recomputer(session, shop_id, day)
-        # Read without a lock: a writer marking the day while it is recomputed never waits for it.
-        version = session.scalar(
-            select(DirtyDay.version).where(DirtyDay.shop_id == shop_id, DirtyDay.day == day)
-        )
+        version = versions.get(day)
         if version is None:
-            continue  # another process recomputed it meanwhile
+            continue
         if first <= day <= last:
             rollup_days.recompute(session, shop_id, tz, day)
             months.add(day.replace(day=1))
@@ -166,14 +167,20 @@ def _recompute(session: Session, shop_id: int, tz: ZoneInfo, days: list[date]) -
     marketing_due.note(session, shop_id, recomputed)  # the Marketing engagements of these days may move
 
 
-def _one_recomputer(session: Session, shop_id: int, day: date) -> None:
-    """On PostgreSQL, wait until no other transaction is recomputing this day, and hold it to the end of this
-    one (a transaction-level advisory lock on the pair (shop, day); writers never take it). Two recomputers
-    of one day would delete and insert the same rollup rows. SQLite runs one writing transaction at a time."""
+def _sole_recomputer(session: Session, shop_id: int, days: list[date]) -> None:
+    """On PostgreSQL, wait until no other transaction is recomputing any of these days, and hold them to the
+    end of this one (a transaction-level advisory lock on each pair (shop, day), taken in day order in one
+    statement, so two recomputers of overlapping days never wait for each other in a circle; writers never
+    take it). Two recomputers of one day would delete and insert the same rollup rows. SQLite runs one
+    writing transaction at a time."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
-            text("SELECT pg_advisory_xact_lock(:shop, :day)"), {"shop": shop_id, "day": day.toordinal()}
-        )
+            text(
+                "SELECT pg_advisory_xact_lock(:shop, d) FROM unnest(CAST(:days AS int[])) WITH ORDINALITY"
+                " AS t(d, n) ORDER BY n"
+            ),
+            {"shop": shop_id, "days": sorted(day.toordinal() for day in days)},
+        ).all()
 
 
 def shops_to_refresh(session: Session) -> list[int]:
