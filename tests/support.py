@@ -132,6 +132,18 @@ class Merchant:
         return self.post("/api/creators", body)
 
 
+def finish_backfills(runtime, merchant: Merchant, seconds: float = 120) -> list[dict]:
+    """Run queued jobs until every backfill run of the shop has finished; the runs, newest first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        runtime.jobs.drain()
+        runs = merchant.get("/api/freshness").json()["backfills"]
+        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
+            return runs
+        time.sleep(0.2)
+    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")
+
+
 class _Quiet(WSGIRequestHandler):
     def log_request(self, *args, **kwargs):
         pass

@@ -5,12 +5,11 @@ changed (signed by the stand-in, as Shopify signs), and the inbox's rows of a sh
 from __future__ import annotations
 
 import copy
-import time
 import uuid
 from decimal import Decimal
 
 from sqlalchemy import select
-from support import Merchant, install
+from support import Merchant, finish_backfills, install  # noqa: F401 (the poison tests import it from here)
 
 from shopify_roi.models import WebhookDelivery
 
@@ -95,15 +94,3 @@ def march_totals(merchant: Merchant) -> tuple[int, Decimal]:
     assert resp.status_code == 200, resp.text
     totals = resp.json()["totals"]
     return totals["orders"], Decimal(totals["revenue"])
-
-
-def finish_backfills(runtime, merchant: Merchant, seconds: float = 120) -> list[dict]:
-    """Run queued jobs until every backfill run of the shop has finished; the runs, newest first."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        runtime.jobs.drain()
-        runs = merchant.get("/api/freshness").json()["backfills"]
-        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
-            return runs
-        time.sleep(0.2)
-    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")

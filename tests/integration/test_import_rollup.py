@@ -13,7 +13,7 @@ import factories
 import pytest
 import requests
 from sqlalchemy import select
-from support import Merchant, install
+from support import Merchant, finish_backfills, install
 
 from shopify_roi.jobs import schedules
 from shopify_roi.models import DirtyDay
@@ -46,12 +46,9 @@ def test_the_import_job_acts_after_every_full_batch_and_imports_every_order(
             timeout=30,
             json={"line_items": [{"title": f"t{n}", "price": "10.00", "quantity": 1}]},
         ).raise_for_status()
-    for _ in range(300):  # the install's own import first: its batches are not this test's to count
-        runtime.jobs.drain()
-        runs = merchant.get("/api/freshness").json()["backfills"]
-        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
-            break
-        time.sleep(0.1)
+    finish_backfills(
+        runtime, merchant
+    )  # the install's own import first: its batches are not this test's to count
     acted: list[int] = []
     monkeypatch.setattr(backfill, "BATCH", 2)
     monkeypatch.setattr(import_rollup, "for_job", lambda rt, shop_id: lambda: acted.append(shop_id))

@@ -13,12 +13,11 @@ Every order here is the same basket in a 20 % VAT shop, with ANNA10 (10 % off):
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from support import Merchant, install
+from support import Merchant, finish_backfills, install
 
 D = Decimal
 
@@ -151,20 +150,10 @@ def test_an_edited_order_paid_in_another_currency_counts_in_the_shops(
     }
 
 
-def _finish_backfills(runtime, merchant: Merchant, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        runtime.jobs.drain()
-        runs = merchant.get("/api/freshness").json()["backfills"]
-        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
-            assert {r["status"] for r in runs} == {"done"}, runs
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")
-
-
 def test_the_backfill_reads_edits_and_returns_the_same_way(merchant, runtime, stand_in, shop_domain):
-    _finish_backfills(runtime, merchant)  # the install's backfill, of an empty shop
+    assert {r["status"] for r in finish_backfills(runtime, merchant)} == {
+        "done"
+    }  # the install's backfill, of an empty shop
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 4})  # no webhook reaches the app
     day = _day(4)
     first, tee, cap = _order(stand_in, shop_domain, day, customer_id=44)
@@ -186,7 +175,7 @@ def test_the_backfill_reads_edits_and_returns_the_same_way(merchant, runtime, st
     )
     stand_in.control.reset_faults(shop_domain)
     assert merchant.post("/api/backfill", {}).status_code == 202
-    _finish_backfills(runtime, merchant)
+    assert {r["status"] for r in finish_backfills(runtime, merchant)} == {"done"}
     # first: one Tee left, 60.00 - 6.00 - 9.00 = 45.00, discount 6.00.
     # second (paid in GBP, counted in EUR): the Tee alone, 120.00 - 12.00 - 18.00 = 90.00, discount 12.00;
     # one Tee returned: 54.00 - 9.00 = 45.00.
