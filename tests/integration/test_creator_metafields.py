@@ -188,9 +188,8 @@ def test_thirteen_orders_of_one_customer_go_in_two_calls_of_at_most_25(
             discount_code=MAYA,
         )
     _settle(runtime, stand_in, shop_domain)  # attributed before the writing is turned on
-    finish_backfills(
-        runtime, merchant
-    )  # the install's history import polls Shopify too: not under this bucket
+    # the install's history import polls Shopify too: done before the bucket shrinks
+    finish_backfills(runtime, merchant)
     # A bucket of 12 points restoring 2 a second: the second call (10 points) is throttled and waits for the
     # points it lacks (about 4 s; a faster restore let a loaded machine's pause between the calls refill it).
     stand_in.control.faults(shop_domain, throttle={"maximum": 12, "restore_rate": 2})

@@ -46,9 +46,8 @@ def test_the_import_job_acts_after_every_full_batch_and_imports_every_order(
             timeout=30,
             json={"line_items": [{"title": f"t{n}", "price": "10.00", "quantity": 1}]},
         ).raise_for_status()
-    finish_backfills(
-        runtime, merchant
-    )  # the install's own import first: its batches are not this test's to count
+    # the install's own import first: its batches are not this test's to count
+    finish_backfills(runtime, merchant)
     acted: list[int] = []
     monkeypatch.setattr(backfill, "BATCH", 2)
     monkeypatch.setattr(import_rollup, "for_job", lambda rt, shop_id: lambda: acted.append(shop_id))

@@ -151,9 +151,8 @@ def test_an_edited_order_paid_in_another_currency_counts_in_the_shops(
 
 
 def test_the_backfill_reads_edits_and_returns_the_same_way(merchant, runtime, stand_in, shop_domain):
-    assert {r["status"] for r in finish_backfills(runtime, merchant)} == {
-        "done"
-    }  # the install's backfill, of an empty shop
+    # the install's backfill, of an empty shop
+    assert {r["status"] for r in finish_backfills(runtime, merchant)} == {"done"}
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 4})  # no webhook reaches the app
     day = _day(4)
     first, tee, cap = _order(stand_in, shop_domain, day, customer_id=44)
