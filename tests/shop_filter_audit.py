@@ -98,16 +98,17 @@ def _sender() -> str:
     return ""
 
 
-def pytest_configure(config):
+def start(process: str) -> tuple[str, Counter] | None:
+    """Audit every statement this process sends from now on (ROI_SHOP_FILTER_AUDIT set, else None):
+    (the file `write` puts them in, the counts). `process` names the file among the others of the pass."""
     path = os.environ.get("ROI_SHOP_FILTER_AUDIT")
     if not path:
-        return
+        return None
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     SHOP_COLUMN.update(_shop_tables())
     seen: Counter = Counter()
-    config._shop_filter_audit = (path + "." + os.environ.get("PYTEST_XDIST_WORKER", "main"), seen)
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _audit(conn, cursor, statement, parameters, context, executemany):
@@ -118,13 +119,22 @@ def pytest_configure(config):
                 for table in tables:
                     seen[(table, sender)] += 1
 
+    return f"{path}.{process}", seen
+
+
+def write(path: str, seen: Counter) -> None:
+    with open(path, "w") as out:
+        json.dump([[table, sender, n] for (table, sender), n in seen.items()], out)
+
+
+def pytest_configure(config):
+    config._shop_filter_audit = start(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+
 
 def pytest_unconfigure(config):
     audit = getattr(config, "_shop_filter_audit", None)
     if audit:
-        path, seen = audit
-        with open(path, "w") as out:
-            json.dump([[table, sender, n] for (table, sender), n in seen.items()], out)
+        write(*audit)
 
 
 def _allowed(table: str, sender: str) -> bool:

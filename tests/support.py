@@ -5,6 +5,7 @@ the app's totals per code to compare with the stand-in's, and a PostgreSQL datab
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -72,6 +73,23 @@ def app_settings(database_url: str, redis_url: str, origin_template: str, **over
         proxy_hops=1,
     )
     return Settings(**(values | overrides))
+
+
+def app_environment(settings: Settings) -> dict[str, str]:
+    """The environment of another process of the same app as `settings` (a worker, a drainer): its
+    database, Redis, queue, secrets and stand-in."""
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "RQ_QUEUE": settings.queue_name,
+        "SHOPIFY_API_KEY": settings.api_key,
+        "SHOPIFY_API_SECRET": settings.api_secret,
+        "APP_URL": settings.app_url,
+        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
+        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
+        "LOG_LEVEL": "WARNING",
+    }
 
 
 def session_claims(shop: str, **overrides) -> dict:

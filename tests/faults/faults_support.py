@@ -4,13 +4,14 @@ with another helper module on sys.path."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from support import app_environment
 
 REDIS = shutil.which("redis-server")
 WORKER = [str(Path(sys.executable).with_name("shopify-roi")), "worker"]
@@ -42,17 +43,8 @@ def worker_env(settings, inbox_stale_seconds: str, orders_batch: str) -> dict[st
     """The environment of a worker process serving the same app as `settings` (its database, Redis,
     queue and stand-in), sweeping the inbox every 0.5 s."""
     return {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "RQ_QUEUE": settings.queue_name,
-        "SHOPIFY_API_KEY": settings.api_key,
-        "SHOPIFY_API_SECRET": settings.api_secret,
-        "APP_URL": settings.app_url,
-        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
-        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
+        **app_environment(settings),
         "SWEEP_INTERVAL_SECONDS": "0.5",
         "INBOX_STALE_SECONDS": inbox_stale_seconds,
-        "LOG_LEVEL": "WARNING",
         "ORDERS_BATCH": orders_batch,
     }
