@@ -4,7 +4,6 @@ and shown; after one reconciliation the app's figures per code equal the stand-i
 from __future__ import annotations
 
 import os
-import time
 from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +12,7 @@ import pytest
 import requests
 from drain_support import jobs_run_by_another_process
 from sqlalchemy import func, select
-from support import Merchant, app_totals_by_code, install
+from support import Merchant, app_totals_by_code, finish_backfills, install
 
 from shopify_roi.models import Order, Refund, RefundLine, Shop
 
@@ -26,20 +25,8 @@ def merchant(app_server, stand_in, shop_domain):
     return Merchant(app_server.url, stand_in, shop_domain)
 
 
-def _wait_for_backfills(runtime, merchant, seconds: float = 300) -> list[dict]:
-    """Run queued jobs until every backfill run has finished (the finish webhook arrives on its own)."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        runtime.jobs.drain()
-        runs = merchant.get("/api/freshness").json()["backfills"]
-        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
-            return runs
-        time.sleep(0.2)
-    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")
-
-
 def test_reconciliation_repairs_what_webhooks_missed_and_shows_it(merchant, runtime, stand_in, shop_domain):
-    _wait_for_backfills(runtime, merchant)  # the install backfill (an empty shop)
+    finish_backfills(runtime, merchant, seconds=300)  # the install backfill (an empty shop)
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 2})
     day = (date.today() - timedelta(days=3)).isoformat()
     for price in ("10.00", "20.00", "30.00"):
@@ -64,7 +51,7 @@ def test_reconciliation_repairs_what_webhooks_missed_and_shows_it(merchant, runt
     assert _revenue(runtime, shop_domain) == (1, Decimal("40.00"))
 
     assert merchant.post("/api/backfill", {}).status_code == 202
-    runs = _wait_for_backfills(runtime, merchant)
+    runs = finish_backfills(runtime, merchant, seconds=300)
 
     assert _revenue(runtime, shop_domain) == (4, Decimal("100.00"))
     latest = runs[0]
@@ -93,7 +80,7 @@ def _revenue(runtime, shop_domain) -> tuple[int, Decimal]:
 def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_in_after_one_reconciliation(
     merchant, runtime, stand_in, shop_domain, tmp_path
 ):
-    _wait_for_backfills(runtime, merchant)
+    finish_backfills(runtime, merchant, seconds=300)
     # A shop of 20,000 orders in 45 days is on Shopify Plus: its GraphQL points come back ten times as
     # fast as a standard shop's (1,000/s), which is what the app's checks of ~13,000 new customers wait
     # for (on a standard shop ~100 s of this test). The wait itself: tests/integration/test_shopify_limits.py.
@@ -137,7 +124,7 @@ def test_orders_delivered_with_duplicates_reordering_and_drops_match_the_stand_i
     before = app_totals_by_code(runtime.db, shop_domain)
 
     assert merchant.post("/api/backfill", {}).status_code == 202
-    runs = _wait_for_backfills(runtime, merchant, seconds=900)
+    runs = finish_backfills(runtime, merchant, seconds=900)
 
     expected = stand_in.control.totals(shop_domain)["by_code"]
     after = app_totals_by_code(runtime.db, shop_domain)
@@ -164,7 +151,7 @@ def test_backfill_command_shows_progress_and_what_it_repaired(merchant, runtime,
     import sys
     from pathlib import Path
 
-    _wait_for_backfills(runtime, merchant)
+    finish_backfills(runtime, merchant, seconds=300)
     stand_in.control.faults(shop_domain, webhooks={"drop": 1.0, "seed": 2, "delay_ms": 5})
     day = (date.today() - timedelta(days=2)).isoformat()
     for price in ("12.50", "7.50"):
@@ -205,7 +192,7 @@ def test_backfill_reads_only_the_refund_lines_it_does_not_hold_and_keeps_the_fig
 ):
     """Shopify's bulk query cannot carry a refund's lines: the app reads them by refund GID, only for
     the refunds webhooks did not bring, a refund of more than 10 lines over two pages."""
-    _wait_for_backfills(runtime, merchant)
+    finish_backfills(runtime, merchant, seconds=300)
     day = (date.today() - timedelta(days=4)).isoformat()
     control = stand_in.control
     a = control.create_order(
@@ -246,7 +233,7 @@ def test_backfill_reads_only_the_refund_lines_it_does_not_hold_and_keeps_the_fig
     logged = len(control.graphql_log(shop_domain))
 
     assert merchant.post("/api/backfill", {}).status_code == 202
-    runs = _wait_for_backfills(runtime, merchant)
+    runs = finish_backfills(runtime, merchant, seconds=300)
 
     calls = control.graphql_log(shop_domain)[logged:]
     asked = [gid for c in calls if c["operation_name"] == "RefundLines" for gid in c["variables"]["ids"]]
@@ -284,7 +271,7 @@ def test_an_edit_in_the_same_second_as_the_version_held_is_put_right_by_the_reco
     versions with the same `updated_at`, and the webhooks alone cannot tell which is newer (the app keeps the
     first it stored). The reconciliation reads the order as Shopify holds it now: a version with the same
     `updated_at` but other figures replaces the one held."""
-    _wait_for_backfills(runtime, merchant)  # the install backfill (an empty shop)
+    finish_backfills(runtime, merchant, seconds=300)  # the install backfill (an empty shop)
     at = f"{(date.today() - timedelta(days=3)).isoformat()}T12:00:00Z"
     placed = requests.post(
         f"{stand_in.url}/_devstore/shops/{shop_domain}/orders",
@@ -309,7 +296,7 @@ def test_an_edit_in_the_same_second_as_the_version_held_is_put_right_by_the_reco
     runtime.jobs.drain()
 
     assert merchant.post("/api/backfill", {}).status_code == 202
-    runs = _wait_for_backfills(runtime, merchant)
+    runs = finish_backfills(runtime, merchant, seconds=300)
 
     assert _revenue(runtime, shop_domain) == (1, Decimal("30.00"))  # the serum alone
     assert (runs[0]["kind"], runs[0]["status"], runs[0]["orders_seen"], runs[0]["orders_repaired"]) == (
@@ -319,4 +306,4 @@ def test_an_edit_in_the_same_second_as_the_version_held_is_put_right_by_the_reco
         1,
     )
     assert merchant.post("/api/backfill", {}).status_code == 202  # the version held is Shopify's now
-    assert _wait_for_backfills(runtime, merchant)[0]["orders_repaired"] == 0
+    assert finish_backfills(runtime, merchant, seconds=300)[0]["orders_repaired"] == 0

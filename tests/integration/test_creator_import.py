@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from support import Merchant, install
+from support import Merchant, app_environment, install
 
 HEADER = "name,handle,platform,followers,commission_percent,code,percent_off,amount_off,campaigns\n"
 
@@ -141,17 +140,7 @@ def test_import_killed_half_way_and_run_again_creates_nothing_twice(
     csv_file.write_text(_csv(200))
     stand_in.control.faults(shop_domain, throttle={"maximum": 25, "restore_rate": 200})
     settings = runtime.settings
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SHOPIFY_API_KEY": settings.api_key,
-        "SHOPIFY_API_SECRET": settings.api_secret,
-        "APP_URL": settings.app_url,
-        "SHOPIFY_ORIGIN_TEMPLATE": settings.origin_template,
-        "TOKEN_ENCRYPTION_KEY": settings.token_encryption_key,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = app_environment(settings)
     cli = [
         str(Path(sys.executable).with_name("shopify-roi")),
         "creators",

@@ -6,13 +6,12 @@ to bring what it carried (orders updated since it was triggered)."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
 import requests
 from sqlalchemy import select
-from support import API_SECRET, Merchant, install
+from support import API_SECRET, Merchant, finish_backfills, install
 
 from shopify_roi.db import utcnow
 from shopify_roi.jobs import schedules
@@ -26,17 +25,6 @@ def merchant(app_server, stand_in, shop_domain):
     return Merchant(app_server.url, stand_in, shop_domain)
 
 
-def _wait_for_backfills(runtime, merchant, seconds: float = 120) -> list[dict]:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        runtime.jobs.drain()
-        runs = merchant.get("/api/freshness").json()["backfills"]
-        if runs and all(r["status"] in ("done", "failed") for r in runs) and runtime.jobs.depth() == 0:
-            return runs
-        time.sleep(0.2)
-    raise AssertionError(f"backfills did not finish: {merchant.get('/api/freshness').json()['backfills']}")
-
-
 def _held_orders(runtime, shop: str) -> list[str]:
     with runtime.db.session() as session:
         shop_id = session.scalar(select(Shop.id).where(Shop.domain == shop))
@@ -46,7 +34,7 @@ def _held_orders(runtime, shop: str) -> list[str]:
 def _late_order(app_server, runtime, stand_in, merchant, shop: str, days: int = 3) -> tuple[dict, dict]:
     """An order placed `days` ago whose orders/create Shopify delivers only now (with the trigger time
     it was given then). Returns (the order, the delivery as sent)."""
-    _wait_for_backfills(runtime, merchant)  # the install's backfill: the last reconciliation is now
+    finish_backfills(runtime, merchant)  # the install's backfill: the last reconciliation is now
     stand_in.control.faults(shop, webhooks={"drop": 1.0, "seed": 5})
     placed = utcnow() - timedelta(days=days)
     order = stand_in.control.create_order(
@@ -102,6 +90,6 @@ def test_the_nightly_reconciliation_brings_what_a_late_delivery_carried(
     # The last reconciliation (the install's) ran minutes ago: a nightly one would look back a day only,
     # and the order was last updated three days ago.
     assert schedules.reconcile_nightly(runtime) == 1
-    runs = _wait_for_backfills(runtime, merchant)
+    runs = finish_backfills(runtime, merchant)
     assert (runs[0]["kind"], runs[0]["status"], runs[0]["orders_repaired"]) == ("nightly", "done", 1)
     assert _held_orders(runtime, shop_domain) == [str(order["id"])]
